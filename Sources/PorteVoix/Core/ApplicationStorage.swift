@@ -1,0 +1,42 @@
+import Vapor
+
+extension Application {
+    private struct SettingsKey: StorageKey { typealias Value = Settings }
+
+    /// The settings read at start-up; `configure` sets them before anything else.
+    public var settings: Settings {
+        get {
+            guard let settings = storage[SettingsKey.self] else {
+                fatalError("configure(_:settings:) sets the settings before any use")
+            }
+            return settings
+        }
+        set { storage[SettingsKey.self] = newValue }
+    }
+
+    private struct ContentStoreKey: StorageKey { typealias Value = ContentStore }
+
+    /// The Markdown pages of `Content/`.
+    var contentStore: ContentStore {
+        get {
+            guard let store = storage[ContentStoreKey.self] else {
+                fatalError("configure(_:settings:) sets the content store before any use")
+            }
+            return store
+        }
+        set { storage[ContentStoreKey.self] = newValue }
+    }
+}
+
+extension Request {
+    /// What the page skeleton needs to know about this request.
+    public var pageContext: PageContext {
+        let settings = application.settings
+        return PageContext(
+            siteName: settings.siteName,
+            departementName: settings.departementName,
+            path: url.path,
+            accessibilityStatus: application.contentStore.accessibilityStatus
+        )
+    }
+}

@@ -1,0 +1,178 @@
+import Plot
+import Vapor
+
+/// An error a person can cause, with the French words to show them.
+public struct PageError: AbortError, Sendable {
+    public let status: HTTPStatus
+    public let title: String
+    public let message: String
+
+    public init(_ status: HTTPStatus, title: String, message: String) {
+        self.status = status
+        self.title = title
+        self.message = message
+    }
+
+    public var reason: String { message }
+}
+
+/// Turns every error into a French page (or, under `/api/`, a JSON body).
+///
+/// It is installed twice: inside the sessions middleware, so error pages
+/// keep the session cookie, and outside it, for the rare failure of the
+/// session store itself.
+struct ErrorPageMiddleware: AsyncMiddleware {
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        do {
+            return try await next.respond(to: request)
+        } catch {
+            return ErrorPage.response(for: error, request: request)
+        }
+    }
+}
+
+enum ErrorPage {
+    struct Model: Equatable {
+        var status: HTTPStatus
+        var title: String
+        var paragraphs: [String]
+        /// Shown in development only: what went wrong, for the developer.
+        var detail: String?
+    }
+
+    static func response(for error: any Error, request: Request) -> Response {
+        let model = model(for: error, showDetails: request.application.settings.showErrorDetails)
+        if model.status.code >= 500 {
+            // The type and description only: never the request body.
+            request.logger.error("\(request.method) \(request.url.path) failed: \(String(reflecting: error))")
+        }
+        if request.url.path.hasPrefix("/api/") {
+            return apiResponse(model)
+        }
+        var headers = HTTPHeaders()
+        if let abort = error as? any AbortError {
+            headers = abort.headers
+        }
+        let response = view(model, context: request.pageContext).response(status: model.status)
+        for (name, value) in headers where name.lowercased() != "content-type" {
+            response.headers.replaceOrAdd(name: name, value: value)
+        }
+        return response
+    }
+
+    static func model(for error: any Error, showDetails: Bool) -> Model {
+        if let csrf = error as? CSRFError {
+            return Model(
+                status: .forbidden,
+                title: "Ce formulaire a expiré",
+                paragraphs: [
+                    "Pour votre sécurité, ce que vous avez envoyé n'a pas été enregistré. "
+                        + "Cela arrive quand une page reste ouverte longtemps, ou après une déconnexion.",
+                    "Revenez à la page précédente avec le bouton « Retour » de votre navigateur : "
+                        + "ce que vous aviez écrit y est souvent encore. Rechargez la page, puis envoyez à nouveau.",
+                ],
+                detail: showDetails ? csrf.reason : nil
+            )
+        }
+        if let page = error as? PageError {
+            return Model(status: page.status, title: page.title, paragraphs: [page.message], detail: nil)
+        }
+        let status = (error as? any AbortError)?.status ?? .internalServerError
+        let detail = showDetails ? String(reflecting: error) : nil
+        switch status.code {
+        case 400, 422:
+            return Model(
+                status: status, title: "Nous n'avons pas compris la demande",
+                paragraphs: [
+                    "Ce qui a été envoyé n'a pas la forme attendue. Cela peut venir d'un lien incomplet.",
+                    "Revenez en arrière et réessayez. Si cela recommence, parlez-en à l'animatrice ou l'animateur du conseil.",
+                ],
+                detail: detail
+            )
+        case 401:
+            return Model(
+                status: status, title: "Connectez-vous pour voir cette page",
+                paragraphs: ["Cette page est réservée aux membres du conseil connectés."],
+                detail: detail
+            )
+        case 403:
+            return Model(
+                status: status, title: "Cette page ne vous est pas ouverte",
+                paragraphs: [
+                    "Votre compte n'a pas accès à cette page. Si vous pensez que c'est une erreur, "
+                        + "parlez-en à l'animatrice ou l'animateur du conseil.",
+                ],
+                detail: detail
+            )
+        case 404, 405:
+            return Model(
+                status: .notFound, title: "Cette page n'existe pas",
+                paragraphs: [
+                    "L'adresse est peut-être mal écrite, ou la page a été retirée.",
+                    "Vérifiez l'adresse, ou repartez de la page d'accueil.",
+                ],
+                detail: detail
+            )
+        case 413:
+            return Model(
+                status: status, title: "Ce que vous avez envoyé est trop long",
+                paragraphs: [
+                    "Le texte ou le fichier dépasse la taille que le site accepte, il n'a pas été enregistré.",
+                    "Revenez en arrière, raccourcissez le texte, puis envoyez à nouveau.",
+                ],
+                detail: detail
+            )
+        case 429:
+            return Model(
+                status: status, title: "Trop d'essais d'un coup",
+                paragraphs: ["Attendez quelques minutes avant de réessayer."],
+                detail: detail
+            )
+        case 503:
+            return Model(
+                status: status, title: "Le site est momentanément indisponible",
+                paragraphs: ["Réessayez dans quelques minutes. Rien de ce que vous aviez enregistré n'est perdu."],
+                detail: detail
+            )
+        default:
+            return Model(
+                status: status.code >= 500 ? status : .internalServerError,
+                title: "Une erreur s'est produite de notre côté",
+                paragraphs: [
+                    "Ce n'est pas de votre faute. L'équipe technique est prévenue.",
+                    "Réessayez dans quelques minutes. Si cela recommence, parlez-en à l'animatrice ou l'animateur du conseil.",
+                ],
+                detail: detail
+            )
+        }
+    }
+
+    static func view(_ model: Model, context: PageContext) -> HTML {
+        Layout.page(
+            context,
+            title: model.title,
+            content: .div(
+                .class("page-erreur"),
+                .h1(.plain(model.title)),
+                .forEach(model.paragraphs) { .p(.plain($0)) },
+                .unwrap(model.detail) { .pre(.class("detail-technique"), .plain($0)) },
+                .ul(
+                    .class("liens-secours"),
+                    .li(.a(.href("/"), .text("Retour à l'accueil"))),
+                    .li(.a(.href("/aide"), .text("Lire l'aide")))
+                )
+            )
+        )
+    }
+
+    static func apiResponse(_ model: Model) -> Response {
+        struct Body: Encodable {
+            struct Detail: Encodable { let status: UInt; let message: String }
+            let error: Detail
+        }
+        let body = Body(error: .init(status: model.status.code, message: model.title))
+        let response = Response(status: model.status)
+        try? response.content.encode(body, as: .json)
+        return response
+    }
+}

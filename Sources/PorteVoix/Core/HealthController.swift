@@ -1,0 +1,25 @@
+import Fluent
+import SQLKit
+import Vapor
+
+/// `/healthz`: 200 when the database answers, 503 otherwise. For operators'
+/// monitoring; it says nothing else.
+struct HealthController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get("healthz") { request async -> Response in
+            var headers = HTTPHeaders()
+            headers.contentType = .plainText
+            headers.replaceOrAdd(name: .cacheControl, value: "no-store")
+            do {
+                guard let sql = request.db as? any SQLDatabase else {
+                    throw Abort(.internalServerError, reason: "the database does not speak SQL")
+                }
+                try await sql.raw("SELECT 1").run()
+                return Response(status: .ok, headers: headers, body: "ok\n")
+            } catch {
+                request.logger.error("Health check: the database does not answer: \(String(reflecting: error))")
+                return Response(status: .serviceUnavailable, headers: headers, body: "base de données injoignable\n")
+            }
+        }
+    }
+}

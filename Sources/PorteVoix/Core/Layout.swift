@@ -1,0 +1,133 @@
+import Plot
+
+/// What every page needs to know about the request it answers.
+public struct PageContext: Sendable {
+    public var siteName: String
+    public var departementName: String
+    /// The path asked for, to mark the current navigation link.
+    public var path: String
+    /// The compliance status shown in the footer ("non conforme", …).
+    public var accessibilityStatus: String
+
+    public init(siteName: String, departementName: String, path: String, accessibilityStatus: String) {
+        self.siteName = siteName
+        self.departementName = departementName
+        self.path = path
+        self.accessibilityStatus = accessibilityStatus
+    }
+}
+
+/// One link of the main navigation.
+struct NavigationLink: Sendable {
+    let label: String
+    let path: String
+}
+
+/// The page skeleton: the head is built here and only here.
+public enum Layout {
+    /// Bumped when the stylesheet changes, so browsers fetch the new one.
+    static let stylesheetVersion = "1"
+
+    static let mainNavigation: [NavigationLink] = [
+        NavigationLink(label: "Accueil", path: "/"),
+        NavigationLink(label: "Aide", path: "/aide"),
+    ]
+
+    static let footerLinks: [NavigationLink] = [
+        NavigationLink(label: "Accessibilité", path: "/accessibilite"),
+        NavigationLink(label: "Mentions légales", path: "/mentions-legales"),
+        NavigationLink(label: "Confidentialité", path: "/confidentialite"),
+        NavigationLink(label: "Charte", path: "/charte"),
+        NavigationLink(label: "Aide", path: "/aide"),
+    ]
+
+    /// A whole page.
+    ///
+    /// - Parameters:
+    ///   - title: what is specific to this page; the site name follows it.
+    ///   - description: one sentence for search engines and link previews.
+    ///   - content: what goes in `<main>`, starting with the page's only `<h1>`.
+    public static func page(
+        _ context: PageContext,
+        title: String,
+        description: String? = nil,
+        content: Node<HTML.BodyContext>
+    ) -> HTML {
+        HTML(
+            .lang(.french),
+            head(context, title: title, description: description),
+            .body(
+                .a(.class("lien-evitement"), .href("#contenu"), .text("Aller au contenu")),
+                header(context),
+                .main(.id("contenu"), .attribute(named: "tabindex", value: "-1"), content),
+                footer(context)
+            )
+        )
+    }
+
+    static func head(_ context: PageContext, title: String, description: String?) -> Node<HTML.DocumentContext> {
+        let fullTitle = title == context.siteName ? title : "\(title) — \(context.siteName)"
+        return .head(
+            .meta(.charset(.utf8)),
+            .meta(.name("viewport"), .content("width=device-width, initial-scale=1")),
+            .element(named: "title", nodes: [.plain(fullTitle)]),
+            .unwrap(description) { .meta(.name("description"), .content(escapeAttribute($0))) },
+            .link(.rel(.stylesheet), .href("/css/portevoix.css?v=\(stylesheetVersion)")),
+            .link(.rel(.icon), .href("/favicon.svg"), .type("image/svg+xml"))
+        )
+    }
+
+    static func header(_ context: PageContext) -> Node<HTML.BodyContext> {
+        .header(
+            .class("entete"),
+            .div(
+                .class("entete-contenu"),
+                .a(
+                    .class("marque"), .href("/"),
+                    .span(.class("marque-nom"), .plain(context.siteName)),
+                    .span(.class("marque-sous-titre"), .plain("Conseil consultatif du RSA · \(context.departementName)"))
+                ),
+                navigation(context)
+            )
+        )
+    }
+
+    static func navigation(_ context: PageContext) -> Node<HTML.BodyContext> {
+        .nav(
+            .ariaLabel("Menu principal"),
+            .ul(.forEach(mainNavigation) { link in
+                .li(navigationAnchor(link, currentPath: context.path))
+            })
+        )
+    }
+
+    static func navigationAnchor(_ link: NavigationLink, currentPath: String) -> Node<HTML.BodyContext> {
+        let isCurrent = link.path == "/" ? currentPath == "/" : currentPath.hasPrefix(link.path)
+        return .a(
+            .href(escapeAttribute(link.path)),
+            .if(isCurrent, .attribute(named: "aria-current", value: "page")),
+            .plain(link.label)
+        )
+    }
+
+    static func footer(_ context: PageContext) -> Node<HTML.BodyContext> {
+        .footer(
+            .class("pied"),
+            .div(
+                .class("pied-contenu"),
+                .nav(
+                    .ariaLabel("Informations sur le site"),
+                    .ul(.forEach(footerLinks) { link in
+                        .li(.a(
+                            .href(escapeAttribute(link.path)),
+                            .plain(link.path == "/accessibilite"
+                                ? "Accessibilité : \(context.accessibilityStatus)"
+                                : link.label)
+                        ))
+                    })
+                ),
+                .p(.plain("\(context.siteName) · \(context.departementName)"))
+            )
+        )
+    }
+}

@@ -1,0 +1,214 @@
+import Foundation
+
+/// Everything PorteVoix reads from its environment, read once at start-up.
+///
+/// A wrong value stops start-up with a `SettingsError` whose message is in
+/// French, names the variable and says what it accepts: the people who deploy
+/// this are public servants, not Swift developers.
+public struct Settings: Sendable {
+    public enum Database: Sendable, Equatable {
+        /// An SQLite file; the default, under the data folder.
+        case sqlite(path: String)
+        /// A PostgreSQL database, from `DATABASE_URL`.
+        case postgres(url: String)
+    }
+
+    public var database: Database
+    /// Where PorteVoix keeps its own files (the SQLite database by default).
+    public var dataDirectory: String
+    /// Where `Public/` and `Content/` are found.
+    public var resourcesDirectory: String
+    /// The address people type to reach the site, printed on access cards.
+    public var publicURL: URL?
+    /// Send cookies with `Secure` (the site is served over HTTPS).
+    public var secureCookies: Bool
+    public var siteName: String
+    /// The département's name as it reads in a sentence ("la Gironde").
+    public var departementName: String
+    /// Largest request body accepted; bigger ones get the 413 page.
+    public var maxBodyBytes: Int
+    /// A session ends after this long without activity…
+    public var sessionIdleTimeout: TimeInterval
+    /// …and in any case this long after it began.
+    public var sessionLifetime: TimeInterval
+    /// Shows error details on 500 pages; only ever in development.
+    public var showErrorDetails: Bool
+
+    public init(
+        database: Database,
+        dataDirectory: String,
+        resourcesDirectory: String,
+        publicURL: URL? = nil,
+        secureCookies: Bool = false,
+        siteName: String = Settings.defaultSiteName,
+        departementName: String = Settings.defaultDepartementName,
+        maxBodyBytes: Int = Settings.defaultMaxBodyBytes,
+        sessionIdleTimeout: TimeInterval = 2 * 3600,
+        sessionLifetime: TimeInterval = 12 * 3600,
+        showErrorDetails: Bool = false
+    ) {
+        self.database = database
+        self.dataDirectory = dataDirectory
+        self.resourcesDirectory = resourcesDirectory
+        self.publicURL = publicURL
+        self.secureCookies = secureCookies
+        self.siteName = siteName
+        self.departementName = departementName
+        self.maxBodyBytes = maxBodyBytes
+        self.sessionIdleTimeout = sessionIdleTimeout
+        self.sessionLifetime = sessionLifetime
+        self.showErrorDetails = showErrorDetails
+    }
+
+    public static let defaultSiteName = "PorteVoix"
+    public static let defaultDepartementName = "Le Département"
+    public static let defaultMaxBodyBytes = 512 * 1024
+
+    /// The variables PorteVoix reads, for the README and error messages.
+    public enum Variable: String, CaseIterable, Sendable {
+        case databaseURL = "DATABASE_URL"
+        case dataDirectory = "PORTEVOIX_DATA_DIR"
+        case publicURL = "PORTEVOIX_PUBLIC_URL"
+        case secureCookies = "PORTEVOIX_SECURE_COOKIES"
+        case siteName = "PORTEVOIX_SITE_NAME"
+        case departementName = "PORTEVOIX_DEPARTEMENT"
+        case maxBodyKilobytes = "PORTEVOIX_MAX_BODY_KB"
+        case port = "PORT"
+    }
+
+    /// Reads the settings from environment variables.
+    ///
+    /// - Parameters:
+    ///   - environment: usually `ProcessInfo.processInfo.environment`.
+    ///   - workingDirectory: where relative paths start.
+    ///   - isDevelopment: Vapor's environment is `development`.
+    public static func load(
+        from environment: [String: String],
+        workingDirectory: String,
+        isDevelopment: Bool = false
+    ) throws(SettingsError) -> Settings {
+        func value(_ variable: Variable) -> String? {
+            guard let raw = environment[variable.rawValue] else { return nil }
+            let trimmed = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+            return trimmed.isEmpty ? nil : trimmed
+        }
+        let root = workingDirectory.hasSuffix("/") ? workingDirectory : workingDirectory + "/"
+
+        var dataDirectory = root + "data"
+        if let raw = value(.dataDirectory) {
+            dataDirectory = raw.hasPrefix("/") ? raw : root + raw
+        }
+
+        let database: Database
+        if let url = value(.databaseURL) {
+            guard let parsed = URLComponents(string: url),
+                  let scheme = parsed.scheme?.lowercased(),
+                  ["postgres", "postgresql"].contains(scheme),
+                  let host = parsed.host, !host.isEmpty
+            else {
+                throw SettingsError(
+                    variable: .databaseURL, value: url,
+                    accepts: "une adresse PostgreSQL de la forme postgres://utilisateur:motdepasse@serveur:5432/base "
+                        + "(laissez-la vide pour utiliser le fichier SQLite du dossier de données)"
+                )
+            }
+            database = .postgres(url: url)
+        } else {
+            database = .sqlite(path: dataDirectory + "/portevoix.sqlite")
+        }
+
+        var publicURL: URL?
+        if let raw = value(.publicURL) {
+            guard let components = URLComponents(string: raw),
+                  let scheme = components.scheme?.lowercased(), ["http", "https"].contains(scheme),
+                  let host = components.host, !host.isEmpty,
+                  components.query == nil, components.fragment == nil,
+                  let url = components.url
+            else {
+                throw SettingsError(
+                    variable: .publicURL, value: raw,
+                    accepts: "l'adresse complète du site, par exemple https://conseil.mon-departement.fr"
+                )
+            }
+            publicURL = url
+        }
+
+        var secureCookies = publicURL?.scheme?.lowercased() == "https"
+        if let raw = value(.secureCookies) {
+            switch raw.lowercased() {
+            case "oui", "yes", "true", "1": secureCookies = true
+            case "non", "no", "false", "0": secureCookies = false
+            default:
+                throw SettingsError(
+                    variable: .secureCookies, value: raw,
+                    accepts: "« oui » (le site est servi en HTTPS) ou « non »"
+                )
+            }
+        }
+
+        let siteName = try text(value(.siteName), variable: .siteName, default: defaultSiteName)
+        let departementName = try text(
+            value(.departementName), variable: .departementName, default: defaultDepartementName
+        )
+
+        var maxBodyBytes = defaultMaxBodyBytes
+        if let raw = value(.maxBodyKilobytes) {
+            guard let kilobytes = Int(raw), (16...102_400).contains(kilobytes) else {
+                throw SettingsError(
+                    variable: .maxBodyKilobytes, value: raw,
+                    accepts: "un nombre entier de kilo-octets entre 16 et 102400 (512 par défaut)"
+                )
+            }
+            maxBodyBytes = kilobytes * 1024
+        }
+
+        return Settings(
+            database: database,
+            dataDirectory: dataDirectory,
+            resourcesDirectory: root,
+            publicURL: publicURL,
+            secureCookies: secureCookies,
+            siteName: siteName,
+            departementName: departementName,
+            maxBodyBytes: maxBodyBytes,
+            showErrorDetails: isDevelopment
+        )
+    }
+
+    /// The port from `PORT`, if set; `--port` on the command line wins over it.
+    public static func port(from environment: [String: String]) throws(SettingsError) -> Int? {
+        guard let raw = environment[Variable.port.rawValue]?
+            .trimmingCharacters(in: .whitespaces), !raw.isEmpty
+        else { return nil }
+        guard let port = Int(raw), (1...65_535).contains(port) else {
+            throw SettingsError(variable: .port, value: raw, accepts: "un nombre entier entre 1 et 65535")
+        }
+        return port
+    }
+
+    private static func text(
+        _ raw: String?, variable: Variable, default fallback: String
+    ) throws(SettingsError) -> String {
+        guard let raw else { return fallback }
+        guard raw.count <= 80, !raw.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
+        else {
+            throw SettingsError(variable: variable, value: raw, accepts: "un texte d'une ligne, de 80 caractères au plus")
+        }
+        return raw
+    }
+}
+
+/// A setting PorteVoix cannot use. Its message is meant for the person
+/// deploying the site and is printed before start-up stops.
+public struct SettingsError: Error, Sendable, CustomStringConvertible {
+    public let variable: Settings.Variable
+    public let value: String
+    public let accepts: String
+
+    public var description: String {
+        // The value of DATABASE_URL may hold a password: never echo it.
+        let shown = variable == .databaseURL ? "" : " vaut « \(value) », mais elle"
+        return "PorteVoix ne peut pas démarrer : la variable \(variable.rawValue)\(shown.isEmpty ? " n'est pas valable. Elle" : shown) "
+            + "accepte \(accepts)."
+    }
+}

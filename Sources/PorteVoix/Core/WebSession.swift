@@ -1,0 +1,262 @@
+import Crypto
+import Fluent
+import NIOConcurrencyHelpers
+import Vapor
+
+/// A browser session, kept in the database so that several instances of the
+/// site can share them on PostgreSQL.
+///
+/// The cookie holds a random token; the table holds only its SHA-256, so
+/// someone who reads the database cannot take over a session.
+final class WebSessionRecord: Model, @unchecked Sendable {
+    static let schema = "web_sessions"
+
+    /// Hex SHA-256 of the cookie token.
+    @ID(custom: "id", generatedBy: .user) var id: String?
+    /// The secret that every form of this session must send back (`_csrf`).
+    @Field(key: "csrf_secret") var csrfSecret: String
+    @Field(key: "created_at") var createdAt: Date
+    @Field(key: "last_seen_at") var lastSeenAt: Date
+    /// When the session ends at the latest, whatever the activity.
+    @Field(key: "expires_at") var expiresAt: Date
+
+    init() {}
+
+    init(tokenHash: String, csrfSecret: String, now: Date, lifetime: TimeInterval) {
+        self.id = tokenHash
+        self.csrfSecret = csrfSecret
+        self.createdAt = now
+        self.lastSeenAt = now
+        self.expiresAt = now.addingTimeInterval(lifetime)
+    }
+}
+
+struct CreateWebSessions: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema(WebSessionRecord.schema)
+            .field("id", .string, .identifier(auto: false))
+            .field("csrf_secret", .string, .required)
+            .field("created_at", .datetime, .required)
+            .field("last_seen_at", .datetime, .required)
+            .field("expires_at", .datetime, .required)
+            .create()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema(WebSessionRecord.schema).delete()
+    }
+}
+
+/// Random tokens for sessions and forms.
+enum SecureToken {
+    /// 256 bits from the system's CSPRNG, base64url without padding.
+    static func make() -> String {
+        let bytes = SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }
+        return bytes.base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-")
+            .replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+
+    static func hash(_ token: String) -> String {
+        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// Whether a cookie value could be one of our tokens (and is worth a query).
+    static func isWellFormed(_ token: String) -> Bool {
+        token.utf8.count == 43 && token.utf8.allSatisfy { byte in
+            (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A)
+                || (byte >= 0x61 && byte <= 0x7A) || byte == 0x2D || byte == 0x5F
+        }
+    }
+
+    /// Compares two secrets in time that depends only on their length.
+    static func constantTimeEquals(_ lhs: String, _ rhs: String) -> Bool {
+        let a = Array(lhs.utf8)
+        let b = Array(rhs.utf8)
+        guard a.count == b.count else { return false }
+        var difference: UInt8 = 0
+        for index in a.indices {
+            difference |= a[index] ^ b[index]
+        }
+        return difference == 0
+    }
+}
+
+/// The session of one request, as the sessions middleware found it and as
+/// handlers change it.
+final class WebSessionState: @unchecked Sendable {
+    private let lock = NIOLock()
+    private var _record: WebSessionRecord?
+    private var _newToken: String?
+    private var _ended = false
+    var hadUnknownCookie = false
+
+    init(record: WebSessionRecord?) {
+        _record = record
+    }
+
+    var record: WebSessionRecord? { lock.withLock { _record } }
+    var newToken: String? { lock.withLock { _newToken } }
+    var ended: Bool { lock.withLock { _ended } }
+
+    func replace(with record: WebSessionRecord?, token: String?) {
+        lock.withLock {
+            _record = record
+            _newToken = token
+            _ended = record == nil
+        }
+    }
+}
+
+/// Reads the session cookie, loads the session, and sets or clears the cookie
+/// on the way out. Sessions end after `sessionIdleTimeout` without activity
+/// and `sessionLifetime` after they began; the cookie has no expiry, so it
+/// also ends when the browser closes (shared computers are common here).
+struct WebSessionMiddleware: AsyncMiddleware {
+    let settings: Settings
+    let cleanup: SessionCleanup
+
+    var cookieName: String { Self.cookieName(secure: settings.secureCookies) }
+
+    static func cookieName(secure: Bool) -> String {
+        // The __Host- prefix makes browsers refuse the cookie unless it is
+        // Secure, for this host only, on path / — it cannot be planted.
+        secure ? "__Host-portevoix" : "portevoix"
+    }
+
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        let now = Date()
+        let state = WebSessionState(record: nil)
+        if let token = request.cookies[cookieName]?.string {
+            if SecureToken.isWellFormed(token),
+               let record = try await WebSessionRecord.find(SecureToken.hash(token), on: request.db) {
+                if isAlive(record, now: now) {
+                    state.replace(with: record, token: nil)
+                } else {
+                    try await record.delete(on: request.db)
+                    state.hadUnknownCookie = true
+                }
+            } else {
+                state.hadUnknownCookie = true
+            }
+        }
+        request.storage[WebSessionStorageKey.self] = state
+
+        let response = try await next.respond(to: request)
+
+        if let token = state.newToken {
+            response.cookies[cookieName] = cookie(token)
+        } else if let record = state.record {
+            if now.timeIntervalSince(record.lastSeenAt) > 60 {
+                // Keeps the session alive; once a minute at most, to spare writes.
+                record.lastSeenAt = now
+                try await record.update(on: request.db)
+            }
+        } else if state.ended || state.hadUnknownCookie {
+            response.cookies[cookieName] = .expired
+        }
+        return response
+    }
+
+    func isAlive(_ record: WebSessionRecord, now: Date) -> Bool {
+        record.expiresAt > now && now.timeIntervalSince(record.lastSeenAt) < settings.sessionIdleTimeout
+    }
+
+    func cookie(_ token: String) -> HTTPCookies.Value {
+        HTTPCookies.Value(
+            string: token, expires: nil, maxAge: nil, domain: nil, path: "/",
+            isSecure: settings.secureCookies, isHTTPOnly: true, sameSite: .lax
+        )
+    }
+}
+
+/// Deletes ended sessions from time to time (at most once an hour, when a
+/// new session starts), so the table does not grow without end.
+final class SessionCleanup: Sendable {
+    private let lastRun = NIOLockedValueBox<Date>(.distantPast)
+
+    func runIfDue(on database: any Database, settings: Settings, now: Date = Date()) async throws {
+        let due = lastRun.withLockedValue { last -> Bool in
+            guard now.timeIntervalSince(last) > 3600 else { return false }
+            last = now
+            return true
+        }
+        guard due else { return }
+        try await WebSessionRecord.query(on: database)
+            .group(.or) { group in
+                group.filter(\.$expiresAt <= now)
+                group.filter(\.$lastSeenAt <= now.addingTimeInterval(-settings.sessionIdleTimeout))
+            }
+            .delete()
+    }
+}
+
+struct WebSessionStorageKey: StorageKey {
+    typealias Value = WebSessionState
+}
+
+extension Request {
+    var webSession: WebSessionState {
+        get throws {
+            guard let state = storage[WebSessionStorageKey.self] else {
+                throw Abort(.internalServerError, reason: "WebSessionMiddleware is not installed")
+            }
+            return state
+        }
+    }
+
+    /// The form token of this visitor, starting a session if there is none.
+    /// Every form puts it in a hidden `_csrf` field.
+    public func csrfToken() async throws -> String {
+        let state = try webSession
+        if let record = state.record {
+            return record.csrfSecret
+        }
+        let record = try await startSession(state)
+        return record.csrfSecret
+    }
+
+    /// Gives the session a new id and a new form token, keeping nothing a
+    /// previous holder of the cookie could use. Called at sign-in.
+    public func rotateSession() async throws {
+        let state = try webSession
+        if let old = state.record {
+            try await old.delete(on: db)
+        }
+        _ = try await startSession(state)
+    }
+
+    /// Ends the session: the row is deleted and the cookie cleared.
+    public func endSession() async throws {
+        let state = try webSession
+        if let old = state.record {
+            try await old.delete(on: db)
+        }
+        state.replace(with: nil, token: nil)
+    }
+
+    private func startSession(_ state: WebSessionState) async throws -> WebSessionRecord {
+        let settings = application.settings
+        try await application.sessionCleanup.runIfDue(on: db, settings: settings)
+        let token = SecureToken.make()
+        let record = WebSessionRecord(
+            tokenHash: SecureToken.hash(token), csrfSecret: SecureToken.make(),
+            now: Date(), lifetime: settings.sessionLifetime
+        )
+        try await record.create(on: db)
+        state.replace(with: record, token: token)
+        return record
+    }
+}
+
+extension Application {
+    private struct SessionCleanupKey: StorageKey { typealias Value = SessionCleanup }
+
+    var sessionCleanup: SessionCleanup {
+        if let cleanup = storage[SessionCleanupKey.self] { return cleanup }
+        let cleanup = SessionCleanup()
+        storage[SessionCleanupKey.self] = cleanup
+        return cleanup
+    }
+}

@@ -1,0 +1,60 @@
+import Foundation
+import Ink
+import NIOConcurrencyHelpers
+
+/// A page written in Markdown by staff, in `Content/<slug>.md`.
+struct ContentPage: Sendable, Equatable {
+    let slug: String
+    let title: String
+    let description: String?
+    /// Front matter beyond title and description (e.g. `statut` on the
+    /// accessibility statement).
+    let metadata: [String: String]
+    /// Ink's HTML: Content/ is trusted text written by staff, never members.
+    let html: String
+}
+
+/// Reads the Markdown pages and keeps them until their file changes, so an
+/// edit shows on the next visit without a rebuild or even a restart.
+final class ContentStore: Sendable {
+    /// The pages the footer links to; the routes are fixed (printed cards and
+    /// bookmarks point at them).
+    static let slugs = ["charte", "confidentialite", "accessibilite", "mentions-legales", "aide"]
+
+    let directory: String
+    private let cache = NIOLockedValueBox<[String: (modified: Date, page: ContentPage)]>([:])
+
+    init(directory: String) {
+        self.directory = directory.hasSuffix("/") ? directory : directory + "/"
+    }
+
+    func path(of slug: String) -> String { directory + slug + ".md" }
+
+    /// The page, or nil when its file does not exist.
+    func page(_ slug: String) throws -> ContentPage? {
+        let path = path(of: slug)
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path) else { return nil }
+        let modified = attributes[.modificationDate] as? Date ?? .distantPast
+        if let cached = cache.withLockedValue({ $0[slug] }), cached.modified == modified {
+            return cached.page
+        }
+        let markdown = try String(contentsOfFile: path, encoding: .utf8)
+        let page = Self.parse(markdown, slug: slug)
+        cache.withLockedValue { $0[slug] = (modified, page) }
+        return page
+    }
+
+    static func parse(_ markdown: String, slug: String) -> ContentPage {
+        let parsed = MarkdownParser().parse(markdown)
+        var metadata = parsed.metadata
+        let title = metadata.removeValue(forKey: "title") ?? parsed.title ?? slug
+        let description = metadata.removeValue(forKey: "description")
+        return ContentPage(slug: slug, title: title, description: description, metadata: metadata, html: parsed.html)
+    }
+
+    /// The compliance status of the accessibility statement, for the footer
+    /// of every page ("non conforme" until an audit says otherwise).
+    var accessibilityStatus: String {
+        (try? page("accessibilite"))?.metadata["statut"] ?? "non conforme"
+    }
+}

@@ -1,0 +1,83 @@
+import Plot
+import Vapor
+
+/// `/`: what the council is and how to take part.
+struct HomeController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get { request async throws -> HTML in
+            HomePage.View(context: request.pageContext).render()
+        }
+    }
+}
+
+enum HomePage {
+    struct View {
+        let context: PageContext
+
+        func render() -> HTML {
+            Layout.page(
+                context,
+                title: "Accueil",
+                description: "Le conseil consultatif du RSA : des personnes qui reçoivent le RSA "
+                    + "donnent leur avis au Département, proposent des idées et votent en secret.",
+                content: .group(introduction(), howToTakePart(), promises())
+            )
+        }
+
+        func introduction() -> Node<HTML.BodyContext> {
+            .section(
+                .class("bandeau"),
+                .h1("Le conseil consultatif du RSA"),
+                .p(
+                    .class("chapeau"),
+                    .text("Le conseil réunit des personnes qui reçoivent le RSA. "),
+                    .text("Ensemble, elles disent au Département ce qui marche, ce qui ne marche pas, "),
+                    .text("et ce qu'il faudrait changer.")
+                ),
+                .p(.text("Sur ce site, les membres du conseil proposent des idées, "),
+                   .text("préparent les séances et votent. Le Département répond par écrit à chaque proposition."))
+            )
+        }
+
+        func howToTakePart() -> Node<HTML.BodyContext> {
+            .section(
+                .h2("Comment participer ?"),
+                .ol(
+                    .class("etapes"),
+                    .li(
+                        .strong("Demandez une carte d'accès."),
+                        .text(" L'animatrice ou l'animateur du conseil vous la remet en main propre, "),
+                        .text("pendant une séance ou par votre référent.")
+                    ),
+                    .li(
+                        .strong("Activez votre carte sur ce site."),
+                        .text(" Vous choisissez un pseudonyme et un mot de passe. "),
+                        .text("Pas besoin d'adresse e-mail, de numéro de téléphone ni de votre vrai nom.")
+                    ),
+                    .li(
+                        .strong("Donnez votre avis."),
+                        .text(" Proposez une idée, venez aux séances, votez. "),
+                        .text("Vous pouvez aussi tout faire sur papier pendant les séances.")
+                    )
+                ),
+                .p(.a(.href("/aide"), .text("Lire l'aide pas à pas")))
+            )
+        }
+
+        func promises() -> Node<HTML.BodyContext> {
+            .section(
+                .h2("Ce que nous vous garantissons"),
+                .ul(
+                    .class("garanties"),
+                    .li(.strong("Votre vote est secret."),
+                        .text(" Personne ne peut savoir ce que vous avez voté, pas même le Département.")),
+                    .li(.strong("Vous restez discret."),
+                        .text(" Un pseudonyme suffit. Nous ne demandons rien qui permette de vous reconnaître.")),
+                    .li(.strong("Chaque proposition reçoit une réponse."),
+                        .text(" Le Département répond par écrit et dit ce qu'il a fait."))
+                ),
+                .p(.a(.href("/charte"), .text("Lire la charte du conseil")))
+            )
+        }
+    }
+}

@@ -1,0 +1,26 @@
+import Foundation
+import Logging
+import PorteVoix
+import Vapor
+
+@main
+enum Entrypoint {
+    static func main() async throws {
+        var environment = try Environment.detect()
+        try LoggingSystem.bootstrap(from: &environment)
+        let app = try await Application.make(environment)
+        do {
+            try await configure(app)
+            try await app.execute()
+        } catch let error as SettingsError {
+            FileHandle.standardError.write(Data((error.description + "\n").utf8))
+            try? await app.asyncShutdown()
+            exit(1)
+        } catch {
+            app.logger.report(error: error)
+            try? await app.asyncShutdown()
+            throw error
+        }
+        try await app.asyncShutdown()
+    }
+}

@@ -1,0 +1,111 @@
+import Fluent
+import Foundation
+import SQLKit
+import Testing
+import Vapor
+import VaporTesting
+@testable import PorteVoix
+
+/// Which database the suite runs on: SQLite unless
+/// `PORTEVOIX_TEST_POSTGRES_URL` names a PostgreSQL server (an administrative
+/// database on a throwaway server: each test creates and drops its own).
+enum TestDatabase {
+    static let postgresVariable = "PORTEVOIX_TEST_POSTGRES_URL"
+
+    static var postgresAdminURL: String? {
+        guard let url = ProcessInfo.processInfo.environment[postgresVariable], !url.isEmpty else { return nil }
+        return url
+    }
+
+    static var isPostgres: Bool { postgresAdminURL != nil }
+}
+
+/// The checkout's root, where `Public/` and `Content/` are.
+let projectRoot: String = {
+    var url = URL(fileURLWithPath: #filePath)
+    for _ in 0..<4 { url.deleteLastPathComponent() }
+    return url.path + "/"
+}()
+
+/// Settings for a test: everything as in production except the database and
+/// the data folder, which are fresh for each test.
+func testSettings(database: Settings.Database, dataDirectory: String) -> Settings {
+    Settings(database: database, dataDirectory: dataDirectory, resourcesDirectory: projectRoot)
+}
+
+/// Runs `body` with an application on a fresh, migrated database of its own.
+///
+/// - Parameter adjust: changes to the test settings (secure cookies, …).
+func withTestApp(
+    adjust: (inout Settings) -> Void = { _ in },
+    beforeConfigure: (Application) async throws -> Void = { _ in },
+    _ body: (Application) async throws -> Void
+) async throws {
+    let folder = FileManager.default.temporaryDirectory
+        .appendingPathComponent("portevoix-tests-\(UUID().uuidString)").path
+    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: folder) }
+
+    var postgres: PostgresTestDatabase?
+    let database: Settings.Database
+    if let adminURL = TestDatabase.postgresAdminURL {
+        let created = try await PostgresTestDatabase.create(adminURL: adminURL)
+        postgres = created
+        database = .postgres(url: created.url)
+    } else {
+        database = .sqlite(path: folder + "/portevoix.sqlite")
+    }
+
+    var settings = testSettings(database: database, dataDirectory: folder)
+    adjust(&settings)
+    let app = try await Application.make(.testing)
+    // Request lines would drown the test report; LOG_LEVEL brings them back.
+    app.logger.logLevel = Logger.Level(rawValue: ProcessInfo.processInfo.environment["LOG_LEVEL"] ?? "") ?? .warning
+    do {
+        try await beforeConfigure(app)
+        try await configure(app, settings: settings)
+        try await body(app)
+    } catch {
+        try? await app.asyncShutdown()
+        try? await postgres?.drop()
+        throw error
+    }
+    try await app.asyncShutdown()
+    try await postgres?.drop()
+}
+
+/// A database of its own for one test, on the PostgreSQL test server.
+struct PostgresTestDatabase {
+    let adminURL: String
+    let name: String
+    let url: String
+
+    static func create(adminURL: String) async throws -> PostgresTestDatabase {
+        let name = "pv_test_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+        guard var components = URLComponents(string: adminURL) else {
+            throw Abort(.internalServerError, reason: "\(TestDatabase.postgresVariable) is not a URL")
+        }
+        components.path = "/" + name
+        let database = PostgresTestDatabase(adminURL: adminURL, name: name, url: components.string!)
+        try await database.admin("CREATE DATABASE \(name)")
+        return database
+    }
+
+    func drop() async throws {
+        try await admin("DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
+    }
+
+    /// Runs one statement on the administrative database.
+    private func admin(_ statement: String) async throws {
+        let app = try await Application.make(.testing)
+        do {
+            app.databases.use(try .postgres(url: adminURL, sqlLogLevel: .trace), as: .psql)
+            let sql = app.db as! any SQLDatabase
+            try await sql.raw(SQLQueryString(stringLiteral: statement)).run()
+        } catch {
+            try? await app.asyncShutdown()
+            throw error
+        }
+        try await app.asyncShutdown()
+    }
+}

@@ -1,0 +1,295 @@
+import Fluent
+import Foundation
+import Plot
+import Testing
+import Vapor
+import VaporTesting
+@testable import PorteVoix
+
+/// Routes that only tests register: a form, and what it answers.
+func registerTestForm(_ app: Application) {
+    app.get("essai-formulaire") { request async throws -> HTML in
+        let token = try await request.csrfToken()
+        return Layout.page(
+            request.pageContext, title: "Essai",
+            content: .group(.h1("Essai"), .form(.method(.post), .action("/essai-formulaire"), .csrfField(token)))
+        )
+    }
+    app.post("essai-formulaire") { _ in "reçu" }
+    app.put("essai-formulaire") { _ in "reçu" }
+    app.delete("essai-formulaire") { _ in "reçu" }
+    app.post("essai-connexion") { request async throws -> String in
+        try await request.rotateSession()
+        return "connecté"
+    }
+    app.post("essai-deconnexion") { request async throws -> String in
+        try await request.endSession()
+        return "déconnecté"
+    }
+    app.get("essai-panne") { _ async throws -> String in
+        struct Breakdown: Error, CustomStringConvertible { var description: String { "secret interne 42" } }
+        throw Breakdown()
+    }
+    app.get("api", "v1", "essai-panne") { _ async throws -> String in
+        throw Abort(.notFound)
+    }
+}
+
+@Suite("Security baseline")
+struct SecurityTests {
+    static let expectedPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        + "form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
+
+    @Test func everyResponseCarriesTheSecurityHeaders() async throws {
+        try await withTestApp { app in
+            var browser = Browser(app)
+            for path in ["/", "/aide", "/introuvable", "/css/portevoix.css", "/healthz"] {
+                let response = try await browser.get(path)
+                #expect(response.headers.first(name: "Content-Security-Policy") == Self.expectedPolicy, "\(path)")
+                #expect(response.headers.first(name: "X-Content-Type-Options") == "nosniff", "\(path)")
+                #expect(response.headers.first(name: "Referrer-Policy") == "same-origin", "\(path)")
+                #expect(response.headers.first(name: "X-Frame-Options") == "DENY", "\(path)")
+                #expect(response.headers.first(name: "Strict-Transport-Security") == nil, "no HSTS over plain HTTP")
+            }
+        }
+    }
+
+    @Test func httpsDeploymentsGetHSTS() async throws {
+        try await withTestApp(adjust: { $0.publicURL = URL(string: "https://conseil.example.fr") }) { app in
+            var browser = Browser(app)
+            let response = try await browser.get("/")
+            #expect(response.headers.first(name: "Strict-Transport-Security") == "max-age=31536000")
+        }
+    }
+
+    @Test func aPostWithoutTokenIsRefusedWithAnExplainingPage() async throws {
+        try await withTestApp(beforeConfigure: { _ in }) { app in
+            registerTestForm(app)
+            var browser = Browser(app)
+            let refused = try await browser.post("/essai-formulaire", form: ["titre": "Bonjour"])
+            #expect(refused.status == .forbidden)
+            #expect(refused.text.contains("Ce formulaire a expiré"))
+            #expect(refused.text.contains("bouton « Retour »"))
+            #expect(!refused.text.contains("reçu"))
+        }
+    }
+
+    @Test func aPostWithTheSessionsTokenIsAccepted() async throws {
+        try await withTestApp { app in
+            registerTestForm(app)
+            var browser = Browser(app)
+            let form = try await browser.get("/essai-formulaire")
+            let token = try #require(form.csrfToken)
+            #expect(browser.cookies["portevoix"] != nil)
+
+            let missing = try await browser.post("/essai-formulaire", form: ["titre": "Bonjour"])
+            #expect(missing.status == .forbidden, "a session alone is not enough")
+
+            let wrong = try await browser.post("/essai-formulaire", form: ["_csrf": token + "x", "titre": "Bonjour"])
+            #expect(wrong.status == .forbidden)
+
+            let accepted = try await browser.post("/essai-formulaire", form: ["_csrf": token, "titre": "Bonjour"])
+            #expect(accepted.status == .ok)
+            #expect(accepted.text == "reçu")
+
+            var header = HTTPHeaders()
+            header.add(name: "X-CSRF-Token", value: token)
+            for method in [HTTPMethod.PUT, .DELETE] {
+                let viaHeader = try await browser.send(method, "/essai-formulaire", headers: header, body: nil)
+                #expect(viaHeader.status == .ok, "\(method)")
+                let without = try await browser.send(method, "/essai-formulaire", headers: [:], body: nil)
+                #expect(without.status == .forbidden, "\(method)")
+            }
+        }
+    }
+
+    @Test func anotherVisitorsTokenIsRefused() async throws {
+        try await withTestApp { app in
+            registerTestForm(app)
+            var alice = Browser(app)
+            var mallory = Browser(app)
+            let alicesToken = try #require(try await alice.get("/essai-formulaire").csrfToken)
+            let mallorysToken = try #require(try await mallory.get("/essai-formulaire").csrfToken)
+            #expect(alicesToken != mallorysToken)
+            let forged = try await mallory.post("/essai-formulaire", form: ["_csrf": alicesToken])
+            #expect(forged.status == .forbidden)
+        }
+    }
+
+    @Test func anOversizedBodyGetsThe413Page() async throws {
+        try await withTestApp(adjust: { $0.maxBodyBytes = 16 * 1024 }) { app in
+            registerTestForm(app)
+            var browser = Browser(app)
+            let token = try #require(try await browser.get("/essai-formulaire").csrfToken)
+            let tooLong = String(repeating: "é", count: 20_000)
+            let refused = try await browser.post("/essai-formulaire", form: ["_csrf": token, "texte": tooLong])
+            #expect(refused.status == .payloadTooLarge)
+            #expect(refused.text.contains("Ce que vous avez envoyé est trop long"))
+            let fine = try await browser.post("/essai-formulaire", form: ["_csrf": token, "texte": "court"])
+            #expect(fine.status == .ok)
+        }
+    }
+
+    @Test func errorPagesHideTheirCauseOutsideDevelopment() async throws {
+        try await withTestApp { app in
+            registerTestForm(app)
+            var browser = Browser(app)
+            let page = try await browser.get("/essai-panne")
+            #expect(page.status == .internalServerError)
+            #expect(page.text.contains("Une erreur s&#39;est produite de notre côté"))
+            #expect(!page.text.contains("secret interne"))
+
+            let api = try await browser.get("/api/v1/essai-panne")
+            #expect(api.status == .notFound)
+            #expect(api.headers.contentType == .json)
+            #expect(api.text.contains("\"status\":404"))
+        }
+        try await withTestApp(adjust: { $0.showErrorDetails = true }) { app in
+            registerTestForm(app)
+            var browser = Browser(app)
+            let page = try await browser.get("/essai-panne")
+            #expect(page.text.contains("secret interne 42"), "developers see the cause")
+        }
+    }
+
+    @Test func frenchPagesForEachErrorStatus() {
+        for status in [HTTPStatus.badRequest, .forbidden, .notFound, .payloadTooLarge, .internalServerError] {
+            let model = ErrorPage.model(for: Abort(status, reason: "internal detail"), showDetails: false)
+            #expect(model.status == status)
+            #expect(!model.title.isEmpty)
+            #expect(model.detail == nil)
+            #expect(!model.paragraphs.joined().contains("internal detail"))
+        }
+    }
+}
+
+@Suite("Sessions")
+struct SessionTests {
+    @Test func theCookieIsHttpOnlyAndSameSiteLax() async throws {
+        try await withTestApp { app in
+            registerTestForm(app)
+            var browser = Browser(app)
+            let response = try await browser.get("/essai-formulaire")
+            let header = try #require(response.headers.first(name: .setCookie))
+            #expect(header.hasPrefix("portevoix="))
+            #expect(header.contains("HttpOnly"))
+            #expect(header.contains("SameSite=Lax"))
+            #expect(header.contains("Path=/"))
+            #expect(!header.contains("Secure"))
+            #expect(!header.contains("Expires"), "ends with the browser")
+        }
+    }
+
+    @Test func secureDeploymentsUseASecureHostOnlyCookie() async throws {
+        try await withTestApp(adjust: { $0.secureCookies = true }) { app in
+            registerTestForm(app)
+            var browser = Browser(app)
+            let response = try await browser.get("/essai-formulaire")
+            let header = try #require(response.headers.first(name: .setCookie))
+            #expect(header.hasPrefix("__Host-portevoix="))
+            #expect(header.contains("Secure"))
+        }
+    }
+
+    @Test func theDatabaseKeepsOnlyAHashOfTheSessionToken() async throws {
+        try await withTestApp { app in
+            registerTestForm(app)
+            var browser = Browser(app)
+            try await browser.get("/essai-formulaire")
+            let token = try #require(browser.cookies["portevoix"])
+            let records = try await WebSessionRecord.query(on: app.db).all()
+            #expect(records.count == 1)
+            #expect(records.first?.id == SecureToken.hash(token))
+            #expect(records.first?.id != token)
+        }
+    }
+
+    @Test func signingInChangesTheSessionIdAndTheOldOneStopsWorking() async throws {
+        try await withTestApp { app in
+            registerTestForm(app)
+            var browser = Browser(app)
+            let firstToken = try #require(try await browser.get("/essai-formulaire").csrfToken)
+            let before = try #require(browser.cookies["portevoix"])
+
+            let signedIn = try await browser.post("/essai-connexion", form: ["_csrf": firstToken])
+            #expect(signedIn.status == .ok)
+            let after = try #require(browser.cookies["portevoix"])
+            #expect(after != before)
+
+            var thief = Browser(app)
+            thief.cookies["portevoix"] = before
+            let stale = try await thief.post("/essai-formulaire", form: ["_csrf": firstToken])
+            #expect(stale.status == .forbidden, "the old session is gone")
+            #expect(thief.cookies["portevoix"] == nil, "and its cookie is cleared")
+
+            let secondToken = try #require(try await browser.get("/essai-formulaire").csrfToken)
+            #expect(secondToken != firstToken, "the form token changes too")
+            #expect(try await browser.post("/essai-formulaire", form: ["_csrf": secondToken]).status == .ok)
+            #expect(try await WebSessionRecord.query(on: app.db).count() == 1)
+        }
+    }
+
+    @Test func signingOutEndsTheSession() async throws {
+        try await withTestApp { app in
+            registerTestForm(app)
+            var browser = Browser(app)
+            let token = try #require(try await browser.get("/essai-formulaire").csrfToken)
+            #expect(try await browser.post("/essai-deconnexion", form: ["_csrf": token]).status == .ok)
+            #expect(browser.cookies["portevoix"] == nil)
+            #expect(try await WebSessionRecord.query(on: app.db).count() == 0)
+        }
+    }
+
+    @Test func anIdleSessionEnds() async throws {
+        try await withTestApp { app in
+            registerTestForm(app)
+            var browser = Browser(app)
+            let token = try #require(try await browser.get("/essai-formulaire").csrfToken)
+            let record = try #require(try await WebSessionRecord.query(on: app.db).first())
+            record.lastSeenAt = Date().addingTimeInterval(-3 * 3600)
+            try await record.update(on: app.db)
+
+            let refused = try await browser.post("/essai-formulaire", form: ["_csrf": token])
+            #expect(refused.status == .forbidden)
+            #expect(browser.cookies["portevoix"] == nil)
+            #expect(try await WebSessionRecord.query(on: app.db).count() == 0)
+        }
+    }
+
+    @Test func anUnknownCookieIsClearedWithoutStartingASession() async throws {
+        try await withTestApp { app in
+            var browser = Browser(app)
+            browser.cookies["portevoix"] = "n'importe quoi"
+            let page = try await browser.get("/")
+            #expect(page.status == .ok)
+            #expect(browser.cookies["portevoix"] == nil)
+            #expect(try await WebSessionRecord.query(on: app.db).count() == 0)
+        }
+    }
+
+    @Test func endedSessionsAreCleanedUp() async throws {
+        try await withTestApp { app in
+            let old = WebSessionRecord(
+                tokenHash: SecureToken.hash(SecureToken.make()), csrfSecret: "x",
+                now: Date().addingTimeInterval(-86_400), lifetime: 3600
+            )
+            try await old.create(on: app.db)
+            registerTestForm(app)
+            var browser = Browser(app)
+            try await browser.get("/essai-formulaire")
+            let remaining = try await WebSessionRecord.query(on: app.db).all()
+            #expect(remaining.count == 1)
+            #expect(remaining.first?.id != old.id)
+        }
+    }
+
+    @Test func tokensAreComparedWhole() {
+        #expect(SecureToken.constantTimeEquals("abc", "abc"))
+        #expect(!SecureToken.constantTimeEquals("abc", "abd"))
+        #expect(!SecureToken.constantTimeEquals("abc", "abcd"))
+        #expect(!SecureToken.constantTimeEquals("", "a"))
+        let token = SecureToken.make()
+        #expect(SecureToken.isWellFormed(token))
+        #expect(token != SecureToken.make())
+    }
+}

@@ -1,0 +1,240 @@
+"""Browser test harness for PorteVoix.
+
+Starts `portevoix` on a fresh database and a free port, drives Debian's
+Chromium through chromedriver, and checks each page the way a person would
+meet it: axe-core (WCAG 2.1 A and AA rules), no horizontal scrolling at
+360 px wide, and a weight budget for HTML + CSS.
+
+Features add their pages to `checks.PAGES` and their journeys to
+`checks.JOURNEYS`; this file holds what they share.
+"""
+
+from __future__ import annotations
+
+import gzip
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium_axe_python import Axe
+
+ROOT = Path(__file__).resolve().parent.parent
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+PHONE_WIDTH = 360
+PAGE_BUDGET_BYTES = 30 * 1024
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """A `portevoix` process on its own data folder, stopped on exit."""
+
+    def __init__(self, binary: Path, extra_env: dict[str, str] | None = None):
+        self.binary = binary
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.data = Path(tempfile.mkdtemp(prefix="portevoix-browser-"))
+        self.log_path = self.data / "server.log"
+        self.extra_env = extra_env or {}
+        self.process: subprocess.Popen | None = None
+
+    def __enter__(self) -> "Server":
+        env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+        env.update({"PORT": str(self.port), "PORTEVOIX_DATA_DIR": str(self.data)}, **self.extra_env)
+        log = open(self.log_path, "w")
+        # No argument: the README's way of serving, with PORT from the environment.
+        self.process = subprocess.Popen(
+            [str(self.binary)], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError("portevoix stopped at start-up:\n" + self.log_path.read_text())
+            try:
+                with urllib.request.urlopen(self.base + "/healthz", timeout=2) as response:
+                    if response.status == 200:
+                        return self
+            except (urllib.error.URLError, ConnectionError, OSError):
+                time.sleep(0.2)
+        raise RuntimeError("portevoix did not answer /healthz within 60 s")
+
+    def __exit__(self, *exc) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+        shutil.rmtree(self.data, ignore_errors=True)
+
+    def url(self, path: str) -> str:
+        return self.base + path
+
+
+def make_driver(javascript: bool = True) -> webdriver.Chrome:
+    options = webdriver.ChromeOptions()
+    chromium = shutil.which("chromium") or "/usr/bin/chromium"
+    options.binary_location = chromium
+    for argument in [
+        "--headless=new",
+        "--no-sandbox",  # CI runs as root
+        "--disable-dev-shm-usage",
+        "--disable-gpu",
+        "--lang=fr-FR",
+        "--window-size=1280,900",
+    ]:
+        options.add_argument(argument)
+    if not javascript:
+        options.add_experimental_option("prefs", {"profile.managed_default_content_settings.javascript": 2})
+    service = Service(executable_path=shutil.which("chromedriver") or "/usr/bin/chromedriver")
+    driver = webdriver.Chrome(options=options, service=service)
+    driver.set_page_load_timeout(30)
+    driver.set_script_timeout(60)
+    return driver
+
+
+def phone(driver: webdriver.Chrome) -> None:
+    """A 360 px wide phone screen, with the page's viewport meta honoured."""
+    driver.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": PHONE_WIDTH, "height": 740, "deviceScaleFactor": 2, "mobile": True},
+    )
+
+
+def desktop(driver: webdriver.Chrome) -> None:
+    driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+
+@dataclass
+class Report:
+    passed: int = 0
+    failed: int = 0
+    failures: list[str] = field(default_factory=list)
+
+    def check(self, name: str, ok: bool, detail: str = "") -> bool:
+        if ok:
+            self.passed += 1
+            print(f"  ok      {name}")
+        else:
+            self.failed += 1
+            self.failures.append(f"{name}: {detail}")
+            print(f"  ÉCHEC   {name}: {detail}")
+        return ok
+
+    def run(self, name: str, function, *args) -> None:
+        """Runs a journey; an exception fails it with its traceback."""
+        print(f"- {name}")
+        try:
+            function(*args)
+        except Exception as error:  # noqa: BLE001 - report and go on with the next journey
+            self.check(name, False, f"{type(error).__name__}: {error}\n{traceback.format_exc()}")
+
+
+def axe_violations(driver: webdriver.Chrome) -> list[dict]:
+    axe = Axe(driver)
+    axe.inject()
+    results = axe.run(options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
+    return results["violations"]
+
+
+def describe(violations: list[dict]) -> str:
+    lines = []
+    for violation in violations:
+        targets = [", ".join(node["target"]) for node in violation["nodes"][:3]]
+        lines.append(f"{violation['id']} ({violation['impact']}): {violation['help']} — {targets}")
+    return "; ".join(lines)
+
+
+def page_weight(server: Server, path: str) -> tuple[int, int]:
+    """HTML + CSS bytes of a page, uncompressed and gzip-compressed."""
+    html = fetch(server, path)[1]
+    total, compressed = len(html), len(gzip.compress(html))
+    for href in re.findall(rb'<link rel="stylesheet" href="([^"]+)"', html):
+        css = fetch(server, href.decode())[1]
+        total += len(css)
+        compressed += len(gzip.compress(css))
+    return total, compressed
+
+
+def fetch(server: Server, path: str, data: bytes | None = None, method: str | None = None) -> tuple[int, bytes]:
+    request = urllib.request.Request(server.url(path), data=data, method=method)
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
+
+
+def check_page(report: Report, driver: webdriver.Chrome, server: Server, path: str, screenshots: Path) -> None:
+    """The checks every page must pass, on a phone-sized screen."""
+    phone(driver)
+    driver.get(server.url(path))
+    name = path
+    violations = axe_violations(driver)
+    report.check(f"{name}: axe WCAG 2.1 A/AA", not violations, describe(violations))
+
+    widths = driver.execute_script(
+        "return [document.documentElement.scrollWidth, window.innerWidth]"
+    )
+    report.check(
+        f"{name}: no horizontal scrolling at {PHONE_WIDTH} px",
+        widths[0] <= widths[1],
+        f"content is {widths[0]} px wide for a {widths[1]} px screen",
+    )
+
+    total, compressed = page_weight(server, path)
+    report.check(
+        f"{name}: HTML + CSS = {total} bytes ({compressed} compressed), budget {PAGE_BUDGET_BYTES}",
+        total <= PAGE_BUDGET_BYTES,
+        f"{total} bytes",
+    )
+    screenshots.mkdir(parents=True, exist_ok=True)
+    slug = path.strip("/").replace("/", "_") or "accueil"
+    driver.save_screenshot(str(screenshots / f"{slug}-360.png"))
+    desktop(driver)
+
+
+def main(pages, journeys) -> int:
+    binary = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / ".build" / "debug" / "portevoix"
+    if not binary.exists():
+        print(f"portevoix is not built: {binary} is missing (run `swift build --product portevoix`)")
+        return 2
+    screenshots = ROOT / "browser" / "screenshots"
+    report = Report()
+    with Server(binary) as server:
+        driver = make_driver()
+        try:
+            for path in pages:
+                print(f"- page {path}")
+                try:
+                    check_page(report, driver, server, path, screenshots)
+                except Exception as error:  # noqa: BLE001
+                    report.check(path, False, f"{type(error).__name__}: {error}")
+            for journey in journeys:
+                report.run(journey.__doc__.strip().splitlines()[0] if journey.__doc__ else journey.__name__,
+                           journey, driver, server, report)
+        finally:
+            driver.quit()
+    print()
+    if report.failures:
+        print("Échecs :")
+        for failure in report.failures:
+            print(f"  - {failure}")
+    print(f"Browser: {report.passed} passed, {report.failed} failed")
+    return 0 if report.failed == 0 else 1
