@@ -78,7 +78,32 @@ def pages_work_without_javascript(driver, server: Server, report: Report) -> Non
         plain.quit()
 
 
+def fresh_start_creates_the_database(driver, server: Server, report: Report) -> None:
+    """A fresh start creates the SQLite file and prints the address"""
+    report.check("data/portevoix.sqlite was created", (server.data / "portevoix.sqlite").exists(), str(server.data))
+    log = server.log_path.read_text()
+    report.check("the address is printed", server.base in log, log[-500:])
+    report.check("the migrations were applied", "CreateWebSessions" in log, log[-500:])
+
+
+def wrong_setting_stops_start_up(driver, server: Server, report: Report) -> None:
+    """A wrong setting stops start-up with a French message"""
+    import os
+    import subprocess
+
+    env = dict(os.environ, PORT="huit-mille-quatre-vingts", PORTEVOIX_DATA_DIR=str(server.data / "autre"))
+    result = subprocess.run([str(server.binary)], cwd=server.data, env=env, capture_output=True, text=True, timeout=60)
+    report.check("start-up stops", result.returncode != 0, str(result.returncode))
+    report.check(
+        "the message names the variable and what it accepts",
+        "PORT" in result.stderr and "entre 1 et 65535" in result.stderr,
+        result.stderr[-300:],
+    )
+
+
 JOURNEYS = [
+    fresh_start_creates_the_database,
+    wrong_setting_stops_start_up,
     skip_link_reaches_the_content,
     wrong_address_shows_french_404,
     oversized_post_shows_413,
