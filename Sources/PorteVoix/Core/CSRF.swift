@@ -56,7 +56,7 @@ struct CSRFMiddleware: AsyncMiddleware {
 
 import Plot
 
-extension Node where Context == HTML.FormContext {
+extension Node where Context: HTML.BodyContext {
     /// The hidden field every form carries: `.form(.csrfField(token), …)`.
     public static func csrfField(_ token: String) -> Node {
         .input(.type(.hidden), .name(CSRFMiddleware.fieldName), .value(escapeAttribute(token)))

@@ -78,7 +78,9 @@ enum ErrorPage {
             return Model(status: page.status, title: page.title, paragraphs: [page.message], detail: nil)
         }
         let status = (error as? any AbortError)?.status ?? .internalServerError
-        let detail = showDetails ? String(reflecting: error) : nil
+        // A developer wants the cause of a malformed request or a failure,
+        // not of a wrong address or a refusal.
+        let detail = showDetails && (status.code >= 500 || status == .badRequest) ? String(reflecting: error) : nil
         switch status.code {
         case 400, 422:
             return Model(
