@@ -17,8 +17,11 @@ public func configure(_ app: Application) async throws {
 
 /// Configures the application with the given settings: tests call this one.
 public func configure(_ app: Application, settings: Settings) async throws {
+    app.logger = app.logger.madeSafe
     app.settings = settings
     app.routes.defaultMaxBodySize = ByteCount(value: settings.maxBodyBytes)
+    app.passwords.use(.bcrypt(cost: settings.passwordHashCost))
+    app.dummySecretHash = try Bcrypt.hash("portevoix", cost: settings.passwordHashCost)
 
     try await DatabaseSetup.use(settings, on: app)
     registerMigrations(app)
@@ -40,11 +43,30 @@ public func configure(_ app: Application, settings: Settings) async throws {
     app.middleware.use(WebSessionMiddleware(settings: settings, cleanup: app.sessionCleanup))
     app.middleware.use(ErrorPageMiddleware())
     app.middleware.use(CSRFMiddleware(maxBodyBytes: settings.maxBodyBytes))
+    app.middleware.use(CurrentMemberMiddleware())
 
     try routes(app)
+
+    app.asyncCommands.use(CreateAdminCommand(), as: "create-admin")
+    app.asyncCommands.use(DemoCommand(), as: "demo")
+    if isServing(app) {
+        try await Administrators.announceInstallationLink(app)
+    }
+}
+
+/// Whether this run serves the site (no command, or `serve`), as opposed to
+/// running a command such as `create-admin`.
+func isServing(_ app: Application) -> Bool {
+    guard let command = app.environment.arguments.dropFirst().first else { return true }
+    return command == "serve" || command.hasPrefix("-")
 }
 
 /// Every schema step, in order. Never rename one: Fluent knows them by name.
 func registerMigrations(_ app: Application) {
     app.migrations.add(CreateWebSessions())
+    app.migrations.add(CreateTerritoriesAndThemes())
+    app.migrations.add(CreateMembers())
+    app.migrations.add(CreateAccessCards())
+    app.migrations.add(CreateAuditLog())
+    app.migrations.add(CreateAttemptCounters())
 }

@@ -7,7 +7,7 @@ import Vapor
 enum Entrypoint {
     static func main() async throws {
         var environment = try Environment.detect()
-        try LoggingSystem.bootstrap(from: &environment)
+        try LoggingSystem.bootstrapSafely(from: &environment)
         let app = try await Application.make(environment)
         do {
             try await configure(app)

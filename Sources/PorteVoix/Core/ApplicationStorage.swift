@@ -32,11 +32,15 @@ extension Request {
     /// What the page skeleton needs to know about this request.
     public var pageContext: PageContext {
         let settings = application.settings
+        let session = try? webSession
         return PageContext(
             siteName: settings.siteName,
             departementName: settings.departementName,
             path: url.path,
-            accessibilityStatus: application.contentStore.accessibilityStatus
+            accessibilityStatus: application.contentStore.accessibilityStatus,
+            member: member.map { SignedInMember(pseudonym: $0.pseudonym ?? "", roles: $0.roles) },
+            csrfToken: session?.record?.csrfSecret,
+            flash: session?.flash
         )
     }
 }

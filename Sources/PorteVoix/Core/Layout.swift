@@ -1,5 +1,19 @@
 import Plot
 
+/// The signed-in member, as the page skeleton shows them.
+public struct SignedInMember: Sendable, Equatable {
+    public var pseudonym: String
+    public var roles: Set<Role>
+
+    public init(pseudonym: String, roles: Set<Role>) {
+        self.pseudonym = pseudonym
+        self.roles = roles
+    }
+
+    public func has(_ role: Role) -> Bool { roles.contains(role) }
+    public func hasAny(_ roles: Set<Role>) -> Bool { !self.roles.isDisjoint(with: roles) }
+}
+
 /// What every page needs to know about the request it answers.
 public struct PageContext: Sendable {
     public var siteName: String
@@ -8,12 +22,23 @@ public struct PageContext: Sendable {
     public var path: String
     /// The compliance status shown in the footer ("non conforme", …).
     public var accessibilityStatus: String
+    public var member: SignedInMember?
+    /// The session's form token, for the sign-out button; nil without session.
+    public var csrfToken: String?
+    /// A message left by the previous page ("Votre mot de passe est changé.").
+    public var flash: String?
 
-    public init(siteName: String, departementName: String, path: String, accessibilityStatus: String) {
+    public init(
+        siteName: String, departementName: String, path: String, accessibilityStatus: String,
+        member: SignedInMember? = nil, csrfToken: String? = nil, flash: String? = nil
+    ) {
         self.siteName = siteName
         self.departementName = departementName
         self.path = path
         self.accessibilityStatus = accessibilityStatus
+        self.member = member
+        self.csrfToken = csrfToken
+        self.flash = flash
     }
 }
 
@@ -28,10 +53,22 @@ public enum Layout {
     /// Bumped when the stylesheet changes, so browsers fetch the new one.
     static let stylesheetVersion = "1"
 
-    static let mainNavigation: [NavigationLink] = [
-        NavigationLink(label: "Accueil", path: "/"),
-        NavigationLink(label: "Aide", path: "/aide"),
-    ]
+    /// The main menu, for who is looking.
+    static func mainNavigation(for member: SignedInMember?) -> [NavigationLink] {
+        var links = [NavigationLink(label: "Accueil", path: "/")]
+        guard let member else {
+            links.append(NavigationLink(label: "Se connecter", path: "/connexion"))
+            links.append(NavigationLink(label: "Activer ma carte", path: "/activation"))
+            links.append(NavigationLink(label: "Aide", path: "/aide"))
+            return links
+        }
+        links.append(NavigationLink(label: "Mon compte", path: "/mon-compte"))
+        if member.hasAny([.admin, .facilitator]) {
+            links.append(NavigationLink(label: "Administration", path: "/admin"))
+        }
+        links.append(NavigationLink(label: "Aide", path: "/aide"))
+        return links
+    }
 
     static let footerLinks: [NavigationLink] = [
         NavigationLink(label: "Accessibilité", path: "/accessibilite"),
@@ -59,7 +96,11 @@ public enum Layout {
             .body(
                 .a(.class("lien-evitement"), .href("#contenu"), .text("Aller au contenu")),
                 header(context),
-                .main(.id("contenu"), .attribute(named: "tabindex", value: "-1"), content),
+                .main(
+                    .id("contenu"), .attribute(named: "tabindex", value: "-1"),
+                    .unwrap(context.flash) { .div(.class("message-succes"), .attribute(named: "role", value: "status"), .p(.plain($0))) },
+                    content
+                ),
                 footer(context)
             )
         )
@@ -95,14 +136,22 @@ public enum Layout {
     static func navigation(_ context: PageContext) -> Node<HTML.BodyContext> {
         .nav(
             .ariaLabel("Menu principal"),
-            .ul(.forEach(mainNavigation) { link in
-                .li(navigationAnchor(link, currentPath: context.path))
-            })
+            .ul(
+                .forEach(mainNavigation(for: context.member)) { link in
+                    .li(navigationAnchor(link, currentPath: context.path))
+                },
+                .if(context.member != nil && context.csrfToken != nil, .li(
+                    Forms.post(
+                        action: "/deconnexion", csrf: context.csrfToken ?? "", class: "form-deconnexion",
+                        .button(.type(.submit), .class("lien-bouton"), .text("Se déconnecter"))
+                    )
+                ))
+            )
         )
     }
 
     static func navigationAnchor(_ link: NavigationLink, currentPath: String) -> Node<HTML.BodyContext> {
-        let isCurrent = link.path == "/" ? currentPath == "/" : currentPath.hasPrefix(link.path)
+        let isCurrent = link.path == "/" ? currentPath == "/" : (currentPath == link.path || currentPath.hasPrefix(link.path + "/"))
         return .a(
             .href(escapeAttribute(link.path)),
             .if(isCurrent, .attribute(named: "aria-current", value: "page")),

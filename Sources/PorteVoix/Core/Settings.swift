@@ -33,6 +33,11 @@ public struct Settings: Sendable {
     public var sessionLifetime: TimeInterval
     /// Shows error details on 500 pages; only ever in development.
     public var showErrorDetails: Bool
+    /// Bcrypt cost for passwords and activation codes (tests lower it).
+    public var passwordHashCost: Int
+    /// Read the client's address from `X-Forwarded-For` (behind a reverse
+    /// proxy), for the limits on sign-in attempts.
+    public var trustForwardedFor: Bool
 
     public init(
         database: Database,
@@ -45,7 +50,9 @@ public struct Settings: Sendable {
         maxBodyBytes: Int = Settings.defaultMaxBodyBytes,
         sessionIdleTimeout: TimeInterval = 2 * 3600,
         sessionLifetime: TimeInterval = 12 * 3600,
-        showErrorDetails: Bool = false
+        showErrorDetails: Bool = false,
+        passwordHashCost: Int = 12,
+        trustForwardedFor: Bool = false
     ) {
         self.database = database
         self.dataDirectory = dataDirectory
@@ -58,6 +65,8 @@ public struct Settings: Sendable {
         self.sessionIdleTimeout = sessionIdleTimeout
         self.sessionLifetime = sessionLifetime
         self.showErrorDetails = showErrorDetails
+        self.passwordHashCost = passwordHashCost
+        self.trustForwardedFor = trustForwardedFor
     }
 
     public static let defaultSiteName = "PorteVoix"
@@ -73,6 +82,7 @@ public struct Settings: Sendable {
         case siteName = "PORTEVOIX_SITE_NAME"
         case departementName = "PORTEVOIX_DEPARTEMENT"
         case maxBodyKilobytes = "PORTEVOIX_MAX_BODY_KB"
+        case trustProxy = "PORTEVOIX_TRUST_PROXY"
         case port = "PORT"
     }
 
@@ -133,18 +143,15 @@ public struct Settings: Sendable {
             publicURL = url
         }
 
-        var secureCookies = publicURL?.scheme?.lowercased() == "https"
-        if let raw = value(.secureCookies) {
-            switch raw.lowercased() {
-            case "oui", "yes", "true", "1": secureCookies = true
-            case "non", "no", "false", "0": secureCookies = false
-            default:
-                throw SettingsError(
-                    variable: .secureCookies, value: raw,
-                    accepts: "« oui » (le site est servi en HTTPS) ou « non »"
-                )
-            }
-        }
+        let secureCookies = try yesOrNo(
+            value(.secureCookies), variable: .secureCookies,
+            default: publicURL?.scheme?.lowercased() == "https",
+            accepts: "« oui » (le site est servi en HTTPS) ou « non »"
+        )
+        let trustProxy = try yesOrNo(
+            value(.trustProxy), variable: .trustProxy, default: false,
+            accepts: "« oui » (le site est derrière un serveur mandataire qui envoie X-Forwarded-For) ou « non »"
+        )
 
         let siteName = try text(value(.siteName), variable: .siteName, default: defaultSiteName)
         let departementName = try text(
@@ -171,7 +178,8 @@ public struct Settings: Sendable {
             siteName: siteName,
             departementName: departementName,
             maxBodyBytes: maxBodyBytes,
-            showErrorDetails: isDevelopment
+            showErrorDetails: isDevelopment,
+            trustForwardedFor: trustProxy
         )
     }
 
@@ -184,6 +192,17 @@ public struct Settings: Sendable {
             throw SettingsError(variable: .port, value: raw, accepts: "un nombre entier entre 1 et 65535")
         }
         return port
+    }
+
+    private static func yesOrNo(
+        _ raw: String?, variable: Variable, default fallback: Bool, accepts: String
+    ) throws(SettingsError) -> Bool {
+        guard let raw else { return fallback }
+        switch raw.lowercased() {
+        case "oui", "yes", "true", "1": return true
+        case "non", "no", "false", "0": return false
+        default: throw SettingsError(variable: variable, value: raw, accepts: accepts)
+        }
     }
 
     private static func text(

@@ -19,6 +19,12 @@ final class WebSessionRecord: Model, @unchecked Sendable {
     @Field(key: "last_seen_at") var lastSeenAt: Date
     /// When the session ends at the latest, whatever the activity.
     @Field(key: "expires_at") var expiresAt: Date
+    /// The member signed in with this session (columns added by `CreateMembers`).
+    @OptionalField(key: "member_id") var memberID: UUID?
+    /// The access card whose code was typed, between the activation steps.
+    @OptionalField(key: "activation_card_id") var activationCardID: UUID?
+    /// A message for the next page ("Votre mot de passe est changé.").
+    @OptionalField(key: "flash") var flash: String?
 
     init() {}
 
@@ -91,6 +97,8 @@ final class WebSessionState: @unchecked Sendable {
     private var _newToken: String?
     private var _ended = false
     var hadUnknownCookie = false
+    /// The message left for this page by the previous one, already taken.
+    var flash: String?
 
     init(record: WebSessionRecord?) {
         _record = record
@@ -133,6 +141,10 @@ struct WebSessionMiddleware: AsyncMiddleware {
                let record = try await WebSessionRecord.find(SecureToken.hash(token), on: request.db) {
                 if isAlive(record, now: now) {
                     state.replace(with: record, token: nil)
+                    if let flash = record.flash {
+                        state.flash = flash
+                        record.flash = nil
+                    }
                 } else {
                     try await record.delete(on: request.db)
                     state.hadUnknownCookie = true
@@ -151,6 +163,8 @@ struct WebSessionMiddleware: AsyncMiddleware {
             if now.timeIntervalSince(record.lastSeenAt) > 60 {
                 // Keeps the session alive; once a minute at most, to spare writes.
                 record.lastSeenAt = now
+            }
+            if record.hasChanges {
                 try await record.update(on: request.db)
             }
         } else if state.ended || state.hadUnknownCookie {
@@ -218,13 +232,34 @@ extension Request {
     }
 
     /// Gives the session a new id and a new form token, keeping nothing a
-    /// previous holder of the cookie could use. Called at sign-in.
-    public func rotateSession() async throws {
+    /// previous holder of the cookie could use. Called at sign-in, with the
+    /// member who signs in.
+    public func rotateSession(memberID: UUID? = nil) async throws {
         let state = try webSession
         if let old = state.record {
             try await old.delete(on: db)
         }
-        _ = try await startSession(state)
+        _ = try await startSession(state, memberID: memberID)
+    }
+
+    /// Leaves a message for the next page the visitor sees.
+    public func setFlash(_ message: String) async throws {
+        let state = try webSession
+        let record: WebSessionRecord
+        if let existing = state.record { record = existing } else { record = try await startSession(state) }
+        record.flash = message
+        if state.newToken != nil {
+            try await record.update(on: db)
+        }
+    }
+
+    /// Remembers the access card whose code was just typed, for the next step.
+    func setActivationCard(_ cardID: UUID?) async throws {
+        let state = try webSession
+        let record: WebSessionRecord
+        if let existing = state.record { record = existing } else { record = try await startSession(state) }
+        record.activationCardID = cardID
+        try await record.update(on: db)
     }
 
     /// Ends the session: the row is deleted and the cookie cleared.
@@ -236,7 +271,7 @@ extension Request {
         state.replace(with: nil, token: nil)
     }
 
-    private func startSession(_ state: WebSessionState) async throws -> WebSessionRecord {
+    private func startSession(_ state: WebSessionState, memberID: UUID? = nil) async throws -> WebSessionRecord {
         let settings = application.settings
         try await application.sessionCleanup.runIfDue(on: db, settings: settings)
         let token = SecureToken.make()
@@ -244,6 +279,7 @@ extension Request {
             tokenHash: SecureToken.hash(token), csrfSecret: SecureToken.make(),
             now: Date(), lifetime: settings.sessionLifetime
         )
+        record.memberID = memberID
         try await record.create(on: db)
         state.replace(with: record, token: token)
         return record

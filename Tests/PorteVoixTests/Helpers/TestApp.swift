@@ -30,7 +30,8 @@ let projectRoot: String = {
 /// Settings for a test: everything as in production except the database and
 /// the data folder, which are fresh for each test.
 func testSettings(database: Settings.Database, dataDirectory: String) -> Settings {
-    Settings(database: database, dataDirectory: dataDirectory, resourcesDirectory: projectRoot)
+    // Bcrypt's lowest cost: the tests check behaviour, not hash strength.
+    Settings(database: database, dataDirectory: dataDirectory, resourcesDirectory: projectRoot, passwordHashCost: 4)
 }
 
 /// Runs `body` with an application on a fresh, migrated database of its own.
@@ -62,6 +63,7 @@ func withTestApp(
     // Request lines would drown the test report; LOG_LEVEL brings them back.
     app.logger.logLevel = Logger.Level(rawValue: ProcessInfo.processInfo.environment["LOG_LEVEL"] ?? "") ?? .warning
     do {
+        // Runs before `configure`, like the real start-up (which sets the logger first).
         try await beforeConfigure(app)
         try await configure(app, settings: settings)
         try await body(app)

@@ -1,0 +1,336 @@
+import Fluent
+import Plot
+import Vapor
+
+/// `/activation`: a member's first visit with a printed access card.
+///
+/// 1. the code → 2. a pseudonym and a password (or, with a replacement card,
+/// a new password) → 3. the charter → signed in.
+struct ActivationController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get("activation", use: showCode)
+        routes.post("activation", use: checkCode)
+        routes.get("activation", "compte", use: showAccount)
+        routes.post("activation", "compte", use: createAccount)
+        let charter = routes.requiring(.memberBeforeCharter)
+        charter.get("activation", "charte", use: showCharter)
+        charter.post("activation", "charte", use: acceptCharter)
+    }
+
+    // MARK: Step 1: the code
+
+    struct CodeForm: Content { var code: String? }
+
+    func showCode(request: Request) async throws -> Response {
+        if request.member != nil { return request.redirect(to: "/mon-compte") }
+        let model = ActivationPages.CodeModel(csrf: try await request.csrfToken(), code: "")
+        return ActivationPages.code(model, context: request.pageContext).response(status: .ok)
+    }
+
+    func checkCode(request: Request) async throws -> Response {
+        let typed = (try? request.content.decode(CodeForm.self))?.code ?? ""
+        var model = ActivationPages.CodeModel(csrf: try await request.csrfToken(), code: typed)
+        let addressKey = AttemptKey("activation-adresse", request.clientAddress, limit: .perAddress)
+
+        guard let code = ActivationCode.normalize(typed) else {
+            model.errors.add("code", typed.isEmpty
+                ? "Tapez le code écrit sur votre carte."
+                : "Ce code n'a pas la bonne forme. Il a 16 caractères : des chiffres et des lettres.")
+            return ActivationPages.code(model, context: request.pageContext).response(status: .unprocessableEntity)
+        }
+        let cardKey = AttemptKey("activation-carte", ActivationCode.lookup(of: code), limit: .perAccount)
+        if let until = try await AttemptThrottle.blockedUntil([addressKey, cardKey], on: request.db) {
+            model.blockedUntil = until
+            return ActivationPages.code(model, context: request.pageContext).response(status: .tooManyRequests)
+        }
+        let card = try await AccessCard.query(on: request.db)
+            .filter(\.$lookup == ActivationCode.lookup(of: code)).first()
+        var matches = false
+        if let card {
+            matches = try await SecretHasher.verify(code, against: card.codeHash, application: request.application)
+        } else {
+            try await SecretHasher.verifyNothing(application: request.application)
+        }
+        guard let card, matches else {
+            try await AttemptThrottle.recordFailure([addressKey, cardKey], on: request.db)
+            model.errors.add("code", "Ce code ne correspond à aucune carte. Vérifiez chaque caractère et réessayez.")
+            return ActivationPages.code(model, context: request.pageContext).response(status: .unprocessableEntity)
+        }
+        if card.usedAt != nil {
+            model.errors.add("code", "Cette carte a déjà servi. Si c'est vous qui l'avez activée, connectez-vous "
+                + "avec votre pseudonyme. Sinon, demandez une nouvelle carte à l'animatrice ou l'animateur.")
+            return ActivationPages.code(model, context: request.pageContext).response(status: .unprocessableEntity)
+        }
+        if card.expiresAt <= Date() {
+            model.errors.add("code", "Cette carte a expiré : elle était valable 60 jours. "
+                + "Demandez une nouvelle carte à l'animatrice ou l'animateur du conseil.")
+            return ActivationPages.code(model, context: request.pageContext).response(status: .unprocessableEntity)
+        }
+        try await AttemptThrottle.reset(cardKey, on: request.db)
+        try await request.setActivationCard(card.requireID())
+        return request.redirect(to: "/activation/compte")
+    }
+
+    // MARK: Step 2: pseudonym and password
+
+    struct AccountForm: Content {
+        var pseudonyme: String?
+        var motDePasse: String?
+        var confirmation: String?
+    }
+
+    /// The card typed at step 1, if it can still be used.
+    func pendingCard(_ request: Request) async throws -> AccessCard? {
+        guard let cardID = try request.webSession.record?.activationCardID,
+              let card = try await AccessCard.query(on: request.db).filter(\.$id == cardID).with(\.$member).first(),
+              card.usedAt == nil, card.expiresAt > Date()
+        else { return nil }
+        return card
+    }
+
+    func showAccount(request: Request) async throws -> Response {
+        guard let card = try await pendingCard(request) else {
+            return request.redirect(to: "/activation")
+        }
+        let model = ActivationPages.AccountModel(
+            csrf: try await request.csrfToken(), pseudonym: "", replacementFor: card.member?.pseudonym
+        )
+        return ActivationPages.account(model, context: request.pageContext).response(status: .ok)
+    }
+
+    func createAccount(request: Request) async throws -> Response {
+        guard let card = try await pendingCard(request) else {
+            try await request.setFlash("Cette étape a expiré. Tapez à nouveau le code de votre carte.")
+            return request.redirect(to: "/activation")
+        }
+        let form = (try? request.content.decode(AccountForm.self)) ?? AccountForm()
+        let typedPseudonym = form.pseudonyme ?? ""
+        let password = form.motDePasse ?? ""
+        var model = ActivationPages.AccountModel(
+            csrf: try await request.csrfToken(), pseudonym: typedPseudonym, replacementFor: card.member?.pseudonym
+        )
+
+        var pseudonym: Pseudonym?
+        if !card.isReplacement {
+            do throws(Pseudonym.Problem) {
+                pseudonym = try Pseudonym(typedPseudonym)
+            } catch {
+                model.errors.add("pseudonyme", error.message)
+            }
+            if let pseudonym, try await Member.isTaken(pseudonym, on: request.db) {
+                model.errors.add("pseudonyme", "Ce pseudonyme est déjà pris. Choisissez-en un autre, "
+                    + "par exemple en ajoutant un chiffre ou le nom de votre ville.")
+            }
+        }
+        PasswordRules.check(password, confirmation: form.confirmation ?? "", into: &model.errors)
+        guard model.errors.isEmpty else {
+            return ActivationPages.account(model, context: request.pageContext).response(status: .unprocessableEntity)
+        }
+
+        let hash = try await SecretHasher.hash(password, application: request.application)
+        let cardID = try card.requireID()
+        let chosenPseudonym = pseudonym
+        let member: Member
+        do {
+            member = try await request.db.transaction { database in
+                let member: Member
+                if card.isReplacement, let existing = card.member {
+                    existing.passwordHash = hash
+                    try await existing.save(on: database)
+                    member = existing
+                } else {
+                    member = Member(pseudonym: chosenPseudonym!, passwordHash: hash, status: .pending,
+                                    territoryID: card.$territory.id)
+                    try await member.create(on: database)
+                    try await MemberRole(memberID: member.requireID(), role: .participant).create(on: database)
+                }
+                try await AccessCard.claim(cardID, for: member.requireID(), on: database)
+                return member
+            }
+        } catch is CardAlreadyUsed {
+            try await request.setFlash("Cette carte vient de servir. Si c'est vous, connectez-vous avec votre pseudonyme.")
+            return request.redirect(to: "/connexion")
+        } catch let error as any DatabaseError where error.isConstraintFailure {
+            model.errors.add("pseudonyme", "Ce pseudonyme vient d'être pris. Choisissez-en un autre.")
+            return ActivationPages.account(model, context: request.pageContext).response(status: .unprocessableEntity)
+        }
+        if card.isReplacement {
+            // The old password stops working, and so do the sessions opened with it.
+            try await WebSessionRecord.query(on: request.db).filter(\.$memberID == member.id).delete()
+        }
+        try await member.$roleRows.load(on: request.db)
+        try await request.signIn(member)
+        if member.status == .pending {
+            return request.redirect(to: "/activation/charte")
+        }
+        try await request.setFlash("Votre nouveau mot de passe est enregistré. Vous êtes connecté.")
+        return request.redirect(to: "/")
+    }
+
+    // MARK: Step 3: the charter
+
+    func showCharter(request: Request) async throws -> Response {
+        guard let member = request.member else { return request.redirect(to: "/connexion") }
+        if member.status == .active { return request.redirect(to: "/") }
+        let model = ActivationPages.CharterModel(
+            csrf: try await request.csrfToken(),
+            charterHTML: try request.application.contentStore.page("charte")?.html ?? ""
+        )
+        return ActivationPages.charter(model, context: request.pageContext).response(status: .ok)
+    }
+
+    struct CharterForm: Content { var accepte: String? }
+
+    func acceptCharter(request: Request) async throws -> Response {
+        guard let member = request.member else { return request.redirect(to: "/connexion") }
+        if member.status == .active { return request.redirect(to: "/") }
+        guard (try? request.content.decode(CharterForm.self))?.accepte == "oui" else {
+            var model = ActivationPages.CharterModel(
+                csrf: try await request.csrfToken(),
+                charterHTML: try request.application.contentStore.page("charte")?.html ?? ""
+            )
+            model.errors.add("accepte", "Cochez la case pour accepter la charte. Sans cela, vous ne pouvez pas participer.")
+            return ActivationPages.charter(model, context: request.pageContext).response(status: .unprocessableEntity)
+        }
+        member.status = .active
+        member.charterAcceptedAt = Date()
+        try await member.save(on: request.db)
+        try await request.setFlash("Bienvenue, \(member.pseudonym ?? "") ! Votre compte est prêt.")
+        return request.redirect(to: "/")
+    }
+}
+
+struct CardAlreadyUsed: Error {}
+
+extension AccessCard {
+    /// Marks the card used by `memberID`, or throws `CardAlreadyUsed` when
+    /// another request used it first.
+    static func claim(_ cardID: UUID, for memberID: UUID, on database: any Database) async throws {
+        let claim = UUID()
+        try await AccessCard.query(on: database)
+            .filter(\.$id == cardID)
+            .filter(\.$usedAt == nil)
+            .set(\.$usedAt, to: Date())
+            .set(\.$claimID, to: claim)
+            .set(\.$member.$id, to: memberID)
+            .update()
+        guard try await AccessCard.find(cardID, on: database)?.claimID == claim else {
+            throw CardAlreadyUsed()
+        }
+    }
+}
+
+extension Member {
+    static func isTaken(_ pseudonym: Pseudonym, except memberID: UUID? = nil, on database: any Database) async throws -> Bool {
+        var query = Member.query(on: database).filter(\.$pseudonymKey == pseudonym.key)
+        if let memberID { query = query.filter(\.$id != memberID) }
+        return try await query.count() > 0
+    }
+}
+
+enum ActivationPages {
+    struct CodeModel {
+        var csrf: String
+        var code: String
+        var errors = FormErrors()
+        var blockedUntil: Date?
+    }
+
+    struct AccountModel {
+        var csrf: String
+        var pseudonym: String
+        /// The pseudonym of the account a replacement card gives back.
+        var replacementFor: String?
+        var errors = FormErrors()
+    }
+
+    struct CharterModel {
+        var csrf: String
+        var charterHTML: String
+        var errors = FormErrors()
+    }
+
+    static func steps(current: Int) -> Node<HTML.BodyContext> {
+        .p(.class("etape"), .plain("Étape \(current) sur 3"))
+    }
+
+    static func code(_ model: CodeModel, context: PageContext) -> HTML {
+        Layout.page(
+            context,
+            title: model.errors.isEmpty ? "Activer ma carte" : "Erreur — Activer ma carte",
+            content: .group(
+                steps(current: 1),
+                .h1("Activer ma carte d'accès"),
+                .p(.text("Vous avez reçu une carte d'accès en papier. Elle vous permet de créer votre compte, une seule fois.")),
+                .unwrap(model.blockedUntil) { until in
+                    .div(.class("resume-erreurs"), .attribute(named: "role", value: "alert"),
+                         .h2("Trop d'essais d'un coup"),
+                         .p(.plain("Vous pourrez réessayer à \(FrenchDates.time(until)) (\(FrenchDates.wait(until: until))).")))
+                },
+                Forms.errorSummary(model.errors),
+                Forms.post(
+                    action: "/activation", csrf: model.csrf, class: "formulaire",
+                    Forms.field("code", label: "Code de la carte", value: model.code,
+                                help: "Il est écrit en gros sur votre carte. Les espaces, les tirets et les minuscules ne comptent pas.",
+                                error: model.errors["code"], required: true, autocomplete: "off", maxLength: 40,
+                                extraAttributes: [("autocapitalize", "characters"), ("spellcheck", "false")]),
+                    Forms.submit("Continuer")
+                ),
+                .p(.text("Vous avez déjà un compte ? "), .a(.href("/connexion"), .text("Connectez-vous")), .text("."))
+            )
+        )
+    }
+
+    static func account(_ model: AccountModel, context: PageContext) -> HTML {
+        let title = model.replacementFor == nil ? "Créer mon compte" : "Choisir un nouveau mot de passe"
+        return Layout.page(
+            context,
+            title: model.errors.isEmpty ? title : "Erreur — \(title)",
+            content: .group(
+                steps(current: 2),
+                .h1(.plain(title)),
+                .unwrap(model.replacementFor) { pseudonym in
+                    .p(.plain("Cette carte vous rend l'accès au compte « \(pseudonym) ». Choisissez un nouveau mot de passe : "
+                        + "l'ancien ne marchera plus."))
+                },
+                Forms.errorSummary(model.errors),
+                Forms.post(
+                    action: "/activation/compte", csrf: model.csrf, class: "formulaire",
+                    .if(model.replacementFor == nil,
+                        Forms.field("pseudonyme", label: "Pseudonyme", value: model.pseudonym,
+                                    help: "C'est le nom que les autres membres verront. N'utilisez pas votre vrai nom. "
+                                        + "De \(Pseudonym.minimumLength) à \(Pseudonym.maximumLength) caractères.",
+                                    error: model.errors["pseudonyme"], required: true, autocomplete: "username",
+                                    maxLength: Pseudonym.maximumLength)),
+                    Forms.field("motDePasse", label: "Mot de passe", kind: .password, help: PasswordRules.help,
+                                error: model.errors["motDePasse"], required: true, autocomplete: "new-password",
+                                maxLength: PasswordRules.maximumLength),
+                    Forms.field("confirmation", label: "Le même mot de passe, une deuxième fois", kind: .password,
+                                error: model.errors["confirmation"], required: true, autocomplete: "new-password",
+                                maxLength: PasswordRules.maximumLength),
+                    Forms.submit(model.replacementFor == nil ? "Créer mon compte" : "Enregistrer mon mot de passe")
+                )
+            )
+        )
+    }
+
+    static func charter(_ model: CharterModel, context: PageContext) -> HTML {
+        Layout.page(
+            context,
+            title: model.errors.isEmpty ? "Lire et accepter la charte" : "Erreur — Lire et accepter la charte",
+            content: .group(
+                steps(current: 3),
+                .h1("Lire et accepter la charte"),
+                .p(.text("Voici les règles du conseil. Prenez le temps de les lire.")),
+                .div(.class("texte charte-activation"), .raw(model.charterHTML)),
+                Forms.errorSummary(model.errors),
+                Forms.post(
+                    action: "/activation/charte", csrf: model.csrf, class: "formulaire",
+                    Forms.checkbox("accepte", label: "J'ai lu la charte du conseil et je l'accepte.", checked: false,
+                                   error: model.errors["accepte"]),
+                    Forms.submit("Accepter la charte et entrer")
+                )
+            )
+        )
+    }
+}

@@ -1,0 +1,104 @@
+import Crypto
+import Fluent
+import Vapor
+
+/// Failed attempts (sign-in, activation codes) counted per account and per
+/// address, in the database so that every instance sees them. Past a few free
+/// failures, each new one doubles the wait, up to an hour.
+final class AttemptCounter: Model, @unchecked Sendable {
+    static let schema = "attempt_counters"
+
+    /// SHA-256 of the kind and the key: no pseudonym or address in clear.
+    @ID(custom: "id", generatedBy: .user) var id: String?
+    @Field(key: "failures") var failures: Int
+    @OptionalField(key: "blocked_until") var blockedUntil: Date?
+    @Field(key: "last_failure_at") var lastFailureAt: Date
+
+    init() {}
+
+    init(id: String, now: Date) {
+        self.id = id
+        self.failures = 0
+        self.lastFailureAt = now
+    }
+}
+
+struct CreateAttemptCounters: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema(AttemptCounter.schema)
+            .field("id", .string, .identifier(auto: false))
+            .field("failures", .int, .required)
+            .field("blocked_until", .datetime)
+            .field("last_failure_at", .datetime, .required)
+            .create()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema(AttemptCounter.schema).delete()
+    }
+}
+
+struct AttemptLimit: Sendable {
+    /// Failures allowed before any wait.
+    let freeFailures: Int
+    /// The first wait; each further failure doubles it.
+    let firstDelay: TimeInterval
+    let longestDelay: TimeInterval
+    /// A counter with no failure for this long starts again from zero.
+    let forgetAfter: TimeInterval
+
+    static let perAccount = AttemptLimit(freeFailures: 5, firstDelay: 60, longestDelay: 3600, forgetAfter: 86_400)
+    static let perAddress = AttemptLimit(freeFailures: 20, firstDelay: 60, longestDelay: 3600, forgetAfter: 3600)
+
+    func delay(afterFailures failures: Int) -> TimeInterval? {
+        guard failures > freeFailures else { return nil }
+        let doublings = min(failures - freeFailures - 1, 16)
+        return min(longestDelay, firstDelay * pow(2, Double(doublings)))
+    }
+}
+
+struct AttemptKey: Sendable {
+    let id: String
+    let limit: AttemptLimit
+
+    init(_ kind: String, _ value: String, limit: AttemptLimit) {
+        self.id = SHA256.hash(data: Data("\(kind):\(value)".utf8)).map { String(format: "%02x", $0) }.joined()
+        self.limit = limit
+    }
+}
+
+enum AttemptThrottle {
+    /// When the visitor may try again, if any of the keys is blocked now.
+    static func blockedUntil(_ keys: [AttemptKey], on database: any Database, now: Date = Date()) async throws -> Date? {
+        let counters = try await AttemptCounter.query(on: database).filter(\.$id ~~ keys.map(\.id)).all()
+        return counters.compactMap(\.blockedUntil).filter { $0 > now }.max()
+    }
+
+    static func recordFailure(_ keys: [AttemptKey], on database: any Database, now: Date = Date()) async throws {
+        for key in keys {
+            let counter = try await AttemptCounter.find(key.id, on: database) ?? AttemptCounter(id: key.id, now: now)
+            if now.timeIntervalSince(counter.lastFailureAt) > key.limit.forgetAfter {
+                counter.failures = 0
+            }
+            counter.failures += 1
+            counter.lastFailureAt = now
+            counter.blockedUntil = key.limit.delay(afterFailures: counter.failures).map { now.addingTimeInterval($0) }
+            try await counter.save(on: database)
+        }
+    }
+
+    static func reset(_ key: AttemptKey, on database: any Database) async throws {
+        try await AttemptCounter.query(on: database).filter(\.$id == key.id).delete()
+    }
+}
+
+extension Request {
+    /// The visitor's address, for attempt limits only (hashed, never stored in clear).
+    var clientAddress: String {
+        if application.settings.trustForwardedFor,
+           let forwarded = headers.first(name: "X-Forwarded-For")?.split(separator: ",").last {
+            return forwarded.trimmingCharacters(in: .whitespaces)
+        }
+        return remoteAddress?.ipAddress ?? "inconnue"
+    }
+}

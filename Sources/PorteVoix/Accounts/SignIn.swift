@@ -1,0 +1,159 @@
+import Fluent
+import Plot
+import Vapor
+
+/// `/connexion` and `/deconnexion`: pseudonym and password, for everyone.
+struct SignInController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get("connexion", use: show)
+        routes.post("connexion", use: signIn)
+        routes.post("deconnexion", use: signOut)
+    }
+
+    struct Form: Content {
+        var pseudonyme: String?
+        var motDePasse: String?
+        var retour: String?
+    }
+
+    func show(request: Request) async throws -> Response {
+        let back = SignInPage.safeReturnPath(request.query[String.self, at: "retour"])
+        if request.member != nil {
+            return request.redirect(to: back ?? "/")
+        }
+        let model = SignInPage.Model(csrf: try await request.csrfToken(), pseudonym: "", returnPath: back)
+        return SignInPage.view(model, context: request.pageContext).response(status: .ok)
+    }
+
+    func signIn(request: Request) async throws -> Response {
+        let form = (try? request.content.decode(Form.self)) ?? Form()
+        let typed = form.pseudonyme ?? ""
+        let password = form.motDePasse ?? ""
+        let back = SignInPage.safeReturnPath(form.retour)
+        var model = SignInPage.Model(csrf: try await request.csrfToken(), pseudonym: typed, returnPath: back)
+
+        let accountKey = AttemptKey("connexion-compte", Pseudonym.key(for: typed), limit: .perAccount)
+        let addressKey = AttemptKey("connexion-adresse", request.clientAddress, limit: .perAddress)
+        if let until = try await AttemptThrottle.blockedUntil([accountKey, addressKey], on: request.db) {
+            model.blockedUntil = until
+            return SignInPage.view(model, context: request.pageContext).response(status: .tooManyRequests)
+        }
+
+        if typed.trimmingCharacters(in: .whitespaces).isEmpty { model.errors.add("pseudonyme", "Indiquez votre pseudonyme.") }
+        if password.isEmpty { model.errors.add("motDePasse", "Indiquez votre mot de passe.") }
+        guard model.errors.isEmpty else {
+            return SignInPage.view(model, context: request.pageContext).response(status: .unprocessableEntity)
+        }
+
+        let member = try await Member.query(on: request.db)
+            .filter(\.$pseudonymKey == Pseudonym.key(for: typed))
+            .filter(\.$status != .deleted)
+            .with(\.$roleRows)
+            .first()
+        var matches = false
+        if let hash = member?.passwordHash {
+            matches = try await SecretHasher.verify(password, against: hash, application: request.application)
+        } else {
+            try await SecretHasher.verifyNothing(application: request.application)
+        }
+        guard let member, matches else {
+            try await AttemptThrottle.recordFailure([accountKey, addressKey], on: request.db)
+            // The same words whether the pseudonym or the password is wrong.
+            model.errors.add("pseudonyme", "Ce pseudonyme et ce mot de passe ne vont pas ensemble. Vérifiez-les et réessayez.")
+            return SignInPage.view(model, context: request.pageContext).response(status: .unprocessableEntity)
+        }
+        try await AttemptThrottle.reset(accountKey, on: request.db)
+        if member.status == .suspended {
+            model.suspended = true
+            return SignInPage.view(model, context: request.pageContext).response(status: .forbidden)
+        }
+        try await request.signIn(member)
+        if member.status == .pending {
+            return request.redirect(to: "/activation/charte")
+        }
+        return request.redirect(to: back ?? "/")
+    }
+
+    func signOut(request: Request) async throws -> Response {
+        try await request.signOut()
+        try await request.setFlash("Vous êtes déconnecté. À bientôt !")
+        return request.redirect(to: "/")
+    }
+}
+
+enum SignInPage {
+    static let path = "/connexion"
+
+    static func path(returningTo target: String?) -> String {
+        guard let target = safeReturnPath(target), target != "/" else { return path }
+        let encoded = target.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(.init(charactersIn: "/-_.~"))) ?? ""
+        return path + "?retour=" + encoded
+    }
+
+    /// A path on this site only: never another site after signing in.
+    static func safeReturnPath(_ candidate: String?) -> String? {
+        guard let candidate, candidate.hasPrefix("/"), !candidate.hasPrefix("//"), !candidate.hasPrefix("/\\"),
+              !candidate.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }),
+              candidate.count < 500
+        else { return nil }
+        return candidate
+    }
+
+    struct Model {
+        var csrf: String
+        var pseudonym: String
+        var returnPath: String?
+        var errors = FormErrors()
+        var blockedUntil: Date?
+        var suspended = false
+    }
+
+    static func view(_ model: Model, context: PageContext) -> HTML {
+        Layout.page(
+            context,
+            title: model.errors.isEmpty ? "Se connecter" : "Erreur — Se connecter",
+            content: .group(
+                .h1("Se connecter"),
+                message(model),
+                Forms.errorSummary(model.errors),
+                Forms.post(
+                    action: path, csrf: model.csrf, class: "formulaire",
+                    .unwrap(model.returnPath) { Forms.input([("type", "hidden"), ("name", "retour"), ("value", $0)]) },
+                    Forms.field("pseudonyme", label: "Pseudonyme", value: model.pseudonym,
+                                error: model.errors["pseudonyme"], required: true, autocomplete: "username",
+                                maxLength: 60),
+                    Forms.field("motDePasse", label: "Mot de passe", kind: .password,
+                                error: model.errors["motDePasse"], required: true, autocomplete: "current-password"),
+                    Forms.submit("Me connecter")
+                ),
+                .h2("Première visite ?"),
+                .p(.text("Avec la carte d'accès remise par l'animatrice ou l'animateur du conseil, "),
+                   .a(.href("/activation"), .text("activez votre compte")), .text(".")),
+                .h2("Mot de passe oublié ?"),
+                .p(.text("Ce n'est pas grave. Demandez une nouvelle carte d'accès à l'animatrice ou l'animateur "),
+                   .text("du conseil : vous gardez votre pseudonyme et tout ce que vous avez fait."))
+            )
+        )
+    }
+
+    static func message(_ model: Model) -> Node<HTML.BodyContext> {
+        if let until = model.blockedUntil {
+            return .div(
+                .class("resume-erreurs"), .attribute(named: "role", value: "alert"),
+                .h2("Trop d'essais d'un coup"),
+                .p(.plain("Pour protéger les comptes, la connexion est en pause. Vous pourrez réessayer à "
+                    + "\(FrenchDates.time(until)) (\(FrenchDates.wait(until: until))).")),
+                .p(.text("Si vous avez oublié votre mot de passe, demandez une nouvelle carte d'accès."))
+            )
+        }
+        if model.suspended {
+            return .div(
+                .class("resume-erreurs"), .attribute(named: "role", value: "alert"),
+                .h2("Votre compte est suspendu"),
+                .p(.text("Vous ne pouvez pas vous connecter pour le moment. "),
+                   .text("Pour en savoir plus, parlez-en à l'animatrice ou l'animateur du conseil."))
+            )
+        }
+        return .empty
+    }
+}

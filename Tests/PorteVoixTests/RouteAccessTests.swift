@@ -1,0 +1,121 @@
+import Foundation
+import Testing
+import Vapor
+import VaporTesting
+@testable import PorteVoix
+
+/// Every registered route, and who may use it. A route added without a line
+/// here fails `everyRouteIsInTheTable`, so nobody forgets to decide.
+@Suite("Route access")
+struct RouteAccessTests {
+    /// Open to anyone, signed in or not.
+    static let publicRoutes: Set<String> = [
+        "GET /", "GET /charte", "GET /confidentialite", "GET /accessibilite", "GET /mentions-legales", "GET /aide",
+        "GET /healthz",
+        "GET /connexion", "POST /connexion", "POST /deconnexion",
+        "GET /activation", "POST /activation", "GET /activation/compte", "POST /activation/compte",
+        "GET /installation", "POST /installation",
+    ]
+
+    /// Roles that may use each other route; `nil`: any signed-in member.
+    static let restricted: [String: Set<Role>?] = [
+        "GET /activation/charte": nil,
+        "POST /activation/charte": nil,
+        "GET /mon-compte": nil,
+        "POST /mon-compte/pseudonyme": nil,
+        "POST /mon-compte/mot-de-passe": nil,
+        "GET /mon-compte/donnees": nil,
+        "POST /mon-compte/suppression": nil,
+        "GET /admin": [.admin, .facilitator],
+        "GET /admin/cartes": [.admin, .facilitator],
+        "POST /admin/cartes": [.admin, .facilitator],
+        "POST /admin/cartes/remplacement": [.admin, .facilitator],
+        "GET /admin/membres": [.admin],
+        "GET /admin/membres/:memberID": [.admin],
+        "POST /admin/membres/:memberID/roles": [.admin],
+        "POST /admin/membres/:memberID/statut": [.admin],
+        "GET /admin/listes": [.admin],
+        "POST /admin/territoires": [.admin],
+        "POST /admin/territoires/:itemID": [.admin],
+        "POST /admin/themes": [.admin],
+        "POST /admin/themes/:itemID": [.admin],
+        "GET /admin/journal": [.admin],
+    ]
+
+    static func key(_ route: Route) -> String {
+        "\(route.method.rawValue) /\(route.path.map(\.description).joined(separator: "/"))"
+    }
+
+    /// A path to request for a route: parameters get an id that exists nowhere.
+    static func concretePath(_ route: Route) -> String {
+        "/" + route.path.map { component in
+            if case .parameter = component { return UUID().uuidString }
+            return component.description
+        }.joined(separator: "/")
+    }
+
+    static func send(_ route: Route, as browser: inout Browser) async throws -> TestingHTTPResponse {
+        let path = concretePath(route)
+        if route.method == .GET {
+            return try await browser.get(path)
+        }
+        // Any page with a form gives the session's token (signed in or not).
+        var token = try await browser.get("/connexion").csrfToken
+        if token == nil { token = try await browser.get("/mon-compte").csrfToken }
+        let csrf = try #require(token)
+        return try await browser.post(path, form: ["_csrf": csrf], method: route.method)
+    }
+
+    @Test func everyRouteIsInTheTable() async throws {
+        try await withTestApp { app in
+            let keys = app.routes.all.map(Self.key)
+            for key in keys {
+                #expect(Self.publicRoutes.contains(key) || Self.restricted[key] != nil,
+                        "\(key) is neither public nor in the access table")
+            }
+            for key in Self.restricted.keys {
+                #expect(keys.contains(key), "\(key) is in the table but not registered")
+            }
+        }
+    }
+
+    @Test func anAnonymousVisitorIsSentToSignIn() async throws {
+        try await withTestApp { app in
+            for route in app.routes.all where !Self.publicRoutes.contains(Self.key(route)) {
+                var visitor = Browser(app)
+                let response = try await Self.send(route, as: &visitor)
+                if route.path.first?.description == "api" {
+                    #expect(response.status == .unauthorized, "\(Self.key(route))")
+                } else {
+                    #expect(response.status == .seeOther, "\(Self.key(route))")
+                    #expect(response.location?.hasPrefix("/connexion") == true, "\(Self.key(route))")
+                }
+            }
+        }
+    }
+
+    @Test(arguments: Role.allCases)
+    func eachRoleReachesExactlyItsRoutes(role: Role) async throws {
+        try await withTestApp { app in
+            try await makeMember(app, "Quelqu'un", roles: [role])
+            if role != .admin {
+                // So that "last administrator" rules do not get in the way.
+                try await makeMember(app, "Autre admin", roles: [.admin])
+            }
+            for route in app.routes.all {
+                let key = Self.key(route)
+                guard let allowed = Self.restricted[key] else { continue }
+                var browser = Browser(app)
+                try await browser.signIn("Quelqu'un")
+                let response = try await Self.send(route, as: &browser)
+                if allowed == nil || allowed!.contains(role) {
+                    #expect(response.status != .forbidden, "\(role) → \(key)")
+                    #expect(response.location?.hasPrefix("/connexion") != true, "\(role) → \(key)")
+                } else {
+                    #expect(response.status == .forbidden, "\(role) → \(key): \(response.status)")
+                    #expect(response.text.contains("Cette page ne vous est pas ouverte"), "\(role) → \(key)")
+                }
+            }
+        }
+    }
+}
