@@ -11,7 +11,15 @@ import sys
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
-from harness import Report, Server, fetch, main, phone
+import os
+import re
+import subprocess
+import tempfile
+
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import WebDriverWait
+
+from harness import SCREENSHOTS, Report, Server, audit_current, desktop, fetch, main, make_driver, phone
 
 # Every public page; each is checked with axe, at 360 px, and for weight.
 PAGES = [
@@ -22,7 +30,27 @@ PAGES = [
     "/mentions-legales",
     "/aide",
     "/cette-page-n-existe-pas",
+    "/connexion",
+    "/activation",
 ]
+
+ADMIN = ("Hélène admin", "la clé du département est rouge")
+MEMBER = ("Camille", "le chat dort sur la chaise")
+
+
+def fill(driver, field_id: str, value: str) -> None:
+    element = driver.find_element(By.ID, field_id)
+    element.clear()
+    element.send_keys(value)
+
+
+def submit(driver) -> None:
+    """Clicks the main form's submit button (not the header's sign-out)."""
+    driver.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
+
+
+def wait_for_path(driver, server: Server, path: str) -> None:
+    WebDriverWait(driver, 10).until(lambda d: d.current_url.split("?")[0] == server.url(path))
 
 
 def skip_link_reaches_the_content(driver, server: Server, report: Report) -> None:
@@ -101,7 +129,140 @@ def wrong_setting_stops_start_up(driver, server: Server, report: Report) -> None
     )
 
 
+def admin_prints_cards_and_a_member_activates_one(driver, server: Server, report: Report) -> None:
+    """An admin installs, prints cards; a new member activates one on a phone, signs out and in"""
+    log = server.log_path.read_text()
+    match = re.search(r"(/installation\?jeton=[A-Za-z0-9_-]+)", log)
+    report.check("the installation link is printed at start-up", match is not None, log[-400:])
+    if not match:
+        return
+    desktop(driver)
+    driver.get(server.url(match.group(1)))
+    audit_current(report, driver, server, "installation", SCREENSHOTS)
+    fill(driver, "champ-pseudonyme", ADMIN[0])
+    fill(driver, "champ-motDePasse", ADMIN[1])
+    fill(driver, "champ-confirmation", ADMIN[1])
+    submit(driver)
+    wait_for_path(driver, server, "/admin")
+    report.check("the first administrator lands on the administration", "Administration" in driver.title, driver.title)
+    audit_current(report, driver, server, "admin", SCREENSHOTS)
+
+    for path in ["/admin/membres", "/admin/listes", "/admin/journal"]:
+        driver.get(server.url(path))
+        audit_current(report, driver, server, path, SCREENSHOTS)
+
+    driver.get(server.url("/admin/cartes"))
+    audit_current(report, driver, server, "/admin/cartes", SCREENSHOTS)
+    fill(driver, "champ-nombre", "8")
+    submit(driver)
+    codes = [element.text for element in driver.find_elements(By.CLASS_NAME, "carte-code")]
+    report.check("eight cards are shown to print", len(codes) == 8, str(codes))
+    audit_current(report, driver, server, "cartes à imprimer", SCREENSHOTS)
+
+    # On paper: the eight cards fill one A4 page, without the site's header.
+    from selenium.webdriver.common.print_page_options import PrintOptions
+    import base64
+
+    options = PrintOptions()
+    options.page_width = 21.0
+    options.page_height = 29.7
+    options.margin_top = options.margin_bottom = options.margin_left = options.margin_right = 0
+    pdf = base64.b64decode(driver.print_page(options))
+    (SCREENSHOTS / "cartes.pdf").write_bytes(pdf)
+    pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+    report.check("eight cards print on one A4 page", pages == 1, f"{pages} pages")
+    driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+    header_shown = driver.find_element(By.CLASS_NAME, "entete").is_displayed()
+    card_width = driver.execute_script("return document.querySelector('.carte-acces').getBoundingClientRect().width")
+    driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+    report.check("the printed page shows the cards only", not header_shown)
+    report.check("a printed card is 105 mm wide", abs(card_width - 105 / 25.4 * 96) < 2, f"{card_width} px")
+
+    # A new member, on a phone, types the first code in lower case.
+    member = make_driver()
+    try:
+        phone(member)
+        member.get(server.url("/"))
+        member.find_element(By.LINK_TEXT, "Activer ma carte").click()
+        wait_for_path(member, server, "/activation")
+        fill(member, "champ-code", codes[0].lower())
+        submit(member)
+        wait_for_path(member, server, "/activation/compte")
+        audit_current(report, member, server, "activation étape 2", SCREENSHOTS)
+        # A mistake first: the passwords differ. The pseudonym stays.
+        fill(member, "champ-pseudonyme", MEMBER[0])
+        fill(member, "champ-motDePasse", MEMBER[1])
+        fill(member, "champ-confirmation", MEMBER[1] + "s")
+        submit(member)
+        summary = WebDriverWait(member, 10).until(
+            EC.presence_of_element_located((By.CLASS_NAME, "resume-erreurs"))
+        ).text
+        report.check("the mistake is explained at the top", "pas identiques" in summary, summary)
+        kept = member.find_element(By.ID, "champ-pseudonyme").get_attribute("value")
+        report.check("the pseudonym typed is kept", kept == MEMBER[0], kept)
+        audit_current(report, member, server, "activation étape 2 avec erreur", SCREENSHOTS)
+        fill(member, "champ-motDePasse", MEMBER[1])
+        fill(member, "champ-confirmation", MEMBER[1])
+        submit(member)
+        wait_for_path(member, server, "/activation/charte")
+        audit_current(report, member, server, "activation charte", SCREENSHOTS)
+        member.find_element(By.ID, "champ-accepte").click()
+        submit(member)
+        wait_for_path(member, server, "/")
+        welcome = member.find_element(By.CLASS_NAME, "message-succes").text
+        report.check("the new member is welcomed by name", MEMBER[0] in welcome, welcome)
+        audit_current(report, member, server, "accueil connecté", SCREENSHOTS)
+
+        member.get(server.url("/mon-compte"))
+        audit_current(report, member, server, "/mon-compte", SCREENSHOTS)
+
+        member.find_element(By.CSS_SELECTOR, "form.form-deconnexion button").click()
+        wait_for_path(member, server, "/")
+        report.check("signed out", "Se connecter" in member.find_element(By.TAG_NAME, "nav").text)
+        member.find_element(By.LINK_TEXT, "Se connecter").click()
+        wait_for_path(member, server, "/connexion")
+        fill(member, "champ-pseudonyme", MEMBER[0].upper())
+        fill(member, "champ-motDePasse", MEMBER[1])
+        submit(member)
+        wait_for_path(member, server, "/")
+        nav = member.find_element(By.TAG_NAME, "nav").text
+        report.check("signed in again (pseudonym typed in capitals)", "Mon compte" in nav, nav)
+    finally:
+        member.quit()
+
+    # The admin sees the new member.
+    driver.get(server.url("/admin/membres"))
+    report.check("the admin finds the new member", MEMBER[0] in driver.page_source)
+
+
+def server_commands(driver, server: Server, report: Report) -> None:
+    """create-admin and demo work from the terminal"""
+    folder = tempfile.mkdtemp(prefix="portevoix-commands-")
+    env = dict(os.environ, PORTEVOIX_DATA_DIR=folder)
+    env.pop("DATABASE_URL", None)
+    created = subprocess.run(
+        [str(server.binary), "create-admin", "--pseudonyme", "Admin terminal"],
+        cwd=server.data, env=env, input="une phrase pour le terminal\n", capture_output=True, text=True, timeout=120,
+    )
+    report.check("create-admin creates an administrator", created.returncode == 0 and "est créé" in created.stdout,
+                 created.stdout + created.stderr)
+    refused = subprocess.run(
+        [str(server.binary), "demo"], cwd=server.data, env=env, capture_output=True, text=True, timeout=300,
+    )
+    report.check("demo refuses a database that has members", refused.returncode != 0 and "déjà" in refused.stderr + refused.stdout,
+                 refused.stdout + refused.stderr)
+    empty = tempfile.mkdtemp(prefix="portevoix-demo-")
+    demo = subprocess.run(
+        [str(server.binary), "demo"], cwd=server.data, env=dict(env, PORTEVOIX_DATA_DIR=empty),
+        capture_output=True, text=True, timeout=300,
+    )
+    report.check("demo fills an empty database and prints the passwords once",
+                 demo.returncode == 0 and "Admin Démo" in demo.stdout, demo.stdout[-500:] + demo.stderr[-500:])
+
+
 JOURNEYS = [
+    admin_prints_cards_and_a_member_activates_one,
+    server_commands,
     fresh_start_creates_the_database,
     wrong_setting_stops_start_up,
     skip_link_reaches_the_content,
