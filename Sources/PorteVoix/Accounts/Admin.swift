@@ -186,6 +186,13 @@ struct AdminController: RouteCollection {
 
     struct NameProblem: Error { let message: String }
 
+    /// The lists page again, with one field's error and what was typed in it.
+    func listsPage(_ request: Request, field: String, _ message: String, typed: String) async throws -> Response {
+        var errors = FormErrors()
+        errors.add(field, message)
+        return try await listsPage(request, errors: errors, typed: [field: typed]).response(status: .unprocessableEntity)
+    }
+
     static func checkName(_ name: String?) -> Result<String, NameProblem> {
         let name = (name ?? "").components(separatedBy: .whitespacesAndNewlines).filter { !$0.isEmpty }.joined(separator: " ")
         if name.count < 2 { return .failure(NameProblem(message: "Le nom doit avoir au moins 2 caractères.")) }
@@ -214,14 +221,10 @@ struct AdminController: RouteCollection {
         let field = "\(kind)-nouveau"
         switch Self.checkName(typed) {
         case .failure(let problem):
-            var errors = FormErrors()
-            errors.add(field, problem.message)
-            return try await listsPage(request, errors: errors, typed: [field: typed ?? ""]).response(status: .unprocessableEntity)
+            return try await listsPage(request, field: field, problem.message, typed: typed ?? "")
         case .success(let name):
             if try await Item.query(on: request.db).filter(Item.nameField, .equal, name).count() > 0 {
-                var errors = FormErrors()
-                errors.add(field, "Ce nom existe déjà.")
-                return try await listsPage(request, errors: errors, typed: [field: name]).response(status: .unprocessableEntity)
+                return try await listsPage(request, field: field, "Ce nom existe déjà.", typed: name)
             }
             let position = (try await Item.query(on: request.db).max(Item.positionField) ?? -1) + 1
             try await Item(name: name, position: position).create(on: request.db)
@@ -239,15 +242,11 @@ struct AdminController: RouteCollection {
         let field = "\(kind)-\(id)"
         switch Self.checkName(typed) {
         case .failure(let problem):
-            var errors = FormErrors()
-            errors.add(field, problem.message)
-            return try await listsPage(request, errors: errors, typed: [field: typed ?? ""]).response(status: .unprocessableEntity)
+            return try await listsPage(request, field: field, problem.message, typed: typed ?? "")
         case .success(let name):
             let sameName = try await Item.query(on: request.db).filter(Item.nameField, .equal, name).all()
             if sameName.contains(where: { $0.id != id }) {
-                var errors = FormErrors()
-                errors.add(field, "Ce nom existe déjà.")
-                return try await listsPage(request, errors: errors, typed: [field: name]).response(status: .unprocessableEntity)
+                return try await listsPage(request, field: field, "Ce nom existe déjà.", typed: name)
             }
             let old = item.name
             item.name = name
