@@ -69,4 +69,6 @@ func registerMigrations(_ app: Application) {
     app.migrations.add(CreateAccessCards())
     app.migrations.add(CreateAuditLog())
     app.migrations.add(CreateAttemptCounters())
+    app.migrations.add(CreateProposals())
+    app.migrations.add(CreateNotifications())
 }

@@ -11,4 +11,6 @@ func routes(_ app: Application) throws {
     try app.register(collection: MyAccountController())
     try app.register(collection: AdminController())
     try app.register(collection: AccessCardsController())
+    try app.register(collection: NotificationsController())
+    try app.register(collection: ProposalsController())
 }

@@ -15,6 +15,7 @@ struct RouteAccessTests {
         "GET /connexion", "POST /connexion", "POST /deconnexion",
         "GET /activation", "POST /activation", "GET /activation/compte", "POST /activation/compte",
         "GET /installation", "POST /installation",
+        "GET /propositions", "GET /propositions/:proposalID", "GET /suivi",
     ]
 
     /// Roles that may use each other route; `nil`: any signed-in member.
@@ -40,6 +41,20 @@ struct RouteAccessTests {
         "POST /admin/themes": [.admin],
         "POST /admin/themes/:itemID": [.admin],
         "GET /admin/journal": [.admin],
+        "GET /mon-compte/notifications": nil,
+        "POST /mon-compte/notifications/lues": nil,
+        "GET /propositions/nouvelle": nil,
+        "POST /propositions/nouvelle": nil,
+        "GET /propositions/miennes": nil,
+        "GET /propositions/:proposalID/modifier": nil,
+        "POST /propositions/:proposalID/modifier": nil,
+        "POST /propositions/:proposalID/statut": nil,
+        "POST /propositions/:proposalID/soutien": nil,
+        "POST /propositions/:proposalID/commentaires": nil,
+        "POST /propositions/:proposalID/commentaires/:commentID/moderation": [.moderator],
+        "GET /propositions/papier": [.facilitator, .admin],
+        "POST /propositions/papier": [.facilitator, .admin],
+        "GET /moderation": [.moderator],
     ]
 
     static func key(_ route: Route) -> String {

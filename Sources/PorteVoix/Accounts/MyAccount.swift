@@ -178,6 +178,7 @@ extension Member {
             try await MemberRole.query(on: database).filter(\.$member.$id == memberID).delete()
             try await WebSessionRecord.query(on: database).filter(\.$memberID == memberID).delete()
             try await AccessCard.query(on: database).filter(\.$member.$id == memberID).filter(\.$usedAt == nil).delete()
+            try await MemberNotification.query(on: database).filter(\.$member.$id == memberID).delete()
         }
     }
 }
@@ -211,12 +212,38 @@ struct MemberDataExport: Encodable {
         let resume: String
     }
 
+    struct OwnProposal: Encodable {
+        let titre: String
+        let texte: String
+        let statut: String
+        let publieeSansPseudonyme: Bool
+        let envoyeeLe: Date
+    }
+
+    struct OwnComment: Encodable {
+        let proposition: String
+        let texte: String
+        let publie: Bool
+        let envoyeLe: Date
+    }
+
+    struct Notification: Encodable {
+        let message: String
+        let date: Date
+        let lue: Bool
+    }
+
     let exporteLe: Date
     let explication: String
     let compte: Account
     let cartesDAcces: [Card]
     let sessionsOuvertes: [Session]
     let actionsDAdministration: [Action]
+    let mesPropositions: [OwnProposal]
+    let mesCommentaires: [OwnComment]
+    /// The proposals this member supports: shown to them, never to anyone else.
+    let propositionsQueJeSoutiens: [String]
+    let notifications: [Notification]
 
     static func make(for member: Member, on database: any Database) async throws -> MemberDataExport {
         let memberID = try member.requireID()
@@ -224,10 +251,17 @@ struct MemberDataExport: Encodable {
         let cards = try await AccessCard.query(on: database).filter(\.$member.$id == memberID).sort(\.$createdAt).all()
         let sessions = try await WebSessionRecord.query(on: database).filter(\.$memberID == memberID).all()
         let actions = try await AuditEntry.query(on: database).filter(\.$actor.$id == memberID).sort(\.$createdAt).all()
+        let proposals = try await Proposal.query(on: database).filter(\.$author.$id == memberID).sort(\.$createdAt).all()
+        let comments = try await ProposalComment.query(on: database).filter(\.$author.$id == memberID)
+            .with(\.$proposal).sort(\.$createdAt).all()
+        let supports = try await ProposalSupport.query(on: database).filter(\.$member.$id == memberID).with(\.$proposal).all()
+        let notifications = try await MemberNotification.query(on: database).filter(\.$member.$id == memberID)
+            .sort(\.$createdAt).all()
         return MemberDataExport(
             exporteLe: Date(),
             explication: "Toutes les informations que le site garde sur votre compte. "
-                + "Vos votes n'y sont pas : personne ne sait ce que vous avez voté.",
+                + "Vos votes n'y sont pas : personne ne sait ce que vous avez voté. "
+                + "La liste des propositions que vous soutenez n'est montrée qu'à vous.",
             compte: Account(
                 pseudonyme: member.pseudonym,
                 statut: member.status.label,
@@ -241,7 +275,17 @@ struct MemberDataExport: Encodable {
                      carteDeRemplacement: $0.isReplacement)
             },
             sessionsOuvertes: sessions.map { Session(ouverteLe: $0.createdAt, derniereActiviteLe: $0.lastSeenAt) },
-            actionsDAdministration: actions.map { Action(date: $0.createdAt, action: $0.action, resume: $0.summary) }
+            actionsDAdministration: actions.map { Action(date: $0.createdAt, action: $0.action, resume: $0.summary) },
+            mesPropositions: proposals.map {
+                OwnProposal(titre: $0.title, texte: $0.body, statut: $0.status.label,
+                            publieeSansPseudonyme: $0.anonymous, envoyeeLe: $0.createdAt)
+            },
+            mesCommentaires: comments.map {
+                OwnComment(proposition: $0.proposal.title, texte: $0.body, publie: $0.status == .published,
+                           envoyeLe: $0.createdAt)
+            },
+            propositionsQueJeSoutiens: supports.map(\.proposal.title),
+            notifications: notifications.map { Notification(message: $0.message, date: $0.createdAt, lue: $0.readAt != nil) }
         )
     }
 }

@@ -38,7 +38,10 @@ extension Request {
             departementName: settings.departementName,
             path: url.path,
             accessibilityStatus: application.contentStore.accessibilityStatus,
-            member: member.map { SignedInMember(pseudonym: $0.pseudonym ?? "", roles: $0.roles) },
+            member: member.map {
+                SignedInMember(pseudonym: $0.pseudonym ?? "", roles: $0.roles,
+                               unreadNotifications: storage[UnreadNotificationsKey.self] ?? 0)
+            },
             csrfToken: session?.record?.csrfSecret,
             flash: session?.flash
         )

@@ -12,6 +12,7 @@ struct CurrentMemberMiddleware: AsyncMiddleware {
                 .first()
             if let member, member.status == .active || member.status == .pending {
                 request.storage[CurrentMemberKey.self] = member
+                request.storage[UnreadNotificationsKey.self] = try await Notifier.unreadCount(memberID, on: request.db)
             } else {
                 try await request.endSession()
             }
@@ -22,6 +23,10 @@ struct CurrentMemberMiddleware: AsyncMiddleware {
 
 struct CurrentMemberKey: StorageKey {
     typealias Value = Member
+}
+
+struct UnreadNotificationsKey: StorageKey {
+    typealias Value = Int
 }
 
 extension Request {

@@ -4,10 +4,12 @@ import Plot
 public struct SignedInMember: Sendable, Equatable {
     public var pseudonym: String
     public var roles: Set<Role>
+    public var unreadNotifications: Int
 
-    public init(pseudonym: String, roles: Set<Role>) {
+    public init(pseudonym: String, roles: Set<Role>, unreadNotifications: Int = 0) {
         self.pseudonym = pseudonym
         self.roles = roles
+        self.unreadNotifications = unreadNotifications
     }
 
     public func has(_ role: Role) -> Bool { roles.contains(role) }
@@ -55,14 +57,26 @@ public enum Layout {
 
     /// The main menu, for who is looking.
     static func mainNavigation(for member: SignedInMember?) -> [NavigationLink] {
-        var links = [NavigationLink(label: "Accueil", path: "/")]
+        var links = [
+            NavigationLink(label: "Accueil", path: "/"),
+            NavigationLink(label: "Propositions", path: "/propositions"),
+            NavigationLink(label: "Suivi", path: "/suivi"),
+        ]
         guard let member else {
             links.append(NavigationLink(label: "Se connecter", path: "/connexion"))
             links.append(NavigationLink(label: "Activer ma carte", path: "/activation"))
             links.append(NavigationLink(label: "Aide", path: "/aide"))
             return links
         }
+        let unread = member.unreadNotifications
+        links.append(NavigationLink(
+            label: unread == 0 ? "Notifications" : "Notifications (\(unread) non lue\(unread > 1 ? "s" : ""))",
+            path: "/mon-compte/notifications"
+        ))
         links.append(NavigationLink(label: "Mon compte", path: "/mon-compte"))
+        if member.has(.moderator) {
+            links.append(NavigationLink(label: "À relire", path: "/moderation"))
+        }
         if member.hasAny([.admin, .facilitator]) {
             links.append(NavigationLink(label: "Administration", path: "/admin"))
         }
@@ -151,7 +165,16 @@ public enum Layout {
     }
 
     static func navigationAnchor(_ link: NavigationLink, currentPath: String) -> Node<HTML.BodyContext> {
-        let isCurrent = link.path == "/" ? currentPath == "/" : (currentPath == link.path || currentPath.hasPrefix(link.path + "/"))
+        // The most specific link is the current one: /mon-compte/notifications is not "Mon compte".
+        let candidates = ["/mon-compte/notifications"]
+        let isCurrent: Bool
+        if link.path == "/" {
+            isCurrent = currentPath == "/"
+        } else if candidates.contains(where: { $0 != link.path && $0.hasPrefix(link.path) && currentPath.hasPrefix($0) }) {
+            isCurrent = false
+        } else {
+            isCurrent = currentPath == link.path || currentPath.hasPrefix(link.path + "/")
+        }
         return .a(
             .href(escapeAttribute(link.path)),
             .if(isCurrent, .attribute(named: "aria-current", value: "page")),

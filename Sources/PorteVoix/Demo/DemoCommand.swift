@@ -86,6 +86,10 @@ enum DemoData {
         try await AuditEntry(actorID: nil, action: "demo", summary: "Données de démonstration créées.").create(on: database)
         try await AuditEntry(actorID: admin.id, action: "member.suspend",
                              summary: "Compte de « Compte suspendu » suspendu.").create(on: database)
+        for member in createdMembers {
+            try await member.$roleRows.load(on: database)
+        }
+        try await DemoProposals.fill(app, members: createdMembers)
         // Unused cards, so the cards page has a history.
         for index in 0..<3 {
             let code = ActivationCode.make()

@@ -1,3 +1,4 @@
+import Fluent
 import Plot
 import Vapor
 
@@ -5,7 +6,11 @@ import Vapor
 struct HomeController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         routes.get { request async throws -> HTML in
-            HomePage.View(context: request.pageContext).render()
+            let answers = try await Proposal.query(on: request.db)
+                .filter(\.$status ~~ ProposalStatus.answeredStatuses)
+                .with(\.$theme).with(\.$territory)
+                .sort(\.$answeredAt, .descending).limit(3).all()
+            return HomePage.View(context: request.pageContext, latestAnswers: answers).render()
         }
     }
 }
@@ -13,6 +18,7 @@ struct HomeController: RouteCollection {
 enum HomePage {
     struct View {
         let context: PageContext
+        var latestAnswers: [Proposal] = []
 
         func render() -> HTML {
             Layout.page(
@@ -20,7 +26,7 @@ enum HomePage {
                 title: "Accueil",
                 description: "Le conseil consultatif du RSA : des personnes qui reçoivent le RSA "
                     + "donnent leur avis au Département, proposent des idées et votent en secret.",
-                content: .group(introduction(), howToTakePart(), promises())
+                content: .group(introduction(), latestAnswersSection(), howToTakePart(), promises())
             )
         }
 
@@ -36,6 +42,20 @@ enum HomePage {
                 ),
                 .p(.text("Sur ce site, les membres du conseil proposent des idées, "),
                    .text("préparent les séances et votent. Le Département répond par écrit à chaque proposition."))
+            )
+        }
+
+        func latestAnswersSection() -> Node<HTML.BodyContext> {
+            guard !latestAnswers.isEmpty else { return .empty }
+            return .section(
+                .h2("Les dernières réponses du Département"),
+                .ul(.class("dernieres-reponses"), .forEach(latestAnswers) { proposal in
+                    .li(
+                        .a(.href(escapeAttribute(ProposalPages.link(proposal))), .plain(proposal.title)),
+                        .text(" "), ProposalPages.badge(proposal.status)
+                    )
+                }),
+                .p(.a(.href("/suivi"), .text("Voir tout ce que le Département a répondu")))
             )
         }
 

@@ -1,0 +1,101 @@
+import Foundation
+import Plot
+
+extension ProposalPages {
+    enum FormMode: Equatable {
+        case new
+        case paper
+        case edit(UUID)
+    }
+
+    struct FormModel {
+        var mode: FormMode
+        var csrf: String
+        var themes: [Theme]
+        var territories: [Territory]
+        var title = ""
+        var body = ""
+        var theme = ""
+        var territory = ""
+        var anonymous = false
+        var paperAuthor = ""
+        var preview = false
+        var errors = FormErrors()
+    }
+
+    static func form(_ model: FormModel, context: PageContext) -> HTML {
+        let (heading, action, button): (String, String, String) = switch model.mode {
+        case .new: ("Faire une proposition", "/propositions/nouvelle", "Envoyer ma proposition")
+        case .paper: ("Saisir une proposition écrite sur papier", "/propositions/papier", "Enregistrer la proposition")
+        case .edit(let id): ("Modifier ma proposition", "/propositions/\(id)/modifier", "Enregistrer mes modifications")
+        }
+        return Layout.page(
+            context,
+            title: (model.errors.isEmpty ? "" : "Erreur — ") + heading,
+            content: .group(
+                .h1(.plain(heading)),
+                intro(model.mode),
+                Forms.errorSummary(model.errors),
+                .if(model.preview, preview(model)),
+                Forms.post(
+                    action: action, csrf: model.csrf, class: "formulaire",
+                    .if(model.mode == .paper, Forms.field(
+                        "pseudonyme", label: "Pseudonyme du membre qui l'a écrite", value: model.paperAuthor,
+                        help: "Laissez vide si la personne n'a pas de compte ou préfère rester anonyme : "
+                            + "la proposition sera signée « Un membre du conseil ».",
+                        error: model.errors["pseudonyme"], autocomplete: "off", maxLength: 60)),
+                    Forms.field("titre", label: "Titre", value: model.title,
+                                help: "Une phrase courte qui dit votre idée. Au plus \(Proposal.maximumTitleLength) caractères.",
+                                error: model.errors["titre"], required: true, maxLength: Proposal.maximumTitleLength),
+                    Forms.textArea("texte", label: "Votre proposition", value: model.body,
+                                   help: "Expliquez ce qui ne va pas aujourd'hui, et ce que vous proposez. "
+                                       + "Au plus \(Proposal.maximumBodyLength) caractères. "
+                                       + "N'écrivez pas d'informations personnelles (nom, adresse, numéro de dossier).",
+                                   error: model.errors["texte"], required: true, maxLength: Proposal.maximumBodyLength, rows: 12),
+                    Forms.select("theme", label: "Thème",
+                                 options: [("", "Choisissez un thème")] + model.themes.map { ($0.id?.uuidString ?? "", $0.name) },
+                                 selected: model.theme, help: "Le sujet le plus proche de votre idée.",
+                                 error: model.errors["theme"], required: true),
+                    Forms.select("territoire", label: "Territoire",
+                                 options: [("", "Tout le département")] + model.territories.map { ($0.id?.uuidString ?? "", $0.name) },
+                                 selected: model.territory, help: "Là où votre idée s'applique.",
+                                 error: model.errors["territoire"]),
+                    Forms.checkbox("anonyme", label: "Publier sans mon pseudonyme", checked: model.anonymous,
+                                   help: "La proposition sera signée « Un membre du conseil ». Personne d'autre que vous ne saura "
+                                       + "qu'elle est de vous, pas même le Département."),
+                    .div(
+                        .class("boutons"),
+                        .button(.type(.submit), .name("action"), .value("apercu"), .class("bouton bouton-secondaire"),
+                                .text("Voir l'aperçu")),
+                        .button(.type(.submit), .name("action"), .value("envoyer"), .class("bouton"), .plain(button))
+                    )
+                )
+            )
+        )
+    }
+
+    static func intro(_ mode: FormMode) -> Node<HTML.BodyContext> {
+        switch mode {
+        case .new:
+            return .p(.text("Votre proposition sera relue par une modératrice ou un modérateur, puis publiée. "),
+                      .text("Vous pourrez la modifier tant qu'elle n'est pas relue."))
+        case .paper:
+            return .p(.text("Recopiez la proposition telle qu'elle est écrite. Elle sera relue avant publication, "),
+                      .text("comme les autres, et marquée comme venant du papier."))
+        case .edit:
+            return .p(.text("Vous pouvez modifier votre proposition tant qu'elle attend sa relecture."))
+        }
+    }
+
+    static func preview(_ model: FormModel) -> Node<HTML.BodyContext> {
+        .section(
+            .class("apercu"),
+            .ariaLabel("Aperçu"),
+            .h2("Aperçu : voici ce que les autres liront"),
+            .p(.class("apercu-titre"), .strong(.plain(TextInput.clean(model.title, multiline: false)))),
+            paragraphs(TextInput.clean(model.body, multiline: true)),
+            .p(.class("aide-champ"), .plain(model.anonymous ? "Signée : Un membre du conseil" : "Signée de votre pseudonyme")),
+            .p(.text("Si tout vous convient, envoyez-la avec le bouton en bas du formulaire."))
+        )
+    }
+}

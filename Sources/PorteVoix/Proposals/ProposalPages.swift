@@ -1,0 +1,181 @@
+import Foundation
+import Plot
+
+enum ProposalPages {
+    // MARK: Pieces
+
+    static func badge(_ status: ProposalStatus) -> Node<HTML.BodyContext> {
+        .span(.class("badge badge-\(status.slug)"), .plain(status.label))
+    }
+
+    static func territoryName(_ proposal: Proposal) -> String {
+        proposal.territory?.name ?? "Tout le département"
+    }
+
+    static func time(_ date: Date, long: Bool = false) -> Node<HTML.BodyContext> {
+        .element(named: "time", nodes: [
+            .attribute(named: "datetime", value: escapeAttribute(FrenchDates.iso(date))),
+            .plain(long ? FrenchDates.day(date) : FrenchDates.shortDay(date)),
+        ])
+    }
+
+    static func supportsText(_ count: Int) -> String {
+        count == 0 ? "Aucun soutien" : count == 1 ? "1 soutien" : "\(count) soutiens"
+    }
+
+    static func link(_ proposal: Proposal) -> String {
+        "/propositions/\(proposal.id?.uuidString ?? "")"
+    }
+
+    /// One proposal in a list.
+    static func card(_ proposal: Proposal, showStatus: Bool = true) -> Node<HTML.BodyContext> {
+        .article(
+            .class("carte-proposition"),
+            .h2(.a(.href(escapeAttribute(link(proposal))), .plain(proposal.title))),
+            .if(showStatus, .p(badge(proposal.status))),
+            .ul(
+                .class("meta"),
+                .li(.plain("Thème : \(proposal.theme.name)")),
+                .li(.plain("Territoire : \(territoryName(proposal))")),
+                .li(.plain(supportsText(proposal.supportsCount))),
+                .li(.text("Publiée le "), time(proposal.publishedAt ?? proposal.createdAt))
+            )
+        )
+    }
+
+    // MARK: Listing
+
+    struct ListModel {
+        var proposals: [Proposal]
+        var total: Int
+        var page: Int
+        var pageCount: Int
+        var filters: ProposalsController.ListQuery
+        var themes: [Theme]
+        var territories: [Territory]
+        var canPropose: Bool
+        var canEnterPaper: Bool
+    }
+
+    static func list(_ model: ListModel, context: PageContext) -> HTML {
+        let filters = model.filters
+        return Layout.page(
+            context,
+            title: model.page > 1 ? "Les propositions, page \(model.page)" : "Les propositions",
+            description: "Les propositions des membres du conseil consultatif du RSA, et ce qu'elles sont devenues.",
+            content: .group(
+                .h1("Les propositions"),
+                .p(.text("Les idées des membres du conseil, relues puis publiées. Chaque proposition reçoit une réponse écrite du Département.")),
+                .p(
+                    .class("actions"),
+                    model.canPropose
+                        ? .a(.class("bouton"), .href("/propositions/nouvelle"), .text("Faire une proposition"))
+                        : .a(.class("bouton"), .href("/connexion?retour=/propositions/nouvelle"), .text("Se connecter pour proposer")),
+                    .if(model.canPropose, .a(.class("bouton bouton-secondaire"), .href("/propositions/miennes"), .text("Mes propositions"))),
+                    .if(model.canEnterPaper, .a(.class("bouton bouton-secondaire"), .href("/propositions/papier"),
+                                                .text("Saisir une proposition sur papier")))
+                ),
+                Forms.get(
+                    action: "/propositions", class: "filtres",
+                    Forms.field("q", label: "Rechercher", value: filters.q ?? "", kind: .search,
+                                help: "Un ou plusieurs mots du titre ou du texte.", maxLength: 100),
+                    Forms.select("theme", label: "Thème",
+                                 options: [("", "Tous les thèmes")] + model.themes.map { ($0.id?.uuidString ?? "", $0.name) },
+                                 selected: filters.theme ?? ""),
+                    Forms.select("territoire", label: "Territoire",
+                                 options: [("", "Tous les territoires"), ("departement", "Tout le département")]
+                                    + model.territories.map { ($0.id?.uuidString ?? "", $0.name) },
+                                 selected: filters.territoire ?? ""),
+                    Forms.select("statut", label: "Où en est-elle ?",
+                                 options: [("", "Toutes")] + ProposalStatus.publicStatuses.map { ($0.slug, $0.label) },
+                                 selected: filters.statut ?? ""),
+                    Forms.select("tri", label: "Trier par",
+                                 options: [("recentes", "Les plus récentes"), ("soutenues", "Les plus soutenues")],
+                                 selected: filters.tri ?? "recentes"),
+                    Forms.submit("Afficher")
+                ),
+                .p(.attribute(named: "role", value: "status"), .class("compte-resultats"),
+                   .plain(model.total == 0 ? "Aucune proposition ne correspond."
+                          : model.total == 1 ? "1 proposition." : "\(model.total) propositions.")),
+                .div(.class("liste-propositions"), .forEach(model.proposals) { card($0) }),
+                Pagination.links(
+                    path: "/propositions",
+                    query: [("q", filters.q ?? ""), ("theme", filters.theme ?? ""), ("territoire", filters.territoire ?? ""),
+                            ("statut", filters.statut ?? ""), ("tri", filters.tri ?? "")],
+                    page: model.page, pageCount: model.pageCount
+                )
+            )
+        )
+    }
+
+    static func mine(_ proposals: [Proposal], context: PageContext) -> HTML {
+        Layout.page(
+            context,
+            title: "Mes propositions",
+            content: .group(
+                .h1("Mes propositions"),
+                .p(.text("Toutes vos propositions, même celles qui attendent leur relecture. Vous voyez où chacune en est.")),
+                .p(.a(.class("bouton"), .href("/propositions/nouvelle"), .text("Faire une proposition"))),
+                proposals.isEmpty
+                    ? .p(.text("Vous n'avez pas encore fait de proposition."))
+                    : .div(.class("liste-propositions"), .forEach(proposals) { card($0) })
+            )
+        )
+    }
+
+    static func followUp(_ proposals: [Proposal], page: Int, pageCount: Int, context: PageContext) -> HTML {
+        Layout.page(
+            context,
+            title: "Vous avez dit, nous avons fait",
+            description: "Les réponses du Département aux propositions du conseil consultatif, et ce qu'elles sont devenues.",
+            content: .group(
+                .h1("Vous avez dit, nous avons fait"),
+                .p(.text("Les propositions du conseil auxquelles le Département a répondu, avec ce qu'elles sont devenues.")),
+                proposals.isEmpty
+                    ? .p(.text("Le Département n'a pas encore répondu à une proposition."))
+                    : .div(.class("liste-propositions"), .forEach(proposals) { proposal in
+                        .article(
+                            .class("carte-proposition"),
+                            .h2(.a(.href(escapeAttribute(link(proposal))), .plain(proposal.title))),
+                            .p(badge(proposal.status)),
+                            .ul(.class("meta"),
+                                .li(.plain("Thème : \(proposal.theme.name)")),
+                                .li(.plain("Territoire : \(territoryName(proposal))")),
+                                .unwrap(proposal.answeredAt) { .li(.text("Réponse du "), time($0)) }),
+                            .unwrap(proposal.answer) { .p(.class("extrait"), .plain(excerpt($0))) }
+                        )
+                    }),
+                Pagination.links(path: "/suivi", query: [], page: page, pageCount: pageCount)
+            )
+        )
+    }
+
+    static func excerpt(_ text: String, length: Int = 220) -> String {
+        let flat = text.replacingOccurrences(of: "\n", with: " ")
+        guard flat.count > length else { return flat }
+        return String(flat.prefix(length)).trimmingCharacters(in: .whitespaces) + "…"
+    }
+
+    static func moderationQueue(proposals: [Proposal], comments: [ProposalComment], context: PageContext) -> HTML {
+        Layout.page(
+            context,
+            title: "À relire",
+            content: .group(
+                .h1("À relire"),
+                .p(.text("Les propositions et les commentaires qui attendent une décision avant publication.")),
+                .h2(.plain(proposals.count == 1 ? "1 proposition" : "\(proposals.count) propositions")),
+                proposals.isEmpty ? .p(.text("Aucune proposition à relire.")) : .ul(.forEach(proposals) { proposal in
+                    .li(.a(.href(escapeAttribute(link(proposal))), .plain(proposal.title)),
+                        .plain(" — envoyée le \(FrenchDates.shortDay(proposal.createdAt))"),
+                        .if(proposal.fromPaper, .text(" (sur papier)")))
+                }),
+                .h2(.plain(comments.count == 1 ? "1 commentaire" : "\(comments.count) commentaires")),
+                comments.isEmpty ? .p(.text("Aucun commentaire à relire.")) : .ul(.forEach(comments) { comment in
+                    .li(.a(.href(escapeAttribute("/propositions/\(comment.$proposal.id.uuidString)#commentaire-\(comment.id?.uuidString ?? "")")),
+                           .plain("Sur « \(comment.proposal.title) »")),
+                        .plain(" — \(excerpt(comment.body, length: 100))"))
+                })
+            )
+        )
+    }
+}

@@ -1,0 +1,92 @@
+import Fluent
+import Vapor
+
+enum ProposalQueries {
+    enum Sort: String { case recent = "recentes", supported = "soutenues" }
+
+    /// The public listing: a fixed number of queries whatever the page size
+    /// (the page, then its themes and territories), on indexed columns.
+    static func publicListing(
+        filters: ProposalsController.ListQuery, page: Int, per: Int, on database: any Database
+    ) async throws -> Page<Proposal> {
+        var query = Proposal.query(on: database)
+        if let status = filters.statut.flatMap(ProposalStatus.init(slug:)), status.isPublic {
+            query = query.filter(\.$status == status)
+        } else {
+            query = query.filter(\.$status ~~ ProposalStatus.publicStatuses)
+        }
+        if let theme = filters.theme.flatMap(UUID.init(uuidString:)) {
+            query = query.filter(\.$theme.$id == theme)
+        }
+        if filters.territoire == "departement" {
+            query = query.filter(\.$territory.$id == nil)
+        } else if let territory = filters.territoire.flatMap(UUID.init(uuidString:)) {
+            query = query.filter(\.$territory.$id == territory)
+        }
+        for term in SearchText.terms(filters.q ?? "") {
+            query = query.filter(\.$searchText, .contains(inverse: false, .anywhere), term)
+        }
+        switch Sort(rawValue: filters.tri ?? "") ?? .recent {
+        case .recent:
+            query = query.sort(\.$publishedAt, .descending)
+        case .supported:
+            query = query.sort(\.$supportsCount, .descending).sort(\.$publishedAt, .descending)
+        }
+        return try await query.with(\.$theme).with(\.$territory)
+            .paginate(PageRequest(page: page, per: per))
+    }
+}
+
+/// Everything the page of one proposal shows, for this visitor.
+struct ProposalShowModel {
+    var proposal: Proposal
+    var events: [ProposalEvent]
+    var comments: [ProposalComment]
+    /// The visitor's own comments still waiting for review (or refused).
+    var ownPendingComments: [ProposalComment]
+    /// For moderators: comments waiting for review.
+    var commentsToReview: [ProposalComment]
+    var viewer: Member?
+    var isAuthor: Bool
+    var supportsIt: Bool
+    var actions: [ProposalAction]
+    var csrf: String?
+    /// Staff see who made each change; the public sees what and when.
+    var showsActors: Bool
+    var actionErrors = FormErrors()
+    var failedAction: ProposalAction?
+    var typedNote = ""
+    var typedAnswer = ""
+    var commentErrors = FormErrors()
+    var typedComment = ""
+    var commentDecisionErrors: [UUID: String] = [:]
+
+    static func make(_ proposal: Proposal, request: Request) async throws -> ProposalShowModel {
+        let id = try proposal.requireID()
+        let viewer = request.member
+        let isAuthor = viewer != nil && proposal.$author.id == viewer?.id
+        let roles = viewer?.roles ?? []
+        let events = try await ProposalEvent.query(on: request.db).filter(\.$proposal.$id == id)
+            .with(\.$actor).sort(\.$createdAt).all()
+        let allComments = try await ProposalComment.query(on: request.db).filter(\.$proposal.$id == id)
+            .with(\.$author).sort(\.$createdAt).all()
+        var supportsIt = false
+        if let viewerID = viewer?.id {
+            supportsIt = try await ProposalSupport.query(on: request.db)
+                .filter(\.$proposal.$id == id).filter(\.$member.$id == viewerID).count() > 0
+        }
+        return ProposalShowModel(
+            proposal: proposal,
+            events: events,
+            comments: allComments.filter { $0.status == .published },
+            ownPendingComments: allComments.filter { $0.status != .published && $0.$author.id == viewer?.id && viewer != nil },
+            commentsToReview: roles.contains(.moderator) ? allComments.filter { $0.status == .submitted } : [],
+            viewer: viewer,
+            isAuthor: isAuthor,
+            supportsIt: supportsIt,
+            actions: viewer == nil ? [] : ProposalWorkflow.available(from: proposal.status, roles: roles, isAuthor: isAuthor),
+            csrf: viewer == nil ? nil : try await request.csrfToken(),
+            showsActors: !roles.isDisjoint(with: [.staff, .moderator, .admin])
+        )
+    }
+}

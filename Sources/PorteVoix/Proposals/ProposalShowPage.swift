@@ -1,0 +1,238 @@
+import Foundation
+import Plot
+
+extension ProposalPages {
+    static func show(_ model: ProposalShowModel, context: PageContext) -> HTML {
+        let proposal = model.proposal
+        let hasErrors = !model.actionErrors.isEmpty || !model.commentErrors.isEmpty || !model.commentDecisionErrors.isEmpty
+        return Layout.page(
+            context,
+            title: (hasErrors ? "Erreur — " : "") + proposal.title,
+            description: excerpt(proposal.body, length: 150),
+            content: .group(
+                .article(
+                    .class("proposition"),
+                    .p(.a(.href("/propositions"), .text("Toutes les propositions"))),
+                    .h1(.plain(proposal.title)),
+                    .p(badge(proposal.status)),
+                    .ul(
+                        .class("meta"),
+                        .li(.plain("Proposée par \(model.isAuthor && proposal.anonymous ? "vous (publiée sans votre pseudonyme)" : proposal.publicAuthorName)")),
+                        .li(.plain("Thème : \(proposal.theme.name)")),
+                        .li(.plain("Territoire : \(territoryName(proposal))")),
+                        .li(.text("Envoyée le "), time(proposal.createdAt, long: true)),
+                        .if(proposal.fromPaper, .li(.text("Écrite sur papier pendant une séance")))
+                    ),
+                    .div(.class("texte-proposition"), paragraphs(proposal.body)),
+                    authorTools(model)
+                ),
+                answer(model),
+                supports(model),
+                timeline(model),
+                actions(model),
+                comments(model)
+            )
+        )
+    }
+
+    static func authorTools(_ model: ProposalShowModel) -> Node<HTML.BodyContext> {
+        guard ProposalWorkflow.canEdit(status: model.proposal.status, isAuthor: model.isAuthor) else { return .empty }
+        return .p(
+            .class("actions"),
+            .a(.class("bouton bouton-secondaire"), .href(escapeAttribute(link(model.proposal) + "/modifier")),
+               .text("Modifier ma proposition"))
+        )
+    }
+
+    static func answer(_ model: ProposalShowModel) -> Node<HTML.BodyContext> {
+        guard let answer = model.proposal.answer else { return .empty }
+        let followUps = model.events.filter { [.inProgress, .done, .declined].contains($0.status) }
+        return .section(
+            .class("reponse"),
+            .ariaLabel("Réponse du Département"),
+            .h2("La réponse du Département"),
+            .unwrap(model.proposal.answeredAt) { .p(.class("date"), .text("Le "), time($0, long: true)) },
+            .div(.class("texte-reponse"), paragraphs(answer)),
+            .if(!followUps.isEmpty, .group(
+                .h3("Ce qui a été fait depuis"),
+                .ul(.class("suivi"), .forEach(followUps) { event in
+                    .li(
+                        .p(time(event.createdAt, long: true), .text(" — "), badge(event.status)),
+                        .unwrap(event.note) { .div(paragraphs($0)) }
+                    )
+                })
+            ))
+        )
+    }
+
+    static func supports(_ model: ProposalShowModel) -> Node<HTML.BodyContext> {
+        let proposal = model.proposal
+        guard proposal.status.isPublic else { return .empty }
+        return .section(
+            .id("soutiens"),
+            .h2("Soutiens"),
+            .p(.class("nombre-soutiens"), .plain(supportsText(proposal.supportsCount))),
+            .p(.class("aide-champ"), .text("Personne ne voit qui soutient une proposition : seul le nombre est public.")),
+            model.viewer == nil
+                ? .p(.a(.href(escapeAttribute("/connexion?retour=" + link(proposal))), .text("Connectez-vous pour la soutenir")))
+                : Forms.post(
+                    action: link(proposal) + "/soutien", csrf: model.csrf ?? "",
+                    .input(.type(.hidden), .name("action"), .value(model.supportsIt ? "retirer" : "soutenir")),
+                    model.supportsIt
+                        ? .group(.p(.text("Vous soutenez cette proposition.")),
+                                 Forms.submit("Retirer mon soutien", class: "bouton bouton-secondaire"))
+                        : Forms.submit("Soutenir cette proposition")
+                )
+        )
+    }
+
+    static func timeline(_ model: ProposalShowModel) -> Node<HTML.BodyContext> {
+        .section(
+            .h2("Son parcours"),
+            .ol(.class("parcours"), .forEach(model.events) { event in
+                .li(
+                    .p(time(event.createdAt, long: true), .text(" — "), .strong(.plain(event.status.label))),
+                    .if(model.showsActors, .p(.class("aide-champ"), .plain("Par \(actorName(event, model: model))"))),
+                    .unwrap(visibleNote(event, model: model)) { .div(.class("note"), paragraphs($0)) }
+                )
+            })
+        )
+    }
+
+    /// Who made a change, for staff. Steps taken by the author are shown
+    /// under the public name, so that an anonymous author stays anonymous.
+    static func actorName(_ event: ProposalEvent, model: ProposalShowModel) -> String {
+        if event.$actor.id != nil && event.$actor.id == model.proposal.$author.id {
+            return model.proposal.publicAuthorName
+        }
+        if event.status == .submitted || event.status == .withdrawn {
+            return model.proposal.fromPaper && event.status == .submitted
+                ? "\(event.actor?.publicName ?? "Ancien membre") (saisie papier)"
+                : model.proposal.publicAuthorName
+        }
+        return event.actor?.publicName ?? "Ancien membre"
+    }
+
+    /// Follow-up notes are shown with the answer; a refusal reason only to
+    /// the author and moderators (a refused proposal is not public anyway).
+    static func visibleNote(_ event: ProposalEvent, model: ProposalShowModel) -> String? {
+        guard let note = event.note else { return nil }
+        if [.inProgress, .done, .declined].contains(event.status) { return nil }
+        return note
+    }
+
+    static func actions(_ model: ProposalShowModel) -> Node<HTML.BodyContext> {
+        guard !model.actions.isEmpty, let csrf = model.csrf else { return .empty }
+        let path = link(model.proposal) + "/statut"
+        return .section(
+            .class("panneau-actions"),
+            .h2(model.isAuthor && model.actions == [.withdraw] ? "Retirer ma proposition" : "Décider"),
+            Forms.errorSummary(model.actionErrors, scope: model.failedAction?.rawValue),
+            .forEach(model.actions) { action in
+                let typed = model.failedAction == action
+                return Forms.post(
+                    action: path, csrf: csrf, class: "formulaire action-\(action.rawValue)",
+                    .input(.type(.hidden), .name("action"), .value(action.rawValue)),
+                    .if(action == .answer, Forms.textArea(
+                        "reponse", label: "La réponse du Département",
+                        value: typed ? model.typedAnswer : "",
+                        help: "En français simple. Dites ce qui sera fait, par qui et quand, ou pourquoi ce n'est pas possible. "
+                            + "Laissez une ligne vide entre deux paragraphes.",
+                        error: typed ? model.actionErrors["reponse"] : nil, required: true,
+                        maxLength: ProposalsController.maximumAnswerLength, rows: 10, scope: action.rawValue
+                    )),
+                    .if(action.needsNote || [.schedule, .adopt, .notAdopt, .forward, .complete].contains(action), Forms.textArea(
+                        "note", label: action.noteLabel, value: typed ? model.typedNote : "",
+                        error: typed ? model.actionErrors["note-\(action.rawValue)"] : nil, required: action.needsNote,
+                        maxLength: ProposalsController.maximumNoteLength, rows: 3, scope: action.rawValue
+                    )),
+                    Forms.submit(action.buttonLabel,
+                                 class: [.reject, .withdraw, .decline].contains(action) ? "bouton bouton-danger" : "bouton")
+                )
+            }
+        )
+    }
+
+    static func comments(_ model: ProposalShowModel) -> Node<HTML.BodyContext> {
+        let proposal = model.proposal
+        guard proposal.status.isPublic || !model.commentsToReview.isEmpty else { return .empty }
+        return .section(
+            .id("commentaires"),
+            .h2(.plain(model.comments.isEmpty ? "Commentaires" : "Commentaires (\(model.comments.count))")),
+            model.comments.isEmpty ? .p(.text("Pas encore de commentaire.")) : .ol(
+                .class("commentaires"),
+                .forEach(model.comments) { comment in
+                    .li(
+                        .id(escapeAttribute("commentaire-\(comment.id?.uuidString ?? "")")),
+                        .p(.class("auteur-commentaire"), .strong(.plain(comment.author?.publicName ?? "Ancien membre")),
+                           .text(", le "), time(comment.createdAt)),
+                        .div(paragraphs(comment.body))
+                    )
+                }
+            ),
+            .forEach(model.ownPendingComments) { comment in
+                .div(
+                    .class("commentaire-en-attente"),
+                    .p(.strong(.plain(comment.status == .rejected ? "Votre commentaire n'a pas été publié." : "Votre commentaire attend sa relecture."))),
+                    .unwrap(comment.refusalReason) { .p(.plain("Raison : \($0)")) },
+                    .div(paragraphs(comment.body))
+                )
+            },
+            reviewComments(model),
+            commentForm(model)
+        )
+    }
+
+    static func reviewComments(_ model: ProposalShowModel) -> Node<HTML.BodyContext> {
+        guard !model.commentsToReview.isEmpty, let csrf = model.csrf else { return .empty }
+        return .div(
+            .class("a-relire"),
+            .h3("Commentaires à relire"),
+            .forEach(model.commentsToReview) { comment in
+                let id = comment.id?.uuidString ?? ""
+                let error = comment.id.flatMap { model.commentDecisionErrors[$0] }
+                return .div(
+                    .class("commentaire-a-relire"),
+                    .id(escapeAttribute("commentaire-\(id)")),
+                    .p(.strong(.plain(comment.author?.publicName ?? "Ancien membre")), .text(", le "), time(comment.createdAt)),
+                    .div(paragraphs(comment.body)),
+                    Forms.errorSummary(error.map { message in var errors = FormErrors(); errors.add("motif", message); return errors } ?? FormErrors(),
+                                       scope: "c\(id)"),
+                    Forms.post(
+                        action: link(model.proposal) + "/commentaires/\(id)/moderation", csrf: csrf, class: "formulaire",
+                        .input(.type(.hidden), .name("decision"), .value("publier")),
+                        Forms.submit("Publier ce commentaire")
+                    ),
+                    Forms.post(
+                        action: link(model.proposal) + "/commentaires/\(id)/moderation", csrf: csrf, class: "formulaire",
+                        .input(.type(.hidden), .name("decision"), .value("refuser")),
+                        Forms.textArea("motif", label: "Raison du refus, que l'auteur lira", error: error, required: true,
+                                       maxLength: ProposalsController.maximumNoteLength, rows: 2, scope: "c\(id)"),
+                        Forms.submit("Refuser ce commentaire", class: "bouton bouton-danger")
+                    )
+                )
+            }
+        )
+    }
+
+    static func commentForm(_ model: ProposalShowModel) -> Node<HTML.BodyContext> {
+        guard model.proposal.status.isPublic else { return .empty }
+        guard let csrf = model.csrf else {
+            return .p(.a(.href(escapeAttribute("/connexion?retour=" + link(model.proposal))),
+                         .text("Connectez-vous pour commenter")))
+        }
+        return .group(
+            .h3("Ajouter un commentaire"),
+            Forms.errorSummary(model.commentErrors),
+            Forms.post(
+                action: link(model.proposal) + "/commentaires", csrf: csrf, class: "formulaire",
+                Forms.textArea("commentaire", label: "Votre commentaire", value: model.typedComment,
+                               help: "Au plus \(ProposalComment.maximumLength) caractères. Il sera relu avant d'être publié. "
+                                   + "N'écrivez pas d'informations personnelles (nom, adresse, téléphone).",
+                               error: model.commentErrors["commentaire"], required: true,
+                               maxLength: ProposalComment.maximumLength, rows: 5),
+                Forms.submit("Envoyer mon commentaire")
+            )
+        )
+    }
+}

@@ -1,0 +1,528 @@
+import Fluent
+import Plot
+import Vapor
+
+/// `/propositions`: from a member's idea to the département's answer.
+struct ProposalsController: RouteCollection {
+    static let pageSize = 20
+    static let maximumAnswerLength = 10_000
+    static let maximumNoteLength = 2000
+
+    func boot(routes: any RoutesBuilder) throws {
+        let proposals = routes.grouped("propositions")
+        proposals.get(use: list)
+        proposals.get(":proposalID", use: show)
+
+        let members = proposals.requiring(.member)
+        members.get("nouvelle", use: newForm)
+        members.post("nouvelle", use: create)
+        members.get("miennes", use: mine)
+        members.get(":proposalID", "modifier", use: editForm)
+        members.post(":proposalID", "modifier", use: update)
+        members.post(":proposalID", "statut", use: changeStatus)
+        members.post(":proposalID", "soutien", use: toggleSupport)
+        members.post(":proposalID", "commentaires", use: addComment)
+
+        let moderators = proposals.requiring(.role(.moderator))
+        moderators.post(":proposalID", "commentaires", ":commentID", "moderation", use: moderateComment)
+
+        let facilitators = proposals.requiring(.anyRole([.facilitator, .admin]))
+        facilitators.get("papier", use: paperForm)
+        facilitators.post("papier", use: createPaper)
+
+        routes.get("suivi", use: followUp)
+        routes.requiring(.role(.moderator)).get("moderation", use: moderationQueue)
+    }
+
+    // MARK: Listing
+
+    struct ListQuery: Content {
+        var theme: String?
+        var territoire: String?
+        var statut: String?
+        var q: String?
+        var tri: String?
+        var page: Int?
+    }
+
+    func list(request: Request) async throws -> HTML {
+        let filters = (try? request.query.decode(ListQuery.self)) ?? ListQuery()
+        let page = max(1, filters.page ?? 1)
+        let result = try await ProposalQueries.publicListing(filters: filters, page: page, per: Self.pageSize, on: request.db)
+        return ProposalPages.list(
+            .init(
+                proposals: result.items, total: result.metadata.total, page: page,
+                pageCount: result.metadata.pageCount, filters: filters,
+                themes: try await Theme.query(on: request.db).sort(\.$position).all(),
+                territories: try await Territory.query(on: request.db).sort(\.$position).all(),
+                canPropose: request.member != nil,
+                canEnterPaper: request.member?.roles.isDisjoint(with: [.facilitator, .admin]) == false
+            ),
+            context: request.pageContext
+        )
+    }
+
+    func mine(request: Request) async throws -> HTML {
+        let member = try request.requireMember()
+        let proposals = try await Proposal.query(on: request.db)
+            .filter(\.$author.$id == member.requireID())
+            .with(\.$theme).with(\.$territory)
+            .sort(\.$createdAt, .descending).all()
+        return ProposalPages.mine(proposals, context: request.pageContext)
+    }
+
+    func followUp(request: Request) async throws -> HTML {
+        let page = max(1, request.query[Int.self, at: "page"] ?? 1)
+        let result = try await Proposal.query(on: request.db)
+            .filter(\.$status ~~ ProposalStatus.answeredStatuses)
+            .with(\.$theme).with(\.$territory)
+            .sort(\.$answeredAt, .descending)
+            .paginate(PageRequest(page: page, per: Self.pageSize))
+        return ProposalPages.followUp(result.items, page: page, pageCount: result.metadata.pageCount,
+                                      context: request.pageContext)
+    }
+
+    func moderationQueue(request: Request) async throws -> HTML {
+        let proposals = try await Proposal.query(on: request.db).filter(\.$status == .submitted)
+            .with(\.$theme).sort(\.$createdAt).all()
+        let comments = try await ProposalComment.query(on: request.db).filter(\.$status == .submitted)
+            .with(\.$proposal).sort(\.$createdAt).all()
+        return ProposalPages.moderationQueue(proposals: proposals, comments: comments, context: request.pageContext)
+    }
+
+    // MARK: One proposal
+
+    /// The proposal, if the visitor may see it; 404 otherwise (nobody learns
+    /// that an unpublished proposal exists).
+    func findVisible(_ request: Request) async throws -> Proposal {
+        guard let id = request.parameters.get("proposalID", as: UUID.self),
+              let proposal = try await Proposal.query(on: request.db).filter(\.$id == id)
+                .with(\.$theme).with(\.$territory).with(\.$author).first()
+        else { throw Abort(.notFound) }
+        if proposal.status.isPublic { return proposal }
+        if let member = request.member {
+            let isAuthor = proposal.$author.id != nil && proposal.$author.id == member.id
+            let enteredIt = proposal.$enteredBy.id == member.id
+            if isAuthor || enteredIt || member.roles.contains(.moderator) { return proposal }
+        }
+        throw Abort(.notFound)
+    }
+
+    func show(request: Request) async throws -> Response {
+        let proposal = try await findVisible(request)
+        let model = try await ProposalShowModel.make(proposal, request: request)
+        return ProposalPages.show(model, context: request.pageContext).response(status: .ok)
+    }
+
+    // MARK: Submitting and editing
+
+    struct ProposalForm: Content {
+        var titre: String?
+        var texte: String?
+        var theme: String?
+        var territoire: String?
+        var anonyme: String?
+        var pseudonyme: String?
+        var action: String?
+    }
+
+    func formModel(_ request: Request, mode: ProposalPages.FormMode) async throws -> ProposalPages.FormModel {
+        ProposalPages.FormModel(
+            mode: mode, csrf: try await request.csrfToken(),
+            themes: try await Theme.query(on: request.db).sort(\.$position).all(),
+            territories: try await Territory.query(on: request.db).sort(\.$position).all()
+        )
+    }
+
+    func newForm(request: Request) async throws -> HTML {
+        var model = try await formModel(request, mode: .new)
+        model.territory = request.member?.$territory.id?.uuidString ?? ""
+        return ProposalPages.form(model, context: request.pageContext)
+    }
+
+    func paperForm(request: Request) async throws -> HTML {
+        ProposalPages.form(try await formModel(request, mode: .paper), context: request.pageContext)
+    }
+
+    /// Reads and checks the form; the model comes back with what was typed
+    /// and every error at once.
+    func read(_ request: Request, into model: inout ProposalPages.FormModel) async throws -> ValidProposal? {
+        let form = (try? request.content.decode(ProposalForm.self)) ?? ProposalForm()
+        model.title = form.titre ?? ""
+        model.body = form.texte ?? ""
+        model.theme = form.theme ?? ""
+        model.territory = form.territoire ?? ""
+        model.anonymous = form.anonyme == "oui"
+        model.paperAuthor = form.pseudonyme ?? ""
+
+        let title = TextInput.clean(model.title, multiline: false)
+        let body = TextInput.clean(model.body, multiline: true)
+        if title.isEmpty {
+            model.errors.add("titre", "Donnez un titre à votre proposition.")
+        } else if title.count > Proposal.maximumTitleLength {
+            model.errors.add("titre", "Le titre a \(title.count) caractères : raccourcissez-le à \(Proposal.maximumTitleLength) au plus.")
+        }
+        if body.count < 10 {
+            model.errors.add("texte", "Expliquez votre idée en quelques phrases.")
+        } else if body.count > Proposal.maximumBodyLength {
+            model.errors.add("texte", "Le texte a \(body.count) caractères : raccourcissez-le à \(Proposal.maximumBodyLength) au plus.")
+        }
+        let theme = try await UUID(uuidString: model.theme).asyncFlatMap { try await Theme.find($0, on: request.db) }
+        if theme == nil { model.errors.add("theme", "Choisissez le thème qui correspond le mieux.") }
+        var territoryID: UUID?
+        if !model.territory.isEmpty {
+            territoryID = try await UUID(uuidString: model.territory).asyncFlatMap { try await Territory.find($0, on: request.db) }?.id
+            if territoryID == nil { model.errors.add("territoire", "Choisissez un territoire de la liste.") }
+        }
+        var paperAuthor: Member?
+        if model.mode == .paper, !model.paperAuthor.trimmingCharacters(in: .whitespaces).isEmpty {
+            paperAuthor = try await Member.query(on: request.db)
+                .filter(\.$pseudonymKey == Pseudonym.key(for: model.paperAuthor))
+                .filter(\.$status != .deleted).first()
+            if paperAuthor == nil {
+                model.errors.add("pseudonyme", "Aucun membre n'a ce pseudonyme. Laissez vide pour « un membre du conseil ».")
+            }
+        }
+        guard model.errors.isEmpty, let theme else { return nil }
+        return ValidProposal(title: title, body: body, themeID: try theme.requireID(), territoryID: territoryID,
+                             anonymous: model.anonymous, paperAuthorID: paperAuthor?.id)
+    }
+
+    struct ValidProposal {
+        var title: String
+        var body: String
+        var themeID: UUID
+        var territoryID: UUID?
+        var anonymous: Bool
+        var paperAuthorID: UUID?
+    }
+
+    func create(request: Request) async throws -> Response {
+        let member = try request.requireMember()
+        var model = try await formModel(request, mode: .new)
+        let valid = try await read(request, into: &model)
+        guard let valid else {
+            return ProposalPages.form(model, context: request.pageContext).response(status: .unprocessableEntity)
+        }
+        if (try? request.content.get(String.self, at: "action")) == "apercu" {
+            model.preview = true
+            return ProposalPages.form(model, context: request.pageContext).response(status: .ok)
+        }
+        let proposal = try await save(valid, authorID: member.requireID(), fromPaper: false, enteredBy: nil, on: request.db)
+        try await request.setFlash("Votre proposition est envoyée. Une modératrice ou un modérateur va la relire "
+            + "avant de la publier : vous recevrez une notification.")
+        return request.redirect(to: "/propositions/\(try proposal.requireID())")
+    }
+
+    func createPaper(request: Request) async throws -> Response {
+        let facilitator = try request.requireMember()
+        var model = try await formModel(request, mode: .paper)
+        let valid = try await read(request, into: &model)
+        guard let valid else {
+            return ProposalPages.form(model, context: request.pageContext).response(status: .unprocessableEntity)
+        }
+        if (try? request.content.get(String.self, at: "action")) == "apercu" {
+            model.preview = true
+            return ProposalPages.form(model, context: request.pageContext).response(status: .ok)
+        }
+        let proposal = try await save(valid, authorID: valid.paperAuthorID, fromPaper: true,
+                                      enteredBy: facilitator.requireID(), on: request.db)
+        try await request.audit("proposal.paper", "Proposition sur papier saisie : « \(valid.title) ».")
+        try await request.setFlash("La proposition sur papier est enregistrée. Elle sera relue avant publication.")
+        return request.redirect(to: "/propositions/\(try proposal.requireID())")
+    }
+
+    func save(_ valid: ValidProposal, authorID: UUID?, fromPaper: Bool, enteredBy: UUID?, on database: any Database)
+        async throws -> Proposal {
+        try await database.transaction { database in
+            let proposal = Proposal(
+                title: valid.title, body: valid.body, themeID: valid.themeID, territoryID: valid.territoryID,
+                authorID: authorID, anonymous: valid.anonymous, fromPaper: fromPaper, enteredByID: enteredBy,
+                status: .submitted
+            )
+            try await proposal.create(on: database)
+            try await ProposalEvent(proposalID: proposal.requireID(), status: .submitted,
+                                    actorID: enteredBy ?? authorID, note: nil).create(on: database)
+            return proposal
+        }
+    }
+
+    func findEditable(_ request: Request) async throws -> Proposal {
+        let member = try request.requireMember()
+        let proposal = try await findVisible(request)
+        guard ProposalWorkflow.canEdit(status: proposal.status, isAuthor: proposal.$author.id == member.id) else {
+            throw PageError(
+                .forbidden, title: "Cette proposition ne peut plus être modifiée",
+                message: "Une proposition se modifie seulement tant qu'elle attend sa relecture, et seulement par son auteur."
+            )
+        }
+        return proposal
+    }
+
+    func editForm(request: Request) async throws -> HTML {
+        let proposal = try await findEditable(request)
+        var model = try await formModel(request, mode: .edit(try proposal.requireID()))
+        model.title = proposal.title
+        model.body = proposal.body
+        model.theme = proposal.$theme.id.uuidString
+        model.territory = proposal.$territory.id?.uuidString ?? ""
+        model.anonymous = proposal.anonymous
+        return ProposalPages.form(model, context: request.pageContext)
+    }
+
+    func update(request: Request) async throws -> Response {
+        let proposal = try await findEditable(request)
+        let id = try proposal.requireID()
+        var model = try await formModel(request, mode: .edit(id))
+        guard let valid = try await read(request, into: &model) else {
+            return ProposalPages.form(model, context: request.pageContext).response(status: .unprocessableEntity)
+        }
+        if (try? request.content.get(String.self, at: "action")) == "apercu" {
+            model.preview = true
+            return ProposalPages.form(model, context: request.pageContext).response(status: .ok)
+        }
+        proposal.title = valid.title
+        proposal.body = valid.body
+        proposal.$theme.id = valid.themeID
+        proposal.$territory.id = valid.territoryID
+        proposal.anonymous = valid.anonymous
+        proposal.searchText = Proposal.searchText(title: valid.title, body: valid.body)
+        try await proposal.save(on: request.db)
+        try await request.setFlash("Vos modifications sont enregistrées.")
+        return request.redirect(to: "/propositions/\(id)")
+    }
+
+    // MARK: Status changes
+
+    struct StatusForm: Content {
+        var action: String?
+        var note: String?
+        var reponse: String?
+    }
+
+    func changeStatus(request: Request) async throws -> Response {
+        let member = try request.requireMember()
+        let proposal = try await findVisible(request)
+        let id = try proposal.requireID()
+        let form = (try? request.content.decode(StatusForm.self)) ?? StatusForm()
+        guard let action = form.action.flatMap(ProposalAction.init(rawValue:)) else { throw Abort(.badRequest) }
+        let isAuthor = proposal.$author.id != nil && proposal.$author.id == member.id
+        guard ProposalWorkflow.allows(action, from: proposal.status, roles: member.roles, isAuthor: isAuthor) else {
+            if action.sources.contains(proposal.status) { throw Abort(.forbidden) }
+            throw PageError(
+                .conflict, title: "Cette action n'est plus possible",
+                message: "La proposition est maintenant « \(proposal.status.label) ». Rechargez sa page pour voir ce qui a changé."
+            )
+        }
+        let note = TextInput.clean(form.note ?? "", multiline: true)
+        let answer = TextInput.clean(form.reponse ?? "", multiline: true)
+        var errors = FormErrors()
+        if action.needsNote && note.isEmpty {
+            errors.add("note-\(action.rawValue)", "Écrivez quelques mots : l'auteur et le public les liront.")
+        } else if note.count > Self.maximumNoteLength {
+            errors.add("note-\(action.rawValue)", "Ce texte est trop long : \(Self.maximumNoteLength) caractères au plus.")
+        }
+        if action == .answer {
+            if answer.count < 10 {
+                errors.add("reponse", "Écrivez la réponse du Département.")
+            } else if answer.count > Self.maximumAnswerLength {
+                errors.add("reponse", "La réponse est trop longue : \(Self.maximumAnswerLength) caractères au plus.")
+            }
+        }
+        guard errors.isEmpty else {
+            var model = try await ProposalShowModel.make(proposal, request: request)
+            model.actionErrors = errors
+            model.typedNote = form.note ?? ""
+            model.typedAnswer = form.reponse ?? ""
+            model.failedAction = action
+            return ProposalPages.show(model, context: request.pageContext).response(status: .unprocessableEntity)
+        }
+
+        let now = Date()
+        try await request.db.transaction { database in
+            proposal.status = action.target
+            proposal.statusChangedAt = now
+            if action == .publish { proposal.publishedAt = now }
+            if action == .answer {
+                proposal.answer = answer
+                proposal.answeredAt = now
+            }
+            try await proposal.save(on: database)
+            try await ProposalEvent(proposalID: id, status: action.target, actorID: member.id,
+                                    note: note.isEmpty ? nil : note, at: now).create(on: database)
+            if action != .withdraw {
+                try await request.audit("proposal.\(action.rawValue)",
+                                        "Proposition « \(proposal.title) » : \(action.target.label).", on: database)
+                try await Notifier.notify(proposal.$author.id, ProposalMessages.statusChanged(proposal, note: note),
+                                          link: "/propositions/\(id)", on: database)
+            }
+        }
+        try await request.setFlash(ProposalMessages.confirmation(action))
+        return request.redirect(to: "/propositions/\(id)")
+    }
+
+    // MARK: Supports
+
+    func toggleSupport(request: Request) async throws -> Response {
+        let member = try request.requireMember()
+        let memberID = try member.requireID()
+        let proposal = try await findVisible(request)
+        let id = try proposal.requireID()
+        guard proposal.status.isPublic else {
+            throw PageError(.conflict, title: "Cette proposition ne peut pas être soutenue",
+                            message: "Seules les propositions publiées peuvent recevoir des soutiens.")
+        }
+        let wantsSupport = (try? request.content.get(String.self, at: "action")) != "retirer"
+        try await request.db.transaction { database in
+            let existing = try await ProposalSupport.query(on: database)
+                .filter(\.$proposal.$id == id).filter(\.$member.$id == memberID).first()
+            if wantsSupport, existing == nil {
+                do {
+                    try await ProposalSupport(proposalID: id, memberID: memberID).create(on: database)
+                } catch let error as any DatabaseError where error.isConstraintFailure {
+                    // Two clicks at once: the first one counted.
+                }
+            } else if !wantsSupport, let existing {
+                try await existing.delete(on: database)
+            }
+            // Counted again rather than incremented: right even when clicks race.
+            proposal.supportsCount = try await ProposalSupport.query(on: database).filter(\.$proposal.$id == id).count()
+            try await proposal.save(on: database)
+        }
+        try await request.setFlash(wantsSupport ? "Votre soutien est enregistré. Personne ne saura qui soutient."
+                                                : "Votre soutien est retiré.")
+        return request.redirect(to: "/propositions/\(id)#soutiens")
+    }
+
+    // MARK: Comments
+
+    struct CommentForm: Content {
+        var commentaire: String?
+        var decision: String?
+        var motif: String?
+    }
+
+    func addComment(request: Request) async throws -> Response {
+        let member = try request.requireMember()
+        let proposal = try await findVisible(request)
+        let id = try proposal.requireID()
+        guard proposal.status.isPublic else {
+            throw PageError(.conflict, title: "On ne peut pas encore commenter cette proposition",
+                            message: "Les commentaires s'ouvrent quand la proposition est publiée.")
+        }
+        let typed = (try? request.content.decode(CommentForm.self))?.commentaire ?? ""
+        let text = TextInput.clean(typed, multiline: true)
+        var errors = FormErrors()
+        if text.count < 2 {
+            errors.add("commentaire", "Écrivez votre commentaire avant de l'envoyer.")
+        } else if text.count > ProposalComment.maximumLength {
+            errors.add("commentaire", "Le commentaire a \(text.count) caractères : raccourcissez-le à \(ProposalComment.maximumLength) au plus.")
+        }
+        guard errors.isEmpty else {
+            var model = try await ProposalShowModel.make(proposal, request: request)
+            model.commentErrors = errors
+            model.typedComment = typed
+            return ProposalPages.show(model, context: request.pageContext).response(status: .unprocessableEntity)
+        }
+        try await ProposalComment(proposalID: id, authorID: member.requireID(), body: text).create(on: request.db)
+        try await request.setFlash("Votre commentaire est envoyé. Il sera publié après relecture.")
+        return request.redirect(to: "/propositions/\(id)#commentaires")
+    }
+
+    func moderateComment(request: Request) async throws -> Response {
+        let proposal = try await findVisible(request)
+        let id = try proposal.requireID()
+        guard let commentID = request.parameters.get("commentID", as: UUID.self),
+              let comment = try await ProposalComment.query(on: request.db)
+                .filter(\.$id == commentID).filter(\.$proposal.$id == id).first()
+        else { throw Abort(.notFound) }
+        guard comment.status == .submitted else {
+            throw PageError(.conflict, title: "Ce commentaire a déjà été relu",
+                            message: "Une autre personne a pris la décision. Rechargez la page.")
+        }
+        let form = (try? request.content.decode(CommentForm.self)) ?? CommentForm()
+        let reason = TextInput.clean(form.motif ?? "", multiline: true)
+        switch form.decision {
+        case "publier":
+            comment.status = .published
+        case "refuser":
+            guard !reason.isEmpty else {
+                var model = try await ProposalShowModel.make(proposal, request: request)
+                model.commentDecisionErrors[commentID] = "Écrivez la raison du refus : l'auteur la lira."
+                return ProposalPages.show(model, context: request.pageContext).response(status: .unprocessableEntity)
+            }
+            comment.status = .rejected
+            comment.refusalReason = reason
+        default:
+            throw Abort(.badRequest)
+        }
+        comment.decidedAt = Date()
+        try await request.db.transaction { database in
+            try await comment.save(on: database)
+            try await request.audit(
+                comment.status == .published ? "comment.publish" : "comment.reject",
+                "Commentaire sur « \(proposal.title) » \(comment.status == .published ? "publié" : "refusé").",
+                on: database
+            )
+            try await Notifier.notify(
+                comment.$author.id,
+                comment.status == .published
+                    ? "Votre commentaire sur « \(proposal.title) » est publié."
+                    : "Votre commentaire sur « \(proposal.title) » n'a pas été publié. Raison : \(reason)",
+                link: "/propositions/\(id)#commentaires", on: database
+            )
+        }
+        try await request.setFlash(comment.status == .published ? "Le commentaire est publié." : "Le commentaire est refusé.")
+        return request.redirect(to: "/propositions/\(id)#commentaires")
+    }
+}
+
+enum ProposalMessages {
+    static func statusChanged(_ proposal: Proposal, note: String) -> String {
+        let title = "« \(proposal.title) »"
+        switch proposal.status {
+        case .published: return "Votre proposition \(title) est publiée. Les autres membres peuvent la lire et la soutenir."
+        case .rejected: return "Votre proposition \(title) n'a pas été publiée. Raison : \(note)"
+        case .scheduled: return "Votre proposition \(title) est inscrite à une séance du conseil."
+        case .adopted: return "Le conseil a adopté votre proposition \(title)."
+        case .notAdopted: return "Le conseil n'a pas adopté votre proposition \(title)."
+        case .forwarded: return "Votre proposition \(title) est transmise au Département."
+        case .answered: return "Le Département a répondu à votre proposition \(title)."
+        case .inProgress: return "Point d'étape sur votre proposition \(title) : \(note)"
+        case .done: return "Votre proposition \(title) est réalisée."
+        case .declined: return "Le Département ne retient pas votre proposition \(title). Raison : \(note)"
+        case .submitted, .withdrawn: return "Votre proposition \(title) : \(proposal.status.label)."
+        }
+    }
+
+    static func confirmation(_ action: ProposalAction) -> String {
+        switch action {
+        case .withdraw: "Votre proposition est retirée."
+        case .publish: "La proposition est publiée. Son auteur est prévenu."
+        case .reject: "La proposition est refusée. Son auteur lira la raison."
+        case .answer: "La réponse du Département est publiée. L'auteur est prévenu."
+        default: "C'est enregistré : la proposition est maintenant « \(action.target.label) ». L'auteur est prévenu."
+        }
+    }
+}
+
+/// Text from a form, tidied: no control characters but line breaks,
+/// spaces trimmed.
+enum TextInput {
+    static func clean(_ text: String, multiline: Bool) -> String {
+        let normalized = text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
+        let kept = normalized.unicodeScalars.filter { scalar in
+            if scalar == "\n" { return multiline }
+            if scalar == "\t" { return true }
+            return scalar.properties.generalCategory != .control
+        }
+        return String(String.UnicodeScalarView(kept)).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+}
+
+extension Optional {
+    func asyncFlatMap<T>(_ transform: (Wrapped) async throws -> T?) async rethrows -> T? {
+        guard let value = self else { return nil }
+        return try await transform(value)
+    }
+}
