@@ -32,6 +32,8 @@ PAGES = [
     "/cette-page-n-existe-pas",
     "/connexion",
     "/activation",
+    "/propositions",
+    "/suivi",
 ]
 
 ADMIN = ("Hélène admin", "la clé du département est rouge")
@@ -45,8 +47,46 @@ def fill(driver, field_id: str, value: str) -> None:
 
 
 def submit(driver) -> None:
-    """Clicks the main form's submit button (not the header's sign-out)."""
-    driver.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
+    """Clicks the main form's submit button (not the header's sign-out) and
+    waits for the next page."""
+    click_and_wait(driver, lambda: driver.find_element(By.CSS_SELECTOR, "main form button[type=submit]"))
+
+
+def page_ready(driver) -> None:
+    WebDriverWait(driver, 15).until(lambda d: d.execute_script("return document.readyState") == "complete")
+
+
+def click_and_wait(driver, find) -> None:
+    """Clicks what `find` returns (a link or button that loads a new page),
+    and waits until the new page is there."""
+    from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
+
+    page_ready(driver)
+    for attempt in range(3):
+        try:
+            page = driver.find_element(By.TAG_NAME, "html")
+            element = find() if callable(find) else find
+            element.click()
+            break
+        except (StaleElementReferenceException, WebDriverException):
+            # The page was still being replaced: find the element again.
+            if attempt == 2 or not callable(find):
+                raise
+            page_ready(driver)
+    WebDriverWait(driver, 15).until(lambda _: is_gone(page))
+    page_ready(driver)
+
+
+def is_gone(element) -> bool:
+    """Whether an element belongs to a page that has been replaced. This
+    Chromium answers an inspector error, not a stale reference, for it."""
+    from selenium.common.exceptions import WebDriverException
+
+    try:
+        element.is_enabled()
+        return False
+    except WebDriverException:
+        return True
 
 
 def wait_for_path(driver, server: Server, path: str) -> None:
@@ -80,7 +120,7 @@ def wrong_address_shows_french_404(driver, server: Server, report: Report) -> No
     heading = driver.find_element(By.TAG_NAME, "h1").text
     report.check("the 404 page says so in French", heading == "Cette page n'existe pas", heading)
     link = driver.find_element(By.LINK_TEXT, "Retour à l'accueil")
-    link.click()
+    click_and_wait(driver, link)
     report.check("its link leads home", driver.current_url.rstrip("/") == server.base, driver.current_url)
 
 
@@ -183,7 +223,7 @@ def admin_prints_cards_and_a_member_activates_one(driver, server: Server, report
     try:
         phone(member)
         member.get(server.url("/"))
-        member.find_element(By.LINK_TEXT, "Activer ma carte").click()
+        click_and_wait(member, lambda: member.find_element(By.LINK_TEXT, "Activer ma carte"))
         wait_for_path(member, server, "/activation")
         fill(member, "champ-code", codes[0].lower())
         submit(member)
@@ -216,10 +256,10 @@ def admin_prints_cards_and_a_member_activates_one(driver, server: Server, report
         member.get(server.url("/mon-compte"))
         audit_current(report, member, server, "/mon-compte", SCREENSHOTS)
 
-        member.find_element(By.CSS_SELECTOR, "form.form-deconnexion button").click()
+        click_and_wait(member, lambda: member.find_element(By.CSS_SELECTOR, "form.form-deconnexion button"))
         wait_for_path(member, server, "/")
         report.check("signed out", "Se connecter" in member.find_element(By.TAG_NAME, "nav").text)
-        member.find_element(By.LINK_TEXT, "Se connecter").click()
+        click_and_wait(member, lambda: member.find_element(By.LINK_TEXT, "Se connecter"))
         wait_for_path(member, server, "/connexion")
         fill(member, "champ-pseudonyme", MEMBER[0].upper())
         fill(member, "champ-motDePasse", MEMBER[1])
@@ -233,6 +273,145 @@ def admin_prints_cards_and_a_member_activates_one(driver, server: Server, report
     # The admin sees the new member.
     driver.get(server.url("/admin/membres"))
     report.check("the admin finds the new member", MEMBER[0] in driver.page_source)
+
+
+def sign_in(driver, server: Server, pseudonym: str, password: str) -> None:
+    driver.get(server.url("/connexion"))
+    fill(driver, "champ-pseudonyme", pseudonym)
+    fill(driver, "champ-motDePasse", password)
+    submit(driver)
+    WebDriverWait(driver, 10).until(lambda d: "/connexion" not in d.current_url)
+
+
+def activate(server: Server, code: str, pseudonym: str, password: str) -> None:
+    """A new member activates a card in a browser of their own."""
+    member = make_driver()
+    try:
+        member.get(server.url("/activation"))
+        fill(member, "champ-code", code)
+        submit(member)
+        wait_for_path(member, server, "/activation/compte")
+        fill(member, "champ-pseudonyme", pseudonym)
+        fill(member, "champ-motDePasse", password)
+        fill(member, "champ-confirmation", password)
+        submit(member)
+        wait_for_path(member, server, "/activation/charte")
+        member.find_element(By.ID, "champ-accepte").click()
+        submit(member)
+        wait_for_path(member, server, "/")
+    finally:
+        member.quit()
+
+
+def give_role(admin, server: Server, pseudonym: str, role: str) -> None:
+    admin.get(server.url("/admin/membres?q=" + pseudonym.split()[0]))
+    click_and_wait(admin, lambda: admin.find_element(By.LINK_TEXT, pseudonym))
+    for checkbox in admin.find_elements(By.CSS_SELECTOR, "input[name='roles[]']"):
+        if checkbox.is_selected() != (checkbox.get_attribute("value") == role):
+            checkbox.click()
+    click_and_wait(admin, lambda: admin.find_element(By.XPATH, "//button[text()='Enregistrer les rôles']"))
+    WebDriverWait(admin, 10).until(EC.presence_of_element_located((By.CLASS_NAME, "message-succes")))
+
+
+def click_button(driver, label: str) -> None:
+    click_and_wait(driver, lambda: driver.find_element(By.XPATH, f"//main//button[normalize-space()=\"{label}\"]"))
+
+
+def proposal_from_idea_to_answer(driver, server: Server, report: Report) -> None:
+    """A member proposes with a mistake; it is published, supported, commented, answered"""
+    password = "une phrase de test assez longue"
+    desktop(driver)
+    driver.get(server.url("/admin/cartes"))
+    fill(driver, "champ-nombre", "3")
+    submit(driver)
+    codes = [element.text for element in driver.find_elements(By.CLASS_NAME, "carte-code")]
+    for code, pseudonym in zip(codes, ["Sam modère", "Agent Dupont", "Yanis"]):
+        activate(server, code, pseudonym, password)
+    give_role(driver, server, "Sam modère", "moderator")
+    give_role(driver, server, "Agent Dupont", "staff")
+    report.check("roles are given from the administration", "agent du Département" in driver.page_source)
+
+    title = "Une navette pour les rendez-vous"
+    author = make_driver()
+    moderator = make_driver()
+    supporter = make_driver()
+    staff = make_driver()
+    try:
+        phone(author)
+        sign_in(author, server, MEMBER[0], MEMBER[1])
+        author.get(server.url("/propositions/nouvelle"))
+        audit_current(report, author, server, "nouvelle proposition", SCREENSHOTS)
+        fill(author, "champ-texte", "Le bus passe deux fois par jour.\n\nUne navette à la demande aiderait beaucoup.")
+        Select = __import__("selenium.webdriver.support.select", fromlist=["Select"]).Select
+        Select(author.find_element(By.ID, "champ-theme")).select_by_visible_text("Transports et déplacements")
+        click_button(author, "Envoyer ma proposition")
+        summary = WebDriverWait(author, 10).until(EC.presence_of_element_located((By.CLASS_NAME, "resume-erreurs"))).text
+        report.check("a missing title is explained", "titre" in summary, summary)
+        kept = author.find_element(By.ID, "champ-texte").get_attribute("value")
+        report.check("the text typed is kept", "navette à la demande" in kept, kept)
+        audit_current(report, author, server, "nouvelle proposition avec erreur", SCREENSHOTS)
+        fill(author, "champ-titre", title)
+        click_button(author, "Voir l'aperçu")
+        preview = WebDriverWait(author, 10).until(EC.presence_of_element_located((By.CLASS_NAME, "apercu"))).text
+        report.check("the preview works without JavaScript", title in preview, preview)
+        click_button(author, "Envoyer ma proposition")
+        WebDriverWait(author, 10).until(lambda d: "/propositions/" in d.current_url and "nouvelle" not in d.current_url)
+        proposal_url = author.current_url
+        report.check("the author sees it waits for review", "en attente de relecture" in author.page_source)
+        audit_current(report, author, server, "proposition soumise", SCREENSHOTS)
+
+        sign_in(moderator, server, "Sam modère", password)
+        moderator.get(server.url("/moderation"))
+        audit_current(report, moderator, server, "/moderation", SCREENSHOTS)
+        click_and_wait(moderator, lambda: moderator.find_element(By.LINK_TEXT, title))
+        click_button(moderator, "Publier la proposition")
+        WebDriverWait(moderator, 10).until(EC.presence_of_element_located((By.CLASS_NAME, "message-succes")))
+
+        phone(supporter)
+        sign_in(supporter, server, "Yanis", password)
+        supporter.get(server.url("/propositions"))
+        audit_current(report, supporter, server, "/propositions", SCREENSHOTS)
+        click_and_wait(supporter, lambda: supporter.find_element(By.LINK_TEXT, title))
+        click_button(supporter, "Soutenir cette proposition")
+        WebDriverWait(supporter, 10).until(EC.presence_of_element_located((By.CLASS_NAME, "message-succes")))
+        report.check("the support is counted", "1 soutien" in supporter.page_source)
+        fill(supporter, "champ-commentaire", "Très bonne idée, je prends ce bus aussi.")
+        click_button(supporter, "Envoyer mon commentaire")
+        WebDriverWait(supporter, 10).until(EC.presence_of_element_located((By.CLASS_NAME, "commentaire-en-attente")))
+        audit_current(report, supporter, server, "proposition publiée", SCREENSHOTS)
+
+        moderator.get(proposal_url)
+        click_button(moderator, "Publier ce commentaire")
+        WebDriverWait(moderator, 10).until(EC.presence_of_element_located((By.CLASS_NAME, "message-succes")))
+
+        sign_in(staff, server, "Agent Dupont", password)
+        staff.get(proposal_url)
+        audit_current(report, staff, server, "proposition côté Département", SCREENSHOTS)
+        for label in ["Inscrire à une séance", "Le conseil l'a adoptée", "Transmettre au Département"]:
+            click_button(staff, label)
+            WebDriverWait(staff, 10).until(EC.presence_of_element_located((By.CLASS_NAME, "message-succes")))
+        fill(staff, "champ-answer-reponse", "Une navette à la demande sera testée dès le printemps.\n\nMerci au conseil.")
+        click_button(staff, "Publier la réponse")
+        WebDriverWait(staff, 10).until(EC.presence_of_element_located((By.CLASS_NAME, "reponse")))
+
+        author.get(server.url("/"))
+        nav = author.find_element(By.TAG_NAME, "nav").text
+        report.check("the author has unread notifications", "non lue" in nav, nav)
+        click_and_wait(author, lambda: author.find_element(By.PARTIAL_LINK_TEXT, "Notifications"))
+        inbox = author.find_element(By.TAG_NAME, "main").text
+        report.check("the inbox says the département answered", "a répondu" in inbox, inbox)
+        audit_current(report, author, server, "/mon-compte/notifications", SCREENSHOTS)
+        click_and_wait(author, lambda: author.find_element(By.PARTIAL_LINK_TEXT, "a répondu"))
+        answer = author.find_element(By.CLASS_NAME, "reponse").text
+        report.check("the author reads the answer", "navette à la demande sera testée" in answer, answer)
+        report.check("the comment is published", "je prends ce bus aussi" in author.page_source)
+        audit_current(report, author, server, "proposition avec réponse", SCREENSHOTS)
+        author.get(server.url("/suivi"))
+        report.check("/suivi shows it", title in author.page_source)
+        audit_current(report, author, server, "/suivi", SCREENSHOTS)
+    finally:
+        for browser in (author, moderator, supporter, staff):
+            browser.quit()
 
 
 def server_commands(driver, server: Server, report: Report) -> None:
@@ -262,6 +441,7 @@ def server_commands(driver, server: Server, report: Report) -> None:
 
 JOURNEYS = [
     admin_prints_cards_and_a_member_activates_one,
+    proposal_from_idea_to_answer,
     server_commands,
     fresh_start_creates_the_database,
     wrong_setting_stops_start_up,

@@ -28,12 +28,17 @@ public struct FormErrors: Sendable, Equatable {
 /// summary at the top linked to it, and the value the person typed.
 public enum Forms {
     /// `<form method="post">` with its CSRF field first.
+    ///
+    /// `novalidate`: the server checks every field and explains each mistake
+    /// in the page's own words, all at once, instead of the browser stopping
+    /// at the first one with a bubble that some screen readers miss.
     public static func post(
         action: String, csrf: String, class className: String? = nil, _ content: Node<HTML.BodyContext>...
     ) -> Node<HTML.BodyContext> {
         .element(named: "form", nodes: [
             .attribute(named: "method", value: "post"),
             .attribute(named: "action", value: escapeAttribute(action)),
+            .attribute(named: "novalidate"),
             .unwrap(className) { .class($0) },
             .csrfField(csrf),
             .group(content),
