@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "portevoix", targets: ["PorteVoixServer"]),
+        .executable(name: "portevoix-bench", targets: ["PorteVoixBench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/vapor/vapor.git", from: "4.122.0"),
@@ -32,6 +33,14 @@ let package = Package(
             dependencies: [
                 .target(name: "PorteVoix"),
                 .product(name: "Vapor", package: "vapor"),
+            ]
+        ),
+        .executableTarget(
+            name: "PorteVoixBench",
+            dependencies: [
+                .target(name: "PorteVoix"),
+                .product(name: "Vapor", package: "vapor"),
+                .product(name: "Fluent", package: "fluent"),
             ]
         ),
         .testTarget(

@@ -1,0 +1,117 @@
+// portevoix-bench: figures for the team, never pass/fail.
+//
+//   swift run portevoix-bench listing [count]
+//
+// Fills a fresh database (SQLite in a temporary folder, or the PostgreSQL
+// server named by PORTEVOIX_TEST_POSTGRES_URL) with `count` published
+// proposals, prints the query plans of the listing, and times whole pages
+// through the application's own middleware and routes.
+import Fluent
+import Foundation
+import PorteVoix
+import SQLKit
+import Vapor
+
+@main
+enum Bench {
+    static func main() async throws {
+        let arguments = CommandLine.arguments.dropFirst()
+        guard arguments.first == "listing" else {
+            print("usage: portevoix-bench listing [count]")
+            return
+        }
+        let count = arguments.dropFirst().first.flatMap(Int.init) ?? 10_000
+        try await ListingBench.run(count: count)
+    }
+}
+
+enum ListingBench {
+    static func run(count: Int) async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("portevoix-bench-\(UUID())").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        var database = Settings.Database.sqlite(path: folder + "/bench.sqlite")
+        var label = "SQLite"
+        if let url = ProcessInfo.processInfo.environment["PORTEVOIX_TEST_POSTGRES_URL"] {
+            database = .postgres(url: url)
+            label = "PostgreSQL"
+        }
+        let root = FileManager.default.currentDirectoryPath + "/"
+        let app = try await Application.make(.testing)
+        app.logger.logLevel = .warning
+        do {
+            try await configure(app, settings: Settings(database: database, dataDirectory: folder, resourcesDirectory: root,
+                                                        passwordHashCost: 4))
+            try await measure(app, count: count, label: label)
+        } catch {
+            try? await app.asyncShutdown()
+            throw error
+        }
+        try await app.asyncShutdown()
+    }
+
+    static func measure(_ app: Application, count: Int, label: String) async throws {
+        let sql = app.db as! any SQLDatabase
+        let theme = try await sql.raw("SELECT id FROM themes LIMIT 1").first()!.decode(column: "id", as: UUID.self)
+        try await sql.raw("DELETE FROM proposals").run()
+        let start = ContinuousClock.now
+        let words = ["bus", "crèche", "formation", "logement", "santé", "numérique", "budget", "permis"]
+        try await app.db.transaction { database in
+            let sql = database as! any SQLDatabase
+            for batch in stride(from: 0, to: count, by: 500) {
+                var rows: [SQLQueryString] = []
+                for index in batch..<min(batch + 500, count) {
+                    let word = words[index % words.count]
+                    rows.append("""
+                        (\(bind: UUID()), \(bind: "Proposition \(index) sur le \(word)"), \(bind: "Texte de la proposition \(index)."),
+                         \(bind: theme), false, false, 'published', \(bind: Date()), \(bind: Date(timeIntervalSince1970: Double(index) * 60)),
+                         \(bind: Date()), \(bind: index % 97), \(bind: SearchText.fold("proposition \(index) sur le \(word)")))
+                        """)
+                }
+                try await sql.raw("""
+                    INSERT INTO proposals (id, title, body, theme_id, anonymous, from_paper, status, status_changed_at,
+                      published_at, created_at, supports_count, search_text) VALUES \(rows.joined(separator: ", "))
+                    """).run()
+            }
+        }
+        try await sql.raw("ANALYZE").run()
+        print("\(label): \(count) published proposals inserted in \(format(ContinuousClock.now - start))")
+
+        let publicStatuses = "'published', 'scheduled', 'adopted', 'not_adopted', 'forwarded', 'answered', 'in_progress', 'done', 'declined'"
+        for (name, order) in [("newest first", "published_at DESC"), ("most supported", "supports_count DESC, published_at DESC")] {
+            let query = "SELECT * FROM proposals WHERE status IN (\(publicStatuses)) ORDER BY \(order) LIMIT 20"
+            print("\nQuery plan, \(name):")
+            for line in try await plan(query, sql: sql, label: label) { print("  \(line)") }
+        }
+
+        print("\nWhole pages (GET through middleware, routes, queries and HTML), 30 requests each:")
+        for path in ["/propositions", "/propositions?page=250", "/propositions?tri=soutenues",
+                     "/propositions?q=creche", "/propositions?q=creche%20formation&tri=soutenues"] {
+            var durations: [Duration] = []
+            for _ in 0..<30 {
+                let request = Request(application: app, method: .GET, url: URI(string: path), logger: app.logger, on: app.eventLoopGroup.next())
+                let begin = ContinuousClock.now
+                let response = try await app.responder.current.respond(to: request).get()
+                durations.append(ContinuousClock.now - begin)
+                precondition(response.status == .ok, "\(path) answered \(response.status)")
+            }
+            durations.sort()
+            print("  \(path.padding(toLength: 50, withPad: " ", startingAt: 0)) median \(format(durations[15]))  "
+                + "slowest \(format(durations.last!))")
+        }
+    }
+
+    static func plan(_ query: String, sql: any SQLDatabase, label: String) async throws -> [String] {
+        if label == "SQLite" {
+            return try await sql.raw("EXPLAIN QUERY PLAN \(unsafeRaw: query)").all()
+                .map { try $0.decode(column: "detail", as: String.self) }
+        }
+        return try await sql.raw("EXPLAIN ANALYZE \(unsafeRaw: query)").all()
+            .map { try $0.decode(column: "QUERY PLAN", as: String.self) }
+    }
+
+    static func format(_ duration: Duration) -> String {
+        let milliseconds = Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
+        return String(format: "%.1f ms", milliseconds)
+    }
+}
