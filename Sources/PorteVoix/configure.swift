@@ -71,4 +71,5 @@ func registerMigrations(_ app: Application) {
     app.migrations.add(CreateAttemptCounters())
     app.migrations.add(CreateProposals())
     app.migrations.add(CreateNotifications())
+    app.migrations.add(CreateMeetings())
 }

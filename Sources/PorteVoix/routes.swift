@@ -13,4 +13,5 @@ func routes(_ app: Application) throws {
     try app.register(collection: AccessCardsController())
     try app.register(collection: NotificationsController())
     try app.register(collection: ProposalsController())
+    try app.register(collection: MeetingsController())
 }

@@ -16,6 +16,8 @@ struct RouteAccessTests {
         "GET /activation", "POST /activation", "GET /activation/compte", "POST /activation/compte",
         "GET /installation", "POST /installation",
         "GET /propositions", "GET /propositions/:proposalID", "GET /suivi",
+        "GET /seances", "GET /seances.ics", "GET /seances/:meetingID", "GET /seances/:meetingID/projection",
+        "GET /seances/:meetingID/compte-rendu",
     ]
 
     /// Roles that may use each other route; `nil`: any signed-in member.
@@ -55,6 +57,22 @@ struct RouteAccessTests {
         "GET /propositions/papier": [.facilitator, .admin],
         "POST /propositions/papier": [.facilitator, .admin],
         "GET /moderation": [.moderator],
+        "POST /seances/:meetingID/reponse": nil,
+        "GET /seances/nouvelle": [.facilitator, .admin],
+        "POST /seances/nouvelle": [.facilitator, .admin],
+        "GET /seances/:meetingID/modifier": [.facilitator, .admin],
+        "POST /seances/:meetingID/modifier": [.facilitator, .admin],
+        "POST /seances/:meetingID/statut": [.facilitator, .admin],
+        "POST /seances/:meetingID/points": [.facilitator, .admin],
+        "POST /seances/:meetingID/points/:itemID": [.facilitator, .admin],
+        "POST /seances/:meetingID/points/:itemID/deplacer": [.facilitator, .admin],
+        "POST /seances/:meetingID/points/:itemID/courant": [.facilitator, .admin],
+        "POST /seances/:meetingID/points/:itemID/supprimer": [.facilitator, .admin],
+        "POST /seances/:meetingID/points/:itemID/propositions": [.facilitator, .admin],
+        "GET /seances/:meetingID/emargement": [.facilitator, .admin],
+        "POST /seances/:meetingID/emargement": [.facilitator, .admin],
+        "GET /seances/:meetingID/compte-rendu/modifier": [.facilitator, .admin],
+        "POST /seances/:meetingID/compte-rendu/modifier": [.facilitator, .admin],
     ]
 
     static func key(_ route: Route) -> String {

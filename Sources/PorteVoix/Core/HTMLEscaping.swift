@@ -45,3 +45,44 @@ public func paragraphs(_ text: String) -> Node<HTML.BodyContext> {
         return .p(.raw(lines.joined(separator: "<br>")))
     })
 }
+
+/// Plain text with paragraphs and lists ("- " or "1. " at the start of a
+/// line), for minutes and answers: escaped first, then marked up.
+public func richText(_ text: String) -> Node<HTML.BodyContext> {
+    enum Block { case paragraph([String]), bullets([String]), numbers([String]) }
+    func bullet(_ line: String) -> String? {
+        for marker in ["- ", "* ", "• "] where line.hasPrefix(marker) { return String(line.dropFirst(marker.count)) }
+        return nil
+    }
+    func number(_ line: String) -> String? {
+        guard let dot = line.firstIndex(where: { $0 == "." || $0 == ")" }), dot > line.startIndex,
+              line[line.startIndex..<dot].allSatisfy(\.isNumber),
+              line[line.index(after: dot)...].hasPrefix(" ")
+        else { return nil }
+        return String(line[line.index(dot, offsetBy: 2)...])
+    }
+    var blocks: [Block] = []
+    for raw in text.replacingOccurrences(of: "\r\n", with: "\n").components(separatedBy: "\n") {
+        let line = raw.trimmingCharacters(in: .whitespaces)
+        if line.isEmpty {
+            blocks.append(.paragraph([]))
+            continue
+        }
+        switch (blocks.last, bullet(line), number(line)) {
+        case (.bullets(let items)?, let item?, _): blocks[blocks.count - 1] = .bullets(items + [item])
+        case (_, let item?, _): blocks.append(.bullets([item]))
+        case (.numbers(let items)?, nil, let item?): blocks[blocks.count - 1] = .numbers(items + [item])
+        case (_, nil, let item?): blocks.append(.numbers([item]))
+        case (.paragraph(let lines)?, nil, nil): blocks[blocks.count - 1] = .paragraph(lines + [line])
+        default: blocks.append(.paragraph([line]))
+        }
+    }
+    return .group(blocks.compactMap { block -> Node<HTML.BodyContext>? in
+        switch block {
+        case .paragraph(let lines) where lines.isEmpty: return nil
+        case .paragraph(let lines): return .p(.raw(lines.map(escapeAttribute).joined(separator: "<br>")))
+        case .bullets(let items): return .ul(.forEach(items) { .li(.plain($0)) })
+        case .numbers(let items): return .ol(.forEach(items) { .li(.plain($0)) })
+        }
+    })
+}

@@ -53,12 +53,13 @@ struct NavigationLink: Sendable {
 /// The page skeleton: the head is built here and only here.
 public enum Layout {
     /// Bumped when the stylesheet changes, so browsers fetch the new one.
-    static let stylesheetVersion = "1"
+    static let stylesheetVersion = "2"
 
     /// The main menu, for who is looking.
     static func mainNavigation(for member: SignedInMember?) -> [NavigationLink] {
         var links = [
             NavigationLink(label: "Accueil", path: "/"),
+            NavigationLink(label: "Séances", path: "/seances"),
             NavigationLink(label: "Propositions", path: "/propositions"),
             NavigationLink(label: "Suivi", path: "/suivi"),
         ]

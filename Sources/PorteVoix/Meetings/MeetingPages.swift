@@ -1,0 +1,450 @@
+import Foundation
+import Plot
+
+enum MeetingPages {
+    static func link(_ meeting: Meeting) -> String { "/seances/\(meeting.id?.uuidString ?? "")" }
+
+    static func badge(_ status: MeetingStatus) -> Node<HTML.BodyContext> {
+        .span(.class("badge badge-seance-\(status.slug)"), .plain(status.label))
+    }
+
+    static func when(_ meeting: Meeting) -> String {
+        let sameDay = FrenchDates.day(meeting.startsAt) == FrenchDates.day(meeting.endsAt)
+        return sameDay
+            ? "\(FrenchDates.dayAndTime(meeting.startsAt)) à \(FrenchDates.time(meeting.endsAt))"
+                .replacingOccurrences(of: " à \(FrenchDates.time(meeting.startsAt)) à ", with: " de \(FrenchDates.time(meeting.startsAt)) à ")
+            : "du \(FrenchDates.dayAndTime(meeting.startsAt)) au \(FrenchDates.dayAndTime(meeting.endsAt))"
+    }
+
+    static func card(_ meeting: Meeting) -> Node<HTML.BodyContext> {
+        .article(
+            .class("carte-seance"),
+            .h3(.a(.href(escapeAttribute(link(meeting))), .plain(meeting.title))),
+            .p(badge(meeting.status)),
+            .ul(.class("meta"),
+                .li(.plain(when(meeting))),
+                .li(.plain(meeting.place)),
+                .li(.plain(meeting.territory?.name ?? "Tout le département")))
+        )
+    }
+
+    // MARK: List
+
+    static func list(upcoming: [Meeting], past: [Meeting], territories: [Territory], selectedTerritory: String,
+                     canPlan: Bool, context: PageContext) -> HTML {
+        Layout.page(
+            context,
+            title: "Les séances du conseil",
+            description: "Les prochaines séances du conseil consultatif du RSA, leur ordre du jour et leurs comptes rendus.",
+            content: .group(
+                .h1("Les séances du conseil"),
+                .p(.text("Le conseil se réunit plusieurs fois par an, dans chaque territoire et en séance plénière. "),
+                   .text("Tout le monde peut lire l'ordre du jour et le compte rendu.")),
+                .p(.class("actions"),
+                   .a(.class("bouton bouton-secondaire"), .href("/seances.ics"), .text("Ajouter toutes les séances à mon agenda")),
+                   .if(canPlan, .a(.class("bouton"), .href("/seances/nouvelle"), .text("Prévoir une séance")))),
+                Forms.get(
+                    action: "/seances", class: "filtres",
+                    Forms.select("territoire", label: "Territoire",
+                                 options: [("", "Tous les territoires"), ("departement", "Séances plénières (tout le département)")]
+                                    + territories.map { ($0.id?.uuidString ?? "", $0.name) },
+                                 selected: selectedTerritory),
+                    Forms.submit("Afficher")
+                ),
+                .h2("Prochaines séances"),
+                upcoming.isEmpty ? .p(.text("Aucune séance n'est prévue pour l'instant."))
+                    : .div(.forEach(upcoming) { card($0) }),
+                .h2("Séances passées"),
+                past.isEmpty ? .p(.text("Aucune séance passée.")) : .div(.forEach(past) { card($0) })
+            )
+        )
+    }
+
+    // MARK: One session
+
+    static func show(_ model: MeetingShowModel, context: PageContext) -> HTML {
+        let meeting = model.meeting
+        let hasErrors = !model.itemErrors.isEmpty || model.cancelError != nil
+        return Layout.page(
+            context,
+            title: (hasErrors ? "Erreur — " : "") + meeting.title,
+            description: "Séance du conseil : \(when(meeting)), \(meeting.place).",
+            content: .group(
+                .p(.a(.href("/seances"), .text("Toutes les séances"))),
+                .h1(.plain(meeting.title)),
+                .p(badge(meeting.status)),
+                .unwrap(meeting.cancelReason) { reason in
+                    .div(.class("resume-erreurs"), .h2("Cette séance est annulée"), .p(.plain(reason)))
+                },
+                .dl(
+                    .class("fiche"),
+                    .dt("Quand"), .dd(.plain(when(meeting))),
+                    .dt("Où"), .dd(.plain(meeting.place),
+                                   .unwrap(meeting.onlineLink) { .group(.text(" — "), .a(.href(escapeAttribute($0)), .text("rejoindre en ligne"))) }),
+                    .dt("Pour qui"), .dd(.plain(meeting.territory.map { "Les membres du territoire « \($0.name) »" } ?? "Tout le département")),
+                    .if(!meeting.accessibility.isEmpty, .group(.dt("Accessibilité"), .dd(.plain(meeting.accessibility))))
+                ),
+                .if(!meeting.details.isEmpty, .div(paragraphs(meeting.details))),
+                .p(.a(.class("bouton bouton-secondaire"), .href(escapeAttribute(link(meeting) + ".ics")),
+                      .text("Ajouter à mon agenda"))),
+                coming(model),
+                presence(model),
+                agenda(model),
+                minutes(model),
+                management(model)
+            )
+        )
+    }
+
+    static func coming(_ model: MeetingShowModel) -> Node<HTML.BodyContext> {
+        let meeting = model.meeting
+        guard meeting.status == .planned, meeting.startsAt > Date() else { return .empty }
+        let counts = model.counts
+        return .section(
+            .id("reponse"),
+            .h2("Viendrez-vous ?"),
+            .p(.plain("\(people(counts.coming)) \(counts.coming > 1 ? "ont dit qu'elles viendront" : "a dit qu'elle viendrait")."),
+               .if(counts.notComing > 0, .plain(" \(people(counts.notComing)) ne \(counts.notComing > 1 ? "pourront" : "pourra") pas venir."))),
+            model.viewer == nil
+                ? .p(.a(.href(escapeAttribute("/connexion?retour=" + link(meeting))), .text("Connectez-vous pour répondre")))
+                : .group(
+                    .unwrap(model.viewerComing) { coming in
+                        .p(.strong(.plain(coming ? "Vous avez dit que vous viendrez." : "Vous avez dit que vous ne pourrez pas venir.")),
+                           .text(" Vous pouvez changer d'avis jusqu'au début de la séance."))
+                    },
+                    .div(
+                        .class("boutons"),
+                        Forms.post(action: link(meeting) + "/reponse", csrf: model.csrf ?? "",
+                                   .input(.type(.hidden), .name("reponse"), .value("oui")),
+                                   Forms.submit("Je viendrai", class: model.viewerComing == true ? "bouton" : "bouton bouton-secondaire")),
+                        Forms.post(action: link(meeting) + "/reponse", csrf: model.csrf ?? "",
+                                   .input(.type(.hidden), .name("reponse"), .value("non")),
+                                   Forms.submit("Je ne pourrai pas venir",
+                                                class: model.viewerComing == false ? "bouton" : "bouton bouton-secondaire"))
+                    )
+                )
+        )
+    }
+
+    static func people(_ count: Int) -> String {
+        count == 0 ? "Personne" : count == 1 ? "1 personne" : "\(count) personnes"
+    }
+
+    static func presence(_ model: MeetingShowModel) -> Node<HTML.BodyContext> {
+        let meeting = model.meeting
+        guard meeting.status == .inProgress || meeting.status == .closed else { return .empty }
+        let counts = model.counts
+        return .section(
+            .h2("Présences"),
+            .p(.plain("\(people(counts.present)) \(counts.present > 1 ? "étaient présentes" : "était présente") : "
+                + "\(counts.presentMembers) membre\(counts.presentMembers > 1 ? "s" : "") du conseil et "
+                + "\(counts.others) autre\(counts.others > 1 ? "s" : "") (invités, agents).")),
+            .if(model.viewerWasPresent, .p(.strong("Vous étiez présent·e."))),
+            .if(model.canManage, .p(.a(.href(escapeAttribute(link(meeting) + "/emargement")), .text("Noter les présences (émargement)"))))
+        )
+    }
+
+    static func agenda(_ model: MeetingShowModel) -> Node<HTML.BodyContext> {
+        let meeting = model.meeting
+        let editable = model.canManage && meeting.isOpenForChanges
+        return .section(
+            .id("ordre-du-jour"),
+            .h2("Ordre du jour"),
+            .if(meeting.status == .inProgress, .p(.a(.href(escapeAttribute(link(meeting) + "/projection")),
+                                                      .text("Ouvrir la page pour le projecteur")))),
+            Forms.errorSummary(model.itemErrors),
+            model.items.isEmpty ? .p(.text("L'ordre du jour n'est pas encore prêt.")) : .ol(
+                .class("ordre-du-jour"),
+                .forEach(Array(model.items.enumerated())) { index, entry in
+                    agendaItem(entry, index: index, count: model.items.count, model: model, editable: editable)
+                }
+            ),
+            .if(editable, Forms.post(
+                action: link(meeting) + "/points", csrf: model.csrf ?? "", class: "formulaire ajout-point",
+                .h3("Ajouter un point"),
+                Forms.field("titre", label: "Titre du point", value: model.typedItem.0, error: model.itemErrors["nouveau-point"],
+                            required: true, maxLength: 200, scope: "nouveau-point"),
+                Forms.textArea("description", label: "Description", value: model.typedItem.1, rows: 3, scope: "nouveau-point"),
+                Forms.submit("Ajouter ce point")
+            ))
+        )
+    }
+
+    static func agendaItem(_ entry: MeetingShowModel.Item, index: Int, count: Int, model: MeetingShowModel, editable: Bool)
+        -> Node<HTML.ListContext> {
+        let meeting = model.meeting
+        let item = entry.item
+        let itemID = item.id?.uuidString ?? ""
+        let isCurrent = meeting.status == .inProgress && meeting.currentItemID == item.id
+        let base = link(meeting) + "/points/\(itemID)"
+        return .li(
+            .id(escapeAttribute("point-\(itemID)")),
+            .class(isCurrent ? "point point-courant" : "point"),
+            .h3(.plain(item.title), .if(isCurrent, .span(.class("badge"), .text(" En cours")))),
+            .if(!item.details.isEmpty, .div(paragraphs(item.details))),
+            .if(!entry.proposals.isEmpty, .ul(.class("propositions-liees"), .forEach(entry.proposals) { proposal in
+                .li(.text("Proposition : "), .a(.href(escapeAttribute(ProposalPages.link(proposal))), .plain(proposal.title)))
+            })),
+            .if(model.canManage && meeting.status == .inProgress && !isCurrent, Forms.post(
+                action: base + "/courant", csrf: model.csrf ?? "",
+                Forms.submit("Passer à ce point", class: "bouton")
+            )),
+            .if(editable, .div(
+                .class("outils-point"),
+                .if(index > 0, Forms.post(action: base + "/deplacer", csrf: model.csrf ?? "",
+                                          .input(.type(.hidden), .name("sens"), .value("monter")),
+                                          .button(.type(.submit), .class("bouton bouton-secondaire"),
+                                                  .plain("Monter"), .span(.class("visuellement-cache"), .plain(" le point « \(item.title) »"))))),
+                .if(index < count - 1, Forms.post(action: base + "/deplacer", csrf: model.csrf ?? "",
+                                                  .input(.type(.hidden), .name("sens"), .value("descendre")),
+                                                  .button(.type(.submit), .class("bouton bouton-secondaire"),
+                                                          .plain("Descendre"), .span(.class("visuellement-cache"), .plain(" le point « \(item.title) »"))))),
+                .if(!model.linkableProposals.isEmpty, Forms.post(
+                    action: base + "/propositions", csrf: model.csrf ?? "", class: "formulaire-en-ligne",
+                    Forms.select("proposition", label: "Lier une proposition",
+                                 options: [("", "Choisissez une proposition")] + model.linkableProposals.map { ($0.id?.uuidString ?? "", $0.title) },
+                                 selected: nil, error: model.itemErrors["proposition-\(itemID)"], scope: "p\(itemID)"),
+                    Forms.submit("Lier", class: "bouton bouton-secondaire")
+                )),
+                .element(named: "details", nodes: [
+                    .element(named: "summary", nodes: [.plain("Modifier ou retirer « \(item.title) »")]),
+                    Forms.post(action: base, csrf: model.csrf ?? "", class: "formulaire",
+                               Forms.field("titre", label: "Titre du point", value: item.title,
+                                           error: model.itemErrors["point-\(itemID)"], required: true, maxLength: 200, scope: "i\(itemID)"),
+                               Forms.textArea("description", label: "Description", value: item.details, rows: 3, scope: "i\(itemID)"),
+                               Forms.submit("Enregistrer le point", class: "bouton bouton-secondaire")),
+                    Forms.post(action: base + "/supprimer", csrf: model.csrf ?? "",
+                               Forms.submit("Retirer ce point", class: "bouton bouton-danger")),
+                ])
+            ))
+        )
+    }
+
+    static func minutes(_ model: MeetingShowModel) -> Node<HTML.BodyContext> {
+        let meeting = model.meeting
+        guard meeting.minutesPublishedAt != nil, let minutes = meeting.minutes else {
+            if meeting.status == .closed {
+                return .section(.id("compte-rendu"), .h2("Compte rendu"),
+                                .p(.text("Le compte rendu sera publié ici prochainement.")))
+            }
+            return .empty
+        }
+        return .section(
+            .id("compte-rendu"),
+            .h2("Compte rendu"),
+            .div(.class("texte-compte-rendu"), richText(minutes)),
+            .p(.a(.href(escapeAttribute(link(meeting) + "/compte-rendu")), .text("Version à imprimer")))
+        )
+    }
+
+    static func management(_ model: MeetingShowModel) -> Node<HTML.BodyContext> {
+        let meeting = model.meeting
+        guard model.canManage, let csrf = model.csrf else { return .empty }
+        let base = link(meeting)
+        return .section(
+            .class("panneau-actions"),
+            .h2("Animer la séance"),
+            .if(meeting.isOpenForChanges, .p(.a(.href(escapeAttribute(base + "/modifier")), .text("Modifier la date, le lieu ou la description")))),
+            .if(meeting.status == .planned, .group(
+                Forms.post(action: base + "/statut", csrf: csrf,
+                           .input(.type(.hidden), .name("action"), .value("ouvrir")),
+                           Forms.submit("Ouvrir la séance")),
+                Forms.post(action: base + "/statut", csrf: csrf, class: "formulaire",
+                           .input(.type(.hidden), .name("action"), .value("annuler")),
+                           Forms.errorSummary(model.cancelError.map { var errors = FormErrors(); errors.add("motif", $0); return errors } ?? FormErrors(),
+                                              scope: "annulation"),
+                           Forms.textArea("motif", label: "Raison de l'annulation, que les membres liront", error: model.cancelError,
+                                          required: true, rows: 2, scope: "annulation"),
+                           Forms.submit("Annuler la séance", class: "bouton bouton-danger"))
+            )),
+            .if(meeting.status == .inProgress, Forms.post(
+                action: base + "/statut", csrf: csrf,
+                .input(.type(.hidden), .name("action"), .value("clore")),
+                Forms.submit("Clore la séance")
+            )),
+            .if(meeting.status == .inProgress || meeting.status == .closed,
+                .p(.a(.href(escapeAttribute(base + "/compte-rendu/modifier")),
+                      .plain(meeting.minutesPublishedAt == nil ? "Écrire le compte rendu" : "Modifier le compte rendu"))))
+        )
+    }
+
+    // MARK: Planning form
+
+    struct FormModel {
+        var editing: UUID?
+        var csrf: String
+        var territories: [Territory]
+        var title = ""
+        var day = ""
+        var start = "14:00"
+        var end = "16:30"
+        var place = ""
+        var link = ""
+        var territory = ""
+        var details = ""
+        var accessibility = ""
+        var errors = FormErrors()
+    }
+
+    static func form(_ model: FormModel, context: PageContext) -> HTML {
+        let heading = model.editing == nil ? "Prévoir une séance" : "Modifier la séance"
+        let action = model.editing.map { "/seances/\($0)/modifier" } ?? "/seances/nouvelle"
+        return Layout.page(
+            context,
+            title: (model.errors.isEmpty ? "" : "Erreur — ") + heading,
+            content: .group(
+                .h1(.plain(heading)),
+                Forms.errorSummary(model.errors),
+                Forms.post(
+                    action: action, csrf: model.csrf, class: "formulaire",
+                    Forms.field("titre", label: "Titre", value: model.title, help: "Par exemple : Séance du territoire Nord.",
+                                error: model.errors["titre"], required: true, maxLength: Meeting.maximumTitleLength),
+                    Forms.field("jour", label: "Date", value: model.day, kind: .date,
+                                help: "Par exemple 12/03/2027. Heure de Paris.", error: model.errors["jour"], required: true),
+                    Forms.field("debut", label: "Heure de début", value: model.start, kind: .time,
+                                help: "Par exemple 14:00.", error: model.errors["debut"], required: true),
+                    Forms.field("fin", label: "Heure de fin", value: model.end, kind: .time,
+                                help: "Par exemple 16:30.", error: model.errors["fin"], required: true),
+                    Forms.field("lieu", label: "Lieu", value: model.place,
+                                help: "L'adresse complète, ou « En ligne ».", error: model.errors["lieu"], required: true, maxLength: 300),
+                    Forms.field("lien", label: "Lien pour une séance en ligne", value: model.link, kind: .url,
+                                help: "Facultatif. Commence par https://", error: model.errors["lien"], maxLength: 500),
+                    Forms.select("territoire", label: "Territoire",
+                                 options: [("", "Tout le département (séance plénière)")] + model.territories.map { ($0.id?.uuidString ?? "", $0.name) },
+                                 selected: model.territory, error: model.errors["territoire"]),
+                    Forms.textArea("description", label: "Description", value: model.details,
+                                   help: "En quelques phrases : de quoi parlera-t-on ?", rows: 4),
+                    Forms.textArea("accessibilite", label: "Accessibilité", value: model.accessibility,
+                                   help: "Accès en fauteuil, boucle magnétique, remboursement des trajets, garde d'enfants…", rows: 3),
+                    Forms.submit(model.editing == nil ? "Créer la séance" : "Enregistrer la séance")
+                )
+            )
+        )
+    }
+
+    // MARK: Attendance
+
+    struct AttendanceModel {
+        var meeting: Meeting
+        var members: [Member]
+        var present: Set<UUID>
+        var search: String
+        var csrf: String
+        var othersError: String?
+        var typedOthers: String?
+    }
+
+    static func attendance(_ model: AttendanceModel, context: PageContext) -> HTML {
+        let meeting = model.meeting
+        return Layout.page(
+            context,
+            title: (model.othersError == nil ? "" : "Erreur — ") + "Émargement — \(meeting.title)",
+            content: .group(
+                .p(.a(.href(escapeAttribute(link(meeting))), .plain("Retour à la séance « \(meeting.title) »"))),
+                .h1("Émargement"),
+                .p(.plain("\(meeting.title) — \(when(meeting)). Cochez les membres présents. "
+                    + "Ces noms ne sont visibles que par l'équipe d'animation et les administrateurs.")),
+                Forms.get(action: link(meeting) + "/emargement", class: "filtres",
+                          Forms.field("q", label: "Chercher un membre", value: model.search, kind: .search, maxLength: 60),
+                          Forms.submit("Chercher")),
+                Forms.errorSummary(model.othersError.map { var errors = FormErrors(); errors.add("autres", $0); return errors } ?? FormErrors()),
+                Forms.post(
+                    action: link(meeting) + "/emargement", csrf: model.csrf, class: "formulaire",
+                    .element(named: "fieldset", nodes: [
+                        .element(named: "legend", nodes: [.plain(model.members.isEmpty ? "Aucun membre trouvé" : "Membres présents")]),
+                        .forEach(model.members) { member in
+                            .group(
+                                .input(.type(.hidden), .name("affiches[]"), .value(escapeAttribute(member.id?.uuidString ?? ""))),
+                                Forms.checkbox("presents[]", label: member.publicName, checked: member.id.map(model.present.contains) ?? false,
+                                               value: member.id?.uuidString ?? "", idSuffix: member.id?.uuidString)
+                            )
+                        },
+                    ]),
+                    Forms.field("autres", label: "Autres personnes présentes", value: model.typedOthers ?? String(meeting.otherAttendees),
+                                kind: .number, help: "Invités, agents du Département… Un nombre, sans les noms.",
+                                error: model.othersError, extraAttributes: [("min", "0"), ("inputmode", "numeric")]),
+                    Forms.submit("Enregistrer les présences")
+                ),
+                .p(.plain("\(model.present.count) membre\(model.present.count > 1 ? "s" : "") noté\(model.present.count > 1 ? "s" : "") présent\(model.present.count > 1 ? "s" : "")."))
+            )
+        )
+    }
+
+    // MARK: Minutes
+
+    static func minutesForm(_ meeting: Meeting, text: String, csrf: String, error: String?, context: PageContext) -> HTML {
+        Layout.page(
+            context,
+            title: (error == nil ? "" : "Erreur — ") + "Compte rendu — \(meeting.title)",
+            content: .group(
+                .p(.a(.href(escapeAttribute(link(meeting))), .plain("Retour à la séance « \(meeting.title) »"))),
+                .h1("Compte rendu"),
+                .p(.plain(meeting.minutesPublishedAt == nil
+                    ? "Tant qu'il n'est pas publié, seule l'équipe d'animation le voit."
+                    : "Ce compte rendu est publié : vos changements seront visibles tout de suite.")),
+                Forms.errorSummary(error.map { var errors = FormErrors(); errors.add("texte", $0); return errors } ?? FormErrors()),
+                Forms.post(
+                    action: link(meeting) + "/compte-rendu/modifier", csrf: csrf, class: "formulaire",
+                    Forms.textArea("texte", label: "Ce qui a été dit et décidé", value: text,
+                                   help: "Laissez une ligne vide entre deux paragraphes. Commencez une ligne par « - » pour une liste. "
+                                       + "Pas de nom de famille ni d'information personnelle.",
+                                   error: error, required: true, maxLength: 50_000, rows: 18),
+                    .div(.class("boutons"),
+                         .button(.type(.submit), .name("action"), .value("brouillon"), .class("bouton bouton-secondaire"),
+                                 .text("Enregistrer le brouillon")),
+                         .if(meeting.status == .closed,
+                             .button(.type(.submit), .name("action"), .value("publier"), .class("bouton"),
+                                     .text(meeting.minutesPublishedAt == nil ? "Publier et prévenir les membres" : "Enregistrer"))))
+                )
+            )
+        )
+    }
+
+    static func printableMinutes(_ meeting: Meeting, minutes: String, counts: MeetingCounts, context: PageContext) -> HTML {
+        Layout.page(
+            context,
+            title: "Compte rendu — \(meeting.title)",
+            content: .article(
+                .class("compte-rendu-imprimable"),
+                .h1(.plain("Compte rendu : \(meeting.title)")),
+                .p(.plain("\(when(meeting)) — \(meeting.place)")),
+                .p(.plain("\(counts.present) personnes présentes, dont \(counts.presentMembers) membres du conseil.")),
+                .div(richText(minutes))
+            )
+        )
+    }
+
+    // MARK: Projection
+
+    /// For the room's projector: large print, no navigation. The response
+    /// carries `Refresh: 10` (an HTTP header, not a meta tag or a script).
+    static func projection(_ meeting: Meeting, items: [AgendaItem], siteName: String) -> HTML {
+        let current = items.firstIndex { $0.id == meeting.currentItemID }
+        return HTML(
+            .lang(.french),
+            .head(
+                .meta(.charset(.utf8)),
+                .meta(.name("viewport"), .content("width=device-width, initial-scale=1")),
+                .element(named: "title", nodes: [.plain("Projection — \(meeting.title) — \(siteName)")]),
+                .link(.rel(.stylesheet), .href("/css/portevoix.css?v=\(Layout.stylesheetVersion)"))
+            ),
+            .body(
+                .class("projection"),
+                .main(
+                    .p(.class("projection-seance"), .plain(meeting.title)),
+                    .unwrap(current) { index in
+                        .group(
+                            .p(.class("projection-etape"), .plain("Point \(index + 1) sur \(items.count)")),
+                            .h1(.plain(items[index].title))
+                        )
+                    },
+                    .if(current == nil, .h1(.plain(meeting.status == .inProgress ? "La séance est ouverte"
+                        : meeting.status == .closed ? "La séance est terminée. Merci !" : "La séance va bientôt commencer"))),
+                    .if(!items.isEmpty, .ol(.class("projection-points"), .forEach(Array(items.enumerated())) { index, item in
+                        .li(.class(index == current ? "courant" : ""), .plain(item.title))
+                    }))
+                )
+            )
+        )
+    }
+}
