@@ -34,6 +34,7 @@ PAGES = [
     "/activation",
     "/propositions",
     "/suivi",
+    "/seances",
 ]
 
 ADMIN = ("Hélène admin", "la clé du département est rouge")
@@ -414,6 +415,103 @@ def proposal_from_idea_to_answer(driver, server: Server, report: Report) -> None
             browser.quit()
 
 
+def set_value(driver, field_id: str, value: str) -> None:
+    """Date and time pickers take their value the way the browser stores it."""
+    driver.execute_script("arguments[0].value = arguments[1]", driver.find_element(By.ID, field_id), value)
+
+
+def session_from_agenda_to_minutes(driver, server: Server, report: Report) -> None:
+    """A facilitator runs a session: agenda, attendance, projector, minutes; a member reads them"""
+    password = "une phrase de test assez longue"
+    Select = __import__("selenium.webdriver.support.select", fromlist=["Select"]).Select
+    member = make_driver()
+    moderator = make_driver()
+    projector = make_driver()
+    try:
+        # A published proposal to put on the agenda.
+        phone(member)
+        sign_in(member, server, MEMBER[0], MEMBER[1])
+        member.get(server.url("/propositions/nouvelle"))
+        fill(member, "champ-titre", "Des bus le dimanche")
+        fill(member, "champ-texte", "Le dimanche, aucun bus ne passe. Deux passages suffiraient.")
+        Select(member.find_element(By.ID, "champ-theme")).select_by_visible_text("Transports et déplacements")
+        click_button(member, "Envoyer ma proposition")
+        sign_in(moderator, server, "Sam modère", password)
+        moderator.get(server.url("/moderation"))
+        click_and_wait(moderator, lambda: moderator.find_element(By.LINK_TEXT, "Des bus le dimanche"))
+        click_button(moderator, "Publier la proposition")
+
+        # The facilitator (here the administrator) plans the session.
+        desktop(driver)
+        driver.get(server.url("/seances"))
+        click_and_wait(driver, lambda: driver.find_element(By.LINK_TEXT, "Prévoir une séance"))
+        audit_current(report, driver, server, "/seances/nouvelle", SCREENSHOTS)
+        fill(driver, "champ-titre", "Séance de printemps")
+        set_value(driver, "champ-jour", "2099-03-12")
+        set_value(driver, "champ-debut", "14:00")
+        set_value(driver, "champ-fin", "16:30")
+        fill(driver, "champ-lieu", "Maison des services, 3 rue de la Gare")
+        submit(driver)
+        session_url = driver.current_url
+        report.check("the session is created with its date in full",
+                     "jeudi 12 mars 2099 de 14 h à 16 h 30" in driver.page_source, driver.current_url)
+        for title in ["Accueil", "Les transports", "Questions diverses"]:
+            fill(driver, "champ-nouveau-point-titre", title)
+            click_button(driver, "Ajouter ce point")
+        click_and_wait(driver, lambda: driver.find_element(
+            By.XPATH, "//button[normalize-space()='Descendre le point « Accueil »']"))
+        order = [element.text.split("\n")[0] for element in driver.find_elements(By.CSS_SELECTOR, ".ordre-du-jour > li > h3")]
+        report.check("the agenda is reordered without JavaScript", order == ["Les transports", "Accueil", "Questions diverses"], str(order))
+        select = driver.find_elements(By.CSS_SELECTOR, "select[name=proposition]")[0]
+        Select(select).select_by_visible_text("Des bus le dimanche")
+        click_and_wait(driver, lambda: driver.find_elements(By.XPATH, "//button[normalize-space()='Lier']")[0])
+        report.check("a proposal is linked to the first point", "Proposition : Des bus le dimanche" in
+                     driver.find_element(By.CLASS_NAME, "ordre-du-jour").text)
+        audit_current(report, driver, server, "séance préparée", SCREENSHOTS)
+
+        member.get(session_url)
+        click_button(member, "Je viendrai")
+        report.check("a member says they will come", "Vous avez dit que vous viendrez." in member.page_source)
+        audit_current(report, member, server, "séance côté membre", SCREENSHOTS)
+
+        driver.get(session_url)
+        click_button(driver, "Ouvrir la séance")
+        projector.get(session_url + "/projection")
+        audit_current(report, projector, server, "projection", SCREENSHOTS)
+        first = projector.find_element(By.TAG_NAME, "h1").text
+        report.check("the projector shows the first point", first == "Les transports", first)
+
+        driver.get(session_url + "/emargement")
+        audit_current(report, driver, server, "émargement", SCREENSHOTS)
+        driver.find_element(By.XPATH, f"//label[normalize-space()='{MEMBER[0]}']").click()
+        fill(driver, "champ-autres", "2")
+        click_button(driver, "Enregistrer les présences")
+        report.check("attendance is saved", "1 membre noté présent." in driver.page_source)
+
+        driver.get(session_url)
+        click_and_wait(driver, lambda: driver.find_elements(By.XPATH, "//button[normalize-space()='Passer à ce point']")[0])
+        # No script: the projector reloads itself within ten seconds.
+        WebDriverWait(projector, 15).until(lambda d: d.find_element(By.TAG_NAME, "h1").text == "Accueil")
+        report.check("the projector follows the room by itself", projector.find_element(By.TAG_NAME, "h1").text == "Accueil")
+
+        click_button(driver, "Clore la séance")
+        click_and_wait(driver, lambda: driver.find_element(By.LINK_TEXT, "Écrire le compte rendu"))
+        audit_current(report, driver, server, "compte rendu", SCREENSHOTS)
+        fill(driver, "champ-texte", "Nous avons parlé des bus du dimanche.\n\nDécisions :\n- demander deux passages le dimanche ;\n- en reparler à la prochaine séance.")
+        click_button(driver, "Publier et prévenir les membres")
+        report.check("the minutes are published", "Nous avons parlé des bus du dimanche." in driver.page_source)
+
+        member.get(server.url("/mon-compte/notifications"))
+        click_and_wait(member, lambda: member.find_element(By.PARTIAL_LINK_TEXT, "Le compte rendu de la séance"))
+        text = member.find_element(By.ID, "compte-rendu").text
+        report.check("the member reads the minutes", "demander deux passages le dimanche" in text, text)
+        report.check("the member sees they were present", "Vous étiez présent·e." in member.page_source)
+        audit_current(report, member, server, "compte rendu côté membre", SCREENSHOTS)
+    finally:
+        for browser in (member, moderator, projector):
+            browser.quit()
+
+
 def server_commands(driver, server: Server, report: Report) -> None:
     """create-admin and demo work from the terminal"""
     folder = tempfile.mkdtemp(prefix="portevoix-commands-")
@@ -442,6 +540,7 @@ def server_commands(driver, server: Server, report: Report) -> None:
 JOURNEYS = [
     admin_prints_cards_and_a_member_activates_one,
     proposal_from_idea_to_answer,
+    session_from_agenda_to_minutes,
     server_commands,
     fresh_start_creates_the_database,
     wrong_setting_stops_start_up,
