@@ -188,6 +188,14 @@ struct ProposalsController: RouteCollection {
                              anonymous: model.anonymous, paperAuthorID: paperAuthor?.id)
     }
 
+    /// The form again with the preview on top, when the person asked for it.
+    func previewIfAsked(_ request: Request, model: ProposalPages.FormModel) -> Response? {
+        guard (try? request.content.get(String.self, at: "action")) == "apercu" else { return nil }
+        var model = model
+        model.preview = true
+        return ProposalPages.form(model, context: request.pageContext).response(status: .ok)
+    }
+
     struct ValidProposal {
         var title: String
         var body: String
@@ -204,10 +212,7 @@ struct ProposalsController: RouteCollection {
         guard let valid else {
             return ProposalPages.form(model, context: request.pageContext).response(status: .unprocessableEntity)
         }
-        if (try? request.content.get(String.self, at: "action")) == "apercu" {
-            model.preview = true
-            return ProposalPages.form(model, context: request.pageContext).response(status: .ok)
-        }
+        if let preview = previewIfAsked(request, model: model) { return preview }
         let proposal = try await save(valid, authorID: member.requireID(), fromPaper: false, enteredBy: nil, on: request.db)
         try await request.setFlash("Votre proposition est envoyée. Une modératrice ou un modérateur va la relire "
             + "avant de la publier : vous recevrez une notification.")
@@ -221,10 +226,7 @@ struct ProposalsController: RouteCollection {
         guard let valid else {
             return ProposalPages.form(model, context: request.pageContext).response(status: .unprocessableEntity)
         }
-        if (try? request.content.get(String.self, at: "action")) == "apercu" {
-            model.preview = true
-            return ProposalPages.form(model, context: request.pageContext).response(status: .ok)
-        }
+        if let preview = previewIfAsked(request, model: model) { return preview }
         let proposal = try await save(valid, authorID: valid.paperAuthorID, fromPaper: true,
                                       enteredBy: facilitator.requireID(), on: request.db)
         try await request.audit("proposal.paper", "Proposition sur papier saisie : « \(valid.title) ».")
@@ -277,10 +279,7 @@ struct ProposalsController: RouteCollection {
         guard let valid = try await read(request, into: &model) else {
             return ProposalPages.form(model, context: request.pageContext).response(status: .unprocessableEntity)
         }
-        if (try? request.content.get(String.self, at: "action")) == "apercu" {
-            model.preview = true
-            return ProposalPages.form(model, context: request.pageContext).response(status: .ok)
-        }
+        if let preview = previewIfAsked(request, model: model) { return preview }
         proposal.title = valid.title
         proposal.body = valid.body
         proposal.$theme.id = valid.themeID
