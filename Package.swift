@@ -17,9 +17,12 @@ let package = Package(
         .package(url: "https://github.com/JohnSundell/Ink.git", from: "0.6.0"),
     ],
     targets: [
+        // Pure Swift: ballots, tallies, majority judgment. No Vapor, no database.
+        .target(name: "Voting"),
         .target(
             name: "PorteVoix",
             dependencies: [
+                .target(name: "Voting"),
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Fluent", package: "fluent"),
                 .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
@@ -42,6 +45,10 @@ let package = Package(
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Fluent", package: "fluent"),
             ]
+        ),
+        .testTarget(
+            name: "VotingTests",
+            dependencies: [.target(name: "Voting")]
         ),
         .testTarget(
             name: "PorteVoixTests",
