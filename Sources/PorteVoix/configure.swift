@@ -72,4 +72,5 @@ func registerMigrations(_ app: Application) {
     app.migrations.add(CreateProposals())
     app.migrations.add(CreateNotifications())
     app.migrations.add(CreateMeetings())
+    app.migrations.add(CreatePolls())
 }

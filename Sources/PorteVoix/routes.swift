@@ -14,4 +14,5 @@ func routes(_ app: Application) throws {
     try app.register(collection: NotificationsController())
     try app.register(collection: ProposalsController())
     try app.register(collection: MeetingsController())
+    try app.register(collection: PollsController())
 }

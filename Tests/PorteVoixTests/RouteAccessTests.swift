@@ -18,6 +18,7 @@ struct RouteAccessTests {
         "GET /propositions", "GET /propositions/:proposalID", "GET /suivi",
         "GET /seances", "GET /seances.ics", "GET /seances/:meetingID", "GET /seances/:meetingID/projection",
         "GET /seances/:meetingID/compte-rendu",
+        "GET /scrutins", "GET /scrutins/:pollID", "GET /scrutins/:pollID/bulletins", "POST /scrutins/:pollID/bulletins",
     ]
 
     /// Roles that may use each other route; `nil`: any signed-in member.
@@ -73,6 +74,15 @@ struct RouteAccessTests {
         "POST /seances/:meetingID/emargement": [.facilitator, .admin],
         "GET /seances/:meetingID/compte-rendu/modifier": [.facilitator, .admin],
         "POST /seances/:meetingID/compte-rendu/modifier": [.facilitator, .admin],
+        "POST /scrutins/:pollID/confirmation": nil,
+        "POST /scrutins/:pollID/modifier": nil,
+        "POST /scrutins/:pollID/vote": nil,
+        "GET /scrutins/nouveau": [.facilitator, .admin],
+        "POST /scrutins/nouveau": [.facilitator, .admin],
+        "POST /scrutins/:pollID/statut": [.facilitator, .admin],
+        "GET /scrutins/:pollID/papier": [.facilitator, .admin],
+        "POST /scrutins/:pollID/papier/votants": [.facilitator, .admin],
+        "POST /scrutins/:pollID/papier/bulletins": [.facilitator, .admin],
     ]
 
     static func key(_ route: Route) -> String {

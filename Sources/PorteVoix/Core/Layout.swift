@@ -53,13 +53,14 @@ struct NavigationLink: Sendable {
 /// The page skeleton: the head is built here and only here.
 public enum Layout {
     /// Bumped when the stylesheet changes, so browsers fetch the new one.
-    static let stylesheetVersion = "2"
+    static let stylesheetVersion = "3"
 
     /// The main menu, for who is looking.
     static func mainNavigation(for member: SignedInMember?) -> [NavigationLink] {
         var links = [
             NavigationLink(label: "Accueil", path: "/"),
             NavigationLink(label: "Séances", path: "/seances"),
+            NavigationLink(label: "Votes", path: "/scrutins"),
             NavigationLink(label: "Propositions", path: "/propositions"),
             NavigationLink(label: "Suivi", path: "/suivi"),
         ]

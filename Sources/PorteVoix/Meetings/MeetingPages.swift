@@ -418,7 +418,14 @@ enum MeetingPages {
 
     /// For the room's projector: large print, no navigation. The response
     /// carries `Refresh: 10` (an HTTP header, not a meta tag or a script).
-    static func projection(_ meeting: Meeting, items: [AgendaItem], siteName: String) -> HTML {
+    struct ProjectedPoll {
+        var poll: Poll
+        var ballots: Int
+        var present: Int
+        var results: PollResults?
+    }
+
+    static func projection(_ meeting: Meeting, items: [AgendaItem], poll: ProjectedPoll? = nil, siteName: String) -> HTML {
         let current = items.firstIndex { $0.id == meeting.currentItemID }
         return HTML(
             .lang(.french),
@@ -440,6 +447,18 @@ enum MeetingPages {
                     },
                     .if(current == nil, .h1(.plain(meeting.status == .inProgress ? "La séance est ouverte"
                         : meeting.status == .closed ? "La séance est terminée. Merci !" : "La séance va bientôt commencer"))),
+                    .unwrap(poll) { projected in
+                        .section(
+                            .class("projection-vote"),
+                            .h2(.plain(projected.poll.status == .open ? "Vote en cours : \(projected.poll.question)"
+                                        : "Résultat du vote : \(projected.poll.question)")),
+                            .p(.class("projection-compte"),
+                               .plain("\(projected.ballots) bulletin\(projected.ballots > 1 ? "s" : "") sur \(projected.present) personnes présentes")),
+                            .unwrap(projected.results) { PollPages.resultsBody($0) },
+                            .if(projected.poll.status == .closed && projected.results == nil,
+                                .p(.text("Trop peu de votants pour publier le résultat.")))
+                        )
+                    },
                     .if(!items.isEmpty, .ol(.class("projection-points"), .forEach(Array(items.enumerated())) { index, item in
                         .li(.class(index == current ? "courant" : ""), .plain(item.title))
                     }))

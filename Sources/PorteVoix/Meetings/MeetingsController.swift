@@ -78,7 +78,23 @@ struct MeetingsController: RouteCollection {
         let meeting = try await find(request)
         let items = try await AgendaItem.query(on: request.db).filter(\.$meeting.$id == meeting.requireID())
             .sort(\.$position).all()
-        let response = MeetingPages.projection(meeting, items: items, siteName: request.application.settings.siteName)
+        let polls = try await Poll.query(on: request.db).filter(\.$meeting.$id == meeting.requireID())
+            .filter(\.$status ~~ [.open, .closed]).with(\.$options).sort(\.$createdAt, .descending).all()
+        var pollView: MeetingPages.ProjectedPoll?
+        // The open poll, or else the last one closed, with its results.
+        if let poll = polls.first(where: { $0.status == .open }) ?? polls.first {
+            let id = try poll.requireID()
+            let ballots = try await BallotBox.ballotCount(pollID: id, on: request.db)
+            var results: PollResults?
+            if poll.status == .closed, ballots >= poll.minimumBallots {
+                results = PollResults.compute(poll, contents: try await BallotBox.contents(pollID: id, on: request.db))
+            }
+            pollView = .init(poll: poll, ballots: ballots,
+                             present: try await MeetingAttendance.query(on: request.db).filter(\.$meeting.$id == meeting.requireID()).count()
+                                + meeting.otherAttendees,
+                             results: results)
+        }
+        let response = MeetingPages.projection(meeting, items: items, poll: pollView, siteName: request.application.settings.siteName)
             .response(status: .ok)
         response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
         // The projector follows the room without JavaScript. An HTTP header

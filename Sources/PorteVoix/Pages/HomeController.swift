@@ -10,7 +10,12 @@ struct HomeController: RouteCollection {
                 .filter(\.$status ~~ ProposalStatus.answeredStatuses)
                 .with(\.$theme).with(\.$territory)
                 .sort(\.$answeredAt, .descending).limit(3).all()
-            return HomePage.View(context: request.pageContext, latestAnswers: answers).render()
+            let openPolls = try await Poll.query(on: request.db).filter(\.$status == .open)
+                .sort(\.$createdAt, .descending).limit(5).all()
+            let nextMeeting = try await Meeting.query(on: request.db).filter(\.$status ~~ [.planned, .inProgress])
+                .filter(\.$endsAt >= Date()).with(\.$territory).sort(\.$startsAt).first()
+            return HomePage.View(context: request.pageContext, latestAnswers: answers, openPolls: openPolls,
+                                 nextMeeting: nextMeeting).render()
         }
     }
 }
@@ -19,6 +24,8 @@ enum HomePage {
     struct View {
         let context: PageContext
         var latestAnswers: [Proposal] = []
+        var openPolls: [Poll] = []
+        var nextMeeting: Meeting?
 
         func render() -> HTML {
             Layout.page(
@@ -26,7 +33,7 @@ enum HomePage {
                 title: "Accueil",
                 description: "Le conseil consultatif du RSA : des personnes qui reçoivent le RSA "
                     + "donnent leur avis au Département, proposent des idées et votent en secret.",
-                content: .group(introduction(), latestAnswersSection(), howToTakePart(), promises())
+                content: .group(introduction(), nowSection(), latestAnswersSection(), howToTakePart(), promises())
             )
         }
 
@@ -42,6 +49,23 @@ enum HomePage {
                 ),
                 .p(.text("Sur ce site, les membres du conseil proposent des idées, "),
                    .text("préparent les séances et votent. Le Département répond par écrit à chaque proposition."))
+            )
+        }
+
+        /// The next session and the open votes.
+        func nowSection() -> Node<HTML.BodyContext> {
+            guard nextMeeting != nil || !openPolls.isEmpty else { return .empty }
+            return .section(
+                .class("en-ce-moment"),
+                .h2("En ce moment"),
+                .unwrap(nextMeeting) { meeting in
+                    .p(.text("Prochaine séance : "), .a(.href(escapeAttribute(MeetingPages.link(meeting))), .plain(meeting.title)),
+                       .plain(", \(MeetingPages.when(meeting)), \(meeting.place)."))
+                },
+                .if(!openPolls.isEmpty, .group(
+                    .p(.plain(openPolls.count == 1 ? "Un vote est ouvert :" : "\(openPolls.count) votes sont ouverts :")),
+                    .ul(.forEach(openPolls) { poll in .li(.a(.href(escapeAttribute(PollPages.link(poll))), .plain(poll.question))) })
+                ))
             )
         }
 

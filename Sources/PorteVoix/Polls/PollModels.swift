@@ -1,0 +1,205 @@
+import Fluent
+import Foundation
+import SQLKit
+import Voting
+
+public enum PollStatus: String, Codable, CaseIterable, Sendable {
+    case draft, open, closed
+
+    public var label: String {
+        switch self {
+        case .draft: "en préparation"
+        case .open: "ouvert"
+        case .closed: "clos"
+        }
+    }
+}
+
+/// Who may vote in a poll.
+public enum PollEligibility: String, Codable, CaseIterable, Sendable {
+    /// Every active member of the council.
+    case all
+    /// Active members of one territory.
+    case territory
+    /// Members ticked present at the poll's session.
+    case present
+
+    public var label: String {
+        switch self {
+        case .all: "Tous les membres du conseil"
+        case .territory: "Les membres d'un territoire"
+        case .present: "Les membres présents à la séance"
+        }
+    }
+}
+
+extension PollKind {
+    public var label: String {
+        switch self {
+        case .yesNo: "Pour, contre ou abstention"
+        case .single: "Un seul choix"
+        case .approval: "Plusieurs choix possibles"
+        case .majorityJudgment: "Une appréciation pour chaque choix (jugement majoritaire)"
+        }
+    }
+}
+
+/// A poll ("scrutin"). Its ballots live apart, in `ballots`, with nothing
+/// that leads back to a voter; who voted lives in `poll_voters`.
+public final class Poll: Model, @unchecked Sendable {
+    public static let schema = "polls"
+    public static let defaultMinimumBallots = 5
+
+    @ID(key: .id) public var id: UUID?
+    @Field(key: "question") public var question: String
+    @Field(key: "description") public var details: String
+    @Enum(key: "kind") public var kind: PollKind
+    @Field(key: "max_choices") public var maxChoices: Int
+    /// Below this many ballots, results are not published (identification risk).
+    @Field(key: "minimum_ballots") public var minimumBallots: Int
+    @Enum(key: "eligibility") public var eligibility: PollEligibility
+    @OptionalParent(key: "territory_id") public var territory: Territory?
+    @OptionalParent(key: "meeting_id") public var meeting: Meeting?
+    @OptionalField(key: "agenda_item_id") public var agendaItemID: UUID?
+    @OptionalParent(key: "proposal_id") public var proposal: Proposal?
+    @Enum(key: "status") public var status: PollStatus
+    @OptionalField(key: "opens_at") public var opensAt: Date?
+    @OptionalField(key: "closes_at") public var closesAt: Date?
+    @OptionalField(key: "opened_at") public var openedAt: Date?
+    @OptionalField(key: "closed_at") public var closedAt: Date?
+    /// Paper ballots typed in so far; never more than paper voters.
+    @Field(key: "paper_ballots") public var paperBallots: Int
+    @Field(key: "created_at") public var createdAt: Date
+    @Children(for: \.$poll) var options: [PollOption]
+
+    public init() {}
+
+    var rules: PollRules {
+        PollRules(kind: kind, optionCount: kind == .yesNo ? 0 : ($options.value?.count ?? 0), maxChoices: maxChoices)
+    }
+}
+
+final class PollOption: Model, @unchecked Sendable {
+    static let schema = "poll_options"
+
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "poll_id") var poll: Poll
+    @Field(key: "position") var position: Int
+    @Field(key: "label") var label: String
+
+    init() {}
+
+    init(pollID: UUID, position: Int, label: String) {
+        self.$poll.id = pollID
+        self.position = position
+        self.label = label
+    }
+}
+
+/// The register and the ballot box, created in SQL: Fluent cannot say
+/// WITHOUT ROWID, composite keys or triggers.
+///
+/// - `poll_voters (poll_id, member_id, channel)`: who voted, how. Nothing else.
+/// - `ballots (poll_id, id, content, tracker_hash)`: `id` is 128 random bits,
+///   so rows are stored in an order unrelated to casting. No member, no time.
+struct CreatePolls: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema(Poll.schema)
+            .id()
+            .field("question", .string, .required)
+            .field("description", .string, .required)
+            .field("kind", .string, .required)
+            .field("max_choices", .int, .required)
+            .field("minimum_ballots", .int, .required)
+            .field("eligibility", .string, .required)
+            .field("territory_id", .uuid, .references(Territory.schema, "id", onDelete: .setNull))
+            .field("meeting_id", .uuid, .references(Meeting.schema, "id", onDelete: .setNull))
+            .field("agenda_item_id", .uuid)
+            .field("proposal_id", .uuid, .references(Proposal.schema, "id", onDelete: .setNull))
+            .field("status", .string, .required)
+            .field("opens_at", .datetime)
+            .field("closes_at", .datetime)
+            .field("opened_at", .datetime)
+            .field("closed_at", .datetime)
+            .field("paper_ballots", .int, .required)
+            .field("created_at", .datetime, .required)
+            .create()
+        try await database.schema(PollOption.schema)
+            .id()
+            .field("poll_id", .uuid, .required, .references(Poll.schema, "id", onDelete: .cascade))
+            .field("position", .int, .required)
+            .field("label", .string, .required)
+            .create()
+        guard let sql = database as? any SQLDatabase else { return }
+        if sql.dialect.name == "sqlite" {
+            try await sql.raw("""
+                CREATE TABLE poll_voters (
+                  poll_id BLOB NOT NULL REFERENCES polls(id),
+                  member_id BLOB NOT NULL REFERENCES members(id),
+                  channel TEXT NOT NULL CHECK (channel IN ('online', 'paper')),
+                  PRIMARY KEY (poll_id, member_id)
+                ) WITHOUT ROWID
+                """).run()
+            try await sql.raw("""
+                CREATE TABLE ballots (
+                  poll_id BLOB NOT NULL REFERENCES polls(id),
+                  id TEXT NOT NULL,
+                  content TEXT NOT NULL,
+                  tracker_hash TEXT NOT NULL,
+                  PRIMARY KEY (poll_id, id)
+                ) WITHOUT ROWID
+                """).run()
+            for operation in ["UPDATE", "DELETE"] {
+                try await sql.raw("""
+                    CREATE TRIGGER ballots_no_\(unsafeRaw: operation.lowercased()) BEFORE \(unsafeRaw: operation) ON ballots
+                    BEGIN SELECT RAISE(ABORT, 'ballots cannot be changed or removed'); END
+                    """).run()
+            }
+        } else {
+            try await sql.raw("""
+                CREATE TABLE poll_voters (
+                  poll_id UUID NOT NULL REFERENCES polls(id),
+                  member_id UUID NOT NULL REFERENCES members(id),
+                  channel TEXT NOT NULL CHECK (channel IN ('online', 'paper')),
+                  PRIMARY KEY (poll_id, member_id)
+                )
+                """).run()
+            try await sql.raw("""
+                CREATE TABLE ballots (
+                  poll_id UUID NOT NULL REFERENCES polls(id),
+                  id TEXT NOT NULL,
+                  content TEXT NOT NULL,
+                  tracker_hash TEXT NOT NULL,
+                  PRIMARY KEY (poll_id, id)
+                )
+                """).run()
+            // Only the shuffle at closing may rewrite the ballots of a poll,
+            // inside its own transaction (SET LOCAL portevoix.ballot_shuffle).
+            try await sql.raw("""
+                CREATE FUNCTION ballots_immutable() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                  IF TG_OP = 'DELETE' AND current_setting('portevoix.ballot_shuffle', true) = 'on' THEN
+                    RETURN OLD;
+                  END IF;
+                  RAISE EXCEPTION 'ballots cannot be changed or removed';
+                END $$
+                """).run()
+            try await sql.raw("""
+                CREATE TRIGGER ballots_immutable BEFORE UPDATE OR DELETE ON ballots
+                FOR EACH ROW EXECUTE FUNCTION ballots_immutable()
+                """).run()
+        }
+    }
+
+    func revert(on database: any Database) async throws {
+        if let sql = database as? any SQLDatabase {
+            try await sql.raw("DROP TABLE IF EXISTS ballots").run()
+            try await sql.raw("DROP TABLE IF EXISTS poll_voters").run()
+            if sql.dialect.name != "sqlite" {
+                try await sql.raw("DROP FUNCTION IF EXISTS ballots_immutable()").run()
+            }
+        }
+        try await database.schema(PollOption.schema).delete()
+        try await database.schema(Poll.schema).delete()
+    }
+}

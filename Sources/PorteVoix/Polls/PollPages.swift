@@ -1,0 +1,444 @@
+import Foundation
+import Plot
+import Voting
+
+enum PollPages {
+    static func link(_ poll: Poll) -> String { "/scrutins/\(poll.id?.uuidString ?? "")" }
+
+    static func people(_ count: Int) -> String {
+        count == 0 ? "Personne n'a encore voté" : count == 1 ? "1 personne a voté" : "\(count) personnes ont voté"
+    }
+
+    static func badge(_ status: PollStatus) -> Node<HTML.BodyContext> {
+        .span(.class("badge badge-scrutin-\(status.rawValue)"), .plain("Scrutin \(status.label)"))
+    }
+
+    // MARK: List
+
+    static func list(_ polls: [Poll], canManage: Bool, context: PageContext) -> HTML {
+        let open = polls.filter { $0.status == .open }
+        let closed = polls.filter { $0.status == .closed }
+        let drafts = polls.filter { $0.status == .draft }
+        func entries(_ polls: [Poll]) -> Node<HTML.BodyContext> {
+            .ul(.class("liste-scrutins"), .forEach(polls) { poll in
+                .li(.a(.href(escapeAttribute(link(poll))), .plain(poll.question)), .text(" "), badge(poll.status))
+            })
+        }
+        return Layout.page(
+            context,
+            title: "Les votes",
+            content: .group(
+                .h1("Les votes"),
+                .p(.text("Les votes du conseil sont secrets : personne ne peut savoir ce que vous avez voté, "),
+                   .text("pas même le Département.")),
+                .if(canManage, .p(.a(.class("bouton"), .href("/scrutins/nouveau"), .text("Préparer un vote")))),
+                .h2("Votes ouverts"),
+                open.isEmpty ? .p(.text("Aucun vote n'est ouvert en ce moment.")) : entries(open),
+                .if(canManage && !drafts.isEmpty, .group(.h2("En préparation"), entries(drafts))),
+                .h2("Votes clos"),
+                closed.isEmpty ? .p(.text("Aucun vote clos pour l'instant.")) : entries(closed)
+            )
+        )
+    }
+
+    // MARK: One poll
+
+    struct Model {
+        var poll: Poll
+        var options: [String]
+        var ballots: Int
+        var csrf: String?
+        var canManage: Bool
+        var hasVoted = false
+        var refusal: String?
+        var results: PollResults?
+        var error: String?
+        /// The choice to show again in the form ("Modifier mon choix", or an error).
+        var typed: BallotContent?
+        var secondAttempt = false
+    }
+
+    static func show(_ model: Model, context: PageContext) -> HTML {
+        let poll = model.poll
+        return Layout.page(
+            context,
+            title: (model.error == nil ? "" : "Erreur — ") + poll.question,
+            content: .group(
+                .p(.a(.href("/scrutins"), .text("Tous les votes"))),
+                .h1(.plain(poll.question)),
+                .p(badge(poll.status)),
+                .if(!poll.details.isEmpty, .div(paragraphs(poll.details))),
+                .ul(.class("meta"),
+                    .li(.plain(poll.kind.label)),
+                    .li(.plain(poll.eligibility == .territory ? "Membres du territoire « \(poll.territory?.name ?? "") »"
+                                : poll.eligibility.label)),
+                    .unwrap(poll.meeting) { meeting in
+                        .li(.text("Séance : "), .a(.href(escapeAttribute(MeetingPages.link(meeting))), .plain(meeting.title)))
+                    },
+                    .unwrap(poll.proposal) { proposal in
+                        .li(.text("Proposition : "), .a(.href(escapeAttribute(ProposalPages.link(proposal))), .plain(proposal.title)))
+                    },
+                    .unwrap(poll.closesAt) { .li(.plain("Clôture prévue le \(FrenchDates.dayAndTime($0))")) }),
+                .p(.class("nombre-bulletins"), .attribute(named: "role", value: "status"), .plain("\(people(model.ballots)).")),
+                .unwrap(model.error) { message in
+                    .div(.class("resume-erreurs"), .attribute(named: "role", value: "alert"), .id("erreurs"),
+                         .h2("Votre vote n'est pas encore enregistré"), .p(.plain(message)))
+                },
+                ballotSection(model),
+                resultsSection(model),
+                management(model)
+            )
+        )
+    }
+
+    static func ballotSection(_ model: Model) -> Node<HTML.BodyContext> {
+        let poll = model.poll
+        guard poll.status == .open else { return .empty }
+        guard let csrf = model.csrf else {
+            return .p(.a(.href(escapeAttribute("/connexion?retour=" + link(poll))), .text("Connectez-vous pour voter")))
+        }
+        if model.hasVoted {
+            return .div(
+                .class("message-succes"), .attribute(named: "role", value: "status"),
+                .h2(.plain(model.secondAttempt ? "Vous avez déjà voté" : "Vous avez voté")),
+                .p(.text("Votre vote est bien enregistré, une seule fois. Merci ! "),
+                   .text("Les résultats seront publiés à la clôture du scrutin."))
+            )
+        }
+        if let refusal = model.refusal {
+            return .p(.class("aide-champ"), .plain(refusal))
+        }
+        return .section(
+            .h2("Votre vote"),
+            Forms.post(action: link(poll) + "/confirmation", csrf: csrf, class: "formulaire bulletin",
+                       ballotFields(poll, options: model.options, typed: model.typed),
+                       Forms.submit("Vérifier mon vote"))
+        )
+    }
+
+    /// The form that fits the kind of poll.
+    static func ballotFields(_ poll: Poll, options: [String], typed: BallotContent?) -> Node<HTML.BodyContext> {
+        switch poll.kind {
+        case .yesNo:
+            let chosen: YesNoChoice? = if case .yesNo(let choice)? = typed { choice } else { nil }
+            return radios(legend: "Votre réponse", name: "choix",
+                          choices: YesNoChoice.allCases.map { ($0.rawValue, $0.label) }, selected: chosen?.rawValue)
+        case .single:
+            let chosen: Int? = if case .single(let index)? = typed { index } else { nil }
+            return radios(legend: "Votre choix (un seul)", name: "choix",
+                          choices: options.enumerated().map { (String($0.offset), $0.element) }, selected: chosen.map(String.init))
+        case .approval:
+            let chosen: Set<Int> = if case .approval(let indices)? = typed { Set(indices) } else { [] }
+            return .element(named: "fieldset", nodes: [
+                .element(named: "legend", nodes: [.plain(poll.maxChoices >= options.count
+                    ? "Vos choix (autant que vous voulez)" : "Vos choix (\(poll.maxChoices) au plus)")]),
+                .forEach(Array(options.enumerated())) { index, label in
+                    Forms.checkbox("choix[]", label: label, checked: chosen.contains(index), value: String(index),
+                                   idSuffix: String(index))
+                },
+            ])
+        case .majorityJudgment:
+            let chosen: [Grade]? = if case .grades(let grades)? = typed { grades } else { nil }
+            return .group(
+                .p(.class("aide-champ"), .text("Donnez une appréciation à chaque choix. Un choix sans appréciation compte comme « À rejeter ».")),
+                .forEach(Array(options.enumerated())) { index, label in
+                    radios(legend: label, name: "note-\(index)",
+                           choices: Grade.allCases.reversed().map { (String($0.rawValue), $0.label) },
+                           selected: chosen.map { String($0[index].rawValue) }, className: "appreciations")
+                }
+            )
+        }
+    }
+
+    static func radios(legend: String, name: String, choices: [(String, String)], selected: String?,
+                       className: String = "choix") -> Node<HTML.BodyContext> {
+        .element(named: "fieldset", nodes: [
+            .class(className),
+            .element(named: "legend", nodes: [.plain(legend)]),
+            .forEach(choices) { value, label in
+                let id = Forms.fieldID("\(name)-\(value)")
+                return .div(
+                    .class("case-a-cocher"),
+                    Forms.input([("type", "radio"), ("id", id), ("name", name), ("value", value)]
+                        + (selected == value ? [("checked", "checked")] : [])),
+                    .element(named: "label", nodes: [.attribute(named: "for", value: escapeAttribute(id)), .plain(label)])
+                )
+            },
+        ])
+    }
+
+    static func confirmation(_ poll: Poll, content: BallotContent, options: [String], csrf: String, context: PageContext) -> HTML {
+        let hidden = BallotForm.fields(content).map { Forms.input([("type", "hidden"), ("name", $0.0), ("value", $0.1)]) }
+        return Layout.page(
+            context,
+            title: "Vérifiez votre vote — \(poll.question)",
+            content: .group(
+                .h1("Vérifiez votre vote"),
+                .p(.plain(poll.question)),
+                .ul(.class("choix-confirmes"), .forEach(BallotForm.words(content, options: options)) { .li(.strong(.plain($0))) }),
+                .p(.text("Une fois confirmé, votre vote ne peut plus être changé. Il est secret : personne ne saura ce que vous avez voté.")),
+                .div(
+                    .class("boutons"),
+                    Forms.post(action: link(poll) + "/vote", csrf: csrf, .group(hidden), Forms.submit("Confirmer mon vote")),
+                    Forms.post(action: link(poll) + "/modifier", csrf: csrf, .group(hidden),
+                               Forms.submit("Modifier mon choix", class: "bouton bouton-secondaire"))
+                )
+            )
+        )
+    }
+
+    static func tracker(_ poll: Poll, tracker: String, context: PageContext) -> HTML {
+        Layout.page(
+            context,
+            title: "Votre vote est enregistré",
+            content: .group(
+                .h1("Votre vote est enregistré"),
+                .p(.text("Merci ! Voici votre code de vérification. "), .strong(.text("Notez-le maintenant :")),
+                   .text(" il ne sera plus jamais affiché.")),
+                .p(.class("code-verification"), .plain(tracker)),
+                .p(.text("À la clôture du scrutin, vous pourrez taper ce code sur la liste des bulletins pour vérifier "),
+                   .text("que votre bulletin a bien été compté. Ne le donnez à personne.")),
+                .p(.a(.href(escapeAttribute(link(poll))), .text("Retour au vote")))
+            )
+        )
+    }
+
+    // MARK: Results
+
+    static func resultsSection(_ model: Model) -> Node<HTML.BodyContext> {
+        let poll = model.poll
+        guard poll.status == .closed else {
+            return poll.status == .open
+                ? .p(.class("aide-champ"), .text("Les résultats restent secrets jusqu'à la clôture : on ne voit que le nombre de votants."))
+                : .empty
+        }
+        guard let results = model.results else {
+            return .section(
+                .h2("Résultats"),
+                .p(.plain("Trop peu de personnes ont voté (\(model.ballots)) pour publier les résultats sans risquer "
+                    + "de reconnaître qui a voté quoi. Il en faut au moins \(poll.minimumBallots)."))
+            )
+        }
+        return .section(
+            .id("resultats"),
+            .h2("Résultats"),
+            resultsBody(results),
+            .p(.a(.href(escapeAttribute(link(poll) + "/bulletins")), .text("Vérifier que mon bulletin a été compté")))
+        )
+    }
+
+    static func resultsBody(_ results: PollResults) -> Node<HTML.BodyContext> {
+        switch results {
+        case .yesNo(let result):
+            let outcome = switch result.outcome {
+            case .adopted: "La proposition est adoptée."
+            case .rejected: "La proposition n'est pas adoptée."
+            case .tie: "Égalité entre pour et contre."
+            case .noExpression: "Personne ne s'est prononcé pour ou contre."
+            }
+            return .group(
+                .p(.strong(.plain(outcome))),
+                PollResults.barChart([("Pour", result.pour), ("Contre", result.contre), ("Abstention", result.abstention)],
+                                     total: result.ballots, title: "Pour \(result.pour), contre \(result.contre), abstention \(result.abstention)"),
+                .ul(.li(.plain("Pour : \(result.pour)")), .li(.plain("Contre : \(result.contre)")),
+                    .li(.plain("Abstention : \(result.abstention) (comptées à part)")))
+            )
+        case .options(let counts, let labels):
+            let winners = counts.winners.map { labels[$0] }
+            return .group(
+                .p(.strong(.plain(winners.isEmpty ? "Aucun choix n'a reçu de voix."
+                    : counts.isTie ? "Égalité entre : \(winners.joined(separator: ", "))." : "En tête : \(winners[0])."))),
+                PollResults.barChart(zip(labels, counts.counts).map { ($0, $1) }, total: counts.ballots,
+                                     title: zip(labels, counts.counts).map { "\($0) : \($1)" }.joined(separator: ", ")),
+                .ul(.forEach(Array(zip(labels, counts.counts))) { label, count in .li(.plain("\(label) : \(count)")) })
+            )
+        case .judgment(let results, let labels, let ballots):
+            let ordered = results.indices.sorted { results[$0].rank < results[$1].rank }
+            return .group(
+                .p(.plain("\(ballots) bulletins. Chaque choix reçoit la « mention majoritaire » : l'appréciation "
+                    + "donnée par au moins la moitié des votants. Le classement suit ces mentions.")),
+                PollResults.judgmentChart(ordered.map { (labels[$0], results[$0].tally) },
+                                          title: ordered.map { "\(results[$0].rank). \(labels[$0]) : \(results[$0].majorityGrade?.label ?? "—")" }
+                                            .joined(separator: ", ")),
+                .ul(.class("legende-appreciations"), .forEach(Array(Grade.allCases.enumerated())) { index, grade in
+                    .li(.span(.class("pastille pastille-\(index)")), .plain(grade.label))
+                }),
+                .div(
+                    .class("tableau-defilant"), .attribute(named: "tabindex", value: "0"),
+                    .attribute(named: "role", value: "region"), .ariaLabel("Résultats en chiffres"),
+                    .table(
+                        .thead(.tr(.th("Rang"), .th("Choix"), .th("Mention majoritaire"),
+                                   .forEach(Grade.allCases.reversed()) { .th(.plain($0.label)) })),
+                        .tbody(.forEach(ordered) { index in
+                            .tr(.td(.plain(String(results[index].rank))), .td(.plain(labels[index])),
+                                .td(.plain(results[index].majorityGrade?.label ?? "—")),
+                                .forEach(Grade.allCases.reversed()) { grade in .td(.plain(String(results[index].tally[grade.rawValue]))) })
+                        })
+                    )
+                )
+            )
+        }
+    }
+
+    // MARK: Trackers
+
+    struct TrackerCheck {
+        var typed: String
+        var found: Bool
+        var fingerprint: String?
+        var malformed: Bool
+    }
+
+    static func trackers(_ poll: Poll, fingerprints: [String], csrf: String, check: TrackerCheck?, context: PageContext) -> HTML {
+        Layout.page(
+            context,
+            title: "Les bulletins comptés — \(poll.question)",
+            content: .group(
+                .p(.a(.href(escapeAttribute(link(poll))), .text("Retour au vote"))),
+                .h1("Les bulletins comptés"),
+                .p(.plain("\(poll.question) — \(fingerprints.count) bulletin\(fingerprints.count > 1 ? "s" : "").")),
+                .h2("Vérifier mon bulletin"),
+                .unwrap(check) { check in
+                    check.malformed
+                        ? .div(.class("resume-erreurs"), .attribute(named: "role", value: "alert"),
+                               .p(.text("Ce code n'a pas la bonne forme : il a 8 caractères, par exemple K7QF-2M9X.")))
+                        : check.found
+                            ? .div(.class("message-succes"), .attribute(named: "role", value: "status"),
+                                   .p(.strong(.text("Votre bulletin a bien été compté.")),
+                                      .plain(" Il figure dans la liste sous l'empreinte \(check.fingerprint ?? "").")))
+                            : .div(.class("resume-erreurs"), .attribute(named: "role", value: "alert"),
+                                   .p(.text("Aucun bulletin ne porte ce code. Vérifiez chaque caractère ; "),
+                                      .text("si le problème continue, parlez-en à l'animatrice ou l'animateur.")))
+                },
+                Forms.post(action: link(poll) + "/bulletins", csrf: csrf, class: "formulaire",
+                           Forms.field("code", label: "Mon code de vérification", value: check?.typed ?? "",
+                                       help: "Le code noté après votre vote, par exemple K7QF-2M9X.", autocomplete: "off", maxLength: 20),
+                           Forms.submit("Vérifier")),
+                .h2("Toutes les empreintes"),
+                .p(.text("Chaque bulletin apparaît ici par l'empreinte de son code, sans son contenu, dans l'ordre alphabétique.")),
+                .ol(.class("empreintes"), .forEach(fingerprints) { .li(.plain($0)) })
+            )
+        )
+    }
+
+    // MARK: Management
+
+    static func management(_ model: Model) -> Node<HTML.BodyContext> {
+        let poll = model.poll
+        guard model.canManage, let csrf = model.csrf else { return .empty }
+        return .section(
+            .class("panneau-actions"),
+            .h2("Animer le vote"),
+            .if(poll.status == .draft, Forms.post(action: link(poll) + "/statut", csrf: csrf,
+                                                  .input(.type(.hidden), .name("action"), .value("ouvrir")),
+                                                  Forms.submit("Ouvrir le vote"))),
+            .if(poll.status == .open, .group(
+                Forms.post(action: link(poll) + "/statut", csrf: csrf,
+                           .input(.type(.hidden), .name("action"), .value("clore")),
+                           Forms.submit("Clore le vote")),
+                .if(poll.$meeting.id != nil, .p(.a(.href(escapeAttribute(link(poll) + "/papier")), .text("Saisir les votes sur papier"))))
+            )),
+            .if(poll.status == .closed, .p(.text("Le vote est clos. Il ne peut pas être rouvert.")))
+        )
+    }
+
+    struct PaperModel {
+        var poll: Poll
+        var options: [String]
+        var present: [Member]
+        var voted: Set<UUID>
+        var paperVoters: Set<UUID>
+        var csrf: String
+        var error: String?
+    }
+
+    static func paper(_ model: PaperModel, context: PageContext) -> HTML {
+        let poll = model.poll
+        let notYet = model.present.filter { !model.voted.contains($0.id!) }
+        return Layout.page(
+            context,
+            title: (model.error == nil ? "" : "Erreur — ") + "Votes sur papier — \(poll.question)",
+            content: .group(
+                .p(.a(.href(escapeAttribute(link(poll))), .text("Retour au vote"))),
+                .h1("Votes sur papier"),
+                .p(.plain("\(model.paperVoters.count) votant\(model.paperVoters.count > 1 ? "s" : "") sur papier, "
+                    + "\(poll.paperBallots) bulletin\(poll.paperBallots > 1 ? "s" : "") saisi\(poll.paperBallots > 1 ? "s" : "").")),
+                .unwrap(model.error) { .div(.class("resume-erreurs"), .attribute(named: "role", value: "alert"), .id("erreurs"), .p(.plain($0))) },
+                .h2("1. Qui a voté sur papier ?"),
+                notYet.isEmpty ? .p(.text("Toutes les personnes présentes ont voté, sur le site ou sur papier.")) : Forms.post(
+                    action: link(poll) + "/papier/votants", csrf: model.csrf, class: "formulaire",
+                    .element(named: "fieldset", nodes: [
+                        .element(named: "legend", nodes: [.text("Membres présents qui n'ont pas encore voté")]),
+                        .forEach(notYet) { member in
+                            Forms.checkbox("votants[]", label: member.publicName, checked: false,
+                                           value: member.id?.uuidString ?? "", idSuffix: member.id?.uuidString)
+                        },
+                    ]),
+                    Forms.submit("Noter qu'ils ont voté sur papier")
+                ),
+                .h2("2. Saisir un bulletin papier"),
+                poll.paperBallots >= model.paperVoters.count
+                    ? .p(.text("Il y a autant de bulletins saisis que de votants sur papier."))
+                    : Forms.post(action: link(poll) + "/papier/bulletins", csrf: model.csrf, class: "formulaire bulletin",
+                                 ballotFields(poll, options: model.options, typed: nil),
+                                 Forms.submit("Enregistrer ce bulletin"))
+            )
+        )
+    }
+
+    // MARK: Creating
+
+    struct FormModel {
+        var csrf: String
+        var territories: [Territory]
+        var agendaItems: [(String, String)]
+        var proposals: [(String, String)]
+        var form = PollsController.PollForm()
+        var errors = FormErrors()
+    }
+
+    static func form(_ model: FormModel, context: PageContext) -> HTML {
+        let form = model.form
+        return Layout.page(
+            context,
+            title: (model.errors.isEmpty ? "" : "Erreur — ") + "Préparer un vote",
+            content: .group(
+                .h1("Préparer un vote"),
+                Forms.errorSummary(model.errors),
+                Forms.post(
+                    action: "/scrutins/nouveau", csrf: model.csrf, class: "formulaire",
+                    Forms.field("question", label: "La question", value: form.question ?? "", error: model.errors["question"],
+                                required: true, maxLength: 300),
+                    Forms.textArea("description", label: "Explication (facultative)", value: form.description ?? "", rows: 3),
+                    Forms.select("type", label: "Façon de voter",
+                                 options: [("", "Choisissez")] + PollKind.allCases.map { ($0.rawValue, $0.label) },
+                                 selected: form.type ?? "", error: model.errors["type"], required: true),
+                    Forms.textArea("choix", label: "Les choix, un par ligne", value: form.choix ?? "",
+                                   help: "Inutile pour un vote pour, contre ou abstention.", error: model.errors["choix"], rows: 6),
+                    Forms.field("maxChoix", label: "Nombre de choix au plus (plusieurs choix possibles)", value: form.maxChoix ?? "",
+                                kind: .number, help: "Laissez vide : autant que l'on veut.", error: model.errors["maxChoix"]),
+                    Forms.select("eligibilite", label: "Qui vote ?",
+                                 options: PollEligibility.allCases.map { ($0.rawValue, $0.label) }, selected: form.eligibilite ?? "all"),
+                    Forms.select("territoire", label: "Territoire (si le vote est réservé à un territoire)",
+                                 options: [("", "—")] + model.territories.map { ($0.id?.uuidString ?? "", $0.name) },
+                                 selected: form.territoire ?? "", error: model.errors["territoire"]),
+                    Forms.select("point", label: "Point de l'ordre du jour (facultatif)",
+                                 options: [("", "Aucun")] + model.agendaItems, selected: form.point ?? "",
+                                 help: "Obligatoire pour un vote des présents et pour le vote sur papier.", error: model.errors["point"]),
+                    Forms.select("proposition", label: "Proposition concernée (facultative)",
+                                 options: [("", "Aucune")] + model.proposals, selected: form.proposition ?? ""),
+                    Forms.field("minimum", label: "Nombre minimum de bulletins pour publier les résultats",
+                                value: form.minimum ?? String(Poll.defaultMinimumBallots), kind: .number,
+                                help: "En dessous, on risquerait de reconnaître qui a voté quoi.", error: model.errors["minimum"]),
+                    Forms.field("ouvertureJour", label: "Ouverture automatique : date (facultative)", value: form.ouvertureJour ?? "",
+                                kind: .date, error: model.errors["ouvertureJour"]),
+                    Forms.field("ouvertureHeure", label: "Ouverture automatique : heure", value: form.ouvertureHeure ?? "", kind: .time),
+                    Forms.field("clotureJour", label: "Clôture automatique : date (facultative)", value: form.clotureJour ?? "",
+                                kind: .date, error: model.errors["clotureJour"]),
+                    Forms.field("clotureHeure", label: "Clôture automatique : heure", value: form.clotureHeure ?? "", kind: .time),
+                    Forms.submit("Préparer le vote")
+                )
+            )
+        )
+    }
+}

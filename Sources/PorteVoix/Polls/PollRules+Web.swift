@@ -1,0 +1,96 @@
+import Fluent
+import Foundation
+import Vapor
+import Voting
+
+enum PollAccess {
+    /// Why a member may not vote, in plain French; nil if they may.
+    static func refusal(_ poll: Poll, member: Member, on database: any Database) async throws -> String? {
+        guard member.status == .active, member.roles.contains(.participant) else {
+            return "Ce scrutin est réservé aux membres du conseil."
+        }
+        switch poll.eligibility {
+        case .all:
+            return nil
+        case .territory:
+            guard member.$territory.id != nil, member.$territory.id == poll.$territory.id else {
+                return "Ce scrutin est réservé aux membres du territoire « \(poll.territory?.name ?? "") »."
+            }
+            return nil
+        case .present:
+            guard let meetingID = poll.$meeting.id,
+                  try await MeetingAttendance.query(on: database).filter(\.$meeting.$id == meetingID)
+                    .filter(\.$member.$id == member.requireID()).count() > 0
+            else {
+                return "Ce scrutin est réservé aux membres présents à la séance. Si vous êtes dans la salle, "
+                    + "demandez à l'animatrice ou l'animateur de noter votre présence."
+            }
+            return nil
+        }
+    }
+
+    /// Opens or closes a poll whose set time has come (checked whenever the
+    /// poll is looked at, so no timer is needed).
+    static func applySchedule(_ poll: Poll, on database: any Database, now: Date = Date()) async throws {
+        if poll.status == .draft, let opensAt = poll.opensAt, opensAt <= now {
+            poll.status = .open
+            poll.openedAt = opensAt
+            try await poll.save(on: database)
+        }
+        if poll.status == .open, let closesAt = poll.closesAt, closesAt <= now {
+            try await close(poll, at: closesAt, on: database)
+        }
+    }
+
+    static func close(_ poll: Poll, at date: Date = Date(), on database: any Database) async throws {
+        poll.status = .closed
+        poll.closedAt = date
+        try await poll.save(on: database)
+        try await BallotBox.shuffleAtClose(pollID: poll.requireID(), on: database)
+    }
+}
+
+/// Reads a ballot from the form fields of its kind: `choix` (yes/no and
+/// single), `choix[]` (approval), `note-<index>` (majority judgment; a
+/// missing grade counts as "À rejeter", as the form says).
+enum BallotForm {
+    static func read(_ request: Request, poll: Poll) -> BallotContent? {
+        let options = poll.$options.value?.count ?? 0
+        switch poll.kind {
+        case .yesNo:
+            return (try? request.content.get(String.self, at: "choix")).flatMap(YesNoChoice.init(rawValue:)).map { .yesNo($0) }
+        case .single:
+            return (try? request.content.get(String.self, at: "choix")).flatMap(Int.init).map { .single($0) }
+        case .approval:
+            let chosen = ((try? request.content.get([String].self, at: "choix")) ?? []).compactMap(Int.init)
+            return .approval(Array(Set(chosen)).sorted())
+        case .majorityJudgment:
+            return .grades((0..<options).map { index in
+                (try? request.content.get(String.self, at: "note-\(index)")).flatMap(Int.init).flatMap(Grade.init(rawValue:))
+                    ?? .aRejeter
+            })
+        }
+    }
+
+    /// The hidden fields that carry a ballot from the confirmation page to the vote.
+    static func fields(_ content: BallotContent) -> [(String, String)] {
+        switch content {
+        case .yesNo(let choice): [("choix", choice.rawValue)]
+        case .single(let index): [("choix", String(index))]
+        case .approval(let indices): indices.map { ("choix[]", String($0)) }
+        case .grades(let grades): grades.enumerated().map { ("note-\($0.offset)", String($0.element.rawValue)) }
+        }
+    }
+
+    /// The choice in words, for the confirmation page.
+    static func words(_ content: BallotContent, options: [String]) -> [String] {
+        switch content {
+        case .yesNo(let choice): ["Votre réponse : \(choice.label)"]
+        case .single(let index): ["Votre choix : \(options.indices.contains(index) ? options[index] : "?")"]
+        case .approval(let indices):
+            indices.isEmpty ? ["Aucun choix"] : indices.map { "Vous choisissez : \(options.indices.contains($0) ? options[$0] : "?")" }
+        case .grades(let grades):
+            grades.enumerated().map { "\(options.indices.contains($0.offset) ? options[$0.offset] : "?") : \($0.element.label)" }
+        }
+    }
+}

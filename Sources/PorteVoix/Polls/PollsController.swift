@@ -1,0 +1,397 @@
+import Fluent
+import Plot
+import Vapor
+import Voting
+
+/// `/scrutins`: secret ballots (design/voting.md).
+struct PollsController: RouteCollection {
+    static let managers: Set<Role> = [.facilitator, .admin]
+
+    func boot(routes: any RoutesBuilder) throws {
+        let polls = routes.grouped("scrutins")
+        polls.get(use: list)
+        polls.get(":pollID", use: show)
+        polls.get(":pollID", "bulletins", use: trackers)
+        polls.post(":pollID", "bulletins", use: verifyTracker)
+
+        let members = polls.requiring(.member)
+        members.post(":pollID", "confirmation", use: confirm)
+        members.post(":pollID", "modifier", use: changeChoice)
+        members.post(":pollID", "vote", use: vote)
+
+        let managers = polls.requiring(.anyRole(Self.managers))
+        managers.get("nouveau", use: newForm)
+        managers.post("nouveau", use: create)
+        managers.post(":pollID", "statut", use: changeStatus)
+        managers.get(":pollID", "papier", use: paperPage)
+        managers.post(":pollID", "papier", "votants", use: paperVoters)
+        managers.post(":pollID", "papier", "bulletins", use: paperBallot)
+    }
+
+    // MARK: Finding
+
+    func find(_ request: Request) async throws -> Poll {
+        guard let id = request.parameters.get("pollID", as: UUID.self),
+              let poll = try await Poll.query(on: request.db).filter(\.$id == id)
+                .with(\.$options).with(\.$territory).with(\.$meeting).with(\.$proposal).first()
+        else { throw Abort(.notFound) }
+        poll.$options.value = poll.options.sorted { $0.position < $1.position }
+        try await PollAccess.applySchedule(poll, on: request.db)
+        if poll.status == .draft && request.member?.roles.isDisjoint(with: Self.managers) != false {
+            throw Abort(.notFound)
+        }
+        return poll
+    }
+
+    func list(request: Request) async throws -> HTML {
+        let polls = try await Poll.query(on: request.db).sort(\.$createdAt, .descending).limit(200).all()
+        for poll in polls { try await PollAccess.applySchedule(poll, on: request.db) }
+        let canManage = request.member?.roles.isDisjoint(with: Self.managers) == false
+        return PollPages.list(polls.filter { canManage || $0.status != .draft }, canManage: canManage,
+                              context: request.pageContext)
+    }
+
+    // MARK: The page of a poll
+
+    func model(_ poll: Poll, request: Request) async throws -> PollPages.Model {
+        let id = try poll.requireID()
+        let member = request.member
+        var model = PollPages.Model(
+            poll: poll, options: poll.options.map(\.label),
+            ballots: try await BallotBox.ballotCount(pollID: id, on: request.db),
+            csrf: member == nil ? nil : try await request.csrfToken(),
+            canManage: member?.roles.isDisjoint(with: Self.managers) == false
+        )
+        if let member {
+            model.hasVoted = try await BallotBox.hasVoted(pollID: id, memberID: member.requireID(), on: request.db)
+            model.refusal = try await PollAccess.refusal(poll, member: member, on: request.db)
+        }
+        if poll.status == .closed, model.ballots >= poll.minimumBallots {
+            model.results = PollResults.compute(poll, contents: try await BallotBox.contents(pollID: id, on: request.db))
+        }
+        return model
+    }
+
+    func show(request: Request) async throws -> Response {
+        let poll = try await find(request)
+        return PollPages.show(try await model(poll, request: request), context: request.pageContext).response(status: .ok)
+    }
+
+    // MARK: Voting
+
+    /// The ballot read from the form and checked, or the page again with the reason.
+    func checkedBallot(_ request: Request, poll: Poll) async throws -> Result<BallotContent, PollPageError> {
+        let member = try request.requireMember()
+        guard poll.status == .open else {
+            return .failure(PollPageError(status: .conflict, message: poll.status == .closed
+                ? "Ce scrutin est clos : il n'est plus possible de voter." : "Ce scrutin n'est pas encore ouvert."))
+        }
+        if let refusal = try await PollAccess.refusal(poll, member: member, on: request.db) {
+            return .failure(PollPageError(status: .forbidden, message: refusal))
+        }
+        guard let content = BallotForm.read(request, poll: poll) else {
+            return .failure(PollPageError(status: .unprocessableEntity, message: BallotProblem.noChoice.message))
+        }
+        do throws(BallotProblem) {
+            try BallotValidator.validate(content, rules: poll.rules)
+        } catch {
+            return .failure(PollPageError(status: .unprocessableEntity, message: error.message, typed: content))
+        }
+        return .success(content)
+    }
+
+    struct PollPageError: Error {
+        var status: HTTPStatus
+        var message: String
+        var typed: BallotContent?
+    }
+
+    func errorPage(_ error: PollPageError, poll: Poll, request: Request) async throws -> Response {
+        var model = try await model(poll, request: request)
+        model.error = error.message
+        model.typed = error.typed
+        return PollPages.show(model, context: request.pageContext).response(status: error.status)
+    }
+
+    func confirm(request: Request) async throws -> Response {
+        let poll = try await find(request)
+        switch try await checkedBallot(request, poll: poll) {
+        case .failure(let error): return try await errorPage(error, poll: poll, request: request)
+        case .success(let content):
+            if try await BallotBox.hasVoted(pollID: poll.requireID(), memberID: request.requireMember().requireID(), on: request.db) {
+                return try await show(request: request)
+            }
+            return PollPages.confirmation(poll, content: content, options: poll.options.map(\.label),
+                                          csrf: try await request.csrfToken(), context: request.pageContext)
+                .response(status: .ok)
+        }
+    }
+
+    func changeChoice(request: Request) async throws -> Response {
+        let poll = try await find(request)
+        var model = try await model(poll, request: request)
+        model.typed = BallotForm.read(request, poll: poll)
+        return PollPages.show(model, context: request.pageContext).response(status: .ok)
+    }
+
+    func vote(request: Request) async throws -> Response {
+        let poll = try await find(request)
+        switch try await checkedBallot(request, poll: poll) {
+        case .failure(let error): return try await errorPage(error, poll: poll, request: request)
+        case .success(let content):
+            let result = try await BallotBox.cast(content, pollID: poll.requireID(),
+                                                  memberID: request.requireMember().requireID(), on: request.db)
+            switch result {
+            case .alreadyVoted:
+                var model = try await model(poll, request: request)
+                model.secondAttempt = true
+                return PollPages.show(model, context: request.pageContext).response(status: .ok)
+            case .cast(let tracker):
+                // Shown once: never stored, never cached.
+                let response = PollPages.tracker(poll, tracker: tracker, context: request.pageContext).response(status: .ok)
+                response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
+                return response
+            }
+        }
+    }
+
+    // MARK: Trackers
+
+    func trackers(request: Request) async throws -> HTML {
+        let poll = try await find(request)
+        guard poll.status == .closed else {
+            throw PageError(.notFound, title: "La liste des bulletins n'est pas encore publiée",
+                            message: "Elle le sera à la clôture du scrutin.")
+        }
+        let hashes = try await BallotBox.trackerHashes(pollID: poll.requireID(), on: request.db)
+        return PollPages.trackers(poll, fingerprints: hashes.map(TrackerCode.fingerprint).sorted(),
+                                  csrf: try await request.csrfToken(), check: nil, context: request.pageContext)
+    }
+
+    func verifyTracker(request: Request) async throws -> Response {
+        let poll = try await find(request)
+        guard poll.status == .closed else { throw Abort(.notFound) }
+        let hashes = try await BallotBox.trackerHashes(pollID: poll.requireID(), on: request.db)
+        let typed = (try? request.content.get(String.self, at: "code")) ?? ""
+        var check = PollPages.TrackerCheck(typed: typed, found: false, fingerprint: nil, malformed: false)
+        if let code = TrackerCode.normalize(typed) {
+            let hash = TrackerCode.hash(code)
+            check.found = hashes.contains(hash)
+            check.fingerprint = TrackerCode.fingerprint(hash)
+        } else {
+            check.malformed = true
+        }
+        return PollPages.trackers(poll, fingerprints: hashes.map(TrackerCode.fingerprint).sorted(),
+                                  csrf: try await request.csrfToken(), check: check, context: request.pageContext)
+            .response(status: check.malformed ? .unprocessableEntity : .ok)
+    }
+
+    // MARK: Managing
+
+    func changeStatus(request: Request) async throws -> Response {
+        let poll = try await find(request)
+        let id = try poll.requireID()
+        switch ((try? request.content.get(String.self, at: "action")), poll.status) {
+        case ("ouvrir", .draft):
+            poll.status = .open
+            poll.openedAt = Date()
+            try await poll.save(on: request.db)
+        case ("clore", .open):
+            try await PollAccess.close(poll, on: request.db)
+        default:
+            throw PageError(.conflict, title: "Ce changement n'est pas possible",
+                            message: "Un scrutin s'ouvre une fois et se ferme une fois ; un scrutin clos ne rouvre jamais.")
+        }
+        try await request.audit("poll.\(poll.status.rawValue)", "Scrutin « \(poll.question) » \(poll.status.label).")
+        try await request.setFlash(poll.status == .open ? "Le scrutin est ouvert : les membres peuvent voter."
+                                                        : "Le scrutin est clos. Les résultats sont publiés.")
+        return request.redirect(to: "/scrutins/\(id)")
+    }
+
+    func newForm(request: Request) async throws -> HTML {
+        PollPages.form(try await formModel(request), context: request.pageContext)
+    }
+
+    func formModel(_ request: Request) async throws -> PollPages.FormModel {
+        let meetings = try await Meeting.query(on: request.db).filter(\.$status ~~ [.planned, .inProgress])
+            .with(\.$items).sort(\.$startsAt).all()
+        var items: [(String, String)] = []
+        for meeting in meetings {
+            for item in meeting.items.sorted(by: { $0.position < $1.position }) {
+                items.append((item.id?.uuidString ?? "", "\(meeting.title) — \(item.title)"))
+            }
+        }
+        return PollPages.FormModel(
+            csrf: try await request.csrfToken(),
+            territories: try await Territory.query(on: request.db).sort(\.$position).all(),
+            agendaItems: items,
+            proposals: try await Proposal.query(on: request.db).filter(\.$status ~~ ProposalStatus.publicStatuses)
+                .sort(\.$publishedAt, .descending).limit(200).all().map { ($0.id?.uuidString ?? "", $0.title) }
+        )
+    }
+
+    struct PollForm: Content {
+        var question: String?
+        var description: String?
+        var type: String?
+        var choix: String?
+        var maxChoix: String?
+        var minimum: String?
+        var eligibilite: String?
+        var territoire: String?
+        var point: String?
+        var proposition: String?
+        var ouvertureJour: String?
+        var ouvertureHeure: String?
+        var clotureJour: String?
+        var clotureHeure: String?
+    }
+
+    func create(request: Request) async throws -> Response {
+        var model = try await formModel(request)
+        let form = (try? request.content.decode(PollForm.self)) ?? PollForm()
+        model.form = form
+        let question = TextInput.clean(form.question ?? "", multiline: false)
+        if question.isEmpty { model.errors.add("question", "Écrivez la question posée aux membres.") }
+        else if question.count > 300 { model.errors.add("question", "La question doit avoir au plus 300 caractères.") }
+        let kind = form.type.flatMap(PollKind.init(rawValue:))
+        if kind == nil { model.errors.add("type", "Choisissez la façon de voter.") }
+        let options = (form.choix ?? "").components(separatedBy: .newlines)
+            .map { TextInput.clean($0, multiline: false) }.filter { !$0.isEmpty }
+        if let kind, kind != .yesNo {
+            if options.count < 2 { model.errors.add("choix", "Écrivez au moins deux choix, un par ligne.") }
+            else if options.count > 20 { model.errors.add("choix", "Vingt choix au plus.") }
+            else if Set(options.map(SearchText.fold)).count != options.count { model.errors.add("choix", "Deux choix sont identiques.") }
+            else if options.contains(where: { $0.count > 200 }) { model.errors.add("choix", "Chaque choix doit avoir au plus 200 caractères.") }
+        }
+        var maxChoices = options.count
+        if kind == .approval {
+            let typed = Int((form.maxChoix ?? "").trimmingCharacters(in: .whitespaces))
+            if let typed, (1...max(1, options.count)).contains(typed) { maxChoices = typed }
+            else if !(form.maxChoix ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
+                model.errors.add("maxChoix", "Indiquez un nombre entre 1 et le nombre de choix.")
+            }
+        }
+        let minimumText = (form.minimum ?? "").trimmingCharacters(in: .whitespaces)
+        let minimum = minimumText.isEmpty ? Poll.defaultMinimumBallots : Int(minimumText)
+        if minimum == nil || !(1...1000).contains(minimum!) {
+            model.errors.add("minimum", "Indiquez un nombre de bulletins entre 1 et 1000 (5 par défaut).")
+        }
+        let eligibility = form.eligibilite.flatMap(PollEligibility.init(rawValue:)) ?? .all
+        let territory = try await UUID(uuidString: form.territoire ?? "").asyncFlatMap { try await Territory.find($0, on: request.db) }
+        if eligibility == .territory && territory == nil { model.errors.add("territoire", "Choisissez le territoire des votants.") }
+        let item = try await UUID(uuidString: form.point ?? "").asyncFlatMap { try await AgendaItem.find($0, on: request.db) }
+        if eligibility == .present && item == nil {
+            model.errors.add("point", "Pour un vote des présents, rattachez le scrutin à un point d'une séance.")
+        }
+        let proposal = try await UUID(uuidString: form.proposition ?? "").asyncFlatMap { try await Proposal.find($0, on: request.db) }
+        var opensAt: Date?
+        var closesAt: Date?
+        if !(form.ouvertureJour ?? "").isEmpty {
+            switch MeetingTime.instant(day: form.ouvertureJour ?? "", time: form.ouvertureHeure ?? "00:00") {
+            case .success(let date): opensAt = date
+            case .failure: model.errors.add("ouvertureJour", "Cette date ou cette heure d'ouverture n'existe pas.")
+            }
+        }
+        if !(form.clotureJour ?? "").isEmpty {
+            switch MeetingTime.instant(day: form.clotureJour ?? "", time: form.clotureHeure ?? "00:00") {
+            case .success(let date): closesAt = date
+            case .failure: model.errors.add("clotureJour", "Cette date ou cette heure de clôture n'existe pas.")
+            }
+        }
+        if let opensAt, let closesAt, closesAt <= opensAt {
+            model.errors.add("clotureJour", "La clôture doit venir après l'ouverture.")
+        }
+        guard model.errors.isEmpty, let kind, let minimum else {
+            return PollPages.form(model, context: request.pageContext).response(status: .unprocessableEntity)
+        }
+        let poll = Poll()
+        poll.question = question
+        poll.details = TextInput.clean(form.description ?? "", multiline: true)
+        poll.kind = kind
+        poll.maxChoices = kind == .approval ? maxChoices : max(1, options.count)
+        poll.minimumBallots = minimum
+        poll.eligibility = eligibility
+        poll.$territory.id = eligibility == .territory ? territory?.id : nil
+        poll.agendaItemID = item?.id
+        poll.$meeting.id = item?.$meeting.id
+        poll.$proposal.id = proposal?.id
+        poll.status = .draft
+        poll.opensAt = opensAt
+        poll.closesAt = closesAt
+        poll.paperBallots = 0
+        poll.createdAt = Date()
+        try await request.db.transaction { database in
+            try await poll.create(on: database)
+            for (index, label) in (kind == .yesNo ? [] : options).enumerated() {
+                try await PollOption(pollID: poll.requireID(), position: index, label: label).create(on: database)
+            }
+        }
+        try await request.audit("poll.create", "Scrutin « \(question) » préparé.")
+        try await request.setFlash("Le scrutin est prêt. Ouvrez-le quand le moment est venu.")
+        return request.redirect(to: "/scrutins/\(try poll.requireID())")
+    }
+
+    // MARK: Paper ballots
+
+    func paperPage(request: Request) async throws -> HTML {
+        let poll = try await find(request)
+        return PollPages.paper(try await paperModel(poll, request: request), context: request.pageContext)
+    }
+
+    func paperModel(_ poll: Poll, request: Request) async throws -> PollPages.PaperModel {
+        let id = try poll.requireID()
+        guard let meetingID = poll.$meeting.id else {
+            throw PageError(.conflict, title: "Pas de vote sur papier pour ce scrutin",
+                            message: "Le vote sur papier se fait pendant une séance : rattachez le scrutin à un point de l'ordre du jour.")
+        }
+        let present = try await MeetingAttendance.query(on: request.db).filter(\.$meeting.$id == meetingID)
+            .with(\.$member).all().map(\.member).filter { $0.status == .active }
+        var voted: Set<UUID> = []
+        for member in present where try await BallotBox.hasVoted(pollID: id, memberID: member.requireID(), on: request.db) {
+            voted.insert(try member.requireID())
+        }
+        let paper = try await BallotBox.paperVoterIDs(pollID: id, on: request.db)
+        return PollPages.PaperModel(poll: poll, options: poll.options.map(\.label), present: present,
+                                    voted: voted, paperVoters: paper, csrf: try await request.csrfToken())
+    }
+
+    func paperVoters(request: Request) async throws -> Response {
+        let poll = try await find(request)
+        let id = try poll.requireID()
+        guard poll.status == .open else { throw PageError(.conflict, title: "Le scrutin n'est pas ouvert", message: "Ouvrez le scrutin d'abord.") }
+        let model = try await paperModel(poll, request: request)
+        let presentIDs = Set(model.present.compactMap(\.id))
+        let chosen = ((try? request.content.get([String].self, at: "votants")) ?? []).compactMap(UUID.init(uuidString:))
+        var refused = 0
+        for memberID in chosen where presentIDs.contains(memberID) {
+            if try await !BallotBox.registerPaperVoter(pollID: id, memberID: memberID, on: request.db) { refused += 1 }
+        }
+        try await request.setFlash(refused == 0 ? "Les votants sur papier sont notés."
+            : "\(refused) personne\(refused > 1 ? "s avaient" : " avait") déjà voté : elle\(refused > 1 ? "s ne peuvent" : " ne peut") pas voter deux fois.")
+        return request.redirect(to: "/scrutins/\(id)/papier")
+    }
+
+    func paperBallot(request: Request) async throws -> Response {
+        let poll = try await find(request)
+        let id = try poll.requireID()
+        guard poll.status == .open else { throw PageError(.conflict, title: "Le scrutin n'est pas ouvert", message: "Ouvrez le scrutin d'abord.") }
+        var model = try await paperModel(poll, request: request)
+        guard let content = BallotForm.read(request, poll: poll) else {
+            model.error = BallotProblem.noChoice.message
+            return PollPages.paper(model, context: request.pageContext).response(status: .unprocessableEntity)
+        }
+        do throws(BallotProblem) {
+            try BallotValidator.validate(content, rules: poll.rules)
+        } catch {
+            model.error = error.message
+            return PollPages.paper(model, context: request.pageContext).response(status: .unprocessableEntity)
+        }
+        guard try await BallotBox.castPaper(content, poll: poll, on: request.db) else {
+            model.error = "Tous les bulletins papier sont déjà saisis : il y a autant de bulletins que de votants sur papier."
+            return PollPages.paper(model, context: request.pageContext).response(status: .conflict)
+        }
+        try await request.setFlash("Le bulletin papier est enregistré.")
+        return request.redirect(to: "/scrutins/\(id)/papier")
+    }
+}

@@ -1,0 +1,377 @@
+import Fluent
+import Foundation
+import SQLKit
+import Testing
+import Vapor
+import VaporTesting
+import Voting
+@testable import PorteVoix
+
+/// A poll straight in the database.
+@discardableResult
+func makePoll(_ app: Application, kind: PollKind = .majorityJudgment, options: [String] = ["Bus", "Vélo", "Covoiturage"],
+              status: PollStatus = .open, eligibility: PollEligibility = .all, territory: Territory? = nil,
+              meeting: Meeting? = nil, minimum: Int = 5) async throws -> Poll {
+    let poll = Poll()
+    poll.question = "Quelle solution pour les transports ?"
+    poll.details = ""
+    poll.kind = kind
+    poll.maxChoices = max(1, options.count)
+    poll.minimumBallots = minimum
+    poll.eligibility = eligibility
+    poll.$territory.id = territory?.id
+    poll.$meeting.id = meeting?.id
+    poll.status = status
+    poll.paperBallots = 0
+    poll.createdAt = Date()
+    try await poll.create(on: app.db)
+    for (index, label) in (kind == .yesNo ? [] : options).enumerated() {
+        try await PollOption(pollID: poll.requireID(), position: index, label: label).create(on: app.db)
+    }
+    return poll
+}
+
+extension Poll {
+    var path: String { "/scrutins/\(id!.uuidString)" }
+}
+
+@Suite("Secret ballots")
+struct PollsTests {
+    func grades(_ values: [Grade]) -> BallotContent { .grades(values) }
+
+    @Test func fiftyConcurrentCastsBySameMemberLeaveOneBallot() async throws {
+        try await withTestApp { app in
+            let member = try await makeMember(app, "Camille")
+            let poll = try await makePoll(app)
+            let pollID = try poll.requireID(), memberID = try member.requireID()
+            let results = try await withThrowingTaskGroup(of: BallotBox.CastResult.self) { group in
+                for _ in 0..<50 {
+                    group.addTask { try await BallotBox.cast(.grades([.bien, .passable, .excellent]), pollID: pollID, memberID: memberID, on: app.db) }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(results.filter { if case .cast = $0 { true } else { false } }.count == 1)
+            #expect(results.filter { $0 == .alreadyVoted }.count == 49)
+            let sql = app.db as! any SQLDatabase
+            #expect(try await BallotBox.ballotCount(pollID: pollID, on: app.db) == 1)
+            #expect(try await BallotBox.voterCount(pollID: pollID, on: sql) == 1)
+        }
+    }
+
+    @Test func twoHundredMembersCastingTogetherLeaveTwoHundredOfEach() async throws {
+        try await withTestApp { app in
+            let poll = try await makePoll(app, kind: .single)
+            let pollID = try poll.requireID()
+            var members: [UUID] = []
+            for index in 0..<200 {
+                let member = Member(pseudonym: try Pseudonym("Votant \(index)"), passwordHash: "x", status: .active, territoryID: nil)
+                try await member.create(on: app.db)
+                members.append(try member.requireID())
+            }
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for (index, memberID) in members.enumerated() {
+                    group.addTask { _ = try await BallotBox.cast(.single(index % 3), pollID: pollID, memberID: memberID, on: app.db) }
+                }
+                try await group.waitForAll()
+            }
+            #expect(try await BallotBox.ballotCount(pollID: pollID, on: app.db) == 200)
+            #expect(try await BallotBox.voterCount(pollID: pollID, on: app.db as! any SQLDatabase) == 200)
+        }
+    }
+
+    @Test func theStoredOrderOfBallotsOwesNothingToTheCastingOrder() async throws {
+        try await withTestApp { app in
+            let poll = try await makePoll(app, kind: .single, options: (0..<200).map { "Choix \($0)" })
+            let pollID = try poll.requireID()
+            // Ballot i chooses option i: the content tells the casting order.
+            for index in 0..<200 {
+                let member = Member(pseudonym: try Pseudonym("Votant \(index)"), passwordHash: "x", status: .active, territoryID: nil)
+                try await member.create(on: app.db)
+                _ = try await BallotBox.cast(.single(index), pollID: pollID, memberID: member.requireID(), on: app.db)
+            }
+            try await PollAccess.close(poll, on: app.db)
+            // The order in which the database hands the rows back, with no ORDER BY: its storage order.
+            let stored = try await BallotBox.contents(pollID: pollID, on: app.db).map { content -> Int in
+                guard case .single(let index) = content else { return -1 }
+                return index
+            }
+            #expect(stored.count == 200)
+            let correlation = spearman(Array(0..<200), stored.map(Double.init))
+            print("Rank correlation between casting and stored order: \(String(format: "%.3f", correlation))")
+            #expect(abs(correlation) < 0.25)
+        }
+    }
+
+    func spearman(_ ranks: [Int], _ values: [Double]) -> Double {
+        let n = Double(values.count)
+        let order = values.indices.sorted { values[$0] < values[$1] }
+        var valueRanks = Array(repeating: 0.0, count: values.count)
+        for (rank, index) in order.enumerated() { valueRanks[index] = Double(rank) }
+        let squares = zip(ranks, valueRanks).map { pow(Double($0) - $1, 2) }.reduce(0, +)
+        return 1 - 6 * squares / (n * (n * n - 1))
+    }
+
+    @Test func noColumnOrIndexLinksABallotToAMember() async throws {
+        try await withTestApp { app in
+            let sql = app.db as! any SQLDatabase
+            func columns(_ table: String) async throws -> [String] {
+                if sql.dialect.name == "sqlite" {
+                    return try await sql.raw("SELECT name FROM pragma_table_info(\(bind: table))").all()
+                        .map { try $0.decode(column: "name", as: String.self) }.sorted()
+                }
+                return try await sql.raw("SELECT column_name FROM information_schema.columns WHERE table_name = \(bind: table)").all()
+                    .map { try $0.decode(column: "column_name", as: String.self) }.sorted()
+            }
+            #expect(try await columns("ballots") == ["content", "id", "poll_id", "tracker_hash"])
+            #expect(try await columns("poll_voters") == ["channel", "member_id", "poll_id"])
+            if sql.dialect.name == "sqlite" {
+                let indexes = try await sql.raw("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'ballots'").all()
+                    .map { try $0.decode(column: "name", as: String.self) }
+                #expect(indexes.allSatisfy { $0.hasPrefix("sqlite_autoindex") }, "\(indexes)")
+                let definition = try await sql.raw("SELECT sql FROM sqlite_master WHERE name = 'ballots'").first()?
+                    .decode(column: "sql", as: String.self)
+                #expect(definition?.contains("WITHOUT ROWID") == true)
+            } else {
+                let indexes = try await sql.raw("SELECT indexdef FROM pg_indexes WHERE tablename = 'ballots'").all()
+                    .map { try $0.decode(column: "indexdef", as: String.self) }
+                #expect(indexes.count == 1)
+                #expect(indexes.first?.contains("(poll_id, id)") == true)
+            }
+        }
+    }
+
+    @Test func ballotsCannotBeChangedOrRemovedThroughSQL() async throws {
+        try await withTestApp { app in
+            let member = try await makeMember(app, "Camille")
+            let poll = try await makePoll(app)
+            _ = try await BallotBox.cast(.grades([.bien, .bien, .bien]), pollID: poll.requireID(), memberID: member.requireID(), on: app.db)
+            let sql = app.db as! any SQLDatabase
+            await #expect(throws: (any Error).self) { try await sql.raw("UPDATE ballots SET content = 'falsifié'").run() }
+            await #expect(throws: (any Error).self) { try await sql.raw("DELETE FROM ballots").run() }
+            try await PollAccess.close(poll, on: app.db)
+            await #expect(throws: (any Error).self) { try await sql.raw("DELETE FROM ballots").run() }
+            #expect(try await BallotBox.ballotCount(pollID: poll.requireID(), on: app.db) == 1)
+        }
+    }
+
+    @Test func votingGoesThroughConfirmationAndGivesATrackerOnce() async throws {
+        try await withTestApp { app in
+            try await makeMember(app, "Camille")
+            let poll = try await makePoll(app)
+            var browser = Browser(app)
+            try await browser.signIn("Camille")
+            let form = try await browser.get(poll.path)
+            #expect(form.text.contains("Donnez une appréciation à chaque choix"))
+            let ballot = ["note-0": "4", "note-1": "6"]  // "Covoiturage" left empty: À rejeter
+            let confirmation = try await browser.submit(ballot, on: poll.path, to: poll.path + "/confirmation")
+            #expect(confirmation.status == .ok)
+            #expect(confirmation.text.contains("Bus : Bien"))
+            #expect(confirmation.text.contains("Vélo : Excellent"))
+            #expect(confirmation.text.contains("Covoiturage : À rejeter"))
+            #expect(try await BallotBox.ballotCount(pollID: poll.requireID(), on: app.db) == 0, "nothing is cast yet")
+            let changed = try await browser.submit(ballot, on: poll.path, to: poll.path + "/modifier")
+            #expect(changed.text.contains(#"value="4" checked="checked""#), "the form keeps the choice")
+
+            var fields = ballot
+            fields["note-2"] = "0"
+            let cast = try await browser.submit(fields, on: poll.path, to: poll.path + "/vote")
+            #expect(cast.status == .ok)
+            #expect(cast.headers.first(name: .cacheControl) == "no-store")
+            let tracker = try #require(cast.text.range(of: #"<p class="code-verification">([A-Z0-9]{4}-[A-Z0-9]{4})</p>"#,
+                                                        options: .regularExpression).map { String(cast.text[$0]) })
+            #expect(!tracker.isEmpty)
+            let again = try await browser.submit(fields, on: poll.path, to: poll.path + "/vote")
+            #expect(again.status == .ok)
+            #expect(again.text.contains("Vous avez déjà voté"))
+            #expect(try await BallotBox.ballotCount(pollID: poll.requireID(), on: app.db) == 1)
+        }
+    }
+
+    @Test func resultsStaySealedUntilCloseAndBelowTheMinimum() async throws {
+        try await withTestApp { app in
+            let poll = try await makePoll(app, kind: .yesNo, options: [], minimum: 3)
+            let pollID = try poll.requireID()
+            for (index, choice) in [YesNoChoice.pour, .pour].enumerated() {
+                let member = try await makeMember(app, "Votant \(index)")
+                _ = try await BallotBox.cast(.yesNo(choice), pollID: pollID, memberID: member.requireID(), on: app.db)
+            }
+            var visitor = Browser(app)
+            let open = try await visitor.get(poll.path).text
+            #expect(open.contains("2 personnes ont voté."))
+            #expect(!open.contains("Pour : 2"))
+            #expect(try await visitor.get(poll.path + "/bulletins").status == .notFound)
+
+            try await PollAccess.close(poll, on: app.db)
+            let tooFew = try await visitor.get(poll.path).text
+            #expect(tooFew.contains("Trop peu de personnes ont voté (2)"))
+            #expect(!tooFew.contains("Pour : 2"))
+
+            let later = try await makePoll(app, kind: .yesNo, options: [], minimum: 3)
+            for (index, choice) in [YesNoChoice.pour, .contre, .pour, .abstention].enumerated() {
+                let member = try await makeMember(app, "Autre \(index)")
+                _ = try await BallotBox.cast(.yesNo(choice), pollID: later.requireID(), memberID: member.requireID(), on: app.db)
+            }
+            try await PollAccess.close(later, on: app.db)
+            let results = try await visitor.get(later.path).text
+            #expect(results.contains("La proposition est adoptée."))
+            #expect(results.contains("Pour : 2"))
+            #expect(results.contains("Abstention : 1 (comptées à part)"))
+            #expect(results.contains("<svg class=\"graphique\" role=\"img\""))
+        }
+    }
+
+    @Test func ineligibleMembersAreRefusedOnTheServer() async throws {
+        try await withTestApp { app in
+            let territories = try await Territory.query(on: app.db).sort(\.$position).all()
+            try await makeMember(app, "Du Sud", territory: territories[1])
+            try await makeMember(app, "Agent", roles: [.staff])
+            let poll = try await makePoll(app, kind: .yesNo, options: [], eligibility: .territory, territory: territories[0])
+            for name in ["Du Sud", "Agent"] {
+                var browser = Browser(app)
+                try await browser.signIn(name)
+                #expect(!(try await browser.get(poll.path).text.contains("Vérifier mon vote")))
+                let token = try #require(try await browser.get("/mon-compte").csrfToken)
+                let forced = try await browser.post(poll.path + "/vote", form: ["_csrf": token, "choix": "pour"])
+                #expect(forced.status == .forbidden, "\(name)")
+            }
+            #expect(try await BallotBox.ballotCount(pollID: poll.requireID(), on: app.db) == 0)
+
+            // Present at the session: only those ticked.
+            let meeting = Meeting()
+            meeting.title = "Séance"; meeting.startsAt = Date(); meeting.endsAt = Date().addingTimeInterval(3600)
+            meeting.place = "Mairie"; meeting.details = ""; meeting.accessibility = ""; meeting.status = .inProgress
+            meeting.otherAttendees = 0; meeting.createdAt = Date()
+            try await meeting.create(on: app.db)
+            let present = try await makeMember(app, "Présente")
+            try await makeMember(app, "Absente")
+            try await MeetingAttendance(meetingID: meeting.requireID(), memberID: present.requireID()).create(on: app.db)
+            let roomPoll = try await makePoll(app, kind: .yesNo, options: [], eligibility: .present, meeting: meeting)
+            var absent = Browser(app)
+            try await absent.signIn("Absente")
+            let token = try #require(try await absent.get("/mon-compte").csrfToken)
+            #expect(try await absent.post(roomPoll.path + "/vote", form: ["_csrf": token, "choix": "pour"]).status == .forbidden)
+            var inRoom = Browser(app)
+            try await inRoom.signIn("Présente")
+            #expect(try await inRoom.submit(["choix": "pour"], on: roomPoll.path, to: roomPoll.path + "/vote").status == .ok)
+        }
+    }
+
+    @Test func aPollOpensOnceAndClosesOnce() async throws {
+        try await withTestApp { app in
+            try await makeMember(app, "Nadia", roles: [.facilitator])
+            var facilitator = Browser(app)
+            try await facilitator.signIn("Nadia")
+            let invalid = try await facilitator.submit(["question": "", "type": "approval", "choix": "Seul"], on: "/scrutins/nouveau")
+            #expect(invalid.status == .unprocessableEntity)
+            #expect(invalid.text.contains("Écrivez la question"))
+            #expect(invalid.text.contains("au moins deux choix"))
+            let created = try await facilitator.submit(["question": "Quel jour ?", "type": "approval", "choix": "Lundi\nMardi\nJeudi",
+                                                        "maxChoix": "2", "minimum": "5"], on: "/scrutins/nouveau")
+            let path = try #require(created.location)
+            var visitor = Browser(app)
+            #expect(try await visitor.get(path).status == .notFound, "a draft is not public")
+            try await facilitator.submit(["action": "ouvrir"], on: path, to: path + "/statut")
+            #expect(try await facilitator.submit(["action": "ouvrir"], on: path, to: path + "/statut").status == .conflict)
+            try await facilitator.submit(["action": "clore"], on: path, to: path + "/statut")
+            #expect(try await facilitator.submit(["action": "ouvrir"], on: path, to: path + "/statut").status == .conflict,
+                    "a closed poll never reopens")
+            #expect(try await visitor.get(path).status == .ok)
+        }
+    }
+
+    @Test func pollsOpenAndCloseAtTheirSetTimes() async throws {
+        try await withTestApp { app in
+            let poll = try await makePoll(app, status: .draft)
+            poll.opensAt = Date().addingTimeInterval(-60)
+            poll.closesAt = Date().addingTimeInterval(3600)
+            try await poll.save(on: app.db)
+            var visitor = Browser(app)
+            #expect(try await visitor.get(poll.path).text.contains("Scrutin ouvert"))
+            poll.closesAt = Date().addingTimeInterval(-1)
+            try await poll.save(on: app.db)
+            #expect(try await visitor.get(poll.path).text.contains("Scrutin clos"))
+        }
+    }
+
+    @Test func paperBallotsNeverOutnumberPaperVoters() async throws {
+        try await withTestApp { app in
+            try await makeMember(app, "Nadia", roles: [.facilitator])
+            let meeting = Meeting()
+            meeting.title = "Séance"; meeting.startsAt = Date(); meeting.endsAt = Date().addingTimeInterval(3600)
+            meeting.place = "Mairie"; meeting.details = ""; meeting.accessibility = ""; meeting.status = .inProgress
+            meeting.otherAttendees = 0; meeting.createdAt = Date()
+            try await meeting.create(on: app.db)
+            let paperVoter = try await makeMember(app, "Sur papier")
+            let onlineVoter = try await makeMember(app, "En ligne")
+            for member in [paperVoter, onlineVoter] {
+                try await MeetingAttendance(meetingID: meeting.requireID(), memberID: member.requireID()).create(on: app.db)
+            }
+            let poll = try await makePoll(app, kind: .yesNo, options: [], eligibility: .present, meeting: meeting)
+            _ = try await BallotBox.cast(.yesNo(.contre), pollID: poll.requireID(), memberID: onlineVoter.requireID(), on: app.db)
+
+            var facilitator = Browser(app)
+            try await facilitator.signIn("Nadia")
+            let page = poll.path + "/papier"
+            #expect(try await facilitator.get(page).text.contains("Sur papier"))
+            let token = try #require(try await facilitator.get(page).csrfToken)
+            let body = "_csrf=\(token)&votants[]=\(paperVoter.id!)&votants[]=\(onlineVoter.id!)"
+            var headers = HTTPHeaders()
+            headers.contentType = .urlEncodedForm
+            try await facilitator.send(.POST, page + "/votants", headers: headers, body: ByteBuffer(string: body))
+            #expect(try await facilitator.get(page).text.contains("1 personne avait déjà voté"), "voted online, cannot vote on paper")
+            #expect(try await facilitator.submit(["choix": "pour"], on: page, to: page + "/bulletins").status == .seeOther)
+            let extra = try await facilitator.submit(["choix": "pour"], on: page, to: page + "/bulletins")
+            #expect(extra.status == .conflict)
+            #expect(extra.text.contains("autant de bulletins que de votants"))
+            #expect(try await BallotBox.ballotCount(pollID: poll.requireID(), on: app.db) == 2)
+
+            var paper = Browser(app)
+            try await paper.signIn("Sur papier")
+            let online = try await paper.submit(["choix": "pour"], on: poll.path, to: poll.path + "/vote")
+            #expect(online.text.contains("Vous avez déjà voté"), "voted on paper, cannot vote online")
+            #expect(try await BallotBox.ballotCount(pollID: poll.requireID(), on: app.db) == 2)
+        }
+    }
+
+    @Test func votersFindTheirTrackerAfterClose() async throws {
+        try await withTestApp { app in
+            let poll = try await makePoll(app, kind: .single, minimum: 1)
+            var trackers: [String] = []
+            for index in 0..<3 {
+                let member = try await makeMember(app, "Votant \(index)")
+                if case .cast(let tracker) = try await BallotBox.cast(.single(index), pollID: poll.requireID(), memberID: member.requireID(), on: app.db) {
+                    trackers.append(tracker)
+                }
+            }
+            try await PollAccess.close(poll, on: app.db)
+            var visitor = Browser(app)
+            let list = try await visitor.get(poll.path + "/bulletins").text
+            for tracker in trackers {
+                #expect(list.contains(TrackerCode.fingerprint(TrackerCode.hash(tracker))))
+                #expect(!list.contains(tracker), "the codes themselves are never stored or shown")
+            }
+            let found = try await visitor.submit(["code": trackers[1].lowercased().replacingOccurrences(of: "-", with: " ")],
+                                                 on: poll.path + "/bulletins")
+            #expect(found.text.contains("Votre bulletin a bien été compté."))
+            let missing = try await visitor.submit(["code": "2222-2222"], on: poll.path + "/bulletins")
+            #expect(missing.text.contains("Aucun bulletin ne porte ce code."))
+        }
+    }
+
+    @Test func nothingAboutABallotReachesTheLogs() async throws {
+        let capture = LogCapture()
+        try await withTestApp(beforeConfigure: { app in app.logger = capture.logger(level: .trace) }) { app in
+            try await makeMember(app, "Camille")
+            let poll = try await makePoll(app, options: ["Option secrète A", "Option secrète B", "Option secrète C"])
+            var browser = Browser(app)
+            try await browser.signIn("Camille")
+            let cast = try await browser.submit(["note-0": "6", "note-1": "0", "note-2": "3"], on: poll.path, to: poll.path + "/vote")
+            let tracker = try #require(cast.text.range(of: #"[A-Z0-9]{4}-[A-Z0-9]{4}"#, options: .regularExpression).map { String(cast.text[$0]) })
+            for line in capture.all {
+                #expect(!line.contains("grades"), "ballot content in: \(line)")
+                #expect(!line.contains(tracker))
+                #expect(!line.contains(TrackerCode.hash(tracker)))
+            }
+        }
+    }
+}
