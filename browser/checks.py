@@ -35,6 +35,7 @@ PAGES = [
     "/propositions",
     "/suivi",
     "/seances",
+    "/scrutins",
 ]
 
 ADMIN = ("Hélène admin", "la clé du département est rouge")
@@ -512,6 +513,124 @@ def session_from_agenda_to_minutes(driver, server: Server, report: Report) -> No
             browser.quit()
 
 
+def vote_through(driver, server: Server, poll_url: str, pick) -> str:
+    """Votes on the poll page with `pick(driver)` choosing, confirms, and
+    returns the tracker code shown."""
+    driver.get(poll_url)
+    pick(driver)
+    click_button(driver, "Vérifier mon vote")
+    click_button(driver, "Confirmer mon vote")
+    return driver.find_element(By.CLASS_NAME, "code-verification").text
+
+
+def secret_ballot_from_opening_to_trackers(driver, server: Server, report: Report) -> None:
+    """A majority-judgment vote: three members vote (keyboard, no JavaScript, phone), one twice; results and trackers"""
+    from selenium.webdriver.common.keys import Keys
+
+    password = "une phrase de test assez longue"
+    Select = __import__("selenium.webdriver.support.select", fromlist=["Select"]).Select
+    desktop(driver)
+    driver.get(server.url("/admin/cartes"))
+    fill(driver, "champ-nombre", "1")
+    submit(driver)
+    activate(server, driver.find_element(By.CLASS_NAME, "carte-code").text, "Lucie", password)
+
+    # A session with a point to vote on.
+    driver.get(server.url("/seances/nouvelle"))
+    fill(driver, "champ-titre", "Séance d'été")
+    set_value(driver, "champ-jour", "2099-06-18")
+    set_value(driver, "champ-debut", "14:00")
+    set_value(driver, "champ-fin", "16:00")
+    fill(driver, "champ-lieu", "Hôtel du Département")
+    submit(driver)
+    fill(driver, "champ-nouveau-point-titre", "Choisir nos priorités")
+    click_button(driver, "Ajouter ce point")
+
+    driver.get(server.url("/scrutins/nouveau"))
+    audit_current(report, driver, server, "/scrutins/nouveau", SCREENSHOTS)
+    fill(driver, "champ-question", "Quelles priorités pour l'an prochain ?")
+    Select(driver.find_element(By.ID, "champ-type")).select_by_value("majorityJudgment")
+    fill(driver, "champ-choix", "Une navette à la demande\nDes permanences numériques\nUne crèche le samedi")
+    Select(driver.find_element(By.ID, "champ-point")).select_by_visible_text("Séance d'été — Choisir nos priorités")
+    fill(driver, "champ-minimum", "3")
+    click_button(driver, "Préparer le vote")
+    poll_url = driver.current_url.split("#")[0]
+    click_button(driver, "Ouvrir le vote")
+    report.check("the poll is open", "Scrutin ouvert" in driver.page_source)
+
+    trackers = {}
+    keyboard = make_driver()
+    plain = make_driver(javascript=False)
+    phone_voter = make_driver()
+    try:
+        # 1. With the keyboard only: Space picks the first grade of a group, arrows move within it, Enter sends.
+        sign_in(keyboard, server, MEMBER[0], MEMBER[1])
+        def by_keyboard(d):
+            groups = d.find_elements(By.CSS_SELECTOR, "fieldset.appreciations")
+            for index, group in enumerate(groups):
+                first = group.find_element(By.CSS_SELECTOR, "input[type=radio]")
+                first.send_keys(Keys.SPACE)
+                for _ in range(index):
+                    d.switch_to.active_element.send_keys(Keys.ARROW_DOWN)
+            checked = d.find_elements(By.CSS_SELECTOR, "fieldset.appreciations input:checked")
+            report.check("every grade is chosen with the keyboard", len(checked) == len(groups), str(len(checked)))
+        keyboard.get(poll_url)
+        audit_current(report, keyboard, server, "bulletin jugement majoritaire", SCREENSHOTS)
+        by_keyboard(keyboard)
+        button = keyboard.find_element(By.XPATH, "//main//button[normalize-space()='Vérifier mon vote']")
+        page = keyboard.find_element(By.TAG_NAME, "html")
+        button.send_keys(Keys.ENTER)
+        WebDriverWait(keyboard, 15).until(lambda _: is_gone(page))
+        audit_current(report, keyboard, server, "confirmation du vote", SCREENSHOTS)
+        report.check("the confirmation repeats the choice in words", "Une navette à la demande : Excellent" in keyboard.page_source)
+        confirm = keyboard.find_element(By.XPATH, "//main//button[normalize-space()='Confirmer mon vote']")
+        page = keyboard.find_element(By.TAG_NAME, "html")
+        confirm.send_keys(Keys.ENTER)
+        WebDriverWait(keyboard, 15).until(lambda _: is_gone(page))
+        trackers[MEMBER[0]] = keyboard.find_element(By.CLASS_NAME, "code-verification").text
+        audit_current(report, keyboard, server, "code de vérification", SCREENSHOTS)
+
+        # 2. Without JavaScript.
+        sign_in(plain, server, "Yanis", password)
+        def by_clicks(d):
+            for group in d.find_elements(By.CSS_SELECTOR, "fieldset.appreciations"):
+                group.find_elements(By.CSS_SELECTOR, "label")[2].click()
+        trackers["Yanis"] = vote_through(plain, server, poll_url, by_clicks)
+
+        # 3. On a phone, twice: the form stays open in one tab while the vote goes through in another.
+        phone(phone_voter)
+        sign_in(phone_voter, server, "Lucie", password)
+        phone_voter.get(poll_url)
+        audit_current(report, phone_voter, server, "bulletin sur téléphone", SCREENSHOTS)
+        by_clicks(phone_voter)
+        click_button(phone_voter, "Vérifier mon vote")
+        first_tab = phone_voter.current_window_handle
+        phone_voter.switch_to.new_window("tab")
+        phone(phone_voter)
+        trackers["Lucie"] = vote_through(phone_voter, server, poll_url, by_clicks)
+        phone_voter.switch_to.window(first_tab)
+        click_button(phone_voter, "Confirmer mon vote")
+        report.check("a second vote is refused kindly", "Vous avez déjà voté" in phone_voter.page_source)
+        audit_current(report, phone_voter, server, "déjà voté", SCREENSHOTS)
+        report.check("three ballots are counted", "3 personnes ont voté" in phone_voter.page_source)
+
+        driver.get(poll_url)
+        click_button(driver, "Clore le vote")
+        report.check("the results appear with their chart", len(driver.find_elements(By.CSS_SELECTOR, "svg.graphique")) == 1)
+        report.check("the majority grades appear as text", "Mention majoritaire" in driver.page_source)
+        audit_current(report, driver, server, "résultats", SCREENSHOTS)
+
+        for name, browser in [(MEMBER[0], keyboard), ("Yanis", plain), ("Lucie", phone_voter)]:
+            browser.get(poll_url + "/bulletins")
+            fill(browser, "champ-code", trackers[name].lower())
+            click_button(browser, "Vérifier")
+            report.check(f"{name} finds their tracker", "Votre bulletin a bien été compté." in browser.page_source)
+        audit_current(report, phone_voter, server, "liste des bulletins", SCREENSHOTS)
+    finally:
+        for browser in (keyboard, plain, phone_voter):
+            browser.quit()
+
+
 def server_commands(driver, server: Server, report: Report) -> None:
     """create-admin and demo work from the terminal"""
     folder = tempfile.mkdtemp(prefix="portevoix-commands-")
@@ -541,6 +660,7 @@ JOURNEYS = [
     admin_prints_cards_and_a_member_activates_one,
     proposal_from_idea_to_answer,
     session_from_agenda_to_minutes,
+    secret_ballot_from_opening_to_trackers,
     server_commands,
     fresh_start_creates_the_database,
     wrong_setting_stops_start_up,

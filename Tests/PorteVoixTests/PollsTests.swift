@@ -375,3 +375,23 @@ struct PollsTests {
         }
     }
 }
+
+@Suite("Secret ballots: demo")
+struct PollsDemoTests {
+    @Test func theDemoHasClosedPollsOfEveryKindAndAnOpenOne() async throws {
+        try await withTestApp { app in
+            _ = try await DemoData.fill(app)
+            let polls = try await Poll.query(on: app.db).with(\.$options).all()
+            #expect(Set(polls.filter { $0.status == .closed }.map(\.kind)) == Set(PollKind.allCases))
+            #expect(polls.contains { $0.status == .open })
+            let judgment = try #require(polls.first { $0.kind == .majorityJudgment })
+            #expect(judgment.options.count >= 6)
+            #expect(try await BallotBox.ballotCount(pollID: judgment.requireID(), on: app.db) >= 40)
+            var visitor = Browser(app)
+            let page = try await visitor.get("/scrutins/\(judgment.id!)").text
+            #expect(page.contains("Mention majoritaire"))
+            let pages = try await visitor.get("/scrutins").text + (try await visitor.get("/").text)
+            #expect(!pages.lowercased().contains("bénéficiaire"))
+        }
+    }
+}

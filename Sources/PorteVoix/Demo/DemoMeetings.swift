@@ -7,7 +7,7 @@ enum DemoMeetings {
     static let agendas = [
         ["Accueil et tour de table", "Les transports vers les rendez-vous", "Questions diverses"],
         ["Retour sur les réponses du Département", "La garde d'enfants pendant les formations", "Préparer la séance plénière"],
-        ["Le nom « bénéficiaire du RSA » : en parler ensemble", "Les courriers du Département", "Dates des prochaines séances"],
+        ["Le nom donné aux personnes au RSA : en parler ensemble", "Les courriers du Département", "Dates des prochaines séances"],
     ]
 
     static let minutes = """
