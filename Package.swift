@@ -42,6 +42,7 @@ let package = Package(
             name: "PorteVoixBench",
             dependencies: [
                 .target(name: "PorteVoix"),
+                .target(name: "Voting"),
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Fluent", package: "fluent"),
             ]

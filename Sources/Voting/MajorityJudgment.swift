@@ -32,6 +32,43 @@ public enum MajorityJudgment {
             case (nil, _): return .worse
             case (_, nil): return .better
             case let (x?, y?) where x != y: return x > y ? .better : .worse
+            case let (median?, _):
+                // Both medians are `median`: removing one median grade from
+                // each, one step at a time, keeps them equal for
+                // `stableRemovals` steps. Take those steps at once (100,000
+                // ballots would otherwise mean up to 100,000 rounds), then one more.
+                let steps = max(1, min(stableRemovals(a, median: median), stableRemovals(b, median: median)))
+                a[median] -= steps
+                b[median] -= steps
+            }
+        }
+    }
+
+    /// How many median grades can be removed one by one from `tally` with
+    /// its lower median staying `median`.
+    ///
+    /// With `n` grades, `below` of them worse than the median and `at` equal
+    /// to it, the median stays after `j` removals while
+    /// `below < (n - j + 1) / 2 <= below + at - j`, that is
+    /// `j <= n - 2·below - 1` and `j <= 2·below + 2·at - n`.
+    static func stableRemovals(_ tally: [Int], median: Int) -> Int {
+        let total = tally.reduce(0, +)
+        let below = tally[..<median].reduce(0, +)
+        let at = tally[median]
+        return max(0, min(total - 2 * below - 1, 2 * below + 2 * at - total, at))
+    }
+
+    /// The procedure of voting.md to the letter, one removal at a time: the
+    /// reference `compare` is tested against.
+    static func compareStepByStep(_ a: [Int], _ b: [Int]) -> Comparison {
+        var a = a
+        var b = b
+        while true {
+            switch (majorityGrade(a), majorityGrade(b)) {
+            case (nil, nil): return .tie
+            case (nil, _): return .worse
+            case (_, nil): return .better
+            case let (x?, y?) where x != y: return x > y ? .better : .worse
             case let (x?, y?):
                 a[x] -= 1
                 b[y] -= 1

@@ -105,6 +105,24 @@ struct MajorityJudgmentTests {
         }
     }
 
+    /// The fast comparison takes many removals at once: it must agree with
+    /// the procedure taken one removal at a time, large tallies included.
+    @Test(arguments: seeds)
+    func fastComparisonAgreesWithTheStepByStepProcedure(seed: UInt64) {
+        var random = SplitMix(seed: seed)
+        for _ in 0..<200 {
+            let scale = [1, 3, 50, 400].randomElement(using: &random)!
+            let a = (0..<7).map { _ in Int.random(in: 0...scale, using: &random) }
+            var b = (0..<7).map { _ in Int.random(in: 0...scale, using: &random) }
+            if Bool.random(using: &random) {
+                // Near-identical tallies make the longest tie-breaks.
+                b = a
+                b[Int.random(in: 0..<7, using: &random)] += Int.random(in: 0...2, using: &random)
+            }
+            #expect(MajorityJudgment.compare(a, b) == MajorityJudgment.compareStepByStep(a, b), "\(a) vs \(b)")
+        }
+    }
+
     func opposite(_ comparison: MajorityJudgment.Comparison) -> MajorityJudgment.Comparison {
         switch comparison {
         case .better: .worse

@@ -16,17 +16,23 @@ import Vapor
 enum Bench {
     static func main() async throws {
         let arguments = CommandLine.arguments.dropFirst()
-        guard arguments.first == "listing" else {
-            print("usage: portevoix-bench listing [count]")
-            return
+        switch arguments.first {
+        case "listing":
+            try await ListingBench.run(count: arguments.dropFirst().first.flatMap(Int.init) ?? 10_000)
+        case "voting":
+            try await VotingBench.run()
+        default:
+            print("usage: portevoix-bench listing [count] | voting")
         }
-        let count = arguments.dropFirst().first.flatMap(Int.init) ?? 10_000
-        try await ListingBench.run(count: count)
     }
 }
 
 enum ListingBench {
     static func run(count: Int) async throws {
+        try await withBenchApp { app, label in try await measure(app, count: count, label: label) }
+    }
+
+    static func withBenchApp(_ body: (Application, String) async throws -> Void) async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("portevoix-bench-\(UUID())").path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
@@ -42,7 +48,7 @@ enum ListingBench {
         do {
             try await configure(app, settings: Settings(database: database, dataDirectory: folder, resourcesDirectory: root,
                                                         passwordHashCost: 4))
-            try await measure(app, count: count, label: label)
+            try await body(app, label)
         } catch {
             try? await app.asyncShutdown()
             throw error

@@ -1,0 +1,97 @@
+import Crypto
+import Fluent
+import Foundation
+import PorteVoix
+import SQLKit
+import Vapor
+import Voting
+
+/// How fast the ballot box records ballots with 64 voters at once, through
+/// the whole HTTP path (session, CSRF, eligibility, one transaction per
+/// ballot), and how long majority judgment takes to count 100,000 ballots.
+enum VotingBench {
+    static func run() async throws {
+        try tally()
+        try await ListingBench.withBenchApp { app, label in try await casting(app, label: label) }
+    }
+
+    static func tally() throws {
+        var random = SystemRandomNumberGenerator()
+        let options = 10
+        let ballots = (0..<100_000).map { _ in
+            BallotContent.grades((0..<options).map { _ in Grade(rawValue: Int.random(in: 0...6, using: &random))! })
+        }
+        let start = ContinuousClock.now
+        let tallies = Tally.grades(ballots, optionCount: options)
+        let counted = ContinuousClock.now
+        let results = MajorityJudgment.results(tallies)
+        let ranked = ContinuousClock.now
+        print("Majority judgment, 100,000 ballots × 10 options: tally \(ListingBench.format(counted - start)), "
+            + "ranks \(ListingBench.format(ranked - counted)) (best rank \(results.map(\.rank).min() ?? 0))")
+    }
+
+    static func casting(_ app: Application, label: String) async throws {
+        let voters = 640
+        let sql = app.db as! any SQLDatabase
+        let pollID = UUID()
+        try await sql.raw("""
+            INSERT INTO polls (id, question, description, kind, max_choices, minimum_ballots, eligibility, status,
+              paper_ballots, created_at)
+            VALUES (\(bind: pollID), 'Bench', '', 'yesNo', 1, 5, 'all', 'open', 0, \(bind: Date()))
+            """).run()
+        // Members signed in with a session each, as browsers would be.
+        var cookies: [(String, String)] = []
+        for index in 0..<voters {
+            let memberID = UUID()
+            try await sql.raw("""
+                INSERT INTO members (id, pseudonym, pseudonym_key, password_hash, status, created_at)
+                VALUES (\(bind: memberID), \(bind: "Votant \(index)"), \(bind: "votant \(index)"), 'x', 'active', \(bind: Date()))
+                """).run()
+            try await sql.raw("INSERT INTO member_roles (id, member_id, role) VALUES (\(bind: UUID()), \(bind: memberID), 'participant')").run()
+            let token = (0..<43).map { _ in "abcdefghijklmnopqrstuvwxyz0123456789"[Int.random(in: 0..<36)] }.map(String.init).joined()
+            let secret = UUID().uuidString
+            try await sql.raw("""
+                INSERT INTO web_sessions (id, csrf_secret, created_at, last_seen_at, expires_at, member_id)
+                VALUES (\(bind: SHA.hex(token)), \(bind: secret), \(bind: Date()), \(bind: Date()), \(bind: Date().addingTimeInterval(3600)), \(bind: memberID))
+                """).run()
+            cookies.append((token, secret))
+        }
+        let sessions = cookies
+        let start = ContinuousClock.now
+        let concurrency = 64
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for worker in 0..<concurrency {
+                group.addTask {
+                    for index in stride(from: worker, to: voters, by: concurrency) {
+                        let (token, secret) = sessions[index]
+                        var headers = HTTPHeaders()
+                        headers.replaceOrAdd(name: .cookie, value: "portevoix=\(token)")
+                        headers.contentType = .urlEncodedForm
+                        let request = Request(application: app, method: .POST, url: URI(string: "/scrutins/\(pollID)/vote"),
+                                              headers: headers, collectedBody: ByteBuffer(string: "_csrf=\(secret)&choix=pour"),
+                                              logger: app.logger, on: app.eventLoopGroup.next())
+                        let response = try await app.responder.current.respond(to: request).get()
+                        precondition(response.status == .ok, "cast answered \(response.status)")
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        let elapsed = ContinuousClock.now - start
+        let count = try await sql.raw("SELECT COUNT(*) AS n FROM ballots WHERE poll_id = \(bind: pollID)").first()!
+            .decode(column: "n", as: Int.self)
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        print("\(label): \(count) ballots cast by \(voters) voters, \(concurrency) at a time, in \(ListingBench.format(elapsed)): "
+            + String(format: "%.0f ballots per second", Double(count) / seconds))
+    }
+}
+
+private extension String {
+    subscript(index: Int) -> Character { self[self.index(startIndex, offsetBy: index)] }
+}
+
+enum SHA {
+    static func hex(_ text: String) -> String {
+        SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+}
