@@ -395,3 +395,43 @@ struct PollsDemoTests {
         }
     }
 }
+
+@Suite("Secret ballots: in the room and in my data")
+struct PollsRoomTests {
+    @Test func theProjectorShowsTheOpenVoteThenItsResults() async throws {
+        try await withTestApp { app in
+            let meeting = Meeting()
+            meeting.title = "Séance"; meeting.startsAt = Date(); meeting.endsAt = Date().addingTimeInterval(3600)
+            meeting.place = "Mairie"; meeting.details = ""; meeting.accessibility = ""; meeting.status = .inProgress
+            meeting.otherAttendees = 4; meeting.createdAt = Date()
+            try await meeting.create(on: app.db)
+            let poll = try await makePoll(app, kind: .yesNo, options: [], meeting: meeting, minimum: 1)
+            let voter = try await makeMember(app, "Camille")
+            _ = try await BallotBox.cast(.yesNo(.pour), pollID: poll.requireID(), memberID: voter.requireID(), on: app.db)
+            var projector = Browser(app)
+            let open = try await projector.get("/seances/\(meeting.id!)/projection").text
+            #expect(open.contains("Vote en cours : Quelle solution pour les transports ?"))
+            #expect(open.contains("1 bulletin sur 4 personnes présentes"))
+            #expect(!open.contains("Pour : 1"), "sealed until close")
+            try await PollAccess.close(poll, on: app.db)
+            let closed = try await projector.get("/seances/\(meeting.id!)/projection").text
+            #expect(closed.contains("Résultat du vote"))
+            #expect(closed.contains("Pour : 1"))
+        }
+    }
+
+    @Test func myDataSaysThatIVotedButNotWhat() async throws {
+        try await withTestApp { app in
+            let voter = try await makeMember(app, "Camille")
+            let poll = try await makePoll(app, options: ["Option très secrète", "Autre", "Encore"])
+            _ = try await BallotBox.cast(.grades([.excellent, .aRejeter, .passable]), pollID: poll.requireID(),
+                                         memberID: voter.requireID(), on: app.db)
+            var browser = Browser(app)
+            try await browser.signIn("Camille")
+            let data = try await browser.get("/mon-compte/donnees").text
+            #expect(data.contains("Quelle solution pour les transports ?"))
+            #expect(data.contains("sur le site"))
+            #expect(!data.contains("excellent") && !data.contains("grades"))
+        }
+    }
+}

@@ -1,4 +1,5 @@
 import Fluent
+import SQLKit
 import Plot
 import Vapor
 
@@ -227,6 +228,18 @@ struct MemberDataExport: Encodable {
         let envoyeLe: Date
     }
 
+    struct MeetingEntry: Encodable {
+        let seance: String
+        let date: Date
+        let reponse: String?
+        let present: Bool
+    }
+
+    struct Participation: Encodable {
+        let scrutin: String
+        let canal: String
+    }
+
     struct Notification: Encodable {
         let message: String
         let date: Date
@@ -244,6 +257,9 @@ struct MemberDataExport: Encodable {
     /// The proposals this member supports: shown to them, never to anyone else.
     let propositionsQueJeSoutiens: [String]
     let notifications: [Notification]
+    let seances: [MeetingEntry]
+    /// That I voted, and how; never what: nobody can know it.
+    let votesAuxquelsJaiParticipe: [Participation]
 
     static func make(for member: Member, on database: any Database) async throws -> MemberDataExport {
         let memberID = try member.requireID()
@@ -257,6 +273,25 @@ struct MemberDataExport: Encodable {
         let supports = try await ProposalSupport.query(on: database).filter(\.$member.$id == memberID).with(\.$proposal).all()
         let notifications = try await MemberNotification.query(on: database).filter(\.$member.$id == memberID)
             .sort(\.$createdAt).all()
+        let responses = try await MeetingResponse.query(on: database).filter(\.$member.$id == memberID).with(\.$meeting).all()
+        let attendances = try await MeetingAttendance.query(on: database).filter(\.$member.$id == memberID).with(\.$meeting).all()
+        var meetings: [UUID: MeetingEntry] = [:]
+        for response in responses {
+            meetings[response.$meeting.id] = MeetingEntry(seance: response.meeting.title, date: response.meeting.startsAt,
+                                                     reponse: response.coming ? "je viendrai" : "je ne pourrai pas venir", present: false)
+        }
+        for attendance in attendances {
+            let previous = meetings[attendance.$meeting.id]
+            meetings[attendance.$meeting.id] = MeetingEntry(seance: attendance.meeting.title, date: attendance.meeting.startsAt,
+                                                       reponse: previous?.reponse, present: true)
+        }
+        let participations = try await (database as! any SQLDatabase).raw("""
+            SELECT polls.question AS question, poll_voters.channel AS channel FROM poll_voters
+            JOIN polls ON polls.id = poll_voters.poll_id WHERE poll_voters.member_id = \(bind: memberID)
+            """).all().map {
+                Participation(scrutin: try $0.decode(column: "question", as: String.self),
+                              canal: try $0.decode(column: "channel", as: String.self) == "paper" ? "sur papier" : "sur le site")
+            }
         return MemberDataExport(
             exporteLe: Date(),
             explication: "Toutes les informations que le site garde sur votre compte. "
@@ -285,7 +320,9 @@ struct MemberDataExport: Encodable {
                            envoyeLe: $0.createdAt)
             },
             propositionsQueJeSoutiens: supports.map(\.proposal.title),
-            notifications: notifications.map { Notification(message: $0.message, date: $0.createdAt, lue: $0.readAt != nil) }
+            notifications: notifications.map { Notification(message: $0.message, date: $0.createdAt, lue: $0.readAt != nil) },
+            seances: meetings.values.sorted { $0.date < $1.date },
+            votesAuxquelsJaiParticipe: participations
         )
     }
 }
