@@ -237,11 +237,7 @@ struct PollsTests {
             #expect(try await BallotBox.ballotCount(pollID: poll.requireID(), on: app.db) == 0)
 
             // Present at the session: only those ticked.
-            let meeting = Meeting()
-            meeting.title = "Séance"; meeting.startsAt = Date(); meeting.endsAt = Date().addingTimeInterval(3600)
-            meeting.place = "Mairie"; meeting.details = ""; meeting.accessibility = ""; meeting.status = .inProgress
-            meeting.otherAttendees = 0; meeting.createdAt = Date()
-            try await meeting.create(on: app.db)
+            let meeting = try await makeMeeting(app, otherAttendees: 0)
             let present = try await makeMember(app, "Présente")
             try await makeMember(app, "Absente")
             try await MeetingAttendance(meetingID: meeting.requireID(), memberID: present.requireID()).create(on: app.db)
@@ -296,11 +292,7 @@ struct PollsTests {
     @Test func paperBallotsNeverOutnumberPaperVoters() async throws {
         try await withTestApp { app in
             try await makeMember(app, "Nadia", roles: [.facilitator])
-            let meeting = Meeting()
-            meeting.title = "Séance"; meeting.startsAt = Date(); meeting.endsAt = Date().addingTimeInterval(3600)
-            meeting.place = "Mairie"; meeting.details = ""; meeting.accessibility = ""; meeting.status = .inProgress
-            meeting.otherAttendees = 0; meeting.createdAt = Date()
-            try await meeting.create(on: app.db)
+            let meeting = try await makeMeeting(app, otherAttendees: 0)
             let paperVoter = try await makeMember(app, "Sur papier")
             let onlineVoter = try await makeMember(app, "En ligne")
             for member in [paperVoter, onlineVoter] {
@@ -400,11 +392,7 @@ struct PollsDemoTests {
 struct PollsRoomTests {
     @Test func theProjectorShowsTheOpenVoteThenItsResults() async throws {
         try await withTestApp { app in
-            let meeting = Meeting()
-            meeting.title = "Séance"; meeting.startsAt = Date(); meeting.endsAt = Date().addingTimeInterval(3600)
-            meeting.place = "Mairie"; meeting.details = ""; meeting.accessibility = ""; meeting.status = .inProgress
-            meeting.otherAttendees = 4; meeting.createdAt = Date()
-            try await meeting.create(on: app.db)
+            let meeting = try await makeMeeting(app, otherAttendees: 4)
             let poll = try await makePoll(app, kind: .yesNo, options: [], meeting: meeting, minimum: 1)
             let voter = try await makeMember(app, "Camille")
             _ = try await BallotBox.cast(.yesNo(.pour), pollID: poll.requireID(), memberID: voter.requireID(), on: app.db)
