@@ -149,6 +149,12 @@ struct MeetingsTests {
             #expect(page.contains("Vous avez dit que vous ne pourrez pas venir."))
             #expect(page.contains("1 personne ne pourra pas venir."))
             #expect(try await MeetingResponse.query(on: app.db).count() == 1)
+
+            // The facilitator sees who answered; another member does not.
+            let managed = try await facilitator.get(path).text
+            #expect(managed.contains("Ne pourront pas venir : </strong>Camille"))
+            var other = try await signedIn(app, "Voisin")
+            #expect(!(try await other.get(path).text.contains("Ne pourront pas venir")))
         }
     }
 

@@ -105,6 +105,11 @@ enum MeetingPages {
             .h2("Viendrez-vous ?"),
             .p(.plain("\(people(counts.coming)) \(counts.coming > 1 ? "ont dit qu'elles viendront" : "a dit qu'elle viendrait")."),
                .if(counts.notComing > 0, .plain(" \(people(counts.notComing)) ne \(counts.notComing > 1 ? "pourront" : "pourra") pas venir."))),
+            .if(model.canManage && !(model.comingNames.isEmpty && model.notComingNames.isEmpty), .element(named: "details", nodes: [
+                .element(named: "summary", nodes: [.text("Voir qui a répondu (visible par l'équipe d'animation seulement)")]),
+                .p(.strong("Viendront : "), .plain(model.comingNames.isEmpty ? "personne pour l'instant" : model.comingNames.joined(separator: ", "))),
+                .p(.strong("Ne pourront pas venir : "), .plain(model.notComingNames.isEmpty ? "personne" : model.notComingNames.joined(separator: ", "))),
+            ])),
             model.viewer == nil
                 ? .p(.a(.href(escapeAttribute("/connexion?retour=" + link(meeting))), .text("Connectez-vous pour répondre")))
                 : .group(

@@ -19,6 +19,9 @@ struct MeetingShowModel {
     var csrf: String?
     /// For linking: published proposals not yet on this session's agenda.
     var linkableProposals: [Proposal]
+    /// For facilitators and admins: who said they will come, and who will not.
+    var comingNames: [String] = []
+    var notComingNames: [String] = []
     var itemErrors = FormErrors()
     var typedItem = ("", "")
     var cancelError: String?
@@ -45,6 +48,13 @@ struct MeetingShowModel {
                 .sort(\.$publishedAt, .descending).limit(200).all()
                 .filter { !linked.contains($0.id!) }
         }
+        var coming: [String] = []
+        var notComing: [String] = []
+        if canManage {
+            let responses = try await MeetingResponse.query(on: request.db).filter(\.$meeting.$id == id).with(\.$member).all()
+            coming = responses.filter(\.coming).map(\.member.publicName).sorted()
+            notComing = responses.filter { !$0.coming }.map(\.member.publicName).sorted()
+        }
         return MeetingShowModel(
             meeting: meeting,
             items: items.map { Item(item: $0, proposals: $0.proposals) },
@@ -54,7 +64,9 @@ struct MeetingShowModel {
             viewerWasPresent: wasPresent,
             canManage: canManage,
             csrf: viewer == nil ? nil : try await request.csrfToken(),
-            linkableProposals: linkable
+            linkableProposals: linkable,
+            comingNames: coming,
+            notComingNames: notComing
         )
     }
 }
