@@ -1,4 +1,3 @@
-import Crypto
 import Fluent
 import Foundation
 import PorteVoix
@@ -48,11 +47,11 @@ enum VotingBench {
                 VALUES (\(bind: memberID), \(bind: "Votant \(index)"), \(bind: "votant \(index)"), 'x', 'active', \(bind: Date()))
                 """).run()
             try await sql.raw("INSERT INTO member_roles (id, member_id, role) VALUES (\(bind: UUID()), \(bind: memberID), 'participant')").run()
-            let token = (0..<43).map { _ in "abcdefghijklmnopqrstuvwxyz0123456789"[Int.random(in: 0..<36)] }.map(String.init).joined()
-            let secret = UUID().uuidString
+            let token = SecureToken.make()
+            let secret = SecureToken.make()
             try await sql.raw("""
                 INSERT INTO web_sessions (id, csrf_secret, created_at, last_seen_at, expires_at, member_id)
-                VALUES (\(bind: SHA.hex(token)), \(bind: secret), \(bind: Date()), \(bind: Date()), \(bind: Date().addingTimeInterval(3600)), \(bind: memberID))
+                VALUES (\(bind: SecureToken.hash(token)), \(bind: secret), \(bind: Date()), \(bind: Date()), \(bind: Date().addingTimeInterval(3600)), \(bind: memberID))
                 """).run()
             cookies.append((token, secret))
         }
@@ -83,15 +82,5 @@ enum VotingBench {
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         print("\(label): \(count) ballots cast by \(voters) voters, \(concurrency) at a time, in \(ListingBench.format(elapsed)): "
             + String(format: "%.0f ballots per second", Double(count) / seconds))
-    }
-}
-
-private extension String {
-    subscript(index: Int) -> Character { self[self.index(startIndex, offsetBy: index)] }
-}
-
-enum SHA {
-    static func hex(_ text: String) -> String {
-        SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
     }
 }

@@ -54,9 +54,9 @@ struct CreateWebSessions: AsyncMigration {
 }
 
 /// Random tokens for sessions and forms.
-enum SecureToken {
+public enum SecureToken {
     /// 256 bits from the system's CSPRNG, base64url without padding.
-    static func make() -> String {
+    public static func make() -> String {
         let bytes = SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }
         return bytes.base64EncodedString()
             .replacingOccurrences(of: "+", with: "-")
@@ -64,7 +64,8 @@ enum SecureToken {
             .replacingOccurrences(of: "=", with: "")
     }
 
-    static func hash(_ token: String) -> String {
+    /// What the database keeps of a token: its SHA-256, in hex.
+    public static func hash(_ token: String) -> String {
         SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
     }
 
