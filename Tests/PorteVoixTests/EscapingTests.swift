@@ -44,7 +44,7 @@ struct EscapingTests {
     }
 
     @Test func paragraphsAreEscapedThenMarkedUp() {
-        let html = paragraphs("Premier <b>\nsuite\r\n\r\n\"Second\" & fin\n\n\n").render()
+        let html = richText("Premier <b>\nsuite\r\n\r\n\"Second\" & fin\n\n\n").render()
         #expect(html == "<p>Premier &lt;b&gt;<br>suite</p><p>&quot;Second&quot; &amp; fin</p>")
     }
 

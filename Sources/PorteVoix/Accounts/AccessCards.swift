@@ -57,7 +57,7 @@ struct AccessCardsController: RouteCollection {
         try await request.audit("cards.create", count == 1
             ? "1 carte d'accès créée (\(territory?.name ?? "tout le département"))."
             : "\(count) cartes d'accès créées (\(territory?.name ?? "tout le département")).")
-        return AccessCardPages.print(issued, context: request.pageContext, siteAddress: siteAddress(request))
+        return AccessCardPages.print(issued, context: request.pageContext, siteAddress: request.siteAddress)
             .response(status: .ok)
     }
 
@@ -81,7 +81,7 @@ struct AccessCardsController: RouteCollection {
         try await AccessCard.query(on: request.db).filter(\.$member.$id == memberID).filter(\.$usedAt == nil).delete()
         let issued = try await issue(count: 1, territory: member.territory, member: member, request: request)
         try await request.audit("cards.replacement", "Carte de remplacement créée pour « \(member.publicName) ».")
-        return AccessCardPages.print(issued, context: request.pageContext, siteAddress: siteAddress(request))
+        return AccessCardPages.print(issued, context: request.pageContext, siteAddress: request.siteAddress)
             .response(status: .ok)
     }
 
@@ -107,14 +107,6 @@ struct AccessCardsController: RouteCollection {
             }
         }
         return issued
-    }
-
-    func siteAddress(_ request: Request) -> String {
-        if let url = request.application.settings.publicURL {
-            return url.absoluteString.trimmingCharacters(in: CharacterSet(charactersIn: "/"))
-        }
-        let host = request.headers.first(name: .host) ?? "localhost"
-        return "http://\(host)"
     }
 }
 

@@ -6,6 +6,11 @@ public struct FormErrors: Sendable, Equatable {
 
     public init() {}
 
+    /// One error, or none when `message` is nil.
+    public init(_ field: String, _ message: String?) {
+        if let message { add(field, message) }
+    }
+
     public var isEmpty: Bool { items.isEmpty }
     public var count: Int { items.count }
 

@@ -33,19 +33,6 @@ extension Node where Context: HTMLContext {
     }
 }
 
-/// Plain text with line breaks, as paragraphs: escaped first, then marked up.
-public func paragraphs(_ text: String) -> Node<HTML.BodyContext> {
-    let blocks = text
-        .replacingOccurrences(of: "\r\n", with: "\n")
-        .components(separatedBy: "\n\n")
-        .map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
-        .filter { !$0.isEmpty }
-    return .group(blocks.map { block in
-        let lines = block.components(separatedBy: "\n").map(escapeAttribute)
-        return .p(.raw(lines.joined(separator: "<br>")))
-    })
-}
-
 /// Plain text with paragraphs and lists ("- " or "1. " at the start of a
 /// line), for minutes and answers: escaped first, then marked up.
 public func richText(_ text: String) -> Node<HTML.BodyContext> {

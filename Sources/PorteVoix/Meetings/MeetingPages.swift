@@ -84,7 +84,7 @@ enum MeetingPages {
                     .dt("Pour qui"), .dd(.plain(meeting.territory.map { "Les membres du territoire « \($0.name) »" } ?? "Tout le département")),
                     .if(!meeting.accessibility.isEmpty, .group(.dt("Accessibilité"), .dd(.plain(meeting.accessibility))))
                 ),
-                .if(!meeting.details.isEmpty, .div(paragraphs(meeting.details))),
+                .if(!meeting.details.isEmpty, .div(richText(meeting.details))),
                 .p(.a(.class("bouton bouton-secondaire"), .href(escapeAttribute(link(meeting) + ".ics")),
                       .text("Ajouter à mon agenda"))),
                 coming(model),
@@ -186,7 +186,7 @@ enum MeetingPages {
             .id(escapeAttribute("point-\(itemID)")),
             .class(isCurrent ? "point point-courant" : "point"),
             .h3(.plain(item.title), .if(isCurrent, .span(.class("badge"), .text(" En cours")))),
-            .if(!item.details.isEmpty, .div(paragraphs(item.details))),
+            .if(!item.details.isEmpty, .div(richText(item.details))),
             .if(!entry.proposals.isEmpty, .ul(.class("propositions-liees"), .forEach(entry.proposals) { proposal in
                 .li(.text("Proposition : "), .a(.href(escapeAttribute(ProposalPages.link(proposal))), .plain(proposal.title)))
             })),
@@ -256,7 +256,7 @@ enum MeetingPages {
                            Forms.submit("Ouvrir la séance")),
                 Forms.post(action: base + "/statut", csrf: csrf, class: "formulaire",
                            .input(.type(.hidden), .name("action"), .value("annuler")),
-                           Forms.errorSummary(model.cancelError.map { var errors = FormErrors(); errors.add("motif", $0); return errors } ?? FormErrors(),
+                           Forms.errorSummary(FormErrors("motif", model.cancelError),
                                               scope: "annulation"),
                            Forms.textArea("motif", label: "Raison de l'annulation, que les membres liront", error: model.cancelError,
                                           required: true, rows: 2, scope: "annulation"),
@@ -352,7 +352,7 @@ enum MeetingPages {
                 Forms.get(action: link(meeting) + "/emargement", class: "filtres",
                           Forms.field("q", label: "Chercher un membre", value: model.search, kind: .search, maxLength: 60),
                           Forms.submit("Chercher")),
-                Forms.errorSummary(model.othersError.map { var errors = FormErrors(); errors.add("autres", $0); return errors } ?? FormErrors()),
+                Forms.errorSummary(FormErrors("autres", model.othersError)),
                 Forms.post(
                     action: link(meeting) + "/emargement", csrf: model.csrf, class: "formulaire",
                     .element(named: "fieldset", nodes: [
@@ -387,7 +387,7 @@ enum MeetingPages {
                 .p(.plain(meeting.minutesPublishedAt == nil
                     ? "Tant qu'il n'est pas publié, seule l'équipe d'animation le voit."
                     : "Ce compte rendu est publié : vos changements seront visibles tout de suite.")),
-                Forms.errorSummary(error.map { var errors = FormErrors(); errors.add("texte", $0); return errors } ?? FormErrors()),
+                Forms.errorSummary(FormErrors("texte", error)),
                 Forms.post(
                     action: link(meeting) + "/compte-rendu/modifier", csrf: csrf, class: "formulaire",
                     Forms.textArea("texte", label: "Ce qui a été dit et décidé", value: text,

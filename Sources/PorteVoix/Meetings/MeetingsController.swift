@@ -130,7 +130,7 @@ struct MeetingsController: RouteCollection {
     }
 
     func calendarResponse(_ meetings: [Meeting], name: String, filename: String, request: Request) -> Response {
-        let base = siteAddress(request)
+        let base = request.siteAddress
         let events = meetings.map { meeting in
             ICalendar.Event(
                 uid: "\(meeting.id?.uuidString.lowercased() ?? "")@portevoix",
@@ -147,13 +147,6 @@ struct MeetingsController: RouteCollection {
         headers.replaceOrAdd(name: .contentType, value: "text/calendar; charset=utf-8")
         headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(filename)\"")
         return Response(status: .ok, headers: headers, body: .init(string: ICalendar.calendar(name: name, events: events)))
-    }
-
-    func siteAddress(_ request: Request) -> String {
-        if let url = request.application.settings.publicURL {
-            return url.absoluteString.trimmingCharacters(in: CharacterSet(charactersIn: "/"))
-        }
-        return "http://\(request.headers.first(name: .host) ?? "localhost")"
     }
 
     // MARK: Coming or not

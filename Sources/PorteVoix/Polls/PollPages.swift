@@ -67,7 +67,7 @@ enum PollPages {
                 .p(.a(.href("/scrutins"), .text("Tous les votes"))),
                 .h1(.plain(poll.question)),
                 .p(badge(poll.status)),
-                .if(!poll.details.isEmpty, .div(paragraphs(poll.details))),
+                .if(!poll.details.isEmpty, .div(richText(poll.details))),
                 .ul(.class("meta"),
                     .li(.plain(poll.kind.label)),
                     .li(.plain(poll.eligibility == .territory ? "Membres du territoire « \(poll.territory?.name ?? "") »"

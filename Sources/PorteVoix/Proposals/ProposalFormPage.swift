@@ -93,7 +93,7 @@ extension ProposalPages {
             .ariaLabel("Aperçu"),
             .h2("Aperçu : voici ce que les autres liront"),
             .p(.class("apercu-titre"), .strong(.plain(TextInput.clean(model.title, multiline: false)))),
-            paragraphs(TextInput.clean(model.body, multiline: true)),
+            richText(TextInput.clean(model.body, multiline: true)),
             .p(.class("aide-champ"), .plain(model.anonymous ? "Signée : Un membre du conseil" : "Signée de votre pseudonyme")),
             .p(.text("Si tout vous convient, envoyez-la avec le bouton en bas du formulaire."))
         )

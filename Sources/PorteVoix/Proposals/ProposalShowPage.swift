@@ -23,7 +23,7 @@ extension ProposalPages {
                         .li(.text("Envoyée le "), time(proposal.createdAt, long: true)),
                         .if(proposal.fromPaper, .li(.text("Écrite sur papier pendant une séance")))
                     ),
-                    .div(.class("texte-proposition"), paragraphs(proposal.body)),
+                    .div(.class("texte-proposition"), richText(proposal.body)),
                     authorTools(model)
                 ),
                 answer(model),
@@ -52,13 +52,13 @@ extension ProposalPages {
             .ariaLabel("Réponse du Département"),
             .h2("La réponse du Département"),
             .unwrap(model.proposal.answeredAt) { .p(.class("date"), .text("Le "), time($0, long: true)) },
-            .div(.class("texte-reponse"), paragraphs(answer)),
+            .div(.class("texte-reponse"), richText(answer)),
             .if(!followUps.isEmpty, .group(
                 .h3("Ce qui a été fait depuis"),
                 .ul(.class("suivi"), .forEach(followUps) { event in
                     .li(
                         .p(time(event.createdAt, long: true), .text(" — "), badge(event.status)),
-                        .unwrap(event.note) { .div(paragraphs($0)) }
+                        .unwrap(event.note) { .div(richText($0)) }
                     )
                 })
             ))
@@ -93,7 +93,7 @@ extension ProposalPages {
                 .li(
                     .p(time(event.createdAt, long: true), .text(" — "), .strong(.plain(event.status.label))),
                     .if(model.showsActors, .p(.class("aide-champ"), .plain("Par \(actorName(event, model: model))"))),
-                    .unwrap(visibleNote(event, model: model)) { .div(.class("note"), paragraphs($0)) }
+                    .unwrap(visibleNote(event, model: model)) { .div(.class("note"), richText($0)) }
                 )
             })
         )
@@ -166,7 +166,7 @@ extension ProposalPages {
                         .id(escapeAttribute("commentaire-\(comment.id?.uuidString ?? "")")),
                         .p(.class("auteur-commentaire"), .strong(.plain(comment.author?.publicName ?? "Ancien membre")),
                            .text(", le "), time(comment.createdAt)),
-                        .div(paragraphs(comment.body))
+                        .div(richText(comment.body))
                     )
                 }
             ),
@@ -175,7 +175,7 @@ extension ProposalPages {
                     .class("commentaire-en-attente"),
                     .p(.strong(.plain(comment.status == .rejected ? "Votre commentaire n'a pas été publié." : "Votre commentaire attend sa relecture."))),
                     .unwrap(comment.refusalReason) { .p(.plain("Raison : \($0)")) },
-                    .div(paragraphs(comment.body))
+                    .div(richText(comment.body))
                 )
             },
             reviewComments(model),
@@ -195,8 +195,8 @@ extension ProposalPages {
                     .class("commentaire-a-relire"),
                     .id(escapeAttribute("commentaire-\(id)")),
                     .p(.strong(.plain(comment.author?.publicName ?? "Ancien membre")), .text(", le "), time(comment.createdAt)),
-                    .div(paragraphs(comment.body)),
-                    Forms.errorSummary(error.map { message in var errors = FormErrors(); errors.add("motif", message); return errors } ?? FormErrors(),
+                    .div(richText(comment.body)),
+                    Forms.errorSummary(FormErrors("motif", error),
                                        scope: "c\(id)"),
                     Forms.post(
                         action: link(model.proposal) + "/commentaires/\(id)/moderation", csrf: csrf, class: "formulaire",
