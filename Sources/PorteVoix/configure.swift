@@ -40,7 +40,7 @@ public func configure(_ app: Application, settings: Settings) async throws {
     app.middleware.use(RequestLogMiddleware())
     app.middleware.use(ErrorPageMiddleware())
     app.middleware.use(FileMiddleware(publicDirectory: settings.resourcesDirectory + "Public/"))
-    app.middleware.use(WebSessionMiddleware(settings: settings, cleanup: app.sessionCleanup))
+    app.middleware.use(WebSessionMiddleware(settings: settings))
     app.middleware.use(ErrorPageMiddleware())
     app.middleware.use(CSRFMiddleware(maxBodyBytes: settings.maxBodyBytes))
     app.middleware.use(CurrentMemberMiddleware())

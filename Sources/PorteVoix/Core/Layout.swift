@@ -150,11 +150,17 @@ public enum Layout {
     }
 
     static func navigation(_ context: PageContext) -> Node<HTML.BodyContext> {
-        .nav(
+        let links = mainNavigation(for: context.member)
+        let current = currentLink(among: links, path: context.path)
+        return .nav(
             .ariaLabel("Menu principal"),
             .ul(
-                .forEach(mainNavigation(for: context.member)) { link in
-                    .li(navigationAnchor(link, currentPath: context.path))
+                .forEach(links) { link in
+                    .li(.a(
+                        .href(escapeAttribute(link.path)),
+                        .if(link.path == current?.path, .attribute(named: "aria-current", value: "page")),
+                        .plain(link.label)
+                    ))
                 },
                 .if(context.member != nil && context.csrfToken != nil, .li(
                     Forms.post(
@@ -166,22 +172,13 @@ public enum Layout {
         )
     }
 
-    static func navigationAnchor(_ link: NavigationLink, currentPath: String) -> Node<HTML.BodyContext> {
-        // The most specific link is the current one: /mon-compte/notifications is not "Mon compte".
-        let candidates = ["/mon-compte/notifications"]
-        let isCurrent: Bool
-        if link.path == "/" {
-            isCurrent = currentPath == "/"
-        } else if candidates.contains(where: { $0 != link.path && $0.hasPrefix(link.path) && currentPath.hasPrefix($0) }) {
-            isCurrent = false
-        } else {
-            isCurrent = currentPath == link.path || currentPath.hasPrefix(link.path + "/")
-        }
-        return .a(
-            .href(escapeAttribute(link.path)),
-            .if(isCurrent, .attribute(named: "aria-current", value: "page")),
-            .plain(link.label)
-        )
+    /// The link the page belongs to: the longest one that is the path or a
+    /// folder of it (/mon-compte/notifications belongs to "Notifications",
+    /// not to "Mon compte").
+    static func currentLink(among links: [NavigationLink], path: String) -> NavigationLink? {
+        links
+            .filter { $0.path == "/" ? path == "/" : (path == $0.path || path.hasPrefix($0.path + "/")) }
+            .max { $0.path.count < $1.path.count }
     }
 
     static func footer(_ context: PageContext) -> Node<HTML.BodyContext> {

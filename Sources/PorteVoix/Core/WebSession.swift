@@ -124,7 +124,6 @@ final class WebSessionState: @unchecked Sendable {
 /// also ends when the browser closes (shared computers are common here).
 struct WebSessionMiddleware: AsyncMiddleware {
     let settings: Settings
-    let cleanup: SessionCleanup
 
     var cookieName: String { Self.cookieName(secure: settings.secureCookies) }
 

@@ -515,17 +515,16 @@ struct MeetingsController: RouteCollection {
     func attendanceModel(_ meeting: Meeting, request: Request) async throws -> MeetingPages.AttendanceModel {
         let id = try meeting.requireID()
         let search = request.query[String.self, at: "q"] ?? ""
+        let present = Set(try await MeetingAttendance.query(on: request.db).filter(\.$meeting.$id == id).all().map(\.$member.id))
         var query = Member.query(on: request.db).filter(\.$status == .active).sort(\.$pseudonymKey)
         if let territoryID = meeting.$territory.id, search.isEmpty {
             // By default the members of the territory, and anyone already ticked.
-            let present = try await MeetingAttendance.query(on: request.db).filter(\.$meeting.$id == id).all().map(\.$member.id)
-            query = query.group(.or) { $0.filter(\.$territory.$id == territoryID).filter(\.$id ~~ present) }
+            query = query.group(.or) { $0.filter(\.$territory.$id == territoryID).filter(\.$id ~~ Array(present)) }
         }
         if !search.isEmpty {
             query = query.filter(\.$pseudonymKey, .contains(inverse: false, .anywhere), Pseudonym.key(for: search))
         }
         let members = try await query.limit(300).all()
-        let present = Set(try await MeetingAttendance.query(on: request.db).filter(\.$meeting.$id == id).all().map(\.$member.id))
         return MeetingPages.AttendanceModel(meeting: meeting, members: members, present: present, search: search,
                                             csrf: try await request.csrfToken())
     }

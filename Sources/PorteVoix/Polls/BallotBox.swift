@@ -93,11 +93,17 @@ enum BallotBox {
             .first()?.decode(column: "n", as: Int.self) ?? 0
     }
 
-    static func paperVoterIDs(pollID: UUID, on database: any Database) async throws -> Set<UUID> {
+    /// Who voted in a poll, and on which channel.
+    static func voters(pollID: UUID, on database: any Database) async throws -> [UUID: Channel] {
         let rows = try await (database as! any SQLDatabase).raw("""
-            SELECT member_id FROM poll_voters WHERE poll_id = \(bind: pollID) AND channel = 'paper'
+            SELECT member_id, channel FROM poll_voters WHERE poll_id = \(bind: pollID)
             """).all()
-        return Set(try rows.map { try $0.decode(column: "member_id", as: UUID.self) })
+        var voters: [UUID: Channel] = [:]
+        for row in rows {
+            voters[try row.decode(column: "member_id", as: UUID.self)] =
+                Channel(rawValue: try row.decode(column: "channel", as: String.self)) ?? .online
+        }
+        return voters
     }
 
     static func ballotCount(pollID: UUID, on database: any Database) async throws -> Int {

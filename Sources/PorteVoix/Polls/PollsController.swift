@@ -347,13 +347,11 @@ struct PollsController: RouteCollection {
         }
         let present = try await MeetingAttendance.query(on: request.db).filter(\.$meeting.$id == meetingID)
             .with(\.$member).all().map(\.member).filter { $0.status == .active }
-        var voted: Set<UUID> = []
-        for member in present where try await BallotBox.hasVoted(pollID: id, memberID: member.requireID(), on: request.db) {
-            voted.insert(try member.requireID())
-        }
-        let paper = try await BallotBox.paperVoterIDs(pollID: id, on: request.db)
+        // One query for the whole register, not one per person present.
+        let voters = try await BallotBox.voters(pollID: id, on: request.db)
         return PollPages.PaperModel(poll: poll, options: poll.options.map(\.label), present: present,
-                                    voted: voted, paperVoters: paper, csrf: try await request.csrfToken())
+                                    voted: Set(voters.keys), paperVoters: Set(voters.filter { $0.value == .paper }.keys),
+                                    csrf: try await request.csrfToken())
     }
 
     func paperVoters(request: Request) async throws -> Response {
