@@ -347,6 +347,13 @@ struct ProposalsTests {
                 #expect(found.contains("1 proposition."), "\(query)")
                 #expect(found.contains("Des places en Crèche"), "\(query)")
             }
+            // A mangled page number keeps the filters; one past the end shows the last page.
+            let mangled = try await browser.get("/propositions?tri=soutenues&page=abc").text
+            #expect(mangled.contains(#"<option value="soutenues" selected="selected">"#))
+            #expect(mangled.contains("Page 1 sur 2"))
+            let beyond = try await browser.get("/propositions?page=99").text
+            #expect(beyond.contains("Page 2 sur 2"))
+            #expect(occurrences(of: "class=\"carte-proposition\"", in: beyond) == 6)
             let injection = try await browser.get("/propositions?q=%25%27%20OR%201%3D1").text
             #expect(injection.contains("Aucune proposition ne correspond."))
 

@@ -36,7 +36,7 @@ struct AdminController: RouteCollection {
         var role: String?
         var statut: String?
         var territoire: String?
-        var page: Int?
+        var page: String?
     }
 
     func members(request: Request) async throws -> HTML {
@@ -57,11 +57,11 @@ struct AdminController: RouteCollection {
         if let territory = filters.territoire.flatMap(UUID.init(uuidString:)) {
             query = query.filter(\.$territory.$id == territory)
         }
-        let page = max(1, filters.page ?? 1)
-        let result = try await query.sort(\.$pseudonymKey).paginate(PageRequest(page: page, per: Self.pageSize))
+        let result = try await query.sort(\.$pseudonymKey)
+            .paginateWithinRange(page: Pagination.number(filters.page), per: Self.pageSize)
         let territories = try await Territory.query(on: request.db).sort(\.$position).all()
         return AdminPages.members(
-            .init(members: result.items, total: result.metadata.total, page: page, pageCount: result.metadata.pageCount,
+            .init(members: result.items, total: result.metadata.total, page: result.metadata.page, pageCount: result.metadata.pageCount,
                   filters: filters, territories: territories),
             context: request.pageContext
         )
@@ -260,12 +260,11 @@ struct AdminController: RouteCollection {
     // MARK: Audit log
 
     func journal(request: Request) async throws -> HTML {
-        let page = max(1, request.query[Int.self, at: "page"] ?? 1)
         let result = try await AuditEntry.query(on: request.db).with(\.$actor)
             .sort(\.$createdAt, .descending)
-            .paginate(PageRequest(page: page, per: 50))
+            .paginateWithinRange(page: Pagination.number(request.query[String.self, at: "page"]), per: 50)
         return AdminPages.journal(
-            entries: result.items, page: page, pageCount: result.metadata.pageCount, context: request.pageContext
+            entries: result.items, page: result.metadata.page, pageCount: result.metadata.pageCount, context: request.pageContext
         )
     }
 }

@@ -33,7 +33,7 @@ enum ProposalQueries {
             query = query.sort(\.$supportsCount, .descending).sort(\.$publishedAt, .descending)
         }
         return try await query.with(\.$theme).with(\.$territory)
-            .paginate(PageRequest(page: page, per: per))
+            .paginateWithinRange(page: page, per: per)
     }
 }
 

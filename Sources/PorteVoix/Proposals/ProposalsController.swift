@@ -42,16 +42,17 @@ struct ProposalsController: RouteCollection {
         var statut: String?
         var q: String?
         var tri: String?
-        var page: Int?
+        var page: String?
     }
 
     func list(request: Request) async throws -> HTML {
         let filters = (try? request.query.decode(ListQuery.self)) ?? ListQuery()
-        let page = max(1, filters.page ?? 1)
-        let result = try await ProposalQueries.publicListing(filters: filters, page: page, per: Self.pageSize, on: request.db)
+        let result = try await ProposalQueries.publicListing(
+            filters: filters, page: Pagination.number(filters.page), per: Self.pageSize, on: request.db
+        )
         return ProposalPages.list(
             .init(
-                proposals: result.items, total: result.metadata.total, page: page,
+                proposals: result.items, total: result.metadata.total, page: result.metadata.page,
                 pageCount: result.metadata.pageCount, filters: filters,
                 themes: try await Theme.query(on: request.db).sort(\.$position).all(),
                 territories: try await Territory.query(on: request.db).sort(\.$position).all(),
@@ -72,13 +73,12 @@ struct ProposalsController: RouteCollection {
     }
 
     func followUp(request: Request) async throws -> HTML {
-        let page = max(1, request.query[Int.self, at: "page"] ?? 1)
         let result = try await Proposal.query(on: request.db)
             .filter(\.$status ~~ ProposalStatus.answeredStatuses)
             .with(\.$theme).with(\.$territory)
             .sort(\.$answeredAt, .descending)
-            .paginate(PageRequest(page: page, per: Self.pageSize))
-        return ProposalPages.followUp(result.items, page: page, pageCount: result.metadata.pageCount,
+            .paginateWithinRange(page: Pagination.number(request.query[String.self, at: "page"]), per: Self.pageSize)
+        return ProposalPages.followUp(result.items, page: result.metadata.page, pageCount: result.metadata.pageCount,
                                       context: request.pageContext)
     }
 
