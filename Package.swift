@@ -13,12 +13,14 @@ let package = Package(
         .package(url: "https://github.com/vapor/fluent.git", from: "4.13.0"),
         .package(url: "https://github.com/vapor/fluent-sqlite-driver.git", from: "4.9.0"),
         .package(url: "https://github.com/vapor/fluent-postgres-driver.git", from: "2.14.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.0"..<"5.0.0"),
         .package(url: "https://github.com/JohnSundell/Plot.git", from: "0.14.0"),
         .package(url: "https://github.com/JohnSundell/Ink.git", from: "0.6.0"),
     ],
     targets: [
-        // Pure Swift: ballots, tallies, majority judgment. No Vapor, no database.
-        .target(name: "Voting"),
+        // Pure Swift: ballots, tallies, majority judgment, sealing and secret
+        // sharing. No Vapor, no database.
+        .target(name: "Voting", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         .target(
             name: "PorteVoix",
             dependencies: [

@@ -1,4 +1,5 @@
 import Fluent
+import SQLKit
 import Vapor
 
 /// Reads the settings from the environment, then configures the application.
@@ -24,8 +25,11 @@ public func configure(_ app: Application, settings: Settings) async throws {
     app.dummySecretHash = try Bcrypt.hash("portevoix", cost: settings.passwordHashCost)
 
     try await DatabaseSetup.use(settings, on: app)
+    let keys = try SiteKeys.load(settings.keys)
+    app.siteKeys = keys
+    try await keys.verify(on: app.maintenanceDatabase as! any SQLDatabase)
     registerMigrations(app)
-    try await app.autoMigrate()
+    try await DatabaseSetup.migrate(app, settings: settings)
 
     let contentStore = ContentStore(directory: settings.resourcesDirectory + "Content")
     app.contentStore = contentStore
@@ -73,4 +77,5 @@ func registerMigrations(_ app: Application) {
     app.migrations.add(CreateNotifications())
     app.migrations.add(CreateMeetings())
     app.migrations.add(CreatePolls())
+    app.migrations.add(SealBallotBoxes(ballotMasterKey: app.siteKeys.ballotMaster))
 }

@@ -10,6 +10,7 @@ func routes(_ app: Application) throws {
     try app.register(collection: InstallationController())
     try app.register(collection: MyAccountController())
     try app.register(collection: AdminController())
+    try app.register(collection: SiteSettingsController())
     try app.register(collection: AccessCardsController())
     try app.register(collection: NotificationsController())
     try app.register(collection: ProposalsController())

@@ -47,7 +47,8 @@ enum ListingBench {
         app.logger.logLevel = .warning
         do {
             try await configure(app, settings: Settings(database: database, dataDirectory: folder, resourcesDirectory: root,
-                                                        passwordHashCost: 4))
+                                                        passwordHashCost: 4, keys: .given(ballotMaster: SiteKeys.random().ballotMaster,
+                                                                                          signing: SiteKeys.random().signing)))
             try await body(app, label)
         } catch {
             try? await app.asyncShutdown()

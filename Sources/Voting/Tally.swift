@@ -1,8 +1,14 @@
 /// Counts of a yes/no poll; abstentions are counted apart.
-public struct YesNoResult: Equatable, Sendable {
+public struct YesNoResult: Codable, Equatable, Sendable {
     public var pour: Int
     public var contre: Int
     public var abstention: Int
+
+    public init(pour: Int, contre: Int, abstention: Int) {
+        self.pour = pour
+        self.contre = contre
+        self.abstention = abstention
+    }
 
     public var ballots: Int { pour + contre + abstention }
     /// Ballots that chose pour or contre.
@@ -19,9 +25,14 @@ public struct YesNoResult: Equatable, Sendable {
 
 /// Counts per option (single choice or approval), with the winners: more
 /// than one when options tie at the top.
-public struct OptionCounts: Equatable, Sendable {
+public struct OptionCounts: Codable, Equatable, Sendable {
     public var counts: [Int]
     public var ballots: Int
+
+    public init(counts: [Int], ballots: Int) {
+        self.counts = counts
+        self.ballots = ballots
+    }
 
     public var winners: [Int] {
         guard let top = counts.max(), top > 0 else { return [] }
@@ -72,5 +83,32 @@ public enum Tally {
             }
         }
         return tallies
+    }
+}
+
+/// What is kept of a poll once counted: counts only, never a ballot
+/// (design/voting.md, "The count"). Results pages read this.
+public struct PollAggregate: Codable, Equatable, Sendable {
+    public var ballots: Int
+    public var yesNo: YesNoResult?
+    public var options: OptionCounts?
+    /// Majority judgment: counts per option and grade, worst grade first.
+    public var grades: [[Int]]?
+
+    public init(ballots: Int, yesNo: YesNoResult? = nil, options: OptionCounts? = nil, grades: [[Int]]? = nil) {
+        self.ballots = ballots
+        self.yesNo = yesNo
+        self.options = options
+        self.grades = grades
+    }
+
+    public static func count(_ contents: [BallotContent], rules: PollRules) -> PollAggregate {
+        switch rules.kind {
+        case .yesNo: PollAggregate(ballots: contents.count, yesNo: Tally.yesNo(contents))
+        case .single, .approval:
+            PollAggregate(ballots: contents.count, options: Tally.options(contents, optionCount: rules.optionCount))
+        case .majorityJudgment:
+            PollAggregate(ballots: contents.count, grades: Tally.grades(contents, optionCount: rules.optionCount))
+        }
     }
 }

@@ -44,6 +44,8 @@ struct RouteAccessTests {
         "POST /admin/themes": [.admin],
         "POST /admin/themes/:itemID": [.admin],
         "GET /admin/journal": [.admin],
+        "GET /admin/reglages": [.admin],
+        "POST /admin/reglages": [.admin],
         "GET /mon-compte/notifications": nil,
         "POST /mon-compte/notifications/lues": nil,
         "GET /propositions/nouvelle": nil,
@@ -83,6 +85,8 @@ struct RouteAccessTests {
         "GET /scrutins/:pollID/papier": [.facilitator, .admin],
         "POST /scrutins/:pollID/papier/votants": [.facilitator, .admin],
         "POST /scrutins/:pollID/papier/bulletins": [.facilitator, .admin],
+        "GET /scrutins/:pollID/depouillement": [.facilitator, .admin],
+        "POST /scrutins/:pollID/depouillement": [.facilitator, .admin],
     ]
 
     static func key(_ route: Route) -> String {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import Vapor
 @testable import PorteVoix
 
 @Suite("Settings read from the environment")
@@ -15,10 +16,55 @@ struct SettingsTests {
         #expect(settings.maxBodyBytes == 512 * 1024)
     }
 
+    static let keyA = Data(repeating: 7, count: 32).base64EncodedString()
+    static let keyB = Data(repeating: 9, count: 32).base64EncodedString()
+
     @Test func usesPostgreSQLWhenDatabaseURLIsSet() throws {
         let url = "postgres://conseil:secret@db.example:5432/portevoix"
-        let settings = try Settings.load(from: ["DATABASE_URL": url], workingDirectory: "/srv")
+        let settings = try Settings.load(from: ["DATABASE_URL": url, "PORTEVOIX_BALLOT_KEY": Self.keyA,
+                                                "PORTEVOIX_SIGNING_KEY": Self.keyB], workingDirectory: "/srv")
         #expect(settings.database == .postgres(url: url))
+        #expect(settings.keys == .given(ballotMaster: Array(repeating: 7, count: 32), signing: Array(repeating: 9, count: 32)))
+    }
+
+    @Test func keysLiveBesideTheDataFolderOrInTheEnvironmentAndPostgreSQLRequiresThem() throws {
+        let sqlite = try Settings.load(from: [:], workingDirectory: "/srv/pv")
+        #expect(sqlite.keys == .folder(path: "/srv/pv/data-cles"), "beside the data folder, never inside")
+        let missing = #expect(throws: SettingsError.self) {
+            try Settings.load(from: ["DATABASE_URL": "postgres://a:b@db/x"], workingDirectory: "/srv")
+        }
+        #expect(missing?.description.contains("PORTEVOIX_BALLOT_KEY") == true)
+        let wrong = #expect(throws: SettingsError.self) {
+            try Settings.load(from: ["PORTEVOIX_BALLOT_KEY": "trop-court-et-secret", "PORTEVOIX_SIGNING_KEY": Self.keyB],
+                              workingDirectory: "/srv")
+        }
+        #expect(wrong?.description.contains("trop-court-et-secret") == false, "a key is never echoed")
+        #expect(throws: SettingsError.self) {
+            try Settings.load(from: ["PORTEVOIX_MIGRATION_DATABASE_URL": "postgres://owner@db/x"], workingDirectory: "/srv")
+        }
+    }
+
+    @Test func aKeyFolderIsCreatedPrivateAndAWrongKeyStopsTheStart() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cles-\(UUID())").path
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let keys = try SiteKeys.load(.folder(path: folder))
+        #expect(try SiteKeys.load(.folder(path: folder)).ballotMaster == keys.ballotMaster, "read back, not made anew")
+        let attributes = try FileManager.default.attributesOfItem(atPath: folder + "/ballot-master.key")
+        #expect((attributes[.posixPermissions] as? Int) == 0o600)
+        #expect((try FileManager.default.attributesOfItem(atPath: folder)[.posixPermissions] as? Int) == 0o700)
+
+        var settings = testSettings(database: .sqlite(path: folder + "-donnees/portevoix.sqlite"), dataDirectory: folder + "-donnees")
+        defer { try? FileManager.default.removeItem(atPath: folder + "-donnees") }
+        settings.keys = .folder(path: folder)
+        let first = try await Application.make(.testing)
+        first.logger.logLevel = .critical
+        try await configure(first, settings: settings)
+        try await first.asyncShutdown()
+        settings.keys = .given(ballotMaster: SiteKeys.randomKey(), signing: keys.signing)
+        let second = try await Application.make(.testing)
+        second.logger.logLevel = .critical
+        await #expect(throws: SiteKeyError.self) { try await configure(second, settings: settings) }
+        try await second.asyncShutdown()
     }
 
     @Test func refusesAnotherKindOfDatabaseURLWithoutEchoingIt() throws {

@@ -18,7 +18,9 @@ enum AdminPages {
                         .li(.a(.href("/admin/listes"), .strong("Territoires et thèmes")),
                             .p(.text("Les listes proposées dans les formulaires."))),
                         .li(.a(.href("/admin/journal"), .strong("Journal des actions")),
-                            .p(.text("Qui a fait quoi, et quand.")))
+                            .p(.text("Qui a fait quoi, et quand."))),
+                        .li(.a(.href("/admin/reglages"), .strong("Réglages du site")),
+                            .p(.text("Le nombre minimum de bulletins pour publier le résultat d'un vote.")))
                     ))
                 )
             )

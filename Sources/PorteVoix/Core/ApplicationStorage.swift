@@ -14,6 +14,19 @@ extension Application {
         set { storage[SettingsKey.self] = newValue }
     }
 
+    private struct SiteKeysKey: StorageKey { typealias Value = SiteKeys }
+
+    /// The ballot master key and the signing key, loaded at start-up.
+    public var siteKeys: SiteKeys {
+        get {
+            guard let keys = storage[SiteKeysKey.self] else {
+                fatalError("configure(_:settings:) loads the site keys before any use")
+            }
+            return keys
+        }
+        set { storage[SiteKeysKey.self] = newValue }
+    }
+
     private struct ContentStoreKey: StorageKey { typealias Value = ContentStore }
 
     /// The Markdown pages of `Content/`.

@@ -21,8 +21,35 @@ enum DatabaseSetup {
             try await configureSQLiteConnections(app)
         case .postgres(let url):
             // .trace, the lowest level: never on in production.
-            app.databases.use(try .postgres(url: url, sqlLogLevel: .trace), as: .psql)
+            app.databases.use(try .postgres(url: url, sqlLogLevel: .trace), as: .psql, isDefault: true)
+            if let owner = settings.migrationDatabaseURL {
+                app.databases.use(try .postgres(url: owner, sqlLogLevel: .trace), as: .owner, isDefault: false)
+            }
         }
+    }
+
+    /// Runs the migrations as the tables' owner when a separate address is
+    /// set, then lets the serving role do only what serving needs: it may add
+    /// ballots and register rows but never change or remove them, nor the
+    /// audit log (the database refuses even an injected statement).
+    static func migrate(_ app: Application, settings: Settings) async throws {
+        guard settings.migrationDatabaseURL != nil, case .postgres(let url) = settings.database else {
+            try await app.autoMigrate()
+            return
+        }
+        app.databases.default(to: .owner)
+        defer { app.databases.default(to: .psql) }
+        try await app.autoMigrate()
+        guard let role = URLComponents(string: url)?.user, !role.isEmpty else { return }
+        let sql = app.db(.owner) as! any SQLDatabase
+        let quoted = "\"" + role.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        try await sql.raw("GRANT USAGE ON SCHEMA public TO \(unsafeRaw: quoted)").run()
+        try await sql.raw("GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO \(unsafeRaw: quoted)").run()
+        try await sql.raw("""
+            REVOKE UPDATE, DELETE, TRUNCATE ON ballots, poll_voters, poll_trackers, audit_log, site_keys FROM \(unsafeRaw: quoted)
+            """).run()
+        try await sql.raw("REVOKE INSERT ON site_keys FROM \(unsafeRaw: quoted)").run()
+        try await sql.raw("GRANT EXECUTE ON FUNCTION discard_counted_ballots(uuid) TO \(unsafeRaw: quoted)").run()
     }
 
     /// The SQLite pool keeps one connection per event loop for the life of the
@@ -35,6 +62,21 @@ enum DatabaseSetup {
             try await database.raw("PRAGMA journal_mode = WAL").run()
             try await database.raw("PRAGMA synchronous = NORMAL").run()
             try await database.raw("PRAGMA busy_timeout = \(unsafeRaw: String(sqliteBusyTimeoutMilliseconds))").run()
+            // Deleted content (counted ballots, destroyed keys) is overwritten
+            // with zeros, not left in free space for a copy of the file to show.
+            try await database.raw("PRAGMA secure_delete = ON").run()
         }
+    }
+}
+
+extension DatabaseID {
+    /// PostgreSQL: the tables' owner, when a separate address is set.
+    static let owner = DatabaseID(string: "owner")
+}
+
+extension Application {
+    /// The database for maintenance that only the owner may do (VACUUM).
+    var maintenanceDatabase: any Database {
+        settings.migrationDatabaseURL != nil ? db(.owner) : db
     }
 }

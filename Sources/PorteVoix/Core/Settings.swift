@@ -38,6 +38,12 @@ public struct Settings: Sendable {
     /// Read the client's address from `X-Forwarded-For` (behind a reverse
     /// proxy), for the limits on sign-in attempts.
     public var trustForwardedFor: Bool
+    /// Where the site keys come from (design/security.md).
+    public var keys: SiteKeys.Source
+    /// PostgreSQL only: the address of a role that owns the tables, used for
+    /// migrations and maintenance; `database` is then a role that may not
+    /// change or remove ballots, the register or the audit log.
+    public var migrationDatabaseURL: String?
 
     public init(
         database: Database,
@@ -52,7 +58,9 @@ public struct Settings: Sendable {
         sessionLifetime: TimeInterval = 12 * 3600,
         showErrorDetails: Bool = false,
         passwordHashCost: Int = 12,
-        trustForwardedFor: Bool = false
+        trustForwardedFor: Bool = false,
+        keys: SiteKeys.Source? = nil,
+        migrationDatabaseURL: String? = nil
     ) {
         self.database = database
         self.dataDirectory = dataDirectory
@@ -67,6 +75,15 @@ public struct Settings: Sendable {
         self.showErrorDetails = showErrorDetails
         self.passwordHashCost = passwordHashCost
         self.trustForwardedFor = trustForwardedFor
+        self.keys = keys ?? .folder(path: Settings.defaultKeysDirectory(dataDirectory: dataDirectory))
+        self.migrationDatabaseURL = migrationDatabaseURL
+    }
+
+    /// The key folder sits beside the data folder, never inside it: a copy
+    /// of the data folder must not carry the keys. `data` → `data-cles`.
+    public static func defaultKeysDirectory(dataDirectory: String) -> String {
+        let trimmed = dataDirectory.hasSuffix("/") ? String(dataDirectory.dropLast()) : dataDirectory
+        return trimmed + "-cles"
     }
 
     public static let defaultSiteName = "PorteVoix"
@@ -83,6 +100,10 @@ public struct Settings: Sendable {
         case departementName = "PORTEVOIX_DEPARTEMENT"
         case maxBodyKilobytes = "PORTEVOIX_MAX_BODY_KB"
         case trustProxy = "PORTEVOIX_TRUST_PROXY"
+        case keysDirectory = "PORTEVOIX_KEYS_DIR"
+        case ballotKey = "PORTEVOIX_BALLOT_KEY"
+        case signingKey = "PORTEVOIX_SIGNING_KEY"
+        case migrationDatabaseURL = "PORTEVOIX_MIGRATION_DATABASE_URL"
         case port = "PORT"
     }
 
@@ -169,6 +190,47 @@ public struct Settings: Sendable {
             maxBodyBytes = kilobytes * 1024
         }
 
+        let keyAccepts = "32 octets aléatoires écrits en base64, par exemple la sortie de « openssl rand -base64 32 » "
+            + "(la même valeur sur toutes les instances)"
+        let ballotKey = try value(.ballotKey).map { raw throws(SettingsError) in
+            guard let key = SiteKeys.decode(raw) else { throw SettingsError(variable: .ballotKey, value: "", accepts: keyAccepts) }
+            return key
+        }
+        let signingKey = try value(.signingKey).map { raw throws(SettingsError) in
+            guard let key = SiteKeys.decode(raw) else { throw SettingsError(variable: .signingKey, value: "", accepts: keyAccepts) }
+            return key
+        }
+        let keys: SiteKeys.Source
+        switch (ballotKey, signingKey) {
+        case let (ballot?, signing?):
+            keys = .given(ballotMaster: ballot, signing: signing)
+        case (nil, nil):
+            if case .postgres = database {
+                // Several instances share one database: they must share the keys too.
+                throw SettingsError(variable: .ballotKey, value: "",
+                                    accepts: "avec PostgreSQL, une valeur obligatoire (et de même PORTEVOIX_SIGNING_KEY) : " + keyAccepts)
+            }
+            var folder = defaultKeysDirectory(dataDirectory: dataDirectory)
+            if let raw = value(.keysDirectory) { folder = raw.hasPrefix("/") ? raw : root + raw }
+            keys = .folder(path: folder)
+        case (nil, _?):
+            throw SettingsError(variable: .ballotKey, value: "", accepts: "une valeur dès que PORTEVOIX_SIGNING_KEY en a une : " + keyAccepts)
+        case (_?, nil):
+            throw SettingsError(variable: .signingKey, value: "", accepts: "une valeur dès que PORTEVOIX_BALLOT_KEY en a une : " + keyAccepts)
+        }
+
+        var migrationURL: String?
+        if let url = value(.migrationDatabaseURL) {
+            guard case .postgres = database, let parsed = URLComponents(string: url),
+                  ["postgres", "postgresql"].contains(parsed.scheme?.lowercased() ?? ""), !(parsed.host ?? "").isEmpty
+            else {
+                throw SettingsError(variable: .migrationDatabaseURL, value: "",
+                                    accepts: "avec DATABASE_URL seulement, l'adresse PostgreSQL d'un rôle propriétaire des tables "
+                                        + "(postgres://proprietaire:motdepasse@serveur:5432/base)")
+            }
+            migrationURL = url
+        }
+
         return Settings(
             database: database,
             dataDirectory: dataDirectory,
@@ -179,7 +241,9 @@ public struct Settings: Sendable {
             departementName: departementName,
             maxBodyBytes: maxBodyBytes,
             showErrorDetails: isDevelopment,
-            trustForwardedFor: trustProxy
+            trustForwardedFor: trustProxy,
+            keys: keys,
+            migrationDatabaseURL: migrationURL
         )
     }
 
@@ -225,8 +289,8 @@ public struct SettingsError: Error, Sendable, CustomStringConvertible {
     public let accepts: String
 
     public var description: String {
-        // The value of DATABASE_URL may hold a password: never echo it.
-        let shown = variable == .databaseURL ? "" : " vaut « \(value) », mais elle"
+        // Database addresses may hold a password, keys are secrets: never echo them.
+        let shown = [.databaseURL, .migrationDatabaseURL, .ballotKey, .signingKey].contains(variable) ? "" : " vaut « \(value) », mais elle"
         return "PorteVoix ne peut pas démarrer : la variable \(variable.rawValue)\(shown.isEmpty ? " n'est pas valable. Elle" : shown) "
             + "accepte \(accepts)."
     }

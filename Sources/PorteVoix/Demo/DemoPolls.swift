@@ -48,9 +48,9 @@ enum DemoPolls {
             .approval(Array(Set([index % 4, (index * 3 + 1) % 4])).sorted())
         }
         let open = try await makePoll("Faut-il changer le nom donné aux personnes au RSA dans les courriers ?", kind: .yesNo,
-                                      options: [], meeting: nil, status: .open, on: database)
+                                      options: [], meeting: nil, status: .open, on: app)
         for (index, voter) in voters.prefix(7).enumerated() {
-            _ = try await BallotBox.cast(.yesNo(index % 4 == 0 ? .contre : .pour), pollID: open.requireID(),
+            _ = try await BallotBox.cast(.yesNo(index % 4 == 0 ? .contre : .pour), poll: open,
                                          memberID: voter.requireID(), on: database)
         }
     }
@@ -58,16 +58,18 @@ enum DemoPolls {
     static func closedPoll(_ question: String, kind: PollKind, options: [String], meeting: Meeting?, voters: [Member],
                            on app: Application, maxChoices: Int? = nil, ballot: (Int) -> BallotContent) async throws {
         let poll = try await makePoll(question, kind: kind, options: options, meeting: meeting, status: .open,
-                                      maxChoices: maxChoices, on: app.db)
+                                      maxChoices: maxChoices, on: app)
         for (index, voter) in voters.enumerated() {
-            _ = try await BallotBox.cast(ballot(index), pollID: poll.requireID(), memberID: voter.requireID(), on: app.db)
+            _ = try await BallotBox.cast(ballot(index), poll: poll, memberID: voter.requireID(), on: app.db)
         }
-        try await PollAccess.close(poll, on: app.db)
+        try await PollCount.close(poll, app: app)
     }
 
     static func makePoll(_ question: String, kind: PollKind, options: [String], meeting: Meeting?, status: PollStatus,
-                         maxChoices: Int? = nil, on database: any Database) async throws -> Poll {
+                         maxChoices: Int? = nil, on app: Application) async throws -> Poll {
+        let database = app.db
         let poll = Poll()
+        poll.id = UUID()
         poll.question = question
         poll.details = ""
         poll.kind = kind
@@ -79,6 +81,7 @@ enum DemoPolls {
         poll.openedAt = Date().addingTimeInterval(-86_400)
         poll.paperBallots = 0
         poll.createdAt = Date().addingTimeInterval(-86_400)
+        PollKeys.standard(poll, master: app.siteKeys.ballotMaster)
         try await poll.create(on: database)
         for (index, label) in options.enumerated() {
             try await PollOption(pollID: poll.requireID(), position: index, label: label).create(on: database)

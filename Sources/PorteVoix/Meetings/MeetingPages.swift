@@ -460,7 +460,9 @@ enum MeetingPages {
                             .p(.class("projection-compte"),
                                .plain("\(projected.ballots) bulletin\(projected.ballots > 1 ? "s" : "") sur \(projected.present) personnes présentes")),
                             .unwrap(projected.results) { PollPages.resultsBody($0) },
-                            .if(projected.poll.status == .closed && projected.results == nil,
+                            .if(projected.poll.awaitsKeyHolders,
+                                .p(.text("Vote clos, en attente des détenteurs de clés pour le dépouillement."))),
+                            .if(projected.poll.countedAt != nil && projected.results == nil,
                                 .p(.text("Trop peu de votants pour publier le résultat.")))
                         )
                     },

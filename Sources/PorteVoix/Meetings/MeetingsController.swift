@@ -81,13 +81,14 @@ struct MeetingsController: RouteCollection {
         let polls = try await Poll.query(on: request.db).filter(\.$meeting.$id == meeting.requireID())
             .filter(\.$status ~~ [.open, .closed]).with(\.$options).sort(\.$createdAt, .descending).all()
         var pollView: MeetingPages.ProjectedPoll?
+        for poll in polls { try await PollAccess.applySchedule(poll, app: request.application) }
         // The open poll, or else the last one closed, with its results.
         if let poll = polls.first(where: { $0.status == .open }) ?? polls.first {
-            let id = try poll.requireID()
-            let ballots = try await BallotBox.ballotCount(pollID: id, on: request.db)
+            let ballots = try await BallotBox.ballotCount(poll, on: request.db)
             var results: PollResults?
-            if poll.status == .closed, ballots >= poll.minimumBallots {
-                results = PollResults.compute(poll, contents: try await BallotBox.contents(pollID: id, on: request.db))
+            let minimum = max(poll.minimumBallots, try await SiteSettingsStore.minimumBallots(on: request.db))
+            if let aggregate = poll.aggregate, aggregate.ballots >= minimum {
+                results = PollResults.compute(poll, aggregate: aggregate)
             }
             pollView = .init(poll: poll, ballots: ballots,
                              present: try await MeetingAttendance.query(on: request.db).filter(\.$meeting.$id == meeting.requireID()).count()
@@ -552,9 +553,15 @@ struct MeetingsController: RouteCollection {
         // Only the members shown on the form change: a search shows a few.
         let shown = Set((form.affiches ?? []).compactMap(UUID.init(uuidString:)))
         let ticked = Set((form.presents ?? []).compactMap(UUID.init(uuidString:))).intersection(shown)
+        // Attendance decides who may vote in a session's polls: once one has
+        // opened, every change is written to the audit log (design/voting.md, "Paper").
+        let openedPolls = try await Poll.query(on: request.db).filter(\.$meeting.$id == id)
+            .filter(\.$status ~~ [.open, .closed]).count()
         try await request.db.transaction { database in
-            let existing = try await MeetingAttendance.query(on: database).filter(\.$meeting.$id == id).all()
+            let existing = try await MeetingAttendance.query(on: database).filter(\.$meeting.$id == id).with(\.$member).all()
+            var removed: [String] = []
             for row in existing where shown.contains(row.$member.id) && !ticked.contains(row.$member.id) {
+                removed.append(row.member.publicName)
                 try await row.delete(on: database)
             }
             let already = Set(existing.map(\.$member.id))
@@ -564,6 +571,13 @@ struct MeetingsController: RouteCollection {
             }
             meeting.otherAttendees = others
             try await meeting.save(on: database)
+            if openedPolls > 0, !removed.isEmpty || !valid.isEmpty {
+                var changes: [String] = []
+                if !valid.isEmpty { changes.append("présents ajoutés : " + valid.map(\.publicName).sorted().joined(separator: ", ")) }
+                if !removed.isEmpty { changes.append("présents retirés : " + removed.sorted().joined(separator: ", ")) }
+                try await request.audit("meeting.attendance", "Séance « \(meeting.title) », après l'ouverture d'un vote : "
+                    + changes.joined(separator: " ; ") + ".", on: database)
+            }
         }
         try await request.setFlash("Les présences sont enregistrées.")
         return request.redirect(to: "/seances/\(id)/emargement")

@@ -10,12 +10,17 @@ struct HomeController: RouteCollection {
                 .filter(\.$status ~~ ProposalStatus.answeredStatuses)
                 .with(\.$theme).with(\.$territory)
                 .sort(\.$answeredAt, .descending).limit(3).all()
-            let openPolls = try await Poll.query(on: request.db).filter(\.$status == .open)
-                .sort(\.$createdAt, .descending).limit(5).all()
+            let current = try await Poll.query(on: request.db).group(.or) { group in
+                group.filter(\.$status == .open)
+                    .group(.and) { $0.filter(\.$status == .closed).filter(\.$custody == .sealed).filter(\.$countedAt == nil) }
+            }.sort(\.$createdAt, .descending).limit(10).all()
+            for poll in current { try await PollAccess.applySchedule(poll, app: request.application) }
+            let openPolls = current.filter { $0.status == .open }.prefix(5)
+            let awaiting = current.filter(\.awaitsKeyHolders).prefix(5)
             let nextMeeting = try await Meeting.query(on: request.db).filter(\.$status ~~ [.planned, .inProgress])
                 .filter(\.$endsAt >= Date()).with(\.$territory).sort(\.$startsAt).first()
-            return HomePage.View(context: request.pageContext, latestAnswers: answers, openPolls: openPolls,
-                                 nextMeeting: nextMeeting).render()
+            return HomePage.View(context: request.pageContext, latestAnswers: answers, openPolls: Array(openPolls),
+                                 awaitingPolls: Array(awaiting), nextMeeting: nextMeeting).render()
         }
     }
 }
@@ -25,6 +30,8 @@ enum HomePage {
         let context: PageContext
         var latestAnswers: [Proposal] = []
         var openPolls: [Poll] = []
+        /// Closed sealed polls whose key holders have not met yet.
+        var awaitingPolls: [Poll] = []
         var nextMeeting: Meeting?
 
         func render() -> HTML {
@@ -54,7 +61,7 @@ enum HomePage {
 
         /// The next session and the open votes.
         func nowSection() -> Node<HTML.BodyContext> {
-            guard nextMeeting != nil || !openPolls.isEmpty else { return .empty }
+            guard nextMeeting != nil || !openPolls.isEmpty || !awaitingPolls.isEmpty else { return .empty }
             return .section(
                 .class("en-ce-moment"),
                 .h2("En ce moment"),
@@ -65,6 +72,12 @@ enum HomePage {
                 .if(!openPolls.isEmpty, .group(
                     .p(.plain(openPolls.count == 1 ? "Un vote est ouvert :" : "\(openPolls.count) votes sont ouverts :")),
                     .ul(.forEach(openPolls) { poll in .li(.a(.href(escapeAttribute(PollPages.link(poll))), .plain(poll.question))) })
+                )),
+                .if(!awaitingPolls.isEmpty, .group(
+                    .p(.text("Clos, en attente des détenteurs de clés :")),
+                    .ul(.forEach(awaitingPolls) { poll in
+                        .li(.a(.href(escapeAttribute(PollPages.link(poll))), .plain(poll.question)), .text(" "), PollPages.badge(poll))
+                    })
                 ))
             )
         }
@@ -114,7 +127,9 @@ enum HomePage {
                 .ul(
                     .class("garanties"),
                     .li(.strong("Votre vote est secret."),
-                        .text(" Personne ne peut savoir ce que vous avez voté, pas même le Département.")),
+                        .text(" Les bulletins sont chiffrés et rangés à part de la liste des votants : ni les autres membres, "),
+                        .text("ni l'équipe d'animation, ni le Département ne voient ce que vous votez. "),
+                        .a(.href("/confidentialite"), .text("Qui peut savoir quoi"))),
                     .li(.strong("Vous restez discret."),
                         .text(" Un pseudonyme suffit. Nous ne demandons rien qui permette de vous reconnaître.")),
                     .li(.strong("Chaque proposition reçoit une réponse."),

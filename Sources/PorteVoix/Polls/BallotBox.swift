@@ -5,7 +5,9 @@ import SQLKit
 import Voting
 
 /// The register (`poll_voters`) and the box (`ballots`). Nothing here ever
-/// writes a member and a ballot in the same row, or logs a ballot.
+/// writes a member and a ballot in the same row, or logs a ballot, and every
+/// ballot is sealed with the poll's public key before it is written
+/// (design/voting.md): a copy of the database shows who voted, never how.
 enum BallotBox {
     enum Channel: String { case online, paper }
 
@@ -13,48 +15,91 @@ enum BallotBox {
         /// The tracker code, to show once.
         case cast(tracker: String)
         case alreadyVoted
+        /// The poll closed (or its closing time passed) before the ballot landed.
+        case closed
     }
 
-    /// Records that `memberID` voted and drops the ballot in the box, in one
-    /// transaction: a second attempt (even at the same instant) finds the
-    /// register row and leaves no ballot.
-    static func cast(_ content: BallotContent, pollID: UUID, memberID: UUID, channel: Channel = .online,
+    struct PollNotOpen: Error {}
+
+    /// The ballot sealed for this poll, base64.
+    static func seal(_ content: BallotContent, poll: Poll, rules: PollRules) throws -> String {
+        guard let publicKey = poll.publicKey.flatMap({ Data(base64Encoded: $0) }) else { throw PollKeys.Missing() }
+        return Data(try BallotSeal.seal(content, rules: rules, publicKey: Array(publicKey), pollIdentifier: poll.identifier))
+            .base64EncodedString()
+    }
+
+    /// Records that `memberID` voted and drops the sealed ballot in the box,
+    /// in one transaction that also checks that the poll is open at that
+    /// instant: a second attempt (even at the same instant) finds the
+    /// register row and leaves no ballot; a close that commits first leaves none either.
+    static func cast(_ content: BallotContent, poll: Poll, memberID: UUID, channel: Channel = .online, now: Date = Date(),
                      on database: any Database) async throws -> CastResult {
+        let pollID = try poll.requireID()
+        let sealed = try seal(content, poll: poll, rules: try await PollKeys.rules(of: poll, on: database))
         let tracker = TrackerCode.make()
-        let ballot = try String(decoding: JSONEncoder().encode(content), as: UTF8.self)
         do {
             try await database.transaction { database in
                 let sql = database as! any SQLDatabase
+                // The register row first: on SQLite it takes the write lock, so
+                // the status read next is the latest one and no close can slip in.
                 try await sql.raw("""
                     INSERT INTO poll_voters (poll_id, member_id, channel) VALUES (\(bind: pollID), \(bind: memberID), \(bind: channel.rawValue))
                     """).run()
-                try await insert(ballot, tracker: tracker, pollID: pollID, on: sql)
+                guard try await isOpen(pollID, at: now, on: sql) else { throw PollNotOpen() }
+                try await insert(sealed, tracker: tracker, pollID: pollID, on: sql)
             }
         } catch let error as any DatabaseError where error.isConstraintFailure {
             return .alreadyVoted
+        } catch is PollNotOpen {
+            return .closed
         }
         return .cast(tracker: tracker)
     }
 
+    /// Whether the poll is open as its status and its schedule make it now.
+    /// On PostgreSQL the row is locked for share: a close waits for the casts
+    /// in flight, and a cast that waited for a close sees it.
+    static func isOpen(_ pollID: UUID, at now: Date, on sql: any SQLDatabase) async throws -> Bool {
+        let lock = sql.dialect.name == "sqlite" ? "" : " FOR SHARE"
+        guard let row = try await sql.raw("""
+            SELECT status, closes_at FROM polls WHERE id = \(bind: pollID)\(unsafeRaw: lock)
+            """).first() else { return false }
+        let closesAt = try row.decode(column: "closes_at", as: Date?.self)
+        return try row.decode(column: "status", as: String.self) == PollStatus.open.rawValue && (closesAt.map { $0 > now } ?? true)
+    }
+
+    enum PaperResult: Equatable { case typed, full, closed }
+
     /// A paper ballot: its voter is already in the register (channel paper).
-    static func castPaper(_ content: BallotContent, poll: Poll, on database: any Database) async throws -> Bool {
+    static func castPaper(_ content: BallotContent, poll: Poll, on database: any Database) async throws -> PaperResult {
         let pollID = try poll.requireID()
-        let ballot = try String(decoding: JSONEncoder().encode(content), as: UTF8.self)
-        return try await database.transaction { database in
-            let sql = database as! any SQLDatabase
-            let paperVoters = try await voterCount(pollID: pollID, channel: .paper, on: sql)
-            guard let fresh = try await Poll.find(pollID, on: database), fresh.paperBallots < paperVoters else { return false }
-            try await insert(ballot, tracker: TrackerCode.make(), pollID: pollID, on: sql)
-            fresh.paperBallots += 1
-            try await fresh.save(on: database)
-            return true
+        let sealed = try seal(content, poll: poll, rules: try await PollKeys.rules(of: poll, on: database))
+        do {
+            return try await database.transaction { database in
+                let sql = database as! any SQLDatabase
+                // Taking the write lock first, as for an online ballot.
+                try await sql.raw("UPDATE polls SET paper_ballots = paper_ballots + 1 WHERE id = \(bind: pollID)").run()
+                guard try await isOpen(pollID, at: Date(), on: sql) else { throw PollNotOpen() }
+                let typed = try await sql.raw("SELECT paper_ballots FROM polls WHERE id = \(bind: pollID)").first()?
+                    .decode(column: "paper_ballots", as: Int.self) ?? 0
+                guard typed <= (try await voterCount(pollID: pollID, channel: .paper, on: sql)) else { throw PaperFull() }
+                try await insert(sealed, tracker: TrackerCode.make(), pollID: pollID, on: sql)
+                poll.paperBallots = typed
+                return .typed
+            }
+        } catch is PaperFull {
+            return .full
+        } catch is PollNotOpen {
+            return .closed
         }
     }
 
-    private static func insert(_ content: String, tracker: String, pollID: UUID, on sql: any SQLDatabase) async throws {
+    struct PaperFull: Error {}
+
+    private static func insert(_ sealed: String, tracker: String, pollID: UUID, on sql: any SQLDatabase) async throws {
         try await sql.raw("""
-            INSERT INTO ballots (poll_id, id, content, tracker_hash)
-            VALUES (\(bind: pollID), \(bind: randomID()), \(bind: content), \(bind: TrackerCode.hash(tracker)))
+            INSERT INTO ballots (poll_id, id, sealed_content, tracker_hash)
+            VALUES (\(bind: pollID), \(bind: randomID()), \(bind: sealed), \(bind: TrackerCode.hash(tracker)))
             """).run()
     }
 
@@ -64,17 +109,49 @@ enum BallotBox {
         return (0..<2).map { _ in String(format: "%016llx", generator.next() as UInt64) }.joined()
     }
 
-    /// Marks present members as having voted on paper (a member who voted
-    /// online is refused: the register has them already).
-    static func registerPaperVoter(pollID: UUID, memberID: UUID, on database: any Database) async throws -> Bool {
+    enum PaperRegistration: Equatable { case registered, alreadyVoted, typingStarted, closed }
+
+    /// Marks a member as having voted on paper, and keeps who did it and
+    /// when, so that the member can be told. Registration closes when the
+    /// first paper ballot is typed: the pile is typed once every paper voter is known.
+    static func registerPaperVoter(poll: Poll, memberID: UUID, by registrar: Member,
+                                   on database: any Database) async throws -> PaperRegistration {
+        let pollID = try poll.requireID()
         do {
-            try await (database as! any SQLDatabase).raw("""
-                INSERT INTO poll_voters (poll_id, member_id, channel) VALUES (\(bind: pollID), \(bind: memberID), 'paper')
-                """).run()
-            return true
+            return try await database.transaction { database in
+                let sql = database as! any SQLDatabase
+                try await sql.raw("""
+                    INSERT INTO poll_voters (poll_id, member_id, channel) VALUES (\(bind: pollID), \(bind: memberID), 'paper')
+                    """).run()
+                guard try await isOpen(pollID, at: Date(), on: sql) else { throw PollNotOpen() }
+                let typed = try await sql.raw("SELECT paper_ballots FROM polls WHERE id = \(bind: pollID)").first()?
+                    .decode(column: "paper_ballots", as: Int.self) ?? 0
+                guard typed == 0 else { throw PaperFull() }
+                let roles = registrar.roles.filter { $0 != .participant }.map(\.rawValue).sorted().joined(separator: ",")
+                try await sql.raw("""
+                    INSERT INTO paper_registrations (poll_id, member_id, registered_by, registered_by_roles, registered_at)
+                    VALUES (\(bind: pollID), \(bind: memberID), \(bind: registrar.id), \(bind: roles), \(bind: Date()))
+                    """).run()
+                return .registered
+            }
         } catch let error as any DatabaseError where error.isConstraintFailure {
-            return false
+            return .alreadyVoted
+        } catch is PollNotOpen {
+            return .closed
+        } catch is PaperFull {
+            return .typingStarted
         }
+    }
+
+    /// When and by which roles a member was registered as a paper voter.
+    static func paperRegistration(pollID: UUID, memberID: UUID, on database: any Database) async throws -> (at: Date, roles: [Role])? {
+        guard let row = try await (database as! any SQLDatabase).raw("""
+            SELECT registered_at, registered_by_roles FROM paper_registrations
+            WHERE poll_id = \(bind: pollID) AND member_id = \(bind: memberID)
+            """).first() else { return nil }
+        let roles = try row.decode(column: "registered_by_roles", as: String.self).split(separator: ",")
+            .compactMap { Role(rawValue: String($0)) }
+        return (try row.decode(column: "registered_at", as: Date.self), roles)
     }
 
     static func hasVoted(pollID: UUID, memberID: UUID, on database: any Database) async throws -> Bool {
@@ -106,47 +183,35 @@ enum BallotBox {
         return voters
     }
 
+    /// How many ballots a poll has: those in the box, or the counted ones.
+    static func ballotCount(_ poll: Poll, on database: any Database) async throws -> Int {
+        if let aggregate = poll.aggregate { return aggregate.ballots }
+        return try await ballotCount(pollID: poll.requireID(), on: database)
+    }
+
+    /// The sealed ballots in the box right now.
     static func ballotCount(pollID: UUID, on database: any Database) async throws -> Int {
         try await (database as! any SQLDatabase).raw("SELECT COUNT(*) AS n FROM ballots WHERE poll_id = \(bind: pollID)")
             .first()?.decode(column: "n", as: Int.self) ?? 0
     }
 
-    /// The contents, for counting after close only.
-    static func contents(pollID: UUID, on database: any Database) async throws -> [BallotContent] {
-        let rows = try await (database as! any SQLDatabase).raw("SELECT content FROM ballots WHERE poll_id = \(bind: pollID)").all()
-        let decoder = JSONDecoder()
-        return try rows.map { try decoder.decode(BallotContent.self, from: Data(try $0.decode(column: "content", as: String.self).utf8)) }
+    /// The sealed ballots and their tracker hashes, for the count only.
+    static func sealedBallots(pollID: UUID, on database: any Database) async throws -> [(sealed: [UInt8], trackerHash: String)] {
+        let rows = try await (database as! any SQLDatabase).raw("""
+            SELECT sealed_content, tracker_hash FROM ballots WHERE poll_id = \(bind: pollID)
+            """).all()
+        return try rows.map { row in
+            (Array(Data(base64Encoded: try row.decode(column: "sealed_content", as: String.self)) ?? Data()),
+             try row.decode(column: "tracker_hash", as: String.self))
+        }
     }
 
+    /// The counted ballots' tracker hashes, sorted.
     static func trackerHashes(pollID: UUID, on database: any Database) async throws -> [String] {
         let rows = try await (database as! any SQLDatabase).raw("""
-            SELECT tracker_hash FROM ballots WHERE poll_id = \(bind: pollID) ORDER BY tracker_hash
+            SELECT tracker_hash FROM poll_trackers WHERE poll_id = \(bind: pollID) ORDER BY tracker_hash
             """).all()
         return try rows.map { try $0.decode(column: "tracker_hash", as: String.self) }
-    }
-
-    /// At close, on PostgreSQL, the heap still holds ballots in casting
-    /// order: rewrite them in random order. SQLite stores them by random id.
-    static func shuffleAtClose(pollID: UUID, on database: any Database) async throws {
-        guard let sql = database as? any SQLDatabase, sql.dialect.name != "sqlite" else { return }
-        try await database.transaction { database in
-            let sql = database as! any SQLDatabase
-            try await sql.raw("SET LOCAL portevoix.ballot_shuffle = 'on'").run()
-            let rows = try await sql.raw("SELECT id, content, tracker_hash FROM ballots WHERE poll_id = \(bind: pollID)").all()
-            var ballots = try rows.map {
-                (try $0.decode(column: "id", as: String.self), try $0.decode(column: "content", as: String.self),
-                 try $0.decode(column: "tracker_hash", as: String.self))
-            }
-            var generator = SystemRandomNumberGenerator()
-            ballots.shuffle(using: &generator)
-            try await sql.raw("DELETE FROM ballots WHERE poll_id = \(bind: pollID)").run()
-            for ballot in ballots {
-                try await sql.raw("""
-                    INSERT INTO ballots (poll_id, id, content, tracker_hash)
-                    VALUES (\(bind: pollID), \(bind: ballot.0), \(bind: ballot.1), \(bind: ballot.2))
-                    """).run()
-            }
-        }
     }
 }
 

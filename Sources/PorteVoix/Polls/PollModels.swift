@@ -44,6 +44,23 @@ extension PollKind {
     }
 }
 
+/// Who can open a poll's ballot box (design/voting.md, "Keys").
+public enum BallotCustody: String, Codable, CaseIterable, Sendable {
+    /// The private key is stored wrapped under the site's ballot master key;
+    /// the server counts at close.
+    case standard
+    /// The private key is split among key holders and never stored; the
+    /// count waits until enough of them type their shares.
+    case sealed
+
+    public var label: String {
+        switch self {
+        case .standard: "Urne ordinaire : dépouillée automatiquement à la clôture"
+        case .sealed: "Urne scellée : dépouillée quand plusieurs détenteurs de clés se réunissent"
+        }
+    }
+}
+
 /// A poll ("scrutin"). Its ballots live apart, in `ballots`, with nothing
 /// that leads back to a voter; who voted lives in `poll_voters`.
 public final class Poll: Model, @unchecked Sendable {
@@ -70,9 +87,43 @@ public final class Poll: Model, @unchecked Sendable {
     /// Paper ballots typed in so far; never more than paper voters.
     @Field(key: "paper_ballots") public var paperBallots: Int
     @Field(key: "created_at") public var createdAt: Date
+    @Field(key: "custody") public var custody: BallotCustody
+    /// The HPKE public key ballots are sealed with (base64).
+    @OptionalField(key: "public_key") public var publicKey: String?
+    /// Standard custody: the private key wrapped under the master key
+    /// (base64), deleted at the count.
+    @OptionalField(key: "wrapped_key") var wrappedKey: String?
+    /// Sealed custody: the key holders' names, one per line, in share order.
+    @Field(key: "key_holders") public var keyHolders: String
+    /// Sealed custody: how many shares open the box.
+    @Field(key: "key_threshold") public var keyThreshold: Int
+    /// When the ballots were counted (and deleted, and the key destroyed).
+    @OptionalField(key: "counted_at") public var countedAt: Date?
+    /// The stored aggregate result (JSON of `PollAggregate`), once counted.
+    @OptionalField(key: "result") var result: String?
     @Children(for: \.$poll) var options: [PollOption]
 
-    public init() {}
+    public init() {
+        custody = .standard
+        keyHolders = ""
+        keyThreshold = 0
+    }
+
+    var identifier: String { id?.uuidString ?? "" }
+
+    var holderNames: [String] {
+        keyHolders.split(separator: "\n").map(String.init)
+    }
+
+    public var aggregate: PollAggregate? {
+        result.flatMap { try? JSONDecoder().decode(PollAggregate.self, from: Data($0.utf8)) }
+    }
+
+    /// Closed, sealed, and its key holders have not met yet.
+    var awaitsKeyHolders: Bool { status == .closed && countedAt == nil && custody == .sealed }
+
+    /// The status as people read it, the wait for key holders included.
+    var statusLabel: String { awaitsKeyHolders ? "clos, en attente des détenteurs de clés" : status.label }
 
     var rules: PollRules {
         PollRules(kind: kind, optionCount: kind == .yesNo ? 0 : ($options.value?.count ?? 0), maxChoices: maxChoices)

@@ -1,5 +1,6 @@
 import Foundation
 import Plot
+import Vapor
 import Voting
 
 enum PollPages {
@@ -9,8 +10,23 @@ enum PollPages {
         count == 0 ? "Personne n'a encore voté" : count == 1 ? "1 personne a voté" : "\(count) personnes ont voté"
     }
 
-    static func badge(_ status: PollStatus) -> Node<HTML.BodyContext> {
-        .span(.class("badge badge-scrutin-\(status.rawValue)"), .plain("Scrutin \(status.label)"))
+    static func badge(_ poll: Poll) -> Node<HTML.BodyContext> {
+        .span(.class("badge badge-scrutin-\(poll.status.rawValue)"), .plain("Scrutin \(poll.statusLabel)"))
+    }
+
+    /// What a poll's custody protects against, in plain words (design/voting.md).
+    static func secrecy(_ custody: BallotCustody) -> String {
+        switch custody {
+        case .standard:
+            "Votre vote est secret. Les bulletins sont chiffrés dès leur arrivée et séparés de la liste des votants ; "
+                + "après le dépouillement, seuls les totaux sont gardés. Ni les autres membres, ni l'équipe d'animation, "
+                + "ni le Département ne voient ce que vous votez. Seule la personne qui fait fonctionner le serveur "
+                + "pourrait, pendant le vote, en s'en donnant les moyens, ouvrir l'urne avant le dépouillement."
+        case .sealed:
+            "Votre vote est secret. Les bulletins sont chiffrés dès leur arrivée et séparés de la liste des votants. "
+                + "L'urne est scellée : personne, pas même la personne qui fait fonctionner le serveur, ne peut l'ouvrir "
+                + "avant que plusieurs détenteurs de clés se réunissent pour le dépouillement ; seuls les totaux sont alors gardés."
+        }
     }
 
     // MARK: List
@@ -21,7 +37,7 @@ enum PollPages {
         let drafts = polls.filter { $0.status == .draft }
         func entries(_ polls: [Poll]) -> Node<HTML.BodyContext> {
             .ul(.class("liste-scrutins"), .forEach(polls) { poll in
-                .li(.a(.href(escapeAttribute(link(poll))), .plain(poll.question)), .text(" "), badge(poll.status))
+                .li(.a(.href(escapeAttribute(link(poll))), .plain(poll.question)), .text(" "), badge(poll))
             })
         }
         return Layout.page(
@@ -29,8 +45,9 @@ enum PollPages {
             title: "Les votes",
             content: .group(
                 .h1("Les votes"),
-                .p(.text("Les votes du conseil sont secrets : personne ne peut savoir ce que vous avez voté, "),
-                   .text("pas même le Département.")),
+                .p(.text("Les votes du conseil sont secrets : les bulletins sont chiffrés et rangés à part de la liste "),
+                   .text("des votants. Ni les autres membres, ni l'équipe d'animation, ni le Département ne voient ce que vous votez. "),
+                   .a(.href("/confidentialite"), .text("Qui peut savoir quoi"))),
                 .if(canManage, .p(.a(.class("bouton"), .href("/scrutins/nouveau"), .text("Préparer un vote")))),
                 .h2("Votes ouverts"),
                 open.isEmpty ? .p(.text("Aucun vote n'est ouvert en ce moment.")) : entries(open),
@@ -56,6 +73,10 @@ enum PollPages {
         /// The choice to show again in the form ("Modifier mon choix", or an error).
         var typed: BallotContent?
         var secondAttempt = false
+        /// The fewest ballots for results to be published: the poll's or the site's, whichever is higher.
+        var minimumBallots = SiteSettingsStore.defaultMinimumBallots
+        /// When and by which roles the member was registered as a paper voter.
+        var paperRegistration: (at: Date, roles: [Role])?
     }
 
     static func show(_ model: Model, context: PageContext) -> HTML {
@@ -66,7 +87,8 @@ enum PollPages {
             content: .group(
                 .p(.a(.href("/scrutins"), .text("Tous les votes"))),
                 .h1(.plain(poll.question)),
-                .p(badge(poll.status)),
+                .p(badge(poll)),
+                .if(poll.status == .open, .p(.class("aide-champ"), .plain(secrecy(poll.custody)))),
                 .if(!poll.details.isEmpty, .div(richText(poll.details))),
                 .ul(.class("meta"),
                     .li(.plain(poll.kind.label)),
@@ -97,12 +119,24 @@ enum PollPages {
         guard let csrf = model.csrf else {
             return .p(.a(.href(escapeAttribute("/connexion?retour=" + link(poll))), .text("Connectez-vous pour voter")))
         }
+        if model.hasVoted, let paper = model.paperRegistration {
+            let who = paper.roles.contains(.facilitator) ? "une animatrice ou un animateur"
+                : paper.roles.contains(.admin) ? "une administratrice ou un administrateur" : "l'équipe du conseil"
+            return .div(
+                .class("message-succes"), .attribute(named: "role", value: "status"),
+                .h2(.plain(model.secondAttempt ? "Vous avez déjà voté, sur papier" : "Vous avez voté sur papier")),
+                .p(.plain("Vous avez été noté·e comme ayant voté sur papier pendant la séance, le "
+                    + "\(FrenchDates.dayAndTime(paper.at)), par \(who). On ne peut voter qu'une fois.")),
+                .p(.text("Si ce n'était pas vous, parlez-en à la personne qui anime le conseil ou à un administrateur du site : "),
+                   .text("chaque inscription sur papier est écrite dans le journal des actions."))
+            )
+        }
         if model.hasVoted {
             return .div(
                 .class("message-succes"), .attribute(named: "role", value: "status"),
                 .h2(.plain(model.secondAttempt ? "Vous avez déjà voté" : "Vous avez voté")),
                 .p(.text("Votre vote est bien enregistré, une seule fois. Merci ! "),
-                   .text("Les résultats seront publiés à la clôture du scrutin."))
+                   .text("Les résultats seront publiés au dépouillement, après la clôture du scrutin."))
             )
         }
         if let refusal = model.refusal {
@@ -122,11 +156,12 @@ enum PollPages {
         case .yesNo:
             let chosen: YesNoChoice? = if case .yesNo(let choice)? = typed { choice } else { nil }
             return radios(legend: "Votre réponse", name: "choix",
-                          choices: YesNoChoice.allCases.map { ($0.rawValue, $0.label) }, selected: chosen?.rawValue)
+                          choices: YesNoChoice.allCases.map { (BallotForm.value($0), $0.label) }, selected: chosen.map(BallotForm.value))
         case .single:
             let chosen: Int? = if case .single(let index)? = typed { index } else { nil }
             return radios(legend: "Votre choix (un seul)", name: "choix",
-                          choices: options.enumerated().map { (String($0.offset), $0.element) }, selected: chosen.map(String.init))
+                          choices: options.enumerated().map { (BallotForm.value(option: $0.offset), $0.element) },
+                          selected: chosen.map { BallotForm.value(option: $0) })
         case .approval:
             let chosen: Set<Int> = if case .approval(let indices)? = typed { Set(indices) } else { [] }
             return .element(named: "fieldset", nodes: [
@@ -176,7 +211,8 @@ enum PollPages {
                 .h1("Vérifiez votre vote"),
                 .p(.plain(poll.question)),
                 .ul(.class("choix-confirmes"), .forEach(BallotForm.words(content, options: options)) { .li(.strong(.plain($0))) }),
-                .p(.text("Une fois confirmé, votre vote ne peut plus être changé. Il est secret : personne ne saura ce que vous avez voté.")),
+                .p(.text("Une fois confirmé, votre vote ne peut plus être changé. Il est chiffré avant d'être rangé dans l'urne, "),
+                   .text("à part de la liste des votants.")),
                 .div(
                     .class("boutons"),
                     Forms.post(action: link(poll) + "/vote", csrf: csrf, .group(hidden), Forms.submit("Confirmer mon vote")),
@@ -212,11 +248,20 @@ enum PollPages {
                 ? .p(.class("aide-champ"), .text("Les résultats restent secrets jusqu'à la clôture : on ne voit que le nombre de votants."))
                 : .empty
         }
+        guard poll.countedAt != nil else {
+            return .section(
+                .h2("Résultats"),
+                .p(.plain(poll.awaitsKeyHolders
+                    ? "Le scrutin est clos, en attente des détenteurs de clés : les résultats seront publiés quand "
+                        + "\(poll.keyThreshold) d'entre eux se réuniront pour ouvrir l'urne."
+                    : "Le dépouillement est en cours. Rechargez la page dans un instant."))
+            )
+        }
         guard let results = model.results else {
             return .section(
                 .h2("Résultats"),
                 .p(.plain("Trop peu de personnes ont voté (\(model.ballots)) pour publier les résultats sans risquer "
-                    + "de reconnaître qui a voté quoi. Il en faut au moins \(poll.minimumBallots)."))
+                    + "de reconnaître qui a voté quoi. Il en faut au moins \(model.minimumBallots)."))
             )
         }
         return .section(
@@ -338,6 +383,8 @@ enum PollPages {
                            Forms.submit("Clore le vote")),
                 .if(poll.$meeting.id != nil, .p(.a(.href(escapeAttribute(link(poll) + "/papier")), .text("Saisir les votes sur papier"))))
             )),
+            .if(poll.awaitsKeyHolders, .p(.a(.class("bouton"), .href(escapeAttribute(link(poll) + "/depouillement")),
+                                             .text("Dépouiller avec les détenteurs de clés")))),
             .if(poll.status == .closed, .p(.text("Le vote est clos. Il ne peut pas être rouvert.")))
         )
     }
@@ -364,11 +411,15 @@ enum PollPages {
                 .p(.plain("\(model.paperVoters.count) votant\(model.paperVoters.count > 1 ? "s" : "") sur papier, "
                     + "\(poll.paperBallots) bulletin\(poll.paperBallots > 1 ? "s" : "") saisi\(poll.paperBallots > 1 ? "s" : "").")),
                 .unwrap(model.error) { .div(.class("resume-erreurs"), .attribute(named: "role", value: "alert"), .id("erreurs"), .p(.plain($0))) },
+                .p(.text("Notez d'abord toutes les personnes qui votent sur papier, puis saisissez les bulletins de la pile, "),
+                   .text("dans l'ordre de la pile. Dès le premier bulletin saisi, la liste des votants sur papier est close. "),
+                   .text("Chaque inscription et chaque saisie (jamais le contenu) est écrite dans le journal des actions.")),
                 .h2("1. Qui a voté sur papier ?"),
-                notYet.isEmpty ? .p(.text("Toutes les personnes présentes ont voté, sur le site ou sur papier.")) : Forms.post(
+                poll.paperBallots > 0 ? .p(.text("La saisie des bulletins a commencé : la liste des votants sur papier est close."))
+                : notYet.isEmpty ? .p(.text("Toutes les personnes présentes ont voté, sur le site ou sur papier.")) : Forms.post(
                     action: link(poll) + "/papier/votants", csrf: model.csrf, class: "formulaire",
                     .element(named: "fieldset", nodes: [
-                        .element(named: "legend", nodes: [.text("Membres présents qui n'ont pas encore voté")]),
+                        .element(named: "legend", nodes: [.text("Membres présents, qui peuvent voter et n'ont pas encore voté")]),
                         .forEach(notYet) { member in
                             Forms.checkbox("votants[]", label: member.publicName, checked: false,
                                            value: member.id?.uuidString ?? "", idSuffix: member.id?.uuidString)
@@ -390,6 +441,7 @@ enum PollPages {
 
     struct FormModel {
         var csrf: String
+        var minimumFloor: Int
         var territories: [Territory]
         var agendaItems: [(String, String)]
         var proposals: [(String, String)]
@@ -428,8 +480,21 @@ enum PollPages {
                     Forms.select("proposition", label: "Proposition concernée (facultative)",
                                  options: [("", "Aucune")] + model.proposals, selected: form.proposition ?? ""),
                     Forms.field("minimum", label: "Nombre minimum de bulletins pour publier les résultats",
-                                value: form.minimum ?? String(Poll.defaultMinimumBallots), kind: .number,
-                                help: "En dessous, on risquerait de reconnaître qui a voté quoi.", error: model.errors["minimum"]),
+                                value: form.minimum ?? String(model.minimumFloor), kind: .number,
+                                help: "En dessous, on risquerait de reconnaître qui a voté quoi. Au moins \(model.minimumFloor) "
+                                    + "(règle du site) ; vous pouvez demander plus.", error: model.errors["minimum"]),
+                    Forms.select("urne", label: "L'urne", options: BallotCustody.allCases.map { ($0.rawValue, $0.label) },
+                                 selected: form.urne ?? BallotCustody.standard.rawValue,
+                                 help: "Urne ordinaire : protégée contre une copie de la base de données ; le serveur la dépouille à la clôture. "
+                                    + "Urne scellée, pour les votes les plus importants : personne, pas même la personne qui fait "
+                                    + "fonctionner le serveur, ne peut l'ouvrir avant que plusieurs détenteurs de clés se réunissent."),
+                    Forms.textArea("detenteurs", label: "Urne scellée : les détenteurs de clés, un nom par ligne",
+                                   value: form.detenteurs ?? "", help: "De 2 à 9 personnes. Chacune reçoit une part de la clé, "
+                                    + "à imprimer tout de suite : elle ne sera plus jamais affichée.",
+                                   error: model.errors["detenteurs"], rows: 3),
+                    Forms.field("seuil", label: "Urne scellée : combien de détenteurs pour ouvrir l'urne", value: form.seuil ?? "2",
+                                kind: .number, help: "Attention : si plus de parts sont perdues que le nombre de détenteurs "
+                                    + "moins ce chiffre, le vote ne pourra jamais être dépouillé.", error: model.errors["seuil"]),
                     Forms.field("ouvertureJour", label: "Ouverture automatique : date (facultative)", value: form.ouvertureJour ?? "",
                                 kind: .date, error: model.errors["ouvertureJour"]),
                     Forms.field("ouvertureHeure", label: "Ouverture automatique : heure", value: form.ouvertureHeure ?? "", kind: .time),
@@ -440,5 +505,123 @@ enum PollPages {
                 )
             )
         )
+    }
+}
+
+// MARK: Traffic, key shares and the count of a sealed box
+
+extension PollPages {
+    /// The size every confirmation page of this poll is padded to, for this
+    /// visitor: above the largest page any choice can give.
+    static func confirmationSize(_ poll: Poll, options: [String], csrf: String, context: PageContext) -> Int {
+        let longestGrade = Grade.allCases.max { $0.label.utf8.count < $1.label.utf8.count } ?? .aRejeter
+        let candidates: [BallotContent] = switch poll.kind {
+        case .yesNo: YesNoChoice.allCases.map { .yesNo($0) }
+        case .single: options.indices.map { .single($0) }
+        // Every option chosen, the longest grade everywhere: the most words and fields a page can hold.
+        case .approval: [.approval(Array(options.indices))]
+        case .majorityJudgment: [.grades(Array(repeating: longestGrade, count: options.count))]
+        }
+        let largest = candidates.map { confirmation(poll, content: $0, options: options, csrf: csrf, context: context).render().utf8.count }
+            .max() ?? 0
+        return HTML.paddedSize(above: largest)
+    }
+
+    static func trackerSize(_ poll: Poll, context: PageContext) -> Int {
+        HTML.paddedSize(above: tracker(poll, tracker: "XXXX-XXXX", context: context).render().utf8.count)
+    }
+
+    /// The key holders' shares, shown once right after the poll is prepared.
+    static func shares(_ poll: Poll, holders: [String], shares: [String], context: PageContext) -> HTML {
+        Layout.page(
+            context,
+            title: "Les parts de clé — \(poll.question)",
+            content: .group(
+                .h1("Imprimez les parts de clé maintenant"),
+                .div(.class("resume-erreurs"), .attribute(named: "role", value: "alert"),
+                     .p(.strong(.text("Ces parts ne seront plus jamais affichées.")),
+                        .plain(" Le site ne les garde pas. Il faudra \(poll.keyThreshold) parts sur \(holders.count) pour ouvrir l'urne ; "
+                            + "si plus de \(holders.count - poll.keyThreshold) part\(holders.count - poll.keyThreshold > 1 ? "s sont perdues" : " est perdue")"
+                            + ", le vote ne pourra jamais être dépouillé."))),
+                .p(.plain("Scrutin : \(poll.question)")),
+                .p(.text("Imprimez cette page et découpez-la : chaque détenteur garde sa part pour lui, "),
+                   .text("sans la montrer ni la photographier, jusqu'au dépouillement.")),
+                .ol(.class("parts-de-cle"), .forEach(Array(zip(holders, shares).enumerated())) { index, pair in
+                    .li(.class("part-de-cle"),
+                        .h2(.plain("Part n° \(index + 1) — \(pair.0)")),
+                        .p(.plain("Scrutin : \(poll.question)")),
+                        .p(.class("code-part"), .plain(pair.1)),
+                        .p(.plain("À taper dans la case n° \(index + 1) le jour du dépouillement. Les lettres O, I et L "
+                            + "peuvent être tapées 0, 1 et 1 ; les espaces ne comptent pas.")))
+                }),
+                .p(.a(.class("bouton"), .href(escapeAttribute(link(poll))), .text("J'ai imprimé les parts : aller au scrutin")))
+            )
+        )
+    }
+
+    struct CountModel {
+        var poll: Poll
+        var csrf: String
+        var typed: [Int: String] = [:]
+        var errors = FormErrors()
+        /// How many more valid shares are needed.
+        var missing: Int?
+        /// Enough shares, but they do not rebuild this poll's key.
+        var mismatch = false
+    }
+
+    static func count(_ model: CountModel, context: PageContext) -> HTML {
+        let poll = model.poll
+        let holders = poll.holderNames
+        return Layout.page(
+            context,
+            title: (model.errors.isEmpty && model.missing == nil && !model.mismatch ? "" : "Erreur — ") + "Dépouiller — \(poll.question)",
+            content: .group(
+                .p(.a(.href(escapeAttribute(link(poll))), .text("Retour au vote"))),
+                .h1("Dépouiller l'urne scellée"),
+                .p(.plain("\(poll.question) — il faut les parts de \(poll.keyThreshold) détenteurs sur \(holders.count).")),
+                .p(.text("Chaque détenteur tape sa part dans sa case, l'un après l'autre, sur cet appareil. "),
+                   .text("Les cases vides ne comptent pas. On envoie le formulaire une seule fois, quand assez de parts sont tapées.")),
+                .unwrap(model.missing) { missing in
+                    .div(.class("resume-erreurs"), .attribute(named: "role", value: "alert"), .id("manque"),
+                         .h2(.plain("L'urne n'est pas ouverte : il manque \(missing) part\(missing > 1 ? "s" : "") valable\(missing > 1 ? "s" : "").")),
+                         .p(.text("Rien n'a changé : les bulletins restent scellés.")))
+                },
+                .if(model.mismatch, .div(.class("resume-erreurs"), .attribute(named: "role", value: "alert"),
+                    .p(.text("Ces parts ne permettent pas d'ouvrir cette urne. Vérifiez qu'elles viennent bien de ce scrutin "),
+                       .text("et retapez-les.")))),
+                Forms.errorSummary(model.errors),
+                Forms.post(
+                    action: link(poll) + "/depouillement", csrf: model.csrf, class: "formulaire",
+                    .forEach(Array(holders.enumerated())) { index, name in
+                        Forms.field("part-\(index + 1)", label: "Part n° \(index + 1) — \(name)", value: model.typed[index + 1] ?? "",
+                                    error: model.errors["part-\(index + 1)"], autocomplete: "off", maxLength: 300)
+                    },
+                    Forms.submit("Ouvrir l'urne et publier les résultats")
+                )
+            )
+        )
+    }
+}
+
+extension HTML {
+    /// A size above `size` that pages of similar content share: the next
+    /// kibibyte past `size` plus 2 KiB (for a flash message or a longer pseudonym).
+    static func paddedSize(above size: Int) -> Int {
+        (size + 2048 + 1023) / 1024 * 1024
+    }
+
+    /// The page padded with a comment to exactly `size` bytes (or more if it
+    /// is already larger), never cached nor transformed by a proxy.
+    func paddedResponse(size: Int) -> Response {
+        var body = render()
+        let missing = size - body.utf8.count - 7
+        if missing > 0, let end = body.range(of: "</body>", options: .backwards) {
+            body.insert(contentsOf: "<!--" + String(repeating: " ", count: missing) + "-->", at: end.lowerBound)
+        }
+        var headers = HTTPHeaders()
+        headers.contentType = .html
+        headers.replaceOrAdd(name: .cacheControl, value: "no-store, no-transform")
+        return Response(status: .ok, headers: headers, body: .init(string: body))
     }
 }

@@ -8,14 +8,18 @@ enum PollResults {
     case options(OptionCounts, labels: [String])
     case judgment([MajorityJudgment.OptionResult], labels: [String], ballots: Int)
 
-    static func compute(_ poll: Poll, contents: [BallotContent]) -> PollResults {
+    /// The results from the stored aggregate: nothing is recounted per request.
+    static func compute(_ poll: Poll, aggregate: PollAggregate) -> PollResults {
         let labels = poll.options.sorted { $0.position < $1.position }.map(\.label)
         switch poll.kind {
-        case .yesNo: return .yesNo(Tally.yesNo(contents))
-        case .single, .approval: return .options(Tally.options(contents, optionCount: labels.count), labels: labels)
+        case .yesNo:
+            return .yesNo(aggregate.yesNo ?? YesNoResult(pour: 0, contre: 0, abstention: 0))
+        case .single, .approval:
+            return .options(aggregate.options ?? OptionCounts(counts: Array(repeating: 0, count: labels.count), ballots: 0),
+                            labels: labels)
         case .majorityJudgment:
-            return .judgment(MajorityJudgment.results(Tally.grades(contents, optionCount: labels.count)),
-                             labels: labels, ballots: contents.count)
+            let grades = aggregate.grades ?? Array(repeating: Array(repeating: 0, count: Grade.allCases.count), count: labels.count)
+            return .judgment(MajorityJudgment.results(grades), labels: labels, ballots: aggregate.ballots)
         }
     }
 

@@ -1,4 +1,5 @@
 import Fluent
+import SQLKit
 import Foundation
 import Vapor
 import Voting
@@ -30,23 +31,23 @@ enum PollAccess {
     }
 
     /// Opens or closes a poll whose set time has come (checked whenever the
-    /// poll is looked at, so no timer is needed).
-    static func applySchedule(_ poll: Poll, on database: any Database, now: Date = Date()) async throws {
+    /// poll is looked at, so no timer is needed), and finishes the count of a
+    /// standard poll that closed without being counted (a crash between the two).
+    static func applySchedule(_ poll: Poll, app: Application, now: Date = Date()) async throws {
         if poll.status == .draft, let opensAt = poll.opensAt, opensAt <= now {
+            let sql = app.db as! any SQLDatabase
+            try await sql.raw("""
+                UPDATE polls SET status = 'open', opened_at = \(bind: opensAt) WHERE id = \(bind: poll.requireID()) AND status = 'draft'
+                """).run()
             poll.status = .open
             poll.openedAt = opensAt
-            try await poll.save(on: database)
         }
         if poll.status == .open, let closesAt = poll.closesAt, closesAt <= now {
-            try await close(poll, at: closesAt, on: database)
+            try await PollCount.close(poll, at: closesAt, app: app)
         }
-    }
-
-    static func close(_ poll: Poll, at date: Date = Date(), on database: any Database) async throws {
-        poll.status = .closed
-        poll.closedAt = date
-        try await poll.save(on: database)
-        try await BallotBox.shuffleAtClose(pollID: poll.requireID(), on: database)
+        if poll.status == .closed, poll.countedAt == nil, poll.custody == .standard {
+            try await PollCount.countStandard(poll, app: app)
+        }
     }
 }
 
@@ -58,9 +59,9 @@ enum BallotForm {
         let options = poll.$options.value?.count ?? 0
         switch poll.kind {
         case .yesNo:
-            return (try? request.content.get(String.self, at: "choix")).flatMap(YesNoChoice.init(rawValue:)).map { .yesNo($0) }
+            return (try? request.content.get(String.self, at: "choix")).flatMap(yesNo).map { .yesNo($0) }
         case .single:
-            return (try? request.content.get(String.self, at: "choix")).flatMap(Int.init).map { .single($0) }
+            return (try? request.content.get(String.self, at: "choix")).flatMap { Int($0, radix: 10) }.map { .single($0) }
         case .approval:
             let chosen = ((try? request.content.get([String].self, at: "choix")) ?? []).compactMap(Int.init)
             return .approval(Array(Set(chosen)).sorted())
@@ -72,11 +73,31 @@ enum BallotForm {
         }
     }
 
+    /// The form value of a yes/no choice: one letter each, so that the size
+    /// of a request does not tell the choice (design/voting.md, "Traffic").
+    static func value(_ choice: YesNoChoice) -> String {
+        switch choice {
+        case .pour: "P"
+        case .contre: "C"
+        case .abstention: "A"
+        }
+    }
+
+    static func yesNo(_ value: String) -> YesNoChoice? {
+        YesNoChoice.allCases.first { Self.value($0) == value } ?? YesNoChoice(rawValue: value)
+    }
+
+    /// The form value of a single choice: two digits for every option (at
+    /// most 20), for the same reason.
+    static func value(option index: Int) -> String {
+        index < 10 ? "0\(index)" : String(index)
+    }
+
     /// The hidden fields that carry a ballot from the confirmation page to the vote.
     static func fields(_ content: BallotContent) -> [(String, String)] {
         switch content {
-        case .yesNo(let choice): [("choix", choice.rawValue)]
-        case .single(let index): [("choix", String(index))]
+        case .yesNo(let choice): [("choix", value(choice))]
+        case .single(let index): [("choix", value(option: index))]
         case .approval(let indices): indices.map { ("choix[]", String($0)) }
         case .grades(let grades): grades.enumerated().map { ("note-\($0.offset)", String($0.element.rawValue)) }
         }

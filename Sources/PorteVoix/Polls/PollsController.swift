@@ -26,6 +26,8 @@ struct PollsController: RouteCollection {
         managers.get(":pollID", "papier", use: paperPage)
         managers.post(":pollID", "papier", "votants", use: paperVoters)
         managers.post(":pollID", "papier", "bulletins", use: paperBallot)
+        managers.get(":pollID", "depouillement", use: countForm)
+        managers.post(":pollID", "depouillement", use: countWithShares)
     }
 
     // MARK: Finding
@@ -36,7 +38,7 @@ struct PollsController: RouteCollection {
                 .with(\.$options).with(\.$territory).with(\.$meeting).with(\.$proposal).first()
         else { throw Abort(.notFound) }
         poll.$options.value = poll.options.sorted { $0.position < $1.position }
-        try await PollAccess.applySchedule(poll, on: request.db)
+        try await PollAccess.applySchedule(poll, app: request.application)
         if poll.status == .draft && request.member?.roles.isDisjoint(with: Self.managers) != false {
             throw Abort(.notFound)
         }
@@ -45,7 +47,7 @@ struct PollsController: RouteCollection {
 
     func list(request: Request) async throws -> HTML {
         let polls = try await Poll.query(on: request.db).sort(\.$createdAt, .descending).limit(200).all()
-        for poll in polls { try await PollAccess.applySchedule(poll, on: request.db) }
+        for poll in polls { try await PollAccess.applySchedule(poll, app: request.application) }
         let canManage = request.member?.roles.isDisjoint(with: Self.managers) == false
         return PollPages.list(polls.filter { canManage || $0.status != .draft }, canManage: canManage,
                               context: request.pageContext)
@@ -58,16 +60,21 @@ struct PollsController: RouteCollection {
         let member = request.member
         var model = PollPages.Model(
             poll: poll, options: poll.options.map(\.label),
-            ballots: try await BallotBox.ballotCount(pollID: id, on: request.db),
+            ballots: try await BallotBox.ballotCount(poll, on: request.db),
             csrf: member == nil ? nil : try await request.csrfToken(),
             canManage: member?.roles.isDisjoint(with: Self.managers) == false
         )
+        model.minimumBallots = max(poll.minimumBallots, try await SiteSettingsStore.minimumBallots(on: request.db))
         if let member {
-            model.hasVoted = try await BallotBox.hasVoted(pollID: id, memberID: member.requireID(), on: request.db)
+            let memberID = try member.requireID()
+            model.hasVoted = try await BallotBox.hasVoted(pollID: id, memberID: memberID, on: request.db)
             model.refusal = try await PollAccess.refusal(poll, member: member, on: request.db)
+            if model.hasVoted {
+                model.paperRegistration = try await BallotBox.paperRegistration(pollID: id, memberID: memberID, on: request.db)
+            }
         }
-        if poll.status == .closed, model.ballots >= poll.minimumBallots {
-            model.results = PollResults.compute(poll, contents: try await BallotBox.contents(pollID: id, on: request.db))
+        if let aggregate = poll.aggregate, aggregate.ballots >= model.minimumBallots {
+            model.results = PollResults.compute(poll, aggregate: aggregate)
         }
         return model
     }
@@ -82,7 +89,7 @@ struct PollsController: RouteCollection {
     /// The ballot read from the form and checked, or the page again with the reason.
     func checkedBallot(_ request: Request, poll: Poll) async throws -> Result<BallotContent, PollPageError> {
         let member = try request.requireMember()
-        guard poll.status == .open else {
+        guard poll.status == .open, poll.closesAt.map({ $0 > Date() }) ?? true else {
             return .failure(PollPageError(status: .conflict, message: poll.status == .closed
                 ? "Ce scrutin est clos : il n'est plus possible de voter." : "Ce scrutin n'est pas encore ouvert."))
         }
@@ -121,9 +128,13 @@ struct PollsController: RouteCollection {
             if try await BallotBox.hasVoted(pollID: poll.requireID(), memberID: request.requireMember().requireID(), on: request.db) {
                 return try await show(request: request)
             }
-            return PollPages.confirmation(poll, content: content, options: poll.options.map(\.label),
-                                          csrf: try await request.csrfToken(), context: request.pageContext)
-                .response(status: .ok)
+            let csrf = try await request.csrfToken()
+            let context = request.pageContext
+            let options = poll.options.map(\.label)
+            // Every choice gives a page of the same size (design/voting.md, "Traffic").
+            let size = PollPages.confirmationSize(poll, options: options, csrf: csrf, context: context)
+            return PollPages.confirmation(poll, content: content, options: options, csrf: csrf, context: context)
+                .paddedResponse(size: size)
         }
     }
 
@@ -139,18 +150,22 @@ struct PollsController: RouteCollection {
         switch try await checkedBallot(request, poll: poll) {
         case .failure(let error): return try await errorPage(error, poll: poll, request: request)
         case .success(let content):
-            let result = try await BallotBox.cast(content, pollID: poll.requireID(),
-                                                  memberID: request.requireMember().requireID(), on: request.db)
+            let result = try await BallotBox.cast(content, poll: poll, memberID: request.requireMember().requireID(),
+                                                  on: request.db)
             switch result {
+            case .closed:
+                try await PollAccess.applySchedule(poll, app: request.application)
+                return try await errorPage(PollPageError(status: .conflict, message: "Ce scrutin vient de se clore : "
+                    + "votre vote n'a pas pu être enregistré. Rien n'a été compté à votre nom."), poll: poll, request: request)
             case .alreadyVoted:
                 var model = try await model(poll, request: request)
                 model.secondAttempt = true
                 return PollPages.show(model, context: request.pageContext).response(status: .ok)
             case .cast(let tracker):
-                // Shown once: never stored, never cached.
-                let response = PollPages.tracker(poll, tracker: tracker, context: request.pageContext).response(status: .ok)
-                response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
-                return response
+                // Shown once: never stored, never cached; the same size for every choice.
+                let context = request.pageContext
+                return PollPages.tracker(poll, tracker: tracker, context: context)
+                    .paddedResponse(size: PollPages.trackerSize(poll, context: context))
             }
         }
     }
@@ -159,9 +174,9 @@ struct PollsController: RouteCollection {
 
     func trackers(request: Request) async throws -> HTML {
         let poll = try await find(request)
-        guard poll.status == .closed else {
+        guard poll.countedAt != nil else {
             throw PageError(.notFound, title: "La liste des bulletins n'est pas encore publiée",
-                            message: "Elle le sera à la clôture du scrutin.")
+                            message: "Elle le sera au dépouillement, après la clôture du scrutin.")
         }
         let hashes = try await BallotBox.trackerHashes(pollID: poll.requireID(), on: request.db)
         return PollPages.trackers(poll, fingerprints: hashes.map(TrackerCode.fingerprint).sorted(),
@@ -170,7 +185,7 @@ struct PollsController: RouteCollection {
 
     func verifyTracker(request: Request) async throws -> Response {
         let poll = try await find(request)
-        guard poll.status == .closed else { throw Abort(.notFound) }
+        guard poll.countedAt != nil else { throw Abort(.notFound) }
         let hashes = try await BallotBox.trackerHashes(pollID: poll.requireID(), on: request.db)
         let typed = (try? request.content.get(String.self, at: "code")) ?? ""
         var check = PollPages.TrackerCheck(typed: typed, found: false, fingerprint: nil, malformed: false)
@@ -197,14 +212,15 @@ struct PollsController: RouteCollection {
             poll.openedAt = Date()
             try await poll.save(on: request.db)
         case ("clore", .open):
-            try await PollAccess.close(poll, on: request.db)
+            try await PollCount.close(poll, app: request.application)
         default:
             throw PageError(.conflict, title: "Ce changement n'est pas possible",
                             message: "Un scrutin s'ouvre une fois et se ferme une fois ; un scrutin clos ne rouvre jamais.")
         }
         try await request.audit("poll.\(poll.status.rawValue)", "Scrutin « \(poll.question) » \(poll.status.label).")
         try await request.setFlash(poll.status == .open ? "Le scrutin est ouvert : les membres peuvent voter."
-                                                        : "Le scrutin est clos. Les résultats sont publiés.")
+            : poll.awaitsKeyHolders ? "Le scrutin est clos. Les détenteurs de clés doivent maintenant se réunir pour le dépouiller."
+            : "Le scrutin est clos et dépouillé.")
         return request.redirect(to: "/scrutins/\(id)")
     }
 
@@ -223,6 +239,7 @@ struct PollsController: RouteCollection {
         }
         return PollPages.FormModel(
             csrf: try await request.csrfToken(),
+            minimumFloor: try await SiteSettingsStore.minimumBallots(on: request.db),
             territories: try await Territory.query(on: request.db).sort(\.$position).all(),
             agendaItems: items,
             proposals: try await Proposal.query(on: request.db).filter(\.$status ~~ ProposalStatus.publicStatuses)
@@ -245,6 +262,9 @@ struct PollsController: RouteCollection {
         var ouvertureHeure: String?
         var clotureJour: String?
         var clotureHeure: String?
+        var urne: String?
+        var detenteurs: String?
+        var seuil: String?
     }
 
     func create(request: Request) async throws -> Response {
@@ -272,10 +292,31 @@ struct PollsController: RouteCollection {
                 model.errors.add("maxChoix", "Indiquez un nombre entre 1 et le nombre de choix.")
             }
         }
+        let floor = model.minimumFloor
         let minimumText = (form.minimum ?? "").trimmingCharacters(in: .whitespaces)
-        let minimum = minimumText.isEmpty ? Poll.defaultMinimumBallots : Int(minimumText)
-        if minimum == nil || !(1...1000).contains(minimum!) {
-            model.errors.add("minimum", "Indiquez un nombre de bulletins entre 1 et 1000 (5 par défaut).")
+        let minimum = minimumText.isEmpty ? floor : Int(minimumText)
+        if minimum == nil || !(floor...1000).contains(minimum!) {
+            model.errors.add("minimum", "Indiquez un nombre de bulletins entre \(floor) et 1000 : le site ne publie jamais "
+                + "les résultats de moins de \(floor) bulletins.")
+        }
+        let custody = form.urne.flatMap(BallotCustody.init(rawValue:)) ?? .standard
+        let holders = (form.detenteurs ?? "").components(separatedBy: .newlines)
+            .map { TextInput.clean($0, multiline: false) }.filter { !$0.isEmpty }
+        var threshold = 2
+        if custody == .sealed {
+            if holders.count < 2 || holders.count > 9 {
+                model.errors.add("detenteurs", "Écrivez le nom de 2 à 9 détenteurs de clés, un par ligne.")
+            } else if holders.contains(where: { $0.count > 80 }) {
+                model.errors.add("detenteurs", "Chaque nom doit avoir au plus 80 caractères.")
+            } else if Set(holders.map(SearchText.fold)).count != holders.count {
+                model.errors.add("detenteurs", "Deux détenteurs ont le même nom : donnez un nom différent à chacun.")
+            }
+            let typed = (form.seuil ?? "").trimmingCharacters(in: .whitespaces)
+            if let value = Int(typed), value >= 2, value <= max(2, holders.count) {
+                threshold = value
+            } else if !typed.isEmpty || holders.count < 2 {
+                model.errors.add("seuil", "Indiquez combien de détenteurs doivent se réunir : entre 2 et le nombre de détenteurs.")
+            }
         }
         let eligibility = form.eligibilite.flatMap(PollEligibility.init(rawValue:)) ?? .all
         let territory = try await UUID(uuidString: form.territoire ?? "").asyncFlatMap { try await Territory.find($0, on: request.db) }
@@ -306,6 +347,7 @@ struct PollsController: RouteCollection {
             return PollPages.form(model, context: request.pageContext).response(status: .unprocessableEntity)
         }
         let poll = Poll()
+        poll.id = UUID()
         poll.question = question
         poll.details = TextInput.clean(form.description ?? "", multiline: true)
         poll.kind = kind
@@ -321,15 +363,94 @@ struct PollsController: RouteCollection {
         poll.closesAt = closesAt
         poll.paperBallots = 0
         poll.createdAt = Date()
+        var shares: [String] = []
+        switch custody {
+        case .standard: PollKeys.standard(poll, master: request.application.siteKeys.ballotMaster)
+        case .sealed: shares = try PollKeys.sealed(poll, holders: holders, threshold: threshold)
+        }
         try await request.db.transaction { database in
             try await poll.create(on: database)
             for (index, label) in (kind == .yesNo ? [] : options).enumerated() {
                 try await PollOption(pollID: poll.requireID(), position: index, label: label).create(on: database)
             }
         }
-        try await request.audit("poll.create", "Scrutin « \(question) » préparé.")
-        try await request.setFlash("Le scrutin est prêt. Ouvrez-le quand le moment est venu.")
-        return request.redirect(to: "/scrutins/\(try poll.requireID())")
+        try await request.audit("poll.create", "Scrutin « \(question) » préparé"
+            + (custody == .sealed ? ", urne scellée (\(threshold) détenteurs sur \(holders.count))." : "."))
+        guard custody == .sealed else {
+            try await request.setFlash("Le scrutin est prêt. Ouvrez-le quand le moment est venu.")
+            return request.redirect(to: "/scrutins/\(try poll.requireID())")
+        }
+        // The shares exist nowhere else: shown once, never cached.
+        let response = PollPages.shares(poll, holders: holders, shares: shares, context: request.pageContext).response(status: .ok)
+        response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
+        return response
+    }
+
+    // MARK: Counting a sealed box
+
+    func sealedAwaitingCount(_ request: Request) async throws -> Poll {
+        let poll = try await find(request)
+        guard poll.awaitsKeyHolders else {
+            throw PageError(.conflict, title: "Pas de dépouillement à faire",
+                            message: poll.countedAt != nil ? "Ce scrutin est déjà dépouillé."
+                                : poll.custody == .standard ? "Ce scrutin est dépouillé automatiquement à sa clôture."
+                                : "Ce scrutin n'est pas encore clos.")
+        }
+        return poll
+    }
+
+    func countForm(request: Request) async throws -> Response {
+        let poll = try await sealedAwaitingCount(request)
+        let model = PollPages.CountModel(poll: poll, csrf: try await request.csrfToken())
+        return PollPages.count(model, context: request.pageContext).response(status: .ok)
+    }
+
+    /// The holders type their shares one after the other on one device, and
+    /// the form is sent once: nothing waits on the server between two holders.
+    func countWithShares(request: Request) async throws -> Response {
+        let poll = try await sealedAwaitingCount(request)
+        let holders = poll.holderNames
+        var model = PollPages.CountModel(poll: poll, csrf: try await request.csrfToken())
+        var accepted: [SecretSharing.Share] = []
+        for (index, name) in holders.enumerated() {
+            let number = index + 1
+            let typed = String(((try? request.content.get(String.self, at: "part-\(number)")) ?? "").prefix(300))
+            model.typed[number] = typed
+            guard !typed.trimmingCharacters(in: .whitespaces).isEmpty else { continue }
+            do throws(KeyShareCode.Problem) {
+                let decoded = try KeyShareCode.decode(typed, pollIdentifier: poll.identifier)
+                if Int(decoded.share.holder) != number {
+                    let owner = holders.indices.contains(Int(decoded.share.holder) - 1) ? holders[Int(decoded.share.holder) - 1] : "?"
+                    model.errors.add("part-\(number)", "La part tapée pour \(name) (n° \(number)) est celle de \(owner) "
+                        + "(n° \(decoded.share.holder)) : tapez chaque part dans la case de son détenteur.")
+                } else {
+                    accepted.append(decoded.share)
+                }
+            } catch .otherPoll {
+                model.errors.add("part-\(number)", "La part de \(name) (n° \(number)) appartient à un autre scrutin.")
+            } catch {
+                model.errors.add("part-\(number)", "La part de \(name) (n° \(number)) est mal tapée : vérifiez chaque caractère.")
+            }
+        }
+        let audit = "Dépouillement du scrutin « \(poll.question) » : \(accepted.count) part\(accepted.count > 1 ? "s" : "") "
+            + "valable\(accepted.count > 1 ? "s" : "") sur \(poll.keyThreshold) nécessaires"
+        guard accepted.count >= poll.keyThreshold else {
+            try await request.audit("poll.count.refused", audit + ".")
+            model.missing = poll.keyThreshold - accepted.count
+            return PollPages.count(model, context: request.pageContext).response(status: .unprocessableEntity)
+        }
+        guard let privateKey = try? SecretSharing.combine(accepted, threshold: poll.keyThreshold),
+              let publicKey = try? BallotSeal.publicKey(of: privateKey),
+              Data(publicKey).base64EncodedString() == poll.publicKey
+        else {
+            try await request.audit("poll.count.refused", audit + ", mais elles n'ouvrent pas l'urne.")
+            model.mismatch = true
+            return PollPages.count(model, context: request.pageContext).response(status: .unprocessableEntity)
+        }
+        try await PollCount.count(poll, privateKey: privateKey, app: request.application)
+        try await request.audit("poll.count", audit + " : urne ouverte, résultats publiés.")
+        try await request.setFlash("L'urne est dépouillée. Les résultats sont publiés.")
+        return request.redirect(to: PollPages.link(poll))
     }
 
     // MARK: Paper ballots
@@ -345,8 +466,13 @@ struct PollsController: RouteCollection {
             throw PageError(.conflict, title: "Pas de vote sur papier pour ce scrutin",
                             message: "Le vote sur papier se fait pendant une séance : rattachez le scrutin à un point de l'ordre du jour.")
         }
-        let present = try await MeetingAttendance.query(on: request.db).filter(\.$meeting.$id == meetingID)
-            .with(\.$member).all().map(\.member).filter { $0.status == .active }
+        // Only members marked present at the poll's session, and eligible for the poll.
+        var present: [Member] = []
+        for member in try await MeetingAttendance.query(on: request.db).filter(\.$meeting.$id == meetingID)
+            .with(\.$member) { $0.with(\.$roleRows) }.all().map(\.member)
+        where try await PollAccess.refusal(poll, member: member, on: request.db) == nil {
+            present.append(member)
+        }
         // One query for the whole register, not one per person present.
         let voters = try await BallotBox.voters(pollID: id, on: request.db)
         return PollPages.PaperModel(poll: poll, options: poll.options.map(\.label), present: present,
@@ -356,23 +482,45 @@ struct PollsController: RouteCollection {
 
     func paperVoters(request: Request) async throws -> Response {
         let poll = try await find(request)
-        let id = try poll.requireID()
         guard poll.status == .open else { throw PageError(.conflict, title: "Le scrutin n'est pas ouvert", message: "Ouvrez le scrutin d'abord.") }
+        let registrar = try request.requireMember()
         let model = try await paperModel(poll, request: request)
-        let presentIDs = Set(model.present.compactMap(\.id))
-        let chosen = ((try? request.content.get([String].self, at: "votants")) ?? []).compactMap(UUID.init(uuidString:))
-        var refused = 0
-        for memberID in chosen where presentIDs.contains(memberID) {
-            if try await !BallotBox.registerPaperVoter(pollID: id, memberID: memberID, on: request.db) { refused += 1 }
+        let eligible = Dictionary(uniqueKeysWithValues: model.present.compactMap { member in member.id.map { ($0, member) } })
+        let chosen = ((try? request.content.get([String].self, at: "votants")) ?? []).prefix(1000).compactMap(UUID.init(uuidString:))
+        var registered: [String] = [], refused = 0, notEligible = 0, typingStarted = false
+        for memberID in Set(chosen) {
+            guard let member = eligible[memberID] else { notEligible += 1; continue }
+            switch try await BallotBox.registerPaperVoter(poll: poll, memberID: memberID, by: registrar, on: request.db) {
+            case .registered: registered.append(member.publicName)
+            case .alreadyVoted: refused += 1
+            case .typingStarted: typingStarted = true
+            case .closed: throw PageError(.conflict, title: "Le scrutin est clos", message: "On ne peut plus noter de votants.")
+            }
         }
-        try await request.setFlash(refused == 0 ? "Les votants sur papier sont notés."
-            : "\(refused) personne\(refused > 1 ? "s avaient" : " avait") déjà voté : elle\(refused > 1 ? "s ne peuvent" : " ne peut") pas voter deux fois.")
-        return request.redirect(to: "/scrutins/\(id)/papier")
+        if !registered.isEmpty {
+            try await request.audit("poll.paper.voters", "Scrutin « \(poll.question) » : \(registered.count) votant"
+                + "\(registered.count > 1 ? "s" : "") sur papier noté\(registered.count > 1 ? "s" : "") : "
+                + registered.sorted().joined(separator: ", ") + ".")
+        }
+        var messages: [String] = []
+        if !registered.isEmpty { messages.append("Les votants sur papier sont notés.") }
+        if refused > 0 {
+            messages.append("\(refused) personne\(refused > 1 ? "s avaient" : " avait") déjà voté : "
+                + "elle\(refused > 1 ? "s ne peuvent" : " ne peut") pas voter deux fois.")
+        }
+        if notEligible > 0 {
+            messages.append("\(notEligible) personne\(notEligible > 1 ? "s ne sont" : " n'est") pas notée\(notEligible > 1 ? "s" : "") "
+                + "présente\(notEligible > 1 ? "s" : "") à la séance ou ne peu\(notEligible > 1 ? "vent" : "t") pas voter à ce scrutin.")
+        }
+        if typingStarted {
+            messages.append("La saisie des bulletins papier a commencé : on ne peut plus ajouter de votant sur papier.")
+        }
+        try await request.setFlash(messages.isEmpty ? "Personne n'a été noté." : messages.joined(separator: " "))
+        return request.redirect(to: PollPages.link(poll) + "/papier")
     }
 
     func paperBallot(request: Request) async throws -> Response {
         let poll = try await find(request)
-        let id = try poll.requireID()
         guard poll.status == .open else { throw PageError(.conflict, title: "Le scrutin n'est pas ouvert", message: "Ouvrez le scrutin d'abord.") }
         var model = try await paperModel(poll, request: request)
         guard let content = BallotForm.read(request, poll: poll) else {
@@ -385,11 +533,17 @@ struct PollsController: RouteCollection {
             model.error = error.message
             return PollPages.paper(model, context: request.pageContext).response(status: .unprocessableEntity)
         }
-        guard try await BallotBox.castPaper(content, poll: poll, on: request.db) else {
+        switch try await BallotBox.castPaper(content, poll: poll, on: request.db) {
+        case .full:
             model.error = "Tous les bulletins papier sont déjà saisis : il y a autant de bulletins que de votants sur papier."
             return PollPages.paper(model, context: request.pageContext).response(status: .conflict)
+        case .closed:
+            throw PageError(.conflict, title: "Le scrutin est clos", message: "Ce bulletin n'a pas été enregistré.")
+        case .typed:
+            // How many, never what.
+            try await request.audit("poll.paper.ballot", "Scrutin « \(poll.question) » : bulletin papier n° \(poll.paperBallots) saisi.")
+            try await request.setFlash("Le bulletin papier est enregistré.")
+            return request.redirect(to: PollPages.link(poll) + "/papier")
         }
-        try await request.setFlash("Le bulletin papier est enregistré.")
-        return request.redirect(to: "/scrutins/\(id)/papier")
     }
 }

@@ -31,7 +31,10 @@ let projectRoot: String = {
 /// the data folder, which are fresh for each test.
 func testSettings(database: Settings.Database, dataDirectory: String) -> Settings {
     // Bcrypt's lowest cost: the tests check behaviour, not hash strength.
-    Settings(database: database, dataDirectory: dataDirectory, resourcesDirectory: projectRoot, passwordHashCost: 4)
+    // The site keys live in memory only, as if given in the environment:
+    // a copy of the data folder never holds them.
+    Settings(database: database, dataDirectory: dataDirectory, resourcesDirectory: projectRoot, passwordHashCost: 4,
+             keys: .given(ballotMaster: SiteKeys.randomKey(), signing: SiteKeys.randomKey()))
 }
 
 /// Runs `body` with an application on a fresh, migrated database of its own.

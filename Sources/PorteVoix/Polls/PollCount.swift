@@ -1,0 +1,195 @@
+import Fluent
+import Foundation
+import SQLKit
+import Vapor
+import Voting
+
+/// A poll's keys (design/voting.md, "Keys: every box is sealed").
+enum PollKeys {
+    struct Missing: Error {}
+
+    /// Standard custody: a new key pair, the private key wrapped under the
+    /// master key. The poll's id must be set.
+    static func standard(_ poll: Poll, master: [UInt8]) {
+        let keys = BallotSeal.makeKeyPair()
+        poll.custody = .standard
+        poll.publicKey = Data(keys.publicKey).base64EncodedString()
+        poll.wrappedKey = Data(KeyWrap.wrap(keys.privateKey, master: master, pollIdentifier: poll.identifier)).base64EncodedString()
+        poll.keyHolders = ""
+        poll.keyThreshold = 0
+    }
+
+    /// Sealed custody: a new key pair whose private key is split among the
+    /// holders and forgotten. Returns each holder's printable share, in order:
+    /// shown once, stored nowhere.
+    static func sealed(_ poll: Poll, holders: [String], threshold: Int) throws -> [String] {
+        let keys = BallotSeal.makeKeyPair()
+        let shares = try SecretSharing.split(keys.privateKey, threshold: threshold, count: holders.count)
+        poll.custody = .sealed
+        poll.publicKey = Data(keys.publicKey).base64EncodedString()
+        poll.wrappedKey = nil
+        poll.keyHolders = holders.joined(separator: "\n")
+        poll.keyThreshold = threshold
+        return shares.map { KeyShareCode.encode($0, threshold: threshold, pollIdentifier: poll.identifier) }
+    }
+
+    /// The rules ballots of this poll are checked and sealed with; reads the
+    /// options when they were not loaded with the poll.
+    static func rules(of poll: Poll, on database: any Database) async throws -> PollRules {
+        if poll.$options.value != nil || poll.kind == .yesNo { return poll.rules }
+        let count = try await PollOption.query(on: database).filter(\.$poll.$id == poll.requireID()).count()
+        return PollRules(kind: poll.kind, optionCount: count, maxChoices: poll.maxChoices)
+    }
+}
+
+/// Closing and counting (design/voting.md, "The count").
+public enum PollCount {
+    enum Failure: Error, CustomStringConvertible {
+        case keyUnavailable
+        case unreadableBallots(Int)
+
+        var description: String {
+            switch self {
+            case .keyUnavailable: "the poll's private key cannot be unwrapped"
+            case .unreadableBallots(let count): "\(count) sealed ballots could not be opened"
+            }
+        }
+    }
+
+    /// Closes an open poll, once: with several instances, or a click and a
+    /// scheduled time together, exactly one caller wins. A standard poll is
+    /// counted straight away. Returns whether this call closed it.
+    @discardableResult
+    public static func close(_ poll: Poll, at date: Date = Date(), app: Application) async throws -> Bool {
+        let sql = app.db as! any SQLDatabase
+        let claimed = try await sql.raw("""
+            UPDATE polls SET status = 'closed', closed_at = \(bind: date)
+            WHERE id = \(bind: poll.requireID()) AND status = 'open' RETURNING id
+            """).all()
+        guard !claimed.isEmpty else {
+            try await reload(poll, on: app.db)
+            return false
+        }
+        poll.status = .closed
+        poll.closedAt = date
+        if poll.custody == .standard {
+            try await countStandard(poll, app: app)
+        }
+        return true
+    }
+
+    /// Counts a closed standard poll with its wrapped key.
+    static func countStandard(_ poll: Poll, app: Application) async throws {
+        guard let wrapped = poll.wrappedKey.flatMap({ Data(base64Encoded: $0) }),
+              let privateKey = try? KeyWrap.unwrap(Array(wrapped), master: app.siteKeys.ballotMaster, pollIdentifier: poll.identifier)
+        else { throw Failure.keyUnavailable }
+        try await count(poll, privateKey: privateKey, app: app)
+    }
+
+    /// Opens every sealed ballot in memory, tallies, and in one transaction
+    /// stores the aggregate and the shuffled tracker hashes, deletes the
+    /// ballots and the wrapped key. Then scrubs the files. Returns false if
+    /// another caller counted first.
+    @discardableResult
+    static func count(_ poll: Poll, privateKey: [UInt8], app: Application) async throws -> Bool {
+        let pollID = try poll.requireID()
+        let rules = try await PollKeys.rules(of: poll, on: app.db)
+        var contents: [BallotContent] = []
+        var trackers: Set<String> = []
+        var unreadable = 0
+        for ballot in try await BallotBox.sealedBallots(pollID: pollID, on: app.db) {
+            if let content = try? BallotSeal.open(ballot.sealed, rules: rules, privateKey: privateKey, pollIdentifier: poll.identifier),
+               (try? BallotValidator.validate(content, rules: rules)) != nil {
+                contents.append(content)
+            } else {
+                unreadable += 1
+            }
+            trackers.insert(ballot.trackerHash)
+        }
+        // A ballot that cannot be opened means a wrong key or a damaged box:
+        // nothing is stored or deleted, the box stays as it is.
+        guard unreadable == 0 else { throw Failure.unreadableBallots(unreadable) }
+        let aggregate = PollAggregate.count(contents, rules: rules)
+        let result = String(decoding: try JSONEncoder().encode(aggregate), as: UTF8.self)
+        var generator = SystemRandomNumberGenerator()
+        let shuffled = trackers.shuffled(using: &generator)
+        let now = Date()
+        let counted = try await app.db.transaction { database -> Bool in
+            let sql = database as! any SQLDatabase
+            let claimed = try await sql.raw("""
+                UPDATE polls SET counted_at = \(bind: now), result = \(bind: result), wrapped_key = NULL
+                WHERE id = \(bind: pollID) AND status = 'closed' AND counted_at IS NULL RETURNING id
+                """).all()
+            guard !claimed.isEmpty else { return false }
+            for tracker in shuffled {
+                try await sql.raw("INSERT INTO poll_trackers (poll_id, tracker_hash) VALUES (\(bind: pollID), \(bind: tracker))").run()
+            }
+            if sql.dialect.name == "sqlite" {
+                try await sql.raw("DELETE FROM ballots WHERE poll_id = \(bind: pollID)").run()
+            } else {
+                try await sql.raw("SELECT discard_counted_ballots(\(bind: pollID))").run()
+            }
+            return true
+        }
+        guard counted else {
+            try await reload(poll, on: app.db)
+            return false
+        }
+        poll.countedAt = now
+        poll.result = result
+        poll.wrappedKey = nil
+        try await scrub(app)
+        return true
+    }
+
+    /// After a count, no copy of the files made from now on holds the
+    /// deleted ballots or key: SQLite (secure_delete on) moves the WAL into
+    /// the file and truncates it; PostgreSQL vacuums the tables.
+    static func scrub(_ app: Application) async throws {
+        let sql = app.maintenanceDatabase as! any SQLDatabase
+        if sql.dialect.name == "sqlite" {
+            // A reader holding an old snapshot blocks the truncation: retry briefly.
+            for attempt in 0..<20 {
+                let row = try await sql.raw("PRAGMA wal_checkpoint(TRUNCATE)").first()
+                if (try? row?.decode(column: "busy", as: Int.self)) == 0 { return }
+                try await Task.sleep(for: .milliseconds(25 * (attempt + 1)))
+            }
+            app.logger.warning("Après un dépouillement, le journal SQLite n'a pas pu être vidé : il le sera au prochain.")
+        } else {
+            try await sql.raw("VACUUM ballots").run()
+            try await sql.raw("VACUUM polls").run()
+        }
+    }
+
+    static func reload(_ poll: Poll, on database: any Database) async throws {
+        guard let fresh = try await Poll.find(poll.requireID(), on: database) else { return }
+        poll.status = fresh.status
+        poll.closedAt = fresh.closedAt
+        poll.countedAt = fresh.countedAt
+        poll.result = fresh.result
+        poll.wrappedKey = fresh.wrappedKey
+    }
+}
+
+/// An open poll with standard custody, for the benchmarks.
+public enum PollFixture {
+    public static func make(_ app: Application, kind: PollKind, options: Int) async throws -> Poll {
+        let poll = Poll()
+        poll.id = UUID()
+        poll.question = "Bench"
+        poll.details = ""
+        poll.kind = kind
+        poll.maxChoices = max(1, options)
+        poll.minimumBallots = SiteSettingsStore.defaultMinimumBallots
+        poll.eligibility = .all
+        poll.status = .open
+        poll.paperBallots = 0
+        poll.createdAt = Date()
+        PollKeys.standard(poll, master: app.siteKeys.ballotMaster)
+        try await poll.create(on: app.db)
+        for index in 0..<options {
+            try await PollOption(pollID: poll.requireID(), position: index, label: "Choix \(index)").create(on: app.db)
+        }
+        return poll
+    }
+}
