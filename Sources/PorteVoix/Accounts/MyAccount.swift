@@ -295,7 +295,7 @@ struct MemberDataExport: Encodable {
         return MemberDataExport(
             exporteLe: Date(),
             explication: "Toutes les informations que le site garde sur votre compte. "
-                + "Vos votes n'y sont pas : personne ne sait ce que vous avez voté. "
+                + "Vos votes n'y sont pas : le site ne garde aucun bulletin relié à vous. "
                 + "La liste des propositions que vous soutenez n'est montrée qu'à vous.",
             compte: Account(
                 pseudonyme: member.pseudonym,

@@ -61,8 +61,9 @@ extension ProposalPages {
                                  selected: model.territory, help: "Là où votre idée s'applique.",
                                  error: model.errors["territoire"]),
                     Forms.checkbox("anonyme", label: "Publier sans mon pseudonyme", checked: model.anonymous,
-                                   help: "La proposition sera signée « Un membre du conseil ». Personne d'autre que vous ne saura "
-                                       + "qu'elle est de vous, pas même le Département."),
+                                   help: "La proposition sera signée « Un membre du conseil » pour tout le monde sur le site, agents "
+                                       + "du Département compris. Le site garde qu'elle est de vous, pour que vous puissiez la "
+                                       + "modifier et recevoir la réponse."),
                     .div(
                         .class("boutons"),
                         .button(.type(.submit), .name("action"), .value("apercu"), .class("bouton bouton-secondaire"),

@@ -72,7 +72,7 @@ extension ProposalPages {
             .id("soutiens"),
             .h2("Soutiens"),
             .p(.class("nombre-soutiens"), .plain(supportsText(proposal.supportsCount))),
-            .p(.class("aide-champ"), .text("Personne ne voit qui soutient une proposition : seul le nombre est public.")),
+            .p(.class("aide-champ"), .text("Sur le site, personne ne voit qui soutient une proposition : seul le nombre est affiché.")),
             model.viewer == nil
                 ? .p(.a(.href(escapeAttribute("/connexion?retour=" + link(proposal))), .text("Connectez-vous pour la soutenir")))
                 : Forms.post(

@@ -388,7 +388,7 @@ struct ProposalsController: RouteCollection {
             proposal.supportsCount = try await ProposalSupport.query(on: database).filter(\.$proposal.$id == id).count()
             try await proposal.save(on: database)
         }
-        try await request.setFlash(wantsSupport ? "Votre soutien est enregistré. Personne ne saura qui soutient."
+        try await request.setFlash(wantsSupport ? "Votre soutien est enregistré. Sur le site, seul le nombre de soutiens est affiché."
                                                 : "Votre soutien est retiré.")
         return request.redirect(to: "/propositions/\(id)#soutiens")
     }
