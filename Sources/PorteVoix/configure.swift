@@ -30,6 +30,9 @@ public func configure(_ app: Application, settings: Settings) async throws {
     try await keys.verify(on: app.maintenanceDatabase as! any SQLDatabase)
     registerMigrations(app)
     try await DatabaseSetup.migrate(app, settings: settings)
+    // Whatever a migration deleted (plaintext ballots of a database made
+    // before sealed boxes) leaves the journal and the free pages now.
+    try await PollCount.scrub(app)
 
     let contentStore = ContentStore(directory: settings.resourcesDirectory + "Content")
     app.contentStore = contentStore

@@ -101,7 +101,7 @@ struct PostgresTestDatabase {
     }
 
     /// Runs one statement on the administrative database.
-    private func admin(_ statement: String) async throws {
+    func admin(_ statement: String) async throws {
         let app = try await Application.make(.testing)
         do {
             app.databases.use(try .postgres(url: adminURL, sqlLogLevel: .trace), as: .psql)
