@@ -546,6 +546,16 @@ def secret_ballot_from_opening_to_trackers(driver, server: Server, report: Repor
     fill(driver, "champ-nouveau-point-titre", "Choisir nos priorités")
     click_button(driver, "Ajouter ce point")
 
+    # A small council: the administrator lowers the site's floor for publishing results to 3.
+    driver.get(server.url("/admin/reglages"))
+    fill(driver, "champ-minimum", "1")
+    submit(driver)
+    report.check("a floor below 2 is refused in French", "Indiquez un nombre entier entre 2" in driver.page_source)
+    audit_current(report, driver, server, "réglages avec une erreur", SCREENSHOTS)
+    fill(driver, "champ-minimum", "3")
+    submit(driver)
+    report.check("the floor is saved", "Le réglage est enregistré." in driver.page_source)
+
     driver.get(server.url("/scrutins/nouveau"))
     audit_current(report, driver, server, "/scrutins/nouveau", SCREENSHOTS)
     fill(driver, "champ-question", "Quelles priorités pour l'an prochain ?")
@@ -616,6 +626,7 @@ def secret_ballot_from_opening_to_trackers(driver, server: Server, report: Repor
 
         driver.get(poll_url)
         click_button(driver, "Clore le vote")
+        # A standard box is counted at close, with no extra step.
         report.check("the results appear with their chart", len(driver.find_elements(By.CSS_SELECTOR, "svg.graphique")) == 1)
         report.check("the majority grades appear as text", "Mention majoritaire" in driver.page_source)
         audit_current(report, driver, server, "résultats", SCREENSHOTS)
@@ -629,6 +640,66 @@ def secret_ballot_from_opening_to_trackers(driver, server: Server, report: Repor
     finally:
         for browser in (keyboard, plain, phone_voter):
             browser.quit()
+
+
+def sealed_ballot_box_opened_by_two_key_holders(driver, server: Server, report: Report) -> None:
+    """A sealed majority-judgment box: 3 key holders, 2 needed; a mistyped share is refused with its holder named"""
+    Select = __import__("selenium.webdriver.support.select", fromlist=["Select"]).Select
+    password = "une phrase de test assez longue"
+    desktop(driver)
+    driver.get(server.url("/scrutins/nouveau"))
+    fill(driver, "champ-question", "Quel lieu pour l'assemblée plénière ?")
+    Select(driver.find_element(By.ID, "champ-type")).select_by_value("majorityJudgment")
+    fill(driver, "champ-choix", "La mairie\nLa médiathèque")
+    Select(driver.find_element(By.ID, "champ-urne")).select_by_value("sealed")
+    fill(driver, "champ-detenteurs", "Awa\nBruno\nCélia")
+    fill(driver, "champ-seuil", "2")
+    fill(driver, "champ-minimum", "3")
+    click_button(driver, "Préparer le vote")
+    codes = [element.text for element in driver.find_elements(By.CLASS_NAME, "code-part")]
+    report.check("three shares are shown once, to print", len(codes) == 3, str(len(codes)))
+    report.check("the page warns they will never be shown again", "ne seront plus jamais affichées" in driver.page_source)
+    audit_current(report, driver, server, "parts de clé", SCREENSHOTS)
+    click_and_wait(driver, lambda: driver.find_element(By.LINK_TEXT, "J'ai imprimé les parts : aller au scrutin"))
+    poll_url = driver.current_url.split("#")[0]
+    click_button(driver, "Ouvrir le vote")
+
+    def all_excellent(d):
+        for group in d.find_elements(By.CSS_SELECTOR, "fieldset.appreciations"):
+            group.find_elements(By.CSS_SELECTOR, "label")[0].click()
+
+    for pseudonym, secret in [(MEMBER[0], MEMBER[1]), ("Yanis", password), ("Lucie", password)]:
+        voter = make_driver()
+        try:
+            sign_in(voter, server, pseudonym, secret)
+            vote_through(voter, server, poll_url, all_excellent)
+        finally:
+            voter.quit()
+
+    driver.get(poll_url)
+    click_button(driver, "Clore le vote")
+    report.check("a closed sealed box waits for its key holders",
+                 "clos, en attente des détenteurs de clés" in driver.page_source)
+    driver.get(server.url("/"))
+    report.check("the home page says so too", "clos, en attente des détenteurs de clés" in driver.page_source)
+
+    driver.get(poll_url + "/depouillement")
+    audit_current(report, driver, server, "dépouillement", SCREENSHOTS)
+    mistyped = codes[0][:-1] + ("A" if codes[0][-1] != "A" else "B")
+    fill(driver, "champ-part-1", mistyped)
+    fill(driver, "champ-part-2", codes[1])
+    click_button(driver, "Ouvrir l'urne et publier les résultats")
+    report.check("a mistyped share is refused with its holder named", "La part de Awa (n° 1) est mal tapée" in driver.page_source)
+    report.check("the page says how many shares are still needed", "il manque 1 part valable" in driver.page_source)
+    audit_current(report, driver, server, "dépouillement refusé", SCREENSHOTS)
+
+    fill(driver, "champ-part-1", codes[0].lower())
+    click_button(driver, "Ouvrir l'urne et publier les résultats")
+    report.check("two holders open the box", "L'urne est dépouillée" in driver.page_source)
+    report.check("the results match what was cast",
+                 "3 bulletins." in driver.page_source
+                 and driver.page_source.count("<td>Excellent</td>") == 2, driver.page_source[-3000:])
+    audit_current(report, driver, server, "résultats d'une urne scellée", SCREENSHOTS)
 
 
 def server_commands(driver, server: Server, report: Report) -> None:
@@ -661,6 +732,7 @@ JOURNEYS = [
     proposal_from_idea_to_answer,
     session_from_agenda_to_minutes,
     secret_ballot_from_opening_to_trackers,
+    sealed_ballot_box_opened_by_two_key_holders,
     server_commands,
     fresh_start_creates_the_database,
     wrong_setting_stops_start_up,

@@ -81,6 +81,8 @@ class Server:
             except subprocess.TimeoutExpired:
                 self.process.kill()
         shutil.rmtree(self.data, ignore_errors=True)
+        # The site keys live beside the data folder, never inside it.
+        shutil.rmtree(str(self.data) + "-cles", ignore_errors=True)
 
     def url(self, path: str) -> str:
         return self.base + path

@@ -24,6 +24,10 @@ public func configure(_ app: Application, settings: Settings) async throws {
     app.passwords.use(.bcrypt(cost: settings.passwordHashCost))
     app.dummySecretHash = try Bcrypt.hash("portevoix", cost: settings.passwordHashCost)
 
+    // SQLite calls block a thread (a writer waiting for the lock sleeps in
+    // it), and bcrypt runs there too: the shared 2-thread default let one
+    // waiting voter starve the one holding the lock. Vapor shuts it down.
+    app.threadPool = NIOThreadPool(numberOfThreads: max(8, 2 * System.coreCount))
     try await DatabaseSetup.use(settings, on: app)
     let keys = try SiteKeys.load(settings.keys)
     app.siteKeys = keys

@@ -102,6 +102,16 @@ public struct PollAggregate: Codable, Equatable, Sendable {
         self.grades = grades
     }
 
+    /// What may be kept: below the publication minimum, only how many
+    /// ballots there were. A copy of the database would otherwise show the
+    /// counts of a handful of voters beside the register that names them.
+    public func publishable(minimum: Int) -> PollAggregate {
+        ballots >= minimum ? self : PollAggregate(ballots: ballots)
+    }
+
+    /// Whether the counts were kept (enough ballots at the count).
+    public var hasCounts: Bool { yesNo != nil || options != nil || grades != nil }
+
     public static func count(_ contents: [BallotContent], rules: PollRules) -> PollAggregate {
         switch rules.kind {
         case .yesNo: PollAggregate(ballots: contents.count, yesNo: Tally.yesNo(contents))

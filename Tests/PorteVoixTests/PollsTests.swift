@@ -128,7 +128,28 @@ struct PollsTests {
                     await #expect(throws: (any Error).self) { try await sql.raw("DELETE FROM ballots").run() }
                 }
                 await #expect(throws: (any Error).self) { try await sql.raw("TRUNCATE ballots").run() }
+                // A temporary "polls" table that says the poll is counted fools no guard.
+                try await app.db.transaction { database in
+                    let sql = database as! any SQLDatabase
+                    try await sql.raw("CREATE TEMP TABLE polls (id UUID, status TEXT, counted_at TIMESTAMPTZ) ON COMMIT DROP").run()
+                    try await sql.raw("INSERT INTO polls VALUES (\(bind: poll.requireID()), 'closed', now())").run()
+                    await #expect(throws: (any Error).self) { try await sql.raw("DELETE FROM public.ballots").run() }
+                }
+                try await app.db.transaction { database in
+                    let sql = database as! any SQLDatabase
+                    try await sql.raw("CREATE TEMP TABLE polls (id UUID, status TEXT, counted_at TIMESTAMPTZ) ON COMMIT DROP").run()
+                    try await sql.raw("INSERT INTO polls VALUES (\(bind: poll.requireID()), 'closed', now())").run()
+                    try await sql.raw("SELECT public.discard_counted_ballots(\(bind: poll.requireID()))").run()
+                }
+                // Replication mode switches ordinary triggers off, not these.
+                try await app.db.transaction { database in
+                    let sql = database as! any SQLDatabase
+                    try await sql.raw("SET LOCAL session_replication_role = replica").run()
+                    await #expect(throws: (any Error).self) { try await sql.raw("DELETE FROM ballots").run() }
+                }
             }
+            // An open poll cannot be marked as counted, which would let its ballots go.
+            await #expect(throws: (any Error).self) { try await sql.raw("UPDATE polls SET counted_at = \(bind: Date()), result = '{}'").run() }
             #expect(try await BallotBox.ballotCount(pollID: poll.requireID(), on: app.db) == 1)
             // A closed poll never reopens, and its count is never rewritten.
             try await PollCount.close(poll, app: app)
@@ -188,6 +209,10 @@ struct PollsTests {
             let tooFew = try await visitor.get(poll.path).text
             #expect(tooFew.contains("Trop peu de personnes ont voté (2)"))
             #expect(!tooFew.contains("Pour : 2"))
+            // Below the minimum, the database keeps how many ballots, not what they said.
+            let stored = try #require(try await Poll.find(poll.id, on: app.db))
+            #expect(stored.aggregate == PollAggregate(ballots: 2))
+            #expect(stored.result?.contains("pour") == false)
 
             let later = try await makePoll(app, kind: .yesNo, options: [], minimum: 5)
             for (index, choice) in [YesNoChoice.pour, .contre, .pour, .abstention, .contre].enumerated() {

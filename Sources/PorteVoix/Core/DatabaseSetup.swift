@@ -15,7 +15,9 @@ enum DatabaseSetup {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
             // sqlLogLevel nil: queries and their values never reach the logs.
             app.databases.use(
-                .sqlite(.file(path), maxConnectionsPerEventLoop: 1, sqlLogLevel: nil),
+                // A room voting in the same minute queues on one writer:
+                // wait for a connection rather than fail after 10 s.
+                .sqlite(.file(path), maxConnectionsPerEventLoop: 1, connectionPoolTimeout: .seconds(30), sqlLogLevel: nil),
                 as: .sqlite
             )
             try await configureSQLiteConnections(app)
@@ -42,11 +44,21 @@ enum DatabaseSetup {
         try await app.autoMigrate()
         guard let role = URLComponents(string: url)?.user, !role.isEmpty else { return }
         let sql = app.db(.owner) as! any SQLDatabase
+        // A superuser or an owner would lift every guard (session_replication_role, ALTER TABLE).
+        let serving = app.db(.psql) as! any SQLDatabase
+        let powers = try await serving.raw("""
+            SELECT r.rolsuper AS superuser, (SELECT tableowner FROM pg_tables WHERE schemaname = 'public' AND tablename = 'ballots') = current_user AS owner
+            FROM pg_roles r WHERE r.rolname = current_user
+            """).first()
+        if try powers?.decode(column: "superuser", as: Bool.self) == true || powers?.decode(column: "owner", as: Bool?.self) == true {
+            throw ServingRoleError()
+        }
         let quoted = "\"" + role.replacingOccurrences(of: "\"", with: "\"\"") + "\""
         try await sql.raw("GRANT USAGE ON SCHEMA public TO \(unsafeRaw: quoted)").run()
         try await sql.raw("GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO \(unsafeRaw: quoted)").run()
         try await sql.raw("""
-            REVOKE UPDATE, DELETE, TRUNCATE ON ballots, poll_voters, poll_trackers, audit_log, site_keys FROM \(unsafeRaw: quoted)
+            REVOKE UPDATE, DELETE, TRUNCATE ON ballots, poll_voters, poll_trackers, paper_registrations, audit_log, site_keys
+            FROM \(unsafeRaw: quoted)
             """).run()
         try await sql.raw("REVOKE INSERT ON site_keys FROM \(unsafeRaw: quoted)").run()
         try await sql.raw("GRANT EXECUTE ON FUNCTION discard_counted_ballots(uuid) TO \(unsafeRaw: quoted)").run()
@@ -78,5 +90,13 @@ extension Application {
     /// The database for maintenance that only the owner may do (VACUUM).
     var maintenanceDatabase: any Database {
         settings.migrationDatabaseURL != nil ? db(.owner) : db
+    }
+}
+
+/// `DATABASE_URL` names a role that could lift the guards itself.
+struct ServingRoleError: Error, CustomStringConvertible {
+    var description: String {
+        "PorteVoix ne peut pas démarrer : le rôle de DATABASE_URL est superutilisateur ou propriétaire des tables. "
+            + "Avec PORTEVOIX_MIGRATION_DATABASE_URL, DATABASE_URL doit être un rôle ordinaire, qui ne possède pas les tables."
     }
 }

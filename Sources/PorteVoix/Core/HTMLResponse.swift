@@ -20,3 +20,12 @@ extension HTML {
         return Response(status: status, headers: headers, body: .init(string: render()))
     }
 }
+
+extension Response {
+    /// For pages that hold a secret shown once (key shares, typed shares):
+    /// not even the browser keeps a copy.
+    func noStore() -> Response {
+        headers.replaceOrAdd(name: .cacheControl, value: "no-store")
+        return self
+    }
+}

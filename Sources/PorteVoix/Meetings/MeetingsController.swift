@@ -87,7 +87,7 @@ struct MeetingsController: RouteCollection {
             let ballots = try await BallotBox.ballotCount(poll, on: request.db)
             var results: PollResults?
             let minimum = max(poll.minimumBallots, try await SiteSettingsStore.minimumBallots(on: request.db))
-            if let aggregate = poll.aggregate, aggregate.ballots >= minimum {
+            if let aggregate = poll.aggregate, aggregate.hasCounts, aggregate.ballots >= minimum {
                 results = PollResults.compute(poll, aggregate: aggregate)
             }
             pollView = .init(poll: poll, ballots: ballots,

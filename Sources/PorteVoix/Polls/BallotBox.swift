@@ -32,7 +32,7 @@ enum BallotBox {
     /// in one transaction that also checks that the poll is open at that
     /// instant: a second attempt (even at the same instant) finds the
     /// register row and leaves no ballot; a close that commits first leaves none either.
-    static func cast(_ content: BallotContent, poll: Poll, memberID: UUID, channel: Channel = .online, now: Date = Date(),
+    static func cast(_ content: BallotContent, poll: Poll, memberID: UUID, channel: Channel = .online, now: Date? = nil,
                      on database: any Database) async throws -> CastResult {
         let pollID = try poll.requireID()
         let sealed = try seal(content, poll: poll, rules: try await PollKeys.rules(of: poll, on: database))
@@ -45,7 +45,8 @@ enum BallotBox {
                 try await sql.raw("""
                     INSERT INTO poll_voters (poll_id, member_id, channel) VALUES (\(bind: pollID), \(bind: memberID), \(bind: channel.rawValue))
                     """).run()
-                guard try await isOpen(pollID, at: now, on: sql) else { throw PollNotOpen() }
+                // The clock is read once the lock is held: waiting for it never lets a late ballot in.
+                guard try await isOpen(pollID, at: now ?? Date(), on: sql) else { throw PollNotOpen() }
                 try await insert(sealed, tracker: tracker, pollID: pollID, on: sql)
             }
         } catch let error as any DatabaseError where error.isConstraintFailure {

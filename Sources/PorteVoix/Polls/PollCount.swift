@@ -47,11 +47,13 @@ public enum PollCount {
     enum Failure: Error, CustomStringConvertible {
         case keyUnavailable
         case unreadableBallots(Int)
+        case moreBallotsThanVoters(ballots: Int, voters: Int)
 
         var description: String {
             switch self {
             case .keyUnavailable: "the poll's private key cannot be unwrapped"
             case .unreadableBallots(let count): "\(count) sealed ballots could not be opened"
+            case .moreBallotsThanVoters(let ballots, let voters): "\(ballots) ballots for \(voters) register rows"
             }
         }
     }
@@ -73,9 +75,22 @@ public enum PollCount {
         poll.status = .closed
         poll.closedAt = date
         if poll.custody == .standard {
-            try await countStandard(poll, app: app)
+            await countStandardOrLog(poll, app: app)
         }
         return true
+    }
+
+    /// A count that fails leaves the box sealed and the poll closed: the
+    /// pages say the count is pending and the next look tries again. The log
+    /// says why, never a ballot.
+    static func countStandardOrLog(_ poll: Poll, app: Application) async {
+        do {
+            try await countStandard(poll, app: app)
+        } catch {
+            // Never the error's own text: a database error may carry bound values.
+            let reason = (error as? Failure).map { String(describing: $0) } ?? String(describing: type(of: error))
+            app.logger.error("Le dépouillement du scrutin \(poll.identifier) a échoué (\(reason)). Les bulletins restent scellés.")
+        }
     }
 
     /// Counts a closed standard poll with its wrapped key.
@@ -106,10 +121,14 @@ public enum PollCount {
             }
             trackers.insert(ballot.trackerHash)
         }
-        // A ballot that cannot be opened means a wrong key or a damaged box:
+        // A ballot that cannot be opened means a wrong key or a damaged box,
+        // and more ballots than voters a box stuffed behind the site's back:
         // nothing is stored or deleted, the box stays as it is.
         guard unreadable == 0 else { throw Failure.unreadableBallots(unreadable) }
-        let aggregate = PollAggregate.count(contents, rules: rules)
+        let voters = try await BallotBox.voterCount(pollID: pollID, on: app.db as! any SQLDatabase)
+        guard contents.count <= voters else { throw Failure.moreBallotsThanVoters(ballots: contents.count, voters: voters) }
+        let minimum = max(poll.minimumBallots, try await SiteSettingsStore.minimumBallots(on: app.db))
+        let aggregate = PollAggregate.count(contents, rules: rules).publishable(minimum: minimum)
         let result = String(decoding: try JSONEncoder().encode(aggregate), as: UTF8.self)
         var generator = SystemRandomNumberGenerator()
         let shuffled = trackers.shuffled(using: &generator)
@@ -148,17 +167,36 @@ public enum PollCount {
     static func scrub(_ app: Application) async throws {
         let sql = app.maintenanceDatabase as! any SQLDatabase
         if sql.dialect.name == "sqlite" {
-            // A reader holding an old snapshot blocks the truncation: retry briefly.
-            for attempt in 0..<20 {
-                let row = try await sql.raw("PRAGMA wal_checkpoint(TRUNCATE)").first()
-                if (try? row?.decode(column: "busy", as: Int.self)) == 0 { return }
-                try await Task.sleep(for: .milliseconds(25 * (attempt + 1)))
+            if try await checkpoint(app, attempts: 20) { return }
+            // Voting goes on: keep trying in the background rather than hold writers up.
+            Task.detached {
+                if (try? await checkpoint(app, attempts: 600)) != true {
+                    app.logger.warning("Après un dépouillement, le journal SQLite n'a pas pu être vidé : il le sera au prochain.")
+                }
             }
-            app.logger.warning("Après un dépouillement, le journal SQLite n'a pas pu être vidé : il le sera au prochain.")
         } else {
-            try await sql.raw("VACUUM ballots").run()
-            try await sql.raw("VACUUM polls").run()
+            // FULL rewrites the tables: the dead rows' bytes leave the data files.
+            // Both tables are small (open polls' ballots; one row a poll).
+            try await sql.raw("VACUUM FULL ballots").run()
+            try await sql.raw("VACUUM FULL polls").run()
         }
+    }
+
+    /// Moves the WAL into the file and truncates it, without waiting on
+    /// locks: a checkpoint that waited would hold every voter's write up.
+    static func checkpoint(_ app: Application, attempts: Int) async throws -> Bool {
+        for attempt in 0..<attempts {
+            let done = try await app.db.withConnection { connection -> Bool in
+                let sql = connection as! any SQLDatabase
+                try await sql.raw("PRAGMA busy_timeout = 0").run()
+                let row = try? await sql.raw("PRAGMA wal_checkpoint(TRUNCATE)").first()
+                try await sql.raw("PRAGMA busy_timeout = \(unsafeRaw: String(DatabaseSetup.sqliteBusyTimeoutMilliseconds))").run()
+                return (try? row?.decode(column: "busy", as: Int.self)) == 0
+            }
+            if done { return true }
+            try await Task.sleep(for: .milliseconds(attempt < 10 ? 20 : 100))
+        }
+        return false
     }
 
     static func reload(_ poll: Poll, on database: any Database) async throws {

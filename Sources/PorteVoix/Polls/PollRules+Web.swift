@@ -46,7 +46,7 @@ enum PollAccess {
             try await PollCount.close(poll, at: closesAt, app: app)
         }
         if poll.status == .closed, poll.countedAt == nil, poll.custody == .standard {
-            try await PollCount.countStandard(poll, app: app)
+            await PollCount.countStandardOrLog(poll, app: app)
         }
     }
 }

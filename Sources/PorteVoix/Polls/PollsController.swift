@@ -73,7 +73,7 @@ struct PollsController: RouteCollection {
                 model.paperRegistration = try await BallotBox.paperRegistration(pollID: id, memberID: memberID, on: request.db)
             }
         }
-        if let aggregate = poll.aggregate, aggregate.ballots >= model.minimumBallots {
+        if let aggregate = poll.aggregate, aggregate.hasCounts, aggregate.ballots >= model.minimumBallots {
             model.results = PollResults.compute(poll, aggregate: aggregate)
         }
         return model
@@ -381,9 +381,7 @@ struct PollsController: RouteCollection {
             return request.redirect(to: "/scrutins/\(try poll.requireID())")
         }
         // The shares exist nowhere else: shown once, never cached.
-        let response = PollPages.shares(poll, holders: holders, shares: shares, context: request.pageContext).response(status: .ok)
-        response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
-        return response
+        return PollPages.shares(poll, holders: holders, shares: shares, context: request.pageContext).response(status: .ok).noStore()
     }
 
     // MARK: Counting a sealed box
@@ -402,7 +400,7 @@ struct PollsController: RouteCollection {
     func countForm(request: Request) async throws -> Response {
         let poll = try await sealedAwaitingCount(request)
         let model = PollPages.CountModel(poll: poll, csrf: try await request.csrfToken())
-        return PollPages.count(model, context: request.pageContext).response(status: .ok)
+        return PollPages.count(model, context: request.pageContext).response(status: .ok).noStore()
     }
 
     /// The holders type their shares one after the other on one device, and
@@ -437,7 +435,8 @@ struct PollsController: RouteCollection {
         guard accepted.count >= poll.keyThreshold else {
             try await request.audit("poll.count.refused", audit + ".")
             model.missing = poll.keyThreshold - accepted.count
-            return PollPages.count(model, context: request.pageContext).response(status: .unprocessableEntity)
+            // The page holds the shares typed so far: never kept in a cache.
+            return PollPages.count(model, context: request.pageContext).response(status: .unprocessableEntity).noStore()
         }
         guard let privateKey = try? SecretSharing.combine(accepted, threshold: poll.keyThreshold),
               let publicKey = try? BallotSeal.publicKey(of: privateKey),
@@ -445,7 +444,7 @@ struct PollsController: RouteCollection {
         else {
             try await request.audit("poll.count.refused", audit + ", mais elles n'ouvrent pas l'urne.")
             model.mismatch = true
-            return PollPages.count(model, context: request.pageContext).response(status: .unprocessableEntity)
+            return PollPages.count(model, context: request.pageContext).response(status: .unprocessableEntity).noStore()
         }
         try await PollCount.count(poll, privateKey: privateKey, app: request.application)
         try await request.audit("poll.count", audit + " : urne ouverte, résultats publiés.")

@@ -62,13 +62,27 @@ struct SealBallotBoxes: AsyncMigration {
 
     /// Ballots written before sealing existed are plaintext JSON.
     func convertLegacyBallots(_ sql: any SQLDatabase) async throws {
-        let polls = try await sql.raw("SELECT id, kind, max_choices, status, closed_at FROM polls").all()
+        let polls = try await sql.raw("SELECT id, kind, max_choices, status, closed_at, minimum_ballots FROM polls").all()
         for row in polls {
+            // One transaction a poll: a crash never leaves a poll half converted.
+            try await (sql as! any Database).transaction { database in
+                try await convert(row, on: database as! any SQLDatabase)
+            }
+        }
+        // Free pages written before secure_delete was on may still hold
+        // plaintext: rebuild the file once (outside any transaction).
+        if sql.dialect.name == "sqlite", !polls.isEmpty {
+            try? await sql.raw("VACUUM").run()
+        }
+    }
+
+    func convert(_ row: any SQLRow, on sql: any SQLDatabase) async throws {
+        do {  // Keeps the indentation of the loop this body came from.
             let pollID = try row.decode(column: "id", as: UUID.self)
             let identifier = pollID.uuidString
             guard let kind = PollKind(rawValue: try row.decode(column: "kind", as: String.self)),
                   let status = PollStatus(rawValue: try row.decode(column: "status", as: String.self))
-            else { continue }
+            else { return }
             let optionCount = try await sql.raw("SELECT COUNT(*) AS n FROM poll_options WHERE poll_id = \(bind: pollID)")
                 .first()?.decode(column: "n", as: Int.self) ?? 0
             let rules = PollRules(kind: kind, optionCount: kind == .yesNo ? 0 : optionCount,
@@ -97,7 +111,8 @@ struct SealBallotBoxes: AsyncMigration {
                         """).run()
                 }
             case .closed:
-                let aggregate = PollAggregate.count(plain.map(\.content), rules: rules)
+                let minimum = max(try row.decode(column: "minimum_ballots", as: Int.self), SiteSettingsStore.defaultMinimumBallots)
+                let aggregate = PollAggregate.count(plain.map(\.content), rules: rules).publishable(minimum: minimum)
                 let result = String(decoding: try JSONEncoder().encode(aggregate), as: UTF8.self)
                 let countedAt = (try? row.decode(column: "closed_at", as: Date?.self)) ?? Date()
                 try await sql.raw("""
@@ -153,6 +168,12 @@ struct SealBallotBoxes: AsyncMigration {
             WHEN OLD.counted_at IS NOT NULL AND (NEW.counted_at IS NOT OLD.counted_at OR NEW.result IS NOT OLD.result)
             BEGIN SELECT RAISE(ABORT, 'a poll is counted once'); END
             """,
+            """
+            CREATE TRIGGER polls_counted_when_closed BEFORE UPDATE OF counted_at ON polls
+            WHEN OLD.counted_at IS NULL AND NEW.counted_at IS NOT NULL
+              AND (NEW.status <> 'closed' OR NEW.result IS NULL OR NEW.wrapped_key IS NOT NULL)
+            BEGIN SELECT RAISE(ABORT, 'a poll is counted once closed, with its result, its key destroyed'); END
+            """,
         ]
         for statement in statements { try await sql.raw(SQLQueryString(statement)).run() }
     }
@@ -160,9 +181,10 @@ struct SealBallotBoxes: AsyncMigration {
     func createPostgresGuards(_ sql: any SQLDatabase) async throws {
         let statements = [
             """
-            CREATE FUNCTION ballots_guard() RETURNS trigger LANGUAGE plpgsql AS $$
+            CREATE FUNCTION ballots_guard() RETURNS trigger LANGUAGE plpgsql
+            SET search_path = pg_catalog, public, pg_temp AS $$
             BEGIN
-              IF TG_OP = 'DELETE' AND EXISTS (SELECT 1 FROM polls WHERE id = OLD.poll_id AND status = 'closed' AND counted_at IS NOT NULL) THEN
+              IF TG_OP = 'DELETE' AND EXISTS (SELECT 1 FROM public.polls WHERE id = OLD.poll_id AND status = 'closed' AND counted_at IS NOT NULL) THEN
                 RETURN OLD;
               END IF;
               RAISE EXCEPTION 'ballots cannot be changed, nor removed before their poll is counted';
@@ -170,16 +192,23 @@ struct SealBallotBoxes: AsyncMigration {
             """,
             "CREATE TRIGGER ballots_guard BEFORE UPDATE OR DELETE ON ballots FOR EACH ROW EXECUTE FUNCTION ballots_guard()",
                         """
-            CREATE FUNCTION append_only_guard() RETURNS trigger LANGUAGE plpgsql AS $$
+            CREATE FUNCTION append_only_guard() RETURNS trigger LANGUAGE plpgsql
+            SET search_path = pg_catalog, public, pg_temp AS $$
             BEGIN RAISE EXCEPTION '% is append-only', TG_TABLE_NAME; END $$
             """,
             "CREATE TRIGGER poll_voters_append_only BEFORE UPDATE OR DELETE ON poll_voters FOR EACH ROW EXECUTE FUNCTION append_only_guard()",
             "CREATE TRIGGER ballots_no_truncate BEFORE TRUNCATE ON ballots FOR EACH STATEMENT EXECUTE FUNCTION append_only_guard()",
             "CREATE TRIGGER poll_voters_no_truncate BEFORE TRUNCATE ON poll_voters FOR EACH STATEMENT EXECUTE FUNCTION append_only_guard()",
             "CREATE TRIGGER poll_trackers_append_only BEFORE UPDATE OR DELETE ON poll_trackers FOR EACH ROW EXECUTE FUNCTION append_only_guard()",
+            "CREATE TRIGGER poll_trackers_no_truncate BEFORE TRUNCATE ON poll_trackers FOR EACH STATEMENT EXECUTE FUNCTION append_only_guard()",
             """
-            CREATE FUNCTION polls_guard() RETURNS trigger LANGUAGE plpgsql AS $$
+            CREATE FUNCTION polls_guard() RETURNS trigger LANGUAGE plpgsql
+            SET search_path = pg_catalog, public, pg_temp AS $$
             BEGIN
+              IF OLD.counted_at IS NULL AND NEW.counted_at IS NOT NULL
+                 AND (NEW.status <> 'closed' OR NEW.result IS NULL OR NEW.wrapped_key IS NOT NULL) THEN
+                RAISE EXCEPTION 'a poll is counted once closed, with its result, its key destroyed';
+              END IF;
               IF (OLD.status = 'closed' AND NEW.status <> 'closed') OR (OLD.status = 'open' AND NEW.status = 'draft') THEN
                 RAISE EXCEPTION 'a poll never reopens';
               END IF;
@@ -197,13 +226,21 @@ struct SealBallotBoxes: AsyncMigration {
             // DELETE on the box: only those of a counted poll.
             """
             CREATE FUNCTION discard_counted_ballots(poll UUID) RETURNS void LANGUAGE plpgsql SECURITY DEFINER
-            SET search_path = public AS $$
+            SET search_path = pg_catalog, public, pg_temp AS $$
             BEGIN
-              DELETE FROM ballots WHERE poll_id = poll
-                AND EXISTS (SELECT 1 FROM polls WHERE id = poll AND status = 'closed' AND counted_at IS NOT NULL);
+              DELETE FROM public.ballots WHERE poll_id = poll
+                AND EXISTS (SELECT 1 FROM public.polls WHERE id = poll AND status = 'closed' AND counted_at IS NOT NULL);
             END $$
             """,
             "REVOKE ALL ON FUNCTION discard_counted_ballots(UUID) FROM PUBLIC",
+            // Guards fire even with session_replication_role = replica.
+            "ALTER TABLE ballots ENABLE ALWAYS TRIGGER ballots_guard",
+            "ALTER TABLE ballots ENABLE ALWAYS TRIGGER ballots_no_truncate",
+            "ALTER TABLE poll_voters ENABLE ALWAYS TRIGGER poll_voters_append_only",
+            "ALTER TABLE poll_voters ENABLE ALWAYS TRIGGER poll_voters_no_truncate",
+            "ALTER TABLE poll_trackers ENABLE ALWAYS TRIGGER poll_trackers_append_only",
+            "ALTER TABLE poll_trackers ENABLE ALWAYS TRIGGER poll_trackers_no_truncate",
+            "ALTER TABLE polls ENABLE ALWAYS TRIGGER polls_guard",
         ]
         for statement in statements { try await sql.raw(SQLQueryString(statement)).run() }
     }
