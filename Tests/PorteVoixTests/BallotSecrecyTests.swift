@@ -237,6 +237,39 @@ struct BallotSecrecyTests {
     }
 }
 
+@Suite("Secrecy promises say who can know what")
+struct SecrecyPromiseTests {
+    @Test func noPageOverpromisesAndEachBoxSaysWhomItProtectsAgainst() async throws {
+        try await withTestApp { app in
+            try await makeMember(app, "Camille")
+            let standard = try await makePoll(app, kind: .yesNo, options: [])
+            let sealed = try await makePoll(app, kind: .yesNo, options: [], status: .draft)
+            _ = try PollKeys.sealed(sealed, holders: ["Awa", "Bruno", "Célia"], threshold: 2)
+            sealed.status = .open
+            try await sealed.save(on: app.db)
+            var member = Browser(app)
+            try await member.signIn("Camille")
+            var pages: [String: String] = [:]
+            for path in ["/", "/charte", "/confidentialite", "/aide", "/scrutins", "/propositions/nouvelle", "/mon-compte/donnees",
+                         standard.path, sealed.path] {
+                pages[path] = try await member.get(path).text
+            }
+            // The sentences that were false against a copy of the database.
+            for (path, page) in pages {
+                #expect(!page.contains("Personne ne peut savoir ce que vous avez voté"), "\(path)")
+                #expect(!page.contains("pas même le Département"), "\(path)")
+                #expect(!page.contains("Personne d'autre que vous ne saura"), "\(path)")
+                #expect(!page.contains("Personne ne saura qui soutient"), "\(path)")
+            }
+            #expect(pages[standard.path]?.contains("Seule la personne qui fait fonctionner le serveur pourrait") == true)
+            #expect(pages[sealed.path]?.contains("pas même la personne qui fait fonctionner le serveur") == true)
+            #expect(pages["/confidentialite"]?.contains("urne ordinaire") == true)
+            #expect(pages["/confidentialite"]?.contains("combien de cases vous avez cochées") == true)
+            #expect(pages["/propositions/nouvelle"]?.contains("pour que vous puissiez la modifier") == true)
+        }
+    }
+}
+
 @Suite("Secret ballots: closing, floors, paper and traffic")
 struct BallotRulesTests {
     @Test func noBallotLandsAfterTheCloseAndNoneIsLeftOutOfTheCount() async throws {

@@ -2,18 +2,6 @@ import Foundation
 import Testing
 @testable import Voting
 
-/// A generator with a fixed seed, so that failures can be replayed.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 @Suite("Secret sharing over GF(256)")
 struct SecretSharingTests {
     @Test func tablesAgreeWithBitByBitMultiplication() {
@@ -29,7 +17,7 @@ struct SecretSharingTests {
 
     @Test(arguments: [(1, 1), (2, 3), (3, 5), (5, 5), (4, 9)])
     func everyThresholdSubsetRebuildsTheSecret(threshold: Int, count: Int) throws {
-        var generator = SeededGenerator(state: UInt64(threshold * 100 + count))
+        var generator = SplitMix(seed: UInt64(threshold * 100 + count))
         let secret = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
         let shares = try SecretSharing.split(secret, threshold: threshold, count: count, using: &generator)
         #expect(shares.map(\.holder) == (1...count).map(UInt8.init))
@@ -42,7 +30,7 @@ struct SecretSharingTests {
     @Test func fewerThanThresholdSharesTellNothing() throws {
         // With threshold 2, one share's byte is spread evenly whatever the
         // secret: the secrets 0x00 and 0xFF give the same picture.
-        var generator = SeededGenerator(state: 7)
+        var generator = SplitMix(seed: 7)
         for secret: UInt8 in [0x00, 0xFF] {
             var histogram = [Int](repeating: 0, count: 256)
             for _ in 0..<25_600 {
@@ -73,7 +61,7 @@ struct KeyShareCodeTests {
     let poll = "2F1C6E1A-0000-4000-8000-000000000001"
 
     func share() throws -> SecretSharing.Share {
-        var generator = SeededGenerator(state: 3)
+        var generator = SplitMix(seed: 3)
         return try SecretSharing.split((0..<32).map { UInt8($0) }, threshold: 2, count: 3, using: &generator)[1]
     }
 

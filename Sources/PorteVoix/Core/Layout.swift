@@ -53,7 +53,7 @@ struct NavigationLink: Sendable {
 /// The page skeleton: the head is built here and only here.
 public enum Layout {
     /// Bumped when the stylesheet changes, so browsers fetch the new one.
-    static let stylesheetVersion = "3"
+    static let stylesheetVersion = "4"
 
     /// The main menu, for who is looking.
     static func mainNavigation(for member: SignedInMember?) -> [NavigationLink] {
