@@ -21,6 +21,8 @@ public func configure(_ app: Application, settings: Settings) async throws {
     app.logger = app.logger.madeSafe
     app.settings = settings
     app.routes.defaultMaxBodySize = ByteCount(value: settings.maxBodyBytes)
+    // Compressed sizes would tell a ballot page's content (design/voting.md, "Traffic").
+    app.http.server.configuration.responseCompression = .disabled
     app.passwords.use(.bcrypt(cost: settings.passwordHashCost))
     app.dummySecretHash = try Bcrypt.hash("portevoix", cost: settings.passwordHashCost)
 

@@ -438,11 +438,12 @@ struct BallotRulesTests {
                 var withToken = fields
                 withToken["_csrf"] = try #require(form.csrfToken)
                 requestSizes.insert(try URLEncodedFormEncoder().encode(withToken).utf8.count)
-                let confirmation = try await browser.post(poll.path + "/confirmation", form: withToken)
+                let gzip: HTTPHeaders = ["Accept-Encoding": "gzip, deflate, br"]
+                let confirmation = try await browser.post(poll.path + "/confirmation", form: withToken, headers: gzip)
                 #expect(confirmation.status == .ok)
                 #expect(confirmation.headers.first(name: .contentEncoding) == nil, "never compressed")
                 confirmationSizes.insert(confirmation.body.readableBytes)
-                let cast = try await browser.post(poll.path + "/vote", form: withToken)
+                let cast = try await browser.post(poll.path + "/vote", form: withToken, headers: gzip)
                 #expect(cast.status == .ok)
                 #expect(cast.headers.first(name: .contentEncoding) == nil)
                 trackerSizes.insert(cast.body.readableBytes)
