@@ -87,4 +87,5 @@ func registerMigrations(_ app: Application) {
     app.migrations.add(CreateMeetings())
     app.migrations.add(CreatePolls())
     app.migrations.add(SealBallotBoxes(ballotMasterKey: app.siteKeys.ballotMaster))
+    app.migrations.add(CreateCardReplacements())
 }

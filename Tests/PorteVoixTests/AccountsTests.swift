@@ -360,20 +360,42 @@ struct AccountsTests {
             try await marieOldSession.signIn("Marie")
 
             try await makeMember(app, "Nadia anime", roles: [.facilitator])
+            try await makeMember(app, "Paul anime", roles: [.facilitator])
             var facilitator = Browser(app)
             try await facilitator.signIn("Nadia anime")
             let unknown = try await facilitator.submit(["pseudonyme": "Personne"], on: "/admin/cartes",
                                                        to: "/admin/cartes/remplacement")
             #expect(unknown.status == .unprocessableEntity)
             #expect(unknown.text.contains("Aucun membre n&#39;a ce pseudonyme") || unknown.text.contains("Aucun membre n'a ce pseudonyme"))
-            let printed = try await facilitator.submit(["pseudonyme": "marie"], on: "/admin/cartes",
-                                                       to: "/admin/cartes/remplacement")
+            // Four eyes: the request prints nothing; its author cannot confirm it.
+            let requested = try await facilitator.submit(["pseudonyme": "marie"], on: "/admin/cartes",
+                                                         to: "/admin/cartes/remplacement")
+            #expect(requested.status == .seeOther)
+            #expect(requested.text.isEmpty || requested.printedCodes.isEmpty)
+            let pending = try #require(try await CardReplacement.query(on: app.db).first())
+            let confirm = "/admin/cartes/remplacement/\(pending.id!)/confirmer"
+            let ownPage = try await facilitator.get("/admin/cartes").text
+            #expect(ownPage.contains("Vous avez fait cette demande"))
+            let self_ = try await facilitator.submit([:], on: "/admin/cartes", to: confirm)
+            #expect(self_.status == .forbidden)
+            #expect(self_.printedCodes.isEmpty)
+            var check = Browser(app)
+            #expect(try await check.signIn("Marie").location == "/", "nothing changes before the confirmation")
+
+            var second = Browser(app)
+            try await second.signIn("Paul anime")
+            let printed = try await second.submit([:], on: "/admin/cartes", to: confirm)
             let code = try #require(printed.printedCodes.first)
             #expect(printed.text.contains("Pour le compte « Marie »"))
+            #expect(try await second.submit([:], on: "/admin/cartes", to: confirm).status == .notFound, "confirmed once")
 
-            // The old password still works until the card is used.
-            var check = Browser(app)
-            #expect(try await check.signIn("Marie").location == "/")
+            // From now on, the old password and sessions are gone, and whoever tries is told.
+            #expect(try await marieOldSession.get("/mon-compte").status == .seeOther, "old sessions end")
+            var stranger = Browser(app)
+            let refused = try await stranger.signIn("Marie")
+            #expect(refused.status == .unprocessableEntity)
+            #expect(refused.text.contains("La carte de ce compte a été remplacée"))
+            #expect(refused.text.contains("confirmée par une animatrice ou un animateur"))
 
             var marieNew = Browser(app)
             try await marieNew.submit(["code": code], on: "/activation")
@@ -385,14 +407,62 @@ struct AccountsTests {
                 ["motDePasse": "mon nouveau mot de passe", "confirmation": "mon nouveau mot de passe"],
                 on: "/activation/compte")
             #expect(done.location == "/")
-            #expect(try await marieNew.get("/mon-compte").status == .ok)
+            let account = try await marieNew.get("/mon-compte")
+            #expect(account.status == .ok)
+            #expect(account.text.contains("Les cartes de remplacement de mon compte"))
+            #expect(account.text.contains("demandée par une animatrice ou un animateur, confirmée par une animatrice ou un animateur"))
 
-            #expect(try await marieOldSession.get("/mon-compte").status == .seeOther, "old sessions end")
             var later = Browser(app)
-            #expect(try await later.signIn("Marie").status == .unprocessableEntity, "old password refused")
             #expect(try await later.signIn("Marie", password: "mon nouveau mot de passe").location == "/")
-            #expect(try await Member.query(on: app.db).count() == 2, "no new account")
+            #expect(try await Member.query(on: app.db).count() == 3, "no new account")
             #expect(try await Member.find(marie.id, on: app.db)?.pseudonym == "Marie")
+            let journal = try await AuditEntry.query(on: app.db).all().map(\.action)
+            #expect(journal.contains("cards.replacement.request") && journal.contains("cards.replacement"))
+        }
+    }
+
+    /// Every action that changes who can act as whom, tried by each role:
+    /// only the roles the design allows succeed.
+    @Test func noRoleCanGiveItselfOrAnyoneMoreThanAnAdministratorGranted() async throws {
+        try await withTestApp { app in
+            let admin = try await makeMember(app, "Admin Démo", roles: [.admin])
+            try await makeMember(app, "Second admin", roles: [.admin])
+            try await makeMember(app, "Julien anime", roles: [.facilitator])
+            try await makeMember(app, "Modératrice", roles: [.moderator])
+            try await makeMember(app, "Agent", roles: [.staff])
+            let member = try await makeMember(app, "Simple membre")
+            for (name, privileged) in [("Julien anime", true), ("Modératrice", false), ("Agent", false), ("Simple membre", false)] {
+                var browser = Browser(app)
+                try await browser.signIn(name)
+                let token = try #require(try await browser.get("/mon-compte").csrfToken)
+                // A replacement card for the administrator: the path that made a facilitator administrator.
+                let card = try await browser.post("/admin/cartes/remplacement", form: ["_csrf": token, "pseudonyme": "Admin Démo"])
+                #expect(card.status == .forbidden, "\(name) → replacement card for an admin")
+                #expect(card.printedCodes.isEmpty)
+                // Roles, suspension: administrators only.
+                let roles = try await browser.post("/admin/membres/\(member.id!)/roles",
+                                                   form: ["_csrf": token, "roles[]": "admin"])
+                #expect(roles.status == .forbidden, "\(name) → roles")
+                let own = try #require(try await Member.query(on: app.db).filter(\.$pseudonymKey == Pseudonym.key(for: name)).first()?.id)
+                let selfRoles = try await browser.post("/admin/membres/\(own)/roles", form: ["_csrf": token, "roles[]": "admin"])
+                #expect(selfRoles.status == .forbidden, "\(name) → own roles")
+                let suspend = try await browser.post("/admin/membres/\(admin.id!)/statut", form: ["_csrf": token, "statut": "suspended"])
+                #expect(suspend.status == .forbidden, "\(name) → suspension")
+                // Plain access cards: facilitators and admins only.
+                let cards = try await browser.post("/admin/cartes", form: ["_csrf": token, "nombre": "1"])
+                #expect((cards.status == .ok) == privileged, "\(name) → new cards: \(cards.status)")
+                // The installation link works only while there is no administrator.
+                let install = try await browser.get("/installation?jeton=n-importe-quoi")
+                #expect(install.status != .ok || !install.text.contains("motDePasse"), "\(name) → installation")
+            }
+            // Administrators: roles and replacement for a privileged account, on their own.
+            var adminBrowser = Browser(app)
+            try await adminBrowser.signIn("Second admin")
+            let card = try await adminBrowser.submit(["pseudonyme": "Julien anime"], on: "/admin/cartes", to: "/admin/cartes/remplacement")
+            #expect(card.printedCodes.count == 1, "an administrator replaces a facilitator's card")
+            let rows = try await MemberRole.query(on: app.db).filter(\.$member.$id == member.requireID()).all().map(\.role)
+            #expect(rows == [.participant], "nobody but an administrator changed roles")
+            #expect(try await Member.find(admin.id, on: app.db)?.status == .active)
         }
     }
 

@@ -34,6 +34,7 @@ struct RouteAccessTests {
         "GET /admin/cartes": [.admin, .facilitator],
         "POST /admin/cartes": [.admin, .facilitator],
         "POST /admin/cartes/remplacement": [.admin, .facilitator],
+        "POST /admin/cartes/remplacement/:replacementID/confirmer": [.admin, .facilitator],
         "GET /admin/membres": [.admin],
         "GET /admin/membres/:memberID": [.admin],
         "POST /admin/membres/:memberID/roles": [.admin],

@@ -1,4 +1,5 @@
 import Fluent
+import SQLKit
 import Plot
 import Vapor
 
@@ -10,6 +11,7 @@ struct AccessCardsController: RouteCollection {
         cards.get(use: show)
         cards.post(use: create)
         cards.post("remplacement", use: createReplacement)
+        cards.post("remplacement", ":replacementID", "confirmer", use: confirmReplacement)
     }
 
     struct BatchForm: Content {
@@ -23,10 +25,18 @@ struct AccessCardsController: RouteCollection {
         let recent = try await AccessCard.query(on: request.db)
             .with(\.$territory).with(\.$createdBy)
             .sort(\.$createdAt, .descending).limit(30).all()
+        let me = request.member?.id
+        let pending = try await CardReplacement.query(on: request.db).filter(\.$confirmedAt == nil)
+            .with(\.$member).with(\.$requestedBy).sort(\.$requestedAt, .descending).limit(50).all()
         return AccessCardPages.Model(
             csrf: try await request.csrfToken(),
             territories: try await Territory.query(on: request.db).sort(\.$position).all(),
-            recent: recent
+            recent: recent,
+            pending: pending.map { replacement in
+                .init(id: replacement.id?.uuidString ?? "", pseudonym: replacement.member.publicName,
+                      requestedAt: replacement.requestedAt, requestedBy: replacement.requestedBy?.publicName ?? "—",
+                      mine: replacement.$requestedBy.id == me)
+            }
         )
     }
 
@@ -62,13 +72,14 @@ struct AccessCardsController: RouteCollection {
     }
 
     func createReplacement(request: Request) async throws -> Response {
-        let typed = (try? request.content.decode(ReplacementForm.self))?.pseudonyme ?? ""
+        let typed = String(((try? request.content.decode(ReplacementForm.self))?.pseudonyme ?? "").prefix(200))
+        let actor = try request.requireMember()
         var model = try await pageModel(request)
         model.typedPseudonym = typed
         let member = try await Member.query(on: request.db)
             .filter(\.$pseudonymKey == Pseudonym.key(for: typed))
             .filter(\.$status != .deleted)
-            .with(\.$territory)
+            .with(\.$territory).with(\.$roleRows)
             .first()
         guard let member else {
             model.errors.add("pseudonyme", typed.isEmpty
@@ -77,12 +88,77 @@ struct AccessCardsController: RouteCollection {
             return AccessCardPages.form(model, context: request.pageContext).response(status: .unprocessableEntity)
         }
         let memberID = try member.requireID()
+        let replacement = CardReplacement(memberID: memberID, requester: actor)
+        switch CardReplacementRules.decide(actor: actor, target: member) {
+        case .refused(let reason):
+            model.errors.add("pseudonyme", reason)
+            try await request.audit("cards.replacement.refused", "Carte de remplacement refusée pour « \(member.publicName) » : "
+                + "ce compte a un rôle.")
+            return AccessCardPages.form(model, context: request.pageContext).response(status: .forbidden)
+        case .needsConfirmation:
+            if try await CardReplacement.query(on: request.db).filter(\.$member.$id == memberID)
+                .filter(\.$confirmedAt == nil).count() == 0 {
+                try await replacement.create(on: request.db)
+                try await request.audit("cards.replacement.request", "Carte de remplacement demandée pour « \(member.publicName) ».")
+            }
+            try await request.setFlash("La demande est notée. Une autre personne (animatrice, animateur ou administrateur) "
+                + "doit la confirmer ici pour imprimer la carte.")
+            return request.redirect(to: "/admin/cartes")
+        case .issue:
+            try await replacement.create(on: request.db)
+            return try await issueReplacement(replacement, for: member, by: actor, request: request)
+        }
+    }
+
+    func confirmReplacement(request: Request) async throws -> Response {
+        let actor = try request.requireMember()
+        guard let id = request.parameters.get("replacementID", as: UUID.self),
+              let replacement = try await CardReplacement.query(on: request.db).filter(\.$id == id)
+                .filter(\.$confirmedAt == nil).first(),
+              let member = try await Member.query(on: request.db).filter(\.$id == replacement.$member.id)
+                .filter(\.$status != .deleted).with(\.$territory).with(\.$roleRows).first()
+        else {
+            throw PageError(.notFound, title: "Cette demande n'existe plus",
+                            message: "Elle a peut-être déjà été confirmée. Revenez à la page des cartes d'accès.")
+        }
+        // The roles are read again now: they may have changed since the request.
+        switch CardReplacementRules.decide(actor: actor, target: member, requester: replacement.$requestedBy.id) {
+        case .refused(let reason):
+            var model = try await pageModel(request)
+            model.errors.add("pseudonyme", reason)
+            return AccessCardPages.form(model, context: request.pageContext).response(status: .forbidden)
+        case .needsConfirmation, .issue:
+            return try await issueReplacement(replacement, for: member, by: actor, request: request)
+        }
+    }
+
+    /// Issues the card: the old password stops working and every session of
+    /// the account ends now, so the card is the only way back in.
+    func issueReplacement(_ replacement: CardReplacement, for member: Member, by actor: Member,
+                          request: Request) async throws -> Response {
+        let memberID = try member.requireID()
+        let now = Date()
+        let claimed = try await (request.db as! any SQLDatabase).raw("""
+            UPDATE card_replacements SET confirmed_at = \(bind: now), confirmed_by = \(bind: actor.id),
+              confirmed_by_roles = \(bind: CardReplacement.roles(of: actor))
+            WHERE id = \(bind: replacement.requireID()) AND confirmed_at IS NULL RETURNING id
+            """).all()
+        guard !claimed.isEmpty else {
+            throw PageError(.conflict, title: "Cette demande vient d'être confirmée",
+                            message: "Une autre personne l'a confirmée en même temps : la carte a été imprimée de son côté.")
+        }
         // A new card replaces any unused one for the same account.
         try await AccessCard.query(on: request.db).filter(\.$member.$id == memberID).filter(\.$usedAt == nil).delete()
+        member.passwordHash = nil
+        try await member.save(on: request.db)
+        try await WebSessionRecord.query(on: request.db).filter(\.$memberID == memberID).delete()
         let issued = try await issue(count: 1, territory: member.territory, member: member, request: request)
-        try await request.audit("cards.replacement", "Carte de remplacement créée pour « \(member.publicName) ».")
+        let requester = try await replacement.$requestedBy.get(on: request.db)
+        try await request.audit("cards.replacement", "Carte de remplacement créée pour « \(member.publicName) », "
+            + "demandée par « \(requester?.publicName ?? "—") », confirmée par « \(actor.publicName) ». "
+            + "Son ancien mot de passe et ses sessions ne marchent plus.")
         return AccessCardPages.print(issued, context: request.pageContext, siteAddress: request.siteAddress)
-            .response(status: .ok)
+            .response(status: .ok).noStore()
     }
 
     /// Creates the cards; returns them with their codes, which exist only here.
@@ -119,6 +195,16 @@ enum AccessCardPages {
         var typedTerritory = ""
         var typedPseudonym = ""
         var errors = FormErrors()
+        var pending: [PendingReplacement] = []
+    }
+
+    struct PendingReplacement {
+        var id: String
+        var pseudonym: String
+        var requestedAt: Date
+        var requestedBy: String
+        /// Asked by the person looking: someone else must confirm.
+        var mine: Bool
     }
 
     struct IssuedCard {
@@ -155,17 +241,36 @@ enum AccessCardPages {
                 ),
                 .section(
                     .h2("Carte de remplacement"),
-                    .p(.text("Pour un membre qui a oublié son mot de passe. Il garde son compte ; son ancien mot de passe "),
-                       .text("ne marchera plus quand il aura activé la nouvelle carte.")),
+                    .p(.text("Pour un membre qui a oublié son mot de passe. Il garde son compte. Une deuxième personne "),
+                       .text("(animatrice, animateur ou administrateur) confirme la demande, puis imprime la carte : dès ce moment, "),
+                       .text("l'ancien mot de passe ne marche plus. Pour un compte qui a un rôle, seul un administrateur "),
+                       .text("peut faire la carte.")),
                     Forms.post(
                         action: "/admin/cartes/remplacement", csrf: model.csrf, class: "formulaire",
                         Forms.field("pseudonyme", label: "Pseudonyme du membre", value: model.typedPseudonym,
                                     error: model.errors["pseudonyme"], required: true, autocomplete: "off", maxLength: 60),
-                        Forms.submit("Créer la carte de remplacement")
+                        Forms.submit("Demander une carte de remplacement")
                     )
                 ),
+                pendingSection(model),
                 recent(model.recent)
             )
+        )
+    }
+
+    static func pendingSection(_ model: Model) -> Node<HTML.BodyContext> {
+        guard !model.pending.isEmpty else { return .empty }
+        return .section(
+            .h2("Demandes à confirmer"),
+            .ul(.class("demandes-remplacement"), .forEach(model.pending) { pending in
+                .li(
+                    .plain("« \(pending.pseudonym) », demandée par \(pending.requestedBy) le \(FrenchDates.shortDay(pending.requestedAt)). "),
+                    pending.mine
+                        ? .span(.class("aide-champ"), .text("Vous avez fait cette demande : une autre personne doit la confirmer."))
+                        : Forms.post(action: "/admin/cartes/remplacement/\(pending.id)/confirmer", csrf: model.csrf,
+                                     Forms.submit("Confirmer et imprimer la carte", class: "bouton bouton-secondaire"))
+                )
+            })
         )
     }
 

@@ -24,13 +24,17 @@ struct MyAccountController: RouteCollection {
 
     func model(_ request: Request, member: Member) async throws -> MyAccountPage.Model {
         try await member.$territory.load(on: request.db)
-        return MyAccountPage.Model(
+        var model = MyAccountPage.Model(
             csrf: try await request.csrfToken(),
             pseudonym: member.pseudonym ?? "",
             roles: member.roles.sorted(),
             territory: member.territory?.name,
             memberSince: member.createdAt
         )
+        model.replacements = try await CardReplacement.query(on: request.db).filter(\.$member.$id == member.requireID())
+            .filter(\.$confirmedAt != nil).sort(\.$confirmedAt, .descending).limit(50).all()
+            .map { ($0.confirmedAt ?? $0.requestedAt, CardReplacement.who($0.requestedByRoles), CardReplacement.who($0.confirmedByRoles)) }
+        return model
     }
 
     func show(request: Request) async throws -> Response {
@@ -336,6 +340,8 @@ enum MyAccountPage {
         var roles: [Role]
         var territory: String?
         var memberSince: Date
+        /// Every replacement of this account's card: when, asked and confirmed by whom (roles only).
+        var replacements: [(at: Date, requestedBy: String, confirmedBy: String)] = []
         var section = Section.none
         var newPseudonym = ""
         var errors = FormErrors()
@@ -354,11 +360,25 @@ enum MyAccountPage {
                     .dt("Territoire"), .dd(.plain(model.territory ?? "Tout le département")),
                     .dt("Membre depuis le"), .dd(.plain(FrenchDates.shortDay(model.memberSince)))
                 ),
+                replacementsSection(model),
                 pseudonymSection(model),
                 passwordSection(model),
                 dataSection(),
                 deletionSection(model)
             )
+        )
+    }
+
+    static func replacementsSection(_ model: Model) -> Node<HTML.BodyContext> {
+        guard !model.replacements.isEmpty else { return .empty }
+        return .section(
+            .h2("Les cartes de remplacement de mon compte"),
+            .ul(.forEach(model.replacements) { replacement in
+                .li(.plain("Le \(FrenchDates.dayAndTime(replacement.at)) : demandée par \(replacement.requestedBy), "
+                    + "confirmée par \(replacement.confirmedBy)."))
+            }),
+            .p(.text("Si l'une d'elles n'a pas été demandée par vous, parlez-en à la personne qui anime le conseil "),
+               .text("ou à un administrateur du site."))
         )
     }
 

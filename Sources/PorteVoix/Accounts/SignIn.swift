@@ -58,6 +58,13 @@ struct SignInController: RouteCollection {
         }
         guard let member, matches else {
             try await AttemptThrottle.recordFailure([accountKey, addressKey], on: request.db)
+            // A replaced card ended the password: whoever tries it learns when, and whom to ask.
+            if let member, member.passwordHash == nil,
+               let replaced = try await CardReplacement.query(on: request.db).filter(\.$member.$id == member.requireID())
+                .filter(\.$confirmedAt != nil).sort(\.$confirmedAt, .descending).first() {
+                model.replacedAt = replaced.confirmedAt
+                model.replacedBy = CardReplacement.who(replaced.confirmedByRoles)
+            }
             // The same words whether the pseudonym or the password is wrong.
             model.errors.add("pseudonyme", "Ce pseudonyme et ce mot de passe ne vont pas ensemble. Vérifiez-les et réessayez.")
             return SignInPage.view(model, context: request.pageContext).response(status: .unprocessableEntity)
@@ -106,6 +113,9 @@ enum SignInPage {
         var errors = FormErrors()
         var blockedUntil: Date?
         var suspended = false
+        /// The account's card was replaced: its old password no longer works.
+        var replacedAt: Date?
+        var replacedBy: String?
     }
 
     static func view(_ model: Model, context: PageContext) -> HTML {
@@ -144,6 +154,17 @@ enum SignInPage {
                 .p(.plain("Pour protéger les comptes, la connexion est en pause. Vous pourrez réessayer à "
                     + "\(FrenchDates.time(until)) (\(FrenchDates.wait(until: until))).")),
                 .p(.text("Si vous avez oublié votre mot de passe, demandez une nouvelle carte d'accès."))
+            )
+        }
+        if let replacedAt = model.replacedAt {
+            return .div(
+                .class("resume-erreurs"), .attribute(named: "role", value: "alert"),
+                .h2("La carte de ce compte a été remplacée"),
+                .p(.plain("Une nouvelle carte d'accès a été faite pour ce compte le \(FrenchDates.dayAndTime(replacedAt)), "
+                    + "confirmée par \(model.replacedBy ?? "l'équipe du conseil"). L'ancien mot de passe ne marche plus : "
+                    + "activez la nouvelle carte pour en choisir un.")),
+                .p(.text("Si vous n'avez pas demandé de nouvelle carte, parlez-en tout de suite à la personne qui anime le conseil "),
+                   .text("ou à un administrateur du site : chaque carte de remplacement est écrite dans le journal des actions."))
             )
         }
         if model.suspended {
