@@ -23,7 +23,9 @@ enum DatabaseSetup {
             try await configureSQLiteConnections(app)
         case .postgres(let url):
             // .trace, the lowest level: never on in production.
-            app.databases.use(try .postgres(url: url, sqlLogLevel: .trace), as: .psql, isDefault: true)
+            // Two connections per core, and time to wait for one when a room votes at once.
+            app.databases.use(try .postgres(url: url, maxConnectionsPerEventLoop: 2, connectionPoolTimeout: .seconds(30),
+                                            sqlLogLevel: .trace), as: .psql, isDefault: true)
             if let owner = settings.migrationDatabaseURL {
                 app.databases.use(try .postgres(url: owner, sqlLogLevel: .trace), as: .owner, isDefault: false)
             }

@@ -3,6 +3,23 @@ import Foundation
 /// Text from a form, tidied: no control characters but line breaks,
 /// spaces trimmed.
 enum TextInput {
+    /// Server-side limits for texts that have no limit of their own.
+    enum Limit {
+        /// A place, a name, one line.
+        static let line = 200
+        /// A web address.
+        static let link = 500
+        /// A reason (cancellation, refusal) or practical information.
+        static let reason = 2_000
+        /// A description (a session, an agenda point, a poll).
+        static let description = 5_000
+    }
+
+    /// The French message for a text over its limit, or nil.
+    static func tooLong(_ text: String, limit: Int, what: String) -> String? {
+        text.count > limit ? "\(what) a \(text.count) caractères : raccourcissez-le à \(limit) au plus." : nil
+    }
+
     static func clean(_ text: String, multiline: Bool) -> String {
         let normalized = text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
         let kept = normalized.unicodeScalars.filter { scalar in

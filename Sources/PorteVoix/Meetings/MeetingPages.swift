@@ -30,7 +30,8 @@ enum MeetingPages {
 
     // MARK: List
 
-    static func list(upcoming: [Meeting], past: [Meeting], territories: [Territory], selectedTerritory: String,
+    static func list(upcoming: [Meeting], past: [Meeting], pastPage: Int = 1, pastPageCount: Int = 1,
+                     territories: [Territory], selectedTerritory: String,
                      canPlan: Bool, context: PageContext) -> HTML {
         Layout.page(
             context,
@@ -55,7 +56,8 @@ enum MeetingPages {
                 upcoming.isEmpty ? .p(.text("Aucune séance n'est prévue pour l'instant."))
                     : .div(.forEach(upcoming) { card($0) }),
                 .h2("Séances passées"),
-                past.isEmpty ? .p(.text("Aucune séance passée.")) : .div(.forEach(past) { card($0) })
+                past.isEmpty ? .p(.text("Aucune séance passée.")) : .div(.forEach(past) { card($0) }),
+                Pagination.links(path: "/seances", query: [("territoire", selectedTerritory)], page: pastPage, pageCount: pastPageCount)
             )
         )
     }
@@ -318,9 +320,10 @@ enum MeetingPages {
                                  options: [("", "Tout le département (séance plénière)")] + model.territories.map { ($0.id?.uuidString ?? "", $0.name) },
                                  selected: model.territory, error: model.errors["territoire"]),
                     Forms.textArea("description", label: "Description", value: model.details,
-                                   help: "En quelques phrases : de quoi parlera-t-on ?", rows: 4),
+                                   help: "En quelques phrases : de quoi parlera-t-on ?", error: model.errors["description"], rows: 4),
                     Forms.textArea("accessibilite", label: "Accessibilité", value: model.accessibility,
-                                   help: "Accès en fauteuil, boucle magnétique, remboursement des trajets, garde d'enfants…", rows: 3),
+                                   help: "Accès en fauteuil, boucle magnétique, remboursement des trajets, garde d'enfants…",
+                                   error: model.errors["accessibilite"], rows: 3),
                     Forms.submit(model.editing == nil ? "Créer la séance" : "Enregistrer la séance")
                 )
             )

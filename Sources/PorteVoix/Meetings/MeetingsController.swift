@@ -44,12 +44,15 @@ struct MeetingsController: RouteCollection {
         } else if let id = territory.flatMap(UUID.init(uuidString:)) {
             query = query.filter(\.$territory.$id == id)
         }
-        let meetings = try await query.sort(\.$startsAt).all()
         let now = Date()
-        let upcoming = meetings.filter { $0.endsAt >= now && $0.status != .closed }
-        let past = meetings.filter { !($0.endsAt >= now && $0.status != .closed) }.reversed()
+        // Upcoming sessions are few; past ones grow with the years: pages of 20.
+        let upcoming = try await query.copy().filter(\.$endsAt >= now).filter(\.$status != .closed)
+            .sort(\.$startsAt).limit(100).all()
+        let past = try await query.group(.or) { $0.filter(\.$endsAt < now).filter(\.$status == .closed) }
+            .sort(\.$startsAt, .descending)
+            .paginateWithinRange(page: Pagination.number(request.query[String.self, at: "page"]), per: 20)
         return MeetingPages.list(
-            upcoming: upcoming, past: Array(past),
+            upcoming: upcoming, past: past.items, pastPage: past.metadata.page, pastPageCount: past.metadata.pageCount,
             territories: try await Territory.query(on: request.db).sort(\.$position).all(),
             selectedTerritory: territory ?? "",
             canPlan: request.member?.roles.isDisjoint(with: Self.facilitators) == false,
@@ -117,7 +120,7 @@ struct MeetingsController: RouteCollection {
     func calendarFeed(request: Request) async throws -> Response {
         let since = Date().addingTimeInterval(-180 * 86_400)
         let meetings = try await Meeting.query(on: request.db).filter(\.$startsAt >= since).with(\.$territory)
-            .sort(\.$startsAt).all()
+            .sort(\.$startsAt).limit(500).all()
         return calendarResponse(meetings, name: "Séances du conseil — \(request.application.settings.siteName)",
                                 filename: "seances.ics", request: request)
     }
@@ -238,9 +241,20 @@ struct MeetingsController: RouteCollection {
         }
         let place = TextInput.clean(model.place, multiline: false)
         if place.isEmpty { model.errors.add("lieu", "Indiquez le lieu, ou « En ligne » pour une séance à distance.") }
+        else if let tooLong = TextInput.tooLong(place, limit: TextInput.Limit.line, what: "Le lieu") { model.errors.add("lieu", tooLong) }
         let link = TextInput.clean(model.link, multiline: false)
-        if !link.isEmpty, !(link.hasPrefix("https://") || link.hasPrefix("http://")) || URL(string: link) == nil {
+        if let tooLong = TextInput.tooLong(link, limit: TextInput.Limit.link, what: "Le lien") {
+            model.errors.add("lien", tooLong)
+        } else if !link.isEmpty, !(link.hasPrefix("https://") || link.hasPrefix("http://")) || URL(string: link) == nil {
             model.errors.add("lien", "Le lien doit commencer par https://")
+        }
+        if let tooLong = TextInput.tooLong(TextInput.clean(model.details, multiline: true), limit: TextInput.Limit.description,
+                                           what: "La description") {
+            model.errors.add("description", tooLong)
+        }
+        if let tooLong = TextInput.tooLong(TextInput.clean(model.accessibility, multiline: true), limit: TextInput.Limit.reason,
+                                           what: "Le texte sur l'accessibilité") {
+            model.errors.add("accessibilite", tooLong)
         }
         var territoryID: UUID?
         if !model.territory.isEmpty {
@@ -339,9 +353,10 @@ struct MeetingsController: RouteCollection {
             meeting.currentItemID = nil
         case ("annuler", .planned):
             let reason = TextInput.clean(form.motif ?? "", multiline: true)
-            guard !reason.isEmpty else {
+            let tooLong = TextInput.tooLong(reason, limit: TextInput.Limit.reason, what: "La raison")
+            guard !reason.isEmpty, tooLong == nil else {
                 var model = try await MeetingShowModel.make(meeting, request: request)
-                model.cancelError = "Écrivez la raison de l'annulation : les membres la liront."
+                model.cancelError = tooLong ?? "Écrivez la raison de l'annulation : les membres la liront."
                 return MeetingPages.show(model, context: request.pageContext).response(status: .unprocessableEntity)
             }
             meeting.status = .cancelled
@@ -382,13 +397,16 @@ struct MeetingsController: RouteCollection {
     func readItem(_ request: Request, meeting: Meeting, field: String) async throws -> ItemInput {
         let form = (try? request.content.decode(ItemForm.self)) ?? ItemForm()
         let title = TextInput.clean(form.titre ?? "", multiline: false)
-        guard !title.isEmpty, title.count <= 200 else {
+        let details = TextInput.clean(form.description ?? "", multiline: true)
+        let detailsTooLong = TextInput.tooLong(details, limit: TextInput.Limit.description, what: "La description")
+        guard !title.isEmpty, title.count <= 200, detailsTooLong == nil else {
             var model = try await MeetingShowModel.make(meeting, request: request)
-            model.itemErrors.add(field, title.isEmpty ? "Donnez un titre à ce point." : "Le titre doit avoir au plus 200 caractères.")
+            model.itemErrors.add(field, title.isEmpty ? "Donnez un titre à ce point."
+                : title.count > 200 ? "Le titre doit avoir au plus 200 caractères." : detailsTooLong ?? "")
             model.typedItem = (form.titre ?? "", form.description ?? "")
             return .invalid(MeetingPages.show(model, context: request.pageContext).response(status: .unprocessableEntity))
         }
-        return .valid(title: title, details: TextInput.clean(form.description ?? "", multiline: true))
+        return .valid(title: title, details: details)
     }
 
     func addItem(request: Request) async throws -> Response {

@@ -133,13 +133,18 @@ public enum PollCount {
         var generator = SystemRandomNumberGenerator()
         let shuffled = trackers.shuffled(using: &generator)
         let now = Date()
-        let counted = try await app.db.transaction { database -> Bool in
+        let (counted, deletingTransaction) = try await app.db.transaction { database -> (Bool, Int?) in
             let sql = database as! any SQLDatabase
+            var deletingTransaction: Int?
+            if sql.dialect.name != "sqlite" {
+                deletingTransaction = try await sql.raw("SELECT txid_current() % 4294967296 AS x").first()?
+                    .decode(column: "x", as: Int.self)
+            }
             let claimed = try await sql.raw("""
                 UPDATE polls SET counted_at = \(bind: now), result = \(bind: result), wrapped_key = NULL
                 WHERE id = \(bind: pollID) AND status = 'closed' AND counted_at IS NULL RETURNING id
                 """).all()
-            guard !claimed.isEmpty else { return false }
+            guard !claimed.isEmpty else { return (false, nil) }
             for tracker in shuffled {
                 try await sql.raw("INSERT INTO poll_trackers (poll_id, tracker_hash) VALUES (\(bind: pollID), \(bind: tracker))").run()
             }
@@ -148,7 +153,7 @@ public enum PollCount {
             } else {
                 try await sql.raw("SELECT discard_counted_ballots(\(bind: pollID))").run()
             }
-            return true
+            return (true, deletingTransaction)
         }
         guard counted else {
             try await reload(poll, on: app.db)
@@ -157,14 +162,14 @@ public enum PollCount {
         poll.countedAt = now
         poll.result = result
         poll.wrappedKey = nil
-        try await scrub(app)
+        try await scrub(app, after: deletingTransaction)
         return true
     }
 
     /// After a count, no copy of the files made from now on holds the
     /// deleted ballots or key: SQLite (secure_delete on) moves the WAL into
     /// the file and truncates it; PostgreSQL vacuums the tables.
-    static func scrub(_ app: Application) async throws {
+    static func scrub(_ app: Application, after deletingTransaction: Int? = nil) async throws {
         let sql = app.maintenanceDatabase as! any SQLDatabase
         if sql.dialect.name == "sqlite" {
             if try await checkpoint(app, attempts: 20) { return }
@@ -175,6 +180,20 @@ public enum PollCount {
                 }
             }
         } else {
+            // A snapshot older than the deletion (another request, an
+            // autovacuum ANALYZE) makes VACUUM keep the deleted rows as
+            // "recently dead": wait briefly for such snapshots to end.
+            if let deletingTransaction {
+                for _ in 0..<50 {
+                    let older = try await sql.raw("""
+                        SELECT COUNT(*) AS n FROM pg_stat_activity
+                        WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_xmin IS NOT NULL
+                          AND age(backend_xmin) >= age(\(unsafeRaw: String(deletingTransaction))::text::xid)
+                        """).first()?.decode(column: "n", as: Int.self) ?? 0
+                    if older == 0 { break }
+                    try await Task.sleep(for: .milliseconds(100))
+                }
+            }
             // FULL rewrites the tables: the dead rows' bytes leave the data files.
             // Both tables are small (open polls' ballots; one row a poll).
             try await sql.raw("VACUUM FULL ballots").run()

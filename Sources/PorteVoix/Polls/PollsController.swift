@@ -274,6 +274,10 @@ struct PollsController: RouteCollection {
         let question = TextInput.clean(form.question ?? "", multiline: false)
         if question.isEmpty { model.errors.add("question", "Écrivez la question posée aux membres.") }
         else if question.count > 300 { model.errors.add("question", "La question doit avoir au plus 300 caractères.") }
+        if let tooLong = TextInput.tooLong(TextInput.clean(form.description ?? "", multiline: true),
+                                           limit: TextInput.Limit.description, what: "L'explication") {
+            model.errors.add("description", tooLong)
+        }
         let kind = form.type.flatMap(PollKind.init(rawValue:))
         if kind == nil { model.errors.add("type", "Choisissez la façon de voter.") }
         let options = (form.choix ?? "").components(separatedBy: .newlines)

@@ -108,7 +108,7 @@ enum ProposalPages {
         )
     }
 
-    static func mine(_ proposals: [Proposal], context: PageContext) -> HTML {
+    static func mine(_ proposals: [Proposal], page: Int = 1, pageCount: Int = 1, context: PageContext) -> HTML {
         Layout.page(
             context,
             title: "Mes propositions",
@@ -118,7 +118,8 @@ enum ProposalPages {
                 .p(.a(.class("bouton"), .href("/propositions/nouvelle"), .text("Faire une proposition"))),
                 proposals.isEmpty
                     ? .p(.text("Vous n'avez pas encore fait de proposition."))
-                    : .div(.class("liste-propositions"), .forEach(proposals) { card($0) })
+                    : .div(.class("liste-propositions"), .forEach(proposals) { card($0) }),
+                Pagination.links(path: "/propositions/miennes", query: [], page: page, pageCount: pageCount)
             )
         )
     }
@@ -156,20 +157,26 @@ enum ProposalPages {
         return String(flat.prefix(length)).trimmingCharacters(in: .whitespaces) + "…"
     }
 
-    static func moderationQueue(proposals: [Proposal], comments: [ProposalComment], context: PageContext) -> HTML {
-        Layout.page(
+    static func moderationQueue(proposals: [Proposal], comments: [ProposalComment], totalProposals: Int? = nil,
+                                totalComments: Int? = nil, context: PageContext) -> HTML {
+        let totalProposals = totalProposals ?? proposals.count, totalComments = totalComments ?? comments.count
+        return Layout.page(
             context,
             title: "À relire",
             content: .group(
                 .h1("À relire"),
                 .p(.text("Les propositions et les commentaires qui attendent une décision avant publication.")),
-                .h2(.plain(proposals.count == 1 ? "1 proposition" : "\(proposals.count) propositions")),
+                .h2(.plain(totalProposals == 1 ? "1 proposition" : "\(totalProposals) propositions")),
+                .if(totalProposals > proposals.count,
+                    .p(.plain("Voici les \(proposals.count) plus anciennes ; les suivantes apparaîtront une fois celles-ci relues."))),
                 proposals.isEmpty ? .p(.text("Aucune proposition à relire.")) : .ul(.forEach(proposals) { proposal in
                     .li(.a(.href(escapeAttribute(link(proposal))), .plain(proposal.title)),
                         .plain(" — envoyée le \(FrenchDates.shortDay(proposal.createdAt))"),
                         .if(proposal.fromPaper, .text(" (sur papier)")))
                 }),
-                .h2(.plain(comments.count == 1 ? "1 commentaire" : "\(comments.count) commentaires")),
+                .h2(.plain(totalComments == 1 ? "1 commentaire" : "\(totalComments) commentaires")),
+                .if(totalComments > comments.count,
+                    .p(.plain("Voici les \(comments.count) plus anciens ; les suivants apparaîtront une fois ceux-ci relus."))),
                 comments.isEmpty ? .p(.text("Aucun commentaire à relire.")) : .ul(.forEach(comments) { comment in
                     .li(.a(.href(escapeAttribute("/propositions/\(comment.$proposal.id.uuidString)#commentaire-\(comment.id?.uuidString ?? "")")),
                            .plain("Sur « \(comment.proposal.title) »")),

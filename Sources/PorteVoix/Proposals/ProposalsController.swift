@@ -65,11 +65,13 @@ struct ProposalsController: RouteCollection {
 
     func mine(request: Request) async throws -> HTML {
         let member = try request.requireMember()
-        let proposals = try await Proposal.query(on: request.db)
+        let result = try await Proposal.query(on: request.db)
             .filter(\.$author.$id == member.requireID())
             .with(\.$theme).with(\.$territory)
-            .sort(\.$createdAt, .descending).all()
-        return ProposalPages.mine(proposals, context: request.pageContext)
+            .sort(\.$createdAt, .descending)
+            .paginateWithinRange(page: Pagination.number(request.query[String.self, at: "page"]), per: Self.pageSize)
+        return ProposalPages.mine(result.items, page: result.metadata.page, pageCount: result.metadata.pageCount,
+                                  context: request.pageContext)
     }
 
     func followUp(request: Request) async throws -> HTML {
@@ -83,11 +85,14 @@ struct ProposalsController: RouteCollection {
     }
 
     func moderationQueue(request: Request) async throws -> HTML {
-        let proposals = try await Proposal.query(on: request.db).filter(\.$status == .submitted)
-            .with(\.$theme).sort(\.$createdAt).all()
-        let comments = try await ProposalComment.query(on: request.db).filter(\.$status == .submitted)
-            .with(\.$proposal).sort(\.$createdAt).all()
-        return ProposalPages.moderationQueue(proposals: proposals, comments: comments, context: request.pageContext)
+        // The oldest first, 50 of each at a time, with how many wait in all.
+        let waitingProposals = Proposal.query(on: request.db).filter(\.$status == .submitted)
+        let waitingComments = ProposalComment.query(on: request.db).filter(\.$status == .submitted)
+        let proposals = try await waitingProposals.copy().with(\.$theme).sort(\.$createdAt).limit(50).all()
+        let comments = try await waitingComments.copy().with(\.$proposal).sort(\.$createdAt).limit(50).all()
+        return ProposalPages.moderationQueue(proposals: proposals, comments: comments,
+                                             totalProposals: try await waitingProposals.count(),
+                                             totalComments: try await waitingComments.count(), context: request.pageContext)
     }
 
     // MARK: One proposal
@@ -445,9 +450,10 @@ struct ProposalsController: RouteCollection {
         case "publier":
             comment.status = .published
         case "refuser":
-            guard !reason.isEmpty else {
+            let tooLong = TextInput.tooLong(reason, limit: TextInput.Limit.reason, what: "La raison")
+            guard !reason.isEmpty, tooLong == nil else {
                 var model = try await ProposalShowModel.make(proposal, request: request)
-                model.commentDecisionErrors[commentID] = "Écrivez la raison du refus : l'auteur la lira."
+                model.commentDecisionErrors[commentID] = tooLong ?? "Écrivez la raison du refus : l'auteur la lira."
                 return ProposalPages.show(model, context: request.pageContext).response(status: .unprocessableEntity)
             }
             comment.status = .rejected
