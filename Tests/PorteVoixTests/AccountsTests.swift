@@ -224,7 +224,11 @@ struct AccountsTests {
             try await makeMember(app, "Marie")
             var browser = Browser(app)
             try await browser.get("/connexion")
-            let before = try #require(browser.cookies["portevoix"])
+            #expect(browser.cookies["portevoix"] == nil, "looking at the sign-in page starts no session")
+            #expect(try await WebSessionRecord.query(on: app.db).count() == 0)
+            // A cookie planted beforehand (session fixation) is never the one signed in.
+            let before = SecureToken.make()
+            browser.cookies["portevoix"] = before
             try await browser.signIn("Marie")
             let after = try #require(browser.cookies["portevoix"])
             #expect(before != after)

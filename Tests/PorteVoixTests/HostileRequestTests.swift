@@ -129,3 +129,55 @@ struct HostileRequestTests {
         }
     }
 }
+
+@Suite("Anonymous visitors write nothing")
+struct AnonymousFloodTests {
+    @Test func fiveThousandAnonymousViewsLeaveTheSessionsTableAsItWasWhileMembersVote() async throws {
+        try await withTestApp { app in
+            let poll = try await makePoll(app, kind: .yesNo, options: [])
+            let closed = try await makePoll(app, kind: .yesNo, options: [])
+            try await PollCount.close(closed, app: app)
+            var voters: [Browser] = []
+            for index in 0..<20 {
+                try await makeMember(app, "Votant \(index)")
+                var browser = Browser(app)
+                try await browser.signIn("Votant \(index)")
+                voters.append(browser)
+            }
+            let sessionsBefore = try await WebSessionRecord.query(on: app.db).count()
+            let paths = ["/connexion", "/activation", closed.path + "/bulletins"]
+            let votes = try await withThrowingTaskGroup(of: HTTPStatus.self) { group in
+                for worker in 0..<10 {
+                    group.addTask {
+                        for index in 0..<500 {
+                            var visitor = Browser(app)
+                            let response = try await visitor.get(paths[(worker + index) % paths.count])
+                            guard response.status == .ok else { return response.status }
+                        }
+                        return .ok
+                    }
+                }
+                for voter in voters {
+                    group.addTask {
+                        var voter = voter
+                        return try await voter.submit(["choix": "P"], on: poll.path, to: poll.path + "/vote").status
+                    }
+                }
+                return try await group.reduce(into: [HTTPStatus]()) { $0.append($1) }
+            }
+            #expect(votes.allSatisfy { $0 == .ok }, "\(votes.filter { $0 != .ok })")
+            #expect(try await WebSessionRecord.query(on: app.db).count() == sessionsBefore)
+            #expect(try await BallotBox.ballotCount(pollID: poll.requireID(), on: app.db) == 20)
+
+            // The forms of those pages still work, with the stateless token, and only in the browser that got it.
+            try await makeMember(app, "Marie")
+            var visitor = Browser(app)
+            let token = try #require(try await visitor.get("/connexion").csrfToken)
+            var other = Browser(app)
+            try await other.get("/connexion")
+            let stolen = try await other.post("/connexion", form: ["_csrf": token, "pseudonyme": "Marie", "motDePasse": defaultTestPassword])
+            #expect(stolen.status == .forbidden, "a visitor token is bound to its visitor cookie")
+            #expect(try await visitor.signIn("Marie").location == "/")
+        }
+    }
+}

@@ -35,6 +35,15 @@ func registerTestForm(_ app: Application) {
     }
 }
 
+extension Browser {
+    /// A visitor's form token (stateless), then a session, as signing in gives one.
+    mutating func startSession() async throws {
+        let token = try #require(try await get("/essai-formulaire").csrfToken)
+        let started = try await post("/essai-connexion", form: ["_csrf": token])
+        #expect(started.status == .ok)
+    }
+}
+
 @Suite("Security baseline")
 struct SecurityTests {
     static let expectedPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -78,6 +87,7 @@ struct SecurityTests {
         try await withTestApp { app in
             registerTestForm(app)
             var browser = Browser(app)
+            try await browser.startSession()
             let form = try await browser.get("/essai-formulaire")
             let token = try #require(form.csrfToken)
             #expect(browser.cookies["portevoix"] != nil)
@@ -169,7 +179,12 @@ struct SessionTests {
         try await withTestApp { app in
             registerTestForm(app)
             var browser = Browser(app)
-            let response = try await browser.get("/essai-formulaire")
+            let visitor = try await browser.get("/essai-formulaire")
+            let visitorHeader = try #require(visitor.headers.first(name: .setCookie))
+            #expect(visitorHeader.hasPrefix("portevoix-visiteur="))
+            #expect(visitorHeader.contains("HttpOnly") && visitorHeader.contains("SameSite=Lax") && visitorHeader.contains("Max-Age=7200"))
+            let token = try #require(visitor.csrfToken)
+            let response = try await browser.post("/essai-connexion", form: ["_csrf": token])
             let header = try #require(response.headers.first(name: .setCookie))
             #expect(header.hasPrefix("portevoix="))
             #expect(header.contains("HttpOnly"))
@@ -184,7 +199,9 @@ struct SessionTests {
         try await withTestApp(adjust: { $0.secureCookies = true }) { app in
             registerTestForm(app)
             var browser = Browser(app)
-            let response = try await browser.get("/essai-formulaire")
+            let visitor = try await browser.get("/essai-formulaire")
+            #expect(visitor.headers.first(name: .setCookie)?.hasPrefix("__Host-portevoix-visiteur=") == true)
+            let response = try await browser.post("/essai-connexion", form: ["_csrf": try #require(visitor.csrfToken)])
             let header = try #require(response.headers.first(name: .setCookie))
             #expect(header.hasPrefix("__Host-portevoix="))
             #expect(header.contains("Secure"))
@@ -195,7 +212,7 @@ struct SessionTests {
         try await withTestApp { app in
             registerTestForm(app)
             var browser = Browser(app)
-            try await browser.get("/essai-formulaire")
+            try await browser.startSession()
             let token = try #require(browser.cookies["portevoix"])
             let records = try await WebSessionRecord.query(on: app.db).all()
             #expect(records.count == 1)
@@ -208,6 +225,7 @@ struct SessionTests {
         try await withTestApp { app in
             registerTestForm(app)
             var browser = Browser(app)
+            try await browser.startSession()
             let firstToken = try #require(try await browser.get("/essai-formulaire").csrfToken)
             let before = try #require(browser.cookies["portevoix"])
 
@@ -233,6 +251,7 @@ struct SessionTests {
         try await withTestApp { app in
             registerTestForm(app)
             var browser = Browser(app)
+            try await browser.startSession()
             let token = try #require(try await browser.get("/essai-formulaire").csrfToken)
             #expect(try await browser.post("/essai-deconnexion", form: ["_csrf": token]).status == .ok)
             #expect(browser.cookies["portevoix"] == nil)
@@ -244,6 +263,7 @@ struct SessionTests {
         try await withTestApp { app in
             registerTestForm(app)
             var browser = Browser(app)
+            try await browser.startSession()
             let token = try #require(try await browser.get("/essai-formulaire").csrfToken)
             let record = try #require(try await WebSessionRecord.query(on: app.db).first())
             record.lastSeenAt = Date().addingTimeInterval(-3 * 3600)
@@ -276,7 +296,7 @@ struct SessionTests {
             try await old.create(on: app.db)
             registerTestForm(app)
             var browser = Browser(app)
-            try await browser.get("/essai-formulaire")
+            try await browser.startSession()
             let remaining = try await WebSessionRecord.query(on: app.db).all()
             #expect(remaining.count == 1)
             #expect(remaining.first?.id != old.id)

@@ -26,16 +26,19 @@ struct CSRFMiddleware: AsyncMiddleware {
         }
         try await collectBody(of: request)
 
-        guard let secret = try request.webSession.record?.csrfSecret else {
-            throw CSRFError(reason: "no session")
-        }
         let sent = request.headers.first(name: Self.headerName)
             ?? (try? request.content.get(String.self, at: Self.fieldName))
         guard let sent else {
             throw CSRFError(reason: "no token")
         }
-        guard SecureToken.constantTimeEquals(sent, secret) else {
-            throw CSRFError(reason: "wrong token")
+        let state = try request.webSession
+        if let secret = state.record?.csrfSecret {
+            guard SecureToken.constantTimeEquals(sent, secret) else { throw CSRFError(reason: "wrong token") }
+        } else {
+            // A visitor without a session: a signed token bound to their visitor cookie.
+            guard let nonce = state.visitorNonce,
+                  VisitorToken.verify(sent, nonce: nonce, key: request.application.siteKeys.signing)
+            else { throw CSRFError(reason: "wrong visitor token") }
         }
         return try await next.respond(to: request)
     }

@@ -100,6 +100,10 @@ final class WebSessionState: @unchecked Sendable {
     var hadUnknownCookie = false
     /// The message left for this page by the previous one, already taken.
     var flash: String?
+    /// A visitor without a session: the random value of their visitor
+    /// cookie, and whether this response sets it.
+    var visitorNonce: String?
+    var setsVisitorCookie = false
 
     init(record: WebSessionRecord?) {
         _record = record
@@ -153,9 +157,17 @@ struct WebSessionMiddleware: AsyncMiddleware {
                 state.hadUnknownCookie = true
             }
         }
+        if let nonce = request.cookies[VisitorToken.cookieName(secure: settings.secureCookies)]?.string,
+           SecureToken.isWellFormed(nonce) {
+            state.visitorNonce = nonce
+        }
         request.storage[WebSessionStorageKey.self] = state
 
         let response = try await next.respond(to: request)
+        if state.setsVisitorCookie, let nonce = state.visitorNonce {
+            response.cookies[VisitorToken.cookieName(secure: settings.secureCookies)] =
+                VisitorToken.cookie(nonce, secure: settings.secureCookies)
+        }
 
         if let token = state.newToken {
             response.cookies[cookieName] = cookie(token)
@@ -220,15 +232,19 @@ extension Request {
         }
     }
 
-    /// The form token of this visitor, starting a session if there is none.
-    /// Every form puts it in a hidden `_csrf` field.
+    /// The form token of this visitor: the session's, or for a visitor
+    /// without one a stateless signed token (nothing is written). Every form
+    /// puts it in a hidden `_csrf` field.
     public func csrfToken() async throws -> String {
         let state = try webSession
         if let record = state.record {
             return record.csrfSecret
         }
-        let record = try await startSession(state)
-        return record.csrfSecret
+        if state.visitorNonce == nil {
+            state.visitorNonce = SecureToken.make()
+            state.setsVisitorCookie = true
+        }
+        return VisitorToken.make(nonce: state.visitorNonce!, key: application.siteKeys.signing)
     }
 
     /// Gives the session a new id and a new form token, keeping nothing a

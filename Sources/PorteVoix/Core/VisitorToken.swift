@@ -1,0 +1,40 @@
+import Crypto
+import Foundation
+import Vapor
+
+/// Form tokens for visitors who are not signed in (design/security.md):
+/// stateless, so that looking at the sign-in or activation page writes
+/// nothing to the database. A token is an expiry and an HMAC, with the
+/// site's signing key, of that expiry and of a random value kept in a
+/// short-lived cookie: a token taken from one browser is worthless in another.
+enum VisitorToken {
+    static let lifetime: TimeInterval = 2 * 3600
+
+    static func cookieName(secure: Bool) -> String {
+        secure ? "__Host-portevoix-visiteur" : "portevoix-visiteur"
+    }
+
+    static func make(nonce: String, key: [UInt8], now: Date = Date()) -> String {
+        let expiry = Int(now.timeIntervalSince1970 + lifetime)
+        return "v1.\(expiry).\(signature(nonce: nonce, expiry: expiry, key: key))"
+    }
+
+    static func verify(_ token: String, nonce: String, key: [UInt8], now: Date = Date()) -> Bool {
+        let parts = token.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0] == "v1", let expiry = Int(parts[1]), parts[1].count <= 12,
+              Double(expiry) > now.timeIntervalSince1970, Double(expiry) <= now.timeIntervalSince1970 + lifetime + 60
+        else { return false }
+        return SecureToken.constantTimeEquals(String(parts[2]), signature(nonce: nonce, expiry: expiry, key: key))
+    }
+
+    static func signature(nonce: String, expiry: Int, key: [UInt8]) -> String {
+        let mac = HMAC<SHA256>.authenticationCode(for: Data("portevoix-csrf|\(nonce)|\(expiry)".utf8), using: SymmetricKey(data: key))
+        return Data(mac).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+    }
+
+    static func cookie(_ nonce: String, secure: Bool) -> HTTPCookies.Value {
+        HTTPCookies.Value(string: nonce, expires: nil, maxAge: Int(lifetime), domain: nil, path: "/",
+                          isSecure: secure, isHTTPOnly: true, sameSite: .lax)
+    }
+}
