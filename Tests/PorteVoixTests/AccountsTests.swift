@@ -91,7 +91,9 @@ struct AccountsTests {
 
             // Signs out, then in again.
             let token = try #require(try await newcomer.get("/mon-compte").csrfToken)
-            #expect(try await newcomer.post("/deconnexion", form: ["_csrf": token]).location == "/")
+            let out = try await newcomer.post("/deconnexion", form: ["_csrf": token])
+            #expect(out.location == "/?au-revoir=1")
+            #expect(try await newcomer.get(try #require(out.location)).text.contains("Vous êtes déconnecté. À bientôt !"))
             #expect(try await newcomer.get("/mon-compte").status == .seeOther)
             let signedIn = try await newcomer.signIn("camille", password: "le chat dort sur la chaise")
             #expect(signedIn.location == "/")

@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import Plot
+import SQLKit
 import Testing
 import Vapor
 import VaporTesting
@@ -311,5 +312,39 @@ struct SessionTests {
         let token = SecureToken.make()
         #expect(SecureToken.isWellFormed(token))
         #expect(token != SecureToken.make())
+    }
+}
+
+@Suite("Nothing private in logs, caches or cookies left behind")
+struct PrivateLeftoversTests {
+    @Test func aDatabaseErrorIsDescribedWithoutItsStatementOrValues() async throws {
+        try await withTestApp { app in
+            let sql = app.db as! any SQLDatabase
+            do {
+                try await sql.raw("INSERT INTO table_inexistante (x) VALUES (\(bind: "valeur-tres-secrete"))").run()
+                Issue.record("the statement should fail")
+            } catch {
+                let safe = SafeErrorDescription.of(error)
+                #expect(!safe.contains("valeur-tres-secrete"))
+                #expect(!safe.contains("table_inexistante"))
+                #expect(!safe.contains("INSERT"))
+            }
+        }
+    }
+
+    @Test func signingOutClearsTheCacheAndTheCookieWithItsAttributes() async throws {
+        try await withTestApp(adjust: { $0.secureCookies = true }) { app in
+            try await makeMember(app, "Marie")
+            var browser = Browser(app)
+            try await browser.signIn("Marie")
+            let account = try await browser.get("/mon-compte")
+            #expect(account.headers.first(name: .cacheControl) == "no-store", "my own data is never cached")
+            let token = try #require(account.csrfToken)
+            let out = try await browser.post("/deconnexion", form: ["_csrf": token])
+            #expect(out.headers.first(name: "Clear-Site-Data") == "\"cache\"")
+            let cleared = out.headers[.setCookie].first { $0.hasPrefix("__Host-portevoix=") }
+            #expect(cleared?.contains("Secure") == true, "expired with the attributes it was set with")
+            #expect(cleared?.contains("Max-Age=0") == true || cleared?.contains("Expires=Thu, 01 Jan 1970") == true)
+        }
     }
 }

@@ -67,6 +67,8 @@ struct ActivationController: RouteCollection {
             return ActivationPages.code(model, context: request.pageContext).response(status: .unprocessableEntity)
         }
         try await AttemptThrottle.reset(cardKey, on: request.db)
+        // A new session once the code is accepted: nothing from before carries over.
+        try await request.rotateSession()
         try await request.setActivationCard(card.requireID())
         return request.redirect(to: "/activation/compte")
     }

@@ -83,8 +83,11 @@ struct SignInController: RouteCollection {
 
     func signOut(request: Request) async throws -> Response {
         try await request.signOut()
-        try await request.setFlash("Vous êtes déconnecté. À bientôt !")
-        return request.redirect(to: "/")
+        // No session for a flash message: the cookie is expired, not replaced.
+        let response = request.redirect(to: "/?au-revoir=1")
+        // A shared computer keeps no copy of the pages seen while signed in.
+        response.headers.replaceOrAdd(name: "Clear-Site-Data", value: "\"cache\"")
+        return response
     }
 }
 

@@ -1,4 +1,6 @@
 import Plot
+import FluentKit
+import FluentPostgresDriver
 import Vapor
 
 /// An error a person can cause, with the French words to show them.
@@ -44,7 +46,7 @@ enum ErrorPage {
         let model = model(for: error, showDetails: request.application.settings.showErrorDetails)
         if model.status.code >= 500 {
             // The type and description only: never the request body.
-            request.logger.error("\(request.method) \(request.url.path) failed: \(String(reflecting: error))")
+            request.logger.error("\(request.method) \(request.url.path) failed: \(SafeErrorDescription.of(error))")
         }
         if request.url.path.hasPrefix("/api/") {
             return apiResponse(model)
@@ -80,7 +82,7 @@ enum ErrorPage {
         let status = (error as? any AbortError)?.status ?? .internalServerError
         // A developer wants the cause of a malformed request or a failure,
         // not of a wrong address or a refusal.
-        let detail = showDetails && (status.code >= 500 || status == .badRequest) ? String(reflecting: error) : nil
+        let detail = showDetails && (status.code >= 500 || status == .badRequest) ? SafeErrorDescription.of(error) : nil
         switch status.code {
         case 400, 422:
             return Model(
@@ -176,5 +178,20 @@ enum ErrorPage {
         let response = Response(status: model.status)
         try? response.content.encode(body, as: .json)
         return response
+    }
+}
+
+/// What a log line or a development error page may say of an error. A
+/// database error can carry the statement and its bound values (a
+/// PostgreSQL error reflected in full does): only its kind and code are kept.
+enum SafeErrorDescription {
+    static func of(_ error: any Error) -> String {
+        if let postgres = error as? PSQLError {
+            return "PSQLError \(postgres.code.description) sqlState=\(postgres.serverInfo?[.sqlState] ?? "-")"
+        }
+        if error is any DatabaseError {
+            return "\(type(of: error)) (détail masqué : une erreur de base de données peut contenir des valeurs)"
+        }
+        return String(reflecting: error)
     }
 }

@@ -17,7 +17,7 @@ struct HealthController: RouteCollection {
                 try await sql.raw("SELECT 1").run()
                 return Response(status: .ok, headers: headers, body: "ok\n")
             } catch {
-                request.logger.error("Health check: the database does not answer: \(String(reflecting: error))")
+                request.logger.error("Health check: the database does not answer: \(SafeErrorDescription.of(error))")
                 return Response(status: .serviceUnavailable, headers: headers, body: "base de données injoignable\n")
             }
         }

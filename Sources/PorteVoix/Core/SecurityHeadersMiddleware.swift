@@ -33,8 +33,14 @@ struct SecurityHeadersMiddleware: AsyncMiddleware {
         if strictTransportSecurity {
             response.headers.replaceOrAdd(name: "Strict-Transport-Security", value: "max-age=31536000")
         }
+        // Pages of a member's own data and choices: not even the browser keeps a copy.
+        if Self.privatePrefixes.contains(where: { request.url.path.hasPrefix($0) }) {
+            response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
+        }
         return response
     }
+
+    static let privatePrefixes = ["/mon-compte", "/propositions/miennes", "/activation", "/admin/cartes"]
 }
 
 /// Logs one line per request: method, path (never the query string, which

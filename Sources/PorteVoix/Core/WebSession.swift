@@ -180,7 +180,12 @@ struct WebSessionMiddleware: AsyncMiddleware {
                 try await record.update(on: request.db)
             }
         } else if state.ended || state.hadUnknownCookie {
-            response.cookies[cookieName] = .expired
+            // Expired with the attributes it was set with (Secure included),
+            // so that every browser drops it.
+            response.cookies[cookieName] = HTTPCookies.Value(
+                string: "", expires: Date(timeIntervalSince1970: 0), maxAge: 0, domain: nil, path: "/",
+                isSecure: settings.secureCookies, isHTTPOnly: true, sameSite: .lax
+            )
         }
         return response
     }

@@ -19,7 +19,11 @@ struct HomeController: RouteCollection {
             let awaiting = current.filter(\.awaitsKeyHolders).prefix(5)
             let nextMeeting = try await Meeting.query(on: request.db).filter(\.$status ~~ [.planned, .inProgress])
                 .filter(\.$endsAt >= Date()).with(\.$territory).sort(\.$startsAt).first()
-            return HomePage.View(context: request.pageContext, latestAnswers: answers, openPolls: Array(openPolls),
+            var context = request.pageContext
+            if request.query[String.self, at: "au-revoir"] != nil, context.member == nil {
+                context.flash = "Vous êtes déconnecté. À bientôt !"
+            }
+            return HomePage.View(context: context, latestAnswers: answers, openPolls: Array(openPolls),
                                  awaitingPolls: Array(awaiting), nextMeeting: nextMeeting).render()
         }
     }
