@@ -223,10 +223,17 @@ extension AccessCard {
 }
 
 extension Member {
+    /// Whether another member has this pseudonym, or one that looks like it
+    /// (same skeleton: "Marie" and "Mаrie" with a Cyrillic а, "Bernard" and "Bemard").
     static func isTaken(_ pseudonym: Pseudonym, except memberID: UUID? = nil, on database: any Database) async throws -> Bool {
         var query = Member.query(on: database).filter(\.$pseudonymKey == pseudonym.key)
         if let memberID { query = query.filter(\.$id != memberID) }
-        return try await query.count() > 0
+        if try await query.count() > 0 { return true }
+        // Councils count hundreds of members: comparing skeletons in memory is cheap.
+        let skeleton = Pseudonym.skeleton(pseudonym.display)
+        var others = Member.query(on: database).filter(\.$pseudonym != nil)
+        if let memberID { others = others.filter(\.$id != memberID) }
+        return try await others.all(\.$pseudonym).contains { $0.map(Pseudonym.skeleton) == skeleton }
     }
 }
 

@@ -1,5 +1,6 @@
 import Crypto
 import Fluent
+import SQLKit
 import Vapor
 
 /// Failed attempts (sign-in, activation codes) counted per account and per
@@ -74,16 +75,28 @@ enum AttemptThrottle {
         return counters.compactMap(\.blockedUntil).filter { $0 > now }.max()
     }
 
+    /// Counts one failure per key in one statement each, so that 40 wrong
+    /// passwords sent at once count 40 (a read then a write would lose some).
     static func recordFailure(_ keys: [AttemptKey], on database: any Database, now: Date = Date()) async throws {
+        let sql = database as! any SQLDatabase
         for key in keys {
-            let counter = try await AttemptCounter.find(key.id, on: database) ?? AttemptCounter(id: key.id, now: now)
-            if now.timeIntervalSince(counter.lastFailureAt) > key.limit.forgetAfter {
-                counter.failures = 0
+            let forgetBefore = now.addingTimeInterval(-key.limit.forgetAfter)
+            let failures = try await sql.raw("""
+                INSERT INTO attempt_counters (id, failures, blocked_until, last_failure_at)
+                VALUES (\(bind: key.id), 1, NULL, \(bind: now))
+                ON CONFLICT (id) DO UPDATE SET
+                  failures = CASE WHEN attempt_counters.last_failure_at < \(bind: forgetBefore) THEN 1
+                                  ELSE attempt_counters.failures + 1 END,
+                  last_failure_at = excluded.last_failure_at
+                RETURNING failures
+                """).first()?.decode(column: "failures", as: Int.self) ?? 1
+            if let delay = key.limit.delay(afterFailures: failures) {
+                // Only the latest failure sets the wait: an earlier one never shortens it.
+                try await sql.raw("""
+                    UPDATE attempt_counters SET blocked_until = \(bind: now.addingTimeInterval(delay))
+                    WHERE id = \(bind: key.id) AND failures = \(bind: failures)
+                    """).run()
             }
-            counter.failures += 1
-            counter.lastFailureAt = now
-            counter.blockedUntil = key.limit.delay(afterFailures: counter.failures).map { now.addingTimeInterval($0) }
-            try await counter.save(on: database)
         }
     }
 
