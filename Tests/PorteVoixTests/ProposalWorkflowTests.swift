@@ -33,7 +33,8 @@ struct ProposalWorkflowTests {
                         let shouldBe: Bool
                         if let line {
                             #expect(action.target == line.2)
-                            shouldBe = line.3.map { $0.contains(role) } ?? isAuthor
+                            // Moderators never decide on their own contribution.
+                            shouldBe = line.3.map { $0.contains(role) && !(action.isModeration && isAuthor) } ?? isAuthor
                         } else {
                             shouldBe = false
                         }

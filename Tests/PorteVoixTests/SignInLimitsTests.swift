@@ -44,3 +44,35 @@ struct SignInLimitsTests {
         }
     }
 }
+
+@Suite("Moderators and their own contributions")
+struct OwnModerationTests {
+    @Test func aModeratorCannotPublishOrRefuseTheirOwnProposalOrComment() async throws {
+        try await withTestApp { app in
+            try await makeMember(app, "Fatou", roles: [.participant, .moderator])
+            try await makeMember(app, "Sam modère", roles: [.moderator])
+            var fatou = Browser(app)
+            try await fatou.signIn("Fatou")
+            let theme = try #require(try await Theme.query(on: app.db).first())
+            let sent = try await fatou.submit(["titre": "Des bancs à l'arrêt de bus", "texte": "Il n'y a nulle part où s'asseoir.",
+                                               "theme": theme.id!.uuidString], on: "/propositions/nouvelle")
+            let path = try #require(sent.location?.split(separator: "#").first.map(String.init))
+            let page = try await fatou.get(path).text
+            #expect(!page.contains("value=\"publish\""), "no button to publish one's own proposal")
+            let forced = try await fatou.submit(["action": "publish"], on: path, to: path + "/statut")
+            #expect(forced.status == .forbidden)
+            #expect(forced.text.contains("Vous ne pouvez pas relire votre propre proposition"))
+            var sam = Browser(app)
+            try await sam.signIn("Sam modère")
+            #expect(try await sam.submit(["action": "publish"], on: path, to: path + "/statut").status == .seeOther)
+
+            try await fatou.submit(["commentaire": "Et un abri contre la pluie."], on: path, to: path + "/commentaires")
+            let comment = try #require(try await ProposalComment.query(on: app.db).first())
+            let moderation = path + "/commentaires/\(comment.id!)/moderation"
+            let own = try await fatou.submit(["decision": "publier"], on: path, to: moderation)
+            #expect(own.status == .forbidden)
+            #expect(try await ProposalComment.find(comment.id, on: app.db)?.status == .submitted)
+            #expect(try await sam.submit(["decision": "publier"], on: path, to: moderation).status == .seeOther)
+        }
+    }
+}

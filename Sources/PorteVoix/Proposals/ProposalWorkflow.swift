@@ -84,6 +84,8 @@ enum ProposalWorkflow {
     /// Whether `member` may take `action` on a proposal in `status`.
     static func allows(_ action: ProposalAction, from status: ProposalStatus, roles: Set<Role>, isAuthor: Bool) -> Bool {
         guard action.sources.contains(status) else { return false }
+        // Nobody reviews their own contribution: another moderator decides.
+        if action.isModeration && isAuthor { return false }
         guard let allowed = action.roles else { return isAuthor }
         return !allowed.isDisjoint(with: roles)
     }
@@ -94,7 +96,16 @@ enum ProposalWorkflow {
     }
 
     /// The author may change the text while nobody has reviewed it.
+    static func isModeratingOwn(_ action: ProposalAction, isAuthor: Bool) -> Bool {
+        action.isModeration && isAuthor
+    }
+
     static func canEdit(status: ProposalStatus, isAuthor: Bool) -> Bool {
         isAuthor && status == .submitted
     }
+}
+
+extension ProposalAction {
+    /// A moderation decision: publishing or refusing.
+    var isModeration: Bool { self == .publish || self == .reject }
 }

@@ -311,6 +311,10 @@ struct ProposalsController: RouteCollection {
         let form = (try? request.content.decode(StatusForm.self)) ?? StatusForm()
         guard let action = form.action.flatMap(ProposalAction.init(rawValue:)) else { throw Abort(.badRequest) }
         let isAuthor = proposal.$author.id != nil && proposal.$author.id == member.id
+        if ProposalWorkflow.isModeratingOwn(action, isAuthor: isAuthor) {
+            throw PageError(.forbidden, title: "Vous ne pouvez pas relire votre propre proposition",
+                            message: "Une autre modératrice ou un autre modérateur prendra la décision.")
+        }
         guard ProposalWorkflow.allows(action, from: proposal.status, roles: member.roles, isAuthor: isAuthor) else {
             if action.sources.contains(proposal.status) { throw Abort(.forbidden) }
             throw PageError(
@@ -443,6 +447,10 @@ struct ProposalsController: RouteCollection {
         guard comment.status == .submitted else {
             throw PageError(.conflict, title: "Ce commentaire a déjà été relu",
                             message: "Une autre personne a pris la décision. Rechargez la page.")
+        }
+        if comment.$author.id != nil, comment.$author.id == request.member?.id {
+            throw PageError(.forbidden, title: "Vous ne pouvez pas relire votre propre commentaire",
+                            message: "Une autre modératrice ou un autre modérateur prendra la décision.")
         }
         let form = (try? request.content.decode(CommentForm.self)) ?? CommentForm()
         let reason = TextInput.clean(form.motif ?? "", multiline: true)
