@@ -14,7 +14,7 @@ func voteThroughTheSite(_ app: Application, as name: String, poll: Poll, fields:
     try await browser.signIn(name)
     let cast = try await browser.submit(fields, on: poll.path, to: poll.path + "/vote")
     #expect(cast.status == .ok, "\(name): \(cast.status)")
-    return try #require(cast.text.range(of: #"[A-Z0-9]{4}-[A-Z0-9]{4}"#, options: .regularExpression).map { String(cast.text[$0]) })
+    return try #require(cast.trackerCode)
 }
 
 extension Data {

@@ -69,6 +69,16 @@ extension TestingHTTPResponse {
     }
 }
 
+extension TestingHTTPResponse {
+    /// The tracker code shown after a vote, read from its own paragraph (the
+    /// page's form tokens can hold a run that looks like one).
+    var trackerCode: String? {
+        guard let range = text.range(of: #"<p class="code-verification">[A-Z0-9]{4}-[A-Z0-9]{4}</p>"#, options: .regularExpression)
+        else { return nil }
+        return String(text[range].dropFirst(#"<p class="code-verification">"#.count).prefix(9))
+    }
+}
+
 /// How many times `needle` occurs in `haystack`.
 func occurrences(of needle: String, in haystack: String) -> Int {
     haystack.components(separatedBy: needle).count - 1
