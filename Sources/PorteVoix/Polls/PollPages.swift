@@ -203,24 +203,39 @@ enum PollPages {
     }
 
     static func confirmation(_ poll: Poll, content: BallotContent, options: [String], csrf: String, context: PageContext) -> HTML {
-        let hidden = BallotForm.fields(content).map { Forms.input([("type", "hidden"), ("name", $0.0), ("value", $0.1)]) }
+        let hidden = hiddenFields(content)
         return Layout.page(
             context,
             title: "Vérifiez votre vote — \(poll.question)",
             content: .group(
                 .h1("Vérifiez votre vote"),
                 .p(.plain(poll.question)),
-                .ul(.class("choix-confirmes"), .forEach(BallotForm.words(content, options: options)) { .li(.strong(.plain($0))) }),
+                choiceInWords(content, options: options),
                 .p(.text("Une fois confirmé, votre vote ne peut plus être changé. Il est chiffré avant d'être rangé dans l'urne, "),
                    .text("à part de la liste des votants.")),
                 .div(
                     .class("boutons"),
-                    Forms.post(action: link(poll) + "/vote", csrf: csrf, .group(hidden), Forms.submit("Confirmer mon vote")),
-                    Forms.post(action: link(poll) + "/modifier", csrf: csrf, .group(hidden),
+                    Forms.post(action: link(poll) + "/vote", csrf: csrf, hidden, Forms.submit("Confirmer mon vote")),
+                    Forms.post(action: link(poll) + "/modifier", csrf: csrf, hidden,
                                Forms.submit("Modifier mon choix", class: "bouton bouton-secondaire"))
                 )
             )
         )
+    }
+
+    /// The only parts of the confirmation page that depend on the choice:
+    /// the choice in words, and the hidden fields (in each of its two forms).
+    static func choiceInWords(_ content: BallotContent, options: [String]) -> Node<HTML.BodyContext> {
+        .ul(.class("choix-confirmes"), .forEach(BallotForm.words(content, options: options)) { .li(.strong(.plain($0))) })
+    }
+
+    static func hiddenFields(_ content: BallotContent) -> Node<HTML.BodyContext> {
+        .group(BallotForm.fields(content).map { Forms.input([("type", "hidden"), ("name", $0.0), ("value", $0.1)]) })
+    }
+
+    /// How many bytes of the confirmation page depend on the choice.
+    static func choiceBytes(_ content: BallotContent, options: [String]) -> Int {
+        choiceInWords(content, options: options).render().utf8.count + 2 * hiddenFields(content).render().utf8.count
     }
 
     static func tracker(_ poll: Poll, tracker: String, context: PageContext) -> HTML {
@@ -513,8 +528,10 @@ enum PollPages {
 
 extension PollPages {
     /// The size every confirmation page of this poll is padded to, for this
-    /// visitor: above the largest page any choice can give.
-    static func confirmationSize(_ poll: Poll, options: [String], csrf: String, context: PageContext) -> Int {
+    /// visitor: above the largest page any choice can give. The page is
+    /// rendered once; only the parts that depend on the choice are measured
+    /// for every candidate.
+    static func confirmationSize(_ poll: Poll, page: String, content: BallotContent, options: [String]) -> Int {
         let longestGrade = Grade.allCases.max { $0.label.utf8.count < $1.label.utf8.count } ?? .aRejeter
         let candidates: [BallotContent] = switch poll.kind {
         case .yesNo: YesNoChoice.allCases.map { .yesNo($0) }
@@ -523,9 +540,8 @@ extension PollPages {
         case .approval: [.approval(Array(options.indices))]
         case .majorityJudgment: [.grades(Array(repeating: longestGrade, count: options.count))]
         }
-        let largest = candidates.map { confirmation(poll, content: $0, options: options, csrf: csrf, context: context).render().utf8.count }
-            .max() ?? 0
-        return HTML.paddedSize(above: largest)
+        let largest = candidates.map { choiceBytes($0, options: options) }.max() ?? 0
+        return HTML.paddedSize(above: page.utf8.count - choiceBytes(content, options: options) + largest)
     }
 
     static func trackerSize(_ poll: Poll, context: PageContext) -> Int {
@@ -615,7 +631,11 @@ extension HTML {
     /// The page padded with a comment to exactly `size` bytes (or more if it
     /// is already larger), never cached nor transformed by a proxy.
     func paddedResponse(size: Int) -> Response {
-        var body = render()
+        HTML.paddedResponse(render(), size: size)
+    }
+
+    static func paddedResponse(_ page: String, size: Int) -> Response {
+        var body = page
         let missing = size - body.utf8.count - 7
         if missing > 0, let end = body.range(of: "</body>", options: .backwards) {
             body.insert(contentsOf: "<!--" + String(repeating: " ", count: missing) + "-->", at: end.lowerBound)

@@ -132,9 +132,8 @@ struct PollsController: RouteCollection {
             let context = request.pageContext
             let options = poll.options.map(\.label)
             // Every choice gives a page of the same size (design/voting.md, "Traffic").
-            let size = PollPages.confirmationSize(poll, options: options, csrf: csrf, context: context)
-            return PollPages.confirmation(poll, content: content, options: options, csrf: csrf, context: context)
-                .paddedResponse(size: size)
+            let page = PollPages.confirmation(poll, content: content, options: options, csrf: csrf, context: context).render()
+            return HTML.paddedResponse(page, size: PollPages.confirmationSize(poll, page: page, content: content, options: options))
         }
     }
 

@@ -77,52 +77,50 @@ struct SealBallotBoxes: AsyncMigration {
     }
 
     func convert(_ row: any SQLRow, on sql: any SQLDatabase) async throws {
-        do {  // Keeps the indentation of the loop this body came from.
-            let pollID = try row.decode(column: "id", as: UUID.self)
-            let identifier = pollID.uuidString
-            guard let kind = PollKind(rawValue: try row.decode(column: "kind", as: String.self)),
-                  let status = PollStatus(rawValue: try row.decode(column: "status", as: String.self))
-            else { return }
-            let optionCount = try await sql.raw("SELECT COUNT(*) AS n FROM poll_options WHERE poll_id = \(bind: pollID)")
-                .first()?.decode(column: "n", as: Int.self) ?? 0
-            let rules = PollRules(kind: kind, optionCount: kind == .yesNo ? 0 : optionCount,
-                                  maxChoices: try row.decode(column: "max_choices", as: Int.self))
-            let ballots = try await sql.raw("SELECT id, sealed_content, tracker_hash FROM ballots WHERE poll_id = \(bind: pollID)").all()
-            let decoder = JSONDecoder()
-            let plain = try ballots.map { ballot in
-                (id: try ballot.decode(column: "id", as: String.self),
-                 content: try decoder.decode(BallotContent.self, from: Data(try ballot.decode(column: "sealed_content", as: String.self).utf8)),
-                 tracker: try ballot.decode(column: "tracker_hash", as: String.self))
-            }
-            switch status {
-            case .draft, .open:
-                let keys = BallotSeal.makeKeyPair()
-                let wrapped = KeyWrap.wrap(keys.privateKey, master: ballotMasterKey, pollIdentifier: identifier)
+        let pollID = try row.decode(column: "id", as: UUID.self)
+        let identifier = pollID.uuidString
+        guard let kind = PollKind(rawValue: try row.decode(column: "kind", as: String.self)),
+              let status = PollStatus(rawValue: try row.decode(column: "status", as: String.self))
+        else { return }
+        let optionCount = try await sql.raw("SELECT COUNT(*) AS n FROM poll_options WHERE poll_id = \(bind: pollID)")
+            .first()?.decode(column: "n", as: Int.self) ?? 0
+        let rules = PollRules(kind: kind, optionCount: kind == .yesNo ? 0 : optionCount,
+                              maxChoices: try row.decode(column: "max_choices", as: Int.self))
+        let ballots = try await sql.raw("SELECT id, sealed_content, tracker_hash FROM ballots WHERE poll_id = \(bind: pollID)").all()
+        let decoder = JSONDecoder()
+        let plain = try ballots.map { ballot in
+            (id: try ballot.decode(column: "id", as: String.self),
+             content: try decoder.decode(BallotContent.self, from: Data(try ballot.decode(column: "sealed_content", as: String.self).utf8)),
+             tracker: try ballot.decode(column: "tracker_hash", as: String.self))
+        }
+        switch status {
+        case .draft, .open:
+            let keys = BallotSeal.makeKeyPair()
+            let wrapped = KeyWrap.wrap(keys.privateKey, master: ballotMasterKey, pollIdentifier: identifier)
+            try await sql.raw("""
+                UPDATE polls SET public_key = \(bind: Data(keys.publicKey).base64EncodedString()),
+                  wrapped_key = \(bind: Data(wrapped).base64EncodedString()) WHERE id = \(bind: pollID)
+                """).run()
+            try await sql.raw("DELETE FROM ballots WHERE poll_id = \(bind: pollID)").run()
+            for ballot in plain.shuffled() {
+                let sealed = try BallotSeal.seal(ballot.content, rules: rules, publicKey: keys.publicKey, pollIdentifier: identifier)
                 try await sql.raw("""
-                    UPDATE polls SET public_key = \(bind: Data(keys.publicKey).base64EncodedString()),
-                      wrapped_key = \(bind: Data(wrapped).base64EncodedString()) WHERE id = \(bind: pollID)
+                    INSERT INTO ballots (poll_id, id, sealed_content, tracker_hash)
+                    VALUES (\(bind: pollID), \(bind: BallotBox.randomID()), \(bind: Data(sealed).base64EncodedString()), \(bind: ballot.tracker))
                     """).run()
-                try await sql.raw("DELETE FROM ballots WHERE poll_id = \(bind: pollID)").run()
-                for ballot in plain.shuffled() {
-                    let sealed = try BallotSeal.seal(ballot.content, rules: rules, publicKey: keys.publicKey, pollIdentifier: identifier)
-                    try await sql.raw("""
-                        INSERT INTO ballots (poll_id, id, sealed_content, tracker_hash)
-                        VALUES (\(bind: pollID), \(bind: BallotBox.randomID()), \(bind: Data(sealed).base64EncodedString()), \(bind: ballot.tracker))
-                        """).run()
-                }
-            case .closed:
-                let minimum = max(try row.decode(column: "minimum_ballots", as: Int.self), SiteSettingsStore.defaultMinimumBallots)
-                let aggregate = PollAggregate.count(plain.map(\.content), rules: rules).publishable(minimum: minimum)
-                let result = String(decoding: try JSONEncoder().encode(aggregate), as: UTF8.self)
-                let countedAt = (try? row.decode(column: "closed_at", as: Date?.self)) ?? Date()
-                try await sql.raw("""
-                    UPDATE polls SET result = \(bind: result), counted_at = \(bind: countedAt ?? Date()) WHERE id = \(bind: pollID)
-                    """).run()
-                for tracker in Set(plain.map(\.tracker)).shuffled() {
-                    try await sql.raw("INSERT INTO poll_trackers (poll_id, tracker_hash) VALUES (\(bind: pollID), \(bind: tracker))").run()
-                }
-                try await sql.raw("DELETE FROM ballots WHERE poll_id = \(bind: pollID)").run()
             }
+        case .closed:
+            let minimum = max(try row.decode(column: "minimum_ballots", as: Int.self), SiteSettingsStore.defaultMinimumBallots)
+            let aggregate = PollAggregate.count(plain.map(\.content), rules: rules).publishable(minimum: minimum)
+            let result = String(decoding: try JSONEncoder().encode(aggregate), as: UTF8.self)
+            let countedAt: Date = (try? row.decode(column: "closed_at", as: Date?.self)).flatMap { $0 } ?? Date()
+            try await sql.raw("""
+                UPDATE polls SET result = \(bind: result), counted_at = \(bind: countedAt) WHERE id = \(bind: pollID)
+                """).run()
+            for tracker in Set(plain.map(\.tracker)).shuffled() {
+                try await sql.raw("INSERT INTO poll_trackers (poll_id, tracker_hash) VALUES (\(bind: pollID), \(bind: tracker))").run()
+            }
+            try await sql.raw("DELETE FROM ballots WHERE poll_id = \(bind: pollID)").run()
         }
     }
 
