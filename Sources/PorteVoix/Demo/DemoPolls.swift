@@ -74,7 +74,7 @@ enum DemoPolls {
         poll.details = ""
         poll.kind = kind
         poll.maxChoices = maxChoices ?? max(1, options.count)
-        poll.minimumBallots = Poll.defaultMinimumBallots
+        poll.minimumBallots = SiteSettingsStore.defaultMinimumBallots
         poll.eligibility = .all
         poll.$meeting.id = meeting?.id
         poll.status = status

@@ -65,7 +65,6 @@ public enum BallotCustody: String, Codable, CaseIterable, Sendable {
 /// that leads back to a voter; who voted lives in `poll_voters`.
 public final class Poll: Model, @unchecked Sendable {
     public static let schema = "polls"
-    public static let defaultMinimumBallots = 5
 
     @ID(key: .id) public var id: UUID?
     @Field(key: "question") public var question: String
