@@ -180,15 +180,35 @@ public enum PollCount {
                 }
             }
         } else {
-            // A snapshot older than the deletion (another request, an
-            // autovacuum ANALYZE) makes VACUUM keep the deleted rows as
-            // "recently dead": wait briefly for such snapshots to end.
+            if try await vacuum(sql, after: deletingTransaction, attempts: 5) { return }
+            Task.detached {
+                let sql = app.maintenanceDatabase as! any SQLDatabase
+                if (try? await vacuum(sql, after: deletingTransaction, attempts: 60)) != true {
+                    app.logger.warning("Après un dépouillement, des lignes effacées restent dans les fichiers : elles partiront au prochain.")
+                }
+            }
+        }
+    }
+
+    /// Rewrites the ballots and polls tables until the rewrite kept no
+    /// deleted row. VACUUM FULL alone keeps deleted rows as "recently dead"
+    /// while any transaction of the cluster, in any database, is older than
+    /// the deletion (its own snapshot counts); a plain VACUUM judges by this
+    /// database's snapshots only and frees them, then FULL copies only the
+    /// live rows into a new file. Snapshots of this database older than the
+    /// deletion (another request, an autovacuum ANALYZE) are waited for
+    /// first; what the rewrite kept (its tuple count includes recently dead
+    /// rows) is checked against the live rows, and it goes again if needed.
+    static func vacuum(_ sql: any SQLDatabase, after deletingTransaction: Int?, attempts: Int) async throws -> Bool {
+        for _ in 0..<attempts {
             if let deletingTransaction {
                 for _ in 0..<50 {
+                    // Backends not yet attached to a database count for every database.
                     let older = try await sql.raw("""
                         SELECT COUNT(*) AS n FROM pg_stat_activity
-                        WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_xmin IS NOT NULL
-                          AND age(backend_xmin) >= age(\(unsafeRaw: String(deletingTransaction))::text::xid)
+                        WHERE (datname = current_database() OR datname IS NULL) AND pid <> pg_backend_pid()
+                          AND (age(backend_xmin) >= age(\(unsafeRaw: String(deletingTransaction))::text::xid)
+                               OR age(backend_xid) >= age(\(unsafeRaw: String(deletingTransaction))::text::xid))
                         """).first()?.decode(column: "n", as: Int.self) ?? 0
                     if older == 0 { break }
                     try await Task.sleep(for: .milliseconds(100))
@@ -196,9 +216,22 @@ public enum PollCount {
             }
             // FULL rewrites the tables: the dead rows' bytes leave the data files.
             // Both tables are small (open polls' ballots; one row a poll).
-            try await sql.raw("VACUUM FULL ballots").run()
-            try await sql.raw("VACUUM FULL polls").run()
+            var clean = true
+            for table in ["ballots", "polls"] {
+                try await sql.raw("VACUUM \(unsafeRaw: table)").run()
+                try await sql.raw("VACUUM FULL \(unsafeRaw: table)").run()
+                let row = try await sql.raw("""
+                    SELECT (SELECT reltuples FROM pg_class WHERE oid = '\(unsafeRaw: table)'::regclass)::bigint AS kept,
+                           (SELECT COUNT(*) FROM \(unsafeRaw: table)) AS live
+                    """).first()
+                let kept = try row?.decode(column: "kept", as: Int.self) ?? 0
+                let live = try row?.decode(column: "live", as: Int.self) ?? 0
+                if kept > live { clean = false }
+            }
+            if clean { return true }
+            try await Task.sleep(for: .milliseconds(200))
         }
+        return false
     }
 
     /// Moves the WAL into the file and truncates it, without waiting on
