@@ -194,6 +194,14 @@ def admin_prints_cards_and_a_member_activates_one(driver, server: Server, report
         audit_current(report, driver, server, path, SCREENSHOTS)
 
     driver.get(server.url("/admin/cartes"))
+    audit_current(report, driver, server, "/admin/cartes (adresse à indiquer)", SCREENSHOTS)
+    # Before the first print, the administrator confirms the site's address.
+    suggested = driver.find_element(By.ID, "champ-adresse").get_attribute("value")
+    report.check("the cards page asks for the site's address, pre-filled with the one in use",
+                 suggested == server.url("").rstrip("/"), suggested)
+    submit(driver)
+    report.check("once saved, the address no longer blocks printing",
+                 "Avant la première impression" not in driver.page_source, driver.title)
     audit_current(report, driver, server, "/admin/cartes", SCREENSHOTS)
     fill(driver, "champ-nombre", "8")
     submit(driver)

@@ -362,8 +362,8 @@ struct BallotRulesTests {
             try await makeMember(app, "Nadia", roles: [.facilitator])
             var admin = Browser(app)
             try await admin.signIn("Admin")
-            #expect(try await admin.submit(["minimum": "1"], on: "/admin/reglages").status == .unprocessableEntity)
-            #expect(try await admin.submit(["minimum": "7"], on: "/admin/reglages").status == .seeOther)
+            #expect(try await admin.submit(["minimum": "1", "propositions": "5", "commentaires": "30"], on: "/admin/reglages").status == .unprocessableEntity)
+            #expect(try await admin.submit(["minimum": "7", "propositions": "5", "commentaires": "30"], on: "/admin/reglages").status == .seeOther)
             var facilitator = Browser(app)
             try await facilitator.signIn("Nadia")
             #expect(try await facilitator.get("/admin/reglages").status == .forbidden)
@@ -383,7 +383,7 @@ struct BallotRulesTests {
             #expect(page.contains("Trop peu de personnes ont voté (6)"))
             #expect(page.contains("Il en faut au moins 7"))
             #expect(!page.contains("Pour : 6"))
-            let journal = try await AuditEntry.query(on: app.db).filter(\.$action == "settings.minimum_ballots").count()
+            let journal = try await AuditEntry.query(on: app.db).filter(\.$action == "settings.change").count()
             #expect(journal == 1)
         }
     }

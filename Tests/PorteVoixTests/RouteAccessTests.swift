@@ -47,6 +47,7 @@ struct RouteAccessTests {
         "GET /admin/journal": [.admin],
         "GET /admin/reglages": [.admin],
         "POST /admin/reglages": [.admin],
+        "POST /admin/cartes/adresse": [.admin],
         "GET /mon-compte/notifications": nil,
         "POST /mon-compte/notifications/lues": nil,
         "GET /propositions/nouvelle": nil,

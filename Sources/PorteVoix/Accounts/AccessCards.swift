@@ -12,6 +12,7 @@ struct AccessCardsController: RouteCollection {
         cards.post(use: create)
         cards.post("remplacement", use: createReplacement)
         cards.post("remplacement", ":replacementID", "confirmer", use: confirmReplacement)
+        routes.requiring(.role(.admin)).post("admin", "cartes", "adresse", use: saveAddress)
     }
 
     struct BatchForm: Content {
@@ -30,6 +31,9 @@ struct AccessCardsController: RouteCollection {
             .with(\.$member).with(\.$requestedBy).sort(\.$requestedAt, .descending).limit(50).all()
         return AccessCardPages.Model(
             csrf: try await request.csrfToken(),
+            publicAddress: try await request.publicAddress(),
+            canSetAddress: request.member?.roles.contains(.admin) == true,
+            typedAddress: PublicAddress.suggestion(for: request),
             territories: try await Territory.query(on: request.db).sort(\.$position).all(),
             recent: recent,
             pending: pending.map { replacement in
@@ -42,6 +46,36 @@ struct AccessCardsController: RouteCollection {
 
     func show(request: Request) async throws -> HTML {
         AccessCardPages.form(try await pageModel(request), context: request.pageContext)
+    }
+
+    /// The address printed on the cards; nil, with the page explaining why,
+    /// while no administrator has set it: never the request's `Host`.
+    enum AddressCheck { case success(String), failure(Response) }
+
+    func addressOrExplanation(_ model: AccessCardPages.Model, request: Request) -> AddressCheck {
+        if let address = model.publicAddress { return .success(address) }
+        var model = model
+        // Administrators get the field; facilitators the section that says whom to ask.
+        if model.canSetAddress {
+            model.errors.add("adresse", "Avant d'imprimer des cartes, indiquez l'adresse du site.")
+        }
+        return .failure(AccessCardPages.form(model, context: request.pageContext).response(status: .conflict))
+    }
+
+    /// Saved from the cards page, before the first print.
+    func saveAddress(request: Request) async throws -> Response {
+        let typed = String(((try? request.content.get(String.self, at: "adresse")) ?? "").prefix(300))
+        guard let address = PublicAddress.normalize(typed) else {
+            var model = try await pageModel(request)
+            model.typedAddress = typed
+            model.errors.add("adresse", "Indiquez l'adresse complète, qui commence par https:// ou http://, "
+                + "par exemple https://conseil.mon-departement.fr")
+            return AccessCardPages.form(model, context: request.pageContext).response(status: .unprocessableEntity)
+        }
+        try await SiteSettingsStore.setText(SiteSettingsStore.publicAddressName, address, on: request.db)
+        try await request.audit("settings.public_address", "Adresse publique du site : \(address).")
+        try await request.setFlash("L'adresse du site est enregistrée : elle sera imprimée sur les cartes.")
+        return request.redirect(to: "/admin/cartes")
     }
 
     func create(request: Request) async throws -> Response {
@@ -63,11 +97,16 @@ struct AccessCardsController: RouteCollection {
         guard let count, model.errors.isEmpty else {
             return AccessCardPages.form(model, context: request.pageContext).response(status: .unprocessableEntity)
         }
+        let address: String
+        switch addressOrExplanation(model, request: request) {
+        case .success(let found): address = found
+        case .failure(let page): return page
+        }
         let issued = try await issue(count: count, territory: territory, member: nil, request: request)
         try await request.audit("cards.create", count == 1
             ? "1 carte d'accès créée (\(territory?.name ?? "tout le département"))."
             : "\(count) cartes d'accès créées (\(territory?.name ?? "tout le département")).")
-        return AccessCardPages.print(issued, context: request.pageContext, siteAddress: request.siteAddress)
+        return AccessCardPages.print(issued, context: request.pageContext, siteAddress: address)
             .response(status: .ok)
     }
 
@@ -76,6 +115,7 @@ struct AccessCardsController: RouteCollection {
         let actor = try request.requireMember()
         var model = try await pageModel(request)
         model.typedPseudonym = typed
+        if case .failure(let page) = addressOrExplanation(model, request: request) { return page }
         let member = try await Member.query(on: request.db)
             .filter(\.$pseudonymKey == Pseudonym.key(for: typed))
             .filter(\.$status != .deleted)
@@ -136,6 +176,11 @@ struct AccessCardsController: RouteCollection {
     /// the account ends now, so the card is the only way back in.
     func issueReplacement(_ replacement: CardReplacement, for member: Member, by actor: Member,
                           request: Request) async throws -> Response {
+        let address: String
+        switch addressOrExplanation(try await pageModel(request), request: request) {
+        case .success(let found): address = found
+        case .failure(let page): return page
+        }
         let memberID = try member.requireID()
         let now = Date()
         let claimed = try await (request.db as! any SQLDatabase).raw("""
@@ -157,7 +202,7 @@ struct AccessCardsController: RouteCollection {
         try await request.audit("cards.replacement", "Carte de remplacement créée pour « \(member.publicName) », "
             + "demandée par « \(requester?.publicName ?? "—") », confirmée par « \(actor.publicName) ». "
             + "Son ancien mot de passe et ses sessions ne marchent plus.")
-        return AccessCardPages.print(issued, context: request.pageContext, siteAddress: request.siteAddress)
+        return AccessCardPages.print(issued, context: request.pageContext, siteAddress: address)
             .response(status: .ok).noStore()
     }
 
@@ -189,6 +234,11 @@ struct AccessCardsController: RouteCollection {
 enum AccessCardPages {
     struct Model {
         var csrf: String
+        /// Nil until an administrator sets it: no card is printed before.
+        var publicAddress: String?
+        var canSetAddress = false
+        /// Pre-filled with the address the administrator is using.
+        var typedAddress = ""
         var territories: [Territory]
         var recent: [AccessCard]
         var typedCount = "8"
@@ -223,6 +273,7 @@ enum AccessCardPages {
                 .p(.text("Chaque carte permet à une personne de créer son compte, une seule fois, dans les 60 jours. "),
                    .text("Les codes s'affichent une seule fois, sur la page à imprimer : imprimez-la tout de suite.")),
                 Forms.errorSummary(model.errors),
+                addressSection(model),
                 .section(
                     .h2("Nouvelles cartes"),
                     Forms.post(
@@ -255,6 +306,27 @@ enum AccessCardPages {
                 pendingSection(model),
                 recent(model.recent)
             )
+        )
+    }
+
+    /// Before the first print: the address the cards will send people to.
+    static func addressSection(_ model: Model) -> Node<HTML.BodyContext> {
+        guard model.publicAddress == nil else { return .empty }
+        return .section(
+            .h2("Avant la première impression : l'adresse du site"),
+            .p(.text("Les cartes disent aux membres quelle adresse taper. Elle doit être celle que tout le monde utilise "),
+               .text("pour venir sur le site, pas celle d'un ordinateur du bureau.")),
+            model.canSetAddress
+                ? Forms.post(
+                    action: "/admin/cartes/adresse", csrf: model.csrf, class: "formulaire",
+                    Forms.field("adresse", label: "Adresse du site", value: model.typedAddress, kind: .url,
+                                help: "Vérifiez-la : c'est l'adresse que vous utilisez en ce moment. "
+                                    + "Vous pourrez la changer dans les réglages du site.",
+                                error: model.errors["adresse"], required: true, autocomplete: "url", maxLength: 200),
+                    Forms.submit("Enregistrer l'adresse")
+                )
+                : .p(.text("Un administrateur du site doit d'abord l'indiquer, ici ou dans les réglages du site. "),
+                     .text("Demandez-le lui : ensuite, vous pourrez imprimer les cartes."))
         )
     }
 

@@ -9,24 +9,70 @@ struct SiteSettingsController: RouteCollection {
         settings.post(use: save)
     }
 
+    /// The number settings of the page, by form field.
+    static let numbers: [(field: String, setting: SiteSettingsStore.Number, audit: String)] = [
+        ("minimum", SiteSettingsStore.minimumBallotsSetting, "Nombre minimum de bulletins pour publier un résultat"),
+        ("propositions", SiteSettingsStore.proposalsPerHourSetting, "Propositions par compte et par heure"),
+        ("commentaires", SiteSettingsStore.commentsPerHourSetting, "Commentaires par compte et par heure"),
+    ]
+
+    func model(_ request: Request) async throws -> SiteSettingsPage.Model {
+        var values: [String: String] = [:]
+        for number in Self.numbers {
+            values[number.field] = String(try await SiteSettingsStore.number(number.setting, on: request.db))
+        }
+        let fixed = request.application.settings.publicURL.flatMap { PublicAddress.normalize($0.absoluteString) }
+        let stored = try await SiteSettingsStore.text(SiteSettingsStore.publicAddressName, on: request.db)
+        values["adresse"] = fixed ?? stored ?? PublicAddress.suggestion(for: request)
+        return SiteSettingsPage.Model(csrf: try await request.csrfToken(), values: values,
+                                      addressFromEnvironment: fixed != nil, addressSaved: fixed != nil || stored != nil)
+    }
+
     func show(request: Request) async throws -> HTML {
-        let current = try await SiteSettingsStore.minimumBallots(on: request.db)
-        return SiteSettingsPage.view(.init(csrf: try await request.csrfToken(), minimumBallots: String(current)),
-                                     context: request.pageContext)
+        SiteSettingsPage.view(try await model(request), context: request.pageContext)
     }
 
     func save(request: Request) async throws -> Response {
-        let typed = String(((try? request.content.get(String.self, at: "minimum")) ?? "").prefix(20))
-        let range = SiteSettingsStore.minimumBallotsRange
-        guard let value = Int(typed.trimmingCharacters(in: .whitespaces)), range.contains(value) else {
-            var model = SiteSettingsPage.Model(csrf: try await request.csrfToken(), minimumBallots: typed)
-            model.errors.add("minimum", "Indiquez un nombre entier entre \(range.lowerBound) et \(range.upperBound).")
+        var model = try await model(request)
+        var parsed: [String: Int] = [:]
+        for number in Self.numbers {
+            let typed = String(((try? request.content.get(String.self, at: number.field)) ?? "").prefix(20))
+            model.values[number.field] = typed
+            let range = number.setting.range
+            if let value = Int(typed.trimmingCharacters(in: .whitespaces)), range.contains(value) {
+                parsed[number.field] = value
+            } else {
+                model.errors.add(number.field, "Indiquez un nombre entier entre \(range.lowerBound) et \(range.upperBound).")
+            }
+        }
+        var address: String?
+        if !model.addressFromEnvironment {
+            let typed = String(((try? request.content.get(String.self, at: "adresse")) ?? "").prefix(300))
+            model.values["adresse"] = typed
+            address = PublicAddress.normalize(typed)
+            if address == nil {
+                model.errors.add("adresse", "Indiquez l'adresse complète, qui commence par https:// ou http://, "
+                    + "par exemple https://conseil.mon-departement.fr")
+            }
+        }
+        guard model.errors.isEmpty else {
             return SiteSettingsPage.view(model, context: request.pageContext).response(status: .unprocessableEntity)
         }
-        let old = try await SiteSettingsStore.minimumBallots(on: request.db)
-        try await SiteSettingsStore.setMinimumBallots(value, on: request.db)
-        try await request.audit("settings.minimum_ballots", "Nombre minimum de bulletins pour publier un résultat : \(old) → \(value).")
-        try await request.setFlash("Le réglage est enregistré.")
+        var changes: [String] = []
+        for number in Self.numbers {
+            let old = try await SiteSettingsStore.number(number.setting, on: request.db)
+            guard let value = parsed[number.field], value != old else { continue }
+            try await SiteSettingsStore.setNumber(number.setting, value, on: request.db)
+            changes.append("\(number.audit) : \(old) → \(value)")
+        }
+        if let address, address != (try await SiteSettingsStore.text(SiteSettingsStore.publicAddressName, on: request.db)) {
+            try await SiteSettingsStore.setText(SiteSettingsStore.publicAddressName, address, on: request.db)
+            changes.append("Adresse publique du site : \(address)")
+        }
+        if !changes.isEmpty {
+            try await request.audit("settings.change", changes.joined(separator: " ; ") + ".")
+        }
+        try await request.setFlash(changes.isEmpty ? "Rien n'a changé." : "Les réglages sont enregistrés.")
         return request.redirect(to: "/admin/reglages")
     }
 }
@@ -34,7 +80,11 @@ struct SiteSettingsController: RouteCollection {
 enum SiteSettingsPage {
     struct Model {
         var csrf: String
-        var minimumBallots: String
+        /// What the form shows, by field: saved values, or what was typed.
+        var values: [String: String]
+        /// `PORTEVOIX_PUBLIC_URL` is set: the address is shown, not edited.
+        var addressFromEnvironment = false
+        var addressSaved = false
         var errors = FormErrors()
     }
 
@@ -48,12 +98,32 @@ enum SiteSettingsPage {
                 Forms.errorSummary(model.errors),
                 Forms.post(
                     action: "/admin/reglages", csrf: model.csrf, class: "formulaire",
+                    .h2("Adresse du site"),
+                    model.addressFromEnvironment
+                        ? .p(.plain("Adresse imprimée sur les cartes d'accès et dans les calendriers : \(model.values["adresse"] ?? ""). "),
+                             .text("Elle est fixée par la configuration du serveur (PORTEVOIX_PUBLIC_URL)."))
+                        : Forms.field("adresse", label: "Adresse du site", value: model.values["adresse"] ?? "", kind: .url,
+                                      help: (model.addressSaved ? "" : "Pas encore enregistrée : vérifiez celle qui est proposée. ")
+                                        + "Elle est imprimée sur les cartes d'accès et écrite dans les calendriers : "
+                                        + "c'est celle que tout le monde tape pour venir sur le site.",
+                                      error: model.errors["adresse"], required: true, autocomplete: "url", maxLength: 200),
+                    .h2("Votes"),
                     Forms.field("minimum", label: "Nombre minimum de bulletins pour publier le résultat d'un vote",
-                                value: model.minimumBallots, kind: .number,
+                                value: model.values["minimum"] ?? "", kind: .number,
                                 help: "En dessous, les résultats d'un vote ne sont pas publiés : on risquerait de reconnaître "
                                     + "qui a voté quoi. Les animateurs peuvent demander plus pour un vote, jamais moins. "
                                     + "5 par défaut.",
                                 error: model.errors["minimum"], required: true),
+                    .h2("Limites contre les envois en masse"),
+                    Forms.field("propositions", label: "Propositions qu'un compte peut envoyer en une heure",
+                                value: model.values["propositions"] ?? "", kind: .number,
+                                help: "Au-delà, la personne garde son texte et peut l'envoyer un peu plus tard. "
+                                    + "\(SiteSettingsStore.proposalsPerHourSetting.defaultValue) par défaut.",
+                                error: model.errors["propositions"], required: true),
+                    Forms.field("commentaires", label: "Commentaires qu'un compte peut envoyer en une heure",
+                                value: model.values["commentaires"] ?? "", kind: .number,
+                                help: "\(SiteSettingsStore.commentsPerHourSetting.defaultValue) par défaut.",
+                                error: model.errors["commentaires"], required: true),
                     Forms.submit("Enregistrer")
                 )
             )

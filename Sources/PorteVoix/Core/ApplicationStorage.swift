@@ -42,15 +42,6 @@ extension Application {
 }
 
 extension Request {
-    /// The site's address for printed cards and calendar links: the public
-    /// address when set, else the one this request came to.
-    var siteAddress: String {
-        if let url = application.settings.publicURL {
-            return url.absoluteString.trimmingCharacters(in: CharacterSet(charactersIn: "/"))
-        }
-        return "http://\(headers.first(name: .host) ?? "localhost")"
-    }
-
     /// What the page skeleton needs to know about this request.
     public var pageContext: PageContext {
         let settings = application.settings

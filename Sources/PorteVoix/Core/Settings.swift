@@ -150,12 +150,7 @@ public struct Settings: Sendable {
 
         var publicURL: URL?
         if let raw = value(.publicURL) {
-            guard let components = URLComponents(string: raw),
-                  let scheme = components.scheme?.lowercased(), ["http", "https"].contains(scheme),
-                  let host = components.host, !host.isEmpty,
-                  components.query == nil, components.fragment == nil,
-                  let url = components.url
-            else {
+            guard let address = PublicAddress.normalize(raw), let url = URL(string: address) else {
                 throw SettingsError(
                     variable: .publicURL, value: raw,
                     accepts: "l'adresse complète du site, par exemple https://conseil.mon-departement.fr"

@@ -122,7 +122,7 @@ struct MeetingsController: RouteCollection {
         let meetings = try await Meeting.query(on: request.db).filter(\.$startsAt >= since).with(\.$territory)
             .sort(\.$startsAt).limit(500).all()
         return calendarResponse(meetings, name: "Séances du conseil — \(request.application.settings.siteName)",
-                                filename: "seances.ics", request: request)
+                                filename: "seances.ics", base: try await request.publicAddress(), request: request)
     }
 
     func oneCalendar(request: Request) async throws -> Response {
@@ -130,11 +130,13 @@ struct MeetingsController: RouteCollection {
               let id = UUID(uuidString: String(file.dropLast(4))),
               let meeting = try await Meeting.query(on: request.db).filter(\.$id == id).with(\.$territory).first()
         else { throw Abort(.notFound) }
-        return calendarResponse([meeting], name: meeting.title, filename: "seance.ics", request: request)
+        return calendarResponse([meeting], name: meeting.title, filename: "seance.ics",
+                                base: try await request.publicAddress(), request: request)
     }
 
-    func calendarResponse(_ meetings: [Meeting], name: String, filename: String, request: Request) -> Response {
-        let base = request.siteAddress
+    /// `base` is the public address: without one, events carry no link
+    /// rather than one built from the request's `Host` header.
+    func calendarResponse(_ meetings: [Meeting], name: String, filename: String, base: String?, request: Request) -> Response {
         let events = meetings.map { meeting in
             ICalendar.Event(
                 uid: "\(meeting.id?.uuidString.lowercased() ?? "")@portevoix",
@@ -143,7 +145,7 @@ struct MeetingsController: RouteCollection {
                 location: meeting.onlineLink.map { "\(meeting.place) — \($0)" } ?? meeting.place,
                 description: [meeting.details, meeting.accessibility.isEmpty ? "" : "Accessibilité : \(meeting.accessibility)",
                               meeting.cancelReason.map { "Annulée : \($0)" } ?? ""].filter { !$0.isEmpty }.joined(separator: "\n\n"),
-                url: "\(base)/seances/\(meeting.id?.uuidString ?? "")",
+                url: base.map { "\($0)/seances/\(meeting.id?.uuidString ?? "")" },
                 cancelled: meeting.status == .cancelled
             )
         }

@@ -32,8 +32,10 @@ let projectRoot: String = {
 func testSettings(database: Settings.Database, dataDirectory: String) -> Settings {
     // Bcrypt's lowest cost: the tests check behaviour, not hash strength.
     // The site keys live in memory only, as if given in the environment:
-    // a copy of the data folder never holds them.
-    Settings(database: database, dataDirectory: dataDirectory, resourcesDirectory: projectRoot, passwordHashCost: 4,
+    // a copy of the data folder never holds them. The public address is
+    // given, as on a configured site (cards are printed only once it is).
+    Settings(database: database, dataDirectory: dataDirectory, resourcesDirectory: projectRoot,
+             publicURL: URL(string: "http://conseil.example.fr"), passwordHashCost: 4,
              keys: .given(ballotMaster: SiteKeys.randomKey(), signing: SiteKeys.randomKey()))
 }
 

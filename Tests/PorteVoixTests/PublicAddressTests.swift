@@ -1,0 +1,105 @@
+import Fluent
+import Foundation
+import Testing
+import Vapor
+import VaporTesting
+@testable import PorteVoix
+
+/// Plays someone who sends requests with a `Host` header of their choosing,
+/// hoping that printed cards or calendar files send members to their site.
+@Suite("The public address never comes from the request")
+struct PublicAddressTests {
+    static let hostile: HTTPHeaders = ["Host": "piege.example"]
+
+    @Test func cardsWaitForTheAddressAnAdministratorSetsAndNeverUseTheHostHeader() async throws {
+        try await withTestApp(adjust: { $0.publicURL = nil }) { app in
+            try await makeMember(app, "Julien anime", roles: [.facilitator])
+            try await makeMember(app, "Adèle admin", roles: [.admin])
+            var facilitator = Browser(app)
+            try await facilitator.signIn("Julien anime")
+
+            // Before the first print: the page says why, and nothing is printed.
+            let before = try await facilitator.get("/admin/cartes", headers: Self.hostile)
+            #expect(before.text.contains("Avant la première impression : l'adresse du site"))
+            #expect(before.text.contains("Un administrateur du site doit d'abord l'indiquer"))
+            #expect(!before.text.contains("piege.example"))
+            let refused = try await facilitator.post("/admin/cartes", form: ["_csrf": try #require(before.csrfToken), "nombre": "2"],
+                                                     headers: Self.hostile)
+            #expect(refused.status == .conflict)
+            #expect(refused.printedCodes.isEmpty)
+            #expect(try await AccessCard.query(on: app.db).count() == 0)
+            let attempt = try await facilitator.post("/admin/cartes/adresse", form: ["_csrf": try #require(before.csrfToken),
+                                                                                    "adresse": "https://piege.example"])
+            #expect(attempt.status == .forbidden, "only administrators set the address")
+
+            // The administrator sees it pre-filled with the address in use, and checks it.
+            var admin = Browser(app)
+            try await admin.signIn("Adèle admin")
+            let form = try await admin.get("/admin/cartes", headers: ["Host": "conseil.exemple.fr"])
+            #expect(form.text.contains(#"value="http://conseil.exemple.fr""#))
+            let wrong = try await admin.post("/admin/cartes/adresse", form: ["_csrf": try #require(form.csrfToken),
+                                                                           "adresse": "conseil exemple"])
+            #expect(wrong.status == .unprocessableEntity)
+            #expect(wrong.text.contains(#"value="conseil exemple""#), "what was typed is kept")
+            let saved = try await admin.post("/admin/cartes/adresse", form: ["_csrf": try #require(form.csrfToken),
+                                                                           "adresse": " https://Conseil.Exemple.fr/ "])
+            #expect(saved.status == .seeOther)
+            #expect(try await SiteSettingsStore.text(SiteSettingsStore.publicAddressName, on: app.db) == "https://conseil.exemple.fr")
+            #expect(try await AuditEntry.query(on: app.db).filter(\.$action == "settings.public_address").count() == 1)
+
+            // From now on, whatever the Host header says.
+            let page = try await facilitator.get("/admin/cartes", headers: Self.hostile)
+            #expect(!page.text.contains("Avant la première impression"))
+            let printed = try await facilitator.post("/admin/cartes", form: ["_csrf": try #require(page.csrfToken), "nombre": "2"],
+                                                     headers: Self.hostile)
+            #expect(printed.printedCodes.count == 2)
+            #expect(printed.text.contains("Allez sur https://conseil.exemple.fr/activation"))
+            #expect(!printed.text.contains("piege.example"))
+
+            let meeting = try await makeMeeting(app, status: .planned)
+            for path in ["/seances.ics", "/seances/\(try meeting.requireID()).ics"] {
+                var visitor = Browser(app)
+                let calendar = try await visitor.get(path, headers: Self.hostile).text
+                #expect(calendar.contains("URL:https://conseil.exemple.fr/seances/"), "\(path)")
+                #expect(!calendar.contains("piege.example"), "\(path)")
+            }
+        }
+    }
+
+    @Test func withoutAnAddressCalendarsCarryNoLinkAtAll() async throws {
+        try await withTestApp(adjust: { $0.publicURL = nil }) { app in
+            _ = try await makeMeeting(app, status: .planned)
+            var visitor = Browser(app)
+                let calendar = try await visitor.get("/seances.ics", headers: Self.hostile).text
+            #expect(calendar.contains("BEGIN:VEVENT"))
+            #expect(!calendar.contains("URL:"))
+            #expect(!calendar.contains("piege.example"))
+        }
+    }
+
+    @Test func theEnvironmentWinsOverTheInterface() async throws {
+        try await withTestApp(adjust: { $0.publicURL = URL(string: "https://conseil.departement.fr") }) { app in
+            try await SiteSettingsStore.setText(SiteSettingsStore.publicAddressName, "https://ancienne.example", on: app.db)
+            try await makeMember(app, "Adèle admin", roles: [.admin])
+            var admin = Browser(app)
+            try await admin.signIn("Adèle admin")
+            let settings = try await admin.get("/admin/reglages", headers: Self.hostile)
+            #expect(settings.text.contains("https://conseil.departement.fr"))
+            #expect(settings.text.contains("PORTEVOIX_PUBLIC_URL"))
+            let page = try await admin.get("/admin/cartes", headers: Self.hostile)
+            let printed = try await admin.post("/admin/cartes", form: ["_csrf": try #require(page.csrfToken), "nombre": "1"],
+                                               headers: Self.hostile)
+            #expect(printed.text.contains("Allez sur https://conseil.departement.fr/activation"))
+        }
+    }
+
+    @Test func onlyWholeWebAddressesAreAccepted() {
+        #expect(PublicAddress.normalize("https://conseil.fr") == "https://conseil.fr")
+        #expect(PublicAddress.normalize("HTTPS://Conseil.FR:8443/portevoix/") == "https://conseil.fr:8443/portevoix")
+        for bad in ["conseil.fr", "ftp://conseil.fr", "https://", "https://conseil.fr/?a=1", "https://conseil.fr/#x",
+                    "javascript:alert(1)", "https://user:pw@conseil.fr", "https://conseil.fr/\u{0000}", "https://con seil.fr",
+                    "https://" + String(repeating: "a", count: 300) + ".fr"] {
+            #expect(PublicAddress.normalize(bad) == nil, "\(bad)")
+        }
+    }
+}
