@@ -21,6 +21,8 @@ extension ProposalPages {
         var paperAuthor = ""
         var preview = false
         var errors = FormErrors()
+        /// Past the hourly limit: when the proposal can be sent.
+        var pausedUntil: Date?
     }
 
     static func form(_ model: FormModel, context: PageContext) -> HTML {
@@ -31,10 +33,11 @@ extension ProposalPages {
         }
         return Layout.page(
             context,
-            title: (model.errors.isEmpty ? "" : "Erreur — ") + heading,
+            title: (model.errors.isEmpty && model.pausedUntil == nil ? "" : "Erreur — ") + heading,
             content: .group(
                 .h1(.plain(heading)),
                 intro(model.mode),
+                .unwrap(model.pausedUntil) { ContributionLimit.notice(.proposals, until: $0) },
                 Forms.errorSummary(model.errors),
                 .if(model.preview, preview(model)),
                 Forms.post(

@@ -59,6 +59,8 @@ struct ProposalShowModel {
     var typedAnswer = ""
     var commentErrors = FormErrors()
     var typedComment = ""
+    /// Past the hourly limit: when the comment can be sent.
+    var commentPausedUntil: Date?
     var commentDecisionErrors: [UUID: String] = [:]
 
     static func make(_ proposal: Proposal, request: Request) async throws -> ProposalShowModel {

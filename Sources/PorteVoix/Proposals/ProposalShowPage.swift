@@ -5,6 +5,7 @@ extension ProposalPages {
     static func show(_ model: ProposalShowModel, context: PageContext) -> HTML {
         let proposal = model.proposal
         let hasErrors = !model.actionErrors.isEmpty || !model.commentErrors.isEmpty || !model.commentDecisionErrors.isEmpty
+            || model.commentPausedUntil != nil
         return Layout.page(
             context,
             title: (hasErrors ? "Erreur — " : "") + proposal.title,
@@ -223,6 +224,7 @@ extension ProposalPages {
         }
         return .group(
             .h3("Ajouter un commentaire"),
+            .unwrap(model.commentPausedUntil) { ContributionLimit.notice(.comments, until: $0) },
             Forms.errorSummary(model.commentErrors),
             Forms.post(
                 action: link(model.proposal) + "/commentaires", csrf: csrf, class: "formulaire",

@@ -218,6 +218,10 @@ struct ProposalsController: RouteCollection {
             return ProposalPages.form(model, context: request.pageContext).response(status: .unprocessableEntity)
         }
         if let preview = previewIfAsked(request, model: model) { return preview }
+        if let until = try await ContributionLimit.nextAllowed(.proposals, memberID: member.requireID(), on: request.db) {
+            model.pausedUntil = until
+            return ProposalPages.form(model, context: request.pageContext).response(status: .tooManyRequests)
+        }
         let proposal = try await save(valid, authorID: member.requireID(), fromPaper: false, enteredBy: nil, on: request.db)
         try await request.setFlash("Votre proposition est envoyée. Une modératrice ou un modérateur va la relire "
             + "avant de la publier : vous recevrez une notification.")
@@ -431,6 +435,12 @@ struct ProposalsController: RouteCollection {
             model.commentErrors = errors
             model.typedComment = typed
             return ProposalPages.show(model, context: request.pageContext).response(status: .unprocessableEntity)
+        }
+        if let until = try await ContributionLimit.nextAllowed(.comments, memberID: member.requireID(), on: request.db) {
+            var model = try await ProposalShowModel.make(proposal, request: request)
+            model.commentPausedUntil = until
+            model.typedComment = typed
+            return ProposalPages.show(model, context: request.pageContext).response(status: .tooManyRequests)
         }
         try await ProposalComment(proposalID: id, authorID: member.requireID(), body: text).create(on: request.db)
         try await request.setFlash("Votre commentaire est envoyé. Il sera publié après relecture.")

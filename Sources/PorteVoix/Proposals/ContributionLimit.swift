@@ -1,0 +1,54 @@
+import Fluent
+import Foundation
+import Plot
+
+/// At most so many proposals and comments an account sends in an hour (site
+/// settings): enough for anyone writing by hand, not for a script. Past it,
+/// the person keeps what they typed and is told when they can send it.
+enum ContributionLimit {
+    enum Kind {
+        case proposals, comments
+
+        var setting: SiteSettingsStore.Number {
+            switch self {
+            case .proposals: SiteSettingsStore.proposalsPerHourSetting
+            case .comments: SiteSettingsStore.commentsPerHourSetting
+            }
+        }
+    }
+
+    static let window: TimeInterval = 3600
+
+    /// Nil when the member may send one more now; else when they may.
+    static func nextAllowed(_ kind: Kind, memberID: UUID, on database: any Database, now: Date = Date()) async throws -> Date? {
+        let limit = try await SiteSettingsStore.number(kind.setting, on: database)
+        let since = now.addingTimeInterval(-window)
+        // The newest `limit` sends of the hour, newest first: the last of them
+        // is the one whose hour must pass before another may go.
+        let recent: [Date] = switch kind {
+        case .proposals:
+            try await Proposal.query(on: database).filter(\.$author.$id == memberID).filter(\.$fromPaper == false)
+                .filter(\.$createdAt > since).sort(\.$createdAt, .descending).limit(limit).all().map(\.createdAt)
+        case .comments:
+            try await ProposalComment.query(on: database).filter(\.$author.$id == memberID)
+                .filter(\.$createdAt > since).sort(\.$createdAt, .descending).limit(limit).all().map(\.createdAt)
+        }
+        guard recent.count >= limit, let oldest = recent.last else { return nil }
+        return oldest.addingTimeInterval(window)
+    }
+
+    /// The kind message shown above the form, which keeps the text.
+    static func notice(_ kind: Kind, until: Date) -> Node<HTML.BodyContext> {
+        let (heading, what) = switch kind {
+        case .proposals: ("Vous avez envoyé beaucoup de propositions cette heure-ci", "votre proposition")
+        case .comments: ("Vous avez envoyé beaucoup de commentaires cette heure-ci", "votre commentaire")
+        }
+        return .div(
+            .class("resume-erreurs"), .attribute(named: "role", value: "alert"), .id("pause-envois"),
+            .h2(.plain(heading)),
+            .p(.plain("Pour éviter les envois en masse, le site fait une petite pause. Votre texte est gardé ci-dessous : "
+                + "vous pourrez envoyer \(what) à partir de \(FrenchDates.time(until)) (\(FrenchDates.wait(until: until))).")),
+            .p(.text("Si vous avez besoin d'en envoyer davantage, parlez-en à l'animatrice ou l'animateur du conseil."))
+        )
+    }
+}
