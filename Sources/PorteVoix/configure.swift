@@ -24,6 +24,7 @@ public func configure(_ app: Application, settings: Settings) async throws {
     // Compressed sizes would tell a ballot page's content (design/voting.md, "Traffic").
     app.http.server.configuration.responseCompression = .disabled
     app.passwords.use(.bcrypt(cost: settings.passwordHashCost))
+    app.hashingGate = HashingGate()
     app.dummySecretHash = try Bcrypt.hash("portevoix", cost: settings.passwordHashCost)
 
     // SQLite calls block a thread (a writer waiting for the lock sleeps in

@@ -76,3 +76,69 @@ struct OwnModerationTests {
         }
     }
 }
+
+/// Plays a crowd (or a script) sending sign-ins all at once: the slow
+/// password hashes must not take every core.
+@Suite("Password hashes run a few at a time")
+struct HashingGateTests {
+    /// A member whose password hash costs as much as in production.
+    static func slowMember(_ app: Application, _ name: String) async throws {
+        let member = try await makeMember(app, name)
+        member.passwordHash = try Bcrypt.hash(SecretHasher.prepare(defaultTestPassword), cost: 10)
+        try await member.save(on: app.db)
+    }
+
+    @Test func neverMoreHashesAtOnceThanCores() async throws {
+        try await withTestApp { app in
+            for index in 0..<12 { try await makeMember(app, "Membre \(index)") }
+            let statuses = try await withThrowingTaskGroup(of: HTTPStatus.self) { group in
+                for index in 0..<40 {
+                    group.addTask {
+                        var browser = Browser(app)
+                        // Known and unknown pseudonyms: both cost one hash.
+                        return try await browser.signIn(index < 24 ? "Membre \(index % 12)" : "Personne \(index)",
+                                                        password: "pas le bon mot de passe").status
+                    }
+                }
+                return try await group.reduce(into: [HTTPStatus]()) { $0.append($1) }
+            }
+            #expect(statuses.allSatisfy { $0 == .unprocessableEntity || $0 == .tooManyRequests }, "\(statuses)")
+            let peak = await app.hashingGate.peak
+            #expect(peak >= 1 && peak <= System.coreCount, "\(peak) hashes at once on \(System.coreCount) cores")
+        }
+    }
+
+    @Test func pastTheWaitTheVisitorGetsTheTrySoonPageAndNothingCounts() async throws {
+        try await withTestApp { app in
+            app.hashingGate = HashingGate(limit: 1, patience: .milliseconds(10))
+            for index in 0..<8 { try await Self.slowMember(app, "Lente \(index)") }
+            let pages = try await withThrowingTaskGroup(of: TestingHTTPResponse.self) { group in
+                for index in 0..<8 {
+                    group.addTask {
+                        var browser = Browser(app)
+                        return try await browser.signIn("Lente \(index)", password: "pas le bon mot de passe")
+                    }
+                }
+                return try await group.reduce(into: [TestingHTTPResponse]()) { $0.append($1) }
+            }
+            let busy = pages.filter { $0.status == .tooManyRequests }
+            #expect(!busy.isEmpty, "one place and 10 ms of patience: some had to give up")
+            #expect(pages.allSatisfy { $0.status == .tooManyRequests || $0.status == .unprocessableEntity })
+            for page in busy {
+                #expect(page.text.contains("Beaucoup de personnes se connectent en ce moment"))
+                #expect(page.text.contains(#"value="Lente "#), "the pseudonym stays in the form")
+                #expect(page.headers.first(name: "Retry-After") == "5")
+            }
+            // Only the checks that ran count as failures.
+            let counted = try await AttemptCounter.query(on: app.db).all()
+                .filter { $0.id != AttemptKey("connexion-adresse", "inconnue", limit: .perAddress).id }
+                .reduce(0) { $0 + $1.failures }
+            #expect(counted == pages.count - busy.count)
+            #expect(await app.hashingGate.peak == 1)
+
+            // Once the crowd has passed, the right password works.
+            var owner = Browser(app)
+            #expect(try await owner.signIn("Lente 0").status == .seeOther)
+        }
+    }
+}

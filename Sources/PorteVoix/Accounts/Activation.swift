@@ -46,10 +46,15 @@ struct ActivationController: RouteCollection {
         let card = try await AccessCard.query(on: request.db)
             .filter(\.$lookup == ActivationCode.lookup(of: code)).first()
         var matches = false
-        if let card {
-            matches = try await SecretHasher.verify(code, against: card.codeHash, application: request.application)
-        } else {
-            try await SecretHasher.verifyNothing(application: request.application)
+        do {
+            if let card {
+                matches = try await SecretHasher.verify(code, against: card.codeHash, application: request.application)
+            } else {
+                try await SecretHasher.verifyNothing(application: request.application)
+            }
+        } catch where HashingGate.isBusy(error) {
+            model.busy = true
+            return ActivationPages.code(model, context: request.pageContext).response(status: .tooManyRequests).retryAfter(5)
         }
         guard let card, matches else {
             try await AttemptThrottle.recordFailure([addressKey, cardKey], on: request.db)
@@ -243,6 +248,8 @@ enum ActivationPages {
         var code: String
         var errors = FormErrors()
         var blockedUntil: Date?
+        /// Every place for checking a code was taken: try again in a moment.
+        var busy = false
     }
 
     struct AccountModel {
@@ -266,11 +273,12 @@ enum ActivationPages {
     static func code(_ model: CodeModel, context: PageContext) -> HTML {
         Layout.page(
             context,
-            title: model.errors.isEmpty ? "Activer ma carte" : "Erreur — Activer ma carte",
+            title: model.errors.isEmpty && !model.busy ? "Activer ma carte" : "Erreur — Activer ma carte",
             content: .group(
                 steps(current: 1),
                 .h1("Activer ma carte d'accès"),
                 .p(.text("Vous avez reçu une carte d'accès en papier. Elle vous permet de créer votre compte, une seule fois.")),
+                .if(model.busy, HashingGate.busyNotice),
                 .unwrap(model.blockedUntil) { until in
                     .div(.class("resume-erreurs"), .attribute(named: "role", value: "alert"),
                          .h2("Trop d'essais d'un coup"),

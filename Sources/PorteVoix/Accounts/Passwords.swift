@@ -27,7 +27,7 @@ enum PasswordRules {
 }
 
 /// Slow hashes (Bcrypt) for passwords and activation codes, computed off the
-/// event loop. Secrets are first reduced with SHA-256, so that a long phrase
+/// event loop, never more at once than `HashingGate` allows. Secrets are first reduced with SHA-256, so that a long phrase
 /// counts in full (Bcrypt reads 72 bytes at most).
 enum SecretHasher {
     static func prepare(_ secret: String) -> String {
@@ -37,14 +37,14 @@ enum SecretHasher {
     static func hash(_ secret: String, application: Application) async throws -> String {
         let cost = application.settings.passwordHashCost
         let prepared = prepare(secret)
-        return try await application.threadPool.runIfActive {
+        return try await application.hashingGate.run(on: application.threadPool) {
             try Bcrypt.hash(prepared, cost: cost)
         }
     }
 
     static func verify(_ secret: String, against hash: String, application: Application) async throws -> Bool {
         let prepared = prepare(secret)
-        return try await application.threadPool.runIfActive {
+        return try await application.hashingGate.run(on: application.threadPool) {
             (try? Bcrypt.verify(prepared, created: hash)) ?? false
         }
     }

@@ -51,10 +51,16 @@ struct SignInController: RouteCollection {
             .with(\.$roleRows)
             .first()
         var matches = false
-        if let hash = member?.passwordHash {
-            matches = try await SecretHasher.verify(password, against: hash, application: request.application)
-        } else {
-            try await SecretHasher.verifyNothing(application: request.application)
+        do {
+            if let hash = member?.passwordHash {
+                matches = try await SecretHasher.verify(password, against: hash, application: request.application)
+            } else {
+                try await SecretHasher.verifyNothing(application: request.application)
+            }
+        } catch where HashingGate.isBusy(error) {
+            // Nothing was checked: not a failure, and the pseudonym stays in the form.
+            model.busy = true
+            return SignInPage.view(model, context: request.pageContext).response(status: .tooManyRequests).retryAfter(5)
         }
         guard let member, matches else {
             try await AttemptThrottle.recordFailure([accountKey, addressKey], on: request.db)
@@ -115,6 +121,8 @@ enum SignInPage {
         var returnPath: String?
         var errors = FormErrors()
         var blockedUntil: Date?
+        /// Every place for checking a password was taken: try again in a moment.
+        var busy = false
         var suspended = false
         /// The account's card was replaced: its old password no longer works.
         var replacedAt: Date?
@@ -124,7 +132,7 @@ enum SignInPage {
     static func view(_ model: Model, context: PageContext) -> HTML {
         Layout.page(
             context,
-            title: model.errors.isEmpty ? "Se connecter" : "Erreur — Se connecter",
+            title: model.errors.isEmpty && !model.busy ? "Se connecter" : "Erreur — Se connecter",
             content: .group(
                 .h1("Se connecter"),
                 message(model),
@@ -150,6 +158,7 @@ enum SignInPage {
     }
 
     static func message(_ model: Model) -> Node<HTML.BodyContext> {
+        if model.busy { return HashingGate.busyNotice }
         if let until = model.blockedUntil {
             return .div(
                 .class("resume-erreurs"), .attribute(named: "role", value: "alert"),

@@ -28,4 +28,10 @@ extension Response {
         headers.replaceOrAdd(name: .cacheControl, value: "no-store")
         return self
     }
+
+    /// Tells browsers and scripts when to come back (a 429 or 503).
+    func retryAfter(_ seconds: Int) -> Response {
+        headers.replaceOrAdd(name: "Retry-After", value: String(seconds))
+        return self
+    }
 }

@@ -1,0 +1,97 @@
+import Foundation
+import Plot
+import Vapor
+
+/// At most as many password hashes at once as there are cores: Bcrypt is
+/// slow on purpose, and a crowd of sign-ins (or a script) must not pile up
+/// work that leaves no CPU for anyone else. A hash that finds every place
+/// taken waits briefly for one, then gives up with the "trop d'essais" page.
+actor HashingGate {
+    let limit: Int
+    let patience: Duration
+    private var running = 0
+    private var waiting: [(id: UInt64, continuation: CheckedContinuation<Bool, Never>)] = []
+    private var nextID: UInt64 = 0
+    /// The most hashes that ran at once (for the tests and benchmarks).
+    private(set) var peak = 0
+
+    init(limit: Int = System.coreCount, patience: Duration = .seconds(2)) {
+        self.limit = max(1, limit)
+        self.patience = patience
+    }
+
+    /// Runs `work` on the thread pool once a place is free; throws `busy`
+    /// when none frees up within `patience`.
+    func run<T: Sendable>(on pool: NIOThreadPool, _ work: @escaping @Sendable () throws -> T) async throws -> T {
+        guard await enter() else { throw Self.busy }
+        defer { leave() }
+        return try await pool.runIfActive(work)
+    }
+
+    private func enter() async -> Bool {
+        if running < limit {
+            running += 1
+            peak = max(peak, running)
+            return true
+        }
+        nextID += 1
+        let id = nextID
+        let patience = patience
+        return await withCheckedContinuation { continuation in
+            waiting.append((id, continuation))
+            Task { [weak self] in
+                try? await Task.sleep(for: patience)
+                await self?.giveUp(id)
+            }
+        }
+    }
+
+    private func giveUp(_ id: UInt64) {
+        guard let index = waiting.firstIndex(where: { $0.id == id }) else { return }
+        waiting.remove(at: index).continuation.resume(returning: false)
+    }
+
+    private func leave() {
+        // The place passes straight to the first in line: `running` stays the same.
+        if !waiting.isEmpty {
+            waiting.removeFirst().continuation.resume(returning: true)
+        } else {
+            running -= 1
+        }
+    }
+
+    /// Above a sign-in or activation form, which keeps what was typed.
+    static var busyNotice: Node<HTML.BodyContext> {
+        .div(
+            .class("resume-erreurs"), .attribute(named: "role", value: "alert"),
+            .h2("Trop d'essais d'un coup"),
+            .p(.text("Beaucoup de personnes se connectent en ce moment. Attendez quelques secondes, puis réessayez.")),
+            .p(.text("Ce n'est pas une erreur de votre part : cet essai ne compte pas."))
+        )
+    }
+
+    static func isBusy(_ error: any Error) -> Bool {
+        (error as? PageError).map { $0.status == .tooManyRequests && $0.title == busy.title } ?? false
+    }
+
+    static let busy = PageError(
+        .tooManyRequests, title: "Trop d'essais d'un coup",
+        message: "Beaucoup de personnes se connectent en ce moment. Attendez quelques secondes, puis réessayez : "
+            + "ce que vous avez déjà enregistré sur le site est gardé."
+    )
+}
+
+extension Application {
+    private struct HashingGateKey: StorageKey { typealias Value = HashingGate }
+
+    /// Made by `configure`; the tests may put a narrower one.
+    var hashingGate: HashingGate {
+        get {
+            guard let gate = storage[HashingGateKey.self] else {
+                fatalError("configure(_:settings:) makes the hashing gate before any use")
+            }
+            return gate
+        }
+        set { storage[HashingGateKey.self] = newValue }
+    }
+}
