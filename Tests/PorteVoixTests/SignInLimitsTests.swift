@@ -22,6 +22,73 @@ struct SignInLimitsTests {
         }
     }
 
+    /// Plays a stranger who read "Marie" under a comment and guesses her
+    /// password from their own browser, to keep her out during a vote.
+    @Test func aStrangerGuessingElsewhereDoesNotLockTheOwnerOut() async throws {
+        try await withTestApp { app in
+            let marie = try await makeMember(app, "Marie")
+            let name = KnownDevice.cookieName(secure: false)
+            var owner = Browser(app)
+            #expect(try await owner.signIn("Marie").status == .seeOther)
+            let device = try #require(owner.cookies[name], "signing in remembers the browser")
+            #expect(!device.lowercased().contains(marie.id!.uuidString.lowercased()) && !device.contains("Marie"),
+                    "the cookie names nobody")
+            try await owner.submit([:], on: "/mon-compte", to: "/deconnexion")
+            #expect(owner.cookies[name] == device, "it outlives sign-out")
+
+            var stranger = Browser(app)
+            var last: HTTPStatus = .ok
+            for attempt in 0..<30 {
+                last = try await stranger.signIn("Marie", password: "essai numéro \(attempt)").status
+            }
+            #expect(last == .tooManyRequests)
+            // Any browser Marie never used is blocked, even with the right password…
+            var library = Browser(app)
+            #expect(try await library.signIn("Marie").status == .tooManyRequests)
+            // …and so is a stranger who forges the cookie or brings their own account's.
+            var forger = Browser(app)
+            forger.cookies[name] = String(device.dropLast()) + (device.hasSuffix("A") ? "B" : "A")
+            #expect(try await forger.signIn("Marie").status == .tooManyRequests)
+            // Marie's own browser still gets in.
+            #expect(try await owner.signIn("Marie").status == .seeOther)
+            #expect(try await owner.get("/mon-compte").status == .ok)
+
+            // Her own wrong passwords count for her browser alone, with the same limit.
+            try await owner.submit([:], on: "/mon-compte", to: "/deconnexion")
+            for attempt in 0..<6 {
+                _ = try await owner.signIn("Marie", password: "je ne sais plus \(attempt)")
+            }
+            #expect(try await owner.signIn("Marie").status == .tooManyRequests)
+        }
+    }
+
+    @Test func aKnownDeviceCookieIsWorthNothingForAnotherAccount() async throws {
+        try await withTestApp { app in
+            try await makeMember(app, "Marie")
+            try await makeMember(app, "Mallory")
+            let name = KnownDevice.cookieName(secure: false)
+            var stranger = Browser(app)
+            for attempt in 0..<6 {
+                _ = try await stranger.signIn("Marie", password: "essai numéro \(attempt)")
+            }
+            // Mallory signs in on her own browser, then tries Marie with that cookie.
+            var mallory = Browser(app)
+            #expect(try await mallory.signIn("Mallory").status == .seeOther)
+            #expect(mallory.cookies[name] != nil)
+            try await mallory.submit([:], on: "/mon-compte", to: "/deconnexion")
+            #expect(try await mallory.signIn("Marie").status == .tooManyRequests)
+            // Five members on one family computer: each is remembered.
+            for other in ["Un", "Deux", "Trois", "Quatre"] {
+                try await makeMember(app, "Famille \(other)")
+                var family = Browser(app)
+                family.cookies = mallory.cookies.filter { $0.key == name }
+                #expect(try await family.signIn("Famille \(other)").status == .seeOther)
+                mallory.cookies[name] = family.cookies[name]
+            }
+            #expect(KnownDevice.tokens(mallory.cookies[name]).count == KnownDevice.maximumTokens)
+        }
+    }
+
     @Test func invisibleAndBidirectionalCharactersAreRefused() throws {
         for typed in ["Ma\u{200B}rie", "Marie\u{202E}", "\u{2066}Marie\u{2069}", "Ma\u{00AD}rie", "\u{FEFF}Marie"] {
             #expect(throws: Pseudonym.Problem.invisibleCharacters) { try Pseudonym(typed) }

@@ -167,11 +167,12 @@ struct ActivationController: RouteCollection {
         }
         try await member.$roleRows.load(on: request.db)
         try await request.signIn(member)
-        if member.status == .pending {
-            return request.redirect(to: "/activation/charte")
+        if member.status != .pending {
+            try await request.setFlash("Votre nouveau mot de passe est enregistré. Vous êtes connecté.")
         }
-        try await request.setFlash("Votre nouveau mot de passe est enregistré. Vous êtes connecté.")
-        return request.redirect(to: "/")
+        let response = request.redirect(to: member.status == .pending ? "/activation/charte" : "/")
+        request.rememberDevice(for: try member.requireID(), on: response)
+        return response
     }
 
     // MARK: Step 3: the charter

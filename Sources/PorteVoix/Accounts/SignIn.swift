@@ -32,24 +32,30 @@ struct SignInController: RouteCollection {
         let back = SignInPage.safeReturnPath(form.retour)
         var model = SignInPage.Model(csrf: try await request.csrfToken(), pseudonym: typed, returnPath: back)
 
-        let accountKey = AttemptKey("connexion-compte", Pseudonym.key(for: typed), limit: .perAccount)
-        let addressKey = AttemptKey("connexion-adresse", request.clientAddress, limit: .perAddress)
-        if let until = try await AttemptThrottle.blockedUntil([accountKey, addressKey], on: request.db) {
-            model.blockedUntil = until
-            return SignInPage.view(model, context: request.pageContext).response(status: .tooManyRequests)
-        }
-
         if typed.trimmingCharacters(in: .whitespaces).isEmpty { model.errors.add("pseudonyme", "Indiquez votre pseudonyme.") }
         if password.isEmpty { model.errors.add("motDePasse", "Indiquez votre mot de passe.") }
-        guard model.errors.isEmpty else {
-            return SignInPage.view(model, context: request.pageContext).response(status: .unprocessableEntity)
-        }
-
-        let member = try await Member.query(on: request.db)
+        let member = model.errors.isEmpty ? try await Member.query(on: request.db)
             .filter(\.$pseudonymKey == Pseudonym.key(for: typed))
             .filter(\.$status != .deleted)
             .with(\.$roleRows)
-            .first()
+            .first() : nil
+
+        // On a browser where this member signed in before, failures count for
+        // that browser alone: a stranger guessing elsewhere cannot lock it out.
+        let keys: [AttemptKey]
+        if let device = request.knownDevice(of: member?.id) {
+            keys = [AttemptKey("connexion-appareil", device, limit: .perAccount)]
+        } else {
+            keys = [AttemptKey("connexion-compte", Pseudonym.key(for: typed), limit: .perAccount),
+                    AttemptKey("connexion-adresse", request.clientAddress, limit: .perAddress)]
+        }
+        if let until = try await AttemptThrottle.blockedUntil(keys, on: request.db) {
+            model.blockedUntil = until
+            return SignInPage.view(model, context: request.pageContext).response(status: .tooManyRequests)
+        }
+        guard model.errors.isEmpty else {
+            return SignInPage.view(model, context: request.pageContext).response(status: .unprocessableEntity)
+        }
         var matches = false
         do {
             if let hash = member?.passwordHash {
@@ -63,7 +69,7 @@ struct SignInController: RouteCollection {
             return SignInPage.view(model, context: request.pageContext).response(status: .tooManyRequests).retryAfter(5)
         }
         guard let member, matches else {
-            try await AttemptThrottle.recordFailure([accountKey, addressKey], on: request.db)
+            try await AttemptThrottle.recordFailure(keys, on: request.db)
             // A replaced card ended the password: whoever tries it learns when, and whom to ask.
             if let member, member.passwordHash == nil,
                let replaced = try await CardReplacement.query(on: request.db).filter(\.$member.$id == member.requireID())
@@ -75,16 +81,16 @@ struct SignInController: RouteCollection {
             model.errors.add("pseudonyme", "Ce pseudonyme et ce mot de passe ne vont pas ensemble. Vérifiez-les et réessayez.")
             return SignInPage.view(model, context: request.pageContext).response(status: .unprocessableEntity)
         }
-        try await AttemptThrottle.reset(accountKey, on: request.db)
+        // The per-account and per-device counts start again; the address's does not.
+        try await AttemptThrottle.reset(keys[0], on: request.db)
         if member.status == .suspended {
             model.suspended = true
             return SignInPage.view(model, context: request.pageContext).response(status: .forbidden)
         }
         try await request.signIn(member)
-        if member.status == .pending {
-            return request.redirect(to: "/activation/charte")
-        }
-        return request.redirect(to: back ?? "/")
+        let response = request.redirect(to: member.status == .pending ? "/activation/charte" : back ?? "/")
+        request.rememberDevice(for: try member.requireID(), on: response)
+        return response
     }
 
     func signOut(request: Request) async throws -> Response {
