@@ -48,6 +48,7 @@ struct RouteAccessTests {
         "GET /admin/reglages": [.admin],
         "POST /admin/reglages": [.admin],
         "POST /admin/cartes/adresse": [.admin],
+        "POST /admin/cartes/debloquer": [.admin, .facilitator],
         "GET /mon-compte/notifications": nil,
         "POST /mon-compte/notifications/lues": nil,
         "GET /propositions/nouvelle": nil,

@@ -62,6 +62,45 @@ struct SignInLimitsTests {
         }
     }
 
+    /// A member on a borrowed phone, blocked by someone else's guesses, with
+    /// the facilitator beside them; and a member who tries to do it alone.
+    @Test func aFacilitatorLiftsTheBlockInPersonAndItIsAudited() async throws {
+        try await withTestApp { app in
+            try await makeMember(app, "Marie")
+            try await makeMember(app, "Julien anime", roles: [.facilitator])
+            try await makeMember(app, "Paul")
+            var stranger = Browser(app)
+            for attempt in 0..<8 {
+                _ = try await stranger.signIn("Marie", password: "essai numéro \(attempt)")
+            }
+            var phone = Browser(app)
+            #expect(try await phone.signIn("Marie").status == .tooManyRequests)
+
+            var paul = Browser(app)
+            try await paul.signIn("Paul")
+            let refused = try await paul.post("/admin/cartes/debloquer", form: ["_csrf": "x", "debloquer": "Marie"])
+            #expect(refused.status == .forbidden)
+
+            var facilitator = Browser(app)
+            try await facilitator.signIn("Julien anime")
+            let unknown = try await facilitator.submit(["debloquer": "Mari"], on: "/admin/cartes", to: "/admin/cartes/debloquer")
+            #expect(unknown.status == .unprocessableEntity)
+            #expect(unknown.text.contains("a ce pseudonyme. Vérifiez"))
+            #expect(unknown.text.contains(#"value="Mari""#))
+            let lifted = try await facilitator.submit(["debloquer": "marie"], on: "/admin/cartes", to: "/admin/cartes/debloquer")
+            #expect(lifted.status == .seeOther)
+            #expect(try await facilitator.get("/admin/cartes").text.contains("La connexion de « Marie » est débloquée"))
+            let entry = try #require(try await AuditEntry.query(on: app.db).filter(\.$action == "signin.unblock").first())
+            #expect(entry.summary.contains("Marie"))
+
+            #expect(try await phone.signIn("Marie").status == .seeOther)
+            // Nothing to lift: said so, and nothing written.
+            _ = try await facilitator.submit(["debloquer": "Paul"], on: "/admin/cartes", to: "/admin/cartes/debloquer")
+            #expect(try await facilitator.get("/admin/cartes").text.contains("est pas bloquée"))
+            #expect(try await AuditEntry.query(on: app.db).filter(\.$action == "signin.unblock").count() == 1)
+        }
+    }
+
     @Test func aKnownDeviceCookieIsWorthNothingForAnotherAccount() async throws {
         try await withTestApp { app in
             try await makeMember(app, "Marie")

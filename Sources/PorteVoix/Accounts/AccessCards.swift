@@ -12,6 +12,7 @@ struct AccessCardsController: RouteCollection {
         cards.post(use: create)
         cards.post("remplacement", use: createReplacement)
         cards.post("remplacement", ":replacementID", "confirmer", use: confirmReplacement)
+        cards.post("debloquer", use: liftSignInBlock)
         routes.requiring(.role(.admin)).post("admin", "cartes", "adresse", use: saveAddress)
     }
 
@@ -172,6 +173,34 @@ struct AccessCardsController: RouteCollection {
         }
     }
 
+    /// With the member in front of them, a facilitator or an administrator
+    /// lifts the pause that failed sign-ins put on the account (and on the
+    /// address they are both using), for a member with no remembered browser.
+    func liftSignInBlock(request: Request) async throws -> Response {
+        let typed = String(((try? request.content.get(String.self, at: "debloquer")) ?? "").prefix(200))
+        var model = try await pageModel(request)
+        model.typedUnblock = typed
+        guard let member = try await Member.query(on: request.db)
+            .filter(\.$pseudonymKey == Pseudonym.key(for: typed)).filter(\.$status != .deleted).first()
+        else {
+            model.errors.add("debloquer", typed.isEmpty
+                ? "Indiquez le pseudonyme du membre."
+                : "Aucun membre n'a ce pseudonyme. Vérifiez l'orthographe avec la personne.")
+            return AccessCardPages.form(model, context: request.pageContext).response(status: .unprocessableEntity)
+        }
+        let keys = [AttemptKey("connexion-compte", Pseudonym.key(for: typed), limit: .perAccount),
+                    AttemptKey("connexion-adresse", request.clientAddress, limit: .perAddress)]
+        guard try await AttemptThrottle.blockedUntil(keys, on: request.db) != nil else {
+            try await request.setFlash("La connexion de « \(member.publicName) » n'est pas bloquée. Si elle ou il n'arrive pas "
+                + "à se connecter, vérifiez le pseudonyme ; un mot de passe oublié demande une carte de remplacement.")
+            return request.redirect(to: "/admin/cartes")
+        }
+        for key in keys { try await AttemptThrottle.reset(key, on: request.db) }
+        try await request.audit("signin.unblock", "Connexion débloquée en personne pour « \(member.publicName) ».")
+        try await request.setFlash("La connexion de « \(member.publicName) » est débloquée : elle ou il peut se connecter tout de suite.")
+        return request.redirect(to: "/admin/cartes")
+    }
+
     /// Issues the card: the old password stops working and every session of
     /// the account ends now, so the card is the only way back in.
     func issueReplacement(_ replacement: CardReplacement, for member: Member, by actor: Member,
@@ -244,6 +273,7 @@ enum AccessCardPages {
         var typedCount = "8"
         var typedTerritory = ""
         var typedPseudonym = ""
+        var typedUnblock = ""
         var errors = FormErrors()
         var pending: [PendingReplacement] = []
     }
@@ -304,6 +334,18 @@ enum AccessCardPages {
                     )
                 ),
                 pendingSection(model),
+                .section(
+                    .h2("Débloquer la connexion d'un membre"),
+                    .p(.text("Après trop d'essais de mot de passe, la connexion d'un compte se met en pause, jusqu'à une heure. "),
+                       .text("Si la personne est devant vous et connaît son mot de passe, vous pouvez lever la pause. "),
+                       .text("Faites-le seulement avec elle : c'est écrit dans le journal des actions.")),
+                    Forms.post(
+                        action: "/admin/cartes/debloquer", csrf: model.csrf, class: "formulaire",
+                        Forms.field("debloquer", label: "Pseudonyme du membre", value: model.typedUnblock,
+                                    error: model.errors["debloquer"], required: true, autocomplete: "off", maxLength: 60),
+                        Forms.submit("Débloquer sa connexion", class: "bouton bouton-secondaire")
+                    )
+                ),
                 recent(model.recent)
             )
         )
