@@ -25,6 +25,7 @@ public func configure(_ app: Application, settings: Settings) async throws {
     app.http.server.configuration.responseCompression = .disabled
     app.passwords.use(.bcrypt(cost: settings.passwordHashCost))
     app.hashingGate = HashingGate()
+    app.proxyWatch = ProxyWatch()
     app.dummySecretHash = try Bcrypt.hash("portevoix", cost: settings.passwordHashCost)
 
     // SQLite calls block a thread (a writer waiting for the lock sleeps in
@@ -40,6 +41,7 @@ public func configure(_ app: Application, settings: Settings) async throws {
     // Whatever a migration deleted (plaintext ballots of a database made
     // before sealed boxes) leaves the journal and the free pages now.
     try await PollCount.scrub(app)
+    try await ProxyWatch.start(app)
 
     let contentStore = ContentStore(directory: settings.resourcesDirectory + "Content")
     app.contentStore = contentStore
@@ -52,6 +54,7 @@ public func configure(_ app: Application, settings: Settings) async throws {
     app.middleware = Middlewares()
     app.middleware.use(SecurityHeadersMiddleware(strictTransportSecurity: settings.publicURL?.scheme == "https"))
     app.middleware.use(RequestLogMiddleware())
+    app.middleware.use(ProxyWatchMiddleware())
     app.middleware.use(ErrorPageMiddleware())
     app.middleware.use(FileMiddleware(publicDirectory: settings.resourcesDirectory + "Public/"))
     app.middleware.use(WebSessionMiddleware(settings: settings))

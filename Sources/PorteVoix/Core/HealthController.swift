@@ -3,7 +3,7 @@ import SQLKit
 import Vapor
 
 /// `/healthz`: 200 when the database answers, 503 otherwise. For operators'
-/// monitoring; it says nothing else.
+/// monitoring; the only detail is a configuration warning (`ProxyWatch`).
 struct HealthController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         routes.get("healthz") { request async -> Response in
@@ -15,7 +15,11 @@ struct HealthController: RouteCollection {
                     throw Abort(.internalServerError, reason: "the database does not speak SQL")
                 }
                 try await sql.raw("SELECT 1").run()
-                return Response(status: .ok, headers: headers, body: "ok\n")
+                var body = "ok\n"
+                if request.application.proxyWatch.seen != nil {
+                    body += "attention : " + ProxyWatch.warning + "\n"
+                }
+                return Response(status: .ok, headers: headers, body: .init(string: body))
             } catch {
                 request.logger.error("Health check: the database does not answer: \(SafeErrorDescription.of(error))")
                 return Response(status: .serviceUnavailable, headers: headers, body: "base de données injoignable\n")

@@ -1,0 +1,48 @@
+import Fluent
+import Foundation
+import Testing
+import Vapor
+import VaporTesting
+@testable import PorteVoix
+
+/// Plays an operator who put the site behind nginx and forgot
+/// `PORTEVOIX_TRUST_PROXY`: every visitor then shares nginx's address.
+@Suite("A proxy that is not trusted is reported")
+struct ProxyWatchTests {
+    @Test func forwardedRequestsWithoutTrustAreReportedInTheLogHealthAndNextStartUp() async throws {
+        let capture = LogCapture()
+        try await withTestApp(beforeConfigure: { app in app.logger = capture.logger(level: .warning) }) { app in
+            var monitor = Browser(app)
+            #expect(try await monitor.get("/healthz").text == "ok\n")
+            #expect(!capture.all.contains { $0.contains("X-Forwarded-For") })
+
+            var visitor = Browser(app)
+            for _ in 0..<3 {
+                #expect(try await visitor.get("/", headers: ["X-Forwarded-For": "203.0.113.7"]).status == .ok)
+            }
+            #expect(capture.all.filter { $0.contains("PORTEVOIX_TRUST_PROXY=oui") }.count == 1, "said once, not per request")
+            let health = try await monitor.get("/healthz")
+            #expect(health.status == .ok)
+            #expect(health.text.hasPrefix("ok\n"))
+            #expect(health.text.contains("PORTEVOIX_TRUST_PROXY"))
+
+            // The next start-up says it again, before any request.
+            app.proxyWatch = ProxyWatch()
+            try await ProxyWatch.start(app)
+            #expect(capture.all.filter { $0.contains("PORTEVOIX_TRUST_PROXY=oui") }.count == 2)
+            #expect(try await monitor.get("/healthz").text.contains("PORTEVOIX_TRUST_PROXY"))
+        }
+    }
+
+    @Test func aTrustedProxyIsQuiet() async throws {
+        let capture = LogCapture()
+        try await withTestApp(adjust: { $0.trustForwardedFor = true },
+                              beforeConfigure: { app in app.logger = capture.logger(level: .warning) }) { app in
+            var visitor = Browser(app)
+            _ = try await visitor.get("/", headers: ["X-Forwarded-For": "203.0.113.7"])
+            #expect(try await visitor.get("/healthz").text == "ok\n")
+            #expect(!capture.all.contains { $0.contains("X-Forwarded-For") })
+            #expect(try await SiteSettingsStore.text(SiteSettingsStore.forwardedForSeenName, on: app.db) == nil)
+        }
+    }
+}
