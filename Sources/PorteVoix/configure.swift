@@ -92,4 +92,5 @@ func registerMigrations(_ app: Application) {
     app.migrations.add(CreatePolls())
     app.migrations.add(SealBallotBoxes(ballotMasterKey: app.siteKeys.ballotMaster))
     app.migrations.add(CreateCardReplacements())
+    app.migrations.add(AddPaperAttribution())
 }

@@ -14,6 +14,7 @@ func routes(_ app: Application) throws {
     try app.register(collection: AccessCardsController())
     try app.register(collection: NotificationsController())
     try app.register(collection: ProposalsController())
+    try app.register(collection: PaperAttributionController())
     try app.register(collection: MeetingsController())
     try app.register(collection: PollsController())
 }

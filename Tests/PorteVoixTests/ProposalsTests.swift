@@ -385,12 +385,13 @@ struct ProposalsTests {
             try await facilitator.submit(["pseudonyme": "", "titre": "Sans compte", "texte": "Écrite à la main en séance.",
                                           "theme": theme], on: "/propositions/papier")
             let forMarie = try #require(try await Proposal.query(on: app.db).filter(\.$title == "Pour Marie").first())
-            #expect(forMarie.$author.id == marie.id)
+            #expect(forMarie.$author.id == nil, "hers only once she confirms (PaperAttributionTests)")
+            #expect(forMarie.$claimedAuthor.id == marie.id)
             #expect(forMarie.fromPaper)
             #expect(forMarie.status == .submitted)
             let noAccount = try #require(try await Proposal.query(on: app.db).filter(\.$title == "Sans compte").first())
             #expect(noAccount.$author.id == nil)
-            #expect(noAccount.publicAuthorName == "Un membre du conseil")
+            #expect(noAccount.publicAuthorName == "Proposition reçue sur papier")
             #expect(try await facilitator.get(noAccount.path).text.contains("Écrite sur papier"))
         }
     }

@@ -49,6 +49,8 @@ struct RouteAccessTests {
         "POST /admin/reglages": [.admin],
         "POST /admin/cartes/adresse": [.admin],
         "POST /admin/cartes/debloquer": [.admin, .facilitator],
+        "GET /propositions/papier/a-confirmer": nil,
+        "POST /propositions/:proposalID/papier": nil,
         "GET /mon-compte/notifications": nil,
         "POST /mon-compte/notifications/lues": nil,
         "GET /propositions/nouvelle": nil,

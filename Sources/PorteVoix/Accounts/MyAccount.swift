@@ -184,6 +184,9 @@ extension Member {
             try await WebSessionRecord.query(on: database).filter(\.$memberID == memberID).delete()
             try await AccessCard.query(on: database).filter(\.$member.$id == memberID).filter(\.$usedAt == nil).delete()
             try await MemberNotification.query(on: database).filter(\.$member.$id == memberID).delete()
+            // Paper proposals that named them stay signed "reçue sur papier".
+            try await Proposal.query(on: database).filter(\.$claimedAuthor.$id == memberID)
+                .set(\.$claimedAuthor.$id, to: nil).update()
         }
     }
 }

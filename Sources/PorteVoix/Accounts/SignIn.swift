@@ -88,7 +88,12 @@ struct SignInController: RouteCollection {
             return SignInPage.view(model, context: request.pageContext).response(status: .forbidden)
         }
         try await request.signIn(member)
-        let response = request.redirect(to: member.status == .pending ? "/activation/charte" : back ?? "/")
+        var next = member.status == .pending ? "/activation/charte" : back ?? "/"
+        // A paper proposal names this member: they say whether they wrote it.
+        if member.status == .active, try await PaperAttributionController.hasWaiting(for: member.requireID(), on: request.db) {
+            next = PaperAttributionController.path + (back.map { "?retour=" + ($0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "") } ?? "")
+        }
+        let response = request.redirect(to: next)
         request.rememberDevice(for: try member.requireID(), on: response)
         return response
     }

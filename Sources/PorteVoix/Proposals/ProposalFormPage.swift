@@ -44,8 +44,8 @@ extension ProposalPages {
                     action: action, csrf: model.csrf, class: "formulaire",
                     .if(model.mode == .paper, Forms.field(
                         "pseudonyme", label: "Pseudonyme du membre qui l'a écrite", value: model.paperAuthor,
-                        help: "Laissez vide si la personne n'a pas de compte ou préfère rester anonyme : "
-                            + "la proposition sera signée « Un membre du conseil ».",
+                        help: "La proposition sera à son nom seulement quand elle l'aura confirmé, à sa prochaine connexion. "
+                            + "Jusque-là, et si vous laissez vide, elle est signée « \(Proposal.paperSignature) ».",
                         error: model.errors["pseudonyme"], autocomplete: "off", maxLength: 60)),
                     Forms.field("titre", label: "Titre", value: model.title,
                                 help: "Une phrase courte qui dit votre idée. Au plus \(Proposal.maximumTitleLength) caractères.",

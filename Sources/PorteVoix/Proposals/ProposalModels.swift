@@ -80,6 +80,11 @@ public final class Proposal: Model, @unchecked Sendable {
     @Field(key: "from_paper") public var fromPaper: Bool
     /// The facilitator who typed a paper proposal in.
     @OptionalParent(key: "entered_by_id") public var enteredBy: Member?
+    /// The member a facilitator named as the writer of a paper proposal: the
+    /// proposal becomes theirs only once they confirm it (a facilitator
+    /// cannot put words in a member's name), until then it is signed
+    /// "Proposition reçue sur papier".
+    @OptionalParent(key: "claimed_author_id") public var claimedAuthor: Member?
     @Enum(key: "status") public var status: ProposalStatus
     @Field(key: "status_changed_at") public var statusChangedAt: Date
     @OptionalField(key: "published_at") public var publishedAt: Date?
@@ -119,9 +124,12 @@ public final class Proposal: Model, @unchecked Sendable {
 
     /// The author's name as the public (and staff) see it.
     public var publicAuthorName: String {
+        if fromPaper && $author.id == nil { return Self.paperSignature }
         if anonymous || $author.id == nil { return "Un membre du conseil" }
         return author?.publicName ?? "Un membre du conseil"
     }
+
+    static let paperSignature = "Proposition reçue sur papier"
 }
 
 /// One step of a proposal's history: a status reached, by whom, when, why.
@@ -190,6 +198,19 @@ final class ProposalComment: Model, @unchecked Sendable {
         self.body = body
         self.status = .submitted
         self.createdAt = date
+    }
+}
+
+/// Paper proposals wait for the member they name to confirm them.
+struct AddPaperAttribution: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema(Proposal.schema)
+            .field("claimed_author_id", .uuid, .references(Member.schema, "id"))
+            .update()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema(Proposal.schema).deleteField("claimed_author_id").update()
     }
 }
 

@@ -236,21 +236,27 @@ struct ProposalsController: RouteCollection {
             return ProposalPages.form(model, context: request.pageContext).response(status: .unprocessableEntity)
         }
         if let preview = previewIfAsked(request, model: model) { return preview }
-        let proposal = try await save(valid, authorID: valid.paperAuthorID, fromPaper: true,
+        // Named, the member is asked to confirm: until then nobody's name is on it.
+        let proposal = try await save(valid, authorID: nil, claimedAuthorID: valid.paperAuthorID, fromPaper: true,
                                       enteredBy: facilitator.requireID(), on: request.db)
-        try await request.audit("proposal.paper", "Proposition sur papier saisie : « \(valid.title) ».")
-        try await request.setFlash("La proposition sur papier est enregistrée. Elle sera relue avant publication.")
+        try await request.audit("proposal.paper", "Proposition sur papier saisie : « \(valid.title) »"
+            + (valid.paperAuthorID == nil ? "." : ", en attente de la confirmation du membre indiqué."))
+        try await Notifier.notify(valid.paperAuthorID, "Une proposition écrite sur papier, « \(valid.title) », porte votre pseudonyme. "
+            + "Dites-nous si c'est bien vous qui l'avez écrite.", link: PaperAttributionController.path, on: request.db)
+        try await request.setFlash("La proposition sur papier est enregistrée. Elle sera relue avant publication."
+            + (valid.paperAuthorID == nil ? "" : " Elle sera au nom du membre indiqué quand il l'aura confirmé, à sa prochaine connexion."))
         return request.redirect(to: "/propositions/\(try proposal.requireID())")
     }
 
-    func save(_ valid: ValidProposal, authorID: UUID?, fromPaper: Bool, enteredBy: UUID?, on database: any Database)
-        async throws -> Proposal {
+    func save(_ valid: ValidProposal, authorID: UUID?, claimedAuthorID: UUID? = nil, fromPaper: Bool, enteredBy: UUID?,
+              on database: any Database) async throws -> Proposal {
         try await database.transaction { database in
             let proposal = Proposal(
                 title: valid.title, body: valid.body, themeID: valid.themeID, territoryID: valid.territoryID,
                 authorID: authorID, anonymous: valid.anonymous, fromPaper: fromPaper, enteredByID: enteredBy,
                 status: .submitted
             )
+            proposal.$claimedAuthor.id = claimedAuthorID
             try await proposal.create(on: database)
             try await ProposalEvent(proposalID: proposal.requireID(), status: .submitted,
                                     actorID: enteredBy ?? authorID, note: nil).create(on: database)

@@ -1,0 +1,145 @@
+import Fluent
+import Plot
+import SQLKit
+import Vapor
+
+/// A facilitator types in a proposal written on paper and names the member
+/// who wrote it. The proposal is theirs only once that member says so, at
+/// their next sign-in (or from the notification): a facilitator cannot put
+/// words in a member's name. Until then, and if the member says no, it is
+/// signed "Proposition reçue sur papier".
+struct PaperAttributionController: RouteCollection {
+    static let path = "/propositions/papier/a-confirmer"
+
+    func boot(routes: any RoutesBuilder) throws {
+        let members = routes.grouped("propositions").requiring(.member)
+        members.get("papier", "a-confirmer", use: show)
+        members.post(":proposalID", "papier", use: answer)
+    }
+
+    /// The paper proposals waiting for this member's answer, oldest first.
+    static func waiting(for memberID: UUID, on database: any Database) async throws -> [Proposal] {
+        try await Proposal.query(on: database).filter(\.$claimedAuthor.$id == memberID)
+            .with(\.$enteredBy).sort(\.$createdAt).limit(50).all()
+    }
+
+    static func hasWaiting(for memberID: UUID, on database: any Database) async throws -> Bool {
+        try await Proposal.query(on: database).filter(\.$claimedAuthor.$id == memberID).count() > 0
+    }
+
+    func show(request: Request) async throws -> HTML {
+        let member = try request.requireMember()
+        let proposals = try await Self.waiting(for: member.requireID(), on: request.db)
+        return PaperAttributionPage.view(
+            .init(csrf: try await request.csrfToken(),
+                  returnPath: SignInPage.safeReturnPath(request.query[String.self, at: "retour"]),
+                  proposals: proposals.map {
+                      .init(id: $0.id?.uuidString ?? "", title: $0.title, body: $0.body, enteredAt: $0.createdAt,
+                            enteredBy: $0.enteredBy?.publicName ?? "l'équipe du conseil")
+                  }),
+            context: request.pageContext)
+    }
+
+    func answer(request: Request) async throws -> Response {
+        let member = try request.requireMember()
+        let memberID = try member.requireID()
+        guard let id = request.parameters.get("proposalID", as: UUID.self),
+              let proposal = try await Proposal.query(on: request.db).filter(\.$id == id)
+                .filter(\.$claimedAuthor.$id == memberID).first()
+        else {
+            throw PageError(.notFound, title: "Rien à confirmer",
+                            message: "Cette proposition ne vous attend pas, ou vous avez déjà répondu.")
+        }
+        let yes: Bool
+        switch try? request.content.get(String.self, at: "reponse") {
+        case "oui": yes = true
+        case "non": yes = false
+        default: throw Abort(.badRequest)
+        }
+        // One answer only, even from two tabs at once.
+        let claimed = try await (request.db as! any SQLDatabase).raw("""
+            UPDATE proposals SET claimed_author_id = NULL, author_id = \(bind: yes ? memberID : nil)
+            WHERE id = \(bind: id) AND claimed_author_id = \(bind: memberID) RETURNING id
+            """).all()
+        guard !claimed.isEmpty else {
+            throw PageError(.conflict, title: "Vous avez déjà répondu",
+                            message: "Votre réponse pour cette proposition est déjà enregistrée.")
+        }
+        if yes {
+            try await request.audit("proposal.paper.confirmed", "« \(member.publicName) » confirme avoir écrit la proposition "
+                + "sur papier « \(proposal.title) ».")
+            try await request.setFlash("Merci. La proposition « \(proposal.title) » est maintenant à votre nom : "
+                + "vous serez prévenu de chaque étape.")
+        } else {
+            try await request.audit("proposal.paper.declined", "« \(member.publicName) » dit ne pas avoir écrit la proposition "
+                + "sur papier « \(proposal.title) ».")
+            try await Notifier.notify(proposal.$enteredBy.id, "« \(member.publicName) » dit ne pas avoir écrit la proposition "
+                + "sur papier « \(proposal.title) » : elle reste signée « \(Proposal.paperSignature) ».",
+                link: "/propositions/\(id)", on: request.db)
+            try await request.setFlash("C'est noté : la proposition « \(proposal.title) » n'est pas à votre nom. "
+                + "La personne qui l'a saisie est prévenue.")
+        }
+        let back = SignInPage.safeReturnPath(try? request.content.get(String.self, at: "retour"))
+        if try await Self.hasWaiting(for: memberID, on: request.db) {
+            return request.redirect(to: Self.path + (back.map { "?retour=" + ($0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "") } ?? ""))
+        }
+        return request.redirect(to: back ?? "/propositions/miennes")
+    }
+}
+
+enum PaperAttributionPage {
+    struct Model {
+        var csrf: String
+        var returnPath: String?
+        var proposals: [Item]
+    }
+
+    struct Item {
+        var id: String
+        var title: String
+        var body: String
+        var enteredAt: Date
+        var enteredBy: String
+    }
+
+    static func view(_ model: Model, context: PageContext) -> HTML {
+        Layout.page(
+            context,
+            title: "Propositions écrites sur papier",
+            content: .group(
+                .h1("Avez-vous écrit ces propositions ?"),
+                model.proposals.isEmpty
+                    ? .p(.text("Aucune proposition écrite sur papier n'attend votre réponse. "),
+                         .a(.href("/propositions/miennes"), .text("Voir mes propositions")), .text("."))
+                    : .group(
+                        .p(.text("Pendant une séance, une animatrice ou un animateur a recopié une proposition écrite sur papier "),
+                           .text("et a indiqué votre pseudonyme. Elle ne sera à votre nom que si vous le confirmez. "),
+                           .text("Sinon, elle reste signée « \(Proposal.paperSignature) ».")),
+                        .forEach(model.proposals) { item in
+                            .section(
+                                .class("carte-proposition"),
+                                .h2(.plain(item.title)),
+                                .p(.class("aide-champ"),
+                                   .plain("Recopiée le \(FrenchDates.shortDay(item.enteredAt)) par \(item.enteredBy).")),
+                                .div(.class("texte-proposition"), .forEach(item.body.components(separatedBy: "\n\n")) { .p(.plain($0)) }),
+                                .div(
+                                    .class("actions"),
+                                    answerForm(item, model: model, value: "oui", label: "Oui, c'est moi qui l'ai écrite", primary: true),
+                                    answerForm(item, model: model, value: "non", label: "Non, ce n'est pas moi", primary: false)
+                                )
+                            )
+                        }
+                    )
+            )
+        )
+    }
+
+    static func answerForm(_ item: Item, model: Model, value: String, label: String, primary: Bool) -> Node<HTML.BodyContext> {
+        Forms.post(
+            action: "/propositions/\(item.id)/papier", csrf: model.csrf,
+            Forms.input([("type", "hidden"), ("name", "reponse"), ("value", value)]),
+            .unwrap(model.returnPath) { Forms.input([("type", "hidden"), ("name", "retour"), ("value", $0)]) },
+            Forms.submit(label, class: primary ? "bouton" : "bouton bouton-secondaire")
+        )
+    }
+}
