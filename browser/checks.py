@@ -269,12 +269,29 @@ def admin_prints_cards_and_a_member_activates_one(driver, server: Server, report
         click_and_wait(member, lambda: member.find_element(By.CSS_SELECTOR, "form.form-deconnexion button"))
         wait_for_path(member, server, "/")
         report.check("signed out", "Se connecter" in member.find_element(By.TAG_NAME, "nav").text)
+        # Meanwhile the administrator types in a proposal the member wrote on paper.
+        Select = __import__("selenium.webdriver.support.select", fromlist=["Select"]).Select
+        driver.get(server.url("/propositions/papier"))
+        audit_current(report, driver, server, "/propositions/papier", SCREENSHOTS)
+        fill(driver, "champ-pseudonyme", MEMBER[0])
+        fill(driver, "champ-titre", "Un abri à l'arrêt du car")
+        fill(driver, "champ-texte", "Écrit à la main : on attend sous la pluie le matin.")
+        Select(driver.find_element(By.ID, "champ-theme")).select_by_index(1)
+        click_and_wait(driver, lambda: driver.find_element(By.XPATH, "//main//button[normalize-space()='Enregistrer la proposition']"))
+        report.check("the paper proposal waits for its writer", "reçue sur papier" in driver.page_source, driver.title)
+
         click_and_wait(member, lambda: member.find_element(By.LINK_TEXT, "Se connecter"))
         wait_for_path(member, server, "/connexion")
         fill(member, "champ-pseudonyme", MEMBER[0].upper())
         fill(member, "champ-motDePasse", MEMBER[1])
         submit(member)
-        wait_for_path(member, server, "/")
+        wait_for_path(member, server, "/propositions/papier/a-confirmer")
+        report.check("signing in, the member is asked about the paper proposal",
+                     "Un abri" in member.page_source, member.title)
+        audit_current(report, member, server, "propositions papier à confirmer", SCREENSHOTS)
+        click_and_wait(member, lambda: member.find_element(By.XPATH, "//main//button[normalize-space()=\"Oui, c'est moi qui l'ai écrite\"]"))
+        wait_for_path(member, server, "/propositions/miennes")
+        report.check("once confirmed, the proposal is the member's", "Un abri" in member.page_source, member.title)
         nav = member.find_element(By.TAG_NAME, "nav").text
         report.check("signed in again (pseudonym typed in capitals)", "Mon compte" in nav, nav)
     finally:
@@ -283,6 +300,9 @@ def admin_prints_cards_and_a_member_activates_one(driver, server: Server, report
     # The admin sees the new member.
     driver.get(server.url("/admin/membres"))
     report.check("the admin finds the new member", MEMBER[0] in driver.page_source)
+
+    driver.get(server.url("/admin/reglages"))
+    audit_current(report, driver, server, "/admin/reglages", SCREENSHOTS)
 
 
 def sign_in(driver, server: Server, pseudonym: str, password: str) -> None:

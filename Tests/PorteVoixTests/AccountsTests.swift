@@ -390,6 +390,20 @@ struct AccountsTests {
 
             var second = Browser(app)
             try await second.signIn("Paul anime")
+            // The server too busy to hash the new code: nothing changes, the request waits.
+            let gate = app.hashingGate
+            app.hashingGate = HashingGate(limit: 1, patience: .milliseconds(10), staffPatience: .milliseconds(10))
+            let busy = Task { try await app.hashingGate.run(on: app.threadPool) { Thread.sleep(forTimeInterval: 1) } }
+            try await Task.sleep(for: .milliseconds(200))
+            let tooBusy = try await second.submit([:], on: "/admin/cartes", to: confirm)
+            #expect(tooBusy.status == .tooManyRequests)
+            #expect(tooBusy.printedCodes.isEmpty)
+            try await busy.value
+            app.hashingGate = gate
+            #expect(try await CardReplacement.find(pending.id, on: app.db)?.confirmedAt == nil)
+            var stillHers = Browser(app)
+            #expect(try await stillHers.signIn("Marie").location == "/", "her password still works")
+
             let printed = try await second.submit([:], on: "/admin/cartes", to: confirm)
             let code = try #require(printed.printedCodes.first)
             #expect(printed.text.contains("Pour le compte « Marie »"))

@@ -101,6 +101,25 @@ struct SignInLimitsTests {
         }
     }
 
+    /// Plays someone who once knew the password and collected remembered
+    /// browsers, hoping to keep guessing after the member changed it.
+    @Test func aNewPasswordEndsEveryRememberedBrowser() async throws {
+        try await withTestApp { app in
+            let marie = try await makeMember(app, "Marie")
+            var former = Browser(app)
+            #expect(try await former.signIn("Marie").status == .seeOther)
+            try await former.submit([:], on: "/mon-compte", to: "/deconnexion")
+            var stranger = Browser(app)
+            for attempt in 0..<8 {
+                _ = try await stranger.signIn("Marie", password: "essai numéro \(attempt)")
+            }
+            // A replacement card or a new password: the old token no longer counts.
+            marie.passwordHash = try await SecretHasher.hash("un tout nouveau mot de passe", application: app)
+            try await marie.save(on: app.db)
+            #expect(try await former.signIn("Marie", password: "un tout nouveau mot de passe").status == .tooManyRequests)
+        }
+    }
+
     @Test func aKnownDeviceCookieIsWorthNothingForAnotherAccount() async throws {
         try await withTestApp { app in
             try await makeMember(app, "Marie")

@@ -103,10 +103,16 @@ struct AccessCardsController: RouteCollection {
         case .success(let found): address = found
         case .failure(let page): return page
         }
-        let issued = try await issue(count: count, territory: territory, member: nil, request: request)
-        try await request.audit("cards.create", count == 1
-            ? "1 carte d'accès créée (\(territory?.name ?? "tout le département"))."
-            : "\(count) cartes d'accès créées (\(territory?.name ?? "tout le département")).")
+        let prepared = try await prepareCodes(count: count, request: request)
+        let creator = request.member?.id
+        let chosen = territory
+        let issued = try await request.db.transaction { database in
+            let issued = try await store(prepared, territory: chosen, member: nil, createdBy: creator, on: database)
+            try await request.audit("cards.create", count == 1
+                ? "1 carte d'accès créée (\(chosen?.name ?? "tout le département"))."
+                : "\(count) cartes d'accès créées (\(chosen?.name ?? "tout le département")).", on: database)
+            return issued
+        }
         return AccessCardPages.print(issued, context: request.pageContext, siteAddress: address)
             .response(status: .ok)
     }
@@ -211,50 +217,71 @@ struct AccessCardsController: RouteCollection {
         case .failure(let page): return page
         }
         let memberID = try member.requireID()
+        // The slow part first: if the server is too busy to hash the code,
+        // nothing has changed yet and the request can be confirmed again.
+        let prepared = try await prepareCodes(count: 1, request: request)
         let now = Date()
-        let claimed = try await (request.db as! any SQLDatabase).raw("""
-            UPDATE card_replacements SET confirmed_at = \(bind: now), confirmed_by = \(bind: actor.id),
-              confirmed_by_roles = \(bind: CardReplacement.roles(of: actor))
-            WHERE id = \(bind: replacement.requireID()) AND confirmed_at IS NULL RETURNING id
-            """).all()
-        guard !claimed.isEmpty else {
+        let requester = try await replacement.$requestedBy.get(on: request.db)
+        let issued = try await request.db.transaction { database -> [AccessCardPages.IssuedCard]? in
+            let claimed = try await (database as! any SQLDatabase).raw("""
+                UPDATE card_replacements SET confirmed_at = \(bind: now), confirmed_by = \(bind: actor.id),
+                  confirmed_by_roles = \(bind: CardReplacement.roles(of: actor))
+                WHERE id = \(bind: replacement.requireID()) AND confirmed_at IS NULL RETURNING id
+                """).all()
+            guard !claimed.isEmpty else { return nil }
+            // A new card replaces any unused one for the same account.
+            try await AccessCard.query(on: database).filter(\.$member.$id == memberID).filter(\.$usedAt == nil).delete()
+            member.passwordHash = nil
+            try await member.save(on: database)
+            try await WebSessionRecord.query(on: database).filter(\.$memberID == memberID).delete()
+            let issued = try await store(prepared, territory: member.territory, member: member,
+                                         createdBy: actor.id, on: database)
+            try await request.audit("cards.replacement", "Carte de remplacement créée pour « \(member.publicName) », "
+                + "demandée par « \(requester?.publicName ?? "—") », confirmée par « \(actor.publicName) ». "
+                + "Son ancien mot de passe et ses sessions ne marchent plus.", on: database)
+            return issued
+        }
+        guard let issued else {
             throw PageError(.conflict, title: "Cette demande vient d'être confirmée",
                             message: "Une autre personne l'a confirmée en même temps : la carte a été imprimée de son côté.")
         }
-        // A new card replaces any unused one for the same account.
-        try await AccessCard.query(on: request.db).filter(\.$member.$id == memberID).filter(\.$usedAt == nil).delete()
-        member.passwordHash = nil
-        try await member.save(on: request.db)
-        try await WebSessionRecord.query(on: request.db).filter(\.$memberID == memberID).delete()
-        let issued = try await issue(count: 1, territory: member.territory, member: member, request: request)
-        let requester = try await replacement.$requestedBy.get(on: request.db)
-        try await request.audit("cards.replacement", "Carte de remplacement créée pour « \(member.publicName) », "
-            + "demandée par « \(requester?.publicName ?? "—") », confirmée par « \(actor.publicName) ». "
-            + "Son ancien mot de passe et ses sessions ne marchent plus.")
         return AccessCardPages.print(issued, context: request.pageContext, siteAddress: address)
             .response(status: .ok).noStore()
     }
 
-    /// Creates the cards; returns them with their codes, which exist only here.
-    func issue(count: Int, territory: Territory?, member: Member?, request: Request) async throws -> [AccessCardPages.IssuedCard] {
-        var issued: [AccessCardPages.IssuedCard] = []
+    struct PreparedCode {
+        var code: String
+        var lookup: String
+        var hash: String
+    }
+
+    /// New codes with their hashes. Staff wait for the hashing places longer
+    /// than sign-ins do: a batch is prepared whole before anything is stored.
+    func prepareCodes(count: Int, request: Request) async throws -> [PreparedCode] {
+        var prepared: [PreparedCode] = []
+        while prepared.count < count {
+            let code = ActivationCode.make()
+            let lookup = ActivationCode.lookup(of: code)
+            guard !prepared.contains(where: { $0.lookup == lookup }),
+                  try await AccessCard.query(on: request.db).filter(\.$lookup == lookup).count() == 0
+            else { continue }
+            let hash = try await SecretHasher.hash(code, application: request.application, forStaff: true)
+            prepared.append(PreparedCode(code: code, lookup: lookup, hash: hash))
+        }
+        return prepared
+    }
+
+    /// Stores prepared cards; returns them with their codes, which exist only here.
+    func store(_ prepared: [PreparedCode], territory: Territory?, member: Member?, createdBy: UUID?,
+               on database: any Database) async throws -> [AccessCardPages.IssuedCard] {
         let now = Date()
-        for _ in 0..<count {
-            for attempt in 1...5 {
-                let code = ActivationCode.make()
-                let lookup = ActivationCode.lookup(of: code)
-                if try await AccessCard.query(on: request.db).filter(\.$lookup == lookup).count() > 0, attempt < 5 {
-                    continue
-                }
-                let card = AccessCard(
-                    lookup: lookup, codeHash: try await SecretHasher.hash(code, application: request.application),
-                    territoryID: territory?.id, memberID: member?.id, createdByID: request.member?.id, now: now
-                )
-                try await card.create(on: request.db)
-                issued.append(.init(code: code, expiresAt: card.expiresAt, territory: territory?.name,
-                                    replacementFor: member?.publicName))
-                break
-            }
+        var issued: [AccessCardPages.IssuedCard] = []
+        for code in prepared {
+            let card = AccessCard(lookup: code.lookup, codeHash: code.hash, territoryID: territory?.id,
+                                  memberID: member?.id, createdByID: createdBy, now: now)
+            try await card.create(on: database)
+            issued.append(.init(code: code.code, expiresAt: card.expiresAt, territory: territory?.name,
+                                replacementFor: member?.publicName))
         }
         return issued
     }

@@ -171,7 +171,7 @@ struct ActivationController: RouteCollection {
             try await request.setFlash("Votre nouveau mot de passe est enregistré. Vous êtes connecté.")
         }
         let response = request.redirect(to: member.status == .pending ? "/activation/charte" : "/")
-        request.rememberDevice(for: try member.requireID(), on: response)
+        request.rememberDevice(for: member, on: response)
         return response
     }
 

@@ -9,26 +9,30 @@ import Vapor
 actor HashingGate {
     let limit: Int
     let patience: Duration
+    /// Staff printing cards wait longer rather than stop halfway.
+    let staffPatience: Duration
     private var running = 0
     private var waiting: [(id: UInt64, continuation: CheckedContinuation<Bool, Never>)] = []
     private var nextID: UInt64 = 0
     /// The most hashes that ran at once (for the tests and benchmarks).
     private(set) var peak = 0
 
-    init(limit: Int = System.coreCount, patience: Duration = .seconds(2)) {
+    init(limit: Int = System.coreCount, patience: Duration = .seconds(2), staffPatience: Duration = .seconds(60)) {
         self.limit = max(1, limit)
         self.patience = patience
+        self.staffPatience = staffPatience
     }
 
     /// Runs `work` on the thread pool once a place is free; throws `busy`
-    /// when none frees up within `patience`.
-    func run<T: Sendable>(on pool: NIOThreadPool, _ work: @escaping @Sendable () throws -> T) async throws -> T {
-        guard await enter() else { throw Self.busy }
+    /// when none frees up within the patience.
+    func run<T: Sendable>(on pool: NIOThreadPool, forStaff: Bool = false,
+                          _ work: @escaping @Sendable () throws -> T) async throws -> T {
+        guard await enter(patience: forStaff ? staffPatience : patience) else { throw Self.busy }
         defer { leave() }
         return try await pool.runIfActive(work)
     }
 
-    private func enter() async -> Bool {
+    private func enter(patience: Duration) async -> Bool {
         if running < limit {
             running += 1
             peak = max(peak, running)
@@ -36,7 +40,6 @@ actor HashingGate {
         }
         nextID += 1
         let id = nextID
-        let patience = patience
         return await withCheckedContinuation { continuation in
             waiting.append((id, continuation))
             Task { [weak self] in

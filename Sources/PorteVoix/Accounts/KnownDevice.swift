@@ -9,7 +9,10 @@ import Vapor
 ///
 /// The cookie holds up to five tokens, one a member who signed in there;
 /// each is an issue date, a random value and an HMAC, with the site's signing
-/// key, of the member's id with both. It names no member: only the server can
+/// key, of the member's id and current password hash with both: a new
+/// password or a replacement card ends every token issued before, so a
+/// token minted by someone who once knew the password is worth nothing
+/// against the new one. It names no member: only the server can
 /// tell whose it is, by checking it against the account being signed into.
 /// It outlives sign-out on purpose, and says nothing about who is signed in.
 enum KnownDevice {
@@ -20,15 +23,21 @@ enum KnownDevice {
         secure ? "__Host-portevoix-appareil" : "portevoix-appareil"
     }
 
-    static func token(memberID: UUID, key: [UInt8], now: Date = Date()) -> String {
+    /// Who a token is for: the member, and the password they had then.
+    struct Holder: Sendable {
+        let memberID: UUID
+        let credential: String
+    }
+
+    static func token(for holder: Holder, key: [UInt8], now: Date = Date()) -> String {
         let issued = Int(now.timeIntervalSince1970)
         let nonce = (0..<16).map { _ in String(format: "%02x", UInt8.random(in: .min ... .max)) }.joined()
-        return "\(issued).\(nonce).\(signature(memberID: memberID, issued: issued, nonce: nonce, key: key))"
+        return "\(issued).\(nonce).\(signature(holder, issued: issued, nonce: nonce, key: key))"
     }
 
     /// The token's random value when one of the cookie's tokens was issued
     /// to this member and is still valid: the key its failures count under.
-    static func match(_ cookie: String?, memberID: UUID, key: [UInt8], now: Date = Date()) -> String? {
+    static func match(_ cookie: String?, holder: Holder, key: [UInt8], now: Date = Date()) -> String? {
         for token in tokens(cookie) {
             let parts = token.split(separator: ".", omittingEmptySubsequences: false)
             guard parts.count == 3, parts[0].count <= 12, let issued = Int(parts[0]),
@@ -37,7 +46,7 @@ enum KnownDevice {
                   parts[1].count == 32
             else { continue }
             let nonce = String(parts[1])
-            if SecureToken.constantTimeEquals(String(parts[2]), signature(memberID: memberID, issued: issued, nonce: nonce, key: key)) {
+            if SecureToken.constantTimeEquals(String(parts[2]), signature(holder, issued: issued, nonce: nonce, key: key)) {
                 return nonce
             }
         }
@@ -54,14 +63,15 @@ enum KnownDevice {
 
     /// The cookie after this member signed in: their token added, unless one
     /// is already there; the oldest ones leave past `maximumTokens`.
-    static func remembering(_ cookie: String?, memberID: UUID, key: [UInt8], now: Date = Date()) -> String? {
-        guard match(cookie, memberID: memberID, key: key, now: now) == nil else { return nil }
+    static func remembering(_ cookie: String?, holder: Holder, key: [UInt8], now: Date = Date()) -> String? {
+        guard match(cookie, holder: holder, key: key, now: now) == nil else { return nil }
         let kept = tokens(cookie).suffix(maximumTokens - 1)
-        return (kept + [token(memberID: memberID, key: key, now: now)]).joined(separator: "~")
+        return (kept + [token(for: holder, key: key, now: now)]).joined(separator: "~")
     }
 
-    static func signature(memberID: UUID, issued: Int, nonce: String, key: [UInt8]) -> String {
-        let message = "portevoix-appareil|\(memberID.uuidString.lowercased())|\(issued)|\(nonce)"
+    static func signature(_ holder: Holder, issued: Int, nonce: String, key: [UInt8]) -> String {
+        let credential = Data(SHA256.hash(data: Data(holder.credential.utf8))).base64EncodedString()
+        let message = "portevoix-appareil|\(holder.memberID.uuidString.lowercased())|\(credential)|\(issued)|\(nonce)"
         let mac = HMAC<SHA256>.authenticationCode(for: Data(message.utf8), using: SymmetricKey(data: key))
         return Data(mac).base64EncodedString()
             .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
@@ -71,21 +81,30 @@ enum KnownDevice {
 extension Request {
     /// The known-device key for this member's sign-in failures, if this
     /// browser is one where they signed in before.
-    func knownDevice(of memberID: UUID?) -> String? {
-        guard let memberID else { return nil }
+    func knownDevice(of member: Member?) -> String? {
+        guard let holder = member.flatMap(KnownDevice.Holder.init) else { return nil }
         let settings = application.settings
         return KnownDevice.match(cookies[KnownDevice.cookieName(secure: settings.secureCookies)]?.string,
-                                 memberID: memberID, key: application.siteKeys.signing)
+                                 holder: holder, key: application.siteKeys.signing)
     }
 
     /// Remembers this browser for the member who just signed in.
-    func rememberDevice(for memberID: UUID, on response: Response) {
+    func rememberDevice(for member: Member, on response: Response) {
         let secure = application.settings.secureCookies
         let name = KnownDevice.cookieName(secure: secure)
-        guard let value = KnownDevice.remembering(cookies[name]?.string, memberID: memberID, key: application.siteKeys.signing)
+        guard let holder = KnownDevice.Holder(member),
+              let value = KnownDevice.remembering(cookies[name]?.string, holder: holder, key: application.siteKeys.signing)
         else { return }
         response.cookies[name] = HTTPCookies.Value(string: value, expires: Date().addingTimeInterval(KnownDevice.lifetime),
                                                    maxAge: Int(KnownDevice.lifetime), domain: nil, path: "/",
                                                    isSecure: secure, isHTTPOnly: true, sameSite: .lax)
+    }
+}
+
+extension KnownDevice.Holder {
+    /// Nil for an account without a password (replaced card, deleted).
+    init?(_ member: Member) {
+        guard let id = member.id, let hash = member.passwordHash else { return nil }
+        self.init(memberID: id, credential: hash)
     }
 }

@@ -34,10 +34,10 @@ enum SecretHasher {
         Data(SHA256.hash(data: Data(secret.utf8))).base64EncodedString()
     }
 
-    static func hash(_ secret: String, application: Application) async throws -> String {
+    static func hash(_ secret: String, application: Application, forStaff: Bool = false) async throws -> String {
         let cost = application.settings.passwordHashCost
         let prepared = prepare(secret)
-        return try await application.hashingGate.run(on: application.threadPool) {
+        return try await application.hashingGate.run(on: application.threadPool, forStaff: forStaff) {
             try Bcrypt.hash(prepared, cost: cost)
         }
     }

@@ -43,7 +43,7 @@ struct SignInController: RouteCollection {
         // On a browser where this member signed in before, failures count for
         // that browser alone: a stranger guessing elsewhere cannot lock it out.
         let keys: [AttemptKey]
-        if let device = request.knownDevice(of: member?.id) {
+        if let device = request.knownDevice(of: member) {
             keys = [AttemptKey("connexion-appareil", device, limit: .perAccount)]
         } else {
             keys = [AttemptKey("connexion-compte", Pseudonym.key(for: typed), limit: .perAccount),
@@ -94,7 +94,7 @@ struct SignInController: RouteCollection {
             next = PaperAttributionController.path + (back.map { "?retour=" + ($0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "") } ?? "")
         }
         let response = request.redirect(to: next)
-        request.rememberDevice(for: try member.requireID(), on: response)
+        request.rememberDevice(for: member, on: response)
         return response
     }
 
