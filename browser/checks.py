@@ -582,7 +582,7 @@ def secret_ballot_from_opening_to_trackers(driver, server: Server, report: Repor
     audit_current(report, driver, server, "réglages avec une erreur", SCREENSHOTS)
     fill(driver, "champ-minimum", "3")
     submit(driver)
-    report.check("the floor is saved", "Le réglage est enregistré." in driver.page_source)
+    report.check("the floor is saved", "Les réglages sont enregistrés." in driver.page_source)
 
     driver.get(server.url("/scrutins/nouveau"))
     audit_current(report, driver, server, "/scrutins/nouveau", SCREENSHOTS)

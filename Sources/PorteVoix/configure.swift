@@ -42,6 +42,7 @@ public func configure(_ app: Application, settings: Settings) async throws {
     // before sealed boxes) leaves the journal and the free pages now.
     try await PollCount.scrub(app)
     try await ProxyWatch.start(app)
+    try await PublicAddress.checkCookies(app)
 
     let contentStore = ContentStore(directory: settings.resourcesDirectory + "Content")
     app.contentStore = contentStore

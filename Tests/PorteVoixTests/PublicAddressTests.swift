@@ -93,12 +93,40 @@ struct PublicAddressTests {
         }
     }
 
+    @Test func theSettingsPageSavesTheAddressOnlyFromItsOwnForm() async throws {
+        try await withTestApp(adjust: { $0.publicURL = nil }) { app in
+            try await makeMember(app, "Adèle admin", roles: [.admin])
+            var admin = Browser(app)
+            try await admin.signIn("Adèle admin")
+            let page = try await admin.get("/admin/reglages", headers: ["Host": "localhost:8080"])
+            #expect(page.text.contains(#"value="http://localhost:8080""#), "pre-filled with the address in use")
+            // Saving the other settings never saves the pre-filled address.
+            let numbers = try await admin.post("/admin/reglages", form: ["_csrf": try #require(page.csrfToken), "minimum": "6",
+                                                                       "propositions": "5", "commentaires": "30",
+                                                                       "adresse": "http://localhost:8080"])
+            #expect(numbers.status == .seeOther)
+            #expect(try await SiteSettingsStore.text(SiteSettingsStore.publicAddressName, on: app.db) == nil)
+            let broken = try await admin.post("/admin/reglages/adresse", form: ["_csrf": try #require(page.csrfToken),
+                                                                              "adresse": "https://ex%0D%0Aevil.example"])
+            #expect(broken.status == .unprocessableEntity)
+            #expect(try await SiteSettingsStore.text(SiteSettingsStore.publicAddressName, on: app.db) == nil)
+            let saved = try await admin.post("/admin/reglages/adresse", form: ["_csrf": try #require(page.csrfToken),
+                                                                             "adresse": "https://conseil.exemple.fr"])
+            #expect(saved.status == .seeOther)
+            #expect(try await SiteSettingsStore.text(SiteSettingsStore.publicAddressName, on: app.db) == "https://conseil.exemple.fr")
+            // An https address while cookies go without Secure: the page says what to set.
+            #expect(try await admin.get("/admin/reglages").text.contains("PORTEVOIX_SECURE_COOKIES=oui"))
+        }
+    }
+
     @Test func onlyWholeWebAddressesAreAccepted() {
         #expect(PublicAddress.normalize("https://conseil.fr") == "https://conseil.fr")
         #expect(PublicAddress.normalize("HTTPS://Conseil.FR:8443/portevoix/") == "https://conseil.fr:8443/portevoix")
+        #expect(PublicAddress.normalize("https://conseil.fr/a\"b") == "https://conseil.fr/a%22b", "a quote in the path stays encoded")
         for bad in ["conseil.fr", "ftp://conseil.fr", "https://", "https://conseil.fr/?a=1", "https://conseil.fr/#x",
                     "javascript:alert(1)", "https://user:pw@conseil.fr", "https://conseil.fr/\u{0000}", "https://con seil.fr",
-                    "https://" + String(repeating: "a", count: 300) + ".fr"] {
+                    "https://" + String(repeating: "a", count: 300) + ".fr", "https://ex%0D%0Aevil.com", "https://a%20b.fr",
+                    "https://%22%3E.fr", "https://conseil.fr:0", "https://-a.fr"] {
             #expect(PublicAddress.normalize(bad) == nil, "\(bad)")
         }
     }

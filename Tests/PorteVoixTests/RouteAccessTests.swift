@@ -47,6 +47,7 @@ struct RouteAccessTests {
         "GET /admin/journal": [.admin],
         "GET /admin/reglages": [.admin],
         "POST /admin/reglages": [.admin],
+        "POST /admin/reglages/adresse": [.admin],
         "POST /admin/cartes/adresse": [.admin],
         "POST /admin/cartes/debloquer": [.admin, .facilitator],
         "GET /propositions/papier/a-confirmer": nil,

@@ -66,15 +66,13 @@ struct AccessCardsController: RouteCollection {
     /// Saved from the cards page, before the first print.
     func saveAddress(request: Request) async throws -> Response {
         let typed = String(((try? request.content.get(String.self, at: "adresse")) ?? "").prefix(300))
-        guard let address = PublicAddress.normalize(typed) else {
+        guard !request.application.settings.addressFixed else { throw Abort(.conflict) }
+        guard try await PublicAddress.save(typed, request: request) != nil else {
             var model = try await pageModel(request)
             model.typedAddress = typed
-            model.errors.add("adresse", "Indiquez l'adresse complète, qui commence par https:// ou http://, "
-                + "par exemple https://conseil.mon-departement.fr")
+            model.errors.add("adresse", PublicAddress.typingHelp)
             return AccessCardPages.form(model, context: request.pageContext).response(status: .unprocessableEntity)
         }
-        try await SiteSettingsStore.setText(SiteSettingsStore.publicAddressName, address, on: request.db)
-        try await request.audit("settings.public_address", "Adresse publique du site : \(address).")
         try await request.setFlash("L'adresse du site est enregistrée : elle sera imprimée sur les cartes.")
         return request.redirect(to: "/admin/cartes")
     }

@@ -7,6 +7,7 @@ struct SiteSettingsController: RouteCollection {
         let settings = routes.grouped("admin", "reglages").requiring(.role(.admin))
         settings.get(use: show)
         settings.post(use: save)
+        settings.post("adresse", use: saveAddress)
     }
 
     /// The number settings of the page, by form field.
@@ -24,8 +25,10 @@ struct SiteSettingsController: RouteCollection {
         let fixed = request.application.settings.publicURL.flatMap { PublicAddress.normalize($0.absoluteString) }
         let stored = try await SiteSettingsStore.text(SiteSettingsStore.publicAddressName, on: request.db)
         values["adresse"] = fixed ?? stored ?? PublicAddress.suggestion(for: request)
-        return SiteSettingsPage.Model(csrf: try await request.csrfToken(), values: values,
-                                      addressFromEnvironment: fixed != nil, addressSaved: fixed != nil || stored != nil)
+        var model = SiteSettingsPage.Model(csrf: try await request.csrfToken(), values: values,
+                                           addressFromEnvironment: fixed != nil, addressSaved: fixed != nil || stored != nil)
+        model.insecureCookies = (fixed ?? stored)?.hasPrefix("https://") == true && !request.application.settings.secureCookies
+        return model
     }
 
     func show(request: Request) async throws -> HTML {
@@ -45,16 +48,6 @@ struct SiteSettingsController: RouteCollection {
                 model.errors.add(number.field, "Indiquez un nombre entier entre \(range.lowerBound) et \(range.upperBound).")
             }
         }
-        var address: String?
-        if !model.addressFromEnvironment {
-            let typed = String(((try? request.content.get(String.self, at: "adresse")) ?? "").prefix(300))
-            model.values["adresse"] = typed
-            address = PublicAddress.normalize(typed)
-            if address == nil {
-                model.errors.add("adresse", "Indiquez l'adresse complète, qui commence par https:// ou http://, "
-                    + "par exemple https://conseil.mon-departement.fr")
-            }
-        }
         guard model.errors.isEmpty else {
             return SiteSettingsPage.view(model, context: request.pageContext).response(status: .unprocessableEntity)
         }
@@ -65,16 +58,32 @@ struct SiteSettingsController: RouteCollection {
             try await SiteSettingsStore.setNumber(number.setting, value, on: request.db)
             changes.append("\(number.audit) : \(old) → \(value)")
         }
-        if let address, address != (try await SiteSettingsStore.text(SiteSettingsStore.publicAddressName, on: request.db)) {
-            try await SiteSettingsStore.setText(SiteSettingsStore.publicAddressName, address, on: request.db)
-            changes.append("Adresse publique du site : \(address)")
-        }
         if !changes.isEmpty {
             try await request.audit("settings.change", changes.joined(separator: " ; ") + ".")
         }
         try await request.setFlash(changes.isEmpty ? "Rien n'a changé." : "Les réglages sont enregistrés.")
         return request.redirect(to: "/admin/reglages")
     }
+
+    /// Its own form: saving the other settings never saves an address
+    /// nobody looked at.
+    func saveAddress(request: Request) async throws -> Response {
+        let typed = String(((try? request.content.get(String.self, at: "adresse")) ?? "").prefix(300))
+        guard !request.application.settings.addressFixed else { throw Abort(.conflict) }
+        guard try await PublicAddress.save(typed, request: request) != nil else {
+            var model = try await model(request)
+            model.values["adresse"] = typed
+            model.errors.add("adresse", PublicAddress.typingHelp)
+            return SiteSettingsPage.view(model, context: request.pageContext).response(status: .unprocessableEntity)
+        }
+        try await request.setFlash("L'adresse du site est enregistrée.")
+        return request.redirect(to: "/admin/reglages")
+    }
+}
+
+extension Settings {
+    /// `PORTEVOIX_PUBLIC_URL` is set: the interface shows the address, never edits it.
+    var addressFixed: Bool { publicURL != nil }
 }
 
 enum SiteSettingsPage {
@@ -85,6 +94,8 @@ enum SiteSettingsPage {
         /// `PORTEVOIX_PUBLIC_URL` is set: the address is shown, not edited.
         var addressFromEnvironment = false
         var addressSaved = false
+        /// The address is https but cookies go without `Secure`.
+        var insecureCookies = false
         var errors = FormErrors()
     }
 
@@ -98,15 +109,6 @@ enum SiteSettingsPage {
                 Forms.errorSummary(model.errors),
                 Forms.post(
                     action: "/admin/reglages", csrf: model.csrf, class: "formulaire",
-                    .h2("Adresse du site"),
-                    model.addressFromEnvironment
-                        ? .p(.plain("Adresse imprimée sur les cartes d'accès et dans les calendriers : \(model.values["adresse"] ?? ""). "),
-                             .text("Elle est fixée par la configuration du serveur (PORTEVOIX_PUBLIC_URL)."))
-                        : Forms.field("adresse", label: "Adresse du site", value: model.values["adresse"] ?? "", kind: .url,
-                                      help: (model.addressSaved ? "" : "Pas encore enregistrée : vérifiez celle qui est proposée. ")
-                                        + "Elle est imprimée sur les cartes d'accès et écrite dans les calendriers : "
-                                        + "c'est celle que tout le monde tape pour venir sur le site.",
-                                      error: model.errors["adresse"], required: true, autocomplete: "url", maxLength: 200),
                     .h2("Votes"),
                     Forms.field("minimum", label: "Nombre minimum de bulletins pour publier le résultat d'un vote",
                                 value: model.values["minimum"] ?? "", kind: .number,
@@ -124,8 +126,24 @@ enum SiteSettingsPage {
                                 value: model.values["commentaires"] ?? "", kind: .number,
                                 help: "\(SiteSettingsStore.commentsPerHourSetting.defaultValue) par défaut.",
                                 error: model.errors["commentaires"], required: true),
-                    Forms.submit("Enregistrer")
-                )
+                    Forms.submit("Enregistrer les réglages")
+                ),
+                .h2("Adresse du site"),
+                .if(model.insecureCookies, .p(.class("resume-erreurs"),
+                    .text("L'adresse est en https, mais le serveur envoie ses cookies sans la mention « Secure » : "),
+                    .text("réglez PORTEVOIX_PUBLIC_URL ou PORTEVOIX_SECURE_COOKIES=oui sur le serveur."))),
+                model.addressFromEnvironment
+                    ? .p(.plain("Adresse imprimée sur les cartes d'accès et dans les calendriers : \(model.values["adresse"] ?? ""). "),
+                         .text("Elle est fixée par la configuration du serveur (PORTEVOIX_PUBLIC_URL)."))
+                    : Forms.post(
+                        action: "/admin/reglages/adresse", csrf: model.csrf, class: "formulaire",
+                        Forms.field("adresse", label: "Adresse du site", value: model.values["adresse"] ?? "", kind: .url,
+                                    help: (model.addressSaved ? "" : "Pas encore enregistrée : vérifiez celle qui est proposée. ")
+                                        + "Elle est imprimée sur les cartes d'accès et écrite dans les calendriers : "
+                                        + "c'est celle que tout le monde tape pour venir sur le site.",
+                                    error: model.errors["adresse"], required: true, autocomplete: "url", maxLength: 200),
+                        Forms.submit("Enregistrer l'adresse")
+                    )
             )
         )
     }
