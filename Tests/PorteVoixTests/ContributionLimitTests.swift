@@ -69,6 +69,33 @@ struct ContributionLimitTests {
         }
     }
 
+    /// A script sends twelve comments at once from one account.
+    @Test func sendsAtOnceAreCountedOneAfterTheOther() async throws {
+        try await withTestApp { app in
+            try await SiteSettingsStore.setNumber(SiteSettingsStore.commentsPerHourSetting, 3, on: app.db)
+            try await makeMember(app, "Script")
+            let proposal = try await makeProposal(app, author: nil)
+            var browser = Browser(app)
+            try await browser.signIn("Script")
+            let token = try #require(try await browser.get(proposal.path).csrfToken)
+            let cookies = browser.cookies
+            let statuses = try await withThrowingTaskGroup(of: HTTPStatus.self) { group in
+                for index in 0..<12 {
+                    group.addTask {
+                        var copy = Browser(app)
+                        copy.cookies = cookies
+                        return try await copy.post(proposal.path + "/commentaires",
+                                                   form: ["_csrf": token, "commentaire": "Envoi parallèle \(index)"]).status
+                    }
+                }
+                return try await group.reduce(into: [HTTPStatus]()) { $0.append($1) }
+            }
+            #expect(statuses.filter { $0 == .seeOther }.count == 3, "\(statuses)")
+            #expect(statuses.filter { $0 == .tooManyRequests }.count == 9)
+            #expect(try await ProposalComment.query(on: app.db).count() == 3)
+        }
+    }
+
     @Test func administratorsSetTheLimitsWithinBounds() async throws {
         try await withTestApp { app in
             try await makeMember(app, "Adèle admin", roles: [.admin])

@@ -9,6 +9,26 @@ import VaporTesting
 /// its writer: the member's name must not go on words they did not confirm.
 @Suite("Paper proposals and the member they name")
 struct PaperAttributionTests {
+    @Test func aModeratorNamedOnAPaperProposalCannotPublishIt() async throws {
+        try await withTestApp { app in
+            try await makeMember(app, "Julien anime", roles: [.facilitator])
+            try await makeMember(app, "Sam modère", roles: [.participant, .moderator])
+            let theme = try #require(try await Theme.query(on: app.db).first()).id!.uuidString
+            var facilitator = Browser(app)
+            try await facilitator.signIn("Julien anime")
+            try await facilitator.submit(["titre": "Sur papier", "texte": "Écrit à la main pendant la séance.",
+                                          "theme": theme, "pseudonyme": "Sam modère"], on: "/propositions/papier")
+            let proposal = try #require(try await Proposal.query(on: app.db).first())
+            var sam = Browser(app)
+            try await sam.signIn("Sam modère")
+            let page = try await sam.get(proposal.path)
+            #expect(!page.text.contains(#"value="publish""#), "no button to publish words under their own name")
+            let forced = try await sam.submit(["action": "publish"], on: proposal.path, to: proposal.path + "/statut")
+            #expect(forced.status == .forbidden)
+            #expect(try await Proposal.find(proposal.id, on: app.db)?.status == .submitted)
+        }
+    }
+
     @Test func aPaperProposalIsAMembersOnlyOnceTheyConfirmIt() async throws {
         try await withTestApp { app in
             let julien = try await makeMember(app, "Julien anime", roles: [.facilitator])

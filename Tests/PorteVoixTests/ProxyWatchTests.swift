@@ -34,6 +34,16 @@ struct ProxyWatchTests {
         }
     }
 
+    @Test func onlyAPeerOnThisMachineOrTheLocalNetworkCanBeAProxy() {
+        for peer in ["127.0.0.1", "::1", "10.1.2.3", "172.17.0.1", "192.168.1.10", "::ffff:192.168.0.2", "fd00::1", nil] {
+            #expect(ProxyWatch.couldBeAProxy(peer), "\(peer ?? "none")")
+        }
+        // From the internet, the header is only what a client chose to send.
+        for peer in ["203.0.113.7", "8.8.8.8", "172.32.0.1", "2001:db8::1", "::ffff:203.0.113.7"] {
+            #expect(!ProxyWatch.couldBeAProxy(peer), "\(peer)")
+        }
+    }
+
     @Test func aTrustedProxyIsQuiet() async throws {
         let capture = LogCapture()
         try await withTestApp(adjust: { $0.trustForwardedFor = true },

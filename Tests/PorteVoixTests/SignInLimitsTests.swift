@@ -94,6 +94,15 @@ struct SignInLimitsTests {
             #expect(entry.summary.contains("Marie"))
 
             #expect(try await phone.signIn("Marie").status == .seeOther)
+            // An account with a role is an administrator's to unblock.
+            try await makeMember(app, "Adèle admin", roles: [.admin])
+            for attempt in 0..<8 {
+                _ = try await stranger.signIn("Adèle admin", password: "essai numéro \(attempt)")
+            }
+            let privileged = try await facilitator.submit(["debloquer": "Adèle admin"], on: "/admin/cartes",
+                                                          to: "/admin/cartes/debloquer")
+            #expect(privileged.status == .forbidden)
+            #expect(privileged.text.contains("seul un administrateur peut débloquer"))
             // Nothing to lift: said so, and nothing written.
             _ = try await facilitator.submit(["debloquer": "Paul"], on: "/admin/cartes", to: "/admin/cartes/debloquer")
             #expect(try await facilitator.get("/admin/cartes").text.contains("est pas bloquée"))

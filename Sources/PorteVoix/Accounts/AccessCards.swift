@@ -185,12 +185,18 @@ struct AccessCardsController: RouteCollection {
         var model = try await pageModel(request)
         model.typedUnblock = typed
         guard let member = try await Member.query(on: request.db)
-            .filter(\.$pseudonymKey == Pseudonym.key(for: typed)).filter(\.$status != .deleted).first()
+            .filter(\.$pseudonymKey == Pseudonym.key(for: typed)).filter(\.$status != .deleted).with(\.$roleRows).first()
         else {
             model.errors.add("debloquer", typed.isEmpty
                 ? "Indiquez le pseudonyme du membre."
                 : "Aucun membre n'a ce pseudonyme. Vérifiez l'orthographe avec la personne.")
             return AccessCardPages.form(model, context: request.pageContext).response(status: .unprocessableEntity)
+        }
+        // As for replacement cards: accounts with a role are an administrator's to unblock.
+        if CardReplacementRules.isPrivileged(member), request.member?.roles.contains(.admin) != true {
+            model.errors.add("debloquer", "Ce compte a un rôle (animation, modération, agent ou administration) : "
+                + "seul un administrateur peut débloquer sa connexion.")
+            return AccessCardPages.form(model, context: request.pageContext).response(status: .forbidden)
         }
         let keys = [AttemptKey("connexion-compte", Pseudonym.key(for: typed), limit: .perAccount),
                     AttemptKey("connexion-adresse", request.clientAddress, limit: .perAddress)]

@@ -5,8 +5,10 @@ import Vapor
 /// Behind a reverse proxy, without `PORTEVOIX_TRUST_PROXY`, every visitor has
 /// the proxy's address: 21 failed sign-ins anywhere would pause sign-in for
 /// everyone. The server cannot know it is behind a proxy, but it sees the
-/// `X-Forwarded-For` header that proxies add: it then warns once in the log,
-/// in `/healthz`, and at every start-up until the setting is fixed.
+/// `X-Forwarded-For` header that proxies add, from a peer on the same machine
+/// or the local network (where proxies live; from the internet, the header
+/// is only something a client chose to send): it then warns once in the
+/// log, in `/healthz`, and at every start-up until the setting is fixed.
 final class ProxyWatch: Sendable {
     private let seenAt = NIOLockedValueBox<Date?>(nil)
 
@@ -22,6 +24,22 @@ final class ProxyWatch: Sendable {
             guard seen == nil else { return false }
             seen = date
             return true
+        }
+    }
+
+    /// Loopback and private addresses (or none known): where a reverse proxy
+    /// talks to the server from.
+    static func couldBeAProxy(_ peer: String?) -> Bool {
+        guard var address = peer?.lowercased() else { return true }
+        if address.hasPrefix("::ffff:") { address.removeFirst(7) }
+        if address == "::1" || address.hasPrefix("fc") || address.hasPrefix("fd") { return true }
+        let parts = address.split(separator: ".").compactMap { Int($0) }
+        guard parts.count == 4 else { return false }
+        switch (parts[0], parts[1]) {
+        case (127, _), (10, _), (192, 168): return true
+        case (172, 16...31): return true
+        case (100, 64...127): return true  // carrier-grade NAT, some container networks
+        default: return false
         }
     }
 
@@ -44,7 +62,7 @@ struct ProxyWatchMiddleware: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         let application = request.application
         if !application.settings.trustForwardedFor, request.headers.contains(name: "X-Forwarded-For"),
-           application.proxyWatch.record(Date()) {
+           ProxyWatch.couldBeAProxy(request.remoteAddress?.ipAddress), application.proxyWatch.record(Date()) {
             application.logger.warning("\(ProxyWatch.warning)")
             // Written once a process, so that the next start-up warns too.
             let now = String(Int(Date().timeIntervalSince1970))

@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import Plot
+import SQLKit
 
 /// At most so many proposals and comments an account sends in an hour (site
 /// settings): enough for anyone writing by hand, not for a script. Past it,
@@ -35,6 +36,30 @@ enum ContributionLimit {
         }
         guard recent.count >= limit, let oldest = recent.last else { return nil }
         return oldest.addingTimeInterval(window)
+    }
+
+    enum Outcome<Saved: Sendable>: Sendable {
+        case saved(Saved)
+        case paused(until: Date)
+    }
+
+    /// Counts and saves in one transaction that first locks the member's
+    /// row: two sends at once from one account are counted one after the
+    /// other, so a script sending in parallel gets no more than the limit.
+    static func send<Saved: Sendable>(
+        _ kind: Kind, memberID: UUID, on database: any Database,
+        _ save: @escaping @Sendable (any Database) async throws -> Saved
+    ) async throws -> Outcome<Saved> {
+        try await database.transaction { database in
+            // A write first: the row lock on PostgreSQL, the write lock on SQLite.
+            try await (database as! any SQLDatabase).raw("""
+                UPDATE members SET pseudonym_key = pseudonym_key WHERE id = \(bind: memberID)
+                """).run()
+            if let until = try await nextAllowed(kind, memberID: memberID, on: database) {
+                return .paused(until: until)
+            }
+            return .saved(try await save(database))
+        }
     }
 
     /// The kind message shown above the form, which keeps the text.

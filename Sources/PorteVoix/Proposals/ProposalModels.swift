@@ -1,4 +1,5 @@
 import Fluent
+import SQLKit
 import Foundation
 
 /// Where a proposal is on its way from a member's idea to the département's
@@ -207,6 +208,11 @@ struct AddPaperAttribution: AsyncMigration {
         try await database.schema(Proposal.schema)
             .field("claimed_author_id", .uuid, .references(Member.schema, "id"))
             .update()
+        // Paper proposals typed in before: their named member confirms them too.
+        try await (database as! any SQLDatabase).raw("""
+            UPDATE proposals SET claimed_author_id = author_id, author_id = NULL
+            WHERE from_paper = \(bind: true) AND author_id IS NOT NULL
+            """).run()
     }
 
     func revert(on database: any Database) async throws {

@@ -86,7 +86,9 @@ struct ProposalShowModel {
             viewer: viewer,
             isAuthor: isAuthor,
             supportsIt: supportsIt,
-            actions: viewer == nil ? [] : ProposalWorkflow.available(from: proposal.status, roles: roles, isAuthor: isAuthor),
+            // Named on an unconfirmed paper proposal: no reviewing it either.
+            actions: viewer == nil ? [] : ProposalWorkflow.available(from: proposal.status, roles: roles, isAuthor: isAuthor)
+                .filter { !($0.isModeration && proposal.$claimedAuthor.id != nil && proposal.$claimedAuthor.id == viewer?.id) },
             csrf: viewer == nil ? nil : try await request.csrfToken(),
             showsActors: !roles.isDisjoint(with: [.staff, .moderator, .admin])
         )

@@ -218,11 +218,14 @@ struct ProposalsController: RouteCollection {
             return ProposalPages.form(model, context: request.pageContext).response(status: .unprocessableEntity)
         }
         if let preview = previewIfAsked(request, model: model) { return preview }
-        if let until = try await ContributionLimit.nextAllowed(.proposals, memberID: member.requireID(), on: request.db) {
-            model.pausedUntil = until
+        let memberID = try member.requireID()
+        let outcome = try await ContributionLimit.send(.proposals, memberID: memberID, on: request.db) { database in
+            try await save(valid, authorID: memberID, fromPaper: false, enteredBy: nil, on: database)
+        }
+        guard case .saved(let proposal) = outcome else {
+            if case .paused(let until) = outcome { model.pausedUntil = until }
             return ProposalPages.form(model, context: request.pageContext).response(status: .tooManyRequests)
         }
-        let proposal = try await save(valid, authorID: member.requireID(), fromPaper: false, enteredBy: nil, on: request.db)
         try await request.setFlash("Votre proposition est envoyée. Une modératrice ou un modérateur va la relire "
             + "avant de la publier : vous recevrez une notification.")
         return request.redirect(to: "/propositions/\(try proposal.requireID())")
@@ -321,7 +324,9 @@ struct ProposalsController: RouteCollection {
         let form = (try? request.content.decode(StatusForm.self)) ?? StatusForm()
         guard let action = form.action.flatMap(ProposalAction.init(rawValue:)) else { throw Abort(.badRequest) }
         let isAuthor = proposal.$author.id != nil && proposal.$author.id == member.id
-        if ProposalWorkflow.isModeratingOwn(action, isAuthor: isAuthor) {
+        // Named on a paper proposal and not yet confirmed: still their own words.
+        let isNamed = proposal.$claimedAuthor.id != nil && proposal.$claimedAuthor.id == member.id
+        if ProposalWorkflow.isModeratingOwn(action, isAuthor: isAuthor || isNamed) {
             throw PageError(.forbidden, title: "Vous ne pouvez pas relire votre propre proposition",
                             message: "Une autre modératrice ou un autre modérateur prendra la décision.")
         }
@@ -442,13 +447,16 @@ struct ProposalsController: RouteCollection {
             model.typedComment = typed
             return ProposalPages.show(model, context: request.pageContext).response(status: .unprocessableEntity)
         }
-        if let until = try await ContributionLimit.nextAllowed(.comments, memberID: member.requireID(), on: request.db) {
+        let memberID = try member.requireID()
+        let outcome = try await ContributionLimit.send(.comments, memberID: memberID, on: request.db) { database in
+            try await ProposalComment(proposalID: id, authorID: memberID, body: text).create(on: database)
+        }
+        if case .paused(let until) = outcome {
             var model = try await ProposalShowModel.make(proposal, request: request)
             model.commentPausedUntil = until
             model.typedComment = typed
             return ProposalPages.show(model, context: request.pageContext).response(status: .tooManyRequests)
         }
-        try await ProposalComment(proposalID: id, authorID: member.requireID(), body: text).create(on: request.db)
         try await request.setFlash("Votre commentaire est envoyé. Il sera publié après relecture.")
         return request.redirect(to: "/propositions/\(id)#commentaires")
     }
