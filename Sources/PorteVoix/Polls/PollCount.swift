@@ -219,7 +219,20 @@ public enum PollCount {
             var clean = true
             for table in ["ballots", "polls"] {
                 try await sql.raw("VACUUM \(unsafeRaw: table)").run()
-                try await sql.raw("VACUUM FULL \(unsafeRaw: table)").run()
+                // FULL locks the table: voters queue behind it while it waits for
+                // its lock (a pg_dump in progress holds one). It gives up after a
+                // moment instead, and the next round tries again.
+                let rewritten = try await (sql as! any Database).withConnection { connection -> Bool in
+                    let session = connection as! any SQLDatabase
+                    try await session.raw("SET lock_timeout = '2s'").run()
+                    let done = (try? await session.raw("VACUUM FULL \(unsafeRaw: table)").run()) != nil
+                    try await session.raw("RESET lock_timeout").run()
+                    return done
+                }
+                guard rewritten else {
+                    clean = false
+                    continue
+                }
                 let row = try await sql.raw("""
                     SELECT (SELECT reltuples FROM pg_class WHERE oid = '\(unsafeRaw: table)'::regclass)::bigint AS kept,
                            (SELECT COUNT(*) FROM \(unsafeRaw: table)) AS live
