@@ -393,9 +393,11 @@ struct AccountsTests {
             // The server too busy to hash the new code: nothing changes, the request waits.
             let gate = app.hashingGate
             app.hashingGate = HashingGate(limit: 1, patience: .milliseconds(10), staffPatience: .milliseconds(10))
-            let busy = Task { try await app.hashingGate.run(on: app.threadPool) { Thread.sleep(forTimeInterval: 1) } }
-            try await Task.sleep(for: .milliseconds(200))
+            let release = DispatchSemaphore(value: 0)
+            let busy = Task { try await app.hashingGate.run(on: app.threadPool) { release.wait() } }
+            while await app.hashingGate.peak == 0 { try await Task.sleep(for: .milliseconds(10)) }
             let tooBusy = try await second.submit([:], on: "/admin/cartes", to: confirm)
+            release.signal()
             #expect(tooBusy.status == .tooManyRequests)
             #expect(tooBusy.printedCodes.isEmpty)
             try await busy.value

@@ -52,6 +52,11 @@ enum PublicAddress {
         return try await SiteSettingsStore.text(SiteSettingsStore.publicAddressName, on: database).flatMap(normalize)
     }
 
+    static let fixedByServer = PageError(
+        .conflict, title: "L'adresse du site est fixée sur le serveur",
+        message: "Elle vient de la configuration du serveur (PORTEVOIX_PUBLIC_URL) : elle ne se change pas ici."
+    )
+
     static let typingHelp = "Indiquez l'adresse complète, qui commence par https:// ou http://, "
         + "par exemple https://conseil.mon-departement.fr"
 
