@@ -508,17 +508,11 @@ struct MeetingsController: RouteCollection {
         if !already {
             try await request.db.transaction { database in
                 try await item.$proposals.attach(proposal, on: database)
-                if ProposalWorkflow.allows(.schedule, from: proposal.status, roles: [.facilitator], isAuthor: false) {
-                    proposal.status = .scheduled
-                    proposal.statusChangedAt = Date()
-                    try await proposal.save(on: database)
-                    try await ProposalEvent(proposalID: proposalID, status: .scheduled, actorID: member.id,
-                                            note: "Séance du \(FrenchDates.dayAndTime(meeting.startsAt)) : « \(meeting.title) ».")
-                        .create(on: database)
-                    try await Notifier.notify(
-                        proposal.$author.id,
-                        "Votre proposition « \(proposal.title) » est inscrite à la séance du \(FrenchDates.dayAndTime(meeting.startsAt)).",
-                        link: "/seances/\(try meeting.requireID())", on: database)
+                // Scheduling is the proposal's workflow step, with its event, audit entry and notification.
+                if ProposalWorkflow.allows(.schedule, from: proposal.status, roles: member.roles, isAuthor: false) {
+                    try await ProposalWorkflow.apply(
+                        .schedule, to: proposal, by: member,
+                        note: "Séance du \(FrenchDates.dayAndTime(meeting.startsAt)) : « \(meeting.title) ».", on: database)
                 }
             }
         }

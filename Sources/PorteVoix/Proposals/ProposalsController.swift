@@ -361,24 +361,9 @@ struct ProposalsController: RouteCollection {
             return ProposalPages.show(model, context: request.pageContext).response(status: .unprocessableEntity)
         }
 
-        let now = Date()
         try await request.db.transaction { database in
-            proposal.status = action.target
-            proposal.statusChangedAt = now
-            if action == .publish { proposal.publishedAt = now }
-            if action == .answer {
-                proposal.answer = answer
-                proposal.answeredAt = now
-            }
-            try await proposal.save(on: database)
-            try await ProposalEvent(proposalID: id, status: action.target, actorID: member.id,
-                                    note: note.isEmpty ? nil : note, at: now).create(on: database)
-            if action != .withdraw {
-                try await request.audit("proposal.\(action.rawValue)",
-                                        "Proposition « \(proposal.title) » : \(action.target.label).", on: database)
-                try await Notifier.notify(proposal.$author.id, ProposalMessages.statusChanged(proposal, note: note),
-                                          link: "/propositions/\(id)", on: database)
-            }
+            try await ProposalWorkflow.apply(action, to: proposal, by: member, note: note,
+                                             answer: action == .answer ? answer : nil, on: database)
         }
         try await request.setFlash(ProposalMessages.confirmation(action))
         return request.redirect(to: "/propositions/\(id)")
@@ -520,7 +505,7 @@ enum ProposalMessages {
         switch proposal.status {
         case .published: return "Votre proposition \(title) est publiée. Les autres membres peuvent la lire et la soutenir."
         case .rejected: return "Votre proposition \(title) n'a pas été publiée. Raison : \(note)"
-        case .scheduled: return "Votre proposition \(title) est inscrite à une séance du conseil."
+        case .scheduled: return "Votre proposition \(title) est inscrite à une séance du conseil." + (note.isEmpty ? "" : " \(note)")
         case .adopted: return "Le conseil a adopté votre proposition \(title)."
         case .notAdopted: return "Le conseil n'a pas adopté votre proposition \(title)."
         case .forwarded: return "Votre proposition \(title) est transmise au Département."
