@@ -42,6 +42,8 @@ public func configure(_ app: Application, settings: Settings) async throws {
     // before sealed boxes) leaves the journal and the free pages now.
     try await PollCount.scrub(app)
     try await ProxyWatch.start(app)
+    // Scheduled openings, closings and counts; the tests apply them themselves.
+    if app.environment != .testing { app.lifecycle.use(PollScheduler()) }
     try await PublicAddress.checkCookies(app)
 
     let contentStore = ContentStore(directory: settings.resourcesDirectory + "Content")

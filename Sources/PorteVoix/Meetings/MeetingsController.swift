@@ -81,10 +81,14 @@ struct MeetingsController: RouteCollection {
         let meeting = try await find(request)
         let items = try await AgendaItem.query(on: request.db).filter(\.$meeting.$id == meeting.requireID())
             .sort(\.$position).all()
+        let now = Date()
         let polls = try await Poll.query(on: request.db).filter(\.$meeting.$id == meeting.requireID())
-            .filter(\.$status ~~ [.open, .closed]).with(\.$options).sort(\.$createdAt, .descending).all()
+            .group(.or) { group in
+                group.filter(\.$status ~~ [.open, .closed]).group(.and) { $0.filter(\.$status == .draft).filter(\.$opensAt <= now) }
+            }
+            .with(\.$options).sort(\.$createdAt, .descending).all()
         var pollView: MeetingPages.ProjectedPoll?
-        for poll in polls { try await PollAccess.applySchedule(poll, app: request.application) }
+        for poll in polls { poll.showAsOf(now) }
         // The open poll, or else the last one closed, with its results.
         if let poll = polls.first(where: { $0.status == .open }) ?? polls.first {
             let ballots = try await BallotBox.ballotCount(poll, on: request.db)

@@ -10,11 +10,13 @@ struct HomeController: RouteCollection {
                 .filter(\.$status ~~ ProposalStatus.answeredStatuses)
                 .with(\.$theme).with(\.$territory)
                 .sort(\.$answeredAt, .descending).limit(3).all()
+            let now = Date()
             let current = try await Poll.query(on: request.db).group(.or) { group in
                 group.filter(\.$status == .open)
+                    .group(.and) { $0.filter(\.$status == .draft).filter(\.$opensAt <= now) }
                     .group(.and) { $0.filter(\.$status == .closed).filter(\.$custody == .sealed).filter(\.$countedAt == nil) }
             }.sort(\.$createdAt, .descending).limit(10).all()
-            for poll in current { try await PollAccess.applySchedule(poll, app: request.application) }
+            for poll in current { poll.showAsOf(now) }
             let openPolls = current.filter { $0.status == .open }.prefix(5)
             let awaiting = current.filter(\.awaitsKeyHolders).prefix(5)
             let nextMeeting = try await Meeting.query(on: request.db).filter(\.$status ~~ [.planned, .inProgress])

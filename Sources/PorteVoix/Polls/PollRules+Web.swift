@@ -29,26 +29,6 @@ enum PollAccess {
             return nil
         }
     }
-
-    /// Opens or closes a poll whose set time has come (checked whenever the
-    /// poll is looked at, so no timer is needed), and finishes the count of a
-    /// standard poll that closed without being counted (a crash between the two).
-    static func applySchedule(_ poll: Poll, app: Application, now: Date = Date()) async throws {
-        if poll.status == .draft, let opensAt = poll.opensAt, opensAt <= now {
-            let sql = app.db as! any SQLDatabase
-            try await sql.raw("""
-                UPDATE polls SET status = 'open', opened_at = \(bind: opensAt) WHERE id = \(bind: poll.requireID()) AND status = 'draft'
-                """).run()
-            poll.status = .open
-            poll.openedAt = opensAt
-        }
-        if poll.status == .open, let closesAt = poll.closesAt, closesAt <= now {
-            try await PollCount.close(poll, at: closesAt, app: app)
-        }
-        if poll.status == .closed, poll.countedAt == nil, poll.custody == .standard {
-            await PollCount.countStandardOrLog(poll, app: app)
-        }
-    }
 }
 
 /// Reads a ballot from the form fields of its kind: `choix` (yes/no and

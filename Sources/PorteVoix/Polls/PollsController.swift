@@ -38,7 +38,12 @@ struct PollsController: RouteCollection {
                 .with(\.$options).with(\.$territory).with(\.$meeting).with(\.$proposal).first()
         else { throw Abort(.notFound) }
         poll.$options.value = poll.options.sorted { $0.position < $1.position }
-        try await PollAccess.applySchedule(poll, app: request.application)
+        // An action on the poll applies its schedule first; looking at it only shows it.
+        if request.method == .GET || request.method == .HEAD {
+            poll.showAsOf(Date())
+        } else {
+            try await PollSchedule.apply(poll, app: request.application)
+        }
         if poll.status == .draft && request.member?.roles.isDisjoint(with: Self.managers) != false {
             throw Abort(.notFound)
         }
@@ -47,7 +52,8 @@ struct PollsController: RouteCollection {
 
     func list(request: Request) async throws -> HTML {
         let polls = try await Poll.query(on: request.db).sort(\.$createdAt, .descending).limit(200).all()
-        for poll in polls { try await PollAccess.applySchedule(poll, app: request.application) }
+        let now = Date()
+        for poll in polls { poll.showAsOf(now) }
         let canManage = request.member?.roles.isDisjoint(with: Self.managers) == false
         return PollPages.list(polls.filter { canManage || $0.status != .draft }, canManage: canManage,
                               context: request.pageContext)
@@ -153,7 +159,7 @@ struct PollsController: RouteCollection {
                                                   on: request.db)
             switch result {
             case .closed:
-                try await PollAccess.applySchedule(poll, app: request.application)
+                try await PollSchedule.apply(poll, app: request.application)
                 return try await errorPage(PollPageError(status: .conflict, message: "Ce scrutin vient de se clore : "
                     + "votre vote n'a pas pu être enregistré. Rien n'a été compté à votre nom."), poll: poll, request: request)
             case .alreadyVoted:

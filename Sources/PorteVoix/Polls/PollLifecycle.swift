@@ -1,0 +1,106 @@
+import Fluent
+import Foundation
+import NIOConcurrencyHelpers
+import SQLKit
+import Vapor
+
+/// Where a poll is in its life at a given time, from its stored status and
+/// its schedule: one decision, used wherever a poll is shown (its page, the
+/// lists, the home page, the projector). Pure: no database, the clock given.
+enum PollLifecycle {
+    /// A draft whose opening time has come is open; an open poll whose
+    /// closing time has passed is closed (its count may still be pending).
+    static func status(_ stored: PollStatus, opensAt: Date?, closesAt: Date?, now: Date) -> PollStatus {
+        var status = stored
+        if status == .draft, let opensAt, opensAt <= now { status = .open }
+        if status == .open, let closesAt, closesAt <= now { status = .closed }
+        return status
+    }
+
+    /// What the server still has to do for the poll at `now`.
+    enum Due: Equatable { case open, close, count }
+
+    static func due(_ stored: PollStatus, opensAt: Date?, closesAt: Date?, counted: Bool, custody: BallotCustody,
+                    now: Date) -> Due? {
+        switch stored {
+        case .draft: opensAt.map { $0 <= now } == true ? .open : nil
+        case .open: closesAt.map { $0 <= now } == true ? .close : nil
+        case .closed: !counted && custody == .standard ? .count : nil
+        }
+    }
+}
+
+extension Poll {
+    /// Shows the poll as it is at `now`, in memory only: pages read the
+    /// schedule, they never apply it (`PollSchedule` does).
+    func showAsOf(_ now: Date) {
+        status = PollLifecycle.status(status, opensAt: opensAt, closesAt: closesAt, now: now)
+    }
+}
+
+/// The one place a schedule becomes a stored state change: opening, closing
+/// and what closing sets off (the count of a standard box). Called by the
+/// actions that need it (a vote, a facilitator's action on the poll) and by a
+/// repeating task of the server, never by a page being looked at. Every
+/// step is claimed once, so several instances can run it together.
+enum PollSchedule {
+    static let interval: Duration = .seconds(5)
+
+    static func apply(_ poll: Poll, app: Application, now: Date = Date()) async throws {
+        switch PollLifecycle.due(poll.status, opensAt: poll.opensAt, closesAt: poll.closesAt,
+                                 counted: poll.countedAt != nil, custody: poll.custody, now: now) {
+        case .open?:
+            let opensAt = poll.opensAt ?? now
+            try await (app.db as! any SQLDatabase).raw("""
+                UPDATE polls SET status = 'open', opened_at = \(bind: opensAt) WHERE id = \(bind: poll.requireID()) AND status = 'draft'
+                """).run()
+            poll.status = .open
+            poll.openedAt = opensAt
+            // Opened and already past its closing time: close it too.
+            try await apply(poll, app: app, now: now)
+        case .close?:
+            try await PollCount.close(poll, at: poll.closesAt ?? now, app: app)
+        case .count?:
+            await PollCount.countStandardOrLog(poll, app: app)
+        case nil:
+            return
+        }
+    }
+
+    /// Every poll whose schedule is due.
+    static func applyDue(_ app: Application, now: Date = Date()) async throws {
+        let due = try await Poll.query(on: app.db).group(.or) { group in
+            group.group(.and) { $0.filter(\.$status == .draft).filter(\.$opensAt <= now) }
+                .group(.and) { $0.filter(\.$status == .open).filter(\.$closesAt <= now) }
+                .group(.and) { $0.filter(\.$status == .closed).filter(\.$countedAt == nil).filter(\.$custody == .standard) }
+        }.limit(100).all()
+        for poll in due { try await apply(poll, app: app, now: now) }
+    }
+}
+
+/// Runs `PollSchedule.applyDue` every few seconds while the server runs.
+final class PollScheduler: LifecycleHandler {
+    private let task = NIOLockedValueBox<Task<Void, Never>?>(nil)
+
+    func didBootAsync(_ application: Application) async throws {
+        task.withLockedValue { task in
+            task = Task {
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: PollSchedule.interval)
+                    if Task.isCancelled { break }
+                    do {
+                        try await PollSchedule.applyDue(application)
+                    } catch {
+                        application.logger.warning("Les horaires des scrutins n'ont pas pu être appliqués : \(SafeErrorDescription.of(error))")
+                    }
+                }
+            }
+        }
+    }
+
+    func shutdownAsync(_ application: Application) async {
+        let running = task.withLockedValue { $0 }
+        running?.cancel()
+        await running?.value
+    }
+}
