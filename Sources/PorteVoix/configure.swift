@@ -35,7 +35,7 @@ public func configure(_ app: Application, settings: Settings) async throws {
     try await DatabaseSetup.use(settings, on: app)
     let keys = try SiteKeys.load(settings.keys)
     app.siteKeys = keys
-    try await keys.verify(on: app.maintenanceDatabase as! any SQLDatabase)
+    try await keys.verify(on: app.maintenanceDatabase.sql)
     registerMigrations(app)
     try await DatabaseSetup.migrate(app, settings: settings)
     // Whatever a migration deleted (plaintext ballots of a database made

@@ -7,7 +7,7 @@ import Vapor
 /// them at once. The codes are shown on that one page and never again.
 struct AccessCardsController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        let cards = routes.requiring(.anyRole([.admin, .facilitator])).grouped("admin", "cartes")
+        let cards = routes.requiring(.anyRole(Role.organisers)).grouped("admin", "cartes")
         cards.get(use: show)
         cards.post(use: create)
         cards.post("remplacement", use: createReplacement)
@@ -227,7 +227,7 @@ struct AccessCardsController: RouteCollection {
         let now = Date()
         let requester = try await replacement.$requestedBy.get(on: request.db)
         let issued = try await request.db.transaction { database -> [AccessCardPages.IssuedCard]? in
-            let claimed = try await (database as! any SQLDatabase).raw("""
+            let claimed = try await database.sql.raw("""
                 UPDATE card_replacements SET confirmed_at = \(bind: now), confirmed_by = \(bind: actor.id),
                   confirmed_by_roles = \(bind: CardReplacement.roles(of: actor))
                 WHERE id = \(bind: replacement.requireID()) AND confirmed_at IS NULL RETURNING id

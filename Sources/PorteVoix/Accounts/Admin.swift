@@ -9,7 +9,7 @@ struct AdminController: RouteCollection {
 
     func boot(routes: any RoutesBuilder) throws {
         let admin = routes.grouped("admin")
-        admin.requiring(.anyRole([.admin, .facilitator])).get(use: dashboard)
+        admin.requiring(.anyRole(Role.organisers)).get(use: dashboard)
 
         let adminOnly = admin.requiring(.role(.admin))
         adminOnly.get("membres", use: members)

@@ -78,7 +78,7 @@ enum AttemptThrottle {
     /// Counts one failure per key in one statement each, so that 40 wrong
     /// passwords sent at once count 40 (a read then a write would lose some).
     static func recordFailure(_ keys: [AttemptKey], on database: any Database, now: Date = Date()) async throws {
-        let sql = database as! any SQLDatabase
+        let sql = database.sql
         for key in keys {
             let forgetBefore = now.addingTimeInterval(-key.limit.forgetAfter)
             let failures = try await sql.raw("""

@@ -5,6 +5,9 @@ import Foundation
 public enum Role: String, Codable, CaseIterable, Sendable, Comparable {
     case participant, facilitator, moderator, staff, admin
 
+    /// Who runs the council's work in the room: sessions, polls, cards, paper.
+    public static let organisers: Set<Role> = [.facilitator, .admin]
+
     /// The French name shown in the interface (design/README.md).
     public var label: String {
         switch self {

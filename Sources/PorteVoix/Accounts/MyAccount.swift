@@ -292,7 +292,7 @@ struct MemberDataExport: Encodable {
             meetings[attendance.$meeting.id] = MeetingEntry(seance: attendance.meeting.title, date: attendance.meeting.startsAt,
                                                        reponse: previous?.reponse, present: true)
         }
-        let participations = try await (database as! any SQLDatabase).raw("""
+        let participations = try await database.sql.raw("""
             SELECT polls.question AS question, poll_voters.channel AS channel FROM poll_voters
             JOIN polls ON polls.id = poll_voters.poll_id WHERE poll_voters.member_id = \(bind: memberID)
             """).all().map {

@@ -102,3 +102,9 @@ struct ServingRoleError: Error, CustomStringConvertible {
             + "Avec PORTEVOIX_MIGRATION_DATABASE_URL, DATABASE_URL doit être un rôle ordinaire, qui ne possède pas les tables."
     }
 }
+
+extension Database {
+    /// The SQL side of the two drivers the site runs on (SQLite, PostgreSQL),
+    /// for the statements Fluent cannot say (claims, upserts, guards).
+    var sql: any SQLDatabase { self as! any SQLDatabase }
+}

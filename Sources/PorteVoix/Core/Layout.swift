@@ -79,7 +79,7 @@ public enum Layout {
         if member.has(.moderator) {
             links.append(NavigationLink(label: "À relire", path: "/moderation"))
         }
-        if member.hasAny([.admin, .facilitator]) {
+        if member.hasAny(Role.organisers) {
             links.append(NavigationLink(label: "Administration", path: "/admin"))
         }
         links.append(NavigationLink(label: "Aide", path: "/aide"))

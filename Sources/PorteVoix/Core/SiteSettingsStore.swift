@@ -27,13 +27,13 @@ enum SiteSettingsStore {
     static var minimumBallotsRange: ClosedRange<Int> { minimumBallotsSetting.range }
 
     static func text(_ name: String, on database: any Database) async throws -> String? {
-        try await (database as! any SQLDatabase).raw("""
+        try await database.sql.raw("""
             SELECT value FROM site_settings WHERE name = \(bind: name)
             """).first()?.decode(column: "value", as: String.self)
     }
 
     static func setText(_ name: String, _ value: String?, on database: any Database) async throws {
-        let sql = database as! any SQLDatabase
+        let sql = database.sql
         guard let value else {
             try await sql.raw("DELETE FROM site_settings WHERE name = \(bind: name)").run()
             return

@@ -4,7 +4,7 @@ import Vapor
 
 /// `/seances`: council sessions, their agenda, attendance and minutes.
 struct MeetingsController: RouteCollection {
-    static let facilitators: Set<Role> = [.facilitator, .admin]
+    static let facilitators = Role.organisers
 
     func boot(routes: any RoutesBuilder) throws {
         let meetings = routes.grouped("seances")

@@ -39,7 +39,7 @@ enum BallotBox {
         let tracker = TrackerCode.make()
         do {
             try await database.transaction { database in
-                let sql = database as! any SQLDatabase
+                let sql = database.sql
                 // The register row first: on SQLite it takes the write lock, so
                 // the status read next is the latest one and no close can slip in.
                 try await sql.raw("""
@@ -77,7 +77,7 @@ enum BallotBox {
         let sealed = try seal(content, poll: poll, rules: try await PollKeys.rules(of: poll, on: database))
         do {
             return try await database.transaction { database in
-                let sql = database as! any SQLDatabase
+                let sql = database.sql
                 // Taking the write lock first, as for an online ballot.
                 try await sql.raw("UPDATE polls SET paper_ballots = paper_ballots + 1 WHERE id = \(bind: pollID)").run()
                 guard try await isOpen(pollID, at: Date(), on: sql) else { throw PollNotOpen() }
@@ -120,7 +120,7 @@ enum BallotBox {
         let pollID = try poll.requireID()
         do {
             return try await database.transaction { database in
-                let sql = database as! any SQLDatabase
+                let sql = database.sql
                 try await sql.raw("""
                     INSERT INTO poll_voters (poll_id, member_id, channel) VALUES (\(bind: pollID), \(bind: memberID), 'paper')
                     """).run()
@@ -146,7 +146,7 @@ enum BallotBox {
 
     /// When and by which roles a member was registered as a paper voter.
     static func paperRegistration(pollID: UUID, memberID: UUID, on database: any Database) async throws -> (at: Date, roles: [Role])? {
-        guard let row = try await (database as! any SQLDatabase).raw("""
+        guard let row = try await database.sql.raw("""
             SELECT registered_at, registered_by_roles FROM paper_registrations
             WHERE poll_id = \(bind: pollID) AND member_id = \(bind: memberID)
             """).first() else { return nil }
@@ -156,7 +156,7 @@ enum BallotBox {
     }
 
     static func hasVoted(pollID: UUID, memberID: UUID, on database: any Database) async throws -> Bool {
-        try await (database as! any SQLDatabase).raw("""
+        try await database.sql.raw("""
             SELECT COUNT(*) AS n FROM poll_voters WHERE poll_id = \(bind: pollID) AND member_id = \(bind: memberID)
             """).first()?.decode(column: "n", as: Int.self) ?? 0 > 0
     }
@@ -173,7 +173,7 @@ enum BallotBox {
 
     /// Who voted in a poll, and on which channel.
     static func voters(pollID: UUID, on database: any Database) async throws -> [UUID: Channel] {
-        let rows = try await (database as! any SQLDatabase).raw("""
+        let rows = try await database.sql.raw("""
             SELECT member_id, channel FROM poll_voters WHERE poll_id = \(bind: pollID)
             """).all()
         var voters: [UUID: Channel] = [:]
@@ -192,13 +192,13 @@ enum BallotBox {
 
     /// The sealed ballots in the box right now.
     static func ballotCount(pollID: UUID, on database: any Database) async throws -> Int {
-        try await (database as! any SQLDatabase).raw("SELECT COUNT(*) AS n FROM ballots WHERE poll_id = \(bind: pollID)")
+        try await database.sql.raw("SELECT COUNT(*) AS n FROM ballots WHERE poll_id = \(bind: pollID)")
             .first()?.decode(column: "n", as: Int.self) ?? 0
     }
 
     /// The sealed ballots and their tracker hashes, for the count only.
     static func sealedBallots(pollID: UUID, on database: any Database) async throws -> [(sealed: [UInt8], trackerHash: String)] {
-        let rows = try await (database as! any SQLDatabase).raw("""
+        let rows = try await database.sql.raw("""
             SELECT sealed_content, tracker_hash FROM ballots WHERE poll_id = \(bind: pollID)
             """).all()
         return try rows.map { row in
@@ -209,7 +209,7 @@ enum BallotBox {
 
     /// The counted ballots' tracker hashes, sorted.
     static func trackerHashes(pollID: UUID, on database: any Database) async throws -> [String] {
-        let rows = try await (database as! any SQLDatabase).raw("""
+        let rows = try await database.sql.raw("""
             SELECT tracker_hash FROM poll_trackers WHERE poll_id = \(bind: pollID) ORDER BY tracker_hash
             """).all()
         return try rows.map { try $0.decode(column: "tracker_hash", as: String.self) }

@@ -63,7 +63,7 @@ public enum PollCount {
     /// counted straight away. Returns whether this call closed it.
     @discardableResult
     public static func close(_ poll: Poll, at date: Date = Date(), app: Application) async throws -> Bool {
-        let sql = app.db as! any SQLDatabase
+        let sql = app.db.sql
         let claimed = try await sql.raw("""
             UPDATE polls SET status = 'closed', closed_at = \(bind: date)
             WHERE id = \(bind: poll.requireID()) AND status = 'open' RETURNING id
@@ -125,7 +125,7 @@ public enum PollCount {
         // and more ballots than voters a box stuffed behind the site's back:
         // nothing is stored or deleted, the box stays as it is.
         guard unreadable == 0 else { throw Failure.unreadableBallots(unreadable) }
-        let voters = try await BallotBox.voterCount(pollID: pollID, on: app.db as! any SQLDatabase)
+        let voters = try await BallotBox.voterCount(pollID: pollID, on: app.db.sql)
         guard contents.count <= voters else { throw Failure.moreBallotsThanVoters(ballots: contents.count, voters: voters) }
         let minimum = max(poll.minimumBallots, try await SiteSettingsStore.minimumBallots(on: app.db))
         let aggregate = PollAggregate.count(contents, rules: rules).publishable(minimum: minimum)
@@ -134,7 +134,7 @@ public enum PollCount {
         let shuffled = trackers.shuffled(using: &generator)
         let now = Date()
         let (counted, deletingTransaction) = try await app.db.transaction { database -> (Bool, Int?) in
-            let sql = database as! any SQLDatabase
+            let sql = database.sql
             var deletingTransaction: Int?
             if sql.dialect.name != "sqlite" {
                 deletingTransaction = try await sql.raw("SELECT txid_current() % 4294967296 AS x").first()?
@@ -170,7 +170,7 @@ public enum PollCount {
     /// deleted ballots or key: SQLite (secure_delete on) moves the WAL into
     /// the file and truncates it; PostgreSQL vacuums the tables.
     static func scrub(_ app: Application, after deletingTransaction: Int? = nil) async throws {
-        let sql = app.maintenanceDatabase as! any SQLDatabase
+        let sql = app.maintenanceDatabase.sql
         if sql.dialect.name == "sqlite" {
             if try await checkpoint(app, attempts: 20) { return }
             // Voting goes on: keep trying in the background rather than hold writers up.
@@ -182,7 +182,7 @@ public enum PollCount {
         } else {
             if try await vacuum(sql, after: deletingTransaction, attempts: 5) { return }
             Task.detached {
-                let sql = app.maintenanceDatabase as! any SQLDatabase
+                let sql = app.maintenanceDatabase.sql
                 if (try? await vacuum(sql, after: deletingTransaction, attempts: 60)) != true {
                     app.logger.warning("Après un dépouillement, des lignes effacées restent dans les fichiers : elles partiront au prochain.")
                 }
@@ -223,7 +223,7 @@ public enum PollCount {
                 // its lock (a pg_dump in progress holds one). It gives up after a
                 // moment instead, and the next round tries again.
                 let rewritten = try await (sql as! any Database).withConnection { connection -> Bool in
-                    let session = connection as! any SQLDatabase
+                    let session = connection.sql
                     try await session.raw("SET lock_timeout = '2s'").run()
                     let done = (try? await session.raw("VACUUM FULL \(unsafeRaw: table)").run()) != nil
                     try await session.raw("RESET lock_timeout").run()
@@ -252,7 +252,7 @@ public enum PollCount {
     static func checkpoint(_ app: Application, attempts: Int) async throws -> Bool {
         for attempt in 0..<attempts {
             let done = try await app.db.withConnection { connection -> Bool in
-                let sql = connection as! any SQLDatabase
+                let sql = connection.sql
                 try await sql.raw("PRAGMA busy_timeout = 0").run()
                 let row = try? await sql.raw("PRAGMA wal_checkpoint(TRUNCATE)").first()
                 try await sql.raw("PRAGMA busy_timeout = \(unsafeRaw: String(DatabaseSetup.sqliteBusyTimeoutMilliseconds))").run()

@@ -51,7 +51,7 @@ enum PollSchedule {
                                  counted: poll.countedAt != nil, custody: poll.custody, now: now) {
         case .open?:
             let opensAt = poll.opensAt ?? now
-            try await (app.db as! any SQLDatabase).raw("""
+            try await app.db.sql.raw("""
                 UPDATE polls SET status = 'open', opened_at = \(bind: opensAt) WHERE id = \(bind: poll.requireID()) AND status = 'draft'
                 """).run()
             poll.status = .open

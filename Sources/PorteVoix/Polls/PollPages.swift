@@ -460,7 +460,7 @@ enum PollPages {
         var territories: [Territory]
         var agendaItems: [(String, String)]
         var proposals: [(String, String)]
-        var form = PollsController.PollForm()
+        var form = PollFormFields()
         var errors = FormErrors()
     }
 

@@ -95,3 +95,24 @@ enum BallotForm {
         }
     }
 }
+
+/// The fields of the form that creates a poll, as typed.
+struct PollFormFields: Content {
+    var question: String?
+    var description: String?
+    var type: String?
+    var choix: String?
+    var maxChoix: String?
+    var minimum: String?
+    var eligibilite: String?
+    var territoire: String?
+    var point: String?
+    var proposition: String?
+    var ouvertureJour: String?
+    var ouvertureHeure: String?
+    var clotureJour: String?
+    var clotureHeure: String?
+    var urne: String?
+    var detenteurs: String?
+    var seuil: String?
+}

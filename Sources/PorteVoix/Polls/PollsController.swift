@@ -5,7 +5,7 @@ import Voting
 
 /// `/scrutins`: secret ballots (design/voting.md).
 struct PollsController: RouteCollection {
-    static let managers: Set<Role> = [.facilitator, .admin]
+    static let managers = Role.organisers
 
     func boot(routes: any RoutesBuilder) throws {
         let polls = routes.grouped("scrutins")
@@ -252,29 +252,10 @@ struct PollsController: RouteCollection {
         )
     }
 
-    struct PollForm: Content {
-        var question: String?
-        var description: String?
-        var type: String?
-        var choix: String?
-        var maxChoix: String?
-        var minimum: String?
-        var eligibilite: String?
-        var territoire: String?
-        var point: String?
-        var proposition: String?
-        var ouvertureJour: String?
-        var ouvertureHeure: String?
-        var clotureJour: String?
-        var clotureHeure: String?
-        var urne: String?
-        var detenteurs: String?
-        var seuil: String?
-    }
 
     func create(request: Request) async throws -> Response {
         var model = try await formModel(request)
-        let form = (try? request.content.decode(PollForm.self)) ?? PollForm()
+        let form = (try? request.content.decode(PollFormFields.self)) ?? PollFormFields()
         model.form = form
         let question = TextInput.clean(form.question ?? "", multiline: false)
         if question.isEmpty { model.errors.add("question", "Écrivez la question posée aux membres.") }

@@ -28,7 +28,7 @@ struct SealBallotBoxes: AsyncMigration {
         try await polls().field("key_threshold", .int, .required, .sql(.default(0))).update()
         try await polls().field("counted_at", .datetime).update()
         try await polls().field("result", .string).update()
-        let sql = database as! any SQLDatabase
+        let sql = database.sql
         let sqlite = sql.dialect.name == "sqlite"
         let uuid = sqlite ? "BLOB" : "UUID"
         try await sql.raw("""
@@ -66,7 +66,7 @@ struct SealBallotBoxes: AsyncMigration {
         for row in polls {
             // One transaction a poll: a crash never leaves a poll half converted.
             try await (sql as! any Database).transaction { database in
-                try await convert(row, on: database as! any SQLDatabase)
+                try await convert(row, on: database.sql)
             }
         }
         // Free pages written before secure_delete was on may still hold

@@ -52,7 +52,7 @@ enum ContributionLimit {
     ) async throws -> Outcome<Saved> {
         try await database.transaction { database in
             // A write first: the row lock on PostgreSQL, the write lock on SQLite.
-            try await (database as! any SQLDatabase).raw("""
+            try await database.sql.raw("""
                 UPDATE members SET pseudonym_key = pseudonym_key WHERE id = \(bind: memberID)
                 """).run()
             if let until = try await nextAllowed(kind, memberID: memberID, on: database) {

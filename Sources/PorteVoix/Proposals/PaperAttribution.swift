@@ -57,7 +57,7 @@ struct PaperAttributionController: RouteCollection {
         default: throw Abort(.badRequest)
         }
         // One answer only, even from two tabs at once.
-        let claimed = try await (request.db as! any SQLDatabase).raw("""
+        let claimed = try await request.db.sql.raw("""
             UPDATE proposals SET claimed_author_id = NULL, author_id = \(bind: yes ? memberID : nil)
             WHERE id = \(bind: id) AND claimed_author_id = \(bind: memberID) RETURNING id
             """).all()

@@ -209,7 +209,7 @@ struct AddPaperAttribution: AsyncMigration {
             .field("claimed_author_id", .uuid, .references(Member.schema, "id"))
             .update()
         // Paper proposals typed in before: their named member confirms them too.
-        try await (database as! any SQLDatabase).raw("""
+        try await database.sql.raw("""
             UPDATE proposals SET claimed_author_id = author_id, author_id = NULL
             WHERE from_paper = \(bind: true) AND author_id IS NOT NULL
             """).run()

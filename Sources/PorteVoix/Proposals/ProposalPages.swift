@@ -50,7 +50,7 @@ enum ProposalPages {
         var total: Int
         var page: Int
         var pageCount: Int
-        var filters: ProposalsController.ListQuery
+        var filters: ProposalFilters
         var themes: [Theme]
         var territories: [Territory]
         var canPropose: Bool

@@ -7,7 +7,7 @@ enum ProposalQueries {
     /// The public listing: a fixed number of queries whatever the page size
     /// (the page, then its themes and territories), on indexed columns.
     static func publicListing(
-        filters: ProposalsController.ListQuery, page: Int, per: Int, on database: any Database
+        filters: ProposalFilters, page: Int, per: Int, on database: any Database
     ) async throws -> Page<Proposal> {
         var query = Proposal.query(on: database)
         if let status = filters.statut.flatMap(ProposalStatus.init(slug:)), status.isPublic {

@@ -140,12 +140,12 @@ extension ProposalPages {
                         help: "En français simple. Dites ce qui sera fait, par qui et quand, ou pourquoi ce n'est pas possible. "
                             + "Laissez une ligne vide entre deux paragraphes.",
                         error: typed ? model.actionErrors["reponse"] : nil, required: true,
-                        maxLength: ProposalsController.maximumAnswerLength, rows: 10, scope: action.rawValue
+                        maxLength: ProposalLimits.answer, rows: 10, scope: action.rawValue
                     )),
                     .if(action.needsNote || [.schedule, .adopt, .notAdopt, .forward, .complete].contains(action), Forms.textArea(
                         "note", label: action.noteLabel, value: typed ? model.typedNote : "",
                         error: typed ? model.actionErrors["note-\(action.rawValue)"] : nil, required: action.needsNote,
-                        maxLength: ProposalsController.maximumNoteLength, rows: 3, scope: action.rawValue
+                        maxLength: ProposalLimits.note, rows: 3, scope: action.rawValue
                     )),
                     Forms.submit(action.buttonLabel,
                                  class: [.reject, .withdraw, .decline].contains(action) ? "bouton bouton-danger" : "bouton")
@@ -208,7 +208,7 @@ extension ProposalPages {
                         action: link(model.proposal) + "/commentaires/\(id)/moderation", csrf: csrf, class: "formulaire",
                         .input(.type(.hidden), .name("decision"), .value("refuser")),
                         Forms.textArea("motif", label: "Raison du refus, que l'auteur lira", error: error, required: true,
-                                       maxLength: ProposalsController.maximumNoteLength, rows: 2, scope: "c\(id)"),
+                                       maxLength: ProposalLimits.note, rows: 2, scope: "c\(id)"),
                         Forms.submit("Refuser ce commentaire", class: "bouton bouton-danger")
                     )
                 )

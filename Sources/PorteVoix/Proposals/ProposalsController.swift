@@ -5,8 +5,6 @@ import Vapor
 /// `/propositions`: from a member's idea to the département's answer.
 struct ProposalsController: RouteCollection {
     static let pageSize = 20
-    static let maximumAnswerLength = 10_000
-    static let maximumNoteLength = 2000
 
     func boot(routes: any RoutesBuilder) throws {
         let proposals = routes.grouped("propositions")
@@ -26,7 +24,7 @@ struct ProposalsController: RouteCollection {
         let moderators = proposals.requiring(.role(.moderator))
         moderators.post(":proposalID", "commentaires", ":commentID", "moderation", use: moderateComment)
 
-        let facilitators = proposals.requiring(.anyRole([.facilitator, .admin]))
+        let facilitators = proposals.requiring(.anyRole(Role.organisers))
         facilitators.get("papier", use: paperForm)
         facilitators.post("papier", use: createPaper)
 
@@ -36,17 +34,8 @@ struct ProposalsController: RouteCollection {
 
     // MARK: Listing
 
-    struct ListQuery: Content {
-        var theme: String?
-        var territoire: String?
-        var statut: String?
-        var q: String?
-        var tri: String?
-        var page: String?
-    }
-
     func list(request: Request) async throws -> HTML {
-        let filters = (try? request.query.decode(ListQuery.self)) ?? ListQuery()
+        let filters = (try? request.query.decode(ProposalFilters.self)) ?? ProposalFilters()
         let result = try await ProposalQueries.publicListing(
             filters: filters, page: Pagination.number(filters.page), per: Self.pageSize, on: request.db
         )
@@ -57,7 +46,7 @@ struct ProposalsController: RouteCollection {
                 themes: try await Theme.query(on: request.db).sort(\.$position).all(),
                 territories: try await Territory.query(on: request.db).sort(\.$position).all(),
                 canPropose: request.member != nil,
-                canEnterPaper: request.member?.roles.isDisjoint(with: [.facilitator, .admin]) == false
+                canEnterPaper: request.member?.roles.isDisjoint(with: Role.organisers) == false
             ),
             context: request.pageContext
         )
@@ -342,14 +331,14 @@ struct ProposalsController: RouteCollection {
         var errors = FormErrors()
         if action.needsNote && note.isEmpty {
             errors.add("note-\(action.rawValue)", "Écrivez quelques mots : l'auteur et le public les liront.")
-        } else if note.count > Self.maximumNoteLength {
-            errors.add("note-\(action.rawValue)", "Ce texte est trop long : \(Self.maximumNoteLength) caractères au plus.")
+        } else if note.count > ProposalLimits.note {
+            errors.add("note-\(action.rawValue)", "Ce texte est trop long : \(ProposalLimits.note) caractères au plus.")
         }
         if action == .answer {
             if answer.count < 10 {
                 errors.add("reponse", "Écrivez la réponse du Département.")
-            } else if answer.count > Self.maximumAnswerLength {
-                errors.add("reponse", "La réponse est trop longue : \(Self.maximumAnswerLength) caractères au plus.")
+            } else if answer.count > ProposalLimits.answer {
+                errors.add("reponse", "La réponse est trop longue : \(ProposalLimits.answer) caractères au plus.")
             }
         }
         guard errors.isEmpty else {

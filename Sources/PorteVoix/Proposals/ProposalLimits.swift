@@ -1,0 +1,19 @@
+import Vapor
+
+/// The proposal feature's limits, named once for the rules, the routes and the pages.
+enum ProposalLimits {
+    /// A staff note on a status change (refusal reason, follow-up).
+    static let note = 2000
+    /// The département's written answer.
+    static let answer = 10_000
+}
+
+/// The filters of `/propositions`, as typed in its query string.
+struct ProposalFilters: Content {
+    var theme: String?
+    var territoire: String?
+    var statut: String?
+    var q: String?
+    var tri: String?
+    var page: String?
+}
