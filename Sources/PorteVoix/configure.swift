@@ -43,7 +43,9 @@ public func configure(_ app: Application, settings: Settings) async throws {
     try await PollCount.scrub(app)
     try await ProxyWatch.start(app)
     // Scheduled openings, closings and counts; the tests apply them themselves.
-    if app.environment != .testing { app.lifecycle.use(PollScheduler()) }
+    if app.environment != .testing, PollScheduler.isServing(app.environment.arguments) {
+        app.lifecycle.use(PollScheduler())
+    }
     try await PublicAddress.checkCookies(app)
 
     let contentStore = ContentStore(directory: settings.resourcesDirectory + "Content")

@@ -158,6 +158,39 @@ struct MeetingsTests {
         }
     }
 
+    /// The workflow table says who schedules: an administrator without the
+    /// facilitator role links the proposal and is told it stays published.
+    @Test func linkingFollowsTheWorkflowTableAndSaysSo() async throws {
+        try await withTestApp { app in
+            var admin = try await signedIn(app, "Adèle admin", roles: [.admin])
+            let proposal = try await makeProposal(app, title: "Une navette", author: nil)
+            let path = try await plan(&admin)
+            try await admin.submit(["titre": "Les transports"], on: path, to: path + "/points")
+            let item = try #require(try await AgendaItem.query(on: app.db).first())
+            try await admin.submit(["proposition": proposal.id!.uuidString], on: path, to: path + "/points/\(item.id!)/propositions")
+            #expect(try await Proposal.find(proposal.id, on: app.db)?.status == .published)
+            #expect(try await admin.get(path).text.contains("Elle reste « publiée »"))
+            #expect(try await AuditEntry.query(on: app.db).filter(\.$action == "proposal.schedule").count() == 0)
+        }
+    }
+
+    /// The author withdraws while a session links the proposal: one wins.
+    @Test func twoStatusChangesAtOnceCannotBothWin() async throws {
+        try await withTestApp { app in
+            let author = try await makeMember(app, "Camille")
+            let facilitator = try await makeMember(app, "Nadia", roles: [.facilitator])
+            try await facilitator.$roleRows.load(on: app.db)
+            let proposal = try await makeProposal(app, author: author)
+            let stale = try #require(try await Proposal.find(proposal.id, on: app.db))
+            try await ProposalWorkflow.apply(.withdraw, to: proposal, by: author, note: "", on: app.db)
+            await #expect(throws: PageError.self) {
+                try await ProposalWorkflow.apply(.schedule, to: stale, by: facilitator, note: "", on: app.db)
+            }
+            #expect(try await Proposal.find(proposal.id, on: app.db)?.status == .withdrawn)
+            #expect(try await ProposalEvent.query(on: app.db).filter(\.$status == .scheduled).count() == 0)
+        }
+    }
+
     @Test func theAgendaIsBuiltReorderedLinkedAndFollowedByTheProjector() async throws {
         try await withTestApp { app in
             var facilitator = try await signedIn(app, "Nadia", roles: [.facilitator])

@@ -94,4 +94,13 @@ struct ReadOnlyPagesTests {
             #expect(applied["polls"] != after["polls"])
         }
     }
+
+    @Test func theScheduleTaskRunsOnlyWhileServing() {
+        #expect(PollScheduler.isServing(["portevoix"]))
+        #expect(PollScheduler.isServing(["portevoix", "serve"]))
+        #expect(PollScheduler.isServing(["portevoix", "--port", "8080"]))
+        for command in ["demo", "create-admin", "migrate", "routes"] {
+            #expect(!PollScheduler.isServing(["portevoix", command]), "\(command)")
+        }
+    }
 }

@@ -509,18 +509,21 @@ struct MeetingsController: RouteCollection {
         let proposalID = try proposal.requireID()
         let already = try await AgendaItemProposal.query(on: request.db)
             .filter(\.$item.$id == itemID).filter(\.$proposal.$id == proposalID).count() > 0
+        let schedules = ProposalWorkflow.allows(.schedule, from: proposal.status, roles: member.roles, isAuthor: false)
         if !already {
             try await request.db.transaction { database in
                 try await item.$proposals.attach(proposal, on: database)
                 // Scheduling is the proposal's workflow step, with its event, audit entry and notification.
-                if ProposalWorkflow.allows(.schedule, from: proposal.status, roles: member.roles, isAuthor: false) {
+                if schedules {
                     try await ProposalWorkflow.apply(
                         .schedule, to: proposal, by: member,
                         note: "Séance du \(FrenchDates.dayAndTime(meeting.startsAt)) : « \(meeting.title) ».", on: database)
                 }
             }
         }
-        try await request.setFlash("La proposition « \(proposal.title) » est liée au point « \(item.title) ».")
+        try await request.setFlash("La proposition « \(proposal.title) » est liée au point « \(item.title) »."
+            + (schedules || already || proposal.status != .published ? ""
+                : " Elle reste « publiée » : l'inscrire à la séance revient à une animatrice, un animateur ou un agent du Département."))
         return request.redirect(to: "/seances/\(try meeting.requireID())#point-\(itemID)")
     }
 
@@ -573,8 +576,11 @@ struct MeetingsController: RouteCollection {
         let ticked = Set((form.presents ?? []).compactMap(UUID.init(uuidString:))).intersection(shown)
         // Attendance decides who may vote in a session's polls: once one has
         // opened, every change is written to the audit log (design/voting.md, "Paper").
+        let now = Date()
         let openedPolls = try await Poll.query(on: request.db).filter(\.$meeting.$id == id)
-            .filter(\.$status ~~ [.open, .closed]).count()
+            .group(.or) { group in
+                group.filter(\.$status ~~ [.open, .closed]).group(.and) { $0.filter(\.$status == .draft).filter(\.$opensAt <= now) }
+            }.count()
         try await request.db.transaction { database in
             let existing = try await MeetingAttendance.query(on: database).filter(\.$meeting.$id == id).with(\.$member).all()
             var removed: [String] = []

@@ -73,13 +73,20 @@ enum PollSchedule {
             group.group(.and) { $0.filter(\.$status == .draft).filter(\.$opensAt <= now) }
                 .group(.and) { $0.filter(\.$status == .open).filter(\.$closesAt <= now) }
                 .group(.and) { $0.filter(\.$status == .closed).filter(\.$countedAt == nil).filter(\.$custody == .standard) }
-        }.limit(100).all()
+        }.sort(\.$closesAt).limit(100).all()
         for poll in due { try await apply(poll, app: app, now: now) }
     }
 }
 
-/// Runs `PollSchedule.applyDue` every few seconds while the server runs.
+/// Runs `PollSchedule.applyDue` every few seconds while the server serves
+/// (not during commands such as `demo` or `create-admin`).
 final class PollScheduler: LifecycleHandler {
+    /// `serve` is the default command: no command, or options only.
+    static func isServing(_ arguments: [String]) -> Bool {
+        guard let command = arguments.dropFirst().first else { return true }
+        return command == "serve" || command.hasPrefix("-")
+    }
+
     private let task = NIOLockedValueBox<Task<Void, Never>?>(nil)
 
     func didBootAsync(_ application: Application) async throws {
@@ -88,11 +95,15 @@ final class PollScheduler: LifecycleHandler {
                 while !Task.isCancelled {
                     try? await Task.sleep(for: PollSchedule.interval)
                     if Task.isCancelled { break }
-                    do {
-                        try await PollSchedule.applyDue(application)
-                    } catch {
-                        application.logger.warning("Les horaires des scrutins n'ont pas pu être appliqués : \(SafeErrorDescription.of(error))")
-                    }
+                    // A round of its own: stopping the server ends the wait, never
+                    // a count or its clean-up half-way.
+                    await Task {
+                        do {
+                            try await PollSchedule.applyDue(application)
+                        } catch {
+                            application.logger.warning("Les horaires des scrutins n'ont pas pu être appliqués : \(SafeErrorDescription.of(error))")
+                        }
+                    }.value
                 }
             }
         }

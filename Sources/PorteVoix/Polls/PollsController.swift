@@ -218,6 +218,10 @@ struct PollsController: RouteCollection {
             try await poll.save(on: request.db)
         case ("clore", .open):
             try await PollCount.close(poll, app: request.application)
+        case ("clore", .closed):
+            // Its closing time came, or someone else closed it, a moment before.
+            try await request.setFlash("Le scrutin était déjà clos.")
+            return request.redirect(to: "/scrutins/\(id)")
         default:
             throw PageError(.conflict, title: "Ce changement n'est pas possible",
                             message: "Un scrutin s'ouvre une fois et se ferme une fois ; un scrutin clos ne rouvre jamais.")

@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import SQLKit
 
 extension ProposalWorkflow {
     /// The only writer of a proposal's status, whoever asks (the proposal's
@@ -9,6 +10,16 @@ extension ProposalWorkflow {
     static func apply(_ action: ProposalAction, to proposal: Proposal, by member: Member, note: String,
                       answer: String? = nil, on database: any Database, now: Date = Date()) async throws {
         let id = try proposal.requireID()
+        // Claimed from the status the caller checked: two changes at once
+        // (the author withdrawing while a session links it) cannot both win.
+        let claimed = try await database.sql.raw("""
+            UPDATE proposals SET status = \(bind: action.target.rawValue), status_changed_at = \(bind: now)
+            WHERE id = \(bind: id) AND status = \(bind: proposal.status.rawValue) RETURNING id
+            """).all()
+        guard !claimed.isEmpty else {
+            throw PageError(.conflict, title: "Cette action n'est plus possible",
+                            message: "La proposition vient de changer. Rechargez sa page pour voir où elle en est.")
+        }
         proposal.status = action.target
         proposal.statusChangedAt = now
         if action == .publish { proposal.publishedAt = now }
