@@ -1,0 +1,147 @@
+import Fluent
+import SQLKit
+import Plot
+import Vapor
+
+/// Everything held about one member, and nothing about anyone else.
+struct MemberDataExport: Encodable {
+    struct Account: Encodable {
+        let pseudonyme: String?
+        let statut: String
+        let roles: [String]
+        let territoire: String?
+        let compteCreeLe: Date
+        let charteAccepteeLe: Date?
+    }
+
+    struct Card: Encodable {
+        let creeeLe: Date
+        let expireLe: Date
+        let utiliseeLe: Date?
+        let carteDeRemplacement: Bool
+    }
+
+    struct Session: Encodable {
+        let ouverteLe: Date
+        let derniereActiviteLe: Date
+    }
+
+    struct Action: Encodable {
+        let date: Date
+        let action: String
+        let resume: String
+    }
+
+    struct OwnProposal: Encodable {
+        let titre: String
+        let texte: String
+        let statut: String
+        let publieeSansPseudonyme: Bool
+        let envoyeeLe: Date
+    }
+
+    struct OwnComment: Encodable {
+        let proposition: String
+        let texte: String
+        let publie: Bool
+        let envoyeLe: Date
+    }
+
+    struct MeetingEntry: Encodable {
+        let seance: String
+        let date: Date
+        let reponse: String?
+        let present: Bool
+    }
+
+    struct Participation: Encodable {
+        let scrutin: String
+        let canal: String
+    }
+
+    struct Notification: Encodable {
+        let message: String
+        let date: Date
+        let lue: Bool
+    }
+
+    let exporteLe: Date
+    let explication: String
+    let compte: Account
+    let cartesDAcces: [Card]
+    let sessionsOuvertes: [Session]
+    let actionsDAdministration: [Action]
+    let mesPropositions: [OwnProposal]
+    let mesCommentaires: [OwnComment]
+    /// The proposals this member supports: shown to them, never to anyone else.
+    let propositionsQueJeSoutiens: [String]
+    let notifications: [Notification]
+    let seances: [MeetingEntry]
+    /// That I voted, and how; never what: nobody can know it.
+    let votesAuxquelsJaiParticipe: [Participation]
+
+    static func make(for member: Member, on database: any Database) async throws -> MemberDataExport {
+        let memberID = try member.requireID()
+        try await member.$territory.load(on: database)
+        let cards = try await AccessCard.query(on: database).filter(\.$member.$id == memberID).sort(\.$createdAt).all()
+        let sessions = try await WebSessionRecord.query(on: database).filter(\.$memberID == memberID).all()
+        let actions = try await AuditEntry.query(on: database).filter(\.$actor.$id == memberID).sort(\.$createdAt).all()
+        let proposals = try await Proposal.query(on: database).filter(\.$author.$id == memberID).sort(\.$createdAt).all()
+        let comments = try await ProposalComment.query(on: database).filter(\.$author.$id == memberID)
+            .with(\.$proposal).sort(\.$createdAt).all()
+        let supports = try await ProposalSupport.query(on: database).filter(\.$member.$id == memberID).with(\.$proposal).all()
+        let notifications = try await MemberNotification.query(on: database).filter(\.$member.$id == memberID)
+            .sort(\.$createdAt).all()
+        let responses = try await MeetingResponse.query(on: database).filter(\.$member.$id == memberID).with(\.$meeting).all()
+        let attendances = try await MeetingAttendance.query(on: database).filter(\.$member.$id == memberID).with(\.$meeting).all()
+        var meetings: [UUID: MeetingEntry] = [:]
+        for response in responses {
+            meetings[response.$meeting.id] = MeetingEntry(seance: response.meeting.title, date: response.meeting.startsAt,
+                                                     reponse: response.coming ? "je viendrai" : "je ne pourrai pas venir", present: false)
+        }
+        for attendance in attendances {
+            let previous = meetings[attendance.$meeting.id]
+            meetings[attendance.$meeting.id] = MeetingEntry(seance: attendance.meeting.title, date: attendance.meeting.startsAt,
+                                                       reponse: previous?.reponse, present: true)
+        }
+        let participations = try await database.sql.raw("""
+            SELECT polls.question AS question, poll_voters.channel AS channel FROM poll_voters
+            JOIN polls ON polls.id = poll_voters.poll_id WHERE poll_voters.member_id = \(bind: memberID)
+            """).all().map {
+                Participation(scrutin: try $0.decode(column: "question", as: String.self),
+                              canal: try $0.decode(column: "channel", as: String.self) == "paper" ? "sur papier" : "sur le site")
+            }
+        return MemberDataExport(
+            exporteLe: Date(),
+            explication: "Toutes les informations que le site garde sur votre compte. "
+                + "Vos votes n'y sont pas : le site ne garde aucun bulletin relié à vous. "
+                + "La liste des propositions que vous soutenez n'est montrée qu'à vous.",
+            compte: Account(
+                pseudonyme: member.pseudonym,
+                statut: member.status.label,
+                roles: member.roles.sorted().map(\.label),
+                territoire: member.territory?.name,
+                compteCreeLe: member.createdAt,
+                charteAccepteeLe: member.charterAcceptedAt
+            ),
+            cartesDAcces: cards.map {
+                Card(creeeLe: $0.createdAt, expireLe: $0.expiresAt, utiliseeLe: $0.usedAt,
+                     carteDeRemplacement: $0.isReplacement)
+            },
+            sessionsOuvertes: sessions.map { Session(ouverteLe: $0.createdAt, derniereActiviteLe: $0.lastSeenAt) },
+            actionsDAdministration: actions.map { Action(date: $0.createdAt, action: $0.action, resume: $0.summary) },
+            mesPropositions: proposals.map {
+                OwnProposal(titre: $0.title, texte: $0.body, statut: $0.status.label,
+                            publieeSansPseudonyme: $0.anonymous, envoyeeLe: $0.createdAt)
+            },
+            mesCommentaires: comments.map {
+                OwnComment(proposition: $0.proposal.title, texte: $0.body, publie: $0.status == .published,
+                           envoyeLe: $0.createdAt)
+            },
+            propositionsQueJeSoutiens: supports.map(\.proposal.title),
+            notifications: notifications.map { Notification(message: $0.message, date: $0.createdAt, lue: $0.readAt != nil) },
+            seances: meetings.values.sorted { $0.date < $1.date },
+            votesAuxquelsJaiParticipe: participations
+        )
+    }
+}

@@ -1,0 +1,152 @@
+import Foundation
+import Plot
+
+/// Attendance, minutes and the projector.
+extension MeetingPages {
+    // MARK: Attendance
+
+    struct AttendanceModel {
+        var meeting: Meeting
+        var members: [Member]
+        var present: Set<UUID>
+        var search: String
+        var csrf: String
+        var othersError: String?
+        var typedOthers: String?
+    }
+
+    static func attendance(_ model: AttendanceModel, context: PageContext) -> HTML {
+        let meeting = model.meeting
+        return Layout.page(
+            context,
+            title: (model.othersError == nil ? "" : "Erreur — ") + "Émargement — \(meeting.title)",
+            content: .group(
+                .p(.a(.href(escapeAttribute(link(meeting))), .plain("Retour à la séance « \(meeting.title) »"))),
+                .h1("Émargement"),
+                .p(.plain("\(meeting.title) — \(when(meeting)). Cochez les membres présents. "
+                    + "Ces noms ne sont visibles que par l'équipe d'animation et les administrateurs.")),
+                Forms.get(action: link(meeting) + "/emargement", class: "filtres",
+                          Forms.field("q", label: "Chercher un membre", value: model.search, kind: .search, maxLength: 60),
+                          Forms.submit("Chercher")),
+                Forms.errorSummary(FormErrors("autres", model.othersError)),
+                Forms.post(
+                    action: link(meeting) + "/emargement", csrf: model.csrf, class: "formulaire",
+                    .element(named: "fieldset", nodes: [
+                        .element(named: "legend", nodes: [.plain(model.members.isEmpty ? "Aucun membre trouvé" : "Membres présents")]),
+                        .forEach(model.members) { member in
+                            .group(
+                                .input(.type(.hidden), .name("affiches[]"), .value(escapeAttribute(member.id?.uuidString ?? ""))),
+                                Forms.checkbox("presents[]", label: member.publicName, checked: member.id.map(model.present.contains) ?? false,
+                                               value: member.id?.uuidString ?? "", idSuffix: member.id?.uuidString)
+                            )
+                        },
+                    ]),
+                    Forms.field("autres", label: "Autres personnes présentes", value: model.typedOthers ?? String(meeting.otherAttendees),
+                                kind: .number, help: "Invités, agents du Département… Un nombre, sans les noms.",
+                                error: model.othersError, extraAttributes: [("min", "0"), ("inputmode", "numeric")]),
+                    Forms.submit("Enregistrer les présences")
+                ),
+                .p(.plain("\(model.present.count) membre\(model.present.count > 1 ? "s" : "") noté\(model.present.count > 1 ? "s" : "") présent\(model.present.count > 1 ? "s" : "")."))
+            )
+        )
+    }
+
+    // MARK: Minutes
+
+    static func minutesForm(_ meeting: Meeting, text: String, csrf: String, error: String?, context: PageContext) -> HTML {
+        Layout.page(
+            context,
+            title: (error == nil ? "" : "Erreur — ") + "Compte rendu — \(meeting.title)",
+            content: .group(
+                .p(.a(.href(escapeAttribute(link(meeting))), .plain("Retour à la séance « \(meeting.title) »"))),
+                .h1("Compte rendu"),
+                .p(.plain(meeting.minutesPublishedAt == nil
+                    ? "Tant qu'il n'est pas publié, seule l'équipe d'animation le voit."
+                    : "Ce compte rendu est publié : vos changements seront visibles tout de suite.")),
+                Forms.errorSummary(FormErrors("texte", error)),
+                Forms.post(
+                    action: link(meeting) + "/compte-rendu/modifier", csrf: csrf, class: "formulaire",
+                    Forms.textArea("texte", label: "Ce qui a été dit et décidé", value: text,
+                                   help: "Laissez une ligne vide entre deux paragraphes. Commencez une ligne par « - » pour une liste. "
+                                       + "Pas de nom de famille ni d'information personnelle.",
+                                   error: error, required: true, maxLength: 50_000, rows: 18),
+                    .div(.class("boutons"),
+                         .button(.type(.submit), .name("action"), .value("brouillon"), .class("bouton bouton-secondaire"),
+                                 .text("Enregistrer le brouillon")),
+                         .if(meeting.status == .closed,
+                             .button(.type(.submit), .name("action"), .value("publier"), .class("bouton"),
+                                     .text(meeting.minutesPublishedAt == nil ? "Publier et prévenir les membres" : "Enregistrer"))))
+                )
+            )
+        )
+    }
+
+    static func printableMinutes(_ meeting: Meeting, minutes: String, counts: MeetingCounts, context: PageContext) -> HTML {
+        Layout.page(
+            context,
+            title: "Compte rendu — \(meeting.title)",
+            content: .article(
+                .class("compte-rendu-imprimable"),
+                .h1(.plain("Compte rendu : \(meeting.title)")),
+                .p(.plain("\(when(meeting)) — \(meeting.place)")),
+                .p(.plain("\(counts.present) personnes présentes, dont \(counts.presentMembers) membres du conseil.")),
+                .div(richText(minutes))
+            )
+        )
+    }
+
+    // MARK: Projection
+
+    /// For the room's projector: large print, no navigation. The response
+    /// carries `Refresh: 10` (an HTTP header, not a meta tag or a script).
+    struct ProjectedPoll {
+        var poll: Poll
+        var ballots: Int
+        var present: Int
+        var results: PollResults?
+    }
+
+    static func projection(_ meeting: Meeting, items: [AgendaItem], poll: ProjectedPoll? = nil, siteName: String) -> HTML {
+        let current = items.firstIndex { $0.id == meeting.currentItemID }
+        return HTML(
+            .lang(.french),
+            .head(
+                .meta(.charset(.utf8)),
+                .meta(.name("viewport"), .content("width=device-width, initial-scale=1")),
+                .element(named: "title", nodes: [.plain("Projection — \(meeting.title) — \(siteName)")]),
+                .link(.rel(.stylesheet), .href("/css/portevoix.css?v=\(Layout.stylesheetVersion)"))
+            ),
+            .body(
+                .class("projection"),
+                .main(
+                    .p(.class("projection-seance"), .plain(meeting.title)),
+                    .unwrap(current) { index in
+                        .group(
+                            .p(.class("projection-etape"), .plain("Point \(index + 1) sur \(items.count)")),
+                            .h1(.plain(items[index].title))
+                        )
+                    },
+                    .if(current == nil, .h1(.plain(meeting.status == .inProgress ? "La séance est ouverte"
+                        : meeting.status == .closed ? "La séance est terminée. Merci !" : "La séance va bientôt commencer"))),
+                    .unwrap(poll) { projected in
+                        .section(
+                            .class("projection-vote"),
+                            .h2(.plain(projected.poll.status == .open ? "Vote en cours : \(projected.poll.question)"
+                                        : "Résultat du vote : \(projected.poll.question)")),
+                            .p(.class("projection-compte"),
+                               .plain("\(projected.ballots) bulletin\(projected.ballots > 1 ? "s" : "") sur \(projected.present) personnes présentes")),
+                            .unwrap(projected.results) { PollPages.resultsBody($0) },
+                            .if(projected.poll.awaitsKeyHolders,
+                                .p(.text("Vote clos, en attente des détenteurs de clés pour le dépouillement."))),
+                            .if(projected.poll.countedAt != nil && projected.results == nil,
+                                .p(.text("Trop peu de votants pour publier le résultat.")))
+                        )
+                    },
+                    .if(!items.isEmpty, .ol(.class("projection-points"), .forEach(Array(items.enumerated())) { index, item in
+                        .li(.class(index == current ? "courant" : ""), .plain(item.title))
+                    }))
+                )
+            )
+        )
+    }
+}

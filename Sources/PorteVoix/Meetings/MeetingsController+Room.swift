@@ -1,0 +1,135 @@
+import Fluent
+import Plot
+import Vapor
+
+/// Who came, and what was decided: attendance and minutes.
+extension MeetingsController {
+    // MARK: Attendance
+
+    func attendanceForm(request: Request) async throws -> HTML {
+        let meeting = try await find(request)
+        return MeetingPages.attendance(try await attendanceModel(meeting, request: request), context: request.pageContext)
+    }
+
+    func attendanceModel(_ meeting: Meeting, request: Request) async throws -> MeetingPages.AttendanceModel {
+        let id = try meeting.requireID()
+        let search = request.query[String.self, at: "q"] ?? ""
+        let present = Set(try await MeetingAttendance.query(on: request.db).filter(\.$meeting.$id == id).all().map(\.$member.id))
+        var query = Member.query(on: request.db).filter(\.$status == .active).sort(\.$pseudonymKey)
+        if let territoryID = meeting.$territory.id, search.isEmpty {
+            // By default the members of the territory, and anyone already ticked.
+            query = query.group(.or) { $0.filter(\.$territory.$id == territoryID).filter(\.$id ~~ Array(present)) }
+        }
+        if !search.isEmpty {
+            query = query.filter(\.$pseudonymKey, .contains(inverse: false, .anywhere), Pseudonym.key(for: search))
+        }
+        let members = try await query.limit(300).all()
+        return MeetingPages.AttendanceModel(meeting: meeting, members: members, present: present, search: search,
+                                            csrf: try await request.csrfToken())
+    }
+
+    struct AttendanceForm: Content {
+        var presents: [String]?
+        var affiches: [String]?
+        var autres: String?
+    }
+
+    func saveAttendance(request: Request) async throws -> Response {
+        let meeting = try await find(request)
+        let id = try meeting.requireID()
+        guard meeting.status != .cancelled else {
+            throw PageError(.conflict, title: "Cette séance est annulée", message: "On ne note pas de présences pour une séance annulée.")
+        }
+        let form = (try? request.content.decode(AttendanceForm.self)) ?? AttendanceForm()
+        let others = Int((form.autres ?? "0").trimmingCharacters(in: .whitespaces).isEmpty ? "0" : (form.autres ?? "0").trimmingCharacters(in: .whitespaces))
+        guard let others, (0...10_000).contains(others) else {
+            var model = try await attendanceModel(meeting, request: request)
+            model.othersError = "Indiquez un nombre de personnes, par exemple 3."
+            model.typedOthers = form.autres ?? ""
+            return MeetingPages.attendance(model, context: request.pageContext).response(status: .unprocessableEntity)
+        }
+        // Only the members shown on the form change: a search shows a few.
+        let shown = Set((form.affiches ?? []).compactMap(UUID.init(uuidString:)))
+        let ticked = Set((form.presents ?? []).compactMap(UUID.init(uuidString:))).intersection(shown)
+        // Attendance decides who may vote in a session's polls: once one has
+        // opened, every change is written to the audit log (design/voting.md, "Paper").
+        let now = Date()
+        let openedPolls = try await Poll.query(on: request.db).filter(\.$meeting.$id == id)
+            .group(.or) { group in
+                group.filter(\.$status ~~ [.open, .closed]).group(.and) { $0.filter(\.$status == .draft).filter(\.$opensAt <= now) }
+            }.count()
+        try await request.db.transaction { database in
+            let existing = try await MeetingAttendance.query(on: database).filter(\.$meeting.$id == id).with(\.$member).all()
+            var removed: [String] = []
+            for row in existing where shown.contains(row.$member.id) && !ticked.contains(row.$member.id) {
+                removed.append(row.member.publicName)
+                try await row.delete(on: database)
+            }
+            let already = Set(existing.map(\.$member.id))
+            let valid = try await Member.query(on: database).filter(\.$id ~~ Array(ticked.subtracting(already))).all()
+            for member in valid {
+                try await MeetingAttendance(meetingID: id, memberID: member.requireID()).create(on: database)
+            }
+            meeting.otherAttendees = others
+            try await meeting.save(on: database)
+            if openedPolls > 0, !removed.isEmpty || !valid.isEmpty {
+                var changes: [String] = []
+                if !valid.isEmpty { changes.append("présents ajoutés : " + valid.map(\.publicName).sorted().joined(separator: ", ")) }
+                if !removed.isEmpty { changes.append("présents retirés : " + removed.sorted().joined(separator: ", ")) }
+                try await request.audit("meeting.attendance", "Séance « \(meeting.title) », après l'ouverture d'un vote : "
+                    + changes.joined(separator: " ; ") + ".", on: database)
+            }
+        }
+        try await request.setFlash("Les présences sont enregistrées.")
+        return request.redirect(to: "/seances/\(id)/emargement")
+    }
+
+    // MARK: Minutes
+
+    func minutesForm(request: Request) async throws -> HTML {
+        let meeting = try await find(request)
+        return MeetingPages.minutesForm(meeting, text: meeting.minutes ?? "", csrf: try await request.csrfToken(),
+                                        error: nil, context: request.pageContext)
+    }
+
+    struct MinutesForm: Content {
+        var texte: String?
+        var action: String?
+    }
+
+    func saveMinutes(request: Request) async throws -> Response {
+        let meeting = try await find(request)
+        let id = try meeting.requireID()
+        guard meeting.status == .closed || meeting.status == .inProgress else {
+            throw PageError(.conflict, title: "Le compte rendu vient après la séance",
+                            message: "Ouvrez puis clôturez la séance avant d'écrire son compte rendu.")
+        }
+        let form = (try? request.content.decode(MinutesForm.self)) ?? MinutesForm()
+        let text = TextInput.clean(form.texte ?? "", multiline: true)
+        let publish = form.action == "publier"
+        var error: String?
+        if text.count > 50_000 { error = "Le compte rendu est trop long : 50 000 caractères au plus." }
+        if publish && text.count < 20 { error = "Écrivez le compte rendu avant de le publier." }
+        if publish && meeting.status != .closed { error = "Clôturez la séance avant de publier son compte rendu." }
+        if let error {
+            return MeetingPages.minutesForm(meeting, text: form.texte ?? "", csrf: try await request.csrfToken(),
+                                            error: error, context: request.pageContext).response(status: .unprocessableEntity)
+        }
+        let firstPublication = publish && meeting.minutesPublishedAt == nil
+        meeting.minutes = text
+        if publish { meeting.minutesPublishedAt = meeting.minutesPublishedAt ?? Date() }
+        try await request.db.transaction { database in
+            try await meeting.save(on: database)
+            if firstPublication {
+                try await request.audit("meeting.minutes", "Compte rendu de « \(meeting.title) » publié.", on: database)
+                for memberID in try await MeetingAudience.memberIDs(for: meeting, on: database) {
+                    try await Notifier.notify(memberID, "Le compte rendu de la séance « \(meeting.title) » est publié.",
+                                              link: "/seances/\(id)#compte-rendu", on: database)
+                }
+            }
+        }
+        try await request.setFlash(publish ? "Le compte rendu est publié. Les membres sont prévenus."
+                                           : "Le brouillon du compte rendu est enregistré. Il n'est pas encore visible.")
+        return request.redirect(to: publish ? "/seances/\(id)#compte-rendu" : "/seances/\(id)/compte-rendu/modifier")
+    }
+}
