@@ -58,3 +58,15 @@ struct AccountsUnitTests {
         #expect(FrenchDates.wait(until: Date().addingTimeInterval(170)) == "dans 3 minutes")
     }
 }
+
+@Suite("Numbers in messages")
+struct FrenchNumberTests {
+    @Test func thousandsAreGroupedTheFrenchWay() {
+        #expect(TextInput.number(50_000) == "50\u{00A0}000")
+        #expect(TextInput.number(999) == "999")
+        #expect(TextInput.number(1_234_567) == "1\u{00A0}234\u{00A0}567")
+        #expect(TextInput.number(-2_000) == "-2\u{00A0}000")
+        #expect(TextInput.tooLong(String(repeating: "a", count: 5_001), limit: 5_000, what: "Le texte")
+                == "Le texte a 5\u{00A0}001 caractères : raccourcissez-le à 5\u{00A0}000 au plus.")
+    }
+}

@@ -17,7 +17,21 @@ enum TextInput {
 
     /// The French message for a text over its limit, or nil.
     static func tooLong(_ text: String, limit: Int, what: String) -> String? {
-        text.count > limit ? "\(what) a \(text.count) caractères : raccourcissez-le à \(limit) au plus." : nil
+        text.count > limit
+            ? "\(what) a \(number(text.count)) caractères : raccourcissez-le à \(number(limit)) au plus." : nil
+    }
+
+    /// A whole number the French way: "50 000" (no-break space between thousands).
+    static func number(_ value: Int) -> String {
+        let digits = String(value.magnitude)
+        var groups: [Substring] = []
+        var end = digits.endIndex
+        while end > digits.startIndex {
+            let start = digits.index(end, offsetBy: -3, limitedBy: digits.startIndex) ?? digits.startIndex
+            groups.insert(digits[start..<end], at: 0)
+            end = start
+        }
+        return (value < 0 ? "-" : "") + groups.joined(separator: "\u{00A0}")
     }
 
     static func clean(_ text: String, multiline: Bool) -> String {

@@ -69,7 +69,7 @@ extension MeetingPages {
                     Forms.textArea("texte", label: "Ce qui a été dit et décidé", value: text,
                                    help: "Laissez une ligne vide entre deux paragraphes. Commencez une ligne par « - » pour une liste. "
                                        + "Pas de nom de famille ni d'information personnelle.",
-                                   error: error, required: true, maxLength: 50_000, rows: 18),
+                                   error: error, required: true, maxLength: MeetingLimits.minutes, rows: 18),
                     .div(.class("boutons"),
                          .button(.type(.submit), .name("action"), .value("brouillon"), .class("bouton bouton-secondaire"),
                                  .text("Enregistrer le brouillon")),

@@ -45,7 +45,7 @@ struct MeetingShowModel {
             let linked = Set(items.flatMap { $0.proposals.compactMap(\.id) })
             linkable = try await Proposal.query(on: request.db)
                 .filter(\.$status ~~ [.published, .scheduled])
-                .sort(\.$publishedAt, .descending).limit(200).all()
+                .sort(\.$publishedAt, .descending).limit(MeetingLimits.linkableProposals).all()
                 .filter { !linked.contains($0.id!) }
         }
         var coming: [String] = []

@@ -32,10 +32,10 @@ extension MeetingsController {
         let title = TextInput.clean(form.titre ?? "", multiline: false)
         let details = TextInput.clean(form.description ?? "", multiline: true)
         let detailsTooLong = TextInput.tooLong(details, limit: TextInput.Limit.description, what: "La description")
-        guard !title.isEmpty, title.count <= 200, detailsTooLong == nil else {
+        guard !title.isEmpty, title.count <= MeetingLimits.itemTitle, detailsTooLong == nil else {
             var model = try await MeetingShowModel.make(meeting, request: request)
             model.itemErrors.add(field, title.isEmpty ? "Donnez un titre à ce point."
-                : title.count > 200 ? "Le titre doit avoir au plus 200 caractères." : detailsTooLong ?? "")
+                : title.count > MeetingLimits.itemTitle ? "Le titre doit avoir au plus \(MeetingLimits.itemTitle) caractères." : detailsTooLong ?? "")
             model.typedItem = (form.titre ?? "", form.description ?? "")
             return .invalid(MeetingPages.show(model, context: request.pageContext).response(status: .unprocessableEntity))
         }

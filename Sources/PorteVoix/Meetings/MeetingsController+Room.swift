@@ -23,7 +23,7 @@ extension MeetingsController {
         if !search.isEmpty {
             query = query.filter(\.$pseudonymKey, .contains(inverse: false, .anywhere), Pseudonym.key(for: search))
         }
-        let members = try await query.limit(300).all()
+        let members = try await query.limit(MeetingLimits.attendanceSheet).all()
         return MeetingPages.AttendanceModel(meeting: meeting, members: members, present: present, search: search,
                                             csrf: try await request.csrfToken())
     }
@@ -108,7 +108,7 @@ extension MeetingsController {
         let text = TextInput.clean(form.texte ?? "", multiline: true)
         let publish = form.action == "publier"
         var error: String?
-        if text.count > 50_000 { error = "Le compte rendu est trop long : 50 000 caractères au plus." }
+        if text.count > MeetingLimits.minutes { error = "Le compte rendu est trop long : \(TextInput.number(MeetingLimits.minutes)) caractères au plus." }
         if publish && text.count < 20 { error = "Écrivez le compte rendu avant de le publier." }
         if publish && meeting.status != .closed { error = "Clôturez la séance avant de publier son compte rendu." }
         if let error {

@@ -122,9 +122,9 @@ struct MeetingsController: RouteCollection {
     // MARK: Calendar files
 
     func calendarFeed(request: Request) async throws -> Response {
-        let since = Date().addingTimeInterval(-180 * 86_400)
+        let since = Date().addingTimeInterval(-MeetingLimits.calendarPast)
         let meetings = try await Meeting.query(on: request.db).filter(\.$startsAt >= since).with(\.$territory)
-            .sort(\.$startsAt).limit(500).all()
+            .sort(\.$startsAt).limit(MeetingLimits.calendarSessions).all()
         return calendarResponse(meetings, name: "Séances du conseil — \(request.application.settings.siteName)",
                                 filename: "seances.ics", base: try await request.publicAddress(), request: request)
     }
@@ -247,9 +247,9 @@ struct MeetingsController: RouteCollection {
         }
         let place = TextInput.clean(model.place, multiline: false)
         if place.isEmpty { model.errors.add("lieu", "Indiquez le lieu, ou « En ligne » pour une séance à distance.") }
-        else if let tooLong = TextInput.tooLong(place, limit: TextInput.Limit.line, what: "Le lieu") { model.errors.add("lieu", tooLong) }
+        else if let tooLong = TextInput.tooLong(place, limit: MeetingLimits.place, what: "Le lieu") { model.errors.add("lieu", tooLong) }
         let link = TextInput.clean(model.link, multiline: false)
-        if let tooLong = TextInput.tooLong(link, limit: TextInput.Limit.link, what: "Le lien") {
+        if let tooLong = TextInput.tooLong(link, limit: MeetingLimits.link, what: "Le lien") {
             model.errors.add("lien", tooLong)
         } else if !link.isEmpty, !(link.hasPrefix("https://") || link.hasPrefix("http://")) || URL(string: link) == nil {
             model.errors.add("lien", "Le lien doit commencer par https://")

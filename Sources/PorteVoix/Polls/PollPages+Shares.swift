@@ -91,7 +91,7 @@ extension PollPages {
                     action: link(poll) + "/depouillement", csrf: model.csrf, class: "formulaire",
                     .forEach(Array(holders.enumerated())) { index, name in
                         Forms.field("part-\(index + 1)", label: "Part n° \(index + 1) — \(name)", value: model.typed[index + 1] ?? "",
-                                    error: model.errors["part-\(index + 1)"], autocomplete: "off", maxLength: 300)
+                                    error: model.errors["part-\(index + 1)"], autocomplete: "off", maxLength: PollLimits.typedShare)
                     },
                     Forms.submit("Ouvrir l'urne et publier les résultats")
                 )

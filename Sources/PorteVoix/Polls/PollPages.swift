@@ -277,7 +277,7 @@ enum PollPages {
                 Forms.post(
                     action: "/scrutins/nouveau", csrf: model.csrf, class: "formulaire",
                     Forms.field("question", label: "La question", value: form.question ?? "", error: model.errors["question"],
-                                required: true, maxLength: 300),
+                                required: true, maxLength: PollLimits.question),
                     Forms.textArea("description", label: "Explication (facultative)", value: form.description ?? "",
                                    error: model.errors["description"], rows: 3),
                     Forms.select("type", label: "Façon de voter",

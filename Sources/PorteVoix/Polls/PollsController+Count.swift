@@ -33,7 +33,7 @@ extension PollsController {
         var accepted: [SecretSharing.Share] = []
         for (index, name) in holders.enumerated() {
             let number = index + 1
-            let typed = String(((try? request.content.get(String.self, at: "part-\(number)")) ?? "").prefix(300))
+            let typed = String(((try? request.content.get(String.self, at: "part-\(number)")) ?? "").prefix(PollLimits.typedShare))
             model.typed[number] = typed
             guard !typed.trimmingCharacters(in: .whitespaces).isEmpty else { continue }
             do throws(KeyShareCode.Problem) {
@@ -106,7 +106,7 @@ extension PollsController {
         let registrar = try request.requireMember()
         let model = try await paperModel(poll, request: request)
         let eligible = Dictionary(uniqueKeysWithValues: model.present.compactMap { member in member.id.map { ($0, member) } })
-        let chosen = ((try? request.content.get([String].self, at: "votants")) ?? []).prefix(1000).compactMap(UUID.init(uuidString:))
+        let chosen = ((try? request.content.get([String].self, at: "votants")) ?? []).prefix(PollLimits.paperVotersAtOnce).compactMap(UUID.init(uuidString:))
         var registered: [String] = [], refused = 0, notEligible = 0, typingStarted = false
         for memberID in Set(chosen) {
             guard let member = eligible[memberID] else { notEligible += 1; continue }

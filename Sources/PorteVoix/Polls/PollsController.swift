@@ -51,7 +51,7 @@ struct PollsController: RouteCollection {
     }
 
     func list(request: Request) async throws -> HTML {
-        let polls = try await Poll.query(on: request.db).sort(\.$createdAt, .descending).limit(200).all()
+        let polls = try await Poll.query(on: request.db).sort(\.$createdAt, .descending).limit(PollLimits.listed).all()
         let now = Date()
         for poll in polls { poll.showAsOf(now) }
         let canManage = request.member?.roles.isDisjoint(with: Self.managers) == false
@@ -252,7 +252,7 @@ struct PollsController: RouteCollection {
             territories: try await Territory.query(on: request.db).sort(\.$position).all(),
             agendaItems: items,
             proposals: try await Proposal.query(on: request.db).filter(\.$status ~~ ProposalStatus.publicStatuses)
-                .sort(\.$publishedAt, .descending).limit(200).all().map { ($0.id?.uuidString ?? "", $0.title) }
+                .sort(\.$publishedAt, .descending).limit(PollLimits.listed).all().map { ($0.id?.uuidString ?? "", $0.title) }
         )
     }
 
@@ -262,7 +262,7 @@ struct PollsController: RouteCollection {
         model.form = form
         let question = TextInput.clean(form.question ?? "", multiline: false)
         if question.isEmpty { model.errors.add("question", "Écrivez la question posée aux membres.") }
-        else if question.count > 300 { model.errors.add("question", "La question doit avoir au plus 300 caractères.") }
+        else if question.count > PollLimits.question { model.errors.add("question", "La question doit avoir au plus \(PollLimits.question) caractères.") }
         if let tooLong = TextInput.tooLong(TextInput.clean(form.description ?? "", multiline: true),
                                            limit: TextInput.Limit.description, what: "L'explication") {
             model.errors.add("description", tooLong)
@@ -275,7 +275,7 @@ struct PollsController: RouteCollection {
             if options.count < 2 { model.errors.add("choix", "Écrivez au moins deux choix, un par ligne.") }
             else if options.count > 20 { model.errors.add("choix", "Vingt choix au plus.") }
             else if Set(options.map(SearchText.fold)).count != options.count { model.errors.add("choix", "Deux choix sont identiques.") }
-            else if options.contains(where: { $0.count > 200 }) { model.errors.add("choix", "Chaque choix doit avoir au plus 200 caractères.") }
+            else if options.contains(where: { $0.count > PollLimits.option }) { model.errors.add("choix", "Chaque choix doit avoir au plus \(PollLimits.option) caractères.") }
         }
         var maxChoices = options.count
         if kind == .approval {
@@ -288,8 +288,8 @@ struct PollsController: RouteCollection {
         let floor = model.minimumFloor
         let minimumText = (form.minimum ?? "").trimmingCharacters(in: .whitespaces)
         let minimum = minimumText.isEmpty ? floor : Int(minimumText)
-        if minimum == nil || !(floor...1000).contains(minimum!) {
-            model.errors.add("minimum", "Indiquez un nombre de bulletins entre \(floor) et 1000 : le site ne publie jamais "
+        if minimum == nil || !(floor...PollLimits.highestMinimum).contains(minimum!) {
+            model.errors.add("minimum", "Indiquez un nombre de bulletins entre \(floor) et \(PollLimits.highestMinimum) : le site ne publie jamais "
                 + "les résultats de moins de \(floor) bulletins.")
         }
         let custody = form.urne.flatMap(BallotCustody.init(rawValue:)) ?? .standard

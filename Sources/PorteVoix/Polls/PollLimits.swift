@@ -1,0 +1,17 @@
+import Foundation
+
+/// The polls feature's limits, named once for the rules, routes and pages.
+enum PollLimits {
+    /// The question asked.
+    static let question = 300
+    /// One choice of a single, approval or majority-judgment poll.
+    static let option = TextInput.Limit.line
+    /// The most ballots a poll may require before its results are published.
+    static let highestMinimum = 1000
+    /// A key share as typed (69 symbols, spaces and dashes allowed).
+    static let typedShare = 300
+    /// Members registered at once as having voted on paper.
+    static let paperVotersAtOnce = 1000
+    /// Polls on `/scrutins`, and proposals offered when creating one.
+    static let listed = 200
+}
