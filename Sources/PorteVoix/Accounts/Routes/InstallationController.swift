@@ -1,0 +1,68 @@
+import Fluent
+import NIOConcurrencyHelpers
+import Plot
+import Vapor
+
+struct InstallationController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get("installation", use: show)
+        routes.post("installation", use: install)
+    }
+
+    struct Form: Content {
+        var jeton: String?
+        var pseudonyme: String?
+        var motDePasse: String?
+        var confirmation: String?
+    }
+
+    func checkToken(_ token: String?, request: Request) async throws {
+        guard request.application.installationToken.matches(token),
+              try await !Administrators.exist(on: request.db)
+        else {
+            throw PageError(
+                .notFound, title: "Ce lien d'installation n'est plus valable",
+                message: "Il a déjà servi, ou le site a redémarré depuis. Si aucun administrateur n'existe, "
+                    + "le nouveau lien est affiché au démarrage. Sur le serveur, la commande "
+                    + "« swift run portevoix create-admin » crée aussi un administrateur."
+            )
+        }
+    }
+
+    func show(request: Request) async throws -> Response {
+        let token: String? = request.query["jeton"]
+        try await checkToken(token, request: request)
+        let model = InstallationPage.Model(csrf: try await request.csrfToken(), token: token ?? "", pseudonym: "")
+        return InstallationPage.view(model, context: request.pageContext).response(status: .ok)
+    }
+
+    func install(request: Request) async throws -> Response {
+        let form = (try? request.content.decode(Form.self)) ?? Form()
+        try await checkToken(form.jeton, request: request)
+        var model = InstallationPage.Model(
+            csrf: try await request.csrfToken(), token: form.jeton ?? "", pseudonym: form.pseudonyme ?? ""
+        )
+        var pseudonym: Pseudonym?
+        do throws(Pseudonym.Problem) {
+            pseudonym = try Pseudonym(form.pseudonyme ?? "")
+        } catch {
+            model.errors.add("pseudonyme", error.message)
+        }
+        PasswordRules.check(form.motDePasse ?? "", confirmation: form.confirmation ?? "", into: &model.errors)
+        guard let pseudonym, model.errors.isEmpty else {
+            return InstallationPage.view(model, context: request.pageContext).response(status: .unprocessableEntity)
+        }
+        guard request.application.installationToken.consume(form.jeton ?? "") else {
+            try await checkToken(nil, request: request)
+            return request.redirect(to: "/")
+        }
+        let admin = try await Administrators.create(
+            pseudonym: pseudonym, password: form.motDePasse ?? "", application: request.application, on: request.db
+        )
+        try await admin.$roleRows.load(on: request.db)
+        try await request.signIn(admin)
+        try await request.audit("installation", "Premier compte administrateur « \(pseudonym.display) » créé par le lien d'installation.")
+        try await request.setFlash("Votre compte administrateur est créé. Commencez par créer des cartes d'accès.")
+        return request.redirect(to: "/admin")
+    }
+}

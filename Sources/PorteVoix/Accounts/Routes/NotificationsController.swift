@@ -1,0 +1,30 @@
+import Fluent
+import Plot
+import Vapor
+
+/// `/mon-compte/notifications`: the inbox.
+struct NotificationsController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let inbox = routes.requiring(.member).grouped("mon-compte", "notifications")
+        inbox.get(use: show)
+        inbox.post("lues", use: markAllRead)
+    }
+
+    func show(request: Request) async throws -> HTML {
+        let member = try request.requireMember()
+        let notifications = try await MemberNotification.query(on: request.db)
+            .filter(\.$member.$id == member.requireID())
+            .sort(\.$createdAt, .descending).limit(100).all()
+        return NotificationsPage.view(
+            notifications: notifications, csrf: try await request.csrfToken(), context: request.pageContext
+        )
+    }
+
+    func markAllRead(request: Request) async throws -> Response {
+        let member = try request.requireMember()
+        try await MemberNotification.query(on: request.db)
+            .filter(\.$member.$id == member.requireID()).filter(\.$readAt == nil)
+            .set(\.$readAt, to: Date()).update()
+        return request.redirect(to: "/mon-compte/notifications")
+    }
+}
