@@ -1,15 +1,63 @@
 import Fluent
+import Foundation
 import Plot
 import Vapor
 
+/// `/`: what the council is, what is happening now, how to take part.
 enum HomePage {
+    /// Plain values only: a view test renders the page from `.mock`, without a database.
+    struct Model: Sendable {
+        struct Link: Sendable {
+            var path: String
+            var title: String
+        }
+
+        struct Answer: Sendable {
+            var link: Link
+            var status: ProposalStatus
+        }
+
+        struct NextMeeting: Sendable {
+            var link: Link
+            /// "mardi 12 mars 2027 de 14 h à 16 h 30"
+            var when: String
+            var place: String
+        }
+
+        var latestAnswers: [Answer] = []
+        var openPolls: [Link] = []
+        /// Closed sealed polls whose key holders have not met yet.
+        var awaitingPolls: [Link] = []
+        var nextMeeting: NextMeeting?
+    }
+
+    /// The model at `now`: polls shown as their schedule says (never applied here).
+    static func model(on database: any Database, now: Date) async throws -> Model {
+        let answers = try await Proposal.query(on: database)
+            .filter(\.$status ~~ ProposalStatus.answeredStatuses)
+            .sort(\.$answeredAt, .descending).limit(3).all()
+        let current = try await Poll.query(on: database).group(.or) { group in
+            group.filter(\.$status == .open)
+                .group(.and) { $0.filter(\.$status == .draft).filter(\.$opensAt <= now) }
+                .group(.and) { $0.filter(\.$status == .closed).filter(\.$custody == .sealed).filter(\.$countedAt == nil) }
+        }.sort(\.$createdAt, .descending).limit(10).all()
+        for poll in current { poll.showAsOf(now) }
+        let meeting = try await Meeting.query(on: database).filter(\.$status ~~ [.planned, .inProgress])
+            .filter(\.$endsAt >= now).sort(\.$startsAt).first()
+        func link(_ poll: Poll) -> Model.Link { .init(path: PollPages.link(poll), title: poll.question) }
+        return Model(
+            latestAnswers: answers.map { .init(link: .init(path: ProposalPages.link($0), title: $0.title), status: $0.status) },
+            openPolls: current.filter { $0.status == .open }.prefix(5).map(link),
+            awaitingPolls: current.filter(\.awaitsKeyHolders).prefix(5).map(link),
+            nextMeeting: meeting.map {
+                .init(link: .init(path: MeetingPages.link($0), title: $0.title), when: MeetingPages.when($0), place: $0.place)
+            }
+        )
+    }
+
     struct View {
         let context: PageContext
-        var latestAnswers: [Proposal] = []
-        var openPolls: [Poll] = []
-        /// Closed sealed polls whose key holders have not met yet.
-        var awaitingPolls: [Poll] = []
-        var nextMeeting: Meeting?
+        let model: Model
 
         func render() -> HTML {
             Layout.page(
@@ -38,35 +86,36 @@ enum HomePage {
 
         /// The next session and the open votes.
         func nowSection() -> Node<HTML.BodyContext> {
-            guard nextMeeting != nil || !openPolls.isEmpty || !awaitingPolls.isEmpty else { return .empty }
+            guard model.nextMeeting != nil || !model.openPolls.isEmpty || !model.awaitingPolls.isEmpty else { return .empty }
             return .section(
                 .class("en-ce-moment"),
                 .h2("En ce moment"),
-                .unwrap(nextMeeting) { meeting in
-                    .p(.text("Prochaine séance : "), .a(.href(escapeAttribute(MeetingPages.link(meeting))), .plain(meeting.title)),
-                       .plain(", \(MeetingPages.when(meeting)), \(meeting.place)."))
+                .unwrap(model.nextMeeting) { meeting in
+                    .p(.text("Prochaine séance : "), .a(.href(escapeAttribute(meeting.link.path)), .plain(meeting.link.title)),
+                       .plain(", \(meeting.when), \(meeting.place)."))
                 },
-                .if(!openPolls.isEmpty, .group(
-                    .p(.plain(openPolls.count == 1 ? "Un vote est ouvert :" : "\(openPolls.count) votes sont ouverts :")),
-                    .ul(.forEach(openPolls) { poll in .li(.a(.href(escapeAttribute(PollPages.link(poll))), .plain(poll.question))) })
+                .if(!model.openPolls.isEmpty, .group(
+                    .p(.plain(model.openPolls.count == 1 ? "Un vote est ouvert :" : "\(model.openPolls.count) votes sont ouverts :")),
+                    .ul(.forEach(model.openPolls) { poll in .li(.a(.href(escapeAttribute(poll.path)), .plain(poll.title))) })
                 )),
-                .if(!awaitingPolls.isEmpty, .group(
+                .if(!model.awaitingPolls.isEmpty, .group(
                     .p(.text("Clos, en attente des détenteurs de clés :")),
-                    .ul(.forEach(awaitingPolls) { poll in
-                        .li(.a(.href(escapeAttribute(PollPages.link(poll))), .plain(poll.question)), .text(" "), PollPages.badge(poll))
+                    .ul(.forEach(model.awaitingPolls) { poll in
+                        .li(.a(.href(escapeAttribute(poll.path)), .plain(poll.title)), .text(" "),
+                            .span(.class("badge badge-scrutin-closed"), .plain("Scrutin clos, en attente des détenteurs de clés")))
                     })
                 ))
             )
         }
 
         func latestAnswersSection() -> Node<HTML.BodyContext> {
-            guard !latestAnswers.isEmpty else { return .empty }
+            guard !model.latestAnswers.isEmpty else { return .empty }
             return .section(
                 .h2("Les dernières réponses du Département"),
-                .ul(.class("dernieres-reponses"), .forEach(latestAnswers) { proposal in
+                .ul(.class("dernieres-reponses"), .forEach(model.latestAnswers) { answer in
                     .li(
-                        .a(.href(escapeAttribute(ProposalPages.link(proposal))), .plain(proposal.title)),
-                        .text(" "), ProposalPages.badge(proposal.status)
+                        .a(.href(escapeAttribute(answer.link.path)), .plain(answer.link.title)),
+                        .text(" "), ProposalPages.badge(answer.status)
                     )
                 }),
                 .p(.a(.href("/suivi"), .text("Voir tout ce que le Département a répondu")))
