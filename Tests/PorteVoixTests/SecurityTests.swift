@@ -164,7 +164,8 @@ struct SecurityTests {
     }
 
     @Test func frenchPagesForEachErrorStatus() {
-        for status in [HTTPStatus.badRequest, .forbidden, .notFound, .payloadTooLarge, .internalServerError] {
+        for status in [HTTPStatus.badRequest, .forbidden, .notFound, .conflict, .gone, .payloadTooLarge, .unsupportedMediaType,
+                       .internalServerError] {
             let model = ErrorPage.model(for: Abort(status, reason: "internal detail"), showDetails: false)
             #expect(model.status == status)
             #expect(!model.title.isEmpty)

@@ -117,6 +117,15 @@ enum ErrorPage {
                 ],
                 detail: detail
             )
+        case 409:
+            return Model(
+                status: status, title: "Ce n'est plus possible",
+                paragraphs: [
+                    "Les choses ont changé entre-temps : quelqu'un d'autre a peut-être agi au même moment.",
+                    "Rechargez la page pour voir où elles en sont. Rien n'a été perdu.",
+                ],
+                detail: detail
+            )
         case 413:
             return Model(
                 status: status, title: "Ce que vous avez envoyé est trop long",
@@ -136,6 +145,16 @@ enum ErrorPage {
             return Model(
                 status: status, title: "Le site est momentanément indisponible",
                 paragraphs: ["Réessayez dans quelques minutes. Rien de ce que vous aviez enregistré n'est perdu."],
+                detail: detail
+            )
+        case 400..<500:
+            // A refusal the cases above do not name: still the person's request, never a 500.
+            return Model(
+                status: status, title: "Nous ne pouvons pas faire cela",
+                paragraphs: [
+                    "Le site n'a pas pu donner suite à cette demande.",
+                    "Revenez en arrière et réessayez. Si cela recommence, parlez-en à l'animatrice ou l'animateur du conseil.",
+                ],
                 detail: detail
             )
         default:
