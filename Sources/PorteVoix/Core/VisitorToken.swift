@@ -28,9 +28,7 @@ enum VisitorToken {
     }
 
     static func signature(nonce: String, expiry: Int, key: [UInt8]) -> String {
-        let mac = HMAC<SHA256>.authenticationCode(for: Data("portevoix-csrf|\(nonce)|\(expiry)".utf8), using: SymmetricKey(data: key))
-        return Data(mac).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+        SecureToken.signature("portevoix-csrf|\(nonce)|\(expiry)", key: key)
     }
 
     static func cookie(_ nonce: String, secure: Bool) -> HTTPCookies.Value {

@@ -57,11 +57,21 @@ struct CreateWebSessions: AsyncMigration {
 public enum SecureToken {
     /// 256 bits from the system's CSPRNG, base64url without padding.
     public static func make() -> String {
-        let bytes = SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }
-        return bytes.base64EncodedString()
+        base64URL(SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) })
+    }
+
+    /// Base64url without padding: safe in cookies, URLs and attributes.
+    static func base64URL(_ data: Data) -> String {
+        data.base64EncodedString()
             .replacingOccurrences(of: "+", with: "-")
             .replacingOccurrences(of: "/", with: "_")
             .replacingOccurrences(of: "=", with: "")
+    }
+
+    /// HMAC-SHA256 of `message` with a site key, base64url: what signs the
+    /// visitors' form tokens and the known-device tokens.
+    static func signature(_ message: String, key: [UInt8]) -> String {
+        base64URL(Data(HMAC<SHA256>.authenticationCode(for: Data(message.utf8), using: SymmetricKey(data: key))))
     }
 
     /// What the database keeps of a token: its SHA-256, in hex.

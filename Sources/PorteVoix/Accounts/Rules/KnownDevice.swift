@@ -31,7 +31,7 @@ enum KnownDevice {
 
     static func token(for holder: Holder, key: [UInt8], now: Date = Date()) -> String {
         let issued = Int(now.timeIntervalSince1970)
-        let nonce = (0..<16).map { _ in String(format: "%02x", UInt8.random(in: .min ... .max)) }.joined()
+        let nonce = SecureToken.make()
         return "\(issued).\(nonce).\(signature(holder, issued: issued, nonce: nonce, key: key))"
     }
 
@@ -43,7 +43,7 @@ enum KnownDevice {
             guard parts.count == 3, parts[0].count <= 12, let issued = Int(parts[0]),
                   Double(issued) <= now.timeIntervalSince1970 + 60,
                   Double(issued) + lifetime > now.timeIntervalSince1970,
-                  parts[1].count == 32
+                  SecureToken.isWellFormed(String(parts[1]))
             else { continue }
             let nonce = String(parts[1])
             if SecureToken.constantTimeEquals(String(parts[2]), signature(holder, issued: issued, nonce: nonce, key: key)) {
@@ -72,9 +72,7 @@ enum KnownDevice {
     static func signature(_ holder: Holder, issued: Int, nonce: String, key: [UInt8]) -> String {
         let credential = Data(SHA256.hash(data: Data(holder.credential.utf8))).base64EncodedString()
         let message = "portevoix-appareil|\(holder.memberID.uuidString.lowercased())|\(credential)|\(issued)|\(nonce)"
-        let mac = HMAC<SHA256>.authenticationCode(for: Data(message.utf8), using: SymmetricKey(data: key))
-        return Data(mac).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+        return SecureToken.signature(message, key: key)
     }
 }
 
