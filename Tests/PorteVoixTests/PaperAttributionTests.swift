@@ -29,6 +29,37 @@ struct PaperAttributionTests {
         }
     }
 
+    /// Plays an administrator reading the action log, looking for who wrote
+    /// a paper proposal published without a pseudonym.
+    @Test func confirmingAnAnonymousPaperProposalLeavesNoNameInTheLog() async throws {
+        try await withTestApp { app in
+            try await makeMember(app, "Julien anime", roles: [.facilitator])
+            try await makeMember(app, "Adèle admin", roles: [.admin])
+            let writer = try await makeMember(app, "Écrivaine discrète")
+            let theme = try #require(try await Theme.query(on: app.db).first()).id!.uuidString
+            var facilitator = Browser(app)
+            try await facilitator.signIn("Julien anime")
+            try await facilitator.submit(["titre": "Sans mon nom", "texte": "Écrit à la main pendant la séance.", "theme": theme,
+                                          "pseudonyme": "Écrivaine discrète", "anonyme": "oui"], on: "/propositions/papier")
+            let proposal = try #require(try await Proposal.query(on: app.db).first())
+            #expect(proposal.anonymous)
+            var browser = Browser(app)
+            try await browser.signIn("Écrivaine discrète")
+            let yes = try await browser.submit(["reponse": "oui"], on: PaperAttributionController.path, to: proposal.path + "/papier")
+            #expect(yes.status == .seeOther)
+            #expect(try await Proposal.find(proposal.id, on: app.db)?.$author.id == writer.id)
+
+            let entries = try await AuditEntry.query(on: app.db).filter(\.$action ~~ ["proposal.paper", "proposal.paper.confirmed"]).all()
+            #expect(entries.count == 2)
+            #expect(entries.allSatisfy { !$0.summary.contains("discrète") && $0.$actor.id != writer.id })
+            var admin = Browser(app)
+            try await admin.signIn("Adèle admin")
+            let journal = try await admin.get("/admin/journal").text
+            #expect(journal.contains("Sans mon nom"))
+            #expect(!journal.contains("discrète"), "the log names nobody for an anonymous proposal")
+        }
+    }
+
     @Test func aPaperProposalIsAMembersOnlyOnceTheyConfirmIt() async throws {
         try await withTestApp { app in
             let julien = try await makeMember(app, "Julien anime", roles: [.facilitator])
@@ -57,7 +88,7 @@ struct PaperAttributionTests {
             let token = try #require(try await browser.get("/connexion").csrfToken)
             let signedIn = try await browser.post("/connexion", form: ["_csrf": token, "pseudonyme": "Marie",
                                                                      "motDePasse": defaultTestPassword, "retour": "/scrutins"])
-            #expect(signedIn.location == "/propositions/papier/a-confirmer?retour=%2Fscrutins")
+            #expect(signedIn.location == "/propositions/papier/a-confirmer?retour=/scrutins")
             let question = try await browser.get(try #require(signedIn.location))
             #expect(question.text.contains("Des bancs à l&#39;arrêt du bus") || question.text.contains("Des bancs à l'arrêt du bus"))
             #expect(question.text.contains("Julien anime"))

@@ -5,10 +5,11 @@ import Vapor
 enum SignInPage {
     static let path = "/connexion"
 
-    static func path(returningTo target: String?) -> String {
-        guard let target = safeReturnPath(target), target != "/" else { return path }
+    /// `base` (the sign-in page by default) with where to go next, if that is a path of this site.
+    static func path(returningTo target: String?, from base: String = path) -> String {
+        guard let target = safeReturnPath(target), target != "/" else { return base }
         let encoded = target.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(.init(charactersIn: "/-_.~"))) ?? ""
-        return path + "?retour=" + encoded
+        return base + "?retour=" + encoded
     }
 
     /// A path on this site only: never another site after signing in.

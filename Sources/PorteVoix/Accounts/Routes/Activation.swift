@@ -52,7 +52,7 @@ struct ActivationController: RouteCollection {
             } else {
                 try await SecretHasher.verifyNothing(application: request.application)
             }
-        } catch where HashingGate.isBusy(error) {
+        } catch is HashingBusy {
             model.busy = true
             return ActivationPages.code(model, context: request.pageContext).response(status: .tooManyRequests).retryAfter(5)
         }

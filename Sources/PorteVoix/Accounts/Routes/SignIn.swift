@@ -63,7 +63,7 @@ struct SignInController: RouteCollection {
             } else {
                 try await SecretHasher.verifyNothing(application: request.application)
             }
-        } catch where HashingGate.isBusy(error) {
+        } catch is HashingBusy {
             // Nothing was checked: not a failure, and the pseudonym stays in the form.
             model.busy = true
             return SignInPage.view(model, context: request.pageContext).response(status: .tooManyRequests).retryAfter(5)
@@ -91,7 +91,7 @@ struct SignInController: RouteCollection {
         var next = member.status == .pending ? "/activation/charte" : back ?? "/"
         // A paper proposal names this member: they say whether they wrote it.
         if member.status == .active, try await PaperAttributionController.hasWaiting(for: member.requireID(), on: request.db) {
-            next = PaperAttributionController.path + (back.map { "?retour=" + ($0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "") } ?? "")
+            next = SignInPage.path(returningTo: back, from: PaperAttributionController.path)
         }
         let response = request.redirect(to: next)
         request.rememberDevice(for: member, on: response)

@@ -27,7 +27,7 @@ actor HashingGate {
     /// when none frees up within the patience.
     func run<T: Sendable>(on pool: NIOThreadPool, forStaff: Bool = false,
                           _ work: @escaping @Sendable () throws -> T) async throws -> T {
-        guard await enter(patience: forStaff ? staffPatience : patience) else { throw Self.busy }
+        guard await enter(patience: forStaff ? staffPatience : patience) else { throw HashingBusy() }
         defer { leave() }
         return try await pool.runIfActive(work)
     }
@@ -73,15 +73,14 @@ actor HashingGate {
         )
     }
 
-    static func isBusy(_ error: any Error) -> Bool {
-        (error as? PageError).map { $0.status == .tooManyRequests && $0.title == busy.title } ?? false
-    }
+}
 
-    static let busy = PageError(
-        .tooManyRequests, title: "Trop d'essais d'un coup",
-        message: "Beaucoup de personnes se connectent en ce moment. Attendez quelques secondes, puis réessayez : "
-            + "ce que vous avez déjà enregistré sur le site est gardé."
-    )
+/// Every hashing place was taken for the whole wait. Sign-in and activation
+/// catch it and show their form again; elsewhere it is the French 429 page.
+struct HashingBusy: AbortError {
+    var status: HTTPStatus { .tooManyRequests }
+    var reason: String { "Trop de mots de passe à vérifier en même temps." }
+    var headers: HTTPHeaders { ["Retry-After": "5"] }
 }
 
 extension Application {

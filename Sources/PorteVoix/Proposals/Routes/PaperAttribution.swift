@@ -66,8 +66,16 @@ struct PaperAttributionController: RouteCollection {
                             message: "Votre réponse pour cette proposition est déjà enregistrée.")
         }
         if yes {
-            try await request.audit("proposal.paper.confirmed", "« \(member.publicName) » confirme avoir écrit la proposition "
-                + "sur papier « \(proposal.title) ».")
+            if proposal.anonymous {
+                // Signed "Un membre du conseil" for everyone, staff included: the
+                // journal keeps no name, not even as the entry's author.
+                try await AuditEntry(actorID: nil, action: "proposal.paper.confirmed",
+                                     summary: "La proposition sur papier « \(proposal.title) », publiée sans pseudonyme, "
+                                        + "est confirmée par la personne qui l'a écrite.").create(on: request.db)
+            } else {
+                try await request.audit("proposal.paper.confirmed", "« \(member.publicName) » confirme avoir écrit la proposition "
+                    + "sur papier « \(proposal.title) ».")
+            }
             try await request.setFlash("Merci. La proposition « \(proposal.title) » est maintenant à votre nom : "
                 + "vous serez prévenu de chaque étape.")
         } else {
@@ -81,7 +89,7 @@ struct PaperAttributionController: RouteCollection {
         }
         let back = SignInPage.safeReturnPath(try? request.content.get(String.self, at: "retour"))
         if try await Self.hasWaiting(for: memberID, on: request.db) {
-            return request.redirect(to: Self.path + (back.map { "?retour=" + ($0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "") } ?? ""))
+            return request.redirect(to: SignInPage.path(returningTo: back, from: Self.path))
         }
         return request.redirect(to: back ?? "/propositions/miennes")
     }
