@@ -51,16 +51,13 @@ struct AccessCardsController: RouteCollection {
 
     /// The address printed on the cards; nil, with the page explaining why,
     /// while no administrator has set it: never the request's `Host`.
-    enum AddressCheck { case success(String), failure(Response) }
-
-    func addressOrExplanation(_ model: AccessCardPages.Model, request: Request) -> AddressCheck {
-        if let address = model.publicAddress { return .success(address) }
+    func missingAddress(_ model: AccessCardPages.Model, request: Request) -> Response {
         var model = model
         // Administrators get the field; facilitators the section that says whom to ask.
         if model.canSetAddress {
             model.errors.add("adresse", "Avant d'imprimer des cartes, indiquez l'adresse du site.")
         }
-        return .failure(AccessCardPages.form(model, context: request.pageContext).response(status: .conflict))
+        return AccessCardPages.form(model, context: request.pageContext).response(status: .conflict)
     }
 
     /// Saved from the cards page, before the first print.
@@ -96,11 +93,7 @@ struct AccessCardsController: RouteCollection {
         guard let count, model.errors.isEmpty else {
             return AccessCardPages.form(model, context: request.pageContext).response(status: .unprocessableEntity)
         }
-        let address: String
-        switch addressOrExplanation(model, request: request) {
-        case .success(let found): address = found
-        case .failure(let page): return page
-        }
+        guard let address = model.publicAddress else { return missingAddress(model, request: request) }
         let prepared = try await prepareCodes(count: count, request: request)
         let creator = request.member?.id
         let chosen = territory
@@ -120,7 +113,7 @@ struct AccessCardsController: RouteCollection {
         let actor = try request.requireMember()
         var model = try await pageModel(request)
         model.typedPseudonym = typed
-        if case .failure(let page) = addressOrExplanation(model, request: request) { return page }
+        guard model.publicAddress != nil else { return missingAddress(model, request: request) }
         let member = try await Member.query(on: request.db)
             .filter(\.$pseudonymKey == Pseudonym.key(for: typed))
             .filter(\.$status != .deleted)
@@ -215,10 +208,8 @@ struct AccessCardsController: RouteCollection {
     /// the account ends now, so the card is the only way back in.
     func issueReplacement(_ replacement: CardReplacement, for member: Member, by actor: Member,
                           request: Request) async throws -> Response {
-        let address: String
-        switch addressOrExplanation(try await pageModel(request), request: request) {
-        case .success(let found): address = found
-        case .failure(let page): return page
+        guard let address = try await request.publicAddress() else {
+            return missingAddress(try await pageModel(request), request: request)
         }
         let memberID = try member.requireID()
         // The slow part first: if the server is too busy to hash the code,
