@@ -52,13 +52,21 @@ struct SignInLimitsTests {
             // Marie's own browser still gets in.
             #expect(try await owner.signIn("Marie").status == .seeOther)
             #expect(try await owner.get("/mon-compte").status == .ok)
+            // …and can still change her password there, which checks the current one.
+            let changed = try await owner.submit(["motDePasseActuel": defaultTestPassword, "motDePasse": "une autre phrase longue",
+                                                  "confirmation": "une autre phrase longue"],
+                                                 on: "/mon-compte", to: "/mon-compte/mot-de-passe")
+            #expect(changed.status == .seeOther)
+            // Her browser is remembered with the new password too.
+            try await owner.submit([:], on: "/mon-compte", to: "/deconnexion")
+            #expect(try await owner.signIn("Marie", password: "une autre phrase longue").status == .seeOther)
 
             // Her own wrong passwords count for her browser alone, with the same limit.
             try await owner.submit([:], on: "/mon-compte", to: "/deconnexion")
             for attempt in 0..<6 {
                 _ = try await owner.signIn("Marie", password: "je ne sais plus \(attempt)")
             }
-            #expect(try await owner.signIn("Marie").status == .tooManyRequests)
+            #expect(try await owner.signIn("Marie", password: "une autre phrase longue").status == .tooManyRequests)
         }
     }
 

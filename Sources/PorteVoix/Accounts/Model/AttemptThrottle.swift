@@ -105,6 +105,21 @@ enum AttemptThrottle {
     }
 }
 
+extension AttemptKey {
+    /// The counters a password check for this account goes under. On a
+    /// browser where the member signed in before, failures count for that
+    /// browser alone, so a stranger guessing elsewhere cannot lock it out;
+    /// elsewhere, per account and per address. The first key is the one a
+    /// success resets.
+    static func password(pseudonymKey: String, member: Member?, request: Request) -> [AttemptKey] {
+        if let device = request.knownDevice(of: member) {
+            return [AttemptKey("connexion-appareil", device, limit: .perAccount)]
+        }
+        return [AttemptKey("connexion-compte", pseudonymKey, limit: .perAccount),
+                AttemptKey("connexion-adresse", request.clientAddress, limit: .perAddress)]
+    }
+}
+
 extension Request {
     /// The visitor's address, for attempt limits only (hashed, never stored in clear).
     var clientAddress: String {

@@ -191,8 +191,8 @@ struct AccessCardsController: RouteCollection {
                 + "seul un administrateur peut débloquer sa connexion.")
             return AccessCardPages.form(model, context: request.pageContext).response(status: .forbidden)
         }
-        let keys = [AttemptKey("connexion-compte", Pseudonym.key(for: typed), limit: .perAccount),
-                    AttemptKey("connexion-adresse", request.clientAddress, limit: .perAddress)]
+        // The counters a browser the member never used goes under: this one's.
+        let keys = AttemptKey.password(pseudonymKey: Pseudonym.key(for: typed), member: nil, request: request)
         guard try await AttemptThrottle.blockedUntil(keys, on: request.db) != nil else {
             try await request.setFlash("La connexion de « \(member.publicName) » n'est pas bloquée. Si elle ou il n'arrive pas "
                 + "à se connecter, vérifiez le pseudonyme ; un mot de passe oublié demande une carte de remplacement.")

@@ -44,8 +44,8 @@ struct MyAccountController: RouteCollection {
 
     /// Checks the current password, with the same limits as signing in.
     func currentPasswordMatches(_ password: String, member: Member, request: Request, errors: inout FormErrors) async throws -> Bool {
-        let key = AttemptKey("connexion-compte", member.pseudonymKey ?? "", limit: .perAccount)
-        if let until = try await AttemptThrottle.blockedUntil([key], on: request.db) {
+        let keys = AttemptKey.password(pseudonymKey: member.pseudonymKey ?? "", member: member, request: request)
+        if let until = try await AttemptThrottle.blockedUntil(keys, on: request.db) {
             errors.add("motDePasseActuel", "Trop d'essais d'un coup. Réessayez à \(FrenchDates.time(until)) "
                 + "(\(FrenchDates.wait(until: until))).")
             return false
@@ -53,7 +53,7 @@ struct MyAccountController: RouteCollection {
         guard let hash = member.passwordHash,
               try await SecretHasher.verify(password, against: hash, application: request.application)
         else {
-            try await AttemptThrottle.recordFailure([key], on: request.db)
+            try await AttemptThrottle.recordFailure(keys, on: request.db)
             errors.add("motDePasseActuel", "Ce n'est pas votre mot de passe actuel. Retapez-le.")
             return false
         }
@@ -105,7 +105,10 @@ struct MyAccountController: RouteCollection {
         try await WebSessionRecord.query(on: request.db).filter(\.$memberID == member.id).delete()
         try await request.signIn(member)
         try await request.setFlash("Votre mot de passe est changé.")
-        return request.redirect(to: "/mon-compte")
+        // The new password ends every remembered browser's token: this one gets a new one.
+        let response = request.redirect(to: "/mon-compte")
+        request.rememberDevice(for: member, on: response)
+        return response
     }
 
     func downloadData(request: Request) async throws -> Response {

@@ -40,15 +40,7 @@ struct SignInController: RouteCollection {
             .with(\.$roleRows)
             .first() : nil
 
-        // On a browser where this member signed in before, failures count for
-        // that browser alone: a stranger guessing elsewhere cannot lock it out.
-        let keys: [AttemptKey]
-        if let device = request.knownDevice(of: member) {
-            keys = [AttemptKey("connexion-appareil", device, limit: .perAccount)]
-        } else {
-            keys = [AttemptKey("connexion-compte", Pseudonym.key(for: typed), limit: .perAccount),
-                    AttemptKey("connexion-adresse", request.clientAddress, limit: .perAddress)]
-        }
+        let keys = AttemptKey.password(pseudonymKey: Pseudonym.key(for: typed), member: member, request: request)
         if let until = try await AttemptThrottle.blockedUntil(keys, on: request.db) {
             model.blockedUntil = until
             return SignInPage.view(model, context: request.pageContext).response(status: .tooManyRequests)
