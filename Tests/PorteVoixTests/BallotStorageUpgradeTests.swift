@@ -141,6 +141,18 @@ struct BallotStorageUpgradeTests {
             // The one way to remove ballots does nothing while the poll is open.
             try await sql.raw("SELECT discard_counted_ballots(\(bind: poll.requireID()))").run()
             #expect(try await BallotBox.ballotCount(pollID: poll.requireID(), on: app.db) == 5)
+            // Nor after an injected statement closes a poll and records a made-up count of it.
+            let forged = try await makePoll(app, kind: .yesNo, options: [])
+            for index in 0..<3 {
+                let member = try await makeMember(app, "Autre votant \(index)")
+                _ = try await BallotBox.cast(.yesNo(.contre), poll: forged, memberID: member.requireID(), on: app.db)
+            }
+            try await sql.raw("""
+                UPDATE polls SET status = 'closed', closed_at = now(), counted_at = now(), result = '{"ballots":0}', wrapped_key = NULL
+                WHERE id = \(bind: forged.requireID())
+                """).run()
+            try await sql.raw("SELECT discard_counted_ballots(\(bind: forged.requireID()))").run()
+            #expect(try await BallotBox.ballotCount(pollID: forged.requireID(), on: app.db) == 3, "the box outlives a forged count")
             // The count still works, as the serving role, and the owner vacuums.
             try await PollCount.close(poll, app: app)
             #expect(poll.aggregate?.yesNo?.pour == 5)

@@ -34,8 +34,11 @@ enum DatabaseSetup {
 
     /// Runs the migrations as the tables' owner when a separate address is
     /// set, then lets the serving role do only what serving needs: it may add
-    /// ballots and register rows but never change or remove them, nor the
-    /// audit log (the database refuses even an injected statement).
+    /// ballots and register rows but never change them, nor the audit log
+    /// (the database refuses even an injected statement). It removes ballots
+    /// only after recording a count of exactly that many: an injected
+    /// statement that knows the number could still forge a result and
+    /// destroy the box, but never read a ballot.
     static func migrate(_ app: Application, settings: Settings) async throws {
         guard settings.migrationDatabaseURL != nil, case .postgres(let url) = settings.database else {
             try await app.autoMigrate()

@@ -221,13 +221,15 @@ struct SealBallotBoxes: AsyncMigration {
             """,
             "CREATE TRIGGER polls_guard BEFORE UPDATE ON polls FOR EACH ROW EXECUTE FUNCTION polls_guard()",
             // The one way to remove ballots, for a serving role that has no
-            // DELETE on the box: only those of a counted poll.
+            // DELETE on the box: only those of a counted poll whose recorded
+            // count is the number of ballots in the box.
             """
             CREATE FUNCTION discard_counted_ballots(poll UUID) RETURNS void LANGUAGE plpgsql SECURITY DEFINER
             SET search_path = pg_catalog, public, pg_temp AS $$
             BEGIN
               DELETE FROM public.ballots WHERE poll_id = poll
-                AND EXISTS (SELECT 1 FROM public.polls WHERE id = poll AND status = 'closed' AND counted_at IS NOT NULL);
+                AND EXISTS (SELECT 1 FROM public.polls p WHERE p.id = poll AND p.status = 'closed' AND p.counted_at IS NOT NULL
+                            AND (p.result::jsonb ->> 'ballots')::bigint = (SELECT COUNT(*) FROM public.ballots b WHERE b.poll_id = poll));
             END $$
             """,
             "REVOKE ALL ON FUNCTION discard_counted_ballots(UUID) FROM PUBLIC",
