@@ -24,7 +24,6 @@ enum SiteSettingsStore {
     static let forwardedForSeenName = "forwarded_for_seen_at"
 
     static var defaultMinimumBallots: Int { minimumBallotsSetting.defaultValue }
-    static var minimumBallotsRange: ClosedRange<Int> { minimumBallotsSetting.range }
 
     static func text(_ name: String, on database: any Database) async throws -> String? {
         try await database.sql.raw("""
@@ -56,9 +55,5 @@ enum SiteSettingsStore {
 
     static func minimumBallots(on database: any Database) async throws -> Int {
         try await number(minimumBallotsSetting, on: database)
-    }
-
-    static func setMinimumBallots(_ value: Int, on database: any Database) async throws {
-        try await setNumber(minimumBallotsSetting, value, on: database)
     }
 }

@@ -29,7 +29,7 @@ struct MeetingShowModel {
     static func make(_ meeting: Meeting, request: Request) async throws -> MeetingShowModel {
         let id = try meeting.requireID()
         let viewer = request.member
-        let canManage = viewer?.roles.isDisjoint(with: MeetingsController.facilitators) == false
+        let canManage = viewer?.roles.isDisjoint(with: Role.organisers) == false
         let items = try await AgendaItem.query(on: request.db).filter(\.$meeting.$id == id)
             .with(\.$proposals).sort(\.$position).all()
         var viewerComing: Bool?

@@ -4,7 +4,6 @@ import Vapor
 
 /// `/seances`: council sessions, their agenda, attendance and minutes.
 struct MeetingsController: RouteCollection {
-    static let facilitators = Role.organisers
 
     func boot(routes: any RoutesBuilder) throws {
         let meetings = routes.grouped("seances")
@@ -16,7 +15,7 @@ struct MeetingsController: RouteCollection {
 
         meetings.requiring(.member).post(":meetingID", "reponse", use: respond)
 
-        let facilitators = meetings.requiring(.anyRole(Self.facilitators))
+        let facilitators = meetings.requiring(.anyRole(Role.organisers))
         facilitators.get("nouvelle", use: newForm)
         facilitators.post("nouvelle", use: create)
         facilitators.get(":meetingID", "modifier", use: editForm)
@@ -55,7 +54,7 @@ struct MeetingsController: RouteCollection {
             upcoming: upcoming, past: past.items, pastPage: past.metadata.page, pastPageCount: past.metadata.pageCount,
             territories: try await Territory.query(on: request.db).sort(\.$position).all(),
             selectedTerritory: territory ?? "",
-            canPlan: request.member?.roles.isDisjoint(with: Self.facilitators) == false,
+            canPlan: request.member?.roles.isDisjoint(with: Role.organisers) == false,
             context: request.pageContext
         )
     }
@@ -92,11 +91,7 @@ struct MeetingsController: RouteCollection {
         // The open poll, or else the last one closed, with its results.
         if let poll = polls.first(where: { $0.status == .open }) ?? polls.first {
             let ballots = try await BallotBox.ballotCount(poll, on: request.db)
-            var results: PollResults?
-            let minimum = max(poll.minimumBallots, try await SiteSettingsStore.minimumBallots(on: request.db))
-            if let aggregate = poll.aggregate, aggregate.hasCounts, aggregate.ballots >= minimum {
-                results = PollResults.compute(poll, aggregate: aggregate)
-            }
+            let results = PollResults.published(poll, minimum: try await PollResults.minimumBallots(poll, on: request.db))
             pollView = .init(poll: poll, ballots: ballots,
                              present: try await MeetingAttendance.query(on: request.db).filter(\.$meeting.$id == meeting.requireID()).count()
                                 + meeting.otherAttendees,

@@ -5,7 +5,6 @@ import Voting
 
 /// `/scrutins`: secret ballots (design/voting.md).
 struct PollsController: RouteCollection {
-    static let managers = Role.organisers
 
     func boot(routes: any RoutesBuilder) throws {
         let polls = routes.grouped("scrutins")
@@ -19,7 +18,7 @@ struct PollsController: RouteCollection {
         members.post(":pollID", "modifier", use: changeChoice)
         members.post(":pollID", "vote", use: vote)
 
-        let managers = polls.requiring(.anyRole(Self.managers))
+        let managers = polls.requiring(.anyRole(Role.organisers))
         managers.get("nouveau", use: newForm)
         managers.post("nouveau", use: create)
         managers.post(":pollID", "statut", use: changeStatus)
@@ -44,7 +43,7 @@ struct PollsController: RouteCollection {
         } else {
             try await PollSchedule.apply(poll, app: request.application)
         }
-        if poll.status == .draft && request.member?.roles.isDisjoint(with: Self.managers) != false {
+        if poll.status == .draft && request.member?.roles.isDisjoint(with: Role.organisers) != false {
             throw Abort(.notFound)
         }
         return poll
@@ -54,7 +53,7 @@ struct PollsController: RouteCollection {
         let polls = try await Poll.query(on: request.db).sort(\.$createdAt, .descending).limit(PollLimits.listed).all()
         let now = Date()
         for poll in polls { poll.showAsOf(now) }
-        let canManage = request.member?.roles.isDisjoint(with: Self.managers) == false
+        let canManage = request.member?.roles.isDisjoint(with: Role.organisers) == false
         return PollPages.list(polls.filter { canManage || $0.status != .draft }, canManage: canManage,
                               context: request.pageContext)
     }
@@ -68,9 +67,9 @@ struct PollsController: RouteCollection {
             poll: poll, options: poll.options.map(\.label),
             ballots: try await BallotBox.ballotCount(poll, on: request.db),
             csrf: member == nil ? nil : try await request.csrfToken(),
-            canManage: member?.roles.isDisjoint(with: Self.managers) == false
+            canManage: member?.roles.isDisjoint(with: Role.organisers) == false
         )
-        model.minimumBallots = max(poll.minimumBallots, try await SiteSettingsStore.minimumBallots(on: request.db))
+        model.minimumBallots = try await PollResults.minimumBallots(poll, on: request.db)
         if let member {
             let memberID = try member.requireID()
             model.hasVoted = try await BallotBox.hasVoted(pollID: id, memberID: memberID, on: request.db)
@@ -79,9 +78,7 @@ struct PollsController: RouteCollection {
                 model.paperRegistration = try await BallotBox.paperRegistration(pollID: id, memberID: memberID, on: request.db)
             }
         }
-        if let aggregate = poll.aggregate, aggregate.hasCounts, aggregate.ballots >= model.minimumBallots {
-            model.results = PollResults.compute(poll, aggregate: aggregate)
-        }
+        model.results = PollResults.published(poll, minimum: model.minimumBallots)
         return model
     }
 

@@ -88,7 +88,7 @@ public enum PollCount {
             try await countStandard(poll, app: app)
         } catch {
             // Never the error's own text: a database error may carry bound values.
-            let reason = (error as? Failure).map { String(describing: $0) } ?? String(describing: type(of: error))
+            let reason = SafeErrorDescription.of(error)
             app.logger.error("Le dépouillement du scrutin \(poll.identifier) a échoué (\(reason)). Les bulletins restent scellés.")
         }
     }
@@ -127,7 +127,7 @@ public enum PollCount {
         guard unreadable == 0 else { throw Failure.unreadableBallots(unreadable) }
         let voters = try await BallotBox.voterCount(pollID: pollID, on: app.db.sql)
         guard contents.count <= voters else { throw Failure.moreBallotsThanVoters(ballots: contents.count, voters: voters) }
-        let minimum = max(poll.minimumBallots, try await SiteSettingsStore.minimumBallots(on: app.db))
+        let minimum = try await PollResults.minimumBallots(poll, on: app.db)
         let aggregate = PollAggregate.count(contents, rules: rules).publishable(minimum: minimum)
         let result = String(decoding: try JSONEncoder().encode(aggregate), as: UTF8.self)
         var generator = SystemRandomNumberGenerator()

@@ -1,3 +1,4 @@
+import Fluent
 import Foundation
 import Plot
 import Voting
@@ -7,6 +8,20 @@ enum PollResults {
     case yesNo(YesNoResult)
     case options(OptionCounts, labels: [String])
     case judgment([MajorityJudgment.OptionResult], labels: [String], ballots: Int)
+
+    /// The fewest ballots this poll needs for its results to be shown: its
+    /// own minimum, never below the site's.
+    static func minimumBallots(_ poll: Poll, on database: any Database) async throws -> Int {
+        max(poll.minimumBallots, try await SiteSettingsStore.minimumBallots(on: database))
+    }
+
+    /// The one rule for showing results, wherever they are shown (the poll's
+    /// page, the projector): counted, with counts, and enough ballots that
+    /// nobody's choice can be told.
+    static func published(_ poll: Poll, minimum: Int) -> PollResults? {
+        guard let aggregate = poll.aggregate, aggregate.hasCounts, aggregate.ballots >= minimum else { return nil }
+        return compute(poll, aggregate: aggregate)
+    }
 
     /// The results from the stored aggregate: nothing is recounted per request.
     static func compute(_ poll: Poll, aggregate: PollAggregate) -> PollResults {

@@ -102,7 +102,7 @@ extension ProposalsController {
         case "publier":
             comment.status = .published
         case "refuser":
-            let tooLong = TextInput.tooLong(reason, limit: TextInput.Limit.reason, what: "La raison")
+            let tooLong = TextInput.tooLong(reason, limit: ProposalLimits.note, what: "La raison")
             guard !reason.isEmpty, tooLong == nil else {
                 var model = try await ProposalShowModel.make(proposal, request: request)
                 model.commentDecisionErrors[commentID] = tooLong ?? "Écrivez la raison du refus : l'auteur la lira."

@@ -3,7 +3,7 @@ import Vapor
 /// The proposal feature's limits, named once for the rules, the routes and the pages.
 enum ProposalLimits {
     /// A staff note on a status change (refusal reason, follow-up).
-    static let note = 2000
+    static let note = TextInput.Limit.reason
     /// The département's written answer.
     static let answer = 10_000
 }
