@@ -276,7 +276,14 @@ struct AccountsTests {
         try await withTestApp { app in
             let territory = try #require(try await Territory.query(on: app.db).first())
             try await makeMember(app, "Marie", roles: [.participant, .moderator], territory: territory)
-            try await makeMember(app, "Voisin secret")
+            let neighbour = try await makeMember(app, "Voisin secret")
+            let marie = try #require(try await Member.query(on: app.db).filter(\.$pseudonym == "Marie").first())
+            // A paper proposal that names her, and a replacement card asked for her.
+            let paper = try await makeProposal(app, title: "Écrite sur papier", author: nil)
+            paper.fromPaper = true
+            paper.$claimedAuthor.id = marie.id
+            try await paper.save(on: app.db)
+            try await CardReplacement(memberID: marie.requireID(), requester: neighbour).create(on: app.db)
             var browser = Browser(app)
             try await browser.signIn("Marie")
             let download = try await browser.get("/mon-compte/donnees")
@@ -289,6 +296,8 @@ struct AccountsTests {
             #expect(account["territoire"] as? String == territory.name)
             #expect((account["roles"] as? [String])?.sorted() == ["membre du conseil", "modérateur·rice"])
             #expect((json?["sessionsOuvertes"] as? [Any])?.count == 1)
+            #expect((json?["propositionsSurPapierAConfirmer"] as? [String]) == ["Écrite sur papier"])
+            #expect((json?["cartesDeRemplacement"] as? [Any])?.count == 1)
             #expect(!download.text.contains("Voisin secret"))
             #expect(!download.text.contains("$2"), "no hash")
             #expect(!download.text.contains(defaultTestPassword))

@@ -59,6 +59,13 @@ struct MemberDataExport: Encodable {
         let canal: String
     }
 
+    struct Replacement: Encodable {
+        let demandeeLe: Date
+        let confirmeeLe: Date?
+        /// The role of who confirmed it, as the account page shows it.
+        let confirmeePar: String?
+    }
+
     struct Notification: Encodable {
         let message: String
         let date: Date
@@ -69,9 +76,12 @@ struct MemberDataExport: Encodable {
     let explication: String
     let compte: Account
     let cartesDAcces: [Card]
+    let cartesDeRemplacement: [Replacement]
     let sessionsOuvertes: [Session]
     let actionsDAdministration: [Action]
     let mesPropositions: [OwnProposal]
+    /// Paper proposals that name me, waiting for my answer.
+    let propositionsSurPapierAConfirmer: [String]
     let mesCommentaires: [OwnComment]
     /// The proposals this member supports: shown to them, never to anyone else.
     let propositionsQueJeSoutiens: [String]
@@ -84,6 +94,9 @@ struct MemberDataExport: Encodable {
         let memberID = try member.requireID()
         try await member.$territory.load(on: database)
         let cards = try await AccessCard.query(on: database).filter(\.$member.$id == memberID).sort(\.$createdAt).all()
+        let replacements = try await CardReplacement.query(on: database).filter(\.$member.$id == memberID)
+            .sort(\.$requestedAt).all()
+        let claimed = try await Proposal.query(on: database).filter(\.$claimedAuthor.$id == memberID).sort(\.$createdAt).all()
         let sessions = try await WebSessionRecord.query(on: database).filter(\.$memberID == memberID).all()
         let actions = try await AuditEntry.query(on: database).filter(\.$actor.$id == memberID).sort(\.$createdAt).all()
         let proposals = try await Proposal.query(on: database).filter(\.$author.$id == memberID).sort(\.$createdAt).all()
@@ -128,12 +141,17 @@ struct MemberDataExport: Encodable {
                 Card(creeeLe: $0.createdAt, expireLe: $0.expiresAt, utiliseeLe: $0.usedAt,
                      carteDeRemplacement: $0.isReplacement)
             },
+            cartesDeRemplacement: replacements.map {
+                Replacement(demandeeLe: $0.requestedAt, confirmeeLe: $0.confirmedAt,
+                            confirmeePar: $0.confirmedAt == nil ? nil : CardReplacement.who($0.confirmedByRoles))
+            },
             sessionsOuvertes: sessions.map { Session(ouverteLe: $0.createdAt, derniereActiviteLe: $0.lastSeenAt) },
             actionsDAdministration: actions.map { Action(date: $0.createdAt, action: $0.action, resume: $0.summary) },
             mesPropositions: proposals.map {
                 OwnProposal(titre: $0.title, texte: $0.body, statut: $0.status.label,
                             publieeSansPseudonyme: $0.anonymous, envoyeeLe: $0.createdAt)
             },
+            propositionsSurPapierAConfirmer: claimed.map(\.title),
             mesCommentaires: comments.map {
                 OwnComment(proposition: $0.proposal.title, texte: $0.body, publie: $0.status == .published,
                            envoyeLe: $0.createdAt)
