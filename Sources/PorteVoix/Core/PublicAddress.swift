@@ -63,17 +63,23 @@ enum PublicAddress {
     /// The one place the address is saved (cards page or settings page): nil
     /// when what was typed is not a whole web address.
     static func save(_ typed: String, request: Request) async throws -> String? {
+        guard request.application.settings.publicURL == nil else { throw fixedByServer }
         guard let address = normalize(typed) else { return nil }
         try await SiteSettingsStore.setText(SiteSettingsStore.publicAddressName, address, on: request.db)
         try await request.audit("settings.public_address", "Adresse publique du site : \(address).")
         return address
     }
 
+    /// An https address while cookies go without `Secure` (nor HSTS).
+    static func cookiesLackSecure(_ address: String?, settings: Settings) -> Bool {
+        address?.hasPrefix("https://") == true && !settings.secureCookies
+    }
+
     /// At start-up: an https address while cookies go without `Secure` (the
     /// address was set in the interface, not in `PORTEVOIX_PUBLIC_URL`).
     static func checkCookies(_ app: Application) async throws {
-        guard !app.settings.secureCookies, let address = try await current(app, on: app.db), address.hasPrefix("https://")
-        else { return }
+        let address = try await current(app, on: app.db)
+        guard cookiesLackSecure(address, settings: app.settings), let address else { return }
         let warning = "L'adresse du site est en https, mais les cookies partent sans la mention Secure et sans en-tête HSTS : "
             + "réglez PORTEVOIX_PUBLIC_URL=\(address) (ou PORTEVOIX_SECURE_COOKIES=oui)."
         app.logger.warning("\(warning)")

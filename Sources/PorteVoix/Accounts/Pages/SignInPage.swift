@@ -38,7 +38,8 @@ enum SignInPage {
     static func view(_ model: Model, context: PageContext) -> HTML {
         Layout.page(
             context,
-            title: model.errors.isEmpty && !model.busy ? "Se connecter" : "Erreur — Se connecter",
+            title: model.errors.isEmpty && !model.busy && model.blockedUntil == nil && !model.suspended
+                ? "Se connecter" : "Erreur — Se connecter",
             content: .group(
                 .h1("Se connecter"),
                 message(model),

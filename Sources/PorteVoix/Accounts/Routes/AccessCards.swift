@@ -63,7 +63,6 @@ struct AccessCardsController: RouteCollection {
     /// Saved from the cards page, before the first print.
     func saveAddress(request: Request) async throws -> Response {
         let typed = String(((try? request.content.get(String.self, at: "adresse")) ?? "").prefix(300))
-        guard !request.application.settings.addressFixed else { throw PublicAddress.fixedByServer }
         guard try await PublicAddress.save(typed, request: request) != nil else {
             var model = try await pageModel(request)
             model.typedAddress = typed

@@ -22,13 +22,12 @@ struct SiteSettingsController: RouteCollection {
         for number in Self.numbers {
             values[number.field] = String(try await SiteSettingsStore.number(number.setting, on: request.db))
         }
-        let fixed = request.application.settings.publicURL.flatMap { PublicAddress.normalize($0.absoluteString) }
-        let stored = try await SiteSettingsStore.text(SiteSettingsStore.publicAddressName, on: request.db)
-        values["adresse"] = fixed ?? stored ?? PublicAddress.suggestion(for: request)
-        var model = SiteSettingsPage.Model(csrf: try await request.csrfToken(), values: values,
-                                           addressFromEnvironment: fixed != nil, addressSaved: fixed != nil || stored != nil)
-        model.insecureCookies = (fixed ?? stored)?.hasPrefix("https://") == true && !request.application.settings.secureCookies
-        return model
+        let settings = request.application.settings
+        let current = try await request.publicAddress()
+        values["adresse"] = current ?? PublicAddress.suggestion(for: request)
+        return SiteSettingsPage.Model(csrf: try await request.csrfToken(), values: values,
+                                      addressFromEnvironment: settings.addressFixed, addressSaved: current != nil,
+                                      insecureCookies: PublicAddress.cookiesLackSecure(current, settings: settings))
     }
 
     func show(request: Request) async throws -> HTML {
@@ -36,19 +35,24 @@ struct SiteSettingsController: RouteCollection {
     }
 
     func save(request: Request) async throws -> Response {
-        var model = try await model(request)
+        var typed: [String: String] = [:]
         var parsed: [String: Int] = [:]
+        var errors = FormErrors()
         for number in Self.numbers {
-            let typed = String(((try? request.content.get(String.self, at: number.field)) ?? "").prefix(20))
-            model.values[number.field] = typed
+            let text = String(((try? request.content.get(String.self, at: number.field)) ?? "").prefix(20))
+            typed[number.field] = text
             let range = number.setting.range
-            if let value = Int(typed.trimmingCharacters(in: .whitespaces)), range.contains(value) {
+            if let value = Int(text.trimmingCharacters(in: .whitespaces)), range.contains(value) {
                 parsed[number.field] = value
             } else {
-                model.errors.add(number.field, "Indiquez un nombre entier entre \(range.lowerBound) et \(range.upperBound).")
+                errors.add(number.field, "Indiquez un nombre entier entre \(range.lowerBound) et \(range.upperBound).")
             }
         }
-        guard model.errors.isEmpty else {
+        // The page again only when something is to be corrected, with what was typed.
+        guard errors.isEmpty else {
+            var model = try await model(request)
+            model.values.merge(typed) { $1 }
+            model.errors = errors
             return SiteSettingsPage.view(model, context: request.pageContext).response(status: .unprocessableEntity)
         }
         var changes: [String] = []
@@ -69,7 +73,6 @@ struct SiteSettingsController: RouteCollection {
     /// nobody looked at.
     func saveAddress(request: Request) async throws -> Response {
         let typed = String(((try? request.content.get(String.self, at: "adresse")) ?? "").prefix(300))
-        guard !request.application.settings.addressFixed else { throw PublicAddress.fixedByServer }
         guard try await PublicAddress.save(typed, request: request) != nil else {
             var model = try await model(request)
             model.values["adresse"] = typed
