@@ -383,6 +383,15 @@ struct BallotRulesTests {
             #expect(page.contains("Trop peu de personnes ont voté (6)"))
             #expect(page.contains("Il en faut au moins 7"))
             #expect(!page.contains("Pour : 6"))
+            // Below the floor, what is kept is the number of ballots only: someone
+            // who reads the stored result, or everything in the database, learns
+            // nothing of the six choices.
+            let stored = try #require(try await app.db.sql.raw("SELECT result FROM polls WHERE id = \(bind: poll.requireID())")
+                .first()?.decode(column: "result", as: String.self))
+            let keys = try #require(try JSONSerialization.jsonObject(with: Data(stored.utf8)) as? [String: Any]).keys
+            #expect(Array(keys) == ["ballots"], "stored: \(stored)")
+            let everything = try await BallotSecrecyTests.everythingInTheDatabase(app)
+            #expect(!everything.contains(Data("\"pour\":6".utf8)) && !everything.contains(Data("\"pour\": 6".utf8)))
             let journal = try await AuditEntry.query(on: app.db).filter(\.$action == "settings.change").count()
             #expect(journal == 1)
         }

@@ -103,4 +103,28 @@ struct ReadOnlyPagesTests {
             #expect(!PollScheduler.isServing(["portevoix", command]), "\(command)")
         }
     }
+
+    /// A voter arriving just after the closing time: the request closes the
+    /// poll and refuses the ballot, but never opens the box itself.
+    @Test func aVotersRequestClosesADuePollAndLeavesTheCountToTheServer() async throws {
+        try await withTestApp { app in
+            let poll = try await makePoll(app, kind: .yesNo, options: [])
+            for index in 0..<2 {
+                let member = try await makeMember(app, "Votant \(index)")
+                _ = try await BallotBox.cast(.yesNo(.pour), poll: poll, memberID: member.requireID(), on: app.db)
+            }
+            poll.closesAt = Date().addingTimeInterval(-1)
+            try await poll.save(on: app.db)
+            try await makeMember(app, "En retard")
+            var late = Browser(app)
+            try await late.signIn("En retard")
+            let refused = try await late.submit(["choix": "P"], on: poll.path, to: poll.path + "/vote")
+            #expect(refused.status == .conflict)
+            let closed = try #require(try await Poll.find(poll.id, on: app.db))
+            #expect(closed.status == .closed && closed.countedAt == nil)
+            #expect(try await BallotBox.ballotCount(pollID: poll.requireID(), on: app.db) == 2)
+            try await PollSchedule.applyDue(app)
+            #expect(try await Poll.find(poll.id, on: app.db)?.countedAt != nil)
+        }
+    }
 }

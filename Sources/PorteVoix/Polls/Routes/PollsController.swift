@@ -37,11 +37,13 @@ struct PollsController: RouteCollection {
                 .with(\.$options).with(\.$territory).with(\.$meeting).with(\.$proposal).first()
         else { throw Abort(.notFound) }
         poll.$options.value = poll.options.sorted { $0.position < $1.position }
-        // An action on the poll applies its schedule first; looking at it only shows it.
+        // An action on the poll applies its schedule's state first (opened,
+        // closed); looking at it only shows it. Counting is the server task's
+        // job, or the facilitator's "clore": never a voter's request.
         if request.method == .GET || request.method == .HEAD {
             poll.showAsOf(Date())
         } else {
-            try await PollSchedule.apply(poll, app: request.application)
+            try await PollSchedule.apply(poll, app: request.application, counting: false)
         }
         if poll.status == .draft && request.member?.roles.isDisjoint(with: Role.organisers) != false {
             throw Abort(.notFound)
@@ -156,7 +158,7 @@ struct PollsController: RouteCollection {
                                                   on: request.db)
             switch result {
             case .closed:
-                try await PollSchedule.apply(poll, app: request.application)
+                try await PollSchedule.apply(poll, app: request.application, counting: false)
                 return try await errorPage(PollPageError(status: .conflict, message: "Ce scrutin vient de se clore : "
                     + "votre vote n'a pas pu être enregistré. Rien n'a été compté à votre nom."), poll: poll, request: request)
             case .alreadyVoted:

@@ -62,7 +62,7 @@ public enum PollCount {
     /// scheduled time together, exactly one caller wins. A standard poll is
     /// counted straight away. Returns whether this call closed it.
     @discardableResult
-    public static func close(_ poll: Poll, at date: Date = Date(), app: Application) async throws -> Bool {
+    public static func close(_ poll: Poll, at date: Date = Date(), app: Application, counting: Bool = true) async throws -> Bool {
         let sql = app.db.sql
         let claimed = try await sql.raw("""
             UPDATE polls SET status = 'closed', closed_at = \(bind: date)
@@ -74,7 +74,7 @@ public enum PollCount {
         }
         poll.status = .closed
         poll.closedAt = date
-        if poll.custody == .standard {
+        if counting, poll.custody == .standard {
             await countStandardOrLog(poll, app: app)
         }
         return true

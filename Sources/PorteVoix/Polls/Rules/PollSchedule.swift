@@ -12,7 +12,10 @@ import Vapor
 enum PollSchedule {
     static let interval: Duration = .seconds(5)
 
-    static func apply(_ poll: Poll, app: Application, now: Date = Date()) async throws {
+    /// `counting` false: only the state changes (open, closed), as a request
+    /// needs them; the count itself, which opens every ballot and scrubs the
+    /// files, is left to the server's task.
+    static func apply(_ poll: Poll, app: Application, now: Date = Date(), counting: Bool = true) async throws {
         switch PollLifecycle.due(poll.status, opensAt: poll.opensAt, closesAt: poll.closesAt,
                                  counted: poll.countedAt != nil, custody: poll.custody, now: now) {
         case .open?:
@@ -23,11 +26,11 @@ enum PollSchedule {
             poll.status = .open
             poll.openedAt = opensAt
             // Opened and already past its closing time: close it too.
-            try await apply(poll, app: app, now: now)
+            try await apply(poll, app: app, now: now, counting: counting)
         case .close?:
-            try await PollCount.close(poll, at: poll.closesAt ?? now, app: app)
+            try await PollCount.close(poll, at: poll.closesAt ?? now, app: app, counting: counting)
         case .count?:
-            await PollCount.countStandardOrLog(poll, app: app)
+            if counting { await PollCount.countStandardOrLog(poll, app: app) }
         case nil:
             return
         }
