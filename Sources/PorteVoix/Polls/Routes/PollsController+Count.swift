@@ -67,7 +67,11 @@ extension PollsController {
             model.mismatch = true
             return PollPages.count(model, context: request.pageContext).response(status: .unprocessableEntity).noStore()
         }
-        try await PollCount.count(poll, privateKey: privateKey, app: request.application)
+        guard try await PollCount.count(poll, privateKey: privateKey, app: request.application) else {
+            // Other holders counted at the same moment: their count stands, and it is theirs in the log.
+            try await request.setFlash("L'urne vient d'être dépouillée par d'autres détenteurs de clés. Les résultats sont publiés.")
+            return request.redirect(to: PollPages.link(poll))
+        }
         try await request.audit("poll.count", audit + " : urne ouverte, résultats publiés.")
         try await request.setFlash("L'urne est dépouillée. Les résultats sont publiés.")
         return request.redirect(to: PollPages.link(poll))
