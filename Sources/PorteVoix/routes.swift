@@ -1,20 +1,290 @@
 import Vapor
 
-/// The whole URL space, one group per feature.
+// The whole URL space of the HTML site: first every address, then who may
+// use each one and which handler answers it.
+
+extension SiteURL {
+    var segments: [PathSegment] {
+        switch self {
+        case .home: []
+        case .health: ["healthz"]
+        case .content(let slug): [.constant(slug.rawValue)]
+
+        case .signIn: ["connexion"]
+        case .signOut: ["deconnexion"]
+        case .activation: ["activation"]
+        case .activationAccount: ["activation", "compte"]
+        case .activationCharter: ["activation", "charte"]
+        case .installation: ["installation"]
+
+        case .myAccount(let page): ["mon-compte"] + page.segments
+        case .admin(let page): ["admin"] + page.segments
+        case .adminMember(let id, let page):
+            ["admin", "membres", .parameter(.member, id)] + page.segments
+        case .territory(let id): ["admin", "territoires", .parameter(.listItem, id)]
+        case .theme(let id): ["admin", "themes", .parameter(.listItem, id)]
+        case .cardReplacement(let id): ["admin", "cartes", "remplacement", .parameter(.replacement, id), "confirmer"]
+
+        case .proposals: ["propositions"]
+        case .newProposal: ["propositions", "nouvelle"]
+        case .myProposals: ["propositions", "miennes"]
+        case .paperProposal: ["propositions", "papier"]
+        case .paperToConfirm: ["propositions", "papier", "a-confirmer"]
+        case .followUp: ["suivi"]
+        case .moderation: ["moderation"]
+        case .proposal(let id, let page):
+            ["propositions", .parameter(.proposal, id)] + page.segments
+        case .commentModeration(let proposal, let comment):
+            ["propositions", .parameter(.proposal, proposal), "commentaires", .parameter(.comment, comment), "moderation"]
+
+        case .meetings: ["seances"]
+        case .newMeeting: ["seances", "nouvelle"]
+        case .calendar: ["seances.ics"]
+        case .meeting(let id, .calendarFile): ["seances", .parameter(.meeting, id, suffix: ".ics")]
+        case .meeting(let id, let page):
+            ["seances", .parameter(.meeting, id)] + page.segments
+        case .agendaItem(let meeting, let item, let page):
+            ["seances", .parameter(.meeting, meeting), "points", .parameter(.agendaItem, item)] + page.segments
+
+        case .polls: ["scrutins"]
+        case .newPoll: ["scrutins", "nouveau"]
+        case .poll(let id, let page):
+            ["scrutins", .parameter(.poll, id)] + page.segments
+        }
+    }
+}
+
+extension SiteURL.MyAccountPage {
+    var segments: [PathSegment] {
+        switch self {
+        case .show: []
+        case .pseudonym: ["pseudonyme"]
+        case .password: ["mot-de-passe"]
+        case .data: ["donnees"]
+        case .deletion: ["suppression"]
+        case .notifications: ["notifications"]
+        case .notificationsRead: ["notifications", "lues"]
+        }
+    }
+}
+
+extension SiteURL.AdminPage {
+    var segments: [PathSegment] {
+        switch self {
+        case .dashboard: []
+        case .members: ["membres"]
+        case .lists: ["listes"]
+        case .territories: ["territoires"]
+        case .themes: ["themes"]
+        case .journal: ["journal"]
+        case .settings: ["reglages"]
+        case .settingsAddress: ["reglages", "adresse"]
+        case .cards: ["cartes"]
+        case .cardReplacements: ["cartes", "remplacement"]
+        case .cardUnblock: ["cartes", "debloquer"]
+        case .cardAddress: ["cartes", "adresse"]
+        }
+    }
+}
+
+extension SiteURL.AdminMemberPage {
+    var segments: [PathSegment] {
+        switch self {
+        case .show: []
+        case .roles: ["roles"]
+        case .status: ["statut"]
+        }
+    }
+}
+
+extension SiteURL.ProposalPage {
+    var segments: [PathSegment] {
+        switch self {
+        case .show: []
+        case .edit: ["modifier"]
+        case .status: ["statut"]
+        case .support: ["soutien"]
+        case .comments: ["commentaires"]
+        case .paperAnswer: ["papier"]
+        }
+    }
+}
+
+extension SiteURL.MeetingPage {
+    var segments: [PathSegment] {
+        switch self {
+        case .show, .calendarFile: []
+        case .projection: ["projection"]
+        case .printableMinutes: ["compte-rendu"]
+        case .reply: ["reponse"]
+        case .edit: ["modifier"]
+        case .status: ["statut"]
+        case .agenda: ["points"]
+        case .attendance: ["emargement"]
+        case .minutes: ["compte-rendu", "modifier"]
+        }
+    }
+}
+
+extension SiteURL.AgendaItemPage {
+    var segments: [PathSegment] {
+        switch self {
+        case .edit: []
+        case .move: ["deplacer"]
+        case .current: ["courant"]
+        case .delete: ["supprimer"]
+        case .linkProposal: ["propositions"]
+        }
+    }
+}
+
+extension SiteURL.PollPage {
+    var segments: [PathSegment] {
+        switch self {
+        case .show: []
+        case .trackers: ["bulletins"]
+        case .confirm: ["confirmation"]
+        case .change: ["modifier"]
+        case .vote: ["vote"]
+        case .status: ["statut"]
+        case .paper: ["papier"]
+        case .paperVoters: ["papier", "votants"]
+        case .paperBallots: ["papier", "bulletins"]
+        case .count: ["depouillement"]
+        }
+    }
+}
+
+extension PathSegment: ExpressibleByStringLiteral {
+    init(stringLiteral value: String) { self = .constant(value) }
+}
+
 func routes(_ app: Application) throws {
-    try app.register(collection: HomeController())
-    try app.register(collection: ContentController(store: app.contentStore))
-    try app.register(collection: HealthController())
-    try app.register(collection: SignInController())
-    try app.register(collection: ActivationController())
-    try app.register(collection: InstallationController())
-    try app.register(collection: MyAccountController())
-    try app.register(collection: AdminController())
-    try app.register(collection: SiteSettingsController())
-    try app.register(collection: AccessCardsController())
-    try app.register(collection: NotificationsController())
-    try app.register(collection: ProposalsController())
-    try app.register(collection: PaperAttributionController())
-    try app.register(collection: MeetingsController())
-    try app.register(collection: PollsController())
+    let site = SiteRouter(routes: app)
+    let organisers = AccessRule.anyRole(Role.organisers)
+    let admin = AccessRule.role(.admin)
+    let moderator = AccessRule.role(.moderator)
+
+    site.get(.home, use: HomeController().show)
+    site.get(.health, use: HealthController().check)
+    let content = ContentController(store: app.contentStore)
+    for slug in SiteURL.ContentSlug.allCases {
+        site.get(.content(slug), use: { try content.show(slug.rawValue, request: $0) })
+    }
+
+    let signIn = SignInController()
+    site.get(.signIn, use: signIn.show)
+    site.post(.signIn, use: signIn.signIn)
+    site.post(.signOut, use: signIn.signOut)
+
+    let activation = ActivationController()
+    site.get(.activation, use: activation.showCode)
+    site.post(.activation, use: activation.checkCode)
+    site.get(.activationAccount, use: activation.showAccount)
+    site.post(.activationAccount, use: activation.createAccount)
+    site.get(.activationCharter, .memberBeforeCharter, use: activation.showCharter)
+    site.post(.activationCharter, .memberBeforeCharter, use: activation.acceptCharter)
+
+    let installation = InstallationController()
+    site.get(.installation, use: installation.show)
+    site.post(.installation, use: installation.install)
+
+    let account = MyAccountController()
+    site.get(.myAccount(.show), .member, use: account.show)
+    site.post(.myAccount(.pseudonym), .member, use: account.changePseudonym)
+    site.post(.myAccount(.password), .member, use: account.changePassword)
+    site.get(.myAccount(.data), .member, use: account.downloadData)
+    site.post(.myAccount(.deletion), .member, use: account.deleteAccount)
+
+    let notifications = NotificationsController()
+    site.get(.myAccount(.notifications), .member, use: notifications.show)
+    site.post(.myAccount(.notificationsRead), .member, use: notifications.markAllRead)
+
+    let administration = AdminController()
+    site.get(.admin(.dashboard), organisers, use: administration.dashboard)
+    site.get(.admin(.members), admin, use: administration.members)
+    site.get(.adminMember(.key, .show), admin, use: administration.member)
+    site.post(.adminMember(.key, .roles), admin, use: administration.updateRoles)
+    site.post(.adminMember(.key, .status), admin, use: administration.updateStatus)
+    site.get(.admin(.lists), admin, use: administration.lists)
+    site.post(.admin(.territories), admin, use: administration.addTerritory)
+    site.post(.territory(.key), admin, use: administration.renameTerritory)
+    site.post(.admin(.themes), admin, use: administration.addTheme)
+    site.post(.theme(.key), admin, use: administration.renameTheme)
+    site.get(.admin(.journal), admin, use: administration.journal)
+
+    let settings = SiteSettingsController()
+    site.get(.admin(.settings), admin, use: settings.show)
+    site.post(.admin(.settings), admin, use: settings.save)
+    site.post(.admin(.settingsAddress), admin, use: settings.saveAddress)
+
+    let cards = AccessCardsController()
+    site.get(.admin(.cards), organisers, use: cards.show)
+    site.post(.admin(.cards), organisers, use: cards.create)
+    site.post(.admin(.cardReplacements), organisers, use: cards.createReplacement)
+    site.post(.cardReplacement(.key), organisers, use: cards.confirmReplacement)
+    site.post(.admin(.cardUnblock), organisers, use: cards.liftSignInBlock)
+    site.post(.admin(.cardAddress), admin, use: cards.saveAddress)
+
+    let proposals = ProposalsController()
+    site.get(.proposals, use: proposals.list)
+    site.get(.followUp, use: proposals.followUp)
+    site.get(.newProposal, .member, use: proposals.newForm)
+    site.post(.newProposal, .member, use: proposals.create)
+    site.get(.myProposals, .member, use: proposals.mine)
+    site.get(.paperProposal, organisers, use: proposals.paperForm)
+    site.post(.paperProposal, organisers, use: proposals.createPaper)
+    site.get(.proposal(.key, .show), use: proposals.show)
+    site.get(.proposal(.key, .edit), .member, use: proposals.editForm)
+    site.post(.proposal(.key, .edit), .member, use: proposals.update)
+    site.post(.proposal(.key, .status), .member, use: proposals.changeStatus)
+    site.post(.proposal(.key, .support), .member, use: proposals.toggleSupport)
+    site.post(.proposal(.key, .comments), .member, use: proposals.addComment)
+    site.post(.commentModeration(proposal: .key, comment: .key), moderator, use: proposals.moderateComment)
+    site.get(.moderation, moderator, use: proposals.moderationQueue)
+
+    let paper = PaperAttributionController()
+    site.get(.paperToConfirm, .member, use: paper.show)
+    site.post(.proposal(.key, .paperAnswer), .member, use: paper.answer)
+
+    let meetings = MeetingsController()
+    site.get(.meetings, use: meetings.list)
+    site.get(.calendar, use: meetings.calendarFeed)
+    // Also serves `.meeting(id, .calendarFile)`: the router has one parameter per place.
+    site.get(.meeting(.key, .show), use: meetings.show)
+    site.get(.meeting(.key, .projection), use: meetings.projection)
+    site.get(.meeting(.key, .printableMinutes), use: meetings.printableMinutes)
+    site.post(.meeting(.key, .reply), .member, use: meetings.respond)
+    site.get(.newMeeting, organisers, use: meetings.newForm)
+    site.post(.newMeeting, organisers, use: meetings.create)
+    site.get(.meeting(.key, .edit), organisers, use: meetings.editForm)
+    site.post(.meeting(.key, .edit), organisers, use: meetings.update)
+    site.post(.meeting(.key, .status), organisers, use: meetings.changeStatus)
+    site.post(.meeting(.key, .agenda), organisers, use: meetings.addItem)
+    site.post(.agendaItem(meeting: .key, item: .key, .edit), organisers, use: meetings.editItem)
+    site.post(.agendaItem(meeting: .key, item: .key, .move), organisers, use: meetings.moveItem)
+    site.post(.agendaItem(meeting: .key, item: .key, .current), organisers, use: meetings.setCurrentItem)
+    site.post(.agendaItem(meeting: .key, item: .key, .delete), organisers, use: meetings.deleteItem)
+    site.post(.agendaItem(meeting: .key, item: .key, .linkProposal), organisers, use: meetings.linkProposal)
+    site.get(.meeting(.key, .attendance), organisers, use: meetings.attendanceForm)
+    site.post(.meeting(.key, .attendance), organisers, use: meetings.saveAttendance)
+    site.get(.meeting(.key, .minutes), organisers, use: meetings.minutesForm)
+    site.post(.meeting(.key, .minutes), organisers, use: meetings.saveMinutes)
+
+    let polls = PollsController()
+    site.get(.polls, use: polls.list)
+    site.get(.poll(.key, .show), use: polls.show)
+    site.get(.poll(.key, .trackers), use: polls.trackers)
+    site.post(.poll(.key, .trackers), use: polls.verifyTracker)
+    site.post(.poll(.key, .confirm), .member, use: polls.confirm)
+    site.post(.poll(.key, .change), .member, use: polls.changeChoice)
+    site.post(.poll(.key, .vote), .member, use: polls.vote)
+    site.get(.newPoll, organisers, use: polls.newForm)
+    site.post(.newPoll, organisers, use: polls.create)
+    site.post(.poll(.key, .status), organisers, use: polls.changeStatus)
+    site.get(.poll(.key, .paper), organisers, use: polls.paperPage)
+    site.post(.poll(.key, .paperVoters), organisers, use: polls.paperVoters)
+    site.post(.poll(.key, .paperBallots), organisers, use: polls.paperBallot)
+    site.get(.poll(.key, .count), organisers, use: polls.countForm)
+    site.post(.poll(.key, .count), organisers, use: polls.countWithShares)
 }

@@ -35,7 +35,7 @@ struct HostileRequestTests {
         }
         return [
             "proposalID": try await ids("proposals"), "meetingID": try await ids("meetings"), "pollID": try await ids("polls"),
-            "memberID": try await ids("members"), "itemID": try await ids("agenda_items") + (try await ids("territories")),
+            "memberID": try await ids("members"), "itemID": try await ids("agenda_items"), "listItemID": try await ids("territories"),
             "commentID": try await ids("proposal_comments"),
         ]
     }

@@ -15,10 +15,10 @@ extension HomePage.Model {
 
     /// Every section filled, with hostile text and a word longer than a 360 px screen.
     static let mock = HomePage.Model(
-        latestAnswers: [.init(link: .init(path: "/propositions/1\" onclick=\"x", title: hostile), status: .answered)],
-        openPolls: [.init(path: "/scrutins/1", title: longWord), .init(path: "/scrutins/2", title: "Un bus le dimanche ?")],
-        awaitingPolls: [.init(path: "/scrutins/3", title: "Quel nom pour le conseil ?")],
-        nextMeeting: .init(link: .init(path: "/seances/1", title: "Séance du Nord"),
+        latestAnswers: [.init(link: .init(url: .proposal(UUID()), title: hostile), status: .answered)],
+        openPolls: [.init(url: .poll(UUID()), title: longWord), .init(url: .poll(UUID()), title: "Un bus le dimanche ?")],
+        awaitingPolls: [.init(url: .poll(UUID()), title: "Quel nom pour le conseil ?")],
+        nextMeeting: .init(link: .init(url: .meeting(UUID()), title: "Séance du Nord"),
                            when: "mardi 12 mars 2027 de 14 h à 16 h 30", place: hostile)
     )
 }

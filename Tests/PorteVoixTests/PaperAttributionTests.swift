@@ -45,7 +45,7 @@ struct PaperAttributionTests {
             #expect(proposal.anonymous)
             var browser = Browser(app)
             try await browser.signIn("Écrivaine discrète")
-            let yes = try await browser.submit(["reponse": "oui"], on: PaperAttributionController.path, to: proposal.path + "/papier")
+            let yes = try await browser.submit(["reponse": "oui"], on: SiteURL.paperToConfirm.path, to: proposal.path + "/papier")
             #expect(yes.status == .seeOther)
             #expect(try await Proposal.find(proposal.id, on: app.db)?.$author.id == writer.id)
 

@@ -73,7 +73,7 @@ struct AccessGuard: AsyncMiddleware {
             return request.redirect(to: SignInPage.path(returningTo: request.method == .GET ? request.url.string : nil))
         }
         if member.status == .pending && rule != .memberBeforeCharter {
-            return request.redirect(to: "/activation/charte")
+            return request.redirect(to: .activationCharter)
         }
         if case .anyRole(let roles) = rule, member.roles.isDisjoint(with: roles) {
             throw Abort(.forbidden)

@@ -181,8 +181,8 @@ enum ErrorPage {
                 .unwrap(model.detail) { .pre(.class("detail-technique"), .plain($0)) },
                 .ul(
                     .class("liens-secours"),
-                    .li(.a(.href("/"), .text("Retour à l'accueil"))),
-                    .li(.a(.href("/aide"), .text("Lire l'aide")))
+                    .li(.a(.href(.home), .text("Retour à l'accueil"))),
+                    .li(.a(.href(.content(.help)), .text("Lire l'aide")))
                 )
             )
         )

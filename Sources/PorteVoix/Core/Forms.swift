@@ -37,12 +37,12 @@ public enum Forms {
     /// `novalidate`: the server checks every field and explains each mistake
     /// in the page's own words, all at once, instead of the browser stopping
     /// at the first one with a bubble that some screen readers miss.
-    public static func post(
-        action: String, csrf: String, class className: String? = nil, _ content: Node<HTML.BodyContext>...
+    static func post(
+        action: SiteURL, csrf: String, class className: String? = nil, _ content: Node<HTML.BodyContext>...
     ) -> Node<HTML.BodyContext> {
         .element(named: "form", nodes: [
             .attribute(named: "method", value: "post"),
-            .attribute(named: "action", value: escapeAttribute(action)),
+            .attribute(named: "action", value: escapeAttribute(action.path)),
             .attribute(named: "novalidate"),
             .unwrap(className) { .class($0) },
             .csrfField(csrf),
@@ -51,11 +51,11 @@ public enum Forms {
     }
 
     /// `<form method="get">`, for search and filters (no token: it changes nothing).
-    public static func get(action: String, class className: String? = nil, _ content: Node<HTML.BodyContext>...)
+    static func get(action: SiteURL, class className: String? = nil, _ content: Node<HTML.BodyContext>...)
         -> Node<HTML.BodyContext> {
         .element(named: "form", nodes: [
             .attribute(named: "method", value: "get"),
-            .attribute(named: "action", value: escapeAttribute(action)),
+            .attribute(named: "action", value: escapeAttribute(action.path)),
             .unwrap(className) { .class($0) },
             .group(content),
         ])

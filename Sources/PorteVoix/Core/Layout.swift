@@ -47,51 +47,59 @@ public struct PageContext: Sendable {
 /// One link of the main navigation.
 struct NavigationLink: Sendable {
     let label: String
-    let path: String
+    let url: SiteURL
+    var path: String { url.path }
+
+    init(label: String, path url: SiteURL) {
+        self.label = label
+        self.url = url
+    }
 }
 
 /// The page skeleton: the head is built here and only here.
 public enum Layout {
     /// Bumped when the stylesheet changes, so browsers fetch the new one.
     static let stylesheetVersion = "4"
+    /// A static file (Public/), not a route.
+    static let stylesheet = "/css/portevoix.css?v=\(stylesheetVersion)"
 
     /// The main menu, for who is looking.
     static func mainNavigation(for member: SignedInMember?) -> [NavigationLink] {
         var links = [
-            NavigationLink(label: "Accueil", path: "/"),
-            NavigationLink(label: "Séances", path: "/seances"),
-            NavigationLink(label: "Votes", path: "/scrutins"),
-            NavigationLink(label: "Propositions", path: "/propositions"),
-            NavigationLink(label: "Suivi", path: "/suivi"),
+            NavigationLink(label: "Accueil", path: .home),
+            NavigationLink(label: "Séances", path: .meetings),
+            NavigationLink(label: "Votes", path: .polls),
+            NavigationLink(label: "Propositions", path: .proposals),
+            NavigationLink(label: "Suivi", path: .followUp),
         ]
         guard let member else {
-            links.append(NavigationLink(label: "Se connecter", path: "/connexion"))
-            links.append(NavigationLink(label: "Activer ma carte", path: "/activation"))
-            links.append(NavigationLink(label: "Aide", path: "/aide"))
+            links.append(NavigationLink(label: "Se connecter", path: .signIn))
+            links.append(NavigationLink(label: "Activer ma carte", path: .activation))
+            links.append(NavigationLink(label: "Aide", path: .content(.help)))
             return links
         }
         let unread = member.unreadNotifications
         links.append(NavigationLink(
             label: unread == 0 ? "Notifications" : "Notifications (\(unread) non lue\(unread > 1 ? "s" : ""))",
-            path: "/mon-compte/notifications"
+            path: .myAccount(.notifications)
         ))
-        links.append(NavigationLink(label: "Mon compte", path: "/mon-compte"))
+        links.append(NavigationLink(label: "Mon compte", path: .myAccount(.show)))
         if member.has(.moderator) {
-            links.append(NavigationLink(label: "À relire", path: "/moderation"))
+            links.append(NavigationLink(label: "À relire", path: .moderation))
         }
         if member.hasAny(Role.organisers) {
-            links.append(NavigationLink(label: "Administration", path: "/admin"))
+            links.append(NavigationLink(label: "Administration", path: .admin(.dashboard)))
         }
-        links.append(NavigationLink(label: "Aide", path: "/aide"))
+        links.append(NavigationLink(label: "Aide", path: .content(.help)))
         return links
     }
 
     static let footerLinks: [NavigationLink] = [
-        NavigationLink(label: "Accessibilité", path: "/accessibilite"),
-        NavigationLink(label: "Mentions légales", path: "/mentions-legales"),
-        NavigationLink(label: "Confidentialité", path: "/confidentialite"),
-        NavigationLink(label: "Charte", path: "/charte"),
-        NavigationLink(label: "Aide", path: "/aide"),
+        NavigationLink(label: "Accessibilité", path: .content(.accessibility)),
+        NavigationLink(label: "Mentions légales", path: .content(.legal)),
+        NavigationLink(label: "Confidentialité", path: .content(.privacy)),
+        NavigationLink(label: "Charte", path: .content(.charter)),
+        NavigationLink(label: "Aide", path: .content(.help)),
     ]
 
     /// A whole page.
@@ -129,7 +137,7 @@ public enum Layout {
             .meta(.name("viewport"), .content("width=device-width, initial-scale=1")),
             .element(named: "title", nodes: [.plain(fullTitle)]),
             .unwrap(description) { .meta(.name("description"), .content(escapeAttribute($0))) },
-            .link(.rel(.stylesheet), .href("/css/portevoix.css?v=\(stylesheetVersion)")),
+            .link(.rel(.stylesheet), .href(stylesheet)),
             .link(.rel(.icon), .href("/favicon.svg"), .type("image/svg+xml"))
         )
     }
@@ -140,7 +148,7 @@ public enum Layout {
             .div(
                 .class("entete-contenu"),
                 .a(
-                    .class("marque"), .href("/"),
+                    .class("marque"), .href(.home),
                     .span(.class("marque-nom"), .plain(context.siteName)),
                     .span(.class("marque-sous-titre"), .plain("Conseil consultatif du RSA · \(context.departementName)"))
                 ),
@@ -157,14 +165,14 @@ public enum Layout {
             .ul(
                 .forEach(links) { link in
                     .li(.a(
-                        .href(escapeAttribute(link.path)),
+                        .href(link.url),
                         .if(link.path == current?.path, .attribute(named: "aria-current", value: "page")),
                         .plain(link.label)
                     ))
                 },
                 .if(context.member != nil && context.csrfToken != nil, .li(
                     Forms.post(
-                        action: "/deconnexion", csrf: context.csrfToken ?? "", class: "form-deconnexion",
+                        action: .signOut, csrf: context.csrfToken ?? "", class: "form-deconnexion",
                         .button(.type(.submit), .class("lien-bouton"), .text("Se déconnecter"))
                     )
                 ))
@@ -190,8 +198,8 @@ public enum Layout {
                     .ariaLabel("Informations sur le site"),
                     .ul(.forEach(footerLinks) { link in
                         .li(.a(
-                            .href(escapeAttribute(link.path)),
-                            .plain(link.path == "/accessibilite"
+                            .href(link.url),
+                            .plain(link.url == .content(.accessibility)
                                 ? "Accessibilité : \(context.accessibilityStatus)"
                                 : link.label)
                         ))

@@ -15,27 +15,23 @@ enum Pagination {
         min(maximumPage, max(1, raw.flatMap { Int($0.trimmingCharacters(in: .whitespaces).prefix(20)) } ?? 1))
     }
 
-    static func links(path: String, query: [(String, String)], page: Int, pageCount: Int) -> Node<HTML.BodyContext> {
+    static func links(path: SiteURL, query: [(String, String)], page: Int, pageCount: Int) -> Node<HTML.BodyContext> {
         guard pageCount > 1 else { return .empty }
-        func href(_ target: Int) -> String {
-            var components = URLComponents()
-            components.path = path
-            components.queryItems = query.filter { !$0.1.isEmpty && $0.0 != "page" }.map { URLQueryItem(name: $0.0, value: $0.1) }
-                + [URLQueryItem(name: "page", value: String(target))]
-            return components.string ?? path
+        func href(_ target: Int) -> Node<HTML.AnchorContext> {
+            .href(path, query: query.filter { $0.0 != "page" } + [("page", String(target))])
         }
         let shown = (1...pageCount).filter { abs($0 - page) <= 2 || $0 == 1 || $0 == pageCount }
         return .nav(
             .class("pagination"), .ariaLabel("Pages"),
             .p(.plain("Page \(page) sur \(pageCount)")),
             .ul(
-                .if(page > 1, .li(.a(.href(escapeAttribute(href(page - 1))), .text("Page précédente")))),
+                .if(page > 1, .li(.a(href(page - 1), .text("Page précédente")))),
                 .forEach(shown) { number in
                     .li(number == page
                         ? .span(.attribute(named: "aria-current", value: "page"), .plain(String(number)))
-                        : .a(.href(escapeAttribute(href(number))), .ariaLabel("Page \(number)"), .plain(String(number))))
+                        : .a(href(number), .ariaLabel("Page \(number)"), .plain(String(number))))
                 },
-                .if(page < pageCount, .li(.a(.href(escapeAttribute(href(page + 1))), .text("Page suivante"))))
+                .if(page < pageCount, .li(.a(href(page + 1), .text("Page suivante"))))
             )
         )
     }

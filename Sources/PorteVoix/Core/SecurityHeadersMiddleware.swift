@@ -40,7 +40,7 @@ struct SecurityHeadersMiddleware: AsyncMiddleware {
         return response
     }
 
-    static let privatePrefixes = ["/mon-compte", "/propositions/miennes", "/activation", "/admin/cartes"]
+    static let privatePrefixes = [SiteURL.myAccount(.show), .myProposals, .activation, .admin(.cards)].map(\.path)
 }
 
 /// Logs one line per request: method, path (never the query string, which

@@ -22,7 +22,7 @@ enum AccessCardPages {
     }
 
     struct PendingReplacement {
-        var id: String
+        var id: UUID
         var pseudonym: String
         var requestedAt: Date
         var requestedBy: String
@@ -50,7 +50,7 @@ enum AccessCardPages {
                 .section(
                     .h2("Nouvelles cartes"),
                     Forms.post(
-                        action: "/admin/cartes", csrf: model.csrf, class: "formulaire",
+                        action: .admin(.cards), csrf: model.csrf, class: "formulaire",
                         Forms.field("nombre", label: "Nombre de cartes", value: model.typedCount, kind: .number,
                                     help: "De 1 à \(AccessCard.maximumBatch). Une page A4 contient 8 cartes.",
                                     error: model.errors["nombre"], required: true,
@@ -70,7 +70,7 @@ enum AccessCardPages {
                        .text("l'ancien mot de passe ne marche plus. Pour un compte qui a un rôle, seul un administrateur "),
                        .text("peut faire la carte.")),
                     Forms.post(
-                        action: "/admin/cartes/remplacement", csrf: model.csrf, class: "formulaire",
+                        action: .admin(.cardReplacements), csrf: model.csrf, class: "formulaire",
                         Forms.field("pseudonyme", label: "Pseudonyme du membre", value: model.typedPseudonym,
                                     error: model.errors["pseudonyme"], required: true, autocomplete: "off", maxLength: 60),
                         Forms.submit("Demander une carte de remplacement")
@@ -83,7 +83,7 @@ enum AccessCardPages {
                        .text("Si la personne est devant vous et connaît son mot de passe, vous pouvez lever la pause. "),
                        .text("Faites-le seulement avec elle : c'est écrit dans le journal des actions.")),
                     Forms.post(
-                        action: "/admin/cartes/debloquer", csrf: model.csrf, class: "formulaire",
+                        action: .admin(.cardUnblock), csrf: model.csrf, class: "formulaire",
                         Forms.field("debloquer", label: "Pseudonyme du membre", value: model.typedUnblock,
                                     error: model.errors["debloquer"], required: true, autocomplete: "off", maxLength: 60),
                         Forms.submit("Débloquer sa connexion", class: "bouton bouton-secondaire")
@@ -103,7 +103,7 @@ enum AccessCardPages {
                .text("pour venir sur le site, pas celle d'un ordinateur du bureau.")),
             model.canSetAddress
                 ? Forms.post(
-                    action: "/admin/cartes/adresse", csrf: model.csrf, class: "formulaire",
+                    action: .admin(.cardAddress), csrf: model.csrf, class: "formulaire",
                     Forms.field("adresse", label: "Adresse du site", value: model.typedAddress, kind: .url,
                                 help: "Vérifiez-la : c'est l'adresse que vous utilisez en ce moment. "
                                     + "Vous pourrez la changer dans les réglages du site.",
@@ -124,7 +124,7 @@ enum AccessCardPages {
                     .plain("« \(pending.pseudonym) », demandée par \(pending.requestedBy) le \(FrenchDates.shortDay(pending.requestedAt)). "),
                     pending.mine
                         ? .span(.class("aide-champ"), .text("Vous avez fait cette demande : une autre personne doit la confirmer."))
-                        : Forms.post(action: "/admin/cartes/remplacement/\(pending.id)/confirmer", csrf: model.csrf,
+                        : Forms.post(action: .cardReplacement(.value(pending.id)), csrf: model.csrf,
                                      Forms.submit("Confirmer et imprimer la carte", class: "bouton bouton-secondaire"))
                 )
             })
@@ -170,7 +170,7 @@ enum AccessCardPages {
                          .p(.strong("Imprimez cette page maintenant."),
                             .text(" Les codes ne seront plus jamais affichés : ils ne sont pas gardés par le site."))),
                     .p(.text("Utilisez la commande Imprimer de votre navigateur (Ctrl + P). Sur du papier A4, chaque page porte 8 cartes à découper.")),
-                    .p(.a(.href("/admin/cartes"), .text("Retour aux cartes d'accès")))
+                    .p(.a(.href(.admin(.cards)), .text("Retour aux cartes d'accès")))
                 ),
                 .div(
                     .class("planche-cartes"),

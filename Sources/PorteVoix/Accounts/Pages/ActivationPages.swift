@@ -46,14 +46,14 @@ enum ActivationPages {
                 },
                 Forms.errorSummary(model.errors),
                 Forms.post(
-                    action: "/activation", csrf: model.csrf, class: "formulaire",
+                    action: .activation, csrf: model.csrf, class: "formulaire",
                     Forms.field("code", label: "Code de la carte", value: model.code,
                                 help: "Il est écrit en gros sur votre carte. Les espaces, les tirets et les minuscules ne comptent pas.",
                                 error: model.errors["code"], required: true, autocomplete: "off", maxLength: 40,
                                 extraAttributes: [("autocapitalize", "characters"), ("spellcheck", "false")]),
                     Forms.submit("Continuer")
                 ),
-                .p(.text("Vous avez déjà un compte ? "), .a(.href("/connexion"), .text("Connectez-vous")), .text("."))
+                .p(.text("Vous avez déjà un compte ? "), .a(.href(.signIn), .text("Connectez-vous")), .text("."))
             )
         )
     }
@@ -72,7 +72,7 @@ enum ActivationPages {
                 },
                 Forms.errorSummary(model.errors),
                 Forms.post(
-                    action: "/activation/compte", csrf: model.csrf, class: "formulaire",
+                    action: .activationAccount, csrf: model.csrf, class: "formulaire",
                     .if(model.replacementFor == nil,
                         Forms.field("pseudonyme", label: "Pseudonyme", value: model.pseudonym,
                                     help: "C'est le nom que les autres membres verront. N'utilisez pas votre vrai nom. "
@@ -102,7 +102,7 @@ enum ActivationPages {
                 .div(.class("texte charte-activation"), .raw(model.charterHTML)),
                 Forms.errorSummary(model.errors),
                 Forms.post(
-                    action: "/activation/charte", csrf: model.csrf, class: "formulaire",
+                    action: .activationCharter, csrf: model.csrf, class: "formulaire",
                     Forms.checkbox("accepte", label: "J'ai lu la charte du conseil et je l'accepte.", checked: false,
                                    error: model.errors["accepte"]),
                     Forms.submit("Accepter la charte et entrer")

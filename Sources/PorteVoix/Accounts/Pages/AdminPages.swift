@@ -10,16 +10,16 @@ enum AdminPages {
                 .h1("Administration"),
                 .ul(
                     .class("cartes-liens"),
-                    .li(.a(.href("/admin/cartes"), .strong("Cartes d'accès")),
+                    .li(.a(.href(.admin(.cards)), .strong("Cartes d'accès")),
                         .p(.text("Créer et imprimer des cartes pour les nouveaux membres, ou pour un membre qui a oublié son mot de passe."))),
                     .if(isAdmin, .group(
-                        .li(.a(.href("/admin/membres"), .strong("Membres et rôles")),
+                        .li(.a(.href(.admin(.members)), .strong("Membres et rôles")),
                             .p(.text("Chercher un membre, changer ses rôles, suspendre ou réactiver un compte."))),
-                        .li(.a(.href("/admin/listes"), .strong("Territoires et thèmes")),
+                        .li(.a(.href(.admin(.lists)), .strong("Territoires et thèmes")),
                             .p(.text("Les listes proposées dans les formulaires."))),
-                        .li(.a(.href("/admin/journal"), .strong("Journal des actions")),
+                        .li(.a(.href(.admin(.journal)), .strong("Journal des actions")),
                             .p(.text("Qui a fait quoi, et quand."))),
-                        .li(.a(.href("/admin/reglages"), .strong("Réglages du site")),
+                        .li(.a(.href(.admin(.settings)), .strong("Réglages du site")),
                             .p(.text("Le nombre minimum de bulletins pour publier le résultat d'un vote.")))
                     ))
                 )
@@ -44,7 +44,7 @@ enum AdminPages {
             content: .group(
                 .h1("Membres et rôles"),
                 Forms.get(
-                    action: "/admin/membres", class: "filtres",
+                    action: .admin(.members), class: "filtres",
                     Forms.field("q", label: "Pseudonyme", value: filters.q ?? "", kind: .search, maxLength: 60),
                     Forms.select("role", label: "Rôle",
                                  options: [("", "Tous les rôles")] + Role.allCases.map { ($0.rawValue, $0.label) },
@@ -67,7 +67,7 @@ enum AdminPages {
                         .thead(.tr(.th("Pseudonyme"), .th("Rôles"), .th("Statut"), .th("Territoire"), .th("Depuis le"))),
                         .tbody(.forEach(model.members) { member in
                             .tr(
-                                .td(.a(.href(escapeAttribute("/admin/membres/\(member.id?.uuidString ?? "")")),
+                                .td(.a(.href(.adminMember(member.id ?? UUID())),
                                        .plain(member.publicName))),
                                 .td(.plain(member.roles.sorted().map(\.label).joined(separator: ", "))),
                                 .td(.plain(member.status.label)),
@@ -78,7 +78,7 @@ enum AdminPages {
                     )
                 )),
                 Pagination.links(
-                    path: "/admin/membres",
+                    path: .admin(.members),
                     query: [("q", filters.q ?? ""), ("role", filters.role ?? ""), ("statut", filters.statut ?? ""),
                             ("territoire", filters.territoire ?? "")],
                     page: model.page, pageCount: model.pageCount
@@ -97,12 +97,12 @@ enum AdminPages {
 
     static func member(_ model: MemberModel, context: PageContext) -> HTML {
         let member = model.member
-        let id = member.id?.uuidString ?? ""
+        let id = member.id ?? UUID()
         return Layout.page(
             context,
             title: "« \(member.publicName) »",
             content: .group(
-                .p(.a(.href("/admin/membres"), .text("Retour à la liste des membres"))),
+                .p(.a(.href(.admin(.members)), .text("Retour à la liste des membres"))),
                 .h1(.plain("« \(member.publicName) »")),
                 .dl(
                     .class("fiche"),
@@ -113,7 +113,7 @@ enum AdminPages {
                 .h2("Rôles et territoire"),
                 Forms.errorSummary(model.errors),
                 Forms.post(
-                    action: "/admin/membres/\(id)/roles", csrf: model.csrf, class: "formulaire",
+                    action: .adminMember(id, .roles), csrf: model.csrf, class: "formulaire",
                     .element(named: "fieldset", nodes: [
                         .element(named: "legend", nodes: [.text("Rôles")]),
                         .unwrap(model.errors["roles"]) { .p(.class("message-erreur"), .id("champ-roles"), .plain("Erreur : " + $0)) },
@@ -129,7 +129,7 @@ enum AdminPages {
                 ),
                 .h2("Accès au site"),
                 .if(!model.isSelf, Forms.post(
-                    action: "/admin/membres/\(id)/statut", csrf: model.csrf,
+                    action: .adminMember(id, .status), csrf: model.csrf,
                     member.status == .suspended
                         ? .group(
                             .p(.text("Ce compte est suspendu : la personne ne peut pas se connecter.")),
@@ -142,7 +142,7 @@ enum AdminPages {
                 )),
                 .if(model.isSelf, .p(.text("C'est votre propre compte : un autre administrateur peut le suspendre."))),
                 .p(.text("La personne a oublié son mot de passe ? "),
-                   .a(.href("/admin/cartes"), .text("Créez-lui une carte de remplacement")), .text("."))
+                   .a(.href(.admin(.cards)), .text("Créez-lui une carte de remplacement")), .text("."))
             )
         )
     }
@@ -162,15 +162,15 @@ enum AdminPages {
             content: .group(
                 .h1("Territoires et thèmes"),
                 Forms.errorSummary(model.errors.scopedToNameFields),
-                list(title: "Territoires", kind: "territory", path: "/admin/territoires",
+                list(title: "Territoires", kind: "territory", add: .admin(.territories), rename: { .territory(.value($0)) },
                      items: model.territories.map { ($0.id!, $0.name) }, model: model),
-                list(title: "Thèmes", kind: "theme", path: "/admin/themes",
+                list(title: "Thèmes", kind: "theme", add: .admin(.themes), rename: { .theme(.value($0)) },
                      items: model.themes.map { ($0.id!, $0.name) }, model: model)
             )
         )
     }
 
-    static func list(title: String, kind: String, path: String, items: [(UUID, String)], model: ListsModel)
+    static func list(title: String, kind: String, add: SiteURL, rename: (UUID) -> SiteURL, items: [(UUID, String)], model: ListsModel)
         -> Node<HTML.BodyContext> {
         let newField = "\(kind)-nouveau"
         return .section(
@@ -178,14 +178,14 @@ enum AdminPages {
             .ul(.class("liste-renommable"), .forEach(items) { id, name in
                 let field = "\(kind)-\(id)"
                 return .li(Forms.post(
-                    action: "\(path)/\(id)", csrf: model.csrf, class: "formulaire-en-ligne",
+                    action: rename(id), csrf: model.csrf, class: "formulaire-en-ligne",
                     Forms.field("nom", label: "Nom", value: model.typed[field] ?? name, error: model.errors[field],
                                 required: true, maxLength: 80, scope: field),
                     Forms.submit("Renommer", class: "bouton bouton-secondaire")
                 ))
             }),
             Forms.post(
-                action: path, csrf: model.csrf, class: "formulaire-en-ligne",
+                action: add, csrf: model.csrf, class: "formulaire-en-ligne",
                 Forms.field("nom", label: "Ajouter", value: model.typed[newField] ?? "", error: model.errors[newField],
                             required: true, maxLength: 80, scope: newField),
                 Forms.submit("Ajouter")
@@ -217,7 +217,7 @@ enum AdminPages {
                         })
                     )
                 ),
-                Pagination.links(path: "/admin/journal", query: [], page: page, pageCount: pageCount)
+                Pagination.links(path: .admin(.journal), query: [], page: page, pageCount: pageCount)
             )
         )
     }

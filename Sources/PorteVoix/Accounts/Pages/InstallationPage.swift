@@ -21,7 +21,7 @@ enum InstallationPage {
                    .text("Choisissez un pseudonyme qui ne dit pas votre nom si vous le souhaitez.")),
                 Forms.errorSummary(model.errors),
                 Forms.post(
-                    action: "/installation", csrf: model.csrf, class: "formulaire",
+                    action: .installation, csrf: model.csrf, class: "formulaire",
                     Forms.input([("type", "hidden"), ("name", "jeton"), ("value", model.token)]),
                     Forms.field("pseudonyme", label: "Pseudonyme", value: model.pseudonym,
                                 error: model.errors["pseudonyme"], required: true, autocomplete: "username",

@@ -64,7 +64,7 @@ enum MyAccountPage {
             .h2("Changer de pseudonyme"),
             Forms.errorSummary(errors, scope: "pseudo"),
             Forms.post(
-                action: "/mon-compte/pseudonyme", csrf: model.csrf, class: "formulaire",
+                action: .myAccount(.pseudonym), csrf: model.csrf, class: "formulaire",
                 Forms.field("pseudonyme", label: "Nouveau pseudonyme",
                             value: model.section == .pseudonym ? model.newPseudonym : "",
                             help: "N'utilisez pas votre vrai nom.", error: errors["pseudonyme"], required: true,
@@ -82,7 +82,7 @@ enum MyAccountPage {
             .h2("Changer de mot de passe"),
             Forms.errorSummary(errors, scope: "mdp"),
             Forms.post(
-                action: "/mon-compte/mot-de-passe", csrf: model.csrf, class: "formulaire",
+                action: .myAccount(.password), csrf: model.csrf, class: "formulaire",
                 Forms.field("motDePasseActuel", label: "Votre mot de passe actuel", kind: .password,
                             error: errors["motDePasseActuel"], required: true, autocomplete: "current-password", scope: "mdp"),
                 Forms.field("motDePasse", label: "Nouveau mot de passe", kind: .password, help: PasswordRules.help,
@@ -98,7 +98,7 @@ enum MyAccountPage {
         .section(
             .h2("Mes données"),
             .p(.text("Téléchargez tout ce que le site garde sur vous, dans un fichier que vous pouvez ouvrir ou garder.")),
-            .p(.a(.class("bouton bouton-secondaire"), .href("/mon-compte/donnees"),
+            .p(.a(.class("bouton bouton-secondaire"), .href(.myAccount(.data)),
                   .attribute(named: "download", value: "mes-donnees-portevoix.json"),
                   .text("Télécharger mes données")))
         )
@@ -112,7 +112,7 @@ enum MyAccountPage {
                .text("Ce que vous avez publié restera, signé « Ancien membre ». Vous ne pourrez pas revenir en arrière.")),
             Forms.errorSummary(errors, scope: "suppr"),
             Forms.post(
-                action: "/mon-compte/suppression", csrf: model.csrf, class: "formulaire",
+                action: .myAccount(.deletion), csrf: model.csrf, class: "formulaire",
                 Forms.checkbox("confirme", label: "Je veux supprimer mon compte.", checked: false,
                                error: errors["confirme"], scope: "suppr"),
                 Forms.field("motDePasseActuel", label: "Votre mot de passe, pour confirmer", kind: .password,

@@ -28,7 +28,7 @@ enum NotificationsPage {
                             )
                         }),
                         .if(unread > 0, Forms.post(
-                            action: "/mon-compte/notifications/lues", csrf: csrf,
+                            action: .myAccount(.notificationsRead), csrf: csrf,
                             Forms.submit("Tout marquer comme lu", class: "bouton bouton-secondaire")
                         ))
                     )

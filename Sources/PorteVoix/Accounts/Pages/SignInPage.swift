@@ -3,13 +3,10 @@ import Plot
 import Vapor
 
 enum SignInPage {
-    static let path = "/connexion"
-
     /// `base` (the sign-in page by default) with where to go next, if that is a path of this site.
-    static func path(returningTo target: String?, from base: String = path) -> String {
-        guard let target = safeReturnPath(target), target != "/" else { return base }
-        let encoded = target.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(.init(charactersIn: "/-_.~"))) ?? ""
-        return base + "?retour=" + encoded
+    static func path(returningTo target: String?, from base: SiteURL = .signIn) -> String {
+        guard let target = safeReturnPath(target), target != "/" else { return base.path }
+        return base.path(query: [("retour", target)])
     }
 
     /// A path on this site only: never another site after signing in.
@@ -45,7 +42,7 @@ enum SignInPage {
                 message(model),
                 Forms.errorSummary(model.errors),
                 Forms.post(
-                    action: path, csrf: model.csrf, class: "formulaire",
+                    action: .signIn, csrf: model.csrf, class: "formulaire",
                     .unwrap(model.returnPath) { Forms.input([("type", "hidden"), ("name", "retour"), ("value", $0)]) },
                     Forms.field("pseudonyme", label: "Pseudonyme", value: model.pseudonym,
                                 error: model.errors["pseudonyme"], required: true, autocomplete: "username",
@@ -56,7 +53,7 @@ enum SignInPage {
                 ),
                 .h2("Première visite ?"),
                 .p(.text("Avec la carte d'accès remise par l'animatrice ou l'animateur du conseil, "),
-                   .a(.href("/activation"), .text("activez votre compte")), .text(".")),
+                   .a(.href(.activation), .text("activez votre compte")), .text(".")),
                 .h2("Mot de passe oublié ?"),
                 .p(.text("Ce n'est pas grave. Demandez une nouvelle carte d'accès à l'animatrice ou l'animateur "),
                    .text("du conseil : vous gardez votre pseudonyme et tout ce que vous avez fait."))

@@ -19,11 +19,11 @@ enum SiteSettingsPage {
             context,
             title: (model.errors.isEmpty ? "" : "Erreur — ") + "Réglages du site",
             content: .group(
-                .p(.a(.href("/admin"), .text("Administration"))),
+                .p(.a(.href(.admin(.dashboard)), .text("Administration"))),
                 .h1("Réglages du site"),
                 Forms.errorSummary(model.errors),
                 Forms.post(
-                    action: "/admin/reglages", csrf: model.csrf, class: "formulaire",
+                    action: .admin(.settings), csrf: model.csrf, class: "formulaire",
                     .h2("Votes"),
                     Forms.field("minimum", label: "Nombre minimum de bulletins pour publier le résultat d'un vote",
                                 value: model.values["minimum"] ?? "", kind: .number,
@@ -51,7 +51,7 @@ enum SiteSettingsPage {
                     ? .p(.plain("Adresse imprimée sur les cartes d'accès et dans les calendriers : \(model.values["adresse"] ?? ""). "),
                          .text("Elle est fixée par la configuration du serveur (PORTEVOIX_PUBLIC_URL)."))
                     : Forms.post(
-                        action: "/admin/reglages/adresse", csrf: model.csrf, class: "formulaire",
+                        action: .admin(.settingsAddress), csrf: model.csrf, class: "formulaire",
                         Forms.field("adresse", label: "Adresse du site", value: model.values["adresse"] ?? "", kind: .url,
                                     help: (model.addressSaved ? "" : "Pas encore enregistrée : vérifiez celle qui est proposée. ")
                                         + "Elle est imprimée sur les cartes d'accès et écrite dans les calendriers : "

@@ -5,16 +5,7 @@ import Vapor
 
 /// `/admin/cartes`: facilitators and admins create access cards and print
 /// them at once. The codes are shown on that one page and never again.
-struct AccessCardsController: RouteCollection {
-    func boot(routes: any RoutesBuilder) throws {
-        let cards = routes.requiring(.anyRole(Role.organisers)).grouped("admin", "cartes")
-        cards.get(use: show)
-        cards.post(use: create)
-        cards.post("remplacement", use: createReplacement)
-        cards.post("remplacement", ":replacementID", "confirmer", use: confirmReplacement)
-        cards.post("debloquer", use: liftSignInBlock)
-        routes.requiring(.role(.admin)).post("admin", "cartes", "adresse", use: saveAddress)
-    }
+struct AccessCardsController {
 
     struct BatchForm: Content {
         var nombre: String?
@@ -37,8 +28,8 @@ struct AccessCardsController: RouteCollection {
             typedAddress: PublicAddress.suggestion(for: request),
             territories: try await Territory.query(on: request.db).sort(\.$position).all(),
             recent: recent,
-            pending: pending.map { replacement in
-                .init(id: replacement.id?.uuidString ?? "", pseudonym: replacement.member.publicName,
+            pending: try pending.map { replacement in
+                .init(id: try replacement.requireID(), pseudonym: replacement.member.publicName,
                       requestedAt: replacement.requestedAt, requestedBy: replacement.requestedBy?.publicName ?? "—",
                       mine: replacement.$requestedBy.id == me)
             }
@@ -70,7 +61,7 @@ struct AccessCardsController: RouteCollection {
             return AccessCardPages.form(model, context: request.pageContext).response(status: .unprocessableEntity)
         }
         try await request.setFlash("L'adresse du site est enregistrée : elle sera imprimée sur les cartes.")
-        return request.redirect(to: "/admin/cartes")
+        return request.redirect(to: .admin(.cards))
     }
 
     func create(request: Request) async throws -> Response {
@@ -140,7 +131,7 @@ struct AccessCardsController: RouteCollection {
             }
             try await request.setFlash("La demande est notée. Une autre personne (animatrice, animateur ou administrateur) "
                 + "doit la confirmer ici pour imprimer la carte.")
-            return request.redirect(to: "/admin/cartes")
+            return request.redirect(to: .admin(.cards))
         case .issue:
             try await replacement.create(on: request.db)
             return try await issueReplacement(replacement, for: member, by: actor, request: request)
@@ -149,7 +140,7 @@ struct AccessCardsController: RouteCollection {
 
     func confirmReplacement(request: Request) async throws -> Response {
         let actor = try request.requireMember()
-        guard let id = request.parameters.get("replacementID", as: UUID.self),
+        guard let id = request.id(.replacement),
               let replacement = try await CardReplacement.query(on: request.db).filter(\.$id == id)
                 .filter(\.$confirmedAt == nil).first(),
               let member = try await Member.query(on: request.db).filter(\.$id == replacement.$member.id)
@@ -195,12 +186,12 @@ struct AccessCardsController: RouteCollection {
         guard try await AttemptThrottle.blockedUntil(keys, on: request.db) != nil else {
             try await request.setFlash("La connexion de « \(member.publicName) » n'est pas bloquée. Si elle ou il n'arrive pas "
                 + "à se connecter, vérifiez le pseudonyme ; un mot de passe oublié demande une carte de remplacement.")
-            return request.redirect(to: "/admin/cartes")
+            return request.redirect(to: .admin(.cards))
         }
         for key in keys { try await AttemptThrottle.reset(key, on: request.db) }
         try await request.audit("signin.unblock", "Connexion débloquée en personne pour « \(member.publicName) ».")
         try await request.setFlash("La connexion de « \(member.publicName) » est débloquée : elle ou il peut se connecter tout de suite.")
-        return request.redirect(to: "/admin/cartes")
+        return request.redirect(to: .admin(.cards))
     }
 
     /// Issues the card: the old password stops working and every session of

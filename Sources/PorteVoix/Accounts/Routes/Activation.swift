@@ -6,23 +6,14 @@ import Vapor
 ///
 /// 1. the code → 2. a pseudonym and a password (or, with a replacement card,
 /// a new password) → 3. the charter → signed in.
-struct ActivationController: RouteCollection {
-    func boot(routes: any RoutesBuilder) throws {
-        routes.get("activation", use: showCode)
-        routes.post("activation", use: checkCode)
-        routes.get("activation", "compte", use: showAccount)
-        routes.post("activation", "compte", use: createAccount)
-        let charter = routes.requiring(.memberBeforeCharter)
-        charter.get("activation", "charte", use: showCharter)
-        charter.post("activation", "charte", use: acceptCharter)
-    }
+struct ActivationController {
 
     // MARK: Step 1: the code
 
     struct CodeForm: Content { var code: String? }
 
     func showCode(request: Request) async throws -> Response {
-        if request.member != nil { return request.redirect(to: "/mon-compte") }
+        if request.member != nil { return request.redirect(to: .myAccount(.show)) }
         let model = ActivationPages.CodeModel(csrf: try await request.csrfToken(), code: "")
         return ActivationPages.code(model, context: request.pageContext).response(status: .ok)
     }
@@ -75,7 +66,7 @@ struct ActivationController: RouteCollection {
         // A new session once the code is accepted: nothing from before carries over.
         try await request.rotateSession()
         try await request.setActivationCard(card.requireID())
-        return request.redirect(to: "/activation/compte")
+        return request.redirect(to: .activationAccount)
     }
 
     // MARK: Step 2: pseudonym and password
@@ -97,7 +88,7 @@ struct ActivationController: RouteCollection {
 
     func showAccount(request: Request) async throws -> Response {
         guard let card = try await pendingCard(request) else {
-            return request.redirect(to: "/activation")
+            return request.redirect(to: .activation)
         }
         let model = ActivationPages.AccountModel(
             csrf: try await request.csrfToken(), pseudonym: "", replacementFor: card.member?.pseudonym
@@ -108,7 +99,7 @@ struct ActivationController: RouteCollection {
     func createAccount(request: Request) async throws -> Response {
         guard let card = try await pendingCard(request) else {
             try await request.setFlash("Cette étape a expiré. Tapez à nouveau le code de votre carte.")
-            return request.redirect(to: "/activation")
+            return request.redirect(to: .activation)
         }
         let form = (try? request.content.decode(AccountForm.self)) ?? AccountForm()
         let typedPseudonym = form.pseudonyme ?? ""
@@ -156,7 +147,7 @@ struct ActivationController: RouteCollection {
             }
         } catch is CardAlreadyUsed {
             try await request.setFlash("Cette carte vient de servir. Si c'est vous, connectez-vous avec votre pseudonyme.")
-            return request.redirect(to: "/connexion")
+            return request.redirect(to: .signIn)
         } catch let error as any DatabaseError where error.isConstraintFailure {
             model.errors.add("pseudonyme", "Ce pseudonyme vient d'être pris. Choisissez-en un autre.")
             return ActivationPages.account(model, context: request.pageContext).response(status: .unprocessableEntity)
@@ -170,7 +161,7 @@ struct ActivationController: RouteCollection {
         if member.status != .pending {
             try await request.setFlash("Votre nouveau mot de passe est enregistré. Vous êtes connecté.")
         }
-        let response = request.redirect(to: member.status == .pending ? "/activation/charte" : "/")
+        let response = request.redirect(to: member.status == .pending ? .activationCharter : .home)
         request.rememberDevice(for: member, on: response)
         return response
     }
@@ -178,8 +169,8 @@ struct ActivationController: RouteCollection {
     // MARK: Step 3: the charter
 
     func showCharter(request: Request) async throws -> Response {
-        guard let member = request.member else { return request.redirect(to: "/connexion") }
-        if member.status == .active { return request.redirect(to: "/") }
+        guard let member = request.member else { return request.redirect(to: .signIn) }
+        if member.status == .active { return request.redirect(to: .home) }
         let model = ActivationPages.CharterModel(
             csrf: try await request.csrfToken(),
             charterHTML: try request.application.contentStore.page("charte")?.html ?? ""
@@ -190,8 +181,8 @@ struct ActivationController: RouteCollection {
     struct CharterForm: Content { var accepte: String? }
 
     func acceptCharter(request: Request) async throws -> Response {
-        guard let member = request.member else { return request.redirect(to: "/connexion") }
-        if member.status == .active { return request.redirect(to: "/") }
+        guard let member = request.member else { return request.redirect(to: .signIn) }
+        if member.status == .active { return request.redirect(to: .home) }
         guard (try? request.content.decode(CharterForm.self))?.accepte == "oui" else {
             var model = ActivationPages.CharterModel(
                 csrf: try await request.csrfToken(),
@@ -204,7 +195,7 @@ struct ActivationController: RouteCollection {
         member.charterAcceptedAt = Date()
         try await member.save(on: request.db)
         try await request.setFlash("Bienvenue, \(member.pseudonym ?? "") ! Votre compte est prêt.")
-        return request.redirect(to: "/")
+        return request.redirect(to: .home)
     }
 }
 

@@ -4,25 +4,9 @@ import Vapor
 
 /// `/admin`: members and roles, territories and themes, the audit log.
 /// Facilitators see the dashboard and the access cards only.
-struct AdminController: RouteCollection {
+struct AdminController {
     static let pageSize = 25
 
-    func boot(routes: any RoutesBuilder) throws {
-        let admin = routes.grouped("admin")
-        admin.requiring(.anyRole(Role.organisers)).get(use: dashboard)
-
-        let adminOnly = admin.requiring(.role(.admin))
-        adminOnly.get("membres", use: members)
-        adminOnly.get("membres", ":memberID", use: member)
-        adminOnly.post("membres", ":memberID", "roles", use: updateRoles)
-        adminOnly.post("membres", ":memberID", "statut", use: updateStatus)
-        adminOnly.get("listes", use: lists)
-        adminOnly.post("territoires", use: addTerritory)
-        adminOnly.post("territoires", ":itemID", use: renameTerritory)
-        adminOnly.post("themes", use: addTheme)
-        adminOnly.post("themes", ":itemID", use: renameTheme)
-        adminOnly.get("journal", use: journal)
-    }
 
     func dashboard(request: Request) async throws -> HTML {
         let member = try request.requireMember()
@@ -68,7 +52,7 @@ struct AdminController: RouteCollection {
     }
 
     func findMember(_ request: Request) async throws -> Member {
-        guard let id = request.parameters.get("memberID", as: UUID.self),
+        guard let id = request.id(.member),
               let member = try await Member.query(on: request.db).filter(\.$id == id)
                 .with(\.$roleRows).with(\.$territory).first(),
               member.status != .deleted
@@ -133,7 +117,7 @@ struct AdminController: RouteCollection {
             )
         }
         try await request.setFlash("Les rôles de « \(target.publicName) » sont enregistrés.")
-        return request.redirect(to: "/admin/membres/\(targetID)")
+        return request.redirect(to: .adminMember(targetID))
     }
 
     struct StatusForm: Content { var action: String? }
@@ -162,7 +146,7 @@ struct AdminController: RouteCollection {
         default:
             throw Abort(.badRequest)
         }
-        return request.redirect(to: "/admin/membres/\(targetID)")
+        return request.redirect(to: .adminMember(targetID))
     }
 
     // MARK: Territories and themes
@@ -230,12 +214,12 @@ struct AdminController: RouteCollection {
             try await Item(name: name, position: position).create(on: request.db)
             try await request.audit("\(kind).add", "Nouveau \(label) : « \(name) ».")
             try await request.setFlash("Le \(label) « \(name) » est ajouté.")
-            return request.redirect(to: "/admin/listes")
+            return request.redirect(to: .admin(.lists))
         }
     }
 
     func rename<Item: NamedListItem>(_ type: Item.Type, kind: String, label: String, request: Request) async throws -> Response {
-        guard let id = request.parameters.get("itemID", as: UUID.self),
+        guard let id = request.id(.listItem),
               let item = try await Item.find(id, on: request.db)
         else { throw Abort(.notFound) }
         let typed = (try? request.content.decode(NameForm.self))?.nom
@@ -253,7 +237,7 @@ struct AdminController: RouteCollection {
             try await item.save(on: request.db)
             try await request.audit("\(kind).rename", "\(label.capitalized) « \(old) » renommé en « \(name) ».")
             try await request.setFlash("Le \(label) s'appelle maintenant « \(name) ».")
-            return request.redirect(to: "/admin/listes")
+            return request.redirect(to: .admin(.lists))
         }
     }
 

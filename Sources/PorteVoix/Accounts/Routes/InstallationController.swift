@@ -3,11 +3,7 @@ import NIOConcurrencyHelpers
 import Plot
 import Vapor
 
-struct InstallationController: RouteCollection {
-    func boot(routes: any RoutesBuilder) throws {
-        routes.get("installation", use: show)
-        routes.post("installation", use: install)
-    }
+struct InstallationController {
 
     struct Form: Content {
         var jeton: String?
@@ -54,7 +50,7 @@ struct InstallationController: RouteCollection {
         }
         guard request.application.installationToken.consume(form.jeton ?? "") else {
             try await checkToken(nil, request: request)
-            return request.redirect(to: "/")
+            return request.redirect(to: .home)
         }
         let admin = try await Administrators.create(
             pseudonym: pseudonym, password: form.motDePasse ?? "", application: request.application, on: request.db
@@ -63,6 +59,6 @@ struct InstallationController: RouteCollection {
         try await request.signIn(admin)
         try await request.audit("installation", "Premier compte administrateur « \(pseudonym.display) » créé par le lien d'installation.")
         try await request.setFlash("Votre compte administrateur est créé. Commencez par créer des cartes d'accès.")
-        return request.redirect(to: "/admin")
+        return request.redirect(to: .admin(.dashboard))
     }
 }

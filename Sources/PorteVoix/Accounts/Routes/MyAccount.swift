@@ -4,15 +4,7 @@ import Plot
 import Vapor
 
 /// `/mon-compte`: a member's pseudonym, password, data and account deletion.
-struct MyAccountController: RouteCollection {
-    func boot(routes: any RoutesBuilder) throws {
-        let account = routes.requiring(.member).grouped("mon-compte")
-        account.get(use: show)
-        account.post("pseudonyme", use: changePseudonym)
-        account.post("mot-de-passe", use: changePassword)
-        account.get("donnees", use: downloadData)
-        account.post("suppression", use: deleteAccount)
-    }
+struct MyAccountController {
 
     struct Form: Content {
         var pseudonyme: String?
@@ -85,7 +77,7 @@ struct MyAccountController: RouteCollection {
         member.pseudonymKey = pseudonym.key
         try await member.save(on: request.db)
         try await request.setFlash("Votre pseudonyme est maintenant « \(pseudonym.display) ».")
-        return request.redirect(to: "/mon-compte")
+        return request.redirect(to: .myAccount(.show))
     }
 
     func changePassword(request: Request) async throws -> Response {
@@ -106,7 +98,7 @@ struct MyAccountController: RouteCollection {
         try await request.signIn(member)
         try await request.setFlash("Votre mot de passe est changé.")
         // The new password ends every remembered browser's token: this one gets a new one.
-        let response = request.redirect(to: "/mon-compte")
+        let response = request.redirect(to: .myAccount(.show))
         request.rememberDevice(for: member, on: response)
         return response
     }
@@ -147,7 +139,7 @@ struct MyAccountController: RouteCollection {
         try await member.anonymise(on: request.db)
         try await request.signOut()
         try await request.setFlash("Votre compte est supprimé. Merci pour votre participation au conseil.")
-        return request.redirect(to: "/")
+        return request.redirect(to: .home)
     }
 }
 

@@ -3,12 +3,7 @@ import Plot
 import Vapor
 
 /// `/mon-compte/notifications`: the inbox.
-struct NotificationsController: RouteCollection {
-    func boot(routes: any RoutesBuilder) throws {
-        let inbox = routes.requiring(.member).grouped("mon-compte", "notifications")
-        inbox.get(use: show)
-        inbox.post("lues", use: markAllRead)
-    }
+struct NotificationsController {
 
     func show(request: Request) async throws -> HTML {
         let member = try request.requireMember()
@@ -25,6 +20,6 @@ struct NotificationsController: RouteCollection {
         try await MemberNotification.query(on: request.db)
             .filter(\.$member.$id == member.requireID()).filter(\.$readAt == nil)
             .set(\.$readAt, to: Date()).update()
-        return request.redirect(to: "/mon-compte/notifications")
+        return request.redirect(to: .myAccount(.notifications))
     }
 }

@@ -3,12 +3,7 @@ import Plot
 import Vapor
 
 /// `/connexion` and `/deconnexion`: pseudonym and password, for everyone.
-struct SignInController: RouteCollection {
-    func boot(routes: any RoutesBuilder) throws {
-        routes.get("connexion", use: show)
-        routes.post("connexion", use: signIn)
-        routes.post("deconnexion", use: signOut)
-    }
+struct SignInController {
 
     struct Form: Content {
         var pseudonyme: String?
@@ -19,7 +14,7 @@ struct SignInController: RouteCollection {
     func show(request: Request) async throws -> Response {
         let back = SignInPage.safeReturnPath(request.query[String.self, at: "retour"])
         if request.member != nil {
-            return request.redirect(to: back ?? "/")
+            return request.redirect(to: back ?? SiteURL.home.path)
         }
         let model = SignInPage.Model(csrf: try await request.csrfToken(), pseudonym: "", returnPath: back)
         return SignInPage.view(model, context: request.pageContext).response(status: .ok)
@@ -80,10 +75,10 @@ struct SignInController: RouteCollection {
             return SignInPage.view(model, context: request.pageContext).response(status: .forbidden)
         }
         try await request.signIn(member)
-        var next = member.status == .pending ? "/activation/charte" : back ?? "/"
+        var next = member.status == .pending ? SiteURL.activationCharter.path : back ?? SiteURL.home.path
         // A paper proposal names this member: they say whether they wrote it.
         if member.status == .active, try await PaperAttributionController.hasWaiting(for: member.requireID(), on: request.db) {
-            next = SignInPage.path(returningTo: back, from: PaperAttributionController.path)
+            next = SignInPage.path(returningTo: back, from: .paperToConfirm)
         }
         let response = request.redirect(to: next)
         request.rememberDevice(for: member, on: response)

@@ -2,13 +2,7 @@ import Plot
 import Vapor
 
 /// `/admin/reglages`: settings administrators change in the interface.
-struct SiteSettingsController: RouteCollection {
-    func boot(routes: any RoutesBuilder) throws {
-        let settings = routes.grouped("admin", "reglages").requiring(.role(.admin))
-        settings.get(use: show)
-        settings.post(use: save)
-        settings.post("adresse", use: saveAddress)
-    }
+struct SiteSettingsController {
 
     /// The number settings of the page, by form field.
     static let numbers: [(field: String, setting: SiteSettingsStore.Number, audit: String)] = [
@@ -66,7 +60,7 @@ struct SiteSettingsController: RouteCollection {
             try await request.audit("settings.change", changes.joined(separator: " ; ") + ".")
         }
         try await request.setFlash(changes.isEmpty ? "Rien n'a changé." : "Les réglages sont enregistrés.")
-        return request.redirect(to: "/admin/reglages")
+        return request.redirect(to: .admin(.settings))
     }
 
     /// Its own form: saving the other settings never saves an address
@@ -80,7 +74,7 @@ struct SiteSettingsController: RouteCollection {
             return SiteSettingsPage.view(model, context: request.pageContext).response(status: .unprocessableEntity)
         }
         try await request.setFlash("L'adresse du site est enregistrée.")
-        return request.redirect(to: "/admin/reglages")
+        return request.redirect(to: .admin(.settings))
     }
 }
 

@@ -86,7 +86,7 @@ enum Administrators {
         let token = app.installationToken.make()
         guard app.environment != .testing else { return }
         let base = app.settings.publicURL?.absoluteString ?? localAddress(app)
-        let link = base.trimmingCharacters(in: CharacterSet(charactersIn: "/")) + "/installation?jeton=" + token
+        let link = base.trimmingCharacters(in: CharacterSet(charactersIn: "/")) + SiteURL.installation.path(query: [("jeton", token)])
         // Printed on the terminal, not written to the logs: it is a secret.
         print("""
 

@@ -21,16 +21,16 @@ extension MeetingPages {
             context,
             title: (model.othersError == nil ? "" : "Erreur — ") + "Émargement — \(meeting.title)",
             content: .group(
-                .p(.a(.href(escapeAttribute(link(meeting))), .plain("Retour à la séance « \(meeting.title) »"))),
+                .p(.a(.href(url(meeting)), .plain("Retour à la séance « \(meeting.title) »"))),
                 .h1("Émargement"),
                 .p(.plain("\(meeting.title) — \(when(meeting)). Cochez les membres présents. "
                     + "Ces noms ne sont visibles que par l'équipe d'animation et les administrateurs.")),
-                Forms.get(action: link(meeting) + "/emargement", class: "filtres",
+                Forms.get(action: url(meeting, .attendance), class: "filtres",
                           Forms.field("q", label: "Chercher un membre", value: model.search, kind: .search, maxLength: 60),
                           Forms.submit("Chercher")),
                 Forms.errorSummary(FormErrors("autres", model.othersError)),
                 Forms.post(
-                    action: link(meeting) + "/emargement", csrf: model.csrf, class: "formulaire",
+                    action: url(meeting, .attendance), csrf: model.csrf, class: "formulaire",
                     .element(named: "fieldset", nodes: [
                         .element(named: "legend", nodes: [.plain(model.members.isEmpty ? "Aucun membre trouvé" : "Membres présents")]),
                         .forEach(model.members) { member in
@@ -58,14 +58,14 @@ extension MeetingPages {
             context,
             title: (error == nil ? "" : "Erreur — ") + "Compte rendu — \(meeting.title)",
             content: .group(
-                .p(.a(.href(escapeAttribute(link(meeting))), .plain("Retour à la séance « \(meeting.title) »"))),
+                .p(.a(.href(url(meeting)), .plain("Retour à la séance « \(meeting.title) »"))),
                 .h1("Compte rendu"),
                 .p(.plain(meeting.minutesPublishedAt == nil
                     ? "Tant qu'il n'est pas publié, seule l'équipe d'animation le voit."
                     : "Ce compte rendu est publié : vos changements seront visibles tout de suite.")),
                 Forms.errorSummary(FormErrors("texte", error)),
                 Forms.post(
-                    action: link(meeting) + "/compte-rendu/modifier", csrf: csrf, class: "formulaire",
+                    action: url(meeting, .minutes), csrf: csrf, class: "formulaire",
                     Forms.textArea("texte", label: "Ce qui a été dit et décidé", value: text,
                                    help: "Laissez une ligne vide entre deux paragraphes. Commencez une ligne par « - » pour une liste. "
                                        + "Pas de nom de famille ni d'information personnelle.",
@@ -114,7 +114,7 @@ extension MeetingPages {
                 .meta(.charset(.utf8)),
                 .meta(.name("viewport"), .content("width=device-width, initial-scale=1")),
                 .element(named: "title", nodes: [.plain("Projection — \(meeting.title) — \(siteName)")]),
-                .link(.rel(.stylesheet), .href("/css/portevoix.css?v=\(Layout.stylesheetVersion)"))
+                .link(.rel(.stylesheet), .href(Layout.stylesheet))
             ),
             .body(
                 .class("projection"),

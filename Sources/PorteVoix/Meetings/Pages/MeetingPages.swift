@@ -2,7 +2,12 @@ import Foundation
 import Plot
 
 enum MeetingPages {
-    static func link(_ meeting: Meeting) -> String { "/seances/\(meeting.id?.uuidString ?? "")" }
+    /// A page of this session. A session read from the database always has its id.
+    static func url(_ meeting: Meeting, _ page: SiteURL.MeetingPage = .show) -> SiteURL { .meeting(meeting.id ?? UUID(), page) }
+
+    static func url(_ meeting: Meeting, item: AgendaItem, _ page: SiteURL.AgendaItemPage) -> SiteURL {
+        .agendaItem(meeting.id ?? UUID(), item.id ?? UUID(), page)
+    }
 
     static func badge(_ status: MeetingStatus) -> Node<HTML.BodyContext> {
         .span(.class("badge badge-seance-\(status.slug)"), .plain(status.label))
@@ -19,7 +24,7 @@ enum MeetingPages {
     static func card(_ meeting: Meeting) -> Node<HTML.BodyContext> {
         .article(
             .class("carte-seance"),
-            .h3(.a(.href(escapeAttribute(link(meeting))), .plain(meeting.title))),
+            .h3(.a(.href(url(meeting)), .plain(meeting.title))),
             .p(badge(meeting.status)),
             .ul(.class("meta"),
                 .li(.plain(when(meeting))),
@@ -42,10 +47,10 @@ enum MeetingPages {
                 .p(.text("Le conseil se réunit plusieurs fois par an, dans chaque territoire et en séance plénière. "),
                    .text("Tout le monde peut lire l'ordre du jour et le compte rendu.")),
                 .p(.class("actions"),
-                   .a(.class("bouton bouton-secondaire"), .href("/seances.ics"), .text("Ajouter toutes les séances à mon agenda")),
-                   .if(canPlan, .a(.class("bouton"), .href("/seances/nouvelle"), .text("Prévoir une séance")))),
+                   .a(.class("bouton bouton-secondaire"), .href(.calendar), .text("Ajouter toutes les séances à mon agenda")),
+                   .if(canPlan, .a(.class("bouton"), .href(.newMeeting), .text("Prévoir une séance")))),
                 Forms.get(
-                    action: "/seances", class: "filtres",
+                    action: .meetings, class: "filtres",
                     Forms.select("territoire", label: "Territoire",
                                  options: [("", "Tous les territoires"), ("departement", "Séances plénières (tout le département)")]
                                     + territories.map { ($0.id?.uuidString ?? "", $0.name) },
@@ -57,7 +62,7 @@ enum MeetingPages {
                     : .div(.forEach(upcoming) { card($0) }),
                 .h2("Séances passées"),
                 past.isEmpty ? .p(.text("Aucune séance passée.")) : .div(.forEach(past) { card($0) }),
-                Pagination.links(path: "/seances", query: [("territoire", selectedTerritory)], page: pastPage, pageCount: pastPageCount)
+                Pagination.links(path: .meetings, query: [("territoire", selectedTerritory)], page: pastPage, pageCount: pastPageCount)
             )
         )
     }
@@ -72,7 +77,7 @@ enum MeetingPages {
             title: (hasErrors ? "Erreur — " : "") + meeting.title,
             description: "Séance du conseil : \(when(meeting)), \(meeting.place).",
             content: .group(
-                .p(.a(.href("/seances"), .text("Toutes les séances"))),
+                .p(.a(.href(.meetings), .text("Toutes les séances"))),
                 .h1(.plain(meeting.title)),
                 .p(badge(meeting.status)),
                 .unwrap(meeting.cancelReason) { reason in
@@ -87,7 +92,7 @@ enum MeetingPages {
                     .if(!meeting.accessibility.isEmpty, .group(.dt("Accessibilité"), .dd(.plain(meeting.accessibility))))
                 ),
                 .if(!meeting.details.isEmpty, .div(richText(meeting.details))),
-                .p(.a(.class("bouton bouton-secondaire"), .href(escapeAttribute(link(meeting) + ".ics")),
+                .p(.a(.class("bouton bouton-secondaire"), .href(url(meeting, .calendarFile)),
                       .text("Ajouter à mon agenda"))),
                 coming(model),
                 presence(model),
@@ -113,7 +118,7 @@ enum MeetingPages {
                 .p(.strong("Ne pourront pas venir : "), .plain(model.notComingNames.isEmpty ? "personne" : model.notComingNames.joined(separator: ", "))),
             ])),
             model.viewer == nil
-                ? .p(.a(.href(escapeAttribute("/connexion?retour=" + link(meeting))), .text("Connectez-vous pour répondre")))
+                ? .p(.a(.href(.signIn, query: [("retour", url(meeting).path)]), .text("Connectez-vous pour répondre")))
                 : .group(
                     .unwrap(model.viewerComing) { coming in
                         .p(.strong(.plain(coming ? "Vous avez dit que vous viendrez." : "Vous avez dit que vous ne pourrez pas venir.")),
@@ -121,10 +126,10 @@ enum MeetingPages {
                     },
                     .div(
                         .class("boutons"),
-                        Forms.post(action: link(meeting) + "/reponse", csrf: model.csrf ?? "",
+                        Forms.post(action: url(meeting, .reply), csrf: model.csrf ?? "",
                                    .input(.type(.hidden), .name("reponse"), .value("oui")),
                                    Forms.submit("Je viendrai", class: model.viewerComing == true ? "bouton" : "bouton bouton-secondaire")),
-                        Forms.post(action: link(meeting) + "/reponse", csrf: model.csrf ?? "",
+                        Forms.post(action: url(meeting, .reply), csrf: model.csrf ?? "",
                                    .input(.type(.hidden), .name("reponse"), .value("non")),
                                    Forms.submit("Je ne pourrai pas venir",
                                                 class: model.viewerComing == false ? "bouton" : "bouton bouton-secondaire"))
@@ -147,7 +152,7 @@ enum MeetingPages {
                 + "\(counts.presentMembers) membre\(counts.presentMembers > 1 ? "s" : "") du conseil et "
                 + "\(counts.others) autre\(counts.others > 1 ? "s" : "") (invités, agents).")),
             .if(model.viewerWasPresent, .p(.strong("Vous étiez présent·e."))),
-            .if(model.canManage, .p(.a(.href(escapeAttribute(link(meeting) + "/emargement")), .text("Noter les présences (émargement)"))))
+            .if(model.canManage, .p(.a(.href(url(meeting, .attendance)), .text("Noter les présences (émargement)"))))
         )
     }
 
@@ -157,7 +162,7 @@ enum MeetingPages {
         return .section(
             .id("ordre-du-jour"),
             .h2("Ordre du jour"),
-            .if(meeting.status == .inProgress, .p(.a(.href(escapeAttribute(link(meeting) + "/projection")),
+            .if(meeting.status == .inProgress, .p(.a(.href(url(meeting, .projection)),
                                                       .text("Ouvrir la page pour le projecteur")))),
             Forms.errorSummary(model.itemErrors),
             model.items.isEmpty ? .p(.text("L'ordre du jour n'est pas encore prêt.")) : .ol(
@@ -167,7 +172,7 @@ enum MeetingPages {
                 }
             ),
             .if(editable, Forms.post(
-                action: link(meeting) + "/points", csrf: model.csrf ?? "", class: "formulaire ajout-point",
+                action: url(meeting, .agenda), csrf: model.csrf ?? "", class: "formulaire ajout-point",
                 .h3("Ajouter un point"),
                 Forms.field("titre", label: "Titre du point", value: model.typedItem.0, error: model.itemErrors["nouveau-point"],
                             required: true, maxLength: MeetingLimits.itemTitle, scope: "nouveau-point"),
@@ -183,31 +188,30 @@ enum MeetingPages {
         let item = entry.item
         let itemID = item.id?.uuidString ?? ""
         let isCurrent = meeting.status == .inProgress && meeting.currentItemID == item.id
-        let base = link(meeting) + "/points/\(itemID)"
         return .li(
             .id(escapeAttribute("point-\(itemID)")),
             .class(isCurrent ? "point point-courant" : "point"),
             .h3(.plain(item.title), .if(isCurrent, .span(.class("badge"), .text(" En cours")))),
             .if(!item.details.isEmpty, .div(richText(item.details))),
             .if(!entry.proposals.isEmpty, .ul(.class("propositions-liees"), .forEach(entry.proposals) { proposal in
-                .li(.text("Proposition : "), .a(.href(escapeAttribute(ProposalPages.link(proposal))), .plain(proposal.title)))
+                .li(.text("Proposition : "), .a(.href(ProposalPages.url(proposal)), .plain(proposal.title)))
             })),
             .if(model.canManage && meeting.status == .inProgress && !isCurrent, Forms.post(
-                action: base + "/courant", csrf: model.csrf ?? "",
+                action: url(meeting, item: item, .current), csrf: model.csrf ?? "",
                 Forms.submit("Passer à ce point", class: "bouton")
             )),
             .if(editable, .div(
                 .class("outils-point"),
-                .if(index > 0, Forms.post(action: base + "/deplacer", csrf: model.csrf ?? "",
+                .if(index > 0, Forms.post(action: url(meeting, item: item, .move), csrf: model.csrf ?? "",
                                           .input(.type(.hidden), .name("sens"), .value("monter")),
                                           .button(.type(.submit), .class("bouton bouton-secondaire"),
                                                   .plain("Monter"), .span(.class("visuellement-cache"), .plain(" le point « \(item.title) »"))))),
-                .if(index < count - 1, Forms.post(action: base + "/deplacer", csrf: model.csrf ?? "",
+                .if(index < count - 1, Forms.post(action: url(meeting, item: item, .move), csrf: model.csrf ?? "",
                                                   .input(.type(.hidden), .name("sens"), .value("descendre")),
                                                   .button(.type(.submit), .class("bouton bouton-secondaire"),
                                                           .plain("Descendre"), .span(.class("visuellement-cache"), .plain(" le point « \(item.title) »"))))),
                 .if(!model.linkableProposals.isEmpty, Forms.post(
-                    action: base + "/propositions", csrf: model.csrf ?? "", class: "formulaire-en-ligne",
+                    action: url(meeting, item: item, .linkProposal), csrf: model.csrf ?? "", class: "formulaire-en-ligne",
                     Forms.select("proposition", label: "Lier une proposition",
                                  options: [("", "Choisissez une proposition")] + model.linkableProposals.map { ($0.id?.uuidString ?? "", $0.title) },
                                  selected: nil, error: model.itemErrors["proposition-\(itemID)"], scope: "p\(itemID)"),
@@ -215,12 +219,12 @@ enum MeetingPages {
                 )),
                 .element(named: "details", nodes: [
                     .element(named: "summary", nodes: [.plain("Modifier ou retirer « \(item.title) »")]),
-                    Forms.post(action: base, csrf: model.csrf ?? "", class: "formulaire",
+                    Forms.post(action: url(meeting, item: item, .edit), csrf: model.csrf ?? "", class: "formulaire",
                                Forms.field("titre", label: "Titre du point", value: item.title,
                                            error: model.itemErrors["point-\(itemID)"], required: true, maxLength: MeetingLimits.itemTitle, scope: "i\(itemID)"),
                                Forms.textArea("description", label: "Description", value: item.details, rows: 3, scope: "i\(itemID)"),
                                Forms.submit("Enregistrer le point", class: "bouton bouton-secondaire")),
-                    Forms.post(action: base + "/supprimer", csrf: model.csrf ?? "",
+                    Forms.post(action: url(meeting, item: item, .delete), csrf: model.csrf ?? "",
                                Forms.submit("Retirer ce point", class: "bouton bouton-danger")),
                 ])
             ))
@@ -240,23 +244,22 @@ enum MeetingPages {
             .id("compte-rendu"),
             .h2("Compte rendu"),
             .div(.class("texte-compte-rendu"), richText(minutes)),
-            .p(.a(.href(escapeAttribute(link(meeting) + "/compte-rendu")), .text("Version à imprimer")))
+            .p(.a(.href(url(meeting, .printableMinutes)), .text("Version à imprimer")))
         )
     }
 
     static func management(_ model: MeetingShowModel) -> Node<HTML.BodyContext> {
         let meeting = model.meeting
         guard model.canManage, let csrf = model.csrf else { return .empty }
-        let base = link(meeting)
         return .section(
             .class("panneau-actions"),
             .h2("Animer la séance"),
-            .if(meeting.isOpenForChanges, .p(.a(.href(escapeAttribute(base + "/modifier")), .text("Modifier la date, le lieu ou la description")))),
+            .if(meeting.isOpenForChanges, .p(.a(.href(url(meeting, .edit)), .text("Modifier la date, le lieu ou la description")))),
             .if(meeting.status == .planned, .group(
-                Forms.post(action: base + "/statut", csrf: csrf,
+                Forms.post(action: url(meeting, .status), csrf: csrf,
                            .input(.type(.hidden), .name("action"), .value("ouvrir")),
                            Forms.submit("Ouvrir la séance")),
-                Forms.post(action: base + "/statut", csrf: csrf, class: "formulaire",
+                Forms.post(action: url(meeting, .status), csrf: csrf, class: "formulaire",
                            .input(.type(.hidden), .name("action"), .value("annuler")),
                            Forms.errorSummary(FormErrors("motif", model.cancelError),
                                               scope: "annulation"),
@@ -265,12 +268,12 @@ enum MeetingPages {
                            Forms.submit("Annuler la séance", class: "bouton bouton-danger"))
             )),
             .if(meeting.status == .inProgress, Forms.post(
-                action: base + "/statut", csrf: csrf,
+                action: url(meeting, .status), csrf: csrf,
                 .input(.type(.hidden), .name("action"), .value("clore")),
                 Forms.submit("Clore la séance")
             )),
             .if(meeting.status == .inProgress || meeting.status == .closed,
-                .p(.a(.href(escapeAttribute(base + "/compte-rendu/modifier")),
+                .p(.a(.href(url(meeting, .minutes)),
                       .plain(meeting.minutesPublishedAt == nil ? "Écrire le compte rendu" : "Modifier le compte rendu"))))
         )
     }
@@ -295,7 +298,7 @@ enum MeetingPages {
 
     static func form(_ model: FormModel, context: PageContext) -> HTML {
         let heading = model.editing == nil ? "Prévoir une séance" : "Modifier la séance"
-        let action = model.editing.map { "/seances/\($0)/modifier" } ?? "/seances/nouvelle"
+        let action: SiteURL = model.editing.map { .meeting($0, .edit) } ?? .newMeeting
         return Layout.page(
             context,
             title: (model.errors.isEmpty ? "" : "Erreur — ") + heading,

@@ -14,7 +14,7 @@ extension MeetingsController {
     }
 
     func findItem(_ request: Request, meeting: Meeting) async throws -> AgendaItem {
-        guard let itemID = request.parameters.get("itemID", as: UUID.self),
+        guard let itemID = request.id(.agendaItem),
               let item = try await AgendaItem.query(on: request.db).filter(\.$id == itemID)
                 .filter(\.$meeting.$id == meeting.requireID()).first()
         else { throw Abort(.notFound) }
@@ -52,7 +52,7 @@ extension MeetingsController {
             let position = (try await AgendaItem.query(on: request.db).filter(\.$meeting.$id == id).max(\.$position) ?? 0) + 1
             try await AgendaItem(meetingID: id, position: position, title: title, details: details).create(on: request.db)
             try await request.setFlash("Le point « \(title) » est ajouté à l'ordre du jour.")
-            return request.redirect(to: "/seances/\(id)#ordre-du-jour")
+            return request.redirect(to: .meeting(id), fragment: "ordre-du-jour")
         }
     }
 
@@ -67,7 +67,7 @@ extension MeetingsController {
             item.details = details
             try await item.save(on: request.db)
             try await request.setFlash("Le point est modifié.")
-            return request.redirect(to: "/seances/\(try meeting.requireID())#ordre-du-jour")
+            return request.redirect(to: .meeting(try meeting.requireID()), fragment: "ordre-du-jour")
         }
     }
 
@@ -91,7 +91,7 @@ extension MeetingsController {
                 }
             }
         }
-        return request.redirect(to: "/seances/\(try meeting.requireID())#point-\(try item.requireID())")
+        return request.redirect(to: .meeting(try meeting.requireID()), fragment: "point-\(try item.requireID())")
     }
 
     func setCurrentItem(request: Request) async throws -> Response {
@@ -103,7 +103,7 @@ extension MeetingsController {
         let item = try await findItem(request, meeting: meeting)
         meeting.currentItemID = try item.requireID()
         try await meeting.save(on: request.db)
-        return request.redirect(to: "/seances/\(try meeting.requireID())#point-\(try item.requireID())")
+        return request.redirect(to: .meeting(try meeting.requireID()), fragment: "point-\(try item.requireID())")
     }
 
     func deleteItem(request: Request) async throws -> Response {
@@ -116,7 +116,7 @@ extension MeetingsController {
         }
         try await item.delete(on: request.db)
         try await request.setFlash("Le point « \(item.title) » est retiré de l'ordre du jour.")
-        return request.redirect(to: "/seances/\(try meeting.requireID())#ordre-du-jour")
+        return request.redirect(to: .meeting(try meeting.requireID()), fragment: "ordre-du-jour")
     }
 
     /// Links a proposal to an agenda item; a published proposal becomes
@@ -151,6 +151,6 @@ extension MeetingsController {
         try await request.setFlash("La proposition « \(proposal.title) » est liée au point « \(item.title) »."
             + (schedules || already || proposal.status != .published ? ""
                 : " Elle reste « publiée » : l'inscrire à la séance revient à une animatrice, un animateur ou un agent du Département."))
-        return request.redirect(to: "/seances/\(try meeting.requireID())#point-\(itemID)")
+        return request.redirect(to: .meeting(try meeting.requireID()), fragment: "point-\(itemID)")
     }
 }

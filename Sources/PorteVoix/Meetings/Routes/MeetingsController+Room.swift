@@ -81,7 +81,7 @@ extension MeetingsController {
             }
         }
         try await request.setFlash("Les présences sont enregistrées.")
-        return request.redirect(to: "/seances/\(id)/emargement")
+        return request.redirect(to: .meeting(id, .attendance))
     }
 
     // MARK: Minutes
@@ -124,12 +124,12 @@ extension MeetingsController {
                 try await request.audit("meeting.minutes", "Compte rendu de « \(meeting.title) » publié.", on: database)
                 for memberID in try await MeetingAudience.memberIDs(for: meeting, on: database) {
                     try await Notifier.notify(memberID, "Le compte rendu de la séance « \(meeting.title) » est publié.",
-                                              link: "/seances/\(id)#compte-rendu", on: database)
+                                              link: SiteURL.meeting(id).path(fragment: "compte-rendu"), on: database)
                 }
             }
         }
         try await request.setFlash(publish ? "Le compte rendu est publié. Les membres sont prévenus."
                                            : "Le brouillon du compte rendu est enregistré. Il n'est pas encore visible.")
-        return request.redirect(to: publish ? "/seances/\(id)#compte-rendu" : "/seances/\(id)/compte-rendu/modifier")
+        return publish ? request.redirect(to: .meeting(id), fragment: "compte-rendu") : request.redirect(to: .meeting(id, .minutes))
     }
 }

@@ -3,35 +3,8 @@ import Plot
 import Vapor
 
 /// `/seances`: council sessions, their agenda, attendance and minutes.
-struct MeetingsController: RouteCollection {
+struct MeetingsController {
 
-    func boot(routes: any RoutesBuilder) throws {
-        let meetings = routes.grouped("seances")
-        routes.get("seances.ics", use: calendarFeed)
-        meetings.get(use: list)
-        meetings.get(":meetingID", use: show)
-        meetings.get(":meetingID", "projection", use: projection)
-        meetings.get(":meetingID", "compte-rendu", use: printableMinutes)
-
-        meetings.requiring(.member).post(":meetingID", "reponse", use: respond)
-
-        let facilitators = meetings.requiring(.anyRole(Role.organisers))
-        facilitators.get("nouvelle", use: newForm)
-        facilitators.post("nouvelle", use: create)
-        facilitators.get(":meetingID", "modifier", use: editForm)
-        facilitators.post(":meetingID", "modifier", use: update)
-        facilitators.post(":meetingID", "statut", use: changeStatus)
-        facilitators.post(":meetingID", "points", use: addItem)
-        facilitators.post(":meetingID", "points", ":itemID", use: editItem)
-        facilitators.post(":meetingID", "points", ":itemID", "deplacer", use: moveItem)
-        facilitators.post(":meetingID", "points", ":itemID", "courant", use: setCurrentItem)
-        facilitators.post(":meetingID", "points", ":itemID", "supprimer", use: deleteItem)
-        facilitators.post(":meetingID", "points", ":itemID", "propositions", use: linkProposal)
-        facilitators.get(":meetingID", "emargement", use: attendanceForm)
-        facilitators.post(":meetingID", "emargement", use: saveAttendance)
-        facilitators.get(":meetingID", "compte-rendu", "modifier", use: minutesForm)
-        facilitators.post(":meetingID", "compte-rendu", "modifier", use: saveMinutes)
-    }
 
     // MARK: Reading
 
@@ -60,7 +33,7 @@ struct MeetingsController: RouteCollection {
     }
 
     func find(_ request: Request) async throws -> Meeting {
-        guard let id = request.parameters.get("meetingID", as: UUID.self),
+        guard let id = request.id(.meeting),
               let meeting = try await Meeting.query(on: request.db).filter(\.$id == id).with(\.$territory).first()
         else { throw Abort(.notFound) }
         return meeting
@@ -68,7 +41,7 @@ struct MeetingsController: RouteCollection {
 
     func show(request: Request) async throws -> Response {
         // /seances/{id}.ics shares the route: the router has one parameter per place.
-        if request.parameters.get("meetingID")?.hasSuffix(".ics") == true {
+        if request.parameters.get(ParamName.meeting.rawValue)?.hasSuffix(".ics") == true {
             return try await oneCalendar(request: request)
         }
         let meeting = try await find(request)
@@ -125,7 +98,7 @@ struct MeetingsController: RouteCollection {
     }
 
     func oneCalendar(request: Request) async throws -> Response {
-        guard let file = request.parameters.get("meetingID"), file.hasSuffix(".ics"),
+        guard let file = request.parameters.get(ParamName.meeting.rawValue), file.hasSuffix(".ics"),
               let id = UUID(uuidString: String(file.dropLast(4))),
               let meeting = try await Meeting.query(on: request.db).filter(\.$id == id).with(\.$territory).first()
         else { throw Abort(.notFound) }
@@ -175,7 +148,7 @@ struct MeetingsController: RouteCollection {
         }
         try await request.setFlash(coming ? "C'est noté : vous viendrez. Merci !"
                                           : "C'est noté : vous ne pourrez pas venir. Merci de l'avoir dit.")
-        return request.redirect(to: "/seances/\(id)")
+        return request.redirect(to: .meeting(id))
     }
 
     // MARK: Planning
@@ -280,7 +253,7 @@ struct MeetingsController: RouteCollection {
         try await meeting.create(on: request.db)
         try await request.audit("meeting.create", "Séance « \(meeting.title) » prévue le \(FrenchDates.dayAndTime(meeting.startsAt)).")
         try await request.setFlash("La séance est créée. Ajoutez maintenant les points de l'ordre du jour.")
-        return request.redirect(to: "/seances/\(try meeting.requireID())")
+        return request.redirect(to: .meeting(try meeting.requireID()))
     }
 
     func apply(_ values: (title: String, start: Date, end: Date, place: String, link: String?, territoryID: UUID?,
@@ -330,7 +303,7 @@ struct MeetingsController: RouteCollection {
         try await meeting.save(on: request.db)
         try await request.audit("meeting.update", "Séance « \(meeting.title) » modifiée.")
         try await request.setFlash("La séance est modifiée.")
-        return request.redirect(to: "/seances/\(try meeting.requireID())")
+        return request.redirect(to: .meeting(try meeting.requireID()))
     }
 
     struct StatusForm: Content {
@@ -369,6 +342,6 @@ struct MeetingsController: RouteCollection {
         try await meeting.save(on: request.db)
         try await request.audit("meeting.status", "Séance « \(meeting.title) » : \(meeting.status.label).")
         try await request.setFlash("La séance est maintenant « \(meeting.status.label) ».")
-        return request.redirect(to: "/seances/\(id)")
+        return request.redirect(to: .meeting(id))
     }
 }

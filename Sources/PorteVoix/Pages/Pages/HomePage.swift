@@ -8,7 +8,7 @@ enum HomePage {
     /// Plain values only: a view test renders the page from `.mock`, without a database.
     struct Model: Sendable {
         struct Link: Sendable {
-            var path: String
+            var url: SiteURL
             var title: String
         }
 
@@ -44,13 +44,13 @@ enum HomePage {
         for poll in current { poll.showAsOf(now) }
         let meeting = try await Meeting.query(on: database).filter(\.$status ~~ [.planned, .inProgress])
             .filter(\.$endsAt >= now).sort(\.$startsAt).first()
-        func link(_ poll: Poll) -> Model.Link { .init(path: PollPages.link(poll), title: poll.question) }
+        func link(_ poll: Poll) -> Model.Link { .init(url: PollPages.url(poll), title: poll.question) }
         return Model(
-            latestAnswers: answers.map { .init(link: .init(path: ProposalPages.link($0), title: $0.title), status: $0.status) },
+            latestAnswers: answers.map { .init(link: .init(url: ProposalPages.url($0), title: $0.title), status: $0.status) },
             openPolls: current.filter { $0.status == .open }.prefix(5).map(link),
             awaitingPolls: current.filter(\.awaitsKeyHolders).prefix(5).map(link),
             nextMeeting: meeting.map {
-                .init(link: .init(path: MeetingPages.link($0), title: $0.title), when: MeetingPages.when($0), place: $0.place)
+                .init(link: .init(url: MeetingPages.url($0), title: $0.title), when: MeetingPages.when($0), place: $0.place)
             }
         )
     }
@@ -91,17 +91,17 @@ enum HomePage {
                 .class("en-ce-moment"),
                 .h2("En ce moment"),
                 .unwrap(model.nextMeeting) { meeting in
-                    .p(.text("Prochaine séance : "), .a(.href(escapeAttribute(meeting.link.path)), .plain(meeting.link.title)),
+                    .p(.text("Prochaine séance : "), .a(.href(meeting.link.url), .plain(meeting.link.title)),
                        .plain(", \(meeting.when), \(meeting.place)."))
                 },
                 .if(!model.openPolls.isEmpty, .group(
                     .p(.plain(model.openPolls.count == 1 ? "Un vote est ouvert :" : "\(model.openPolls.count) votes sont ouverts :")),
-                    .ul(.forEach(model.openPolls) { poll in .li(.a(.href(escapeAttribute(poll.path)), .plain(poll.title))) })
+                    .ul(.forEach(model.openPolls) { poll in .li(.a(.href(poll.url), .plain(poll.title))) })
                 )),
                 .if(!model.awaitingPolls.isEmpty, .group(
                     .p(.text("Clos, en attente des détenteurs de clés :")),
                     .ul(.forEach(model.awaitingPolls) { poll in
-                        .li(.a(.href(escapeAttribute(poll.path)), .plain(poll.title)), .text(" "),
+                        .li(.a(.href(poll.url), .plain(poll.title)), .text(" "),
                             .span(.class("badge badge-scrutin-closed"), .plain("Scrutin clos, en attente des détenteurs de clés")))
                     })
                 ))
@@ -114,11 +114,11 @@ enum HomePage {
                 .h2("Les dernières réponses du Département"),
                 .ul(.class("dernieres-reponses"), .forEach(model.latestAnswers) { answer in
                     .li(
-                        .a(.href(escapeAttribute(answer.link.path)), .plain(answer.link.title)),
+                        .a(.href(answer.link.url), .plain(answer.link.title)),
                         .text(" "), ProposalPages.badge(answer.status)
                     )
                 }),
-                .p(.a(.href("/suivi"), .text("Voir tout ce que le Département a répondu")))
+                .p(.a(.href(.followUp), .text("Voir tout ce que le Département a répondu")))
             )
         }
 
@@ -143,7 +143,7 @@ enum HomePage {
                         .text("Vous pouvez aussi tout faire sur papier pendant les séances.")
                     )
                 ),
-                .p(.a(.href("/aide"), .text("Lire l'aide pas à pas")))
+                .p(.a(.href(.content(.help)), .text("Lire l'aide pas à pas")))
             )
         }
 
@@ -155,13 +155,13 @@ enum HomePage {
                     .li(.strong("Votre vote est secret."),
                         .text(" Les bulletins sont chiffrés et rangés à part de la liste des votants : ni les autres membres, "),
                         .text("ni l'équipe d'animation, ni le Département ne voient ce que vous votez. "),
-                        .a(.href("/confidentialite"), .text("Qui peut savoir quoi"))),
+                        .a(.href(.content(.privacy)), .text("Qui peut savoir quoi"))),
                     .li(.strong("Vous restez discret."),
                         .text(" Un pseudonyme suffit. Nous ne demandons rien qui permette de vous reconnaître.")),
                     .li(.strong("Chaque proposition reçoit une réponse."),
                         .text(" Le Département répond par écrit et dit ce qu'il a fait."))
                 ),
-                .p(.a(.href("/charte"), .text("Lire la charte du conseil")))
+                .p(.a(.href(.content(.charter)), .text("Lire la charte du conseil")))
             )
         }
     }

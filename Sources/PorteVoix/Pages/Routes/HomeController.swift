@@ -3,15 +3,13 @@ import Plot
 import Vapor
 
 /// `/`: what the council is and how to take part.
-struct HomeController: RouteCollection {
-    func boot(routes: any RoutesBuilder) throws {
-        routes.get { request async throws -> HTML in
-            let model = try await HomePage.model(on: request.db, now: Date())
-            var context = request.pageContext
-            if request.query[String.self, at: "au-revoir"] != nil, context.member == nil {
-                context.flash = "Vous êtes déconnecté. À bientôt !"
-            }
-            return HomePage.View(context: context, model: model).render()
+struct HomeController {
+    func show(request: Request) async throws -> HTML {
+        let model = try await HomePage.model(on: request.db, now: Date())
+        var context = request.pageContext
+        if request.query[String.self, at: "au-revoir"] != nil, context.member == nil {
+            context.flash = "Vous êtes déconnecté. À bientôt !"
         }
+        return HomePage.View(context: context, model: model).render()
     }
 }

@@ -19,7 +19,7 @@ struct ContentPage: Sendable, Equatable {
 final class ContentStore: Sendable {
     /// The pages the footer links to; the routes are fixed (printed cards and
     /// bookmarks point at them).
-    static let slugs = ["charte", "confidentialite", "accessibilite", "mentions-legales", "aide"]
+    static let slugs = SiteURL.ContentSlug.allCases.map(\.rawValue)
 
     let directory: String
     private let cache = NIOLockedValueBox<[String: (modified: Date, page: ContentPage)]>([:])

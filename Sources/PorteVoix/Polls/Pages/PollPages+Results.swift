@@ -34,7 +34,7 @@ extension PollPages {
             .id("resultats"),
             .h2("Résultats"),
             resultsBody(results),
-            .p(.a(.href(escapeAttribute(link(poll) + "/bulletins")), .text("Vérifier que mon bulletin a été compté")))
+            .p(.a(.href(url(poll, .trackers)), .text("Vérifier que mon bulletin a été compté")))
         )
     }
 
@@ -105,7 +105,7 @@ extension PollPages {
             context,
             title: "Les bulletins comptés — \(poll.question)",
             content: .group(
-                .p(.a(.href(escapeAttribute(link(poll))), .text("Retour au vote"))),
+                .p(.a(.href(url(poll)), .text("Retour au vote"))),
                 .h1("Les bulletins comptés"),
                 .p(.plain("\(poll.question) — \(fingerprints.count) bulletin\(fingerprints.count > 1 ? "s" : "").")),
                 .h2("Vérifier mon bulletin"),
@@ -121,7 +121,7 @@ extension PollPages {
                                    .p(.text("Aucun bulletin ne porte ce code. Vérifiez chaque caractère ; "),
                                       .text("si le problème continue, parlez-en à l'animatrice ou l'animateur.")))
                 },
-                Forms.post(action: link(poll) + "/bulletins", csrf: csrf, class: "formulaire",
+                Forms.post(action: url(poll, .trackers), csrf: csrf, class: "formulaire",
                            Forms.field("code", label: "Mon code de vérification", value: check?.typed ?? "",
                                        help: "Le code noté après votre vote, par exemple K7QF-2M9X.", autocomplete: "off", maxLength: 20),
                            Forms.submit("Vérifier")),
@@ -140,16 +140,16 @@ extension PollPages {
         return .section(
             .class("panneau-actions"),
             .h2("Animer le vote"),
-            .if(poll.status == .draft, Forms.post(action: link(poll) + "/statut", csrf: csrf,
+            .if(poll.status == .draft, Forms.post(action: url(poll, .status), csrf: csrf,
                                                   .input(.type(.hidden), .name("action"), .value("ouvrir")),
                                                   Forms.submit("Ouvrir le vote"))),
             .if(poll.status == .open, .group(
-                Forms.post(action: link(poll) + "/statut", csrf: csrf,
+                Forms.post(action: url(poll, .status), csrf: csrf,
                            .input(.type(.hidden), .name("action"), .value("clore")),
                            Forms.submit("Clore le vote")),
-                .if(poll.$meeting.id != nil, .p(.a(.href(escapeAttribute(link(poll) + "/papier")), .text("Saisir les votes sur papier"))))
+                .if(poll.$meeting.id != nil, .p(.a(.href(url(poll, .paper)), .text("Saisir les votes sur papier"))))
             )),
-            .if(poll.awaitsKeyHolders, .p(.a(.class("bouton"), .href(escapeAttribute(link(poll) + "/depouillement")),
+            .if(poll.awaitsKeyHolders, .p(.a(.class("bouton"), .href(url(poll, .count)),
                                              .text("Dépouiller avec les détenteurs de clés")))),
             .if(poll.status == .closed, .p(.text("Le vote est clos. Il ne peut pas être rouvert.")))
         )
@@ -172,7 +172,7 @@ extension PollPages {
             context,
             title: (model.error == nil ? "" : "Erreur — ") + "Votes sur papier — \(poll.question)",
             content: .group(
-                .p(.a(.href(escapeAttribute(link(poll))), .text("Retour au vote"))),
+                .p(.a(.href(url(poll)), .text("Retour au vote"))),
                 .h1("Votes sur papier"),
                 .p(.plain("\(model.paperVoters.count) votant\(model.paperVoters.count > 1 ? "s" : "") sur papier, "
                     + "\(poll.paperBallots) bulletin\(poll.paperBallots > 1 ? "s" : "") saisi\(poll.paperBallots > 1 ? "s" : "").")),
@@ -183,7 +183,7 @@ extension PollPages {
                 .h2("1. Qui a voté sur papier ?"),
                 poll.paperBallots > 0 ? .p(.text("La saisie des bulletins a commencé : la liste des votants sur papier est close."))
                 : notYet.isEmpty ? .p(.text("Toutes les personnes présentes ont voté, sur le site ou sur papier.")) : Forms.post(
-                    action: link(poll) + "/papier/votants", csrf: model.csrf, class: "formulaire",
+                    action: url(poll, .paperVoters), csrf: model.csrf, class: "formulaire",
                     .element(named: "fieldset", nodes: [
                         .element(named: "legend", nodes: [.text("Membres présents, qui peuvent voter et n'ont pas encore voté")]),
                         .forEach(notYet) { member in
@@ -196,7 +196,7 @@ extension PollPages {
                 .h2("2. Saisir un bulletin papier"),
                 poll.paperBallots >= model.paperVoters.count
                     ? .p(.text("Il y a autant de bulletins saisis que de votants sur papier."))
-                    : Forms.post(action: link(poll) + "/papier/bulletins", csrf: model.csrf, class: "formulaire bulletin",
+                    : Forms.post(action: url(poll, .paperBallots), csrf: model.csrf, class: "formulaire bulletin",
                                  ballotFields(poll, options: model.options, typed: nil),
                                  Forms.submit("Enregistrer ce bulletin"))
             )

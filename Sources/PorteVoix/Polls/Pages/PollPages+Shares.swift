@@ -50,7 +50,7 @@ extension PollPages {
                         .p(.plain("À taper dans la case n° \(index + 1) le jour du dépouillement. Les lettres O, I et L "
                             + "peuvent être tapées 0, 1 et 1 ; les espaces ne comptent pas.")))
                 }),
-                .p(.a(.class("bouton"), .href(escapeAttribute(link(poll))), .text("J'ai imprimé les parts : aller au scrutin")))
+                .p(.a(.class("bouton"), .href(url(poll)), .text("J'ai imprimé les parts : aller au scrutin")))
             )
         )
     }
@@ -73,7 +73,7 @@ extension PollPages {
             context,
             title: (model.errors.isEmpty && model.missing == nil && !model.mismatch ? "" : "Erreur — ") + "Dépouiller — \(poll.question)",
             content: .group(
-                .p(.a(.href(escapeAttribute(link(poll))), .text("Retour au vote"))),
+                .p(.a(.href(url(poll)), .text("Retour au vote"))),
                 .h1("Dépouiller l'urne scellée"),
                 .p(.plain("\(poll.question) — il faut les parts de \(poll.keyThreshold) détenteurs sur \(holders.count).")),
                 .p(.text("Chaque détenteur tape sa part dans sa case, l'un après l'autre, sur cet appareil. "),
@@ -88,7 +88,7 @@ extension PollPages {
                        .text("et retapez-les.")))),
                 Forms.errorSummary(model.errors),
                 Forms.post(
-                    action: link(poll) + "/depouillement", csrf: model.csrf, class: "formulaire",
+                    action: url(poll, .count), csrf: model.csrf, class: "formulaire",
                     .forEach(Array(holders.enumerated())) { index, name in
                         Forms.field("part-\(index + 1)", label: "Part n° \(index + 1) — \(name)", value: model.typed[index + 1] ?? "",
                                     error: model.errors["part-\(index + 1)"], autocomplete: "off", maxLength: PollLimits.typedShare)

@@ -4,7 +4,8 @@ import Vapor
 import Voting
 
 enum PollPages {
-    static func link(_ poll: Poll) -> String { "/scrutins/\(poll.id?.uuidString ?? "")" }
+    /// A page of this poll. A poll read from the database always has its id.
+    static func url(_ poll: Poll, _ page: SiteURL.PollPage = .show) -> SiteURL { .poll(poll.id ?? UUID(), page) }
 
     static func people(_ count: Int) -> String {
         count == 0 ? "Personne n'a encore voté" : count == 1 ? "1 personne a voté" : "\(count) personnes ont voté"
@@ -37,7 +38,7 @@ enum PollPages {
         let drafts = polls.filter { $0.status == .draft }
         func entries(_ polls: [Poll]) -> Node<HTML.BodyContext> {
             .ul(.class("liste-scrutins"), .forEach(polls) { poll in
-                .li(.a(.href(escapeAttribute(link(poll))), .plain(poll.question)), .text(" "), badge(poll))
+                .li(.a(.href(url(poll)), .plain(poll.question)), .text(" "), badge(poll))
             })
         }
         return Layout.page(
@@ -47,8 +48,8 @@ enum PollPages {
                 .h1("Les votes"),
                 .p(.text("Les votes du conseil sont secrets : les bulletins sont chiffrés et rangés à part de la liste "),
                    .text("des votants. Ni les autres membres, ni l'équipe d'animation, ni le Département ne voient ce que vous votez. "),
-                   .a(.href("/confidentialite"), .text("Qui peut savoir quoi"))),
-                .if(canManage, .p(.a(.class("bouton"), .href("/scrutins/nouveau"), .text("Préparer un vote")))),
+                   .a(.href(.content(.privacy)), .text("Qui peut savoir quoi"))),
+                .if(canManage, .p(.a(.class("bouton"), .href(.newPoll), .text("Préparer un vote")))),
                 .h2("Votes ouverts"),
                 open.isEmpty ? .p(.text("Aucun vote n'est ouvert en ce moment.")) : entries(open),
                 .if(canManage && !drafts.isEmpty, .group(.h2("En préparation"), entries(drafts))),
@@ -85,7 +86,7 @@ enum PollPages {
             context,
             title: (model.error == nil ? "" : "Erreur — ") + poll.question,
             content: .group(
-                .p(.a(.href("/scrutins"), .text("Tous les votes"))),
+                .p(.a(.href(.polls), .text("Tous les votes"))),
                 .h1(.plain(poll.question)),
                 .p(badge(poll)),
                 .if(poll.status == .open, .p(.class("aide-champ"), .plain(secrecy(poll.custody)))),
@@ -95,10 +96,10 @@ enum PollPages {
                     .li(.plain(poll.eligibility == .territory ? "Membres du territoire « \(poll.territory?.name ?? "") »"
                                 : poll.eligibility.label)),
                     .unwrap(poll.meeting) { meeting in
-                        .li(.text("Séance : "), .a(.href(escapeAttribute(MeetingPages.link(meeting))), .plain(meeting.title)))
+                        .li(.text("Séance : "), .a(.href(MeetingPages.url(meeting)), .plain(meeting.title)))
                     },
                     .unwrap(poll.proposal) { proposal in
-                        .li(.text("Proposition : "), .a(.href(escapeAttribute(ProposalPages.link(proposal))), .plain(proposal.title)))
+                        .li(.text("Proposition : "), .a(.href(ProposalPages.url(proposal)), .plain(proposal.title)))
                     },
                     .unwrap(poll.closesAt) { .li(.plain("Clôture prévue le \(FrenchDates.dayAndTime($0))")) }),
                 .p(.class("nombre-bulletins"), .attribute(named: "role", value: "status"), .plain("\(people(model.ballots)).")),
@@ -117,7 +118,7 @@ enum PollPages {
         let poll = model.poll
         guard poll.status == .open else { return .empty }
         guard let csrf = model.csrf else {
-            return .p(.a(.href(escapeAttribute("/connexion?retour=" + link(poll))), .text("Connectez-vous pour voter")))
+            return .p(.a(.href(.signIn, query: [("retour", url(poll).path)]), .text("Connectez-vous pour voter")))
         }
         if model.hasVoted, let paper = model.paperRegistration {
             let who = paper.roles.contains(.facilitator) ? "une animatrice ou un animateur"
@@ -144,7 +145,7 @@ enum PollPages {
         }
         return .section(
             .h2("Votre vote"),
-            Forms.post(action: link(poll) + "/confirmation", csrf: csrf, class: "formulaire bulletin",
+            Forms.post(action: url(poll, .confirm), csrf: csrf, class: "formulaire bulletin",
                        ballotFields(poll, options: model.options, typed: model.typed),
                        Forms.submit("Vérifier mon vote"))
         )
@@ -215,8 +216,8 @@ enum PollPages {
                    .text("à part de la liste des votants.")),
                 .div(
                     .class("boutons"),
-                    Forms.post(action: link(poll) + "/vote", csrf: csrf, hidden, Forms.submit("Confirmer mon vote")),
-                    Forms.post(action: link(poll) + "/modifier", csrf: csrf, hidden,
+                    Forms.post(action: url(poll, .vote), csrf: csrf, hidden, Forms.submit("Confirmer mon vote")),
+                    Forms.post(action: url(poll, .change), csrf: csrf, hidden,
                                Forms.submit("Modifier mon choix", class: "bouton bouton-secondaire"))
                 )
             )
@@ -249,7 +250,7 @@ enum PollPages {
                 .p(.class("code-verification"), .plain(tracker)),
                 .p(.text("À la clôture du scrutin, vous pourrez taper ce code sur la liste des bulletins pour vérifier "),
                    .text("que votre bulletin a bien été compté. Ne le donnez à personne.")),
-                .p(.a(.href(escapeAttribute(link(poll))), .text("Retour au vote")))
+                .p(.a(.href(url(poll)), .text("Retour au vote")))
             )
         )
     }
@@ -275,7 +276,7 @@ enum PollPages {
                 .h1("Préparer un vote"),
                 Forms.errorSummary(model.errors),
                 Forms.post(
-                    action: "/scrutins/nouveau", csrf: model.csrf, class: "formulaire",
+                    action: .newPoll, csrf: model.csrf, class: "formulaire",
                     Forms.field("question", label: "La question", value: form.question ?? "", error: model.errors["question"],
                                 required: true, maxLength: PollLimits.question),
                     Forms.textArea("description", label: "Explication (facultative)", value: form.description ?? "",

@@ -70,11 +70,11 @@ extension PollsController {
         guard try await PollCount.count(poll, privateKey: privateKey, app: request.application) else {
             // Other holders counted at the same moment: their count stands, and it is theirs in the log.
             try await request.setFlash("L'urne vient d'être dépouillée par d'autres détenteurs de clés. Les résultats sont publiés.")
-            return request.redirect(to: PollPages.link(poll))
+            return request.redirect(to: PollPages.url(poll))
         }
         try await request.audit("poll.count", audit + " : urne ouverte, résultats publiés.")
         try await request.setFlash("L'urne est dépouillée. Les résultats sont publiés.")
-        return request.redirect(to: PollPages.link(poll))
+        return request.redirect(to: PollPages.url(poll))
     }
 
     // MARK: Paper ballots
@@ -140,7 +140,7 @@ extension PollsController {
             messages.append("La saisie des bulletins papier a commencé : on ne peut plus ajouter de votant sur papier.")
         }
         try await request.setFlash(messages.isEmpty ? "Personne n'a été noté." : messages.joined(separator: " "))
-        return request.redirect(to: PollPages.link(poll) + "/papier")
+        return request.redirect(to: PollPages.url(poll, .paper))
     }
 
     func paperBallot(request: Request) async throws -> Response {
@@ -167,7 +167,7 @@ extension PollsController {
             // How many, never what.
             try await request.audit("poll.paper.ballot", "Scrutin « \(poll.question) » : bulletin papier n° \(poll.paperBallots) saisi.")
             try await request.setFlash("Le bulletin papier est enregistré.")
-            return request.redirect(to: PollPages.link(poll) + "/papier")
+            return request.redirect(to: PollPages.url(poll, .paper))
         }
     }
 }

@@ -4,35 +4,13 @@ import Vapor
 import Voting
 
 /// `/scrutins`: secret ballots (design/voting.md).
-struct PollsController: RouteCollection {
+struct PollsController {
 
-    func boot(routes: any RoutesBuilder) throws {
-        let polls = routes.grouped("scrutins")
-        polls.get(use: list)
-        polls.get(":pollID", use: show)
-        polls.get(":pollID", "bulletins", use: trackers)
-        polls.post(":pollID", "bulletins", use: verifyTracker)
-
-        let members = polls.requiring(.member)
-        members.post(":pollID", "confirmation", use: confirm)
-        members.post(":pollID", "modifier", use: changeChoice)
-        members.post(":pollID", "vote", use: vote)
-
-        let managers = polls.requiring(.anyRole(Role.organisers))
-        managers.get("nouveau", use: newForm)
-        managers.post("nouveau", use: create)
-        managers.post(":pollID", "statut", use: changeStatus)
-        managers.get(":pollID", "papier", use: paperPage)
-        managers.post(":pollID", "papier", "votants", use: paperVoters)
-        managers.post(":pollID", "papier", "bulletins", use: paperBallot)
-        managers.get(":pollID", "depouillement", use: countForm)
-        managers.post(":pollID", "depouillement", use: countWithShares)
-    }
 
     // MARK: Finding
 
     func find(_ request: Request) async throws -> Poll {
-        guard let id = request.parameters.get("pollID", as: UUID.self),
+        guard let id = request.id(.poll),
               let poll = try await Poll.query(on: request.db).filter(\.$id == id)
                 .with(\.$options).with(\.$territory).with(\.$meeting).with(\.$proposal).first()
         else { throw Abort(.notFound) }
@@ -220,7 +198,7 @@ struct PollsController: RouteCollection {
         case ("clore", .closed):
             // Its closing time came, or someone else closed it, a moment before.
             try await request.setFlash("Le scrutin était déjà clos.")
-            return request.redirect(to: "/scrutins/\(id)")
+            return request.redirect(to: .poll(id))
         default:
             throw PageError(.conflict, title: "Ce changement n'est pas possible",
                             message: "Un scrutin s'ouvre une fois et se ferme une fois ; un scrutin clos ne rouvre jamais.")
@@ -229,7 +207,7 @@ struct PollsController: RouteCollection {
         try await request.setFlash(poll.status == .open ? "Le scrutin est ouvert : les membres peuvent voter."
             : poll.awaitsKeyHolders ? "Le scrutin est clos. Les détenteurs de clés doivent maintenant se réunir pour le dépouiller."
             : "Le scrutin est clos et dépouillé.")
-        return request.redirect(to: "/scrutins/\(id)")
+        return request.redirect(to: .poll(id))
     }
 
     func newForm(request: Request) async throws -> HTML {
@@ -370,7 +348,7 @@ struct PollsController: RouteCollection {
             + (custody == .sealed ? ", urne scellée (\(threshold) détenteurs sur \(holders.count))." : "."))
         guard custody == .sealed else {
             try await request.setFlash("Le scrutin est prêt. Ouvrez-le quand le moment est venu.")
-            return request.redirect(to: "/scrutins/\(try poll.requireID())")
+            return request.redirect(to: .poll(try poll.requireID()))
         }
         // The shares exist nowhere else: shown once, never cached.
         return PollPages.shares(poll, holders: holders, shares: shares, context: request.pageContext).response(status: .ok).noStore()

@@ -11,7 +11,7 @@ enum PaperAttributionPage {
     }
 
     struct Item {
-        var id: String
+        var id: UUID
         var title: String
         var body: String
         var enteredAt: Date
@@ -26,7 +26,7 @@ enum PaperAttributionPage {
                 .h1("Avez-vous écrit ces propositions ?"),
                 model.proposals.isEmpty
                     ? .p(.text("Aucune proposition écrite sur papier n'attend votre réponse. "),
-                         .a(.href("/propositions/miennes"), .text("Voir mes propositions")), .text("."))
+                         .a(.href(.myProposals), .text("Voir mes propositions")), .text("."))
                     : .group(
                         .p(.text("Pendant une séance, une animatrice ou un animateur a recopié une proposition écrite sur papier "),
                            .text("et a indiqué votre pseudonyme. Elle ne sera à votre nom que si vous le confirmez. "),
@@ -52,7 +52,7 @@ enum PaperAttributionPage {
 
     static func answerForm(_ item: Item, model: Model, value: String, label: String, primary: Bool) -> Node<HTML.BodyContext> {
         Forms.post(
-            action: "/propositions/\(item.id)/papier", csrf: model.csrf,
+            action: .proposal(item.id, .paperAnswer), csrf: model.csrf,
             Forms.input([("type", "hidden"), ("name", "reponse"), ("value", value)]),
             .unwrap(model.returnPath) { Forms.input([("type", "hidden"), ("name", "retour"), ("value", $0)]) },
             Forms.submit(label, class: primary ? "bouton" : "bouton bouton-secondaire")

@@ -26,10 +26,10 @@ extension ProposalPages {
     }
 
     static func form(_ model: FormModel, context: PageContext) -> HTML {
-        let (heading, action, button): (String, String, String) = switch model.mode {
-        case .new: ("Faire une proposition", "/propositions/nouvelle", "Envoyer ma proposition")
-        case .paper: ("Saisir une proposition écrite sur papier", "/propositions/papier", "Enregistrer la proposition")
-        case .edit(let id): ("Modifier ma proposition", "/propositions/\(id)/modifier", "Enregistrer mes modifications")
+        let (heading, action, button): (String, SiteURL, String) = switch model.mode {
+        case .new: ("Faire une proposition", .newProposal, "Envoyer ma proposition")
+        case .paper: ("Saisir une proposition écrite sur papier", .paperProposal, "Enregistrer la proposition")
+        case .edit(let id): ("Modifier ma proposition", .proposal(id, .edit), "Enregistrer mes modifications")
         }
         return Layout.page(
             context,

@@ -23,15 +23,16 @@ enum ProposalPages {
         count == 0 ? "Aucun soutien" : count == 1 ? "1 soutien" : "\(count) soutiens"
     }
 
-    static func link(_ proposal: Proposal) -> String {
-        "/propositions/\(proposal.id?.uuidString ?? "")"
+    /// A page of this proposal. A proposal read from the database always has its id.
+    static func url(_ proposal: Proposal, _ page: SiteURL.ProposalPage = .show) -> SiteURL {
+        .proposal(proposal.id ?? UUID(), page)
     }
 
     /// One proposal in a list.
     static func card(_ proposal: Proposal, showStatus: Bool = true) -> Node<HTML.BodyContext> {
         .article(
             .class("carte-proposition"),
-            .h2(.a(.href(escapeAttribute(link(proposal))), .plain(proposal.title))),
+            .h2(.a(.href(url(proposal)), .plain(proposal.title))),
             .if(showStatus, .p(badge(proposal.status))),
             .ul(
                 .class("meta"),
@@ -69,14 +70,14 @@ enum ProposalPages {
                 .p(
                     .class("actions"),
                     model.canPropose
-                        ? .a(.class("bouton"), .href("/propositions/nouvelle"), .text("Faire une proposition"))
-                        : .a(.class("bouton"), .href("/connexion?retour=/propositions/nouvelle"), .text("Se connecter pour proposer")),
-                    .if(model.canPropose, .a(.class("bouton bouton-secondaire"), .href("/propositions/miennes"), .text("Mes propositions"))),
-                    .if(model.canEnterPaper, .a(.class("bouton bouton-secondaire"), .href("/propositions/papier"),
+                        ? .a(.class("bouton"), .href(.newProposal), .text("Faire une proposition"))
+                        : .a(.class("bouton"), .href(.signIn, query: [("retour", SiteURL.newProposal.path)]), .text("Se connecter pour proposer")),
+                    .if(model.canPropose, .a(.class("bouton bouton-secondaire"), .href(.myProposals), .text("Mes propositions"))),
+                    .if(model.canEnterPaper, .a(.class("bouton bouton-secondaire"), .href(.paperProposal),
                                                 .text("Saisir une proposition sur papier")))
                 ),
                 Forms.get(
-                    action: "/propositions", class: "filtres",
+                    action: .proposals, class: "filtres",
                     Forms.field("q", label: "Rechercher", value: filters.q ?? "", kind: .search,
                                 help: "Un ou plusieurs mots du titre ou du texte.", maxLength: 100),
                     Forms.select("theme", label: "Thème",
@@ -99,7 +100,7 @@ enum ProposalPages {
                           : model.total == 1 ? "1 proposition." : "\(model.total) propositions.")),
                 .div(.class("liste-propositions"), .forEach(model.proposals) { card($0) }),
                 Pagination.links(
-                    path: "/propositions",
+                    path: .proposals,
                     query: [("q", filters.q ?? ""), ("theme", filters.theme ?? ""), ("territoire", filters.territoire ?? ""),
                             ("statut", filters.statut ?? ""), ("tri", filters.tri ?? "")],
                     page: model.page, pageCount: model.pageCount
@@ -115,11 +116,11 @@ enum ProposalPages {
             content: .group(
                 .h1("Mes propositions"),
                 .p(.text("Toutes vos propositions, même celles qui attendent leur relecture. Vous voyez où chacune en est.")),
-                .p(.a(.class("bouton"), .href("/propositions/nouvelle"), .text("Faire une proposition"))),
+                .p(.a(.class("bouton"), .href(.newProposal), .text("Faire une proposition"))),
                 proposals.isEmpty
                     ? .p(.text("Vous n'avez pas encore fait de proposition."))
                     : .div(.class("liste-propositions"), .forEach(proposals) { card($0) }),
-                Pagination.links(path: "/propositions/miennes", query: [], page: page, pageCount: pageCount)
+                Pagination.links(path: .myProposals, query: [], page: page, pageCount: pageCount)
             )
         )
     }
@@ -137,7 +138,7 @@ enum ProposalPages {
                     : .div(.class("liste-propositions"), .forEach(proposals) { proposal in
                         .article(
                             .class("carte-proposition"),
-                            .h2(.a(.href(escapeAttribute(link(proposal))), .plain(proposal.title))),
+                            .h2(.a(.href(url(proposal)), .plain(proposal.title))),
                             .p(badge(proposal.status)),
                             .ul(.class("meta"),
                                 .li(.plain("Thème : \(proposal.theme.name)")),
@@ -146,7 +147,7 @@ enum ProposalPages {
                             .unwrap(proposal.answer) { .p(.class("extrait"), .plain(excerpt($0))) }
                         )
                     }),
-                Pagination.links(path: "/suivi", query: [], page: page, pageCount: pageCount)
+                Pagination.links(path: .followUp, query: [], page: page, pageCount: pageCount)
             )
         )
     }
@@ -170,7 +171,7 @@ enum ProposalPages {
                 .if(totalProposals > proposals.count,
                     .p(.plain("Voici les \(proposals.count) plus anciennes ; les suivantes apparaîtront une fois celles-ci relues."))),
                 proposals.isEmpty ? .p(.text("Aucune proposition à relire.")) : .ul(.forEach(proposals) { proposal in
-                    .li(.a(.href(escapeAttribute(link(proposal))), .plain(proposal.title)),
+                    .li(.a(.href(url(proposal)), .plain(proposal.title)),
                         .plain(" — envoyée le \(FrenchDates.shortDay(proposal.createdAt))"),
                         .if(proposal.fromPaper, .text(" (sur papier)")))
                 }),
@@ -178,7 +179,7 @@ enum ProposalPages {
                 .if(totalComments > comments.count,
                     .p(.plain("Voici les \(comments.count) plus anciens ; les suivants apparaîtront une fois ceux-ci relus."))),
                 comments.isEmpty ? .p(.text("Aucun commentaire à relire.")) : .ul(.forEach(comments) { comment in
-                    .li(.a(.href(escapeAttribute("/propositions/\(comment.$proposal.id.uuidString)#commentaire-\(comment.id?.uuidString ?? "")")),
+                    .li(.a(.href(.proposal(comment.$proposal.id), fragment: "commentaire-\(comment.id?.uuidString ?? "")"),
                            .plain("Sur « \(comment.proposal.title) »")),
                         .plain(" — \(excerpt(comment.body, length: 100))"))
                 })

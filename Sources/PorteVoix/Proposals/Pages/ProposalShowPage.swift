@@ -13,7 +13,7 @@ extension ProposalPages {
             content: .group(
                 .article(
                     .class("proposition"),
-                    .p(.a(.href("/propositions"), .text("Toutes les propositions"))),
+                    .p(.a(.href(.proposals), .text("Toutes les propositions"))),
                     .h1(.plain(proposal.title)),
                     .p(badge(proposal.status)),
                     .ul(
@@ -40,7 +40,7 @@ extension ProposalPages {
         guard ProposalWorkflow.canEdit(status: model.proposal.status, isAuthor: model.isAuthor) else { return .empty }
         return .p(
             .class("actions"),
-            .a(.class("bouton bouton-secondaire"), .href(escapeAttribute(link(model.proposal) + "/modifier")),
+            .a(.class("bouton bouton-secondaire"), .href(url(model.proposal, .edit)),
                .text("Modifier ma proposition"))
         )
     }
@@ -75,9 +75,9 @@ extension ProposalPages {
             .p(.class("nombre-soutiens"), .plain(supportsText(proposal.supportsCount))),
             .p(.class("aide-champ"), .text("Sur le site, personne ne voit qui soutient une proposition : seul le nombre est affiché.")),
             model.viewer == nil
-                ? .p(.a(.href(escapeAttribute("/connexion?retour=" + link(proposal))), .text("Connectez-vous pour la soutenir")))
+                ? .p(.a(.href(.signIn, query: [("retour", url(proposal).path)]), .text("Connectez-vous pour la soutenir")))
                 : Forms.post(
-                    action: link(proposal) + "/soutien", csrf: model.csrf ?? "",
+                    action: url(proposal, .support), csrf: model.csrf ?? "",
                     .input(.type(.hidden), .name("action"), .value(model.supportsIt ? "retirer" : "soutenir")),
                     model.supportsIt
                         ? .group(.p(.text("Vous soutenez cette proposition.")),
@@ -124,7 +124,6 @@ extension ProposalPages {
 
     static func actions(_ model: ProposalShowModel) -> Node<HTML.BodyContext> {
         guard !model.actions.isEmpty, let csrf = model.csrf else { return .empty }
-        let path = link(model.proposal) + "/statut"
         return .section(
             .class("panneau-actions"),
             .h2(model.isAuthor && model.actions == [.withdraw] ? "Retirer ma proposition" : "Décider"),
@@ -132,7 +131,7 @@ extension ProposalPages {
             .forEach(model.actions) { action in
                 let typed = model.failedAction == action
                 return Forms.post(
-                    action: path, csrf: csrf, class: "formulaire action-\(action.rawValue)",
+                    action: url(model.proposal, .status), csrf: csrf, class: "formulaire action-\(action.rawValue)",
                     .input(.type(.hidden), .name("action"), .value(action.rawValue)),
                     .if(action == .answer, Forms.textArea(
                         "reponse", label: "La réponse du Département",
@@ -200,12 +199,12 @@ extension ProposalPages {
                     Forms.errorSummary(FormErrors("motif", error),
                                        scope: "c\(id)"),
                     Forms.post(
-                        action: link(model.proposal) + "/commentaires/\(id)/moderation", csrf: csrf, class: "formulaire",
+                        action: .commentModeration(model.proposal.id ?? UUID(), comment.id ?? UUID()), csrf: csrf, class: "formulaire",
                         .input(.type(.hidden), .name("decision"), .value("publier")),
                         Forms.submit("Publier ce commentaire")
                     ),
                     Forms.post(
-                        action: link(model.proposal) + "/commentaires/\(id)/moderation", csrf: csrf, class: "formulaire",
+                        action: .commentModeration(model.proposal.id ?? UUID(), comment.id ?? UUID()), csrf: csrf, class: "formulaire",
                         .input(.type(.hidden), .name("decision"), .value("refuser")),
                         Forms.textArea("motif", label: "Raison du refus, que l'auteur lira", error: error, required: true,
                                        maxLength: ProposalLimits.note, rows: 2, scope: "c\(id)"),
@@ -219,7 +218,7 @@ extension ProposalPages {
     static func commentForm(_ model: ProposalShowModel) -> Node<HTML.BodyContext> {
         guard model.proposal.status.isPublic else { return .empty }
         guard let csrf = model.csrf else {
-            return .p(.a(.href(escapeAttribute("/connexion?retour=" + link(model.proposal))),
+            return .p(.a(.href(.signIn, query: [("retour", url(model.proposal).path)]),
                          .text("Connectez-vous pour commenter")))
         }
         return .group(
@@ -227,7 +226,7 @@ extension ProposalPages {
             .unwrap(model.commentPausedUntil) { ContributionLimit.notice(.comments, until: $0) },
             Forms.errorSummary(model.commentErrors),
             Forms.post(
-                action: link(model.proposal) + "/commentaires", csrf: csrf, class: "formulaire",
+                action: url(model.proposal, .comments), csrf: csrf, class: "formulaire",
                 Forms.textArea("commentaire", label: "Votre commentaire", value: model.typedComment,
                                help: "Au plus \(ProposalComment.maximumLength) caractères. Il sera relu avant d'être publié. "
                                    + "N'écrivez pas d'informations personnelles (nom, adresse, téléphone).",

@@ -8,14 +8,8 @@ import Vapor
 /// their next sign-in (or from the notification): a facilitator cannot put
 /// words in a member's name. Until then, and if the member says no, it is
 /// signed "Proposition reçue sur papier".
-struct PaperAttributionController: RouteCollection {
-    static let path = "/propositions/papier/a-confirmer"
+struct PaperAttributionController {
 
-    func boot(routes: any RoutesBuilder) throws {
-        let members = routes.grouped("propositions").requiring(.member)
-        members.get("papier", "a-confirmer", use: show)
-        members.post(":proposalID", "papier", use: answer)
-    }
 
     /// The paper proposals waiting for this member's answer, oldest first.
     static func waiting(for memberID: UUID, on database: any Database) async throws -> [Proposal] {
@@ -33,8 +27,8 @@ struct PaperAttributionController: RouteCollection {
         return PaperAttributionPage.view(
             .init(csrf: try await request.csrfToken(),
                   returnPath: SignInPage.safeReturnPath(request.query[String.self, at: "retour"]),
-                  proposals: proposals.map {
-                      .init(id: $0.id?.uuidString ?? "", title: $0.title, body: $0.body, enteredAt: $0.createdAt,
+                  proposals: try proposals.map {
+                      .init(id: try $0.requireID(), title: $0.title, body: $0.body, enteredAt: $0.createdAt,
                             enteredBy: $0.enteredBy?.publicName ?? "l'équipe du conseil")
                   }),
             context: request.pageContext)
@@ -43,7 +37,7 @@ struct PaperAttributionController: RouteCollection {
     func answer(request: Request) async throws -> Response {
         let member = try request.requireMember()
         let memberID = try member.requireID()
-        guard let id = request.parameters.get("proposalID", as: UUID.self),
+        guard let id = request.id(.proposal),
               let proposal = try await Proposal.query(on: request.db).filter(\.$id == id)
                 .filter(\.$claimedAuthor.$id == memberID).first()
         else {
@@ -83,14 +77,14 @@ struct PaperAttributionController: RouteCollection {
                 + "sur papier « \(proposal.title) ».")
             try await Notifier.notify(proposal.$enteredBy.id, "« \(member.publicName) » dit ne pas avoir écrit la proposition "
                 + "sur papier « \(proposal.title) » : elle reste signée « \(Proposal.paperSignature) ».",
-                link: "/propositions/\(id)", on: request.db)
+                link: SiteURL.proposal(id).path, on: request.db)
             try await request.setFlash("C'est noté : la proposition « \(proposal.title) » n'est pas à votre nom. "
                 + "La personne qui l'a saisie est prévenue.")
         }
         let back = SignInPage.safeReturnPath(try? request.content.get(String.self, at: "retour"))
         if try await Self.hasWaiting(for: memberID, on: request.db) {
-            return request.redirect(to: SignInPage.path(returningTo: back, from: Self.path))
+            return request.redirect(to: SignInPage.path(returningTo: back, from: .paperToConfirm))
         }
-        return request.redirect(to: back ?? "/propositions/miennes")
+        return request.redirect(to: back ?? SiteURL.myProposals.path)
     }
 }

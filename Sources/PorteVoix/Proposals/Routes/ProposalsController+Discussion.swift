@@ -34,7 +34,7 @@ extension ProposalsController {
         }
         try await request.setFlash(wantsSupport ? "Votre soutien est enregistré. Sur le site, seul le nombre de soutiens est affiché."
                                                 : "Votre soutien est retiré.")
-        return request.redirect(to: "/propositions/\(id)#soutiens")
+        return request.redirect(to: .proposal(id), fragment: "soutiens")
     }
 
     // MARK: Comments
@@ -78,13 +78,13 @@ extension ProposalsController {
             return ProposalPages.show(model, context: request.pageContext).response(status: .tooManyRequests)
         }
         try await request.setFlash("Votre commentaire est envoyé. Il sera publié après relecture.")
-        return request.redirect(to: "/propositions/\(id)#commentaires")
+        return request.redirect(to: .proposal(id), fragment: "commentaires")
     }
 
     func moderateComment(request: Request) async throws -> Response {
         let proposal = try await findVisible(request)
         let id = try proposal.requireID()
-        guard let commentID = request.parameters.get("commentID", as: UUID.self),
+        guard let commentID = request.id(.comment),
               let comment = try await ProposalComment.query(on: request.db)
                 .filter(\.$id == commentID).filter(\.$proposal.$id == id).first()
         else { throw Abort(.notFound) }
@@ -126,10 +126,10 @@ extension ProposalsController {
                 comment.status == .published
                     ? "Votre commentaire sur « \(proposal.title) » est publié."
                     : "Votre commentaire sur « \(proposal.title) » n'a pas été publié. Raison : \(reason)",
-                link: "/propositions/\(id)#commentaires", on: database
+                link: SiteURL.proposal(id).path(fragment: "commentaires"), on: database
             )
         }
         try await request.setFlash(comment.status == .published ? "Le commentaire est publié." : "Le commentaire est refusé.")
-        return request.redirect(to: "/propositions/\(id)#commentaires")
+        return request.redirect(to: .proposal(id), fragment: "commentaires")
     }
 }

@@ -3,34 +3,9 @@ import Plot
 import Vapor
 
 /// `/propositions`: from a member's idea to the département's answer.
-struct ProposalsController: RouteCollection {
+struct ProposalsController {
     static let pageSize = 20
 
-    func boot(routes: any RoutesBuilder) throws {
-        let proposals = routes.grouped("propositions")
-        proposals.get(use: list)
-        proposals.get(":proposalID", use: show)
-
-        let members = proposals.requiring(.member)
-        members.get("nouvelle", use: newForm)
-        members.post("nouvelle", use: create)
-        members.get("miennes", use: mine)
-        members.get(":proposalID", "modifier", use: editForm)
-        members.post(":proposalID", "modifier", use: update)
-        members.post(":proposalID", "statut", use: changeStatus)
-        members.post(":proposalID", "soutien", use: toggleSupport)
-        members.post(":proposalID", "commentaires", use: addComment)
-
-        let moderators = proposals.requiring(.role(.moderator))
-        moderators.post(":proposalID", "commentaires", ":commentID", "moderation", use: moderateComment)
-
-        let facilitators = proposals.requiring(.anyRole(Role.organisers))
-        facilitators.get("papier", use: paperForm)
-        facilitators.post("papier", use: createPaper)
-
-        routes.get("suivi", use: followUp)
-        routes.requiring(.role(.moderator)).get("moderation", use: moderationQueue)
-    }
 
     // MARK: Listing
 
@@ -89,7 +64,7 @@ struct ProposalsController: RouteCollection {
     /// The proposal, if the visitor may see it; 404 otherwise (nobody learns
     /// that an unpublished proposal exists).
     func findVisible(_ request: Request) async throws -> Proposal {
-        guard let id = request.parameters.get("proposalID", as: UUID.self),
+        guard let id = request.id(.proposal),
               let proposal = try await Proposal.query(on: request.db).filter(\.$id == id)
                 .with(\.$theme).with(\.$territory).with(\.$author).first()
         else { throw Abort(.notFound) }
@@ -217,7 +192,7 @@ struct ProposalsController: RouteCollection {
         }
         try await request.setFlash("Votre proposition est envoyée. Une modératrice ou un modérateur va la relire "
             + "avant de la publier : vous recevrez une notification.")
-        return request.redirect(to: "/propositions/\(try proposal.requireID())")
+        return request.redirect(to: .proposal(try proposal.requireID()))
     }
 
     func createPaper(request: Request) async throws -> Response {
@@ -234,10 +209,10 @@ struct ProposalsController: RouteCollection {
         try await request.audit("proposal.paper", "Proposition sur papier saisie : « \(valid.title) »"
             + (valid.paperAuthorID == nil ? "." : ", en attente de la confirmation du membre indiqué."))
         try await Notifier.notify(valid.paperAuthorID, "Une proposition écrite sur papier, « \(valid.title) », porte votre pseudonyme. "
-            + "Dites-nous si c'est bien vous qui l'avez écrite.", link: PaperAttributionController.path, on: request.db)
+            + "Dites-nous si c'est bien vous qui l'avez écrite.", link: SiteURL.paperToConfirm.path, on: request.db)
         try await request.setFlash("La proposition sur papier est enregistrée. Elle sera relue avant publication."
             + (valid.paperAuthorID == nil ? "" : " Elle sera au nom du membre indiqué quand il l'aura confirmé, à sa prochaine connexion."))
-        return request.redirect(to: "/propositions/\(try proposal.requireID())")
+        return request.redirect(to: .proposal(try proposal.requireID()))
     }
 
     func save(_ valid: ValidProposal, authorID: UUID?, claimedAuthorID: UUID? = nil, fromPaper: Bool, enteredBy: UUID?,
@@ -295,7 +270,7 @@ struct ProposalsController: RouteCollection {
         proposal.searchText = Proposal.searchText(title: valid.title, body: valid.body)
         try await proposal.save(on: request.db)
         try await request.setFlash("Vos modifications sont enregistrées.")
-        return request.redirect(to: "/propositions/\(id)")
+        return request.redirect(to: .proposal(id))
     }
 
     // MARK: Status changes
@@ -355,6 +330,6 @@ struct ProposalsController: RouteCollection {
                                              answer: action == .answer ? answer : nil, on: database)
         }
         try await request.setFlash(ProposalMessages.confirmation(action))
-        return request.redirect(to: "/propositions/\(id)")
+        return request.redirect(to: .proposal(id))
     }
 }

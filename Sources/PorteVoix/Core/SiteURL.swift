@@ -1,0 +1,199 @@
+import Foundation
+import Plot
+import Vapor
+
+/// A place in a path that holds a record's id: `.key` where a route is
+/// registered, `.value(id)` where a link is built.
+enum Param: Sendable, Hashable {
+    case key
+    case value(UUID)
+}
+
+/// The names under which routes receive their ids, shared by the URL map
+/// (`routes.swift`) and the handlers that read them (`request.id(_:)`).
+enum ParamName: String, Sendable {
+    case proposal = "proposalID"
+    case comment = "commentID"
+    case meeting = "meetingID"
+    case agendaItem = "itemID"
+    case poll = "pollID"
+    case member = "memberID"
+    case listItem = "listItemID"
+    case replacement = "replacementID"
+}
+
+/// One piece of a path.
+enum PathSegment: Sendable, Hashable {
+    case constant(String)
+    case parameter(ParamName, Param, suffix: String = "")
+}
+
+/// Every address of the HTML site. A route is registered from a case
+/// (`routes.swift` is the map) and every link, form action and redirect is
+/// built from one, so a link cannot point where nothing is served. The
+/// segments of each case are spelled out in `routes.swift`, beside the
+/// handlers.
+enum SiteURL: Sendable, Hashable {
+    case home
+    case health
+    case content(ContentSlug)
+
+    // Accounts
+    case signIn, signOut
+    case activation, activationAccount, activationCharter
+    case installation
+    case myAccount(MyAccountPage)
+    case admin(AdminPage)
+    case adminMember(Param, AdminMemberPage)
+    case territory(Param)
+    case theme(Param)
+    case cardReplacement(Param)
+
+    // Proposals
+    case proposals, newProposal, myProposals, paperProposal, paperToConfirm
+    case followUp, moderation
+    case proposal(Param, ProposalPage)
+    case commentModeration(proposal: Param, comment: Param)
+
+    // Meetings
+    case meetings, newMeeting, calendar
+    case meeting(Param, MeetingPage)
+    case agendaItem(meeting: Param, item: Param, AgendaItemPage)
+
+    // Polls
+    case polls, newPoll
+    case poll(Param, PollPage)
+
+    enum ContentSlug: String, Sendable, CaseIterable {
+        case charter = "charte", privacy = "confidentialite", accessibility = "accessibilite"
+        case legal = "mentions-legales", help = "aide"
+    }
+
+    enum MyAccountPage: Sendable, Hashable {
+        case show, pseudonym, password, data, deletion, notifications, notificationsRead
+    }
+
+    enum AdminPage: Sendable, Hashable {
+        case dashboard, members, lists, territories, themes, journal
+        case settings, settingsAddress
+        case cards, cardReplacements, cardUnblock, cardAddress
+    }
+
+    enum AdminMemberPage: Sendable, Hashable { case show, roles, status }
+
+    enum ProposalPage: Sendable, Hashable {
+        case show, edit, status, support, comments, paperAnswer
+    }
+
+    enum MeetingPage: Sendable, Hashable {
+        case show, calendarFile, projection, printableMinutes, reply, edit, status, agenda
+        case attendance, minutes
+    }
+
+    enum AgendaItemPage: Sendable, Hashable { case edit, move, current, delete, linkProposal }
+
+    enum PollPage: Sendable, Hashable {
+        case show, trackers, confirm, change, vote, status, paper, paperVoters, paperBallots, count
+    }
+
+    // Links take ids; registering takes `.key`.
+    static func adminMember(_ id: UUID, _ page: AdminMemberPage = .show) -> SiteURL { .adminMember(.value(id), page) }
+    static func proposal(_ id: UUID, _ page: ProposalPage = .show) -> SiteURL { .proposal(.value(id), page) }
+    static func meeting(_ id: UUID, _ page: MeetingPage = .show) -> SiteURL { .meeting(.value(id), page) }
+    static func poll(_ id: UUID, _ page: PollPage = .show) -> SiteURL { .poll(.value(id), page) }
+
+    static func agendaItem(_ meeting: UUID, _ item: UUID, _ page: AgendaItemPage) -> SiteURL {
+        .agendaItem(meeting: .value(meeting), item: .value(item), page)
+    }
+
+    static func commentModeration(_ proposal: UUID, _ comment: UUID) -> SiteURL {
+        .commentModeration(proposal: .value(proposal), comment: .value(comment))
+    }
+
+    // MARK: Building addresses
+
+    /// The path alone, ids filled in (route patterns show `:name`).
+    var path: String {
+        "/" + segments.map { segment in
+            switch segment {
+            case .constant(let text): Self.encode(text)
+            case .parameter(let name, .key, let suffix): ":" + name.rawValue + suffix
+            case .parameter(_, .value(let id), let suffix): id.uuidString + suffix
+            }
+        }.joined(separator: "/")
+    }
+
+    /// The path with a query (empty values left out) and a fragment, encoded.
+    func path(query: [(String, String)] = [], fragment: String? = nil) -> String {
+        var result = path
+        let items = query.filter { !$0.1.isEmpty }
+        if !items.isEmpty {
+            result += "?" + items.map { Self.encode($0.0, keeping: Self.inQuery) + "=" + Self.encode($0.1, keeping: Self.inQuery) }
+                .joined(separator: "&")
+        }
+        if let fragment { result += "#" + Self.encode(fragment) }
+        return result
+    }
+
+    /// The path for Vapor's router.
+    var pathComponents: [PathComponent] {
+        segments.map { segment in
+            switch segment {
+            case .constant(let text): .constant(text)
+            case .parameter(let name, _, _): .parameter(name.rawValue)
+            }
+        }
+    }
+
+    private static let unreserved = CharacterSet(charactersIn:
+        "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~")
+
+    /// A query value may hold a path (`retour=/scrutins/…`): "/" stays readable.
+    private static let inQuery = unreserved.union(CharacterSet(charactersIn: "/"))
+
+    private static func encode(_ text: String, keeping allowed: CharacterSet = unreserved) -> String {
+        text.addingPercentEncoding(withAllowedCharacters: allowed) ?? ""
+    }
+}
+
+// MARK: Using addresses
+
+extension Node where Context: HTMLLinkableContext {
+    /// A link to a page of this site, escaped.
+    static func href(_ url: SiteURL, query: [(String, String)] = [], fragment: String? = nil) -> Node {
+        .href(escapeAttribute(url.path(query: query, fragment: fragment)))
+    }
+}
+
+extension Request {
+    /// A 303 to a page of this site.
+    func redirect(to url: SiteURL, query: [(String, String)] = [], fragment: String? = nil) -> Response {
+        redirect(to: url.path(query: query, fragment: fragment))
+    }
+
+    /// The id a route received under `name`, nil when the path holds something else.
+    func id(_ name: ParamName) -> UUID? {
+        parameters.get(name.rawValue, as: UUID.self)
+    }
+}
+
+/// Registers the site's routes from `SiteURL`s, each with who may use it.
+struct SiteRouter {
+    let routes: any RoutesBuilder
+
+    private func builder(_ access: AccessRule?) -> any RoutesBuilder {
+        access.map { routes.requiring($0) } ?? routes
+    }
+
+    func get<Result: AsyncResponseEncodable>(
+        _ url: SiteURL, _ access: AccessRule? = nil, use handler: @escaping @Sendable (Request) async throws -> Result
+    ) {
+        builder(access).on(.GET, url.pathComponents, use: handler)
+    }
+
+    func post<Result: AsyncResponseEncodable>(
+        _ url: SiteURL, _ access: AccessRule? = nil, use handler: @escaping @Sendable (Request) async throws -> Result
+    ) {
+        builder(access).on(.POST, url.pathComponents, use: handler)
+    }
+}
