@@ -11,7 +11,7 @@ enum AccessCardPages {
         var canSetAddress = false
         /// Pre-filled with the address the administrator is using.
         var typedAddress = ""
-        var territories: [Territory]
+        var territories: [NamedID]
         var recent: [AccessCard]
         var typedCount = "8"
         var typedTerritory = ""
@@ -56,7 +56,7 @@ enum AccessCardPages {
                                     error: model.errors["nombre"], required: true,
                                     extraAttributes: [("min", "1"), ("max", String(AccessCard.maximumBatch)), ("inputmode", "numeric")]),
                         Forms.select("territoire", label: "Territoire",
-                                     options: [("", "Tout le département")] + model.territories.map { ($0.id?.uuidString ?? "", $0.name) },
+                                     options: [("", "Tout le département")] + model.territories.map { ($0.id.uuidString, $0.name) },
                                      selected: model.typedTerritory,
                                      help: "Les membres qui activeront ces cartes seront rattachés à ce territoire.",
                                      error: model.errors["territoire"]),

@@ -28,12 +28,12 @@ enum AdminPages {
     }
 
     struct MembersModel {
-        var members: [Member]
+        var members: [MemberSummary]
         var total: Int
         var page: Int
         var pageCount: Int
-        var filters: AdminController.MemberFilters
-        var territories: [Territory]
+        var filters: MemberFilters
+        var territories: [NamedID]
     }
 
     static func members(_ model: MembersModel, context: PageContext) -> HTML {
@@ -54,7 +54,7 @@ enum AdminPages {
                                  selected: filters.statut ?? ""),
                     Forms.select("territoire", label: "Territoire",
                                  options: [("", "Tous les territoires")]
-                                    + model.territories.map { ($0.id?.uuidString ?? "", $0.name) },
+                                    + model.territories.map { ($0.id.uuidString, $0.name) },
                                  selected: filters.territoire ?? ""),
                     Forms.submit("Filtrer")
                 ),
@@ -67,11 +67,11 @@ enum AdminPages {
                         .thead(.tr(.th("Pseudonyme"), .th("Rôles"), .th("Statut"), .th("Territoire"), .th("Depuis le"))),
                         .tbody(.forEach(model.members) { member in
                             .tr(
-                                .td(.a(.href(.adminMember(member.id ?? UUID())),
+                                .td(.a(.href(.adminMember(member.id)),
                                        .plain(member.publicName))),
                                 .td(.plain(member.roles.sorted().map(\.label).joined(separator: ", "))),
                                 .td(.plain(member.status.label)),
-                                .td(.plain(member.territory?.name ?? "—")),
+                                .td(.plain(member.territoryName ?? "—")),
                                 .td(.plain(FrenchDates.shortDay(member.createdAt)))
                             )
                         })
@@ -88,8 +88,8 @@ enum AdminPages {
     }
 
     struct MemberModel {
-        var member: Member
-        var territories: [Territory]
+        var member: MemberSummary
+        var territories: [NamedID]
         var csrf: String
         var isSelf: Bool
         var errors = FormErrors()
@@ -97,7 +97,7 @@ enum AdminPages {
 
     static func member(_ model: MemberModel, context: PageContext) -> HTML {
         let member = model.member
-        let id = member.id ?? UUID()
+        let id = member.id
         return Layout.page(
             context,
             title: "« \(member.publicName) »",
@@ -123,8 +123,8 @@ enum AdminPages {
                         },
                     ]),
                     Forms.select("territoire", label: "Territoire",
-                                 options: [("", "Tout le département")] + model.territories.map { ($0.id?.uuidString ?? "", $0.name) },
-                                 selected: member.$territory.id?.uuidString ?? ""),
+                                 options: [("", "Tout le département")] + model.territories.map { ($0.id.uuidString, $0.name) },
+                                 selected: member.territoryID?.uuidString ?? ""),
                     Forms.submit("Enregistrer les rôles")
                 ),
                 .h2("Accès au site"),
@@ -148,8 +148,8 @@ enum AdminPages {
     }
 
     struct ListsModel {
-        var territories: [Territory]
-        var themes: [Theme]
+        var territories: [NamedID]
+        var themes: [NamedID]
         var csrf: String
         var errors: FormErrors
         var typed: [String: String]
@@ -163,9 +163,9 @@ enum AdminPages {
                 .h1("Territoires et thèmes"),
                 Forms.errorSummary(model.errors.scopedToNameFields),
                 list(title: "Territoires", kind: "territory", add: .admin(.territories), rename: { .territory(.value($0)) },
-                     items: model.territories.map { ($0.id!, $0.name) }, model: model),
+                     items: model.territories.map { ($0.id, $0.name) }, model: model),
                 list(title: "Thèmes", kind: "theme", add: .admin(.themes), rename: { .theme(.value($0)) },
-                     items: model.themes.map { ($0.id!, $0.name) }, model: model)
+                     items: model.themes.map { ($0.id, $0.name) }, model: model)
             )
         )
     }

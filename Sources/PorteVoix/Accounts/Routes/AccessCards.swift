@@ -26,7 +26,7 @@ struct AccessCardsController {
             publicAddress: try await request.publicAddress(),
             canSetAddress: request.member?.roles.contains(.admin) == true,
             typedAddress: PublicAddress.suggestion(for: request),
-            territories: try await Territory.query(on: request.db).sort(\.$position).all(),
+            territories: try await Territory.query(on: request.db).sort(\.$position).all().map(\.choice),
             recent: recent,
             pending: try pending.map { replacement in
                 .init(id: try replacement.requireID(), pseudonym: replacement.member.publicName,

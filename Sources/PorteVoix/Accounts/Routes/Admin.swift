@@ -15,14 +15,6 @@ struct AdminController {
 
     // MARK: Members
 
-    struct MemberFilters: Content {
-        var q: String?
-        var role: String?
-        var statut: String?
-        var territoire: String?
-        var page: String?
-    }
-
     func members(request: Request) async throws -> HTML {
         let filters = (try? request.query.decode(MemberFilters.self)) ?? MemberFilters()
         var query = Member.query(on: request.db).with(\.$roleRows).with(\.$territory)
@@ -43,9 +35,9 @@ struct AdminController {
         }
         let result = try await query.sort(\.$pseudonymKey)
             .paginateWithinRange(page: Pagination.number(filters.page), per: Self.pageSize)
-        let territories = try await Territory.query(on: request.db).sort(\.$position).all()
+        let territories = try await Territory.query(on: request.db).sort(\.$position).all().map(\.choice)
         return AdminPages.members(
-            .init(members: result.items, total: result.metadata.total, page: result.metadata.page, pageCount: result.metadata.pageCount,
+            .init(members: result.items.map(MemberSummary.init), total: result.metadata.total, page: result.metadata.page, pageCount: result.metadata.pageCount,
                   filters: filters, territories: territories),
             context: request.pageContext
         )
@@ -62,9 +54,9 @@ struct AdminController {
 
     func member(request: Request) async throws -> HTML {
         let member = try await findMember(request)
-        let territories = try await Territory.query(on: request.db).sort(\.$position).all()
+        let territories = try await Territory.query(on: request.db).sort(\.$position).all().map(\.choice)
         return AdminPages.member(
-            .init(member: member, territories: territories, csrf: try await request.csrfToken(),
+            .init(member: MemberSummary(member), territories: territories, csrf: try await request.csrfToken(),
                   isSelf: member.id == request.member?.id),
             context: request.pageContext
         )
@@ -89,9 +81,9 @@ struct AdminController {
         }
         let territoryID = form.territoire.flatMap(UUID.init(uuidString:))
         guard errors.isEmpty else {
-            let territories = try await Territory.query(on: request.db).sort(\.$position).all()
+            let territories = try await Territory.query(on: request.db).sort(\.$position).all().map(\.choice)
             return AdminPages.member(
-                .init(member: target, territories: territories, csrf: try await request.csrfToken(),
+                .init(member: MemberSummary(target), territories: territories, csrf: try await request.csrfToken(),
                       isSelf: target.id == request.member?.id, errors: errors),
                 context: request.pageContext
             ).response(status: .unprocessableEntity)
@@ -160,8 +152,8 @@ struct AdminController {
     func listsPage(_ request: Request, errors: FormErrors, typed: [String: String]) async throws -> HTML {
         AdminPages.lists(
             .init(
-                territories: try await Territory.query(on: request.db).sort(\.$position).all(),
-                themes: try await Theme.query(on: request.db).sort(\.$position).all(),
+                territories: try await Territory.query(on: request.db).sort(\.$position).all().map(\.choice),
+                themes: try await Theme.query(on: request.db).sort(\.$position).all().map(\.choice),
                 csrf: try await request.csrfToken(), errors: errors, typed: typed
             ),
             context: request.pageContext

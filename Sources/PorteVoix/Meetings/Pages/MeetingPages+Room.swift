@@ -6,8 +6,9 @@ extension MeetingPages {
     // MARK: Attendance
 
     struct AttendanceModel {
-        var meeting: Meeting
-        var members: [Member]
+        var meeting: MeetingSummary
+        /// The members listed (all, or those the search found).
+        var members: [NamedID]
         var present: Set<UUID>
         var search: String
         var csrf: String
@@ -35,9 +36,9 @@ extension MeetingPages {
                         .element(named: "legend", nodes: [.plain(model.members.isEmpty ? "Aucun membre trouvé" : "Membres présents")]),
                         .forEach(model.members) { member in
                             .group(
-                                .input(.type(.hidden), .name("affiches[]"), .value(escapeAttribute(member.id?.uuidString ?? ""))),
-                                Forms.checkbox("presents[]", label: member.publicName, checked: member.id.map(model.present.contains) ?? false,
-                                               value: member.id?.uuidString ?? "", idSuffix: member.id?.uuidString)
+                                .input(.type(.hidden), .name("affiches[]"), .value(escapeAttribute(member.id.uuidString))),
+                                Forms.checkbox("presents[]", label: member.name, checked: model.present.contains(member.id),
+                                               value: member.id.uuidString, idSuffix: member.id.uuidString)
                             )
                         },
                     ]),
@@ -53,7 +54,7 @@ extension MeetingPages {
 
     // MARK: Minutes
 
-    static func minutesForm(_ meeting: Meeting, text: String, csrf: String, error: String?, context: PageContext) -> HTML {
+    static func minutesForm(_ meeting: MeetingSummary, text: String, csrf: String, error: String?, context: PageContext) -> HTML {
         Layout.page(
             context,
             title: (error == nil ? "" : "Erreur — ") + "Compte rendu — \(meeting.title)",
@@ -81,7 +82,7 @@ extension MeetingPages {
         )
     }
 
-    static func printableMinutes(_ meeting: Meeting, minutes: String, counts: MeetingCounts, context: PageContext) -> HTML {
+    static func printableMinutes(_ meeting: MeetingSummary, minutes: String, counts: MeetingCounts, context: PageContext) -> HTML {
         Layout.page(
             context,
             title: "Compte rendu — \(meeting.title)",
@@ -100,13 +101,13 @@ extension MeetingPages {
     /// For the room's projector: large print, no navigation. The response
     /// carries `Refresh: 10` (an HTTP header, not a meta tag or a script).
     struct ProjectedPoll {
-        var poll: Poll
+        var poll: PollSummary
         var ballots: Int
         var present: Int
         var results: PollResults?
     }
 
-    static func projection(_ meeting: Meeting, items: [AgendaItem], poll: ProjectedPoll? = nil, siteName: String) -> HTML {
+    static func projection(_ meeting: MeetingSummary, items: [AgendaItemSummary], poll: ProjectedPoll? = nil, siteName: String) -> HTML {
         let current = items.firstIndex { $0.id == meeting.currentItemID }
         return HTML(
             .lang(.french),
@@ -138,7 +139,7 @@ extension MeetingPages {
                             .unwrap(projected.results) { PollPages.resultsBody($0) },
                             .if(projected.poll.awaitsKeyHolders,
                                 .p(.text("Vote clos, en attente des détenteurs de clés pour le dépouillement."))),
-                            .if(projected.poll.countedAt != nil && projected.results == nil,
+                            .if(projected.poll.counted && projected.results == nil,
                                 .p(.text("Trop peu de votants pour publier le résultat.")))
                         )
                     },

@@ -2,18 +2,17 @@ import Foundation
 import Plot
 
 enum MeetingPages {
-    /// A page of this session. A session read from the database always has its id.
-    static func url(_ meeting: Meeting, _ page: SiteURL.MeetingPage = .show) -> SiteURL { .meeting(meeting.id ?? UUID(), page) }
+    static func url(_ meeting: MeetingSummary, _ page: SiteURL.MeetingPage = .show) -> SiteURL { meeting.url(page) }
 
-    static func url(_ meeting: Meeting, item: AgendaItem, _ page: SiteURL.AgendaItemPage) -> SiteURL {
-        .agendaItem(meeting.id ?? UUID(), item.id ?? UUID(), page)
+    static func url(_ meeting: MeetingSummary, item: AgendaItemSummary, _ page: SiteURL.AgendaItemPage) -> SiteURL {
+        .agendaItem(meeting.id, item.id, page)
     }
 
     static func badge(_ status: MeetingStatus) -> Node<HTML.BodyContext> {
         .span(.class("badge badge-seance-\(status.slug)"), .plain(status.label))
     }
 
-    static func when(_ meeting: Meeting) -> String {
+    static func when(_ meeting: MeetingSummary) -> String {
         let sameDay = FrenchDates.day(meeting.startsAt) == FrenchDates.day(meeting.endsAt)
         return sameDay
             ? "\(FrenchDates.dayAndTime(meeting.startsAt)) à \(FrenchDates.time(meeting.endsAt))"
@@ -21,7 +20,7 @@ enum MeetingPages {
             : "du \(FrenchDates.dayAndTime(meeting.startsAt)) au \(FrenchDates.dayAndTime(meeting.endsAt))"
     }
 
-    static func card(_ meeting: Meeting) -> Node<HTML.BodyContext> {
+    static func card(_ meeting: MeetingSummary) -> Node<HTML.BodyContext> {
         .article(
             .class("carte-seance"),
             .h3(.a(.href(url(meeting)), .plain(meeting.title))),
@@ -29,14 +28,14 @@ enum MeetingPages {
             .ul(.class("meta"),
                 .li(.plain(when(meeting))),
                 .li(.plain(meeting.place)),
-                .li(.plain(meeting.territory?.name ?? "Tout le département")))
+                .li(.plain(meeting.territoryName ?? "Tout le département")))
         )
     }
 
     // MARK: List
 
-    static func list(upcoming: [Meeting], past: [Meeting], pastPage: Int = 1, pastPageCount: Int = 1,
-                     territories: [Territory], selectedTerritory: String,
+    static func list(upcoming: [MeetingSummary], past: [MeetingSummary], pastPage: Int = 1, pastPageCount: Int = 1,
+                     territories: [NamedID], selectedTerritory: String,
                      canPlan: Bool, context: PageContext) -> HTML {
         Layout.page(
             context,
@@ -53,7 +52,7 @@ enum MeetingPages {
                     action: .meetings, class: "filtres",
                     Forms.select("territoire", label: "Territoire",
                                  options: [("", "Tous les territoires"), ("departement", "Séances plénières (tout le département)")]
-                                    + territories.map { ($0.id?.uuidString ?? "", $0.name) },
+                                    + territories.map { ($0.id.uuidString, $0.name) },
                                  selected: selectedTerritory),
                     Forms.submit("Afficher")
                 ),
@@ -88,7 +87,7 @@ enum MeetingPages {
                     .dt("Quand"), .dd(.plain(when(meeting))),
                     .dt("Où"), .dd(.plain(meeting.place),
                                    .unwrap(meeting.onlineLink) { .group(.text(" — "), .a(.href(escapeAttribute($0)), .text("rejoindre en ligne"))) }),
-                    .dt("Pour qui"), .dd(.plain(meeting.territory.map { "Les membres du territoire « \($0.name) »" } ?? "Tout le département")),
+                    .dt("Pour qui"), .dd(.plain(meeting.territoryName.map { "Les membres du territoire « \($0) »" } ?? "Tout le département")),
                     .if(!meeting.accessibility.isEmpty, .group(.dt("Accessibilité"), .dd(.plain(meeting.accessibility))))
                 ),
                 .if(!meeting.details.isEmpty, .div(richText(meeting.details))),
@@ -105,7 +104,7 @@ enum MeetingPages {
 
     static func coming(_ model: MeetingShowModel) -> Node<HTML.BodyContext> {
         let meeting = model.meeting
-        guard meeting.status == .planned, meeting.startsAt > Date() else { return .empty }
+        guard meeting.status == .planned, meeting.startsAt > model.now else { return .empty }
         let counts = model.counts
         return .section(
             .id("reponse"),
@@ -117,7 +116,7 @@ enum MeetingPages {
                 .p(.strong("Viendront : "), .plain(model.comingNames.isEmpty ? "personne pour l'instant" : model.comingNames.joined(separator: ", "))),
                 .p(.strong("Ne pourront pas venir : "), .plain(model.notComingNames.isEmpty ? "personne" : model.notComingNames.joined(separator: ", "))),
             ])),
-            model.viewer == nil
+            !model.isSignedIn
                 ? .p(.a(.href(.signIn, query: [("retour", url(meeting).path)]), .text("Connectez-vous pour répondre")))
                 : .group(
                     .unwrap(model.viewerComing) { coming in
@@ -186,7 +185,7 @@ enum MeetingPages {
         -> Node<HTML.ListContext> {
         let meeting = model.meeting
         let item = entry.item
-        let itemID = item.id?.uuidString ?? ""
+        let itemID = item.id.uuidString
         let isCurrent = meeting.status == .inProgress && meeting.currentItemID == item.id
         return .li(
             .id(escapeAttribute("point-\(itemID)")),
@@ -194,7 +193,7 @@ enum MeetingPages {
             .h3(.plain(item.title), .if(isCurrent, .span(.class("badge"), .text(" En cours")))),
             .if(!item.details.isEmpty, .div(richText(item.details))),
             .if(!entry.proposals.isEmpty, .ul(.class("propositions-liees"), .forEach(entry.proposals) { proposal in
-                .li(.text("Proposition : "), .a(.href(ProposalPages.url(proposal)), .plain(proposal.title)))
+                .li(.text("Proposition : "), .a(.href(proposal.url()), .plain(proposal.title)))
             })),
             .if(model.canManage && meeting.status == .inProgress && !isCurrent, Forms.post(
                 action: url(meeting, item: item, .current), csrf: model.csrf ?? "",
@@ -213,7 +212,7 @@ enum MeetingPages {
                 .if(!model.linkableProposals.isEmpty, Forms.post(
                     action: url(meeting, item: item, .linkProposal), csrf: model.csrf ?? "", class: "formulaire-en-ligne",
                     Forms.select("proposition", label: "Lier une proposition",
-                                 options: [("", "Choisissez une proposition")] + model.linkableProposals.map { ($0.id?.uuidString ?? "", $0.title) },
+                                 options: [("", "Choisissez une proposition")] + model.linkableProposals.map { ($0.id.uuidString, $0.name) },
                                  selected: nil, error: model.itemErrors["proposition-\(itemID)"], scope: "p\(itemID)"),
                     Forms.submit("Lier", class: "bouton bouton-secondaire")
                 )),
@@ -283,7 +282,7 @@ enum MeetingPages {
     struct FormModel {
         var editing: UUID?
         var csrf: String
-        var territories: [Territory]
+        var territories: [NamedID]
         var title = ""
         var day = ""
         var start = "14:00"
@@ -320,7 +319,7 @@ enum MeetingPages {
                     Forms.field("lien", label: "Lien pour une séance en ligne", value: model.link, kind: .url,
                                 help: "Facultatif. Commence par https://", error: model.errors["lien"], maxLength: MeetingLimits.link),
                     Forms.select("territoire", label: "Territoire",
-                                 options: [("", "Tout le département (séance plénière)")] + model.territories.map { ($0.id?.uuidString ?? "", $0.name) },
+                                 options: [("", "Tout le département (séance plénière)")] + model.territories.map { ($0.id.uuidString, $0.name) },
                                  selected: model.territory, error: model.errors["territoire"]),
                     Forms.textArea("description", label: "Description", value: model.details,
                                    help: "En quelques phrases : de quoi parlera-t-on ?", error: model.errors["description"], rows: 4),

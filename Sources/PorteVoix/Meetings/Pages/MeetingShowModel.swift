@@ -1,24 +1,26 @@
 import Fluent
 import Vapor
 
-/// Everything the page of one session shows, for this visitor.
-struct MeetingShowModel {
-    struct Item {
-        var item: AgendaItem
-        var proposals: [Proposal]
+/// Everything the page of one session shows, for this visitor, as plain values.
+struct MeetingShowModel: Sendable {
+    struct Item: Sendable {
+        var item: AgendaItemSummary
+        var proposals: [ProposalSummary] { item.proposals }
     }
 
-    var meeting: Meeting
+    var meeting: MeetingSummary
     var items: [Item]
     var counts: MeetingCounts
-    var viewer: Member?
+    /// The time the page is built: answers are taken until the session starts.
+    var now: Date
+    var isSignedIn: Bool
     /// The viewer's own answer: nil if they have not answered.
     var viewerComing: Bool?
     var viewerWasPresent: Bool
     var canManage: Bool
     var csrf: String?
     /// For linking: published proposals not yet on this session's agenda.
-    var linkableProposals: [Proposal]
+    var linkableProposals: [NamedID]
     /// For facilitators and admins: who said they will come, and who will not.
     var comingNames: [String] = []
     var notComingNames: [String] = []
@@ -40,13 +42,13 @@ struct MeetingShowModel {
             wasPresent = try await MeetingAttendance.query(on: request.db)
                 .filter(\.$meeting.$id == id).filter(\.$member.$id == viewerID).count() > 0
         }
-        var linkable: [Proposal] = []
+        var linkable: [NamedID] = []
         if canManage && meeting.isOpenForChanges {
             let linked = Set(items.flatMap { $0.proposals.compactMap(\.id) })
             linkable = try await Proposal.query(on: request.db)
                 .filter(\.$status ~~ [.published, .scheduled])
                 .sort(\.$publishedAt, .descending).limit(MeetingLimits.linkableProposals).all()
-                .filter { !linked.contains($0.id!) }
+                .compactMap { proposal in proposal.id.flatMap { linked.contains($0) ? nil : NamedID(id: $0, name: proposal.title) } }
         }
         var coming: [String] = []
         var notComing: [String] = []
@@ -56,10 +58,11 @@ struct MeetingShowModel {
             notComing = responses.filter { !$0.coming }.map(\.member.publicName).sorted()
         }
         return MeetingShowModel(
-            meeting: meeting,
-            items: items.map { Item(item: $0, proposals: $0.proposals) },
+            meeting: MeetingSummary(meeting),
+            items: items.map { Item(item: AgendaItemSummary($0)) },
             counts: try await MeetingCounts.make(meeting, on: request.db),
-            viewer: viewer,
+            now: Date(),
+            isSignedIn: viewer != nil,
             viewerComing: viewerComing,
             viewerWasPresent: wasPresent,
             canManage: canManage,

@@ -24,7 +24,8 @@ extension MeetingsController {
             query = query.filter(\.$pseudonymKey, .contains(inverse: false, .anywhere), Pseudonym.key(for: search))
         }
         let members = try await query.limit(MeetingLimits.attendanceSheet).all()
-        return MeetingPages.AttendanceModel(meeting: meeting, members: members, present: present, search: search,
+        let listed = members.map { NamedID(id: $0.id ?? UUID(), name: $0.publicName) }
+        return MeetingPages.AttendanceModel(meeting: MeetingSummary(meeting), members: listed, present: present, search: search,
                                             csrf: try await request.csrfToken())
     }
 
@@ -88,7 +89,7 @@ extension MeetingsController {
 
     func minutesForm(request: Request) async throws -> HTML {
         let meeting = try await find(request)
-        return MeetingPages.minutesForm(meeting, text: meeting.minutes ?? "", csrf: try await request.csrfToken(),
+        return MeetingPages.minutesForm(MeetingSummary(meeting), text: meeting.minutes ?? "", csrf: try await request.csrfToken(),
                                         error: nil, context: request.pageContext)
     }
 
@@ -112,7 +113,7 @@ extension MeetingsController {
         if publish && text.count < 20 { error = "Écrivez le compte rendu avant de le publier." }
         if publish && meeting.status != .closed { error = "Clôturez la séance avant de publier son compte rendu." }
         if let error {
-            return MeetingPages.minutesForm(meeting, text: form.texte ?? "", csrf: try await request.csrfToken(),
+            return MeetingPages.minutesForm(MeetingSummary(meeting), text: form.texte ?? "", csrf: try await request.csrfToken(),
                                             error: error, context: request.pageContext).response(status: .unprocessableEntity)
         }
         let firstPublication = publish && meeting.minutesPublishedAt == nil

@@ -24,8 +24,8 @@ struct MeetingsController {
             .sort(\.$startsAt, .descending)
             .paginateWithinRange(page: Pagination.number(request.query[String.self, at: "page"]), per: 20)
         return MeetingPages.list(
-            upcoming: upcoming, past: past.items, pastPage: past.metadata.page, pastPageCount: past.metadata.pageCount,
-            territories: try await Territory.query(on: request.db).sort(\.$position).all(),
+            upcoming: upcoming.map(MeetingSummary.init), past: past.items.map(MeetingSummary.init), pastPage: past.metadata.page, pastPageCount: past.metadata.pageCount,
+            territories: try await Territory.query(on: request.db).sort(\.$position).all().map(\.choice),
             selectedTerritory: territory ?? "",
             canPlan: request.member?.roles.isDisjoint(with: Role.organisers) == false,
             context: request.pageContext
@@ -60,17 +60,18 @@ struct MeetingsController {
             }
             .with(\.$options).sort(\.$createdAt, .descending).all()
         var pollView: MeetingPages.ProjectedPoll?
-        for poll in polls { poll.showAsOf(now) }
+        let shown = polls.map { PollSummary($0, asOf: now) }
         // The open poll, or else the last one closed, with its results.
-        if let poll = polls.first(where: { $0.status == .open }) ?? polls.first {
+        if let index = shown.firstIndex(where: { $0.status == .open }) ?? shown.indices.first {
+            let poll = polls[index]
             let ballots = try await BallotBox.ballotCount(poll, on: request.db)
             let results = PollResults.published(poll, minimum: try await PollResults.minimumBallots(poll, on: request.db))
-            pollView = .init(poll: poll, ballots: ballots,
+            pollView = .init(poll: shown[index], ballots: ballots,
                              present: try await MeetingAttendance.query(on: request.db).filter(\.$meeting.$id == meeting.requireID()).count()
                                 + meeting.otherAttendees,
                              results: results)
         }
-        let response = MeetingPages.projection(meeting, items: items, poll: pollView, siteName: request.application.settings.siteName)
+        let response = MeetingPages.projection(MeetingSummary(meeting), items: items.map(AgendaItemSummary.init), poll: pollView, siteName: request.application.settings.siteName)
             .response(status: .ok)
         response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
         // The projector follows the room without JavaScript. An HTTP header
@@ -84,7 +85,7 @@ struct MeetingsController {
         let meeting = try await find(request)
         guard meeting.minutesPublishedAt != nil, let minutes = meeting.minutes else { throw Abort(.notFound) }
         let counts = try await MeetingCounts.make(meeting, on: request.db)
-        return MeetingPages.printableMinutes(meeting, minutes: minutes, counts: counts, context: request.pageContext)
+        return MeetingPages.printableMinutes(MeetingSummary(meeting), minutes: minutes, counts: counts, context: request.pageContext)
     }
 
     // MARK: Calendar files
@@ -168,7 +169,7 @@ struct MeetingsController {
     func formModel(_ request: Request, editing: UUID?) async throws -> MeetingPages.FormModel {
         MeetingPages.FormModel(
             editing: editing, csrf: try await request.csrfToken(),
-            territories: try await Territory.query(on: request.db).sort(\.$position).all()
+            territories: try await Territory.query(on: request.db).sort(\.$position).all().map(\.choice)
         )
     }
 

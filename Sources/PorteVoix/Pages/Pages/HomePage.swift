@@ -7,27 +7,22 @@ import Vapor
 enum HomePage {
     /// Plain values only: a view test renders the page from `.mock`, without a database.
     struct Model: Sendable {
-        struct Link: Sendable {
-            var url: SiteURL
-            var title: String
-        }
-
         struct Answer: Sendable {
-            var link: Link
+            var link: PageLink
             var status: ProposalStatus
         }
 
         struct NextMeeting: Sendable {
-            var link: Link
+            var link: PageLink
             /// "mardi 12 mars 2027 de 14 h à 16 h 30"
             var when: String
             var place: String
         }
 
         var latestAnswers: [Answer] = []
-        var openPolls: [Link] = []
+        var openPolls: [PageLink] = []
         /// Closed sealed polls whose key holders have not met yet.
-        var awaitingPolls: [Link] = []
+        var awaitingPolls: [PageLink] = []
         var nextMeeting: NextMeeting?
     }
 
@@ -40,17 +35,16 @@ enum HomePage {
             group.filter(\.$status == .open)
                 .group(.and) { $0.filter(\.$status == .draft).filter(\.$opensAt <= now) }
                 .group(.and) { $0.filter(\.$status == .closed).filter(\.$custody == .sealed).filter(\.$countedAt == nil) }
-        }.sort(\.$createdAt, .descending).limit(10).all()
-        for poll in current { poll.showAsOf(now) }
+        }.sort(\.$createdAt, .descending).limit(10).all().map { PollSummary($0, asOf: now) }
         let meeting = try await Meeting.query(on: database).filter(\.$status ~~ [.planned, .inProgress])
             .filter(\.$endsAt >= now).sort(\.$startsAt).first()
-        func link(_ poll: Poll) -> Model.Link { .init(url: PollPages.url(poll), title: poll.question) }
+        func link(_ poll: PollSummary) -> PageLink { .init(url: poll.url(), title: poll.question) }
         return Model(
-            latestAnswers: answers.map { .init(link: .init(url: ProposalPages.url($0), title: $0.title), status: $0.status) },
+            latestAnswers: answers.map { .init(link: .init(url: .proposal($0.id ?? UUID()), title: $0.title), status: $0.status) },
             openPolls: current.filter { $0.status == .open }.prefix(5).map(link),
             awaitingPolls: current.filter(\.awaitsKeyHolders).prefix(5).map(link),
-            nextMeeting: meeting.map {
-                .init(link: .init(url: MeetingPages.url($0), title: $0.title), when: MeetingPages.when($0), place: $0.place)
+            nextMeeting: meeting.map(MeetingSummary.init).map {
+                .init(link: .init(url: $0.url(), title: $0.title), when: MeetingPages.when($0), place: $0.place)
             }
         )
     }

@@ -14,7 +14,7 @@ extension PollPages {
                 ? .p(.class("aide-champ"), .text("Les résultats restent secrets jusqu'à la clôture : on ne voit que le nombre de votants."))
                 : .empty
         }
-        guard poll.countedAt != nil else {
+        guard poll.counted else {
             return .section(
                 .h2("Résultats"),
                 .p(.plain(poll.awaitsKeyHolders
@@ -100,7 +100,7 @@ extension PollPages {
         var malformed: Bool
     }
 
-    static func trackers(_ poll: Poll, fingerprints: [String], csrf: String, check: TrackerCheck?, context: PageContext) -> HTML {
+    static func trackers(_ poll: PollSummary, fingerprints: [String], csrf: String, check: TrackerCheck?, context: PageContext) -> HTML {
         Layout.page(
             context,
             title: "Les bulletins comptés — \(poll.question)",
@@ -147,7 +147,7 @@ extension PollPages {
                 Forms.post(action: url(poll, .status), csrf: csrf,
                            .input(.type(.hidden), .name("action"), .value("clore")),
                            Forms.submit("Clore le vote")),
-                .if(poll.$meeting.id != nil, .p(.a(.href(url(poll, .paper)), .text("Saisir les votes sur papier"))))
+                .if(poll.meetingID != nil, .p(.a(.href(url(poll, .paper)), .text("Saisir les votes sur papier"))))
             )),
             .if(poll.awaitsKeyHolders, .p(.a(.class("bouton"), .href(url(poll, .count)),
                                              .text("Dépouiller avec les détenteurs de clés")))),
@@ -156,9 +156,9 @@ extension PollPages {
     }
 
     struct PaperModel {
-        var poll: Poll
-        var options: [String]
-        var present: [Member]
+        var poll: PollSummary
+        /// Members present at the session who may vote.
+        var present: [(id: UUID, name: String)]
         var voted: Set<UUID>
         var paperVoters: Set<UUID>
         var csrf: String
@@ -167,7 +167,7 @@ extension PollPages {
 
     static func paper(_ model: PaperModel, context: PageContext) -> HTML {
         let poll = model.poll
-        let notYet = model.present.filter { !model.voted.contains($0.id!) }
+        let notYet = model.present.filter { !model.voted.contains($0.id) }
         return Layout.page(
             context,
             title: (model.error == nil ? "" : "Erreur — ") + "Votes sur papier — \(poll.question)",
@@ -187,8 +187,8 @@ extension PollPages {
                     .element(named: "fieldset", nodes: [
                         .element(named: "legend", nodes: [.text("Membres présents, qui peuvent voter et n'ont pas encore voté")]),
                         .forEach(notYet) { member in
-                            Forms.checkbox("votants[]", label: member.publicName, checked: false,
-                                           value: member.id?.uuidString ?? "", idSuffix: member.id?.uuidString)
+                            Forms.checkbox("votants[]", label: member.name, checked: false,
+                                           value: member.id.uuidString, idSuffix: member.id.uuidString)
                         },
                     ]),
                     Forms.submit("Noter qu'ils ont voté sur papier")
@@ -197,7 +197,7 @@ extension PollPages {
                 poll.paperBallots >= model.paperVoters.count
                     ? .p(.text("Il y a autant de bulletins saisis que de votants sur papier."))
                     : Forms.post(action: url(poll, .paperBallots), csrf: model.csrf, class: "formulaire bulletin",
-                                 ballotFields(poll, options: model.options, typed: nil),
+                                 ballotFields(poll, options: poll.options, typed: nil),
                                  Forms.submit("Enregistrer ce bulletin"))
             )
         )

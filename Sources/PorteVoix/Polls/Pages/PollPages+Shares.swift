@@ -10,7 +10,7 @@ extension PollPages {
     /// visitor: above the largest page any choice can give. The page is
     /// rendered once; only the parts that depend on the choice are measured
     /// for every candidate.
-    static func confirmationSize(_ poll: Poll, page: String, content: BallotContent, options: [String]) -> Int {
+    static func confirmationSize(_ poll: PollSummary, page: String, content: BallotContent, options: [String]) -> Int {
         let longestGrade = Grade.allCases.max { $0.label.utf8.count < $1.label.utf8.count } ?? .aRejeter
         let candidates: [BallotContent] = switch poll.kind {
         case .yesNo: YesNoChoice.allCases.map { .yesNo($0) }
@@ -23,12 +23,12 @@ extension PollPages {
         return HTML.paddedSize(above: page.utf8.count - choiceBytes(content, options: options) + largest)
     }
 
-    static func trackerSize(_ poll: Poll, context: PageContext) -> Int {
+    static func trackerSize(_ poll: PollSummary, context: PageContext) -> Int {
         HTML.paddedSize(above: tracker(poll, tracker: "XXXX-XXXX", context: context).render().utf8.count)
     }
 
     /// The key holders' shares, shown once right after the poll is prepared.
-    static func shares(_ poll: Poll, holders: [String], shares: [String], context: PageContext) -> HTML {
+    static func shares(_ poll: PollSummary, holders: [String], shares: [String], context: PageContext) -> HTML {
         Layout.page(
             context,
             title: "Les parts de clé — \(poll.question)",
@@ -56,7 +56,7 @@ extension PollPages {
     }
 
     struct CountModel {
-        var poll: Poll
+        var poll: PollSummary
         var csrf: String
         var typed: [Int: String] = [:]
         var errors = FormErrors()

@@ -5,13 +5,13 @@ import Voting
 
 enum PollPages {
     /// A page of this poll. A poll read from the database always has its id.
-    static func url(_ poll: Poll, _ page: SiteURL.PollPage = .show) -> SiteURL { .poll(poll.id ?? UUID(), page) }
+    static func url(_ poll: PollSummary, _ page: SiteURL.PollPage = .show) -> SiteURL { poll.url(page) }
 
     static func people(_ count: Int) -> String {
         count == 0 ? "Personne n'a encore voté" : count == 1 ? "1 personne a voté" : "\(count) personnes ont voté"
     }
 
-    static func badge(_ poll: Poll) -> Node<HTML.BodyContext> {
+    static func badge(_ poll: PollSummary) -> Node<HTML.BodyContext> {
         .span(.class("badge badge-scrutin-\(poll.status.rawValue)"), .plain("Scrutin \(poll.statusLabel)"))
     }
 
@@ -32,11 +32,11 @@ enum PollPages {
 
     // MARK: List
 
-    static func list(_ polls: [Poll], canManage: Bool, context: PageContext) -> HTML {
+    static func list(_ polls: [PollSummary], canManage: Bool, context: PageContext) -> HTML {
         let open = polls.filter { $0.status == .open }
         let closed = polls.filter { $0.status == .closed }
         let drafts = polls.filter { $0.status == .draft }
-        func entries(_ polls: [Poll]) -> Node<HTML.BodyContext> {
+        func entries(_ polls: [PollSummary]) -> Node<HTML.BodyContext> {
             .ul(.class("liste-scrutins"), .forEach(polls) { poll in
                 .li(.a(.href(url(poll)), .plain(poll.question)), .text(" "), badge(poll))
             })
@@ -62,8 +62,7 @@ enum PollPages {
     // MARK: One poll
 
     struct Model {
-        var poll: Poll
-        var options: [String]
+        var poll: PollSummary
         var ballots: Int
         var csrf: String?
         var canManage: Bool
@@ -93,14 +92,10 @@ enum PollPages {
                 .if(!poll.details.isEmpty, .div(richText(poll.details))),
                 .ul(.class("meta"),
                     .li(.plain(poll.kind.label)),
-                    .li(.plain(poll.eligibility == .territory ? "Membres du territoire « \(poll.territory?.name ?? "") »"
+                    .li(.plain(poll.eligibility == .territory ? "Membres du territoire « \(poll.territoryName ?? "") »"
                                 : poll.eligibility.label)),
-                    .unwrap(poll.meeting) { meeting in
-                        .li(.text("Séance : "), .a(.href(MeetingPages.url(meeting)), .plain(meeting.title)))
-                    },
-                    .unwrap(poll.proposal) { proposal in
-                        .li(.text("Proposition : "), .a(.href(ProposalPages.url(proposal)), .plain(proposal.title)))
-                    },
+                    .unwrap(poll.meeting) { .li(.text("Séance : "), .a(.href($0.url), .plain($0.title))) },
+                    .unwrap(poll.proposal) { .li(.text("Proposition : "), .a(.href($0.url), .plain($0.title))) },
                     .unwrap(poll.closesAt) { .li(.plain("Clôture prévue le \(FrenchDates.dayAndTime($0))")) }),
                 .p(.class("nombre-bulletins"), .attribute(named: "role", value: "status"), .plain("\(people(model.ballots)).")),
                 .unwrap(model.error) { message in
@@ -146,13 +141,13 @@ enum PollPages {
         return .section(
             .h2("Votre vote"),
             Forms.post(action: url(poll, .confirm), csrf: csrf, class: "formulaire bulletin",
-                       ballotFields(poll, options: model.options, typed: model.typed),
+                       ballotFields(poll, options: poll.options, typed: model.typed),
                        Forms.submit("Vérifier mon vote"))
         )
     }
 
     /// The form that fits the kind of poll.
-    static func ballotFields(_ poll: Poll, options: [String], typed: BallotContent?) -> Node<HTML.BodyContext> {
+    static func ballotFields(_ poll: PollSummary, options: [String], typed: BallotContent?) -> Node<HTML.BodyContext> {
         switch poll.kind {
         case .yesNo:
             let chosen: YesNoChoice? = if case .yesNo(let choice)? = typed { choice } else { nil }
@@ -203,7 +198,7 @@ enum PollPages {
         ])
     }
 
-    static func confirmation(_ poll: Poll, content: BallotContent, options: [String], csrf: String, context: PageContext) -> HTML {
+    static func confirmation(_ poll: PollSummary, content: BallotContent, options: [String], csrf: String, context: PageContext) -> HTML {
         let hidden = hiddenFields(content)
         return Layout.page(
             context,
@@ -239,7 +234,7 @@ enum PollPages {
         choiceInWords(content, options: options).render().utf8.count + 2 * hiddenFields(content).render().utf8.count
     }
 
-    static func tracker(_ poll: Poll, tracker: String, context: PageContext) -> HTML {
+    static func tracker(_ poll: PollSummary, tracker: String, context: PageContext) -> HTML {
         Layout.page(
             context,
             title: "Votre vote est enregistré",
@@ -260,7 +255,7 @@ enum PollPages {
     struct FormModel {
         var csrf: String
         var minimumFloor: Int
-        var territories: [Territory]
+        var territories: [NamedID]
         var agendaItems: [(String, String)]
         var proposals: [(String, String)]
         var form = PollFormFields()
@@ -291,7 +286,7 @@ enum PollPages {
                     Forms.select("eligibilite", label: "Qui vote ?",
                                  options: PollEligibility.allCases.map { ($0.rawValue, $0.label) }, selected: form.eligibilite ?? "all"),
                     Forms.select("territoire", label: "Territoire (si le vote est réservé à un territoire)",
-                                 options: [("", "—")] + model.territories.map { ($0.id?.uuidString ?? "", $0.name) },
+                                 options: [("", "—")] + model.territories.map { ($0.id.uuidString, $0.name) },
                                  selected: form.territoire ?? "", error: model.errors["territoire"]),
                     Forms.select("point", label: "Point de l'ordre du jour (facultatif)",
                                  options: [("", "Aucun")] + model.agendaItems, selected: form.point ?? "",

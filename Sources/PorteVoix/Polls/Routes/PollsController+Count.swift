@@ -20,7 +20,7 @@ extension PollsController {
 
     func countForm(request: Request) async throws -> Response {
         let poll = try await sealedAwaitingCount(request)
-        let model = PollPages.CountModel(poll: poll, csrf: try await request.csrfToken())
+        let model = PollPages.CountModel(poll: PollSummary(poll, asOf: Date()), csrf: try await request.csrfToken())
         return PollPages.count(model, context: request.pageContext).response(status: .ok).noStore()
     }
 
@@ -29,7 +29,7 @@ extension PollsController {
     func countWithShares(request: Request) async throws -> Response {
         let poll = try await sealedAwaitingCount(request)
         let holders = poll.holderNames
-        var model = PollPages.CountModel(poll: poll, csrf: try await request.csrfToken())
+        var model = PollPages.CountModel(poll: PollSummary(poll, asOf: Date()), csrf: try await request.csrfToken())
         var accepted: [SecretSharing.Share] = []
         for (index, name) in holders.enumerated() {
             let number = index + 1
@@ -70,11 +70,11 @@ extension PollsController {
         guard try await PollCount.count(poll, privateKey: privateKey, app: request.application) else {
             // Other holders counted at the same moment: their count stands, and it is theirs in the log.
             try await request.setFlash("L'urne vient d'être dépouillée par d'autres détenteurs de clés. Les résultats sont publiés.")
-            return request.redirect(to: PollPages.url(poll))
+            return request.redirect(to: .poll(try poll.requireID()))
         }
         try await request.audit("poll.count", audit + " : urne ouverte, résultats publiés.")
         try await request.setFlash("L'urne est dépouillée. Les résultats sont publiés.")
-        return request.redirect(to: PollPages.url(poll))
+        return request.redirect(to: .poll(try poll.requireID()))
     }
 
     // MARK: Paper ballots
@@ -91,15 +91,15 @@ extension PollsController {
                             message: "Le vote sur papier se fait pendant une séance : rattachez le scrutin à un point de l'ordre du jour.")
         }
         // Only members marked present at the poll's session, and eligible for the poll.
-        var present: [Member] = []
+        var present: [(id: UUID, name: String)] = []
         for member in try await MeetingAttendance.query(on: request.db).filter(\.$meeting.$id == meetingID)
             .with(\.$member) { $0.with(\.$roleRows) }.all().map(\.member)
         where try await PollAccess.refusal(poll, member: member, on: request.db) == nil {
-            present.append(member)
+            present.append((try member.requireID(), member.publicName))
         }
         // One query for the whole register, not one per person present.
         let voters = try await BallotBox.voters(pollID: id, on: request.db)
-        return PollPages.PaperModel(poll: poll, options: poll.options.map(\.label), present: present,
+        return PollPages.PaperModel(poll: PollSummary(poll, asOf: Date()), present: present,
                                     voted: Set(voters.keys), paperVoters: Set(voters.filter { $0.value == .paper }.keys),
                                     csrf: try await request.csrfToken())
     }
@@ -109,13 +109,13 @@ extension PollsController {
         guard poll.status == .open else { throw PageError(.conflict, title: "Le scrutin n'est pas ouvert", message: "Ouvrez le scrutin d'abord.") }
         let registrar = try request.requireMember()
         let model = try await paperModel(poll, request: request)
-        let eligible = Dictionary(uniqueKeysWithValues: model.present.compactMap { member in member.id.map { ($0, member) } })
+        let eligible = Dictionary(uniqueKeysWithValues: model.present.map { ($0.id, $0) })
         let chosen = ((try? request.content.get([String].self, at: "votants")) ?? []).prefix(PollLimits.paperVotersAtOnce).compactMap(UUID.init(uuidString:))
         var registered: [String] = [], refused = 0, notEligible = 0, typingStarted = false
         for memberID in Set(chosen) {
             guard let member = eligible[memberID] else { notEligible += 1; continue }
             switch try await BallotBox.registerPaperVoter(poll: poll, memberID: memberID, by: registrar, on: request.db) {
-            case .registered: registered.append(member.publicName)
+            case .registered: registered.append(member.name)
             case .alreadyVoted: refused += 1
             case .typingStarted: typingStarted = true
             case .closed: throw PageError(.conflict, title: "Le scrutin est clos", message: "On ne peut plus noter de votants.")
@@ -140,7 +140,7 @@ extension PollsController {
             messages.append("La saisie des bulletins papier a commencé : on ne peut plus ajouter de votant sur papier.")
         }
         try await request.setFlash(messages.isEmpty ? "Personne n'a été noté." : messages.joined(separator: " "))
-        return request.redirect(to: PollPages.url(poll, .paper))
+        return request.redirect(to: .poll(try poll.requireID(), .paper))
     }
 
     func paperBallot(request: Request) async throws -> Response {
@@ -167,7 +167,7 @@ extension PollsController {
             // How many, never what.
             try await request.audit("poll.paper.ballot", "Scrutin « \(poll.question) » : bulletin papier n° \(poll.paperBallots) saisi.")
             try await request.setFlash("Le bulletin papier est enregistré.")
-            return request.redirect(to: PollPages.url(poll, .paper))
+            return request.redirect(to: .poll(try poll.requireID(), .paper))
         }
     }
 }

@@ -32,10 +32,9 @@ struct PollsController {
     func list(request: Request) async throws -> HTML {
         let polls = try await Poll.query(on: request.db).sort(\.$createdAt, .descending).limit(PollLimits.listed).all()
         let now = Date()
-        for poll in polls { poll.showAsOf(now) }
         let canManage = request.member?.roles.isDisjoint(with: Role.organisers) == false
-        return PollPages.list(polls.filter { canManage || $0.status != .draft }, canManage: canManage,
-                              context: request.pageContext)
+        return PollPages.list(polls.map { PollSummary($0, asOf: now) }.filter { canManage || $0.status != .draft },
+                              canManage: canManage, context: request.pageContext)
     }
 
     // MARK: The page of a poll
@@ -44,7 +43,7 @@ struct PollsController {
         let id = try poll.requireID()
         let member = request.member
         var model = PollPages.Model(
-            poll: poll, options: poll.options.map(\.label),
+            poll: PollSummary(poll, asOf: Date()),
             ballots: try await BallotBox.ballotCount(poll, on: request.db),
             csrf: member == nil ? nil : try await request.csrfToken(),
             canManage: member?.roles.isDisjoint(with: Role.organisers) == false
@@ -115,8 +114,9 @@ struct PollsController {
             let context = request.pageContext
             let options = poll.options.map(\.label)
             // Every choice gives a page of the same size (design/voting.md, "Traffic").
-            let page = PollPages.confirmation(poll, content: content, options: options, csrf: csrf, context: context).render()
-            return HTML.paddedResponse(page, size: PollPages.confirmationSize(poll, page: page, content: content, options: options))
+            let summary = PollSummary(poll, asOf: Date())
+            let page = PollPages.confirmation(summary, content: content, options: options, csrf: csrf, context: context).render()
+            return HTML.paddedResponse(page, size: PollPages.confirmationSize(summary, page: page, content: content, options: options))
         }
     }
 
@@ -146,8 +146,9 @@ struct PollsController {
             case .cast(let tracker):
                 // Shown once: never stored, never cached; the same size for every choice.
                 let context = request.pageContext
-                return PollPages.tracker(poll, tracker: tracker, context: context)
-                    .paddedResponse(size: PollPages.trackerSize(poll, context: context))
+                let summary = PollSummary(poll, asOf: Date())
+                return PollPages.tracker(summary, tracker: tracker, context: context)
+                    .paddedResponse(size: PollPages.trackerSize(summary, context: context))
             }
         }
     }
@@ -161,7 +162,7 @@ struct PollsController {
                             message: "Elle le sera au dépouillement, après la clôture du scrutin.")
         }
         let hashes = try await BallotBox.trackerHashes(pollID: poll.requireID(), on: request.db)
-        return PollPages.trackers(poll, fingerprints: hashes.map(TrackerCode.fingerprint).sorted(),
+        return PollPages.trackers(PollSummary(poll, asOf: Date()), fingerprints: hashes.map(TrackerCode.fingerprint).sorted(),
                                   csrf: try await request.csrfToken(), check: nil, context: request.pageContext)
     }
 
@@ -178,7 +179,7 @@ struct PollsController {
         } else {
             check.malformed = true
         }
-        return PollPages.trackers(poll, fingerprints: hashes.map(TrackerCode.fingerprint).sorted(),
+        return PollPages.trackers(PollSummary(poll, asOf: Date()), fingerprints: hashes.map(TrackerCode.fingerprint).sorted(),
                                   csrf: try await request.csrfToken(), check: check, context: request.pageContext)
             .response(status: check.malformed ? .unprocessableEntity : .ok)
     }
@@ -226,7 +227,7 @@ struct PollsController {
         return PollPages.FormModel(
             csrf: try await request.csrfToken(),
             minimumFloor: try await SiteSettingsStore.minimumBallots(on: request.db),
-            territories: try await Territory.query(on: request.db).sort(\.$position).all(),
+            territories: try await Territory.query(on: request.db).sort(\.$position).all().map(\.choice),
             agendaItems: items,
             proposals: try await Proposal.query(on: request.db).filter(\.$status ~~ ProposalStatus.publicStatuses)
                 .sort(\.$publishedAt, .descending).limit(PollLimits.listed).all().map { ($0.id?.uuidString ?? "", $0.title) }
@@ -351,6 +352,6 @@ struct PollsController {
             return request.redirect(to: .poll(try poll.requireID()))
         }
         // The shares exist nowhere else: shown once, never cached.
-        return PollPages.shares(poll, holders: holders, shares: shares, context: request.pageContext).response(status: .ok).noStore()
+        return PollPages.shares(PollSummary(poll, asOf: Date()), holders: holders, shares: shares, context: request.pageContext).response(status: .ok).noStore()
     }
 }

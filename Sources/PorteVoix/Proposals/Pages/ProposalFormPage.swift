@@ -11,8 +11,8 @@ extension ProposalPages {
     struct FormModel {
         var mode: FormMode
         var csrf: String
-        var themes: [Theme]
-        var territories: [Territory]
+        var themes: [NamedID]
+        var territories: [NamedID]
         var title = ""
         var body = ""
         var theme = ""
@@ -56,11 +56,11 @@ extension ProposalPages {
                                        + "N'écrivez pas d'informations personnelles (nom, adresse, numéro de dossier).",
                                    error: model.errors["texte"], required: true, maxLength: Proposal.maximumBodyLength, rows: 12),
                     Forms.select("theme", label: "Thème",
-                                 options: [("", "Choisissez un thème")] + model.themes.map { ($0.id?.uuidString ?? "", $0.name) },
+                                 options: [("", "Choisissez un thème")] + model.themes.map { ($0.id.uuidString, $0.name) },
                                  selected: model.theme, help: "Le sujet le plus proche de votre idée.",
                                  error: model.errors["theme"], required: true),
                     Forms.select("territoire", label: "Territoire",
-                                 options: [("", "Tout le département")] + model.territories.map { ($0.id?.uuidString ?? "", $0.name) },
+                                 options: [("", "Tout le département")] + model.territories.map { ($0.id.uuidString, $0.name) },
                                  selected: model.territory, help: "Là où votre idée s'applique.",
                                  error: model.errors["territoire"]),
                     Forms.checkbox("anonyme", label: "Publier sans mon pseudonyme", checked: model.anonymous,

@@ -8,10 +8,6 @@ enum ProposalPages {
         .span(.class("badge badge-\(status.slug)"), .plain(status.label))
     }
 
-    static func territoryName(_ proposal: Proposal) -> String {
-        proposal.territory?.name ?? "Tout le département"
-    }
-
     static func time(_ date: Date, long: Bool = false) -> Node<HTML.BodyContext> {
         .element(named: "time", nodes: [
             .attribute(named: "datetime", value: escapeAttribute(FrenchDates.iso(date))),
@@ -23,21 +19,20 @@ enum ProposalPages {
         count == 0 ? "Aucun soutien" : count == 1 ? "1 soutien" : "\(count) soutiens"
     }
 
-    /// A page of this proposal. A proposal read from the database always has its id.
-    static func url(_ proposal: Proposal, _ page: SiteURL.ProposalPage = .show) -> SiteURL {
-        .proposal(proposal.id ?? UUID(), page)
+    static func url(_ proposal: ProposalSummary, _ page: SiteURL.ProposalPage = .show) -> SiteURL {
+        proposal.url(page)
     }
 
     /// One proposal in a list.
-    static func card(_ proposal: Proposal, showStatus: Bool = true) -> Node<HTML.BodyContext> {
+    static func card(_ proposal: ProposalSummary, showStatus: Bool = true) -> Node<HTML.BodyContext> {
         .article(
             .class("carte-proposition"),
             .h2(.a(.href(url(proposal)), .plain(proposal.title))),
             .if(showStatus, .p(badge(proposal.status))),
             .ul(
                 .class("meta"),
-                .li(.plain("Thème : \(proposal.theme.name)")),
-                .li(.plain("Territoire : \(territoryName(proposal))")),
+                .li(.plain("Thème : \(proposal.themeName)")),
+                .li(.plain("Territoire : \(proposal.territoryName)")),
                 .li(.plain(supportsText(proposal.supportsCount))),
                 .li(.text("Publiée le "), time(proposal.publishedAt ?? proposal.createdAt))
             )
@@ -47,13 +42,13 @@ enum ProposalPages {
     // MARK: Listing
 
     struct ListModel {
-        var proposals: [Proposal]
+        var proposals: [ProposalSummary]
         var total: Int
         var page: Int
         var pageCount: Int
         var filters: ProposalFilters
-        var themes: [Theme]
-        var territories: [Territory]
+        var themes: [NamedID]
+        var territories: [NamedID]
         var canPropose: Bool
         var canEnterPaper: Bool
     }
@@ -81,11 +76,11 @@ enum ProposalPages {
                     Forms.field("q", label: "Rechercher", value: filters.q ?? "", kind: .search,
                                 help: "Un ou plusieurs mots du titre ou du texte.", maxLength: 100),
                     Forms.select("theme", label: "Thème",
-                                 options: [("", "Tous les thèmes")] + model.themes.map { ($0.id?.uuidString ?? "", $0.name) },
+                                 options: [("", "Tous les thèmes")] + model.themes.map { ($0.id.uuidString, $0.name) },
                                  selected: filters.theme ?? ""),
                     Forms.select("territoire", label: "Territoire",
                                  options: [("", "Tous les territoires"), ("departement", "Tout le département")]
-                                    + model.territories.map { ($0.id?.uuidString ?? "", $0.name) },
+                                    + model.territories.map { ($0.id.uuidString, $0.name) },
                                  selected: filters.territoire ?? ""),
                     Forms.select("statut", label: "Où en est-elle ?",
                                  options: [("", "Toutes")] + ProposalStatus.publicStatuses.map { ($0.slug, $0.label) },
@@ -109,7 +104,7 @@ enum ProposalPages {
         )
     }
 
-    static func mine(_ proposals: [Proposal], page: Int = 1, pageCount: Int = 1, context: PageContext) -> HTML {
+    static func mine(_ proposals: [ProposalSummary], page: Int = 1, pageCount: Int = 1, context: PageContext) -> HTML {
         Layout.page(
             context,
             title: "Mes propositions",
@@ -125,7 +120,7 @@ enum ProposalPages {
         )
     }
 
-    static func followUp(_ proposals: [Proposal], page: Int, pageCount: Int, context: PageContext) -> HTML {
+    static func followUp(_ proposals: [ProposalSummary], page: Int, pageCount: Int, context: PageContext) -> HTML {
         Layout.page(
             context,
             title: "Vous avez dit, nous avons fait",
@@ -141,8 +136,8 @@ enum ProposalPages {
                             .h2(.a(.href(url(proposal)), .plain(proposal.title))),
                             .p(badge(proposal.status)),
                             .ul(.class("meta"),
-                                .li(.plain("Thème : \(proposal.theme.name)")),
-                                .li(.plain("Territoire : \(territoryName(proposal))")),
+                                .li(.plain("Thème : \(proposal.themeName)")),
+                                .li(.plain("Territoire : \(proposal.territoryName)")),
                                 .unwrap(proposal.answeredAt) { .li(.text("Réponse du "), time($0)) }),
                             .unwrap(proposal.answer) { .p(.class("extrait"), .plain(excerpt($0))) }
                         )
@@ -158,7 +153,7 @@ enum ProposalPages {
         return String(flat.prefix(length)).trimmingCharacters(in: .whitespaces) + "…"
     }
 
-    static func moderationQueue(proposals: [Proposal], comments: [ProposalComment], totalProposals: Int? = nil,
+    static func moderationQueue(proposals: [ProposalSummary], comments: [CommentSummary], totalProposals: Int? = nil,
                                 totalComments: Int? = nil, context: PageContext) -> HTML {
         let totalProposals = totalProposals ?? proposals.count, totalComments = totalComments ?? comments.count
         return Layout.page(
@@ -179,8 +174,8 @@ enum ProposalPages {
                 .if(totalComments > comments.count,
                     .p(.plain("Voici les \(comments.count) plus anciens ; les suivants apparaîtront une fois ceux-ci relus."))),
                 comments.isEmpty ? .p(.text("Aucun commentaire à relire.")) : .ul(.forEach(comments) { comment in
-                    .li(.a(.href(.proposal(comment.$proposal.id), fragment: "commentaire-\(comment.id?.uuidString ?? "")"),
-                           .plain("Sur « \(comment.proposal.title) »")),
+                    .li(.a(.href(comment.proposal?.url ?? .proposals, fragment: "commentaire-\(comment.id)"),
+                           .plain("Sur « \(comment.proposal?.title ?? "") »")),
                         .plain(" — \(excerpt(comment.body, length: 100))"))
                 })
             )

@@ -37,22 +37,31 @@ enum ProposalQueries {
     }
 }
 
-/// Everything the page of one proposal shows, for this visitor.
-struct ProposalShowModel {
-    var proposal: Proposal
-    var events: [ProposalEvent]
-    var comments: [ProposalComment]
+/// Everything the page of one proposal shows, for this visitor, as plain values.
+struct ProposalShowModel: Sendable {
+    /// One step of the proposal's history.
+    struct Event: Sendable {
+        var status: ProposalStatus
+        var createdAt: Date
+        var note: String?
+        /// Who made the change, for staff; the public name when the author did.
+        var actorName: String
+    }
+
+    var proposal: ProposalSummary
+    var events: [Event]
+    var comments: [CommentSummary]
     /// The visitor's own comments still waiting for review (or refused).
-    var ownPendingComments: [ProposalComment]
+    var ownPendingComments: [CommentSummary] = []
     /// For moderators: comments waiting for review.
-    var commentsToReview: [ProposalComment]
-    var viewer: Member?
-    var isAuthor: Bool
-    var supportsIt: Bool
-    var actions: [ProposalAction]
+    var commentsToReview: [CommentSummary] = []
+    var isSignedIn: Bool
+    var isAuthor = false
+    var supportsIt = false
+    var actions: [ProposalAction] = []
     var csrf: String?
     /// Staff see who made each change; the public sees what and when.
-    var showsActors: Bool
+    var showsActors = false
     var actionErrors = FormErrors()
     var failedAction: ProposalAction?
     var typedNote = ""
@@ -68,6 +77,10 @@ struct ProposalShowModel {
         let viewer = request.member
         let isAuthor = viewer != nil && proposal.$author.id == viewer?.id
         let roles = viewer?.roles ?? []
+        if proposal.$author.id != nil && !proposal.anonymous && proposal.$author.value == nil {
+            try await proposal.$author.load(on: request.db)
+        }
+        let summary = ProposalSummary(proposal)
         let events = try await ProposalEvent.query(on: request.db).filter(\.$proposal.$id == id)
             .with(\.$actor).sort(\.$createdAt).all()
         let allComments = try await ProposalComment.query(on: request.db).filter(\.$proposal.$id == id)
@@ -78,12 +91,16 @@ struct ProposalShowModel {
                 .filter(\.$proposal.$id == id).filter(\.$member.$id == viewerID).count() > 0
         }
         return ProposalShowModel(
-            proposal: proposal,
-            events: events,
-            comments: allComments.filter { $0.status == .published },
-            ownPendingComments: allComments.filter { $0.status != .published && $0.$author.id == viewer?.id && viewer != nil },
-            commentsToReview: roles.contains(.moderator) ? allComments.filter { $0.status == .submitted } : [],
-            viewer: viewer,
+            proposal: summary,
+            events: events.map {
+                Event(status: $0.status, createdAt: $0.createdAt, note: $0.note,
+                      actorName: actorName($0, of: proposal, publicAuthorName: summary.publicAuthorName))
+            },
+            comments: allComments.filter { $0.status == .published }.map(CommentSummary.init),
+            ownPendingComments: allComments.filter { $0.status != .published && $0.$author.id == viewer?.id && viewer != nil }
+                .map(CommentSummary.init),
+            commentsToReview: roles.contains(.moderator) ? allComments.filter { $0.status == .submitted }.map(CommentSummary.init) : [],
+            isSignedIn: viewer != nil,
             isAuthor: isAuthor,
             supportsIt: supportsIt,
             // Named on an unconfirmed paper proposal: no reviewing it either.
@@ -92,5 +109,19 @@ struct ProposalShowModel {
             csrf: viewer == nil ? nil : try await request.csrfToken(),
             showsActors: !roles.isDisjoint(with: [.staff, .moderator, .admin])
         )
+    }
+
+    /// Who made a change, for staff. Steps taken by the author are shown
+    /// under the public name, so that an anonymous author stays anonymous.
+    static func actorName(_ event: ProposalEvent, of proposal: Proposal, publicAuthorName: String) -> String {
+        if event.$actor.id != nil && event.$actor.id == proposal.$author.id {
+            return publicAuthorName
+        }
+        if event.status == .submitted || event.status == .withdrawn {
+            return proposal.fromPaper && event.status == .submitted
+                ? "\(event.actor?.publicName ?? "Ancien membre") (saisie papier)"
+                : publicAuthorName
+        }
+        return event.actor?.publicName ?? "Ancien membre"
     }
 }

@@ -19,8 +19,8 @@ extension ProposalPages {
                     .ul(
                         .class("meta"),
                         .li(.plain("Proposée par \(model.isAuthor && proposal.anonymous ? "vous (publiée sans votre pseudonyme)" : proposal.publicAuthorName)")),
-                        .li(.plain("Thème : \(proposal.theme.name)")),
-                        .li(.plain("Territoire : \(territoryName(proposal))")),
+                        .li(.plain("Thème : \(proposal.themeName)")),
+                        .li(.plain("Territoire : \(proposal.territoryName)")),
                         .li(.text("Envoyée le "), time(proposal.createdAt, long: true)),
                         .if(proposal.fromPaper, .li(.text("Écrite sur papier pendant une séance")))
                     ),
@@ -74,7 +74,7 @@ extension ProposalPages {
             .h2("Soutiens"),
             .p(.class("nombre-soutiens"), .plain(supportsText(proposal.supportsCount))),
             .p(.class("aide-champ"), .text("Sur le site, personne ne voit qui soutient une proposition : seul le nombre est affiché.")),
-            model.viewer == nil
+            !model.isSignedIn
                 ? .p(.a(.href(.signIn, query: [("retour", url(proposal).path)]), .text("Connectez-vous pour la soutenir")))
                 : Forms.post(
                     action: url(proposal, .support), csrf: model.csrf ?? "",
@@ -93,30 +93,16 @@ extension ProposalPages {
             .ol(.class("parcours"), .forEach(model.events) { event in
                 .li(
                     .p(time(event.createdAt, long: true), .text(" — "), .strong(.plain(event.status.label))),
-                    .if(model.showsActors, .p(.class("aide-champ"), .plain("Par \(actorName(event, model: model))"))),
+                    .if(model.showsActors, .p(.class("aide-champ"), .plain("Par \(event.actorName)"))),
                     .unwrap(visibleNote(event, model: model)) { .div(.class("note"), richText($0)) }
                 )
             })
         )
     }
 
-    /// Who made a change, for staff. Steps taken by the author are shown
-    /// under the public name, so that an anonymous author stays anonymous.
-    static func actorName(_ event: ProposalEvent, model: ProposalShowModel) -> String {
-        if event.$actor.id != nil && event.$actor.id == model.proposal.$author.id {
-            return model.proposal.publicAuthorName
-        }
-        if event.status == .submitted || event.status == .withdrawn {
-            return model.proposal.fromPaper && event.status == .submitted
-                ? "\(event.actor?.publicName ?? "Ancien membre") (saisie papier)"
-                : model.proposal.publicAuthorName
-        }
-        return event.actor?.publicName ?? "Ancien membre"
-    }
-
     /// Follow-up notes are shown with the answer; a refusal reason only to
     /// the author and moderators (a refused proposal is not public anyway).
-    static func visibleNote(_ event: ProposalEvent, model: ProposalShowModel) -> String? {
+    static func visibleNote(_ event: ProposalShowModel.Event, model: ProposalShowModel) -> String? {
         guard let note = event.note else { return nil }
         if [.inProgress, .done, .declined].contains(event.status) { return nil }
         return note
@@ -163,8 +149,8 @@ extension ProposalPages {
                 .class("commentaires"),
                 .forEach(model.comments) { comment in
                     .li(
-                        .id(escapeAttribute("commentaire-\(comment.id?.uuidString ?? "")")),
-                        .p(.class("auteur-commentaire"), .strong(.plain(comment.author?.publicName ?? "Ancien membre")),
+                        .id(escapeAttribute("commentaire-\(comment.id)")),
+                        .p(.class("auteur-commentaire"), .strong(.plain(comment.authorName)),
                            .text(", le "), time(comment.createdAt)),
                         .div(richText(comment.body))
                     )
@@ -189,22 +175,22 @@ extension ProposalPages {
             .class("a-relire"),
             .h3("Commentaires à relire"),
             .forEach(model.commentsToReview) { comment in
-                let id = comment.id?.uuidString ?? ""
-                let error = comment.id.flatMap { model.commentDecisionErrors[$0] }
+                let id = comment.id.uuidString
+                let error = model.commentDecisionErrors[comment.id]
                 return .div(
                     .class("commentaire-a-relire"),
                     .id(escapeAttribute("commentaire-\(id)")),
-                    .p(.strong(.plain(comment.author?.publicName ?? "Ancien membre")), .text(", le "), time(comment.createdAt)),
+                    .p(.strong(.plain(comment.authorName)), .text(", le "), time(comment.createdAt)),
                     .div(richText(comment.body)),
                     Forms.errorSummary(FormErrors("motif", error),
                                        scope: "c\(id)"),
                     Forms.post(
-                        action: .commentModeration(model.proposal.id ?? UUID(), comment.id ?? UUID()), csrf: csrf, class: "formulaire",
+                        action: .commentModeration(model.proposal.id, comment.id), csrf: csrf, class: "formulaire",
                         .input(.type(.hidden), .name("decision"), .value("publier")),
                         Forms.submit("Publier ce commentaire")
                     ),
                     Forms.post(
-                        action: .commentModeration(model.proposal.id ?? UUID(), comment.id ?? UUID()), csrf: csrf, class: "formulaire",
+                        action: .commentModeration(model.proposal.id, comment.id), csrf: csrf, class: "formulaire",
                         .input(.type(.hidden), .name("decision"), .value("refuser")),
                         Forms.textArea("motif", label: "Raison du refus, que l'auteur lira", error: error, required: true,
                                        maxLength: ProposalLimits.note, rows: 2, scope: "c\(id)"),

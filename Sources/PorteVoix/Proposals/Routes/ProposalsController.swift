@@ -16,10 +16,10 @@ struct ProposalsController {
         )
         return ProposalPages.list(
             .init(
-                proposals: result.items, total: result.metadata.total, page: result.metadata.page,
+                proposals: result.items.map(ProposalSummary.init), total: result.metadata.total, page: result.metadata.page,
                 pageCount: result.metadata.pageCount, filters: filters,
-                themes: try await Theme.query(on: request.db).sort(\.$position).all(),
-                territories: try await Territory.query(on: request.db).sort(\.$position).all(),
+                themes: try await Theme.query(on: request.db).sort(\.$position).all().map(\.choice),
+                territories: try await Territory.query(on: request.db).sort(\.$position).all().map(\.choice),
                 canPropose: request.member != nil,
                 canEnterPaper: request.member?.roles.isDisjoint(with: Role.organisers) == false
             ),
@@ -34,7 +34,7 @@ struct ProposalsController {
             .with(\.$theme).with(\.$territory)
             .sort(\.$createdAt, .descending)
             .paginateWithinRange(page: Pagination.number(request.query[String.self, at: "page"]), per: Self.pageSize)
-        return ProposalPages.mine(result.items, page: result.metadata.page, pageCount: result.metadata.pageCount,
+        return ProposalPages.mine(result.items.map(ProposalSummary.init), page: result.metadata.page, pageCount: result.metadata.pageCount,
                                   context: request.pageContext)
     }
 
@@ -44,7 +44,7 @@ struct ProposalsController {
             .with(\.$theme).with(\.$territory)
             .sort(\.$answeredAt, .descending)
             .paginateWithinRange(page: Pagination.number(request.query[String.self, at: "page"]), per: Self.pageSize)
-        return ProposalPages.followUp(result.items, page: result.metadata.page, pageCount: result.metadata.pageCount,
+        return ProposalPages.followUp(result.items.map(ProposalSummary.init), page: result.metadata.page, pageCount: result.metadata.pageCount,
                                       context: request.pageContext)
     }
 
@@ -54,7 +54,7 @@ struct ProposalsController {
         let waitingComments = ProposalComment.query(on: request.db).filter(\.$status == .submitted)
         let proposals = try await waitingProposals.copy().with(\.$theme).sort(\.$createdAt).limit(50).all()
         let comments = try await waitingComments.copy().with(\.$proposal).sort(\.$createdAt).limit(50).all()
-        return ProposalPages.moderationQueue(proposals: proposals, comments: comments,
+        return ProposalPages.moderationQueue(proposals: proposals.map(ProposalSummary.init), comments: comments.map(CommentSummary.init),
                                              totalProposals: try await waitingProposals.count(),
                                              totalComments: try await waitingComments.count(), context: request.pageContext)
     }
@@ -98,8 +98,8 @@ struct ProposalsController {
     func formModel(_ request: Request, mode: ProposalPages.FormMode) async throws -> ProposalPages.FormModel {
         ProposalPages.FormModel(
             mode: mode, csrf: try await request.csrfToken(),
-            themes: try await Theme.query(on: request.db).sort(\.$position).all(),
-            territories: try await Territory.query(on: request.db).sort(\.$position).all()
+            themes: try await Theme.query(on: request.db).sort(\.$position).all().map(\.choice),
+            territories: try await Territory.query(on: request.db).sort(\.$position).all().map(\.choice)
         )
     }
 

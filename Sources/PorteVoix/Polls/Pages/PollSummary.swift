@@ -1,0 +1,52 @@
+import Foundation
+import Voting
+
+/// What pages show of a poll, as plain values: its status is the one its
+/// schedule gives at the time the page is built (`PollLifecycle`).
+struct PollSummary: Sendable {
+    var id: UUID
+    var question: String
+    var details = ""
+    var kind: PollKind
+    var status: PollStatus
+    var custody: BallotCustody = .standard
+    var eligibility: PollEligibility = .all
+    var territoryName: String?
+    /// The session the poll belongs to (paper ballots are entered there), and its link when loaded.
+    var meetingID: UUID?
+    var meeting: PageLink?
+    var proposal: PageLink?
+    var closesAt: Date?
+    var counted = false
+    var maxChoices = 1
+    var keyThreshold = 0
+    var holderNames: [String] = []
+    var paperBallots = 0
+    /// The options' labels, in order (none for a yes/no poll).
+    var options: [String] = []
+
+    var awaitsKeyHolders: Bool { status == .closed && !counted && custody == .sealed }
+
+    /// The status as people read it, the wait for key holders included.
+    var statusLabel: String { awaitsKeyHolders ? "clos, en attente des détenteurs de clés" : status.label }
+
+    func url(_ page: SiteURL.PollPage = .show) -> SiteURL { .poll(id, page) }
+}
+
+extension PollSummary {
+    /// The poll as shown at `now`. Relations are read only if they were loaded.
+    init(_ poll: Poll, asOf now: Date) {
+        self.init(
+            id: poll.id ?? UUID(), question: poll.question, details: poll.details, kind: poll.kind,
+            status: PollLifecycle.status(poll.status, opensAt: poll.opensAt, closesAt: poll.closesAt, now: now),
+            custody: poll.custody, eligibility: poll.eligibility,
+            territoryName: poll.$territory.value??.name,
+            meetingID: poll.$meeting.id,
+            meeting: poll.$meeting.value?.map { PageLink(url: .meeting($0.id ?? UUID()), title: $0.title) },
+            proposal: poll.$proposal.value?.map { PageLink(url: .proposal($0.id ?? UUID()), title: $0.title) },
+            closesAt: poll.closesAt, counted: poll.countedAt != nil, maxChoices: poll.maxChoices,
+            keyThreshold: poll.keyThreshold, holderNames: poll.holderNames, paperBallots: poll.paperBallots,
+            options: poll.$options.value?.sorted { $0.position < $1.position }.map(\.label) ?? []
+        )
+    }
+}

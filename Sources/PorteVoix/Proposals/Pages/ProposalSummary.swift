@@ -1,0 +1,62 @@
+import Foundation
+
+/// What pages show of a proposal, as plain values.
+struct ProposalSummary: Sendable {
+    var id: UUID
+    var title: String
+    var body = ""
+    var status: ProposalStatus
+    var themeName: String
+    /// "Tout le département" when the proposal has no territory.
+    var territoryName = "Tout le département"
+    /// The author's name as the public sees it (never the pseudonym of an anonymous author).
+    var publicAuthorName = "Un membre du conseil"
+    var anonymous = false
+    var fromPaper = false
+    var supportsCount = 0
+    var createdAt: Date
+    var publishedAt: Date?
+    var answer: String?
+    var answeredAt: Date?
+
+    func url(_ page: SiteURL.ProposalPage = .show) -> SiteURL { .proposal(id, page) }
+}
+
+extension ProposalSummary {
+    /// Theme, territory and author are read only if they were loaded.
+    init(_ proposal: Proposal) {
+        self.init(
+            id: proposal.id ?? UUID(), title: proposal.title, body: proposal.body, status: proposal.status,
+            themeName: proposal.$theme.value?.name ?? "",
+            territoryName: proposal.$territory.value??.name ?? "Tout le département",
+            publicAuthorName: proposal.$author.id == nil || proposal.$author.value != nil || proposal.anonymous
+                ? proposal.publicAuthorName : "Un membre du conseil",
+            anonymous: proposal.anonymous, fromPaper: proposal.fromPaper, supportsCount: proposal.supportsCount,
+            createdAt: proposal.createdAt, publishedAt: proposal.publishedAt,
+            answer: proposal.answer, answeredAt: proposal.answeredAt
+        )
+    }
+}
+
+/// A comment as pages show it.
+struct CommentSummary: Sendable {
+    var id: UUID
+    var authorName: String
+    var body: String
+    var createdAt: Date
+    var status: CommentStatus = .published
+    var refusalReason: String?
+    /// The proposal it is about, for lists of comments from several proposals.
+    var proposal: PageLink?
+}
+
+extension CommentSummary {
+    init(_ comment: ProposalComment) {
+        self.init(
+            id: comment.id ?? UUID(), authorName: comment.$author.value??.publicName ?? "Ancien membre",
+            body: comment.body, createdAt: comment.createdAt, status: comment.status,
+            refusalReason: comment.refusalReason,
+            proposal: comment.$proposal.value.map { PageLink(url: .proposal(comment.$proposal.id), title: $0.title) }
+        )
+    }
+}
