@@ -12,7 +12,7 @@ enum AccessCardPages {
         /// Pre-filled with the address the administrator is using.
         var typedAddress = ""
         var territories: [NamedID]
-        var recent: [AccessCard]
+        var recent: [CardRow]
         var typedCount = "8"
         var typedTerritory = ""
         var typedPseudonym = ""
@@ -131,7 +131,21 @@ enum AccessCardPages {
         )
     }
 
-    static func recent(_ cards: [AccessCard]) -> Node<HTML.BodyContext> {
+    /// One card of the "recent" table.
+    struct CardRow: Sendable {
+        var createdAt: Date
+        var createdBy: String
+        var territoryName: String?
+        /// "utilisée le …", "expirée", "pas encore utilisée".
+        var state: String
+    }
+
+    static func row(_ card: AccessCard, now: Date) -> CardRow {
+        CardRow(createdAt: card.createdAt, createdBy: card.createdBy?.publicName ?? "—",
+                territoryName: card.territory?.name, state: state(card, now: now))
+    }
+
+    static func recent(_ cards: [CardRow]) -> Node<HTML.BodyContext> {
         .section(
             .h2("Dernières cartes créées"),
             cards.isEmpty ? .p(.text("Aucune carte pour l'instant.")) : .div(
@@ -142,9 +156,9 @@ enum AccessCardPages {
                     .tbody(.forEach(cards) { card in
                         .tr(
                             .td(.plain(FrenchDates.shortDay(card.createdAt))),
-                            .td(.plain(card.createdBy?.publicName ?? "—")),
-                            .td(.plain(card.territory?.name ?? "Tout le département")),
-                            .td(.plain(state(card)))
+                            .td(.plain(card.createdBy)),
+                            .td(.plain(card.territoryName ?? "Tout le département")),
+                            .td(.plain(card.state))
                         )
                     })
                 )
@@ -152,9 +166,9 @@ enum AccessCardPages {
         )
     }
 
-    static func state(_ card: AccessCard) -> String {
+    static func state(_ card: AccessCard, now: Date) -> String {
         if let used = card.usedAt { return "utilisée le \(FrenchDates.shortDay(used))" }
-        if card.expiresAt <= Date() { return "expirée" }
+        if card.expiresAt <= now { return "expirée" }
         return card.isReplacement ? "remplacement, pas encore utilisée" : "pas encore utilisée"
     }
 

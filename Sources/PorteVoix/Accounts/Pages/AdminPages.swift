@@ -193,7 +193,14 @@ enum AdminPages {
         )
     }
 
-    static func journal(entries: [AuditEntry], page: Int, pageCount: Int, context: PageContext) -> HTML {
+    struct JournalEntry: Sendable {
+        var createdAt: Date
+        /// "Le serveur" for what the server did by itself.
+        var actorName: String
+        var summary: String
+    }
+
+    static func journal(entries: [JournalEntry], page: Int, pageCount: Int, context: PageContext) -> HTML {
         Layout.page(
             context,
             title: "Journal des actions",
@@ -211,7 +218,7 @@ enum AdminPages {
                                     .attribute(named: "datetime", value: escapeAttribute(FrenchDates.iso(entry.createdAt))),
                                     .plain(FrenchDates.dayAndTime(entry.createdAt)),
                                 ])),
-                                .td(.plain(entry.actor?.publicName ?? "Le serveur")),
+                                .td(.plain(entry.actorName)),
                                 .td(.plain(entry.summary))
                             )
                         })

@@ -90,7 +90,7 @@ struct MemberDataExport: Encodable {
     /// That I voted, and how; never what: nobody can know it.
     let votesAuxquelsJaiParticipe: [Participation]
 
-    static func make(for member: Member, on database: any Database) async throws -> MemberDataExport {
+    static func make(for member: Member, now: Date, on database: any Database) async throws -> MemberDataExport {
         let memberID = try member.requireID()
         try await member.$territory.load(on: database)
         let cards = try await AccessCard.query(on: database).filter(\.$member.$id == memberID).sort(\.$createdAt).all()
@@ -125,7 +125,7 @@ struct MemberDataExport: Encodable {
                               canal: try $0.decode(column: "channel", as: String.self) == "paper" ? "sur papier" : "sur le site")
             }
         return MemberDataExport(
-            exporteLe: Date(),
+            exporteLe: now,
             explication: "Toutes les informations que le site garde sur votre compte. "
                 + "Vos votes n'y sont pas : le site ne garde aucun bulletin relié à vous. "
                 + "La liste des propositions que vous soutenez n'est montrée qu'à vous.",

@@ -3,8 +3,20 @@ import Plot
 import Vapor
 
 enum NotificationsPage {
-    static func view(notifications: [MemberNotification], csrf: String, context: PageContext) -> HTML {
-        let unread = notifications.filter { $0.readAt == nil }.count
+    struct Item: Sendable {
+        var message: String
+        /// A path of this site, stored when the notification was sent (built from `SiteURL`).
+        var link: String
+        var createdAt: Date
+        var unread: Bool
+    }
+
+    static func items(_ notifications: [MemberNotification]) -> [Item] {
+        notifications.map { Item(message: $0.message, link: $0.link, createdAt: $0.createdAt, unread: $0.readAt == nil) }
+    }
+
+    static func view(notifications: [Item], csrf: String, context: PageContext) -> HTML {
+        let unread = notifications.filter(\.unread).count
         return Layout.page(
             context,
             title: "Mes notifications",
@@ -18,8 +30,8 @@ enum NotificationsPage {
                             : "\(unread) notifications non lues.")),
                         .ul(.class("notifications"), .forEach(notifications) { notification in
                             .li(
-                                .class(notification.readAt == nil ? "notification non-lue" : "notification"),
-                                .if(notification.readAt == nil, .span(.class("badge"), .text("Nouveau"))),
+                                .class(notification.unread ? "notification non-lue" : "notification"),
+                                .if(notification.unread, .span(.class("badge"), .text("Nouveau"))),
                                 .a(.href(escapeAttribute(notification.link)), .plain(notification.message)),
                                 .element(named: "time", nodes: [
                                     .attribute(named: "datetime", value: escapeAttribute(FrenchDates.iso(notification.createdAt))),

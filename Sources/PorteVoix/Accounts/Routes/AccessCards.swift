@@ -27,7 +27,7 @@ struct AccessCardsController {
             canSetAddress: request.member?.roles.contains(.admin) == true,
             typedAddress: PublicAddress.suggestion(for: request),
             territories: try await Territory.query(on: request.db).sort(\.$position).all().map(\.choice),
-            recent: recent,
+            recent: recent.map { AccessCardPages.row($0, now: Date()) },
             pending: try pending.map { replacement in
                 .init(id: try replacement.requireID(), pseudonym: replacement.member.publicName,
                       requestedAt: replacement.requestedAt, requestedBy: replacement.requestedBy?.publicName ?? "—",

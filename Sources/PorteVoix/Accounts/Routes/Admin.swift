@@ -240,7 +240,10 @@ struct AdminController {
             .sort(\.$createdAt, .descending)
             .paginateWithinRange(page: Pagination.number(request.query[String.self, at: "page"]), per: 50)
         return AdminPages.journal(
-            entries: result.items, page: result.metadata.page, pageCount: result.metadata.pageCount, context: request.pageContext
+            entries: result.items.map {
+                .init(createdAt: $0.createdAt, actorName: $0.actor?.publicName ?? "Le serveur", summary: $0.summary)
+            },
+            page: result.metadata.page, pageCount: result.metadata.pageCount, context: request.pageContext
         )
     }
 }

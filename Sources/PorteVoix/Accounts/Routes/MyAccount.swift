@@ -105,7 +105,7 @@ struct MyAccountController {
 
     func downloadData(request: Request) async throws -> Response {
         let member = try request.requireMember()
-        let export = try await MemberDataExport.make(for: member, on: request.db)
+        let export = try await MemberDataExport.make(for: member, now: Date(), on: request.db)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .custom { date, encoder in

@@ -11,7 +11,7 @@ struct NotificationsController {
             .filter(\.$member.$id == member.requireID())
             .sort(\.$createdAt, .descending).limit(100).all()
         return NotificationsPage.view(
-            notifications: notifications, csrf: try await request.csrfToken(), context: request.pageContext
+            notifications: NotificationsPage.items(notifications), csrf: try await request.csrfToken(), context: request.pageContext
         )
     }
 

@@ -28,7 +28,7 @@ struct MeetingShowModel: Sendable {
     var typedItem = ("", "")
     var cancelError: String?
 
-    static func make(_ meeting: Meeting, request: Request) async throws -> MeetingShowModel {
+    static func make(_ meeting: Meeting, request: Request, now: Date = Date()) async throws -> MeetingShowModel {
         let id = try meeting.requireID()
         let viewer = request.member
         let canManage = viewer?.roles.isDisjoint(with: Role.organisers) == false
@@ -61,7 +61,7 @@ struct MeetingShowModel: Sendable {
             meeting: MeetingSummary(meeting),
             items: items.map { Item(item: AgendaItemSummary($0)) },
             counts: try await MeetingCounts.make(meeting, on: request.db),
-            now: Date(),
+            now: now,
             isSignedIn: viewer != nil,
             viewerComing: viewerComing,
             viewerWasPresent: wasPresent,
