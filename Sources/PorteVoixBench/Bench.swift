@@ -58,13 +58,13 @@ enum ListingBench {
     }
 
     static func measure(_ app: Application, count: Int, label: String) async throws {
-        let sql = app.db as! any SQLDatabase
+        let sql = app.db.sql
         let theme = try await sql.raw("SELECT id FROM themes LIMIT 1").first()!.decode(column: "id", as: UUID.self)
         try await sql.raw("DELETE FROM proposals").run()
         let start = ContinuousClock.now
         let words = ["bus", "crèche", "formation", "logement", "santé", "numérique", "budget", "permis"]
         try await app.db.transaction { database in
-            let sql = database as! any SQLDatabase
+            let sql = database.sql
             for batch in stride(from: 0, to: count, by: 500) {
                 var rows: [SQLQueryString] = []
                 for index in batch..<min(batch + 500, count) {

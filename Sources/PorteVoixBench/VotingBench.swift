@@ -23,7 +23,7 @@ enum VotingBench {
     static func counting(_ app: Application, label: String) async throws {
         let ballots = 10_000, options = 10
         let poll = try await PollFixture.make(app, kind: .majorityJudgment, options: options)
-        let sql = app.db as! any SQLDatabase
+        let sql = app.db.sql
         let pollID = try poll.requireID()
         let rules = PollRules(kind: .majorityJudgment, optionCount: options)
         let publicKey = Array(Data(base64Encoded: poll.publicKey!)!)
@@ -79,7 +79,7 @@ enum VotingBench {
 
     static func casting(_ app: Application, label: String) async throws {
         let voters = 640
-        let sql = app.db as! any SQLDatabase
+        let sql = app.db.sql
         let pollID = try await PollFixture.make(app, kind: .yesNo, options: 0).requireID()
         // Members signed in with a session each, as browsers would be.
         var cookies: [(String, String)] = []

@@ -109,5 +109,5 @@ struct ServingRoleError: Error, CustomStringConvertible {
 extension Database {
     /// The SQL side of the two drivers the site runs on (SQLite, PostgreSQL),
     /// for the statements Fluent cannot say (claims, upserts, guards).
-    var sql: any SQLDatabase { self as! any SQLDatabase }
+    public var sql: any SQLDatabase { self as! any SQLDatabase }
 }

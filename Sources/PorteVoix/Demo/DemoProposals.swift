@@ -177,7 +177,7 @@ enum DemoProposals {
             try await proposal.save(on: database)
             if status != .submitted && status != .withdrawn {
                 try await Notifier.notify(author.id, ProposalMessages.statusChanged(proposal, note: ""),
-                                          link: SiteURL.proposal(id).path, on: database)
+                                          link: .proposal(id), on: database)
             }
         }
     }

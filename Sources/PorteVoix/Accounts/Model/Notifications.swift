@@ -42,16 +42,3 @@ struct CreateNotifications: AsyncMigration {
         try await database.schema(MemberNotification.schema).delete()
     }
 }
-
-enum Notifier {
-    /// Tells a member something, unless they have no account any more.
-    static func notify(_ memberID: UUID?, _ message: String, link: String, on database: any Database) async throws {
-        guard let memberID else { return }
-        try await MemberNotification(memberID: memberID, message: message, link: link).create(on: database)
-    }
-
-    static func unreadCount(_ memberID: UUID, on database: any Database) async throws -> Int {
-        try await MemberNotification.query(on: database)
-            .filter(\.$member.$id == memberID).filter(\.$readAt == nil).count()
-    }
-}

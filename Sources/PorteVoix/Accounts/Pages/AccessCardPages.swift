@@ -72,7 +72,7 @@ enum AccessCardPages {
                     Forms.post(
                         action: .admin(.cardReplacements), csrf: model.csrf, class: "formulaire",
                         Forms.field("pseudonyme", label: "Pseudonyme du membre", value: model.typedPseudonym,
-                                    error: model.errors["pseudonyme"], required: true, autocomplete: "off", maxLength: 60),
+                                    error: model.errors["pseudonyme"], required: true, autocomplete: "off", maxLength: AccountLimits.typedPseudonym),
                         Forms.submit("Demander une carte de remplacement")
                     )
                 ),
@@ -85,7 +85,7 @@ enum AccessCardPages {
                     Forms.post(
                         action: .admin(.cardUnblock), csrf: model.csrf, class: "formulaire",
                         Forms.field("debloquer", label: "Pseudonyme du membre", value: model.typedUnblock,
-                                    error: model.errors["debloquer"], required: true, autocomplete: "off", maxLength: 60),
+                                    error: model.errors["debloquer"], required: true, autocomplete: "off", maxLength: AccountLimits.typedPseudonym),
                         Forms.submit("Débloquer sa connexion", class: "bouton bouton-secondaire")
                     )
                 ),
@@ -107,7 +107,7 @@ enum AccessCardPages {
                     Forms.field("adresse", label: "Adresse du site", value: model.typedAddress, kind: .url,
                                 help: "Vérifiez-la : c'est l'adresse que vous utilisez en ce moment. "
                                     + "Vous pourrez la changer dans les réglages du site.",
-                                error: model.errors["adresse"], required: true, autocomplete: "url", maxLength: 200),
+                                error: model.errors["adresse"], required: true, autocomplete: "url", maxLength: AccountLimits.address),
                     Forms.submit("Enregistrer l'adresse")
                 )
                 : .p(.text("Un administrateur du site doit d'abord l'indiquer, ici ou dans les réglages du site. "),

@@ -49,7 +49,7 @@ enum ActivationPages {
                     action: .activation, csrf: model.csrf, class: "formulaire",
                     Forms.field("code", label: "Code de la carte", value: model.code,
                                 help: "Il est écrit en gros sur votre carte. Les espaces, les tirets et les minuscules ne comptent pas.",
-                                error: model.errors["code"], required: true, autocomplete: "off", maxLength: 40,
+                                error: model.errors["code"], required: true, autocomplete: "off", maxLength: AccountLimits.typedCode,
                                 extraAttributes: [("autocapitalize", "characters"), ("spellcheck", "false")]),
                     Forms.submit("Continuer")
                 ),

@@ -45,7 +45,7 @@ enum AdminPages {
                 .h1("Membres et rôles"),
                 Forms.get(
                     action: .admin(.members), class: "filtres",
-                    Forms.field("q", label: "Pseudonyme", value: filters.q ?? "", kind: .search, maxLength: 60),
+                    Forms.field("q", label: "Pseudonyme", value: filters.q ?? "", kind: .search, maxLength: AccountLimits.typedPseudonym),
                     Forms.select("role", label: "Rôle",
                                  options: [("", "Tous les rôles")] + Role.allCases.map { ($0.rawValue, $0.label) },
                                  selected: filters.role ?? ""),
@@ -180,14 +180,14 @@ enum AdminPages {
                 return .li(Forms.post(
                     action: rename(id), csrf: model.csrf, class: "formulaire-en-ligne",
                     Forms.field("nom", label: "Nom", value: model.typed[field] ?? name, error: model.errors[field],
-                                required: true, maxLength: 80, scope: field),
+                                required: true, maxLength: AccountLimits.listName, scope: field),
                     Forms.submit("Renommer", class: "bouton bouton-secondaire")
                 ))
             }),
             Forms.post(
                 action: add, csrf: model.csrf, class: "formulaire-en-ligne",
                 Forms.field("nom", label: "Ajouter", value: model.typed[newField] ?? "", error: model.errors[newField],
-                            required: true, maxLength: 80, scope: newField),
+                            required: true, maxLength: AccountLimits.listName, scope: newField),
                 Forms.submit("Ajouter")
             )
         )

@@ -46,7 +46,7 @@ enum SignInPage {
                     .unwrap(model.returnPath) { Forms.input([("type", "hidden"), ("name", "retour"), ("value", $0)]) },
                     Forms.field("pseudonyme", label: "Pseudonyme", value: model.pseudonym,
                                 error: model.errors["pseudonyme"], required: true, autocomplete: "username",
-                                maxLength: 60),
+                                maxLength: AccountLimits.typedPseudonym),
                     Forms.field("motDePasse", label: "Mot de passe", kind: .password,
                                 error: model.errors["motDePasse"], required: true, autocomplete: "current-password"),
                     Forms.submit("Me connecter")

@@ -56,7 +56,7 @@ enum SiteSettingsPage {
                                     help: (model.addressSaved ? "" : "Pas encore enregistrée : vérifiez celle qui est proposée. ")
                                         + "Elle est imprimée sur les cartes d'accès et écrite dans les calendriers : "
                                         + "c'est celle que tout le monde tape pour venir sur le site.",
-                                    error: model.errors["adresse"], required: true, autocomplete: "url", maxLength: 200),
+                                    error: model.errors["adresse"], required: true, autocomplete: "url", maxLength: AccountLimits.address),
                         Forms.submit("Enregistrer l'adresse")
                     )
             )

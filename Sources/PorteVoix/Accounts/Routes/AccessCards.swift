@@ -17,10 +17,10 @@ struct AccessCardsController {
     func pageModel(_ request: Request) async throws -> AccessCardPages.Model {
         let recent = try await AccessCard.query(on: request.db)
             .with(\.$territory).with(\.$createdBy)
-            .sort(\.$createdAt, .descending).limit(30).all()
+            .sort(\.$createdAt, .descending).limit(AccountLimits.recentCards).all()
         let me = request.member?.id
         let pending = try await CardReplacement.query(on: request.db).filter(\.$confirmedAt == nil)
-            .with(\.$member).with(\.$requestedBy).sort(\.$requestedAt, .descending).limit(50).all()
+            .with(\.$member).with(\.$requestedBy).sort(\.$requestedAt, .descending).limit(AccountLimits.pendingReplacements).all()
         return AccessCardPages.Model(
             csrf: try await request.csrfToken(),
             publicAddress: try await request.publicAddress(),
@@ -53,7 +53,7 @@ struct AccessCardsController {
 
     /// Saved from the cards page, before the first print.
     func saveAddress(request: Request) async throws -> Response {
-        let typed = String(((try? request.content.get(String.self, at: "adresse")) ?? "").prefix(300))
+        let typed = String(((try? request.content.get(String.self, at: "adresse")) ?? "").prefix(AccountLimits.kept))
         guard try await PublicAddress.save(typed, request: request) != nil else {
             var model = try await pageModel(request)
             model.typedAddress = typed
@@ -99,7 +99,7 @@ struct AccessCardsController {
     }
 
     func createReplacement(request: Request) async throws -> Response {
-        let typed = String(((try? request.content.decode(ReplacementForm.self))?.pseudonyme ?? "").prefix(200))
+        let typed = String(((try? request.content.decode(ReplacementForm.self))?.pseudonyme ?? "").prefix(AccountLimits.kept))
         let actor = try request.requireMember()
         var model = try await pageModel(request)
         model.typedPseudonym = typed
@@ -164,7 +164,7 @@ struct AccessCardsController {
     /// lifts the pause that failed sign-ins put on the account (and on the
     /// address they are both using), for a member with no remembered browser.
     func liftSignInBlock(request: Request) async throws -> Response {
-        let typed = String(((try? request.content.get(String.self, at: "debloquer")) ?? "").prefix(200))
+        let typed = String(((try? request.content.get(String.self, at: "debloquer")) ?? "").prefix(AccountLimits.kept))
         var model = try await pageModel(request)
         model.typedUnblock = typed
         guard let member = try await Member.query(on: request.db)

@@ -172,7 +172,9 @@ struct AdminController {
     static func checkName(_ name: String?) -> Result<String, NameProblem> {
         let name = (name ?? "").components(separatedBy: .whitespacesAndNewlines).filter { !$0.isEmpty }.joined(separator: " ")
         if name.count < 2 { return .failure(NameProblem(message: "Le nom doit avoir au moins 2 caractères.")) }
-        if name.count > 80 { return .failure(NameProblem(message: "Le nom doit avoir au plus 80 caractères.")) }
+        if name.count > AccountLimits.listName {
+            return .failure(NameProblem(message: "Le nom doit avoir au plus \(AccountLimits.listName) caractères."))
+        }
         return .success(name)
     }
 
@@ -238,7 +240,7 @@ struct AdminController {
     func journal(request: Request) async throws -> HTML {
         let result = try await AuditEntry.query(on: request.db).with(\.$actor)
             .sort(\.$createdAt, .descending)
-            .paginateWithinRange(page: Pagination.number(request.query[String.self, at: "page"]), per: 50)
+            .paginateWithinRange(page: Pagination.number(request.query[String.self, at: "page"]), per: AccountLimits.journalPage)
         return AdminPages.journal(
             entries: result.items.map {
                 .init(createdAt: $0.createdAt, actorName: $0.actor?.publicName ?? "Le serveur", summary: $0.summary)

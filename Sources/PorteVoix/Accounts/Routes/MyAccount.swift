@@ -24,7 +24,7 @@ struct MyAccountController {
             memberSince: member.createdAt
         )
         model.replacements = try await CardReplacement.query(on: request.db).filter(\.$member.$id == member.requireID())
-            .filter(\.$confirmedAt != nil).sort(\.$confirmedAt, .descending).limit(50).all()
+            .filter(\.$confirmedAt != nil).sort(\.$confirmedAt, .descending).limit(AccountLimits.replacementsShown).all()
             .map { ($0.confirmedAt ?? $0.requestedAt, CardReplacement.who($0.requestedByRoles), CardReplacement.who($0.confirmedByRoles)) }
         return model
     }

@@ -9,7 +9,7 @@ struct NotificationsController {
         let member = try request.requireMember()
         let notifications = try await MemberNotification.query(on: request.db)
             .filter(\.$member.$id == member.requireID())
-            .sort(\.$createdAt, .descending).limit(100).all()
+            .sort(\.$createdAt, .descending).limit(AccountLimits.notificationsShown).all()
         return NotificationsPage.view(
             notifications: NotificationsPage.items(notifications), csrf: try await request.csrfToken(), context: request.pageContext
         )

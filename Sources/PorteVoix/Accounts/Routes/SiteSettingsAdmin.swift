@@ -33,7 +33,7 @@ struct SiteSettingsController {
         var parsed: [String: Int] = [:]
         var errors = FormErrors()
         for number in Self.numbers {
-            let text = String(((try? request.content.get(String.self, at: number.field)) ?? "").prefix(20))
+            let text = String(((try? request.content.get(String.self, at: number.field)) ?? "").prefix(AccountLimits.typedNumber))
             typed[number.field] = text
             let range = number.setting.range
             if let value = Int(text.trimmingCharacters(in: .whitespaces)), range.contains(value) {
@@ -66,7 +66,7 @@ struct SiteSettingsController {
     /// Its own form: saving the other settings never saves an address
     /// nobody looked at.
     func saveAddress(request: Request) async throws -> Response {
-        let typed = String(((try? request.content.get(String.self, at: "adresse")) ?? "").prefix(300))
+        let typed = String(((try? request.content.get(String.self, at: "adresse")) ?? "").prefix(AccountLimits.kept))
         guard try await PublicAddress.save(typed, request: request) != nil else {
             var model = try await model(request)
             model.values["adresse"] = typed

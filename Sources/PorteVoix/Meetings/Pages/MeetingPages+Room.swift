@@ -27,7 +27,7 @@ extension MeetingPages {
                 .p(.plain("\(meeting.title) — \(when(meeting)). Cochez les membres présents. "
                     + "Ces noms ne sont visibles que par l'équipe d'animation et les administrateurs.")),
                 Forms.get(action: url(meeting, .attendance), class: "filtres",
-                          Forms.field("q", label: "Chercher un membre", value: model.search, kind: .search, maxLength: 60),
+                          Forms.field("q", label: "Chercher un membre", value: model.search, kind: .search, maxLength: AccountLimits.typedPseudonym),
                           Forms.submit("Chercher")),
                 Forms.errorSummary(FormErrors("autres", model.othersError)),
                 Forms.post(

@@ -125,7 +125,7 @@ extension MeetingsController {
                 try await request.audit("meeting.minutes", "Compte rendu de « \(meeting.title) » publié.", on: database)
                 for memberID in try await MeetingAudience.memberIDs(for: meeting, on: database) {
                     try await Notifier.notify(memberID, "Le compte rendu de la séance « \(meeting.title) » est publié.",
-                                              link: SiteURL.meeting(id).path(fragment: "compte-rendu"), on: database)
+                                              link: .meeting(id), fragment: "compte-rendu", on: database)
                 }
             }
         }

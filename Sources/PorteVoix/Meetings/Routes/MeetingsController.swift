@@ -19,10 +19,10 @@ struct MeetingsController {
         let now = Date()
         // Upcoming sessions are few; past ones grow with the years: pages of 20.
         let upcoming = try await query.copy().filter(\.$endsAt >= now).filter(\.$status != .closed)
-            .sort(\.$startsAt).limit(100).all()
+            .sort(\.$startsAt).limit(MeetingLimits.upcomingListed).all()
         let past = try await query.group(.or) { $0.filter(\.$endsAt < now).filter(\.$status == .closed) }
             .sort(\.$startsAt, .descending)
-            .paginateWithinRange(page: Pagination.number(request.query[String.self, at: "page"]), per: 20)
+            .paginateWithinRange(page: Pagination.number(request.query[String.self, at: "page"]), per: MeetingLimits.pastPage)
         return MeetingPages.list(
             upcoming: upcoming.map(MeetingSummary.init), past: past.items.map(MeetingSummary.init), pastPage: past.metadata.page, pastPageCount: past.metadata.pageCount,
             territories: try await Territory.query(on: request.db).sort(\.$position).all().map(\.choice),

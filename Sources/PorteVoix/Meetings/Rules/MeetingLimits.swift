@@ -17,4 +17,7 @@ enum MeetingLimits {
     /// How far back the calendar feed goes, and how many sessions it holds.
     static let calendarPast: TimeInterval = 180 * 86_400
     static let calendarSessions = 500
+    /// Upcoming sessions listed (they are few); past ones come by pages.
+    static let upcomingListed = 100
+    static let pastPage = 20
 }

@@ -26,23 +26,27 @@ enum HomePage {
         var nextMeeting: NextMeeting?
     }
 
+    /// How much of each section the home page shows.
+    static let answersShown = 3
+    static let pollsShown = 5
+
     /// The model at `now`: polls shown as their schedule says (never applied here).
     static func model(on database: any Database, now: Date) async throws -> Model {
         let answers = try await Proposal.query(on: database)
             .filter(\.$status ~~ ProposalStatus.answeredStatuses)
-            .sort(\.$answeredAt, .descending).limit(3).all()
+            .sort(\.$answeredAt, .descending).limit(answersShown).all()
         let current = try await Poll.query(on: database).group(.or) { group in
             group.filter(\.$status == .open)
                 .group(.and) { $0.filter(\.$status == .draft).filter(\.$opensAt <= now) }
                 .group(.and) { $0.filter(\.$status == .closed).filter(\.$custody == .sealed).filter(\.$countedAt == nil) }
-        }.sort(\.$createdAt, .descending).limit(10).all().map { PollSummary($0, asOf: now) }
+        }.sort(\.$createdAt, .descending).limit(2 * pollsShown).all().map { PollSummary($0, asOf: now) }
         let meeting = try await Meeting.query(on: database).filter(\.$status ~~ [.planned, .inProgress])
             .filter(\.$endsAt >= now).sort(\.$startsAt).first()
         func link(_ poll: PollSummary) -> PageLink { .init(url: poll.url(), title: poll.question) }
         return Model(
             latestAnswers: answers.map { .init(link: .init(url: .proposal($0.id ?? UUID()), title: $0.title), status: $0.status) },
-            openPolls: current.filter { $0.status == .open }.prefix(5).map(link),
-            awaitingPolls: current.filter(\.awaitsKeyHolders).prefix(5).map(link),
+            openPolls: current.filter { $0.status == .open }.prefix(pollsShown).map(link),
+            awaitingPolls: current.filter(\.awaitsKeyHolders).prefix(pollsShown).map(link),
             nextMeeting: meeting.map(MeetingSummary.init).map {
                 .init(link: .init(url: $0.url(), title: $0.title), when: MeetingPages.when($0), place: $0.place)
             }

@@ -46,7 +46,7 @@ extension ProposalPages {
                         "pseudonyme", label: "Pseudonyme du membre qui l'a écrite", value: model.paperAuthor,
                         help: "La proposition sera à son nom seulement quand elle l'aura confirmé, à sa prochaine connexion. "
                             + "Jusque-là, et si vous laissez vide, elle est signée « \(Proposal.paperSignature) ».",
-                        error: model.errors["pseudonyme"], autocomplete: "off", maxLength: 60)),
+                        error: model.errors["pseudonyme"], autocomplete: "off", maxLength: AccountLimits.typedPseudonym)),
                     Forms.field("titre", label: "Titre", value: model.title,
                                 help: "Une phrase courte qui dit votre idée. Au plus \(Proposal.maximumTitleLength) caractères.",
                                 error: model.errors["titre"], required: true, maxLength: Proposal.maximumTitleLength),

@@ -74,7 +74,7 @@ enum ProposalPages {
                 Forms.get(
                     action: .proposals, class: "filtres",
                     Forms.field("q", label: "Rechercher", value: filters.q ?? "", kind: .search,
-                                help: "Un ou plusieurs mots du titre ou du texte.", maxLength: 100),
+                                help: "Un ou plusieurs mots du titre ou du texte.", maxLength: ProposalLimits.search),
                     Forms.select("theme", label: "Thème",
                                  options: [("", "Tous les thèmes")] + model.themes.map { ($0.id.uuidString, $0.name) },
                                  selected: filters.theme ?? ""),

@@ -14,7 +14,7 @@ struct PaperAttributionController {
     /// The paper proposals waiting for this member's answer, oldest first.
     static func waiting(for memberID: UUID, on database: any Database) async throws -> [Proposal] {
         try await Proposal.query(on: database).filter(\.$claimedAuthor.$id == memberID)
-            .with(\.$enteredBy).sort(\.$createdAt).limit(50).all()
+            .with(\.$enteredBy).sort(\.$createdAt).limit(ProposalLimits.paperToConfirm).all()
     }
 
     static func hasWaiting(for memberID: UUID, on database: any Database) async throws -> Bool {
@@ -77,7 +77,7 @@ struct PaperAttributionController {
                 + "sur papier « \(proposal.title) ».")
             try await Notifier.notify(proposal.$enteredBy.id, "« \(member.publicName) » dit ne pas avoir écrit la proposition "
                 + "sur papier « \(proposal.title) » : elle reste signée « \(Proposal.paperSignature) ».",
-                link: SiteURL.proposal(id).path, on: request.db)
+                link: .proposal(id), on: request.db)
             try await request.setFlash("C'est noté : la proposition « \(proposal.title) » n'est pas à votre nom. "
                 + "La personne qui l'a saisie est prévenue.")
         }

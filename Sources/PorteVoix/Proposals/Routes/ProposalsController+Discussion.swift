@@ -126,7 +126,7 @@ extension ProposalsController {
                 comment.status == .published
                     ? "Votre commentaire sur « \(proposal.title) » est publié."
                     : "Votre commentaire sur « \(proposal.title) » n'a pas été publié. Raison : \(reason)",
-                link: SiteURL.proposal(id).path(fragment: "commentaires"), on: database
+                link: .proposal(id), fragment: "commentaires", on: database
             )
         }
         try await request.setFlash(comment.status == .published ? "Le commentaire est publié." : "Le commentaire est refusé.")

@@ -49,11 +49,11 @@ struct ProposalsController {
     }
 
     func moderationQueue(request: Request) async throws -> HTML {
-        // The oldest first, 50 of each at a time, with how many wait in all.
+        // The oldest first, a batch of each at a time, with how many wait in all.
         let waitingProposals = Proposal.query(on: request.db).filter(\.$status == .submitted)
         let waitingComments = ProposalComment.query(on: request.db).filter(\.$status == .submitted)
-        let proposals = try await waitingProposals.copy().with(\.$theme).sort(\.$createdAt).limit(50).all()
-        let comments = try await waitingComments.copy().with(\.$proposal).sort(\.$createdAt).limit(50).all()
+        let proposals = try await waitingProposals.copy().with(\.$theme).sort(\.$createdAt).limit(ProposalLimits.moderationBatch).all()
+        let comments = try await waitingComments.copy().with(\.$proposal).sort(\.$createdAt).limit(ProposalLimits.moderationBatch).all()
         return ProposalPages.moderationQueue(proposals: proposals.map(ProposalSummary.init), comments: comments.map(CommentSummary.init),
                                              totalProposals: try await waitingProposals.count(),
                                              totalComments: try await waitingComments.count(), context: request.pageContext)
@@ -209,7 +209,7 @@ struct ProposalsController {
         try await request.audit("proposal.paper", "Proposition sur papier saisie : « \(valid.title) »"
             + (valid.paperAuthorID == nil ? "." : ", en attente de la confirmation du membre indiqué."))
         try await Notifier.notify(valid.paperAuthorID, "Une proposition écrite sur papier, « \(valid.title) », porte votre pseudonyme. "
-            + "Dites-nous si c'est bien vous qui l'avez écrite.", link: SiteURL.paperToConfirm.path, on: request.db)
+            + "Dites-nous si c'est bien vous qui l'avez écrite.", link: .paperToConfirm, on: request.db)
         try await request.setFlash("La proposition sur papier est enregistrée. Elle sera relue avant publication."
             + (valid.paperAuthorID == nil ? "" : " Elle sera au nom du membre indiqué quand il l'aura confirmé, à sa prochaine connexion."))
         return request.redirect(to: .proposal(try proposal.requireID()))

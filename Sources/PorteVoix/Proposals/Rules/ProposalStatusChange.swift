@@ -35,6 +35,6 @@ extension ProposalWorkflow {
         try await AuditEntry(actorID: member.id, action: "proposal.\(action.rawValue)",
                              summary: "Proposition « \(proposal.title) » : \(action.target.label).", at: now).create(on: database)
         try await Notifier.notify(proposal.$author.id, ProposalMessages.statusChanged(proposal, note: note),
-                                  link: SiteURL.proposal(id).path, on: database)
+                                  link: .proposal(id), on: database)
     }
 }
