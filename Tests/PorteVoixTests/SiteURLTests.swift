@@ -37,10 +37,7 @@ struct SiteURLTests {
     @Test func everyLinkAndFormOnEveryPageLeadsToARoute() async throws {
         try await withTestApp { app in
             _ = try await DemoData.fill(app)
-            let router = TrieRouter(String.self)
-            for route in app.routes.all {
-                router.register(route.method.rawValue, at: [.constant(route.method.rawValue)] + route.path)
-            }
+            let router = Self.router(app)
             var browsers: [Browser] = [Browser(app)]
             for role in Role.allCases {
                 let name = "Lien \(role.rawValue)"
@@ -57,10 +54,7 @@ struct SiteURLTests {
                     let page = try await browsers[index].get(HostileRequestTests.path(route, known: known, variant: 0))
                     guard page.headers.contentType?.subType == "html" else { continue }
                     for (method, target) in Self.targets(in: page.text) where checked.insert(method + " " + target).inserted {
-                        let path = target.split(separator: "?", maxSplits: 1)[0].split(separator: "#", maxSplits: 1).first.map(String.init) ?? "/"
-                        var parameters = Parameters()
-                        let components = [method] + path.split(separator: "/").map { $0.removingPercentEncoding ?? String($0) }
-                        if router.route(path: components, parameters: &parameters) == nil {
+                        if !Self.leadsToARoute(method, target, router) {
                             broken.append("\(method) \(target) (on \(route.path.string))")
                         }
                     }
@@ -69,6 +63,37 @@ struct SiteURLTests {
             #expect(checked.count > 100, "\(checked.count) links and forms seen")
             #expect(broken.isEmpty, "\(broken)")
         }
+    }
+
+    /// Pages shown in answer to a form (confirmation, tracker, key shares,
+    /// printed cards) are crawled by no GET: their views are checked from
+    /// their `.mock` models.
+    @Test func everyLinkAndFormOfEveryViewLeadsToARoute() async throws {
+        try await withTestApp { app in
+            let router = Self.router(app)
+            var broken: [String] = []
+            for page in PageViewTests.pages {
+                for (method, target) in Self.targets(in: page.render()) where !Self.leadsToARoute(method, target, router) {
+                    broken.append("\(method) \(target) (on \(page.name))")
+                }
+            }
+            #expect(broken.isEmpty, "\(broken)")
+        }
+    }
+
+    static func router(_ app: Application) -> TrieRouter<String> {
+        let router = TrieRouter(String.self)
+        for route in app.routes.all {
+            router.register(route.method.rawValue, at: [.constant(route.method.rawValue)] + route.path)
+        }
+        return router
+    }
+
+    static func leadsToARoute(_ method: String, _ target: String, _ router: TrieRouter<String>) -> Bool {
+        let path = target.split(separator: "?", maxSplits: 1).first.flatMap { $0.split(separator: "#", maxSplits: 1).first } ?? ""
+        var parameters = Parameters()
+        let components = [method] + path.split(separator: "/").map { $0.removingPercentEncoding ?? String($0) }
+        return router.route(path: components, parameters: &parameters) != nil
     }
 
     /// `href` and form `action` values on this site, with the method that follows them.

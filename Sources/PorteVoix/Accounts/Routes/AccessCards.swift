@@ -53,7 +53,7 @@ struct AccessCardsController {
 
     /// Saved from the cards page, before the first print.
     func saveAddress(request: Request) async throws -> Response {
-        let typed = String(((try? request.content.get(String.self, at: "adresse")) ?? "").prefix(AccountLimits.kept))
+        let typed = String(((try? request.content.get(String.self, at: "adresse")) ?? "").prefix(AccountLimits.keptAddress))
         guard try await PublicAddress.save(typed, request: request) != nil else {
             var model = try await pageModel(request)
             model.typedAddress = typed
@@ -99,7 +99,7 @@ struct AccessCardsController {
     }
 
     func createReplacement(request: Request) async throws -> Response {
-        let typed = String(((try? request.content.decode(ReplacementForm.self))?.pseudonyme ?? "").prefix(AccountLimits.kept))
+        let typed = String(((try? request.content.decode(ReplacementForm.self))?.pseudonyme ?? "").prefix(AccountLimits.keptPseudonym))
         let actor = try request.requireMember()
         var model = try await pageModel(request)
         model.typedPseudonym = typed
@@ -164,7 +164,7 @@ struct AccessCardsController {
     /// lifts the pause that failed sign-ins put on the account (and on the
     /// address they are both using), for a member with no remembered browser.
     func liftSignInBlock(request: Request) async throws -> Response {
-        let typed = String(((try? request.content.get(String.self, at: "debloquer")) ?? "").prefix(AccountLimits.kept))
+        let typed = String(((try? request.content.get(String.self, at: "debloquer")) ?? "").prefix(AccountLimits.keptPseudonym))
         var model = try await pageModel(request)
         model.typedUnblock = typed
         guard let member = try await Member.query(on: request.db)

@@ -66,7 +66,7 @@ struct SiteSettingsController {
     /// Its own form: saving the other settings never saves an address
     /// nobody looked at.
     func saveAddress(request: Request) async throws -> Response {
-        let typed = String(((try? request.content.get(String.self, at: "adresse")) ?? "").prefix(AccountLimits.kept))
+        let typed = String(((try? request.content.get(String.self, at: "adresse")) ?? "").prefix(AccountLimits.keptAddress))
         guard try await PublicAddress.save(typed, request: request) != nil else {
             var model = try await model(request)
             model.values["adresse"] = typed

@@ -3,8 +3,9 @@ enum AccountLimits {
     /// A pseudonym typed to find an account (sign-in, cards, searches): a
     /// little longer than any pseudonym, so that a mistyped one shows whole.
     static let typedPseudonym = 60
-    /// What the server keeps of a typed pseudonym or address before checking it.
-    static let kept = 300
+    /// What the server keeps of a typed address, and of a typed pseudonym, before checking it.
+    static let keptAddress = 300
+    static let keptPseudonym = 200
     /// The site's public address.
     static let address = 200
     /// A number typed in the site settings.

@@ -30,7 +30,7 @@ extension MeetingSummary {
         self.init(
             id: meeting.id ?? UUID(), title: meeting.title, status: meeting.status, startsAt: meeting.startsAt,
             endsAt: meeting.endsAt, place: meeting.place, onlineLink: meeting.onlineLink,
-            territoryName: meeting.$territory.value??.name, details: meeting.details, accessibility: meeting.accessibility,
+            territoryName: meeting.$territory.id == nil ? nil : meeting.$territory.value??.name ?? "", details: meeting.details, accessibility: meeting.accessibility,
             cancelReason: meeting.cancelReason, currentItemID: meeting.currentItemID, otherAttendees: meeting.otherAttendees,
             minutes: meeting.minutes, minutesPublishedAt: meeting.minutesPublishedAt
         )

@@ -118,7 +118,7 @@ struct MeetingsController {
                 location: meeting.onlineLink.map { "\(meeting.place) — \($0)" } ?? meeting.place,
                 description: [meeting.details, meeting.accessibility.isEmpty ? "" : "Accessibilité : \(meeting.accessibility)",
                               meeting.cancelReason.map { "Annulée : \($0)" } ?? ""].filter { !$0.isEmpty }.joined(separator: "\n\n"),
-                url: base.map { "\($0)/seances/\(meeting.id?.uuidString ?? "")" },
+                url: base.flatMap { base in meeting.id.map { base + SiteURL.meeting($0).path } },
                 cancelled: meeting.status == .cancelled
             )
         }

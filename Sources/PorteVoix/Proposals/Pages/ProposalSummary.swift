@@ -23,12 +23,14 @@ struct ProposalSummary: Sendable {
 }
 
 extension ProposalSummary {
-    /// Theme, territory and author are read only if they were loaded.
+    /// Theme, territory and author are read only if they were loaded: a
+    /// list that shows them loads them (an unloaded one shows empty, never
+    /// as "the whole département" or as another author).
     init(_ proposal: Proposal) {
         self.init(
             id: proposal.id ?? UUID(), title: proposal.title, body: proposal.body, status: proposal.status,
             themeName: proposal.$theme.value?.name ?? "",
-            territoryName: proposal.$territory.value??.name ?? "Tout le département",
+            territoryName: proposal.$territory.id == nil ? "Tout le département" : proposal.$territory.value??.name ?? "",
             publicAuthorName: proposal.$author.id == nil || proposal.$author.value != nil || proposal.anonymous
                 ? proposal.publicAuthorName : "Un membre du conseil",
             anonymous: proposal.anonymous, fromPaper: proposal.fromPaper, supportsCount: proposal.supportsCount,
