@@ -1,7 +1,7 @@
 import Plot
 
 /// The errors of a form sent back, in the order of its fields.
-public struct FormErrors: Sendable, Equatable {
+public struct FormErrors: Sendable, Equatable, Error {
     public private(set) var items: [(field: String, message: String)] = []
 
     public init() {}

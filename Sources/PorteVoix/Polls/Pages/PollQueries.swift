@@ -1,0 +1,70 @@
+import Fluent
+import Vapor
+import Voting
+
+/// The queries that build the poll pages' models.
+enum PollQueries {
+    // MARK: The page of a poll
+
+    static func showModel(_ poll: Poll, request: Request) async throws -> PollPages.Model {
+        let id = try poll.requireID()
+        let member = request.member
+        var model = PollPages.Model(
+            poll: PollSummary(poll, asOf: Date()),
+            ballots: try await BallotBox.ballotCount(poll, on: request.db),
+            csrf: member == nil ? nil : try await request.csrfToken(),
+            canManage: member?.roles.isDisjoint(with: Role.organisers) == false
+        )
+        model.minimumBallots = try await PollResults.minimumBallots(poll, on: request.db)
+        if let member {
+            let memberID = try member.requireID()
+            model.hasVoted = try await BallotBox.hasVoted(pollID: id, memberID: memberID, on: request.db)
+            model.refusal = try await PollAccess.refusal(poll, member: member, on: request.db)
+            if model.hasVoted {
+                model.paperRegistration = try await BallotBox.paperRegistration(pollID: id, memberID: memberID, on: request.db)
+            }
+        }
+        model.results = PollResults.published(poll, minimum: model.minimumBallots)
+        return model
+    }
+
+    static func formModel(_ request: Request) async throws -> PollPages.FormModel {
+        let meetings = try await Meeting.query(on: request.db).filter(\.$status ~~ [.planned, .inProgress])
+            .with(\.$items).sort(\.$startsAt).all()
+        var items: [(String, String)] = []
+        for meeting in meetings {
+            for item in meeting.items.sorted(by: { $0.position < $1.position }) {
+                items.append((item.id?.uuidString ?? "", "\(meeting.title) — \(item.title)"))
+            }
+        }
+        return PollPages.FormModel(
+            csrf: try await request.csrfToken(),
+            minimumFloor: try await SiteSettingsStore.minimumBallots(on: request.db),
+            territories: try await Territory.query(on: request.db).sort(\.$position).all().map(\.choice),
+            agendaItems: items,
+            proposals: try await Proposal.query(on: request.db).filter(\.$status ~~ ProposalStatus.publicStatuses)
+                .sort(\.$publishedAt, .descending).limit(PollLimits.listed).all().map { ($0.id?.uuidString ?? "", $0.title) }
+        )
+    }
+
+
+    static func paperModel(_ poll: Poll, request: Request) async throws -> PollPages.PaperModel {
+        let id = try poll.requireID()
+        guard let meetingID = poll.$meeting.id else {
+            throw PageError(.conflict, title: "Pas de vote sur papier pour ce scrutin",
+                            message: "Le vote sur papier se fait pendant une séance : rattachez le scrutin à un point de l'ordre du jour.")
+        }
+        // Only members marked present at the poll's session, and eligible for the poll.
+        var present: [(id: UUID, name: String)] = []
+        for member in try await MeetingAttendance.query(on: request.db).filter(\.$meeting.$id == meetingID)
+            .with(\.$member) { $0.with(\.$roleRows) }.all().map(\.member)
+        where try await PollAccess.refusal(poll, member: member, on: request.db) == nil {
+            present.append((try member.requireID(), member.publicName))
+        }
+        // One query for the whole register, not one per person present.
+        let voters = try await BallotBox.voters(pollID: id, on: request.db)
+        return PollPages.PaperModel(poll: PollSummary(poll, asOf: Date()), present: present,
+                                    voted: Set(voters.keys), paperVoters: Set(voters.filter { $0.value == .paper }.keys),
+                                    csrf: try await request.csrfToken())
+    }
+}

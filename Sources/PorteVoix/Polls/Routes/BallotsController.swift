@@ -1,0 +1,94 @@
+import Fluent
+import Plot
+import Vapor
+import Voting
+
+/// Voting: checking a choice, confirming it, casting it (design/voting.md).
+struct BallotsController {
+    // MARK: Voting
+
+    /// The ballot read from the form and checked, or the page again with the reason.
+    func checkedBallot(_ request: Request, poll: Poll) async throws -> Result<BallotContent, PollPageError> {
+        let member = try request.requireMember()
+        guard poll.status == .open, poll.closesAt.map({ $0 > Date() }) ?? true else {
+            return .failure(PollPageError(status: .conflict, message: poll.status == .closed
+                ? "Ce scrutin est clos : il n'est plus possible de voter." : "Ce scrutin n'est pas encore ouvert."))
+        }
+        if let refusal = try await PollAccess.refusal(poll, member: member, on: request.db) {
+            return .failure(PollPageError(status: .forbidden, message: refusal))
+        }
+        guard let content = BallotForm.read(request, poll: poll) else {
+            return .failure(PollPageError(status: .unprocessableEntity, message: BallotProblem.noChoice.message))
+        }
+        do throws(BallotProblem) {
+            try BallotValidator.validate(content, rules: poll.rules)
+        } catch {
+            return .failure(PollPageError(status: .unprocessableEntity, message: error.message, typed: content))
+        }
+        return .success(content)
+    }
+
+    struct PollPageError: Error {
+        var status: HTTPStatus
+        var message: String
+        var typed: BallotContent?
+    }
+
+    func errorPage(_ error: PollPageError, poll: Poll, request: Request) async throws -> Response {
+        var model = try await PollQueries.showModel(poll, request: request)
+        model.error = error.message
+        model.typed = error.typed
+        return PollPages.show(model, context: request.pageContext).response(status: error.status)
+    }
+
+    func confirm(request: Request) async throws -> Response {
+        let poll = try await PollLookup.find(request)
+        switch try await checkedBallot(request, poll: poll) {
+        case .failure(let error): return try await errorPage(error, poll: poll, request: request)
+        case .success(let content):
+            if try await BallotBox.hasVoted(pollID: poll.requireID(), memberID: request.requireMember().requireID(), on: request.db) {
+                return try await PollsController().show(request: request)
+            }
+            let csrf = try await request.csrfToken()
+            let context = request.pageContext
+            let options = poll.options.map(\.label)
+            // Every choice gives a page of the same size (design/voting.md, "Traffic").
+            let summary = PollSummary(poll, asOf: Date())
+            let page = PollPages.confirmation(summary, content: content, options: options, csrf: csrf, context: context).render()
+            return HTML.paddedResponse(page, size: PollPages.confirmationSize(summary, page: page, content: content, options: options))
+        }
+    }
+
+    func changeChoice(request: Request) async throws -> Response {
+        let poll = try await PollLookup.find(request)
+        var model = try await PollQueries.showModel(poll, request: request)
+        model.typed = BallotForm.read(request, poll: poll)
+        return PollPages.show(model, context: request.pageContext).response(status: .ok)
+    }
+
+    func vote(request: Request) async throws -> Response {
+        let poll = try await PollLookup.find(request)
+        switch try await checkedBallot(request, poll: poll) {
+        case .failure(let error): return try await errorPage(error, poll: poll, request: request)
+        case .success(let content):
+            let result = try await BallotBox.cast(content, poll: poll, memberID: request.requireMember().requireID(),
+                                                  on: request.db)
+            switch result {
+            case .closed:
+                try await PollSchedule.apply(poll, app: request.application, counting: false)
+                return try await errorPage(PollPageError(status: .conflict, message: "Ce scrutin vient de se clore : "
+                    + "votre vote n'a pas pu être enregistré. Rien n'a été compté à votre nom."), poll: poll, request: request)
+            case .alreadyVoted:
+                var model = try await PollQueries.showModel(poll, request: request)
+                model.secondAttempt = true
+                return PollPages.show(model, context: request.pageContext).response(status: .ok)
+            case .cast(let tracker):
+                // Shown once: never stored, never cached; the same size for every choice.
+                let context = request.pageContext
+                let summary = PollSummary(poll, asOf: Date())
+                return PollPages.tracker(summary, tracker: tracker, context: context)
+                    .paddedResponse(size: PollPages.trackerSize(summary, context: context))
+            }
+        }
+    }
+}

@@ -1,0 +1,81 @@
+import Fluent
+import Plot
+import Vapor
+import Voting
+
+/// Paper ballots in the room: who voted on paper, then each ballot of the pile.
+struct PaperBallotsController {
+    // MARK: Paper ballots
+
+    func paperPage(request: Request) async throws -> HTML {
+        let poll = try await PollLookup.find(request)
+        return PollPages.paper(try await PollQueries.paperModel(poll, request: request), context: request.pageContext)
+    }
+
+    func paperVoters(request: Request) async throws -> Response {
+        let poll = try await PollLookup.find(request)
+        guard poll.status == .open else { throw PageError(.conflict, title: "Le scrutin n'est pas ouvert", message: "Ouvrez le scrutin d'abord.") }
+        let registrar = try request.requireMember()
+        let model = try await PollQueries.paperModel(poll, request: request)
+        let eligible = Dictionary(uniqueKeysWithValues: model.present.map { ($0.id, $0) })
+        let chosen = ((try? request.content.get([String].self, at: "votants")) ?? []).prefix(PollLimits.paperVotersAtOnce).compactMap(UUID.init(uuidString:))
+        var registered: [String] = [], refused = 0, notEligible = 0, typingStarted = false
+        for memberID in Set(chosen) {
+            guard let member = eligible[memberID] else { notEligible += 1; continue }
+            switch try await BallotBox.registerPaperVoter(poll: poll, memberID: memberID, by: registrar, on: request.db) {
+            case .registered: registered.append(member.name)
+            case .alreadyVoted: refused += 1
+            case .typingStarted: typingStarted = true
+            case .closed: throw PageError(.conflict, title: "Le scrutin est clos", message: "On ne peut plus noter de votants.")
+            }
+        }
+        if !registered.isEmpty {
+            try await request.audit("poll.paper.voters", "Scrutin « \(poll.question) » : \(registered.count) votant"
+                + "\(registered.count > 1 ? "s" : "") sur papier noté\(registered.count > 1 ? "s" : "") : "
+                + registered.sorted().joined(separator: ", ") + ".")
+        }
+        var messages: [String] = []
+        if !registered.isEmpty { messages.append("Les votants sur papier sont notés.") }
+        if refused > 0 {
+            messages.append("\(refused) personne\(refused > 1 ? "s avaient" : " avait") déjà voté : "
+                + "elle\(refused > 1 ? "s ne peuvent" : " ne peut") pas voter deux fois.")
+        }
+        if notEligible > 0 {
+            messages.append("\(notEligible) personne\(notEligible > 1 ? "s ne sont" : " n'est") pas notée\(notEligible > 1 ? "s" : "") "
+                + "présente\(notEligible > 1 ? "s" : "") à la séance ou ne peu\(notEligible > 1 ? "vent" : "t") pas voter à ce scrutin.")
+        }
+        if typingStarted {
+            messages.append("La saisie des bulletins papier a commencé : on ne peut plus ajouter de votant sur papier.")
+        }
+        try await request.setFlash(messages.isEmpty ? "Personne n'a été noté." : messages.joined(separator: " "))
+        return request.redirect(to: .poll(try poll.requireID(), .paper))
+    }
+
+    func paperBallot(request: Request) async throws -> Response {
+        let poll = try await PollLookup.find(request)
+        guard poll.status == .open else { throw PageError(.conflict, title: "Le scrutin n'est pas ouvert", message: "Ouvrez le scrutin d'abord.") }
+        var model = try await PollQueries.paperModel(poll, request: request)
+        guard let content = BallotForm.read(request, poll: poll) else {
+            model.error = BallotProblem.noChoice.message
+            return PollPages.paper(model, context: request.pageContext).response(status: .unprocessableEntity)
+        }
+        do throws(BallotProblem) {
+            try BallotValidator.validate(content, rules: poll.rules)
+        } catch {
+            model.error = error.message
+            return PollPages.paper(model, context: request.pageContext).response(status: .unprocessableEntity)
+        }
+        switch try await BallotBox.castPaper(content, poll: poll, on: request.db) {
+        case .full:
+            model.error = "Tous les bulletins papier sont déjà saisis : il y a autant de bulletins que de votants sur papier."
+            return PollPages.paper(model, context: request.pageContext).response(status: .conflict)
+        case .closed:
+            throw PageError(.conflict, title: "Le scrutin est clos", message: "Ce bulletin n'a pas été enregistré.")
+        case .typed:
+            // How many, never what.
+            try await request.audit("poll.paper.ballot", "Scrutin « \(poll.question) » : bulletin papier n° \(poll.paperBallots) saisi.")
+            try await request.setFlash("Le bulletin papier est enregistré.")
+            return request.redirect(to: .poll(try poll.requireID(), .paper))
+        }
+    }
+}
