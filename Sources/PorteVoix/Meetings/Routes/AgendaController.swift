@@ -3,7 +3,7 @@ import Plot
 import Vapor
 
 /// A session's agenda: items, their order, the proposals they discuss.
-extension MeetingsController {
+struct AgendaController {
     // MARK: Agenda
 
     struct ItemForm: Content {
@@ -43,8 +43,8 @@ extension MeetingsController {
     }
 
     func addItem(request: Request) async throws -> Response {
-        let meeting = try await find(request)
-        try requireChangeable(meeting)
+        let meeting = try await MeetingLookup.find(request)
+        try MeetingLookup.requireChangeable(meeting)
         let id = try meeting.requireID()
         switch try await readItem(request, meeting: meeting, field: "nouveau-point") {
         case .invalid(let response): return response
@@ -57,8 +57,8 @@ extension MeetingsController {
     }
 
     func editItem(request: Request) async throws -> Response {
-        let meeting = try await find(request)
-        try requireChangeable(meeting)
+        let meeting = try await MeetingLookup.find(request)
+        try MeetingLookup.requireChangeable(meeting)
         let item = try await findItem(request, meeting: meeting)
         switch try await readItem(request, meeting: meeting, field: "point-\(try item.requireID())") {
         case .invalid(let response): return response
@@ -73,8 +73,8 @@ extension MeetingsController {
 
     /// Up or down by one place: buttons that work without JavaScript.
     func moveItem(request: Request) async throws -> Response {
-        let meeting = try await find(request)
-        try requireChangeable(meeting)
+        let meeting = try await MeetingLookup.find(request)
+        try MeetingLookup.requireChangeable(meeting)
         let item = try await findItem(request, meeting: meeting)
         let up = (try? request.content.decode(ItemForm.self))?.sens == "monter"
         var items = try await AgendaItem.query(on: request.db).filter(\.$meeting.$id == meeting.requireID())
@@ -95,7 +95,7 @@ extension MeetingsController {
     }
 
     func setCurrentItem(request: Request) async throws -> Response {
-        let meeting = try await find(request)
+        let meeting = try await MeetingLookup.find(request)
         guard meeting.status == .inProgress else {
             throw PageError(.conflict, title: "La séance n'est pas en cours",
                             message: "Ouvrez la séance pour choisir le point en cours.")
@@ -107,8 +107,8 @@ extension MeetingsController {
     }
 
     func deleteItem(request: Request) async throws -> Response {
-        let meeting = try await find(request)
-        try requireChangeable(meeting)
+        let meeting = try await MeetingLookup.find(request)
+        try MeetingLookup.requireChangeable(meeting)
         let item = try await findItem(request, meeting: meeting)
         if meeting.currentItemID == item.id {
             meeting.currentItemID = nil
@@ -123,8 +123,8 @@ extension MeetingsController {
     /// "inscrite à une séance", and its author is told.
     func linkProposal(request: Request) async throws -> Response {
         let member = try request.requireMember()
-        let meeting = try await find(request)
-        try requireChangeable(meeting)
+        let meeting = try await MeetingLookup.find(request)
+        try MeetingLookup.requireChangeable(meeting)
         let item = try await findItem(request, meeting: meeting)
         let itemID = try item.requireID()
         let chosen = (try? request.content.decode(ItemForm.self))?.proposition.flatMap(UUID.init(uuidString:))

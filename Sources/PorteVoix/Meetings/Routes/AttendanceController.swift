@@ -2,12 +2,12 @@ import Fluent
 import Plot
 import Vapor
 
-/// Who came, and what was decided: attendance and minutes.
-extension MeetingsController {
+/// The attendance sheet of a session (émargement).
+struct AttendanceController {
     // MARK: Attendance
 
     func attendanceForm(request: Request) async throws -> HTML {
-        let meeting = try await find(request)
+        let meeting = try await MeetingLookup.find(request)
         return MeetingPages.attendance(try await attendanceModel(meeting, request: request), context: request.pageContext)
     }
 
@@ -36,7 +36,7 @@ extension MeetingsController {
     }
 
     func saveAttendance(request: Request) async throws -> Response {
-        let meeting = try await find(request)
+        let meeting = try await MeetingLookup.find(request)
         let id = try meeting.requireID()
         guard meeting.status != .cancelled else {
             throw PageError(.conflict, title: "Cette séance est annulée", message: "On ne note pas de présences pour une séance annulée.")
@@ -83,54 +83,5 @@ extension MeetingsController {
         }
         try await request.setFlash("Les présences sont enregistrées.")
         return request.redirect(to: .meeting(id, .attendance))
-    }
-
-    // MARK: Minutes
-
-    func minutesForm(request: Request) async throws -> HTML {
-        let meeting = try await find(request)
-        return MeetingPages.minutesForm(MeetingSummary(meeting), text: meeting.minutes ?? "", csrf: try await request.csrfToken(),
-                                        error: nil, context: request.pageContext)
-    }
-
-    struct MinutesForm: Content {
-        var texte: String?
-        var action: String?
-    }
-
-    func saveMinutes(request: Request) async throws -> Response {
-        let meeting = try await find(request)
-        let id = try meeting.requireID()
-        guard meeting.status == .closed || meeting.status == .inProgress else {
-            throw PageError(.conflict, title: "Le compte rendu vient après la séance",
-                            message: "Ouvrez puis clôturez la séance avant d'écrire son compte rendu.")
-        }
-        let form = (try? request.content.decode(MinutesForm.self)) ?? MinutesForm()
-        let text = TextInput.clean(form.texte ?? "", multiline: true)
-        let publish = form.action == "publier"
-        var error: String?
-        if text.count > MeetingLimits.minutes { error = "Le compte rendu est trop long : \(TextInput.number(MeetingLimits.minutes)) caractères au plus." }
-        if publish && text.count < 20 { error = "Écrivez le compte rendu avant de le publier." }
-        if publish && meeting.status != .closed { error = "Clôturez la séance avant de publier son compte rendu." }
-        if let error {
-            return MeetingPages.minutesForm(MeetingSummary(meeting), text: form.texte ?? "", csrf: try await request.csrfToken(),
-                                            error: error, context: request.pageContext).response(status: .unprocessableEntity)
-        }
-        let firstPublication = publish && meeting.minutesPublishedAt == nil
-        meeting.minutes = text
-        if publish { meeting.minutesPublishedAt = meeting.minutesPublishedAt ?? Date() }
-        try await request.db.transaction { database in
-            try await meeting.save(on: database)
-            if firstPublication {
-                try await request.audit("meeting.minutes", "Compte rendu de « \(meeting.title) » publié.", on: database)
-                for memberID in try await MeetingAudience.memberIDs(for: meeting, on: database) {
-                    try await Notifier.notify(memberID, "Le compte rendu de la séance « \(meeting.title) » est publié.",
-                                              link: .meeting(id), fragment: "compte-rendu", on: database)
-                }
-            }
-        }
-        try await request.setFlash(publish ? "Le compte rendu est publié. Les membres sont prévenus."
-                                           : "Le brouillon du compte rendu est enregistré. Il n'est pas encore visible.")
-        return publish ? request.redirect(to: .meeting(id), fragment: "compte-rendu") : request.redirect(to: .meeting(id, .minutes))
     }
 }

@@ -1,0 +1,128 @@
+import Fluent
+import Plot
+import Vapor
+
+/// Planning a session, changing it, opening, closing or cancelling it.
+struct MeetingPlanningController {
+    // MARK: Planning
+
+    func formModel(_ request: Request, editing: UUID?) async throws -> MeetingPages.FormModel {
+        MeetingPages.FormModel(
+            editing: editing, csrf: try await request.csrfToken(),
+            territories: try await Territory.query(on: request.db).sort(\.$position).all().map(\.choice)
+        )
+    }
+
+    func newForm(request: Request) async throws -> HTML {
+        var model = try await formModel(request, editing: nil)
+        model.accessibility = "Salle accessible en fauteuil roulant. Frais de déplacement remboursés sur demande."
+        return MeetingPages.form(model, context: request.pageContext)
+    }
+
+    /// Reads and checks the form, keeping what was typed in `model`.
+    func read(_ request: Request, into model: inout MeetingPages.FormModel) async throws -> MeetingDraft? {
+        let form = (try? request.content.decode(MeetingFields.self)) ?? MeetingFields()
+        model.title = form.titre ?? ""
+        model.day = form.jour ?? ""
+        model.start = form.debut ?? ""
+        model.end = form.fin ?? ""
+        model.place = form.lieu ?? ""
+        model.link = form.lien ?? ""
+        model.territory = form.territoire ?? ""
+        model.details = form.description ?? ""
+        model.accessibility = form.accessibilite ?? ""
+        let territory = try await UUID(uuidString: model.territory).asyncFlatMap { try await Territory.find($0, on: request.db) }
+        switch MeetingDraft.check(form, territory: territory?.id) {
+        case .success(let draft): return draft
+        case .failure(let errors):
+            model.errors = errors
+            return nil
+        }
+    }
+
+    func create(request: Request) async throws -> Response {
+        var model = try await formModel(request, editing: nil)
+        guard let draft = try await read(request, into: &model) else {
+            return MeetingPages.form(model, context: request.pageContext).response(status: .unprocessableEntity)
+        }
+        let meeting = Meeting()
+        draft.apply(to: meeting)
+        meeting.status = .planned
+        meeting.otherAttendees = 0
+        meeting.createdAt = Date()
+        try await meeting.create(on: request.db)
+        try await request.audit("meeting.create", "Séance « \(meeting.title) » prévue le \(FrenchDates.dayAndTime(meeting.startsAt)).")
+        try await request.setFlash("La séance est créée. Ajoutez maintenant les points de l'ordre du jour.")
+        return request.redirect(to: .meeting(try meeting.requireID()))
+    }
+
+    func editForm(request: Request) async throws -> HTML {
+        let meeting = try await MeetingLookup.find(request)
+        try MeetingLookup.requireChangeable(meeting)
+        var model = try await formModel(request, editing: try meeting.requireID())
+        let start = MeetingTime.formValues(meeting.startsAt)
+        model.title = meeting.title
+        model.day = start.day
+        model.start = start.time
+        model.end = MeetingTime.formValues(meeting.endsAt).time
+        model.place = meeting.place
+        model.link = meeting.onlineLink ?? ""
+        model.territory = meeting.$territory.id?.uuidString ?? ""
+        model.details = meeting.details
+        model.accessibility = meeting.accessibility
+        return MeetingPages.form(model, context: request.pageContext)
+    }
+
+    func update(request: Request) async throws -> Response {
+        let meeting = try await MeetingLookup.find(request)
+        try MeetingLookup.requireChangeable(meeting)
+        var model = try await formModel(request, editing: try meeting.requireID())
+        guard let draft = try await read(request, into: &model) else {
+            return MeetingPages.form(model, context: request.pageContext).response(status: .unprocessableEntity)
+        }
+        draft.apply(to: meeting)
+        try await meeting.save(on: request.db)
+        try await request.audit("meeting.update", "Séance « \(meeting.title) » modifiée.")
+        try await request.setFlash("La séance est modifiée.")
+        return request.redirect(to: .meeting(try meeting.requireID()))
+    }
+
+    struct StatusForm: Content {
+        var action: String?
+        var motif: String?
+    }
+
+    func changeStatus(request: Request) async throws -> Response {
+        let meeting = try await MeetingLookup.find(request)
+        let id = try meeting.requireID()
+        let form = (try? request.content.decode(StatusForm.self)) ?? StatusForm()
+        switch (form.action, meeting.status) {
+        case ("ouvrir", .planned):
+            meeting.status = .inProgress
+            if meeting.currentItemID == nil {
+                meeting.currentItemID = try await AgendaItem.query(on: request.db).filter(\.$meeting.$id == id)
+                    .sort(\.$position).first()?.id
+            }
+        case ("clore", .inProgress):
+            meeting.status = .closed
+            meeting.currentItemID = nil
+        case ("annuler", .planned):
+            let reason = TextInput.clean(form.motif ?? "", multiline: true)
+            let tooLong = TextInput.tooLong(reason, limit: TextInput.Limit.reason, what: "La raison")
+            guard !reason.isEmpty, tooLong == nil else {
+                var model = try await MeetingShowModel.make(meeting, request: request)
+                model.cancelError = tooLong ?? "Écrivez la raison de l'annulation : les membres la liront."
+                return MeetingPages.show(model, context: request.pageContext).response(status: .unprocessableEntity)
+            }
+            meeting.status = .cancelled
+            meeting.cancelReason = reason
+        default:
+            throw PageError(.conflict, title: "Ce changement n'est pas possible",
+                            message: "La séance est « \(meeting.status.label) ». Rechargez la page pour voir son état.")
+        }
+        try await meeting.save(on: request.db)
+        try await request.audit("meeting.status", "Séance « \(meeting.title) » : \(meeting.status.label).")
+        try await request.setFlash("La séance est maintenant « \(meeting.status.label) ».")
+        return request.redirect(to: .meeting(id))
+    }
+}
