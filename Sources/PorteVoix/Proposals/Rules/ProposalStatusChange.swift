@@ -37,4 +37,22 @@ extension ProposalWorkflow {
         try await Notifier.notify(proposal.$author.id, ProposalMessages.statusChanged(proposal, note: note),
                                   link: .proposal(id), on: database)
     }
+
+    /// The note and the answer an action asks for, checked: an error per field, none when all is right.
+    static func checkTexts(of action: ProposalAction, note: String, answer: String) -> FormErrors {
+        var errors = FormErrors()
+        if action.needsNote && note.isEmpty {
+            errors.add("note-\(action.rawValue)", "Écrivez quelques mots : l'auteur et le public les liront.")
+        } else if note.count > ProposalLimits.note {
+            errors.add("note-\(action.rawValue)", "Ce texte est trop long : \(ProposalLimits.note) caractères au plus.")
+        }
+        if action == .answer {
+            if answer.count < ProposalDraft.shortestBody {
+                errors.add("reponse", "Écrivez la réponse du Département.")
+            } else if answer.count > ProposalLimits.answer {
+                errors.add("reponse", "La réponse est trop longue : \(ProposalLimits.answer) caractères au plus.")
+            }
+        }
+        return errors
+    }
 }

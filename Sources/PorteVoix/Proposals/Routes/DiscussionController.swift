@@ -3,13 +3,13 @@ import Plot
 import Vapor
 
 /// Supports and comments on a published proposal.
-extension ProposalsController {
+struct DiscussionController {
     // MARK: Supports
 
     func toggleSupport(request: Request) async throws -> Response {
         let member = try request.requireMember()
         let memberID = try member.requireID()
-        let proposal = try await findVisible(request)
+        let proposal = try await ProposalLookup.findVisible(request)
         let id = try proposal.requireID()
         guard proposal.status.isPublic else {
             throw PageError(.conflict, title: "Cette proposition ne peut pas être soutenue",
@@ -41,13 +41,11 @@ extension ProposalsController {
 
     struct CommentForm: Content {
         var commentaire: String?
-        var decision: String?
-        var motif: String?
     }
 
     func addComment(request: Request) async throws -> Response {
         let member = try request.requireMember()
-        let proposal = try await findVisible(request)
+        let proposal = try await ProposalLookup.findVisible(request)
         let id = try proposal.requireID()
         guard proposal.status.isPublic else {
             throw PageError(.conflict, title: "On ne peut pas encore commenter cette proposition",
@@ -78,58 +76,6 @@ extension ProposalsController {
             return ProposalPages.show(model, context: request.pageContext).response(status: .tooManyRequests)
         }
         try await request.setFlash("Votre commentaire est envoyé. Il sera publié après relecture.")
-        return request.redirect(to: .proposal(id), fragment: "commentaires")
-    }
-
-    func moderateComment(request: Request) async throws -> Response {
-        let proposal = try await findVisible(request)
-        let id = try proposal.requireID()
-        guard let commentID = request.id(.comment),
-              let comment = try await ProposalComment.query(on: request.db)
-                .filter(\.$id == commentID).filter(\.$proposal.$id == id).first()
-        else { throw Abort(.notFound) }
-        guard comment.status == .submitted else {
-            throw PageError(.conflict, title: "Ce commentaire a déjà été relu",
-                            message: "Une autre personne a pris la décision. Rechargez la page.")
-        }
-        if comment.$author.id != nil, comment.$author.id == request.member?.id {
-            throw PageError(.forbidden, title: "Vous ne pouvez pas relire votre propre commentaire",
-                            message: "Une autre modératrice ou un autre modérateur prendra la décision.")
-        }
-        let form = (try? request.content.decode(CommentForm.self)) ?? CommentForm()
-        let reason = TextInput.clean(form.motif ?? "", multiline: true)
-        switch form.decision {
-        case "publier":
-            comment.status = .published
-        case "refuser":
-            let tooLong = TextInput.tooLong(reason, limit: ProposalLimits.note, what: "La raison")
-            guard !reason.isEmpty, tooLong == nil else {
-                var model = try await ProposalShowModel.make(proposal, request: request)
-                model.commentDecisionErrors[commentID] = tooLong ?? "Écrivez la raison du refus : l'auteur la lira."
-                return ProposalPages.show(model, context: request.pageContext).response(status: .unprocessableEntity)
-            }
-            comment.status = .rejected
-            comment.refusalReason = reason
-        default:
-            throw Abort(.badRequest)
-        }
-        comment.decidedAt = Date()
-        try await request.db.transaction { database in
-            try await comment.save(on: database)
-            try await request.audit(
-                comment.status == .published ? "comment.publish" : "comment.reject",
-                "Commentaire sur « \(proposal.title) » \(comment.status == .published ? "publié" : "refusé").",
-                on: database
-            )
-            try await Notifier.notify(
-                comment.$author.id,
-                comment.status == .published
-                    ? "Votre commentaire sur « \(proposal.title) » est publié."
-                    : "Votre commentaire sur « \(proposal.title) » n'a pas été publié. Raison : \(reason)",
-                link: .proposal(id), fragment: "commentaires", on: database
-            )
-        }
-        try await request.setFlash(comment.status == .published ? "Le commentaire est publié." : "Le commentaire est refusé.")
         return request.redirect(to: .proposal(id), fragment: "commentaires")
     }
 }

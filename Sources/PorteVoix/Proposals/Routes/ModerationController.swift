@@ -1,0 +1,74 @@
+import Fluent
+import Plot
+import Vapor
+
+/// `/moderation`: what waits for a decision, and the decision on a comment.
+struct ModerationController {
+    func moderationQueue(request: Request) async throws -> HTML {
+        // The oldest first, a batch of each at a time, with how many wait in all.
+        let waitingProposals = Proposal.query(on: request.db).filter(\.$status == .submitted)
+        let waitingComments = ProposalComment.query(on: request.db).filter(\.$status == .submitted)
+        let proposals = try await waitingProposals.copy().with(\.$theme).sort(\.$createdAt).limit(ProposalLimits.moderationBatch).all()
+        let comments = try await waitingComments.copy().with(\.$proposal).sort(\.$createdAt).limit(ProposalLimits.moderationBatch).all()
+        return ProposalPages.moderationQueue(proposals: proposals.map(ProposalSummary.init), comments: comments.map(CommentSummary.init),
+                                             totalProposals: try await waitingProposals.count(),
+                                             totalComments: try await waitingComments.count(), context: request.pageContext)
+    }
+
+    struct DecisionForm: Content {
+        var decision: String?
+        var motif: String?
+    }
+
+    func moderateComment(request: Request) async throws -> Response {
+        let proposal = try await ProposalLookup.findVisible(request)
+        let id = try proposal.requireID()
+        guard let commentID = request.id(.comment),
+              let comment = try await ProposalComment.query(on: request.db)
+                .filter(\.$id == commentID).filter(\.$proposal.$id == id).first()
+        else { throw Abort(.notFound) }
+        guard comment.status == .submitted else {
+            throw PageError(.conflict, title: "Ce commentaire a déjà été relu",
+                            message: "Une autre personne a pris la décision. Rechargez la page.")
+        }
+        if comment.$author.id != nil, comment.$author.id == request.member?.id {
+            throw PageError(.forbidden, title: "Vous ne pouvez pas relire votre propre commentaire",
+                            message: "Une autre modératrice ou un autre modérateur prendra la décision.")
+        }
+        let form = (try? request.content.decode(DecisionForm.self)) ?? DecisionForm()
+        let reason = TextInput.clean(form.motif ?? "", multiline: true)
+        switch form.decision {
+        case "publier":
+            comment.status = .published
+        case "refuser":
+            let tooLong = TextInput.tooLong(reason, limit: ProposalLimits.note, what: "La raison")
+            guard !reason.isEmpty, tooLong == nil else {
+                var model = try await ProposalShowModel.make(proposal, request: request)
+                model.commentDecisionErrors[commentID] = tooLong ?? "Écrivez la raison du refus : l'auteur la lira."
+                return ProposalPages.show(model, context: request.pageContext).response(status: .unprocessableEntity)
+            }
+            comment.status = .rejected
+            comment.refusalReason = reason
+        default:
+            throw Abort(.badRequest)
+        }
+        comment.decidedAt = Date()
+        try await request.db.transaction { database in
+            try await comment.save(on: database)
+            try await request.audit(
+                comment.status == .published ? "comment.publish" : "comment.reject",
+                "Commentaire sur « \(proposal.title) » \(comment.status == .published ? "publié" : "refusé").",
+                on: database
+            )
+            try await Notifier.notify(
+                comment.$author.id,
+                comment.status == .published
+                    ? "Votre commentaire sur « \(proposal.title) » est publié."
+                    : "Votre commentaire sur « \(proposal.title) » n'a pas été publié. Raison : \(reason)",
+                link: .proposal(id), fragment: "commentaires", on: database
+            )
+        }
+        try await request.setFlash(comment.status == .published ? "Le commentaire est publié." : "Le commentaire est refusé.")
+        return request.redirect(to: .proposal(id), fragment: "commentaires")
+    }
+}

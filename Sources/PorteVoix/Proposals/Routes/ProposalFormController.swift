@@ -1,0 +1,148 @@
+import Fluent
+import Plot
+import Vapor
+
+/// Submitting a proposal, typing in a paper one, editing one's own before review.
+struct ProposalFormController {
+    // MARK: Submitting and editing
+
+    func formModel(_ request: Request, mode: ProposalPages.FormMode) async throws -> ProposalPages.FormModel {
+        ProposalPages.FormModel(
+            mode: mode, csrf: try await request.csrfToken(),
+            themes: try await Theme.query(on: request.db).sort(\.$position).all().map(\.choice),
+            territories: try await Territory.query(on: request.db).sort(\.$position).all().map(\.choice)
+        )
+    }
+
+    func newForm(request: Request) async throws -> HTML {
+        var model = try await formModel(request, mode: .new)
+        model.territory = request.member?.$territory.id?.uuidString ?? ""
+        return ProposalPages.form(model, context: request.pageContext)
+    }
+
+    func paperForm(request: Request) async throws -> HTML {
+        ProposalPages.form(try await formModel(request, mode: .paper), context: request.pageContext)
+    }
+
+    /// Reads and checks the form; the model comes back with what was typed
+    /// and every error at once.
+    func read(_ request: Request, into model: inout ProposalPages.FormModel) async throws -> ProposalDraft? {
+        let form = (try? request.content.decode(ProposalFields.self)) ?? ProposalFields()
+        model.title = form.titre ?? ""
+        model.body = form.texte ?? ""
+        model.theme = form.theme ?? ""
+        model.territory = form.territoire ?? ""
+        model.anonymous = form.anonyme == "oui"
+        model.paperAuthor = form.pseudonyme ?? ""
+        let theme = try await UUID(uuidString: model.theme).asyncFlatMap { try await Theme.find($0, on: request.db) }
+        let territory = try await UUID(uuidString: model.territory).asyncFlatMap { try await Territory.find($0, on: request.db) }
+        var paperAuthor: Member?
+        if model.mode == .paper, !model.paperAuthor.trimmingCharacters(in: .whitespaces).isEmpty {
+            paperAuthor = try await Member.query(on: request.db)
+                .filter(\.$pseudonymKey == Pseudonym.key(for: model.paperAuthor))
+                .filter(\.$status != .deleted).first()
+        }
+        switch ProposalDraft.check(form, paper: model.mode == .paper, theme: theme?.id, territory: territory?.id,
+                                   paperAuthor: paperAuthor?.id) {
+        case .success(let draft): return draft
+        case .failure(let errors):
+            model.errors = errors
+            return nil
+        }
+    }
+
+    /// The form again with the preview on top, when the person asked for it.
+    func previewIfAsked(_ request: Request, model: ProposalPages.FormModel) -> Response? {
+        guard (try? request.content.get(String.self, at: "action")) == "apercu" else { return nil }
+        var model = model
+        model.preview = true
+        return ProposalPages.form(model, context: request.pageContext).response(status: .ok)
+    }
+
+    func create(request: Request) async throws -> Response {
+        let member = try request.requireMember()
+        var model = try await formModel(request, mode: .new)
+        let valid = try await read(request, into: &model)
+        guard let valid else {
+            return ProposalPages.form(model, context: request.pageContext).response(status: .unprocessableEntity)
+        }
+        if let preview = previewIfAsked(request, model: model) { return preview }
+        let memberID = try member.requireID()
+        let outcome = try await ContributionLimit.send(.proposals, memberID: memberID, on: request.db) { database in
+            try await save(valid, authorID: memberID, fromPaper: false, enteredBy: nil, on: database)
+        }
+        guard case .saved(let proposal) = outcome else {
+            if case .paused(let until) = outcome { model.pausedUntil = until }
+            return ProposalPages.form(model, context: request.pageContext).response(status: .tooManyRequests)
+        }
+        try await request.setFlash("Votre proposition est envoyée. Une modératrice ou un modérateur va la relire "
+            + "avant de la publier : vous recevrez une notification.")
+        return request.redirect(to: .proposal(try proposal.requireID()))
+    }
+
+    func createPaper(request: Request) async throws -> Response {
+        let facilitator = try request.requireMember()
+        var model = try await formModel(request, mode: .paper)
+        let valid = try await read(request, into: &model)
+        guard let valid else {
+            return ProposalPages.form(model, context: request.pageContext).response(status: .unprocessableEntity)
+        }
+        if let preview = previewIfAsked(request, model: model) { return preview }
+        // Named, the member is asked to confirm: until then nobody's name is on it.
+        let proposal = try await save(valid, authorID: nil, claimedAuthorID: valid.paperAuthorID, fromPaper: true,
+                                      enteredBy: facilitator.requireID(), on: request.db)
+        try await request.audit("proposal.paper", "Proposition sur papier saisie : « \(valid.title) »"
+            + (valid.paperAuthorID == nil ? "." : ", en attente de la confirmation du membre indiqué."))
+        try await Notifier.notify(valid.paperAuthorID, "Une proposition écrite sur papier, « \(valid.title) », porte votre pseudonyme. "
+            + "Dites-nous si c'est bien vous qui l'avez écrite.", link: .paperToConfirm, on: request.db)
+        try await request.setFlash("La proposition sur papier est enregistrée. Elle sera relue avant publication."
+            + (valid.paperAuthorID == nil ? "" : " Elle sera au nom du membre indiqué quand il l'aura confirmé, à sa prochaine connexion."))
+        return request.redirect(to: .proposal(try proposal.requireID()))
+    }
+
+    func save(_ valid: ProposalDraft, authorID: UUID?, claimedAuthorID: UUID? = nil, fromPaper: Bool, enteredBy: UUID?,
+              on database: any Database) async throws -> Proposal {
+        try await database.transaction { database in
+            let proposal = Proposal(
+                title: valid.title, body: valid.body, themeID: valid.themeID, territoryID: valid.territoryID,
+                authorID: authorID, anonymous: valid.anonymous, fromPaper: fromPaper, enteredByID: enteredBy,
+                status: .submitted
+            )
+            proposal.$claimedAuthor.id = claimedAuthorID
+            try await proposal.create(on: database)
+            try await ProposalEvent(proposalID: proposal.requireID(), status: .submitted,
+                                    actorID: enteredBy ?? authorID, note: nil).create(on: database)
+            return proposal
+        }
+    }
+
+    func editForm(request: Request) async throws -> HTML {
+        let proposal = try await ProposalLookup.findEditable(request)
+        var model = try await formModel(request, mode: .edit(try proposal.requireID()))
+        model.title = proposal.title
+        model.body = proposal.body
+        model.theme = proposal.$theme.id.uuidString
+        model.territory = proposal.$territory.id?.uuidString ?? ""
+        model.anonymous = proposal.anonymous
+        return ProposalPages.form(model, context: request.pageContext)
+    }
+
+    func update(request: Request) async throws -> Response {
+        let proposal = try await ProposalLookup.findEditable(request)
+        let id = try proposal.requireID()
+        var model = try await formModel(request, mode: .edit(id))
+        guard let valid = try await read(request, into: &model) else {
+            return ProposalPages.form(model, context: request.pageContext).response(status: .unprocessableEntity)
+        }
+        if let preview = previewIfAsked(request, model: model) { return preview }
+        proposal.title = valid.title
+        proposal.body = valid.body
+        proposal.$theme.id = valid.themeID
+        proposal.$territory.id = valid.territoryID
+        proposal.anonymous = valid.anonymous
+        proposal.searchText = Proposal.searchText(title: valid.title, body: valid.body)
+        try await proposal.save(on: request.db)
+        try await request.setFlash("Vos modifications sont enregistrées.")
+        return request.redirect(to: .proposal(id))
+    }
+}

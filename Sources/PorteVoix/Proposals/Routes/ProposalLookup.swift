@@ -1,0 +1,33 @@
+import Fluent
+import Vapor
+
+/// The proposal a route names, if the visitor may see it or change it.
+enum ProposalLookup {
+    /// The proposal, if the visitor may see it; 404 otherwise (nobody learns
+    /// that an unpublished proposal exists).
+    static func findVisible(_ request: Request) async throws -> Proposal {
+        guard let id = request.id(.proposal),
+              let proposal = try await Proposal.query(on: request.db).filter(\.$id == id)
+                .with(\.$theme).with(\.$territory).with(\.$author).first()
+        else { throw Abort(.notFound) }
+        if proposal.status.isPublic { return proposal }
+        if let member = request.member {
+            let isAuthor = proposal.$author.id != nil && proposal.$author.id == member.id
+            let enteredIt = proposal.$enteredBy.id == member.id
+            if isAuthor || enteredIt || member.roles.contains(.moderator) { return proposal }
+        }
+        throw Abort(.notFound)
+    }
+
+    static func findEditable(_ request: Request) async throws -> Proposal {
+        let member = try request.requireMember()
+        let proposal = try await ProposalLookup.findVisible(request)
+        guard ProposalWorkflow.canEdit(status: proposal.status, isAuthor: proposal.$author.id == member.id) else {
+            throw PageError(
+                .forbidden, title: "Cette proposition ne peut plus être modifiée",
+                message: "Une proposition se modifie seulement tant qu'elle attend sa relecture, et seulement par son auteur."
+            )
+        }
+        return proposal
+    }
+}
