@@ -89,3 +89,10 @@ extension RoutesBuilder {
     }
 }
 
+extension Request {
+    /// The signed-in member, on routes guarded by `requiring(…)`.
+    func requireMember() throws -> Member {
+        guard let member else { throw Abort(.unauthorized) }
+        return member
+    }
+}

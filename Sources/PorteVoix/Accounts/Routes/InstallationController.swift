@@ -4,7 +4,6 @@ import Plot
 import Vapor
 
 struct InstallationController {
-
     struct Form: Content {
         var jeton: String?
         var pseudonyme: String?

@@ -4,7 +4,6 @@ import Vapor
 
 /// `/mon-compte/notifications`: the inbox.
 struct NotificationsController {
-
     func show(request: Request) async throws -> HTML {
         let member = try request.requireMember()
         let notifications = try await MemberNotification.query(on: request.db)

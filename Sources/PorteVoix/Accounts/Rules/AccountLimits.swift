@@ -20,4 +20,5 @@ enum AccountLimits {
     static let replacementsShown = 50
     static let notificationsShown = 100
     static let journalPage = 50
+    static let membersPage = 25
 }

@@ -4,8 +4,6 @@ import Vapor
 
 /// `/seances`: council sessions, their agenda, attendance and minutes.
 struct MeetingsController {
-
-
     // MARK: Reading
 
     func list(request: Request) async throws -> HTML {
@@ -32,7 +30,6 @@ struct MeetingsController {
         )
     }
 
-
     func show(request: Request) async throws -> Response {
         // /seances/{id}.ics shares the route: the router has one parameter per place.
         if request.parameters.get(ParamName.meeting.rawValue)?.hasSuffix(".ics") == true {
@@ -42,7 +39,6 @@ struct MeetingsController {
         return MeetingPages.show(try await MeetingShowModel.make(meeting, request: request), context: request.pageContext)
             .response(status: .ok)
     }
-
 
     // MARK: Coming or not
 

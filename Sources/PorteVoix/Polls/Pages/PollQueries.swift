@@ -47,7 +47,6 @@ enum PollQueries {
         )
     }
 
-
     static func paperModel(_ poll: Poll, request: Request) async throws -> PollPages.PaperModel {
         let id = try poll.requireID()
         guard let meetingID = poll.$meeting.id else {

@@ -5,8 +5,6 @@ import Voting
 
 /// `/scrutins`: secret ballots (design/voting.md).
 struct PollsController {
-
-
     func list(request: Request) async throws -> HTML {
         let polls = try await Poll.query(on: request.db).sort(\.$createdAt, .descending).limit(PollLimits.listed).all()
         let now = Date()
@@ -15,12 +13,10 @@ struct PollsController {
                               canManage: canManage, context: request.pageContext)
     }
 
-
     func show(request: Request) async throws -> Response {
         let poll = try await PollLookup.find(request)
         return PollPages.show(try await PollQueries.showModel(poll, request: request), context: request.pageContext).response(status: .ok)
     }
-
 
     // MARK: Managing
 

@@ -6,7 +6,6 @@ import Vapor
 struct ProposalsController {
     static let pageSize = 20
 
-
     // MARK: Listing
 
     func list(request: Request) async throws -> HTML {
@@ -48,15 +47,12 @@ struct ProposalsController {
                                       context: request.pageContext)
     }
 
-
     // MARK: One proposal
-
 
     func show(request: Request) async throws -> Response {
         let proposal = try await ProposalLookup.findVisible(request)
         let model = try await ProposalShowModel.make(proposal, request: request)
         return ProposalPages.show(model, context: request.pageContext).response(status: .ok)
     }
-
 
 }

@@ -9,8 +9,6 @@ import Vapor
 /// words in a member's name. Until then, and if the member says no, it is
 /// signed "Proposition reçue sur papier".
 struct PaperAttributionController {
-
-
     /// The paper proposals waiting for this member's answer, oldest first.
     static func waiting(for memberID: UUID, on database: any Database) async throws -> [Proposal] {
         try await Proposal.query(on: database).filter(\.$claimedAuthor.$id == memberID)

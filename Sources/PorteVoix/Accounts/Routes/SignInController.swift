@@ -4,7 +4,6 @@ import Vapor
 
 /// `/connexion` and `/deconnexion`: pseudonym and password, for everyone.
 struct SignInController {
-
     struct Form: Content {
         var pseudonyme: String?
         var motDePasse: String?

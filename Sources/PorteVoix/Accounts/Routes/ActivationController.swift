@@ -7,7 +7,6 @@ import Vapor
 /// 1. the code → 2. a pseudonym and a password (or, with a replacement card,
 /// a new password) → 3. the charter → signed in.
 struct ActivationController {
-
     // MARK: Step 1: the code
 
     struct CodeForm: Content { var code: String? }
@@ -166,70 +165,4 @@ struct ActivationController {
         return response
     }
 
-    // MARK: Step 3: the charter
-
-    func showCharter(request: Request) async throws -> Response {
-        guard let member = request.member else { return request.redirect(to: .signIn) }
-        if member.status == .active { return request.redirect(to: .home) }
-        let model = ActivationPages.CharterModel(
-            csrf: try await request.csrfToken(),
-            charterHTML: try request.application.contentStore.page("charte")?.html ?? ""
-        )
-        return ActivationPages.charter(model, context: request.pageContext).response(status: .ok)
-    }
-
-    struct CharterForm: Content { var accepte: String? }
-
-    func acceptCharter(request: Request) async throws -> Response {
-        guard let member = request.member else { return request.redirect(to: .signIn) }
-        if member.status == .active { return request.redirect(to: .home) }
-        guard (try? request.content.decode(CharterForm.self))?.accepte == "oui" else {
-            var model = ActivationPages.CharterModel(
-                csrf: try await request.csrfToken(),
-                charterHTML: try request.application.contentStore.page("charte")?.html ?? ""
-            )
-            model.errors.add("accepte", "Cochez la case pour accepter la charte. Sans cela, vous ne pouvez pas participer.")
-            return ActivationPages.charter(model, context: request.pageContext).response(status: .unprocessableEntity)
-        }
-        member.status = .active
-        member.charterAcceptedAt = Date()
-        try await member.save(on: request.db)
-        try await request.setFlash("Bienvenue, \(member.pseudonym ?? "") ! Votre compte est prêt.")
-        return request.redirect(to: .home)
-    }
-}
-
-struct CardAlreadyUsed: Error {}
-
-extension AccessCard {
-    /// Marks the card used by `memberID`, or throws `CardAlreadyUsed` when
-    /// another request used it first.
-    static func claim(_ cardID: UUID, for memberID: UUID, on database: any Database) async throws {
-        let claim = UUID()
-        try await AccessCard.query(on: database)
-            .filter(\.$id == cardID)
-            .filter(\.$usedAt == nil)
-            .set(\.$usedAt, to: Date())
-            .set(\.$claimID, to: claim)
-            .set(\.$member.$id, to: memberID)
-            .update()
-        guard try await AccessCard.find(cardID, on: database)?.claimID == claim else {
-            throw CardAlreadyUsed()
-        }
-    }
-}
-
-extension Member {
-    /// Whether another member has this pseudonym, or one that looks like it
-    /// (same skeleton: "Marie" and "Mаrie" with a Cyrillic а, "Bernard" and "Bemard").
-    static func isTaken(_ pseudonym: Pseudonym, except memberID: UUID? = nil, on database: any Database) async throws -> Bool {
-        var query = Member.query(on: database).filter(\.$pseudonymKey == pseudonym.key)
-        if let memberID { query = query.filter(\.$id != memberID) }
-        if try await query.count() > 0 { return true }
-        // Councils count hundreds of members: comparing skeletons in memory is cheap.
-        let skeleton = Pseudonym.skeleton(pseudonym.display)
-        var others = Member.query(on: database).filter(\.$pseudonym != nil)
-        if let memberID { others = others.filter(\.$id != memberID) }
-        return try await others.all(\.$pseudonym).contains { $0.map(Pseudonym.skeleton) == skeleton }
-    }
 }

@@ -3,7 +3,6 @@ import Vapor
 
 /// `/admin/reglages`: settings administrators change in the interface.
 struct SiteSettingsController {
-
     /// The number settings of the page, by form field.
     static let numbers: [(field: String, setting: SiteSettingsStore.Number, audit: String)] = [
         ("minimum", SiteSettingsStore.minimumBallotsSetting, "Nombre minimum de bulletins pour publier un résultat"),

@@ -3,107 +3,16 @@ import SQLKit
 import Plot
 import Vapor
 
-/// `/admin/cartes`: facilitators and admins create access cards and print
-/// them at once. The codes are shown on that one page and never again.
-struct AccessCardsController {
-
-    struct BatchForm: Content {
-        var nombre: String?
-        var territoire: String?
-    }
-
+/// Helping a member back in: a replacement card (asked by one member of staff,
+/// confirmed by another when the account holds a role), or lifting a sign-in pause.
+struct CardReplacementsController {
     struct ReplacementForm: Content { var pseudonyme: String? }
-
-    func pageModel(_ request: Request) async throws -> AccessCardPages.Model {
-        let recent = try await AccessCard.query(on: request.db)
-            .with(\.$territory).with(\.$createdBy)
-            .sort(\.$createdAt, .descending).limit(AccountLimits.recentCards).all()
-        let me = request.member?.id
-        let pending = try await CardReplacement.query(on: request.db).filter(\.$confirmedAt == nil)
-            .with(\.$member).with(\.$requestedBy).sort(\.$requestedAt, .descending).limit(AccountLimits.pendingReplacements).all()
-        return AccessCardPages.Model(
-            csrf: try await request.csrfToken(),
-            publicAddress: try await request.publicAddress(),
-            canSetAddress: request.member?.roles.contains(.admin) == true,
-            typedAddress: PublicAddress.suggestion(for: request),
-            territories: try await Territory.query(on: request.db).sort(\.$position).all().map(\.choice),
-            recent: recent.map { AccessCardPages.row($0, now: Date()) },
-            pending: try pending.map { replacement in
-                .init(id: try replacement.requireID(), pseudonym: replacement.member.publicName,
-                      requestedAt: replacement.requestedAt, requestedBy: replacement.requestedBy?.publicName ?? "—",
-                      mine: replacement.$requestedBy.id == me)
-            }
-        )
-    }
-
-    func show(request: Request) async throws -> HTML {
-        AccessCardPages.form(try await pageModel(request), context: request.pageContext)
-    }
-
-    /// The address printed on the cards; nil, with the page explaining why,
-    /// while no administrator has set it: never the request's `Host`.
-    func missingAddress(_ model: AccessCardPages.Model, request: Request) -> Response {
-        var model = model
-        // Administrators get the field; facilitators the section that says whom to ask.
-        if model.canSetAddress {
-            model.errors.add("adresse", "Avant d'imprimer des cartes, indiquez l'adresse du site.")
-        }
-        return AccessCardPages.form(model, context: request.pageContext).response(status: .conflict)
-    }
-
-    /// Saved from the cards page, before the first print.
-    func saveAddress(request: Request) async throws -> Response {
-        let typed = String(((try? request.content.get(String.self, at: "adresse")) ?? "").prefix(AccountLimits.keptAddress))
-        guard try await PublicAddress.save(typed, request: request) != nil else {
-            var model = try await pageModel(request)
-            model.typedAddress = typed
-            model.errors.add("adresse", PublicAddress.typingHelp)
-            return AccessCardPages.form(model, context: request.pageContext).response(status: .unprocessableEntity)
-        }
-        try await request.setFlash("L'adresse du site est enregistrée : elle sera imprimée sur les cartes.")
-        return request.redirect(to: .admin(.cards))
-    }
-
-    func create(request: Request) async throws -> Response {
-        let form = (try? request.content.decode(BatchForm.self)) ?? BatchForm()
-        var model = try await pageModel(request)
-        model.typedCount = form.nombre ?? ""
-        model.typedTerritory = form.territoire ?? ""
-        let count = Int((form.nombre ?? "").trimmingCharacters(in: .whitespaces))
-        if count == nil || !(1...AccessCard.maximumBatch).contains(count!) {
-            model.errors.add("nombre", "Indiquez un nombre de cartes entre 1 et \(AccessCard.maximumBatch).")
-        }
-        var territory: Territory?
-        if let raw = form.territoire, !raw.isEmpty {
-            if let id = UUID(uuidString: raw) {
-                territory = try await Territory.find(id, on: request.db)
-            }
-            if territory == nil { model.errors.add("territoire", "Choisissez un territoire de la liste.") }
-        }
-        guard let count, model.errors.isEmpty else {
-            return AccessCardPages.form(model, context: request.pageContext).response(status: .unprocessableEntity)
-        }
-        guard let address = model.publicAddress else { return missingAddress(model, request: request) }
-        let prepared = try await prepareCodes(count: count, request: request)
-        let creator = request.member?.id
-        let chosen = territory
-        let issued = try await request.db.transaction { database in
-            let issued = try await store(prepared, territory: chosen, member: nil, createdBy: creator, on: database)
-            try await request.audit("cards.create", count == 1
-                ? "1 carte d'accès créée (\(chosen?.name ?? "tout le département"))."
-                : "\(count) cartes d'accès créées (\(chosen?.name ?? "tout le département")).", on: database)
-            return issued
-        }
-        return AccessCardPages.print(issued, context: request.pageContext, siteAddress: address)
-            .response(status: .ok)
-    }
-
     func createReplacement(request: Request) async throws -> Response {
         let typed = String(((try? request.content.decode(ReplacementForm.self))?.pseudonyme ?? "").prefix(AccountLimits.keptPseudonym))
         let actor = try request.requireMember()
-        var model = try await pageModel(request)
+        var model = try await AccessCardQueries.pageModel(request)
         model.typedPseudonym = typed
-        guard model.publicAddress != nil else { return missingAddress(model, request: request) }
+        guard model.publicAddress != nil else { return AccessCardsController.missingAddress(model, request: request) }
         let member = try await Member.query(on: request.db)
             .filter(\.$pseudonymKey == Pseudonym.key(for: typed))
             .filter(\.$status != .deleted)
@@ -152,7 +61,7 @@ struct AccessCardsController {
         // The roles are read again now: they may have changed since the request.
         switch CardReplacementRules.decide(actor: actor, target: member, requester: replacement.$requestedBy.id) {
         case .refused(let reason):
-            var model = try await pageModel(request)
+            var model = try await AccessCardQueries.pageModel(request)
             model.errors.add("pseudonyme", reason)
             return AccessCardPages.form(model, context: request.pageContext).response(status: .forbidden)
         case .needsConfirmation, .issue:
@@ -165,7 +74,7 @@ struct AccessCardsController {
     /// address they are both using), for a member with no remembered browser.
     func liftSignInBlock(request: Request) async throws -> Response {
         let typed = String(((try? request.content.get(String.self, at: "debloquer")) ?? "").prefix(AccountLimits.keptPseudonym))
-        var model = try await pageModel(request)
+        var model = try await AccessCardQueries.pageModel(request)
         model.typedUnblock = typed
         guard let member = try await Member.query(on: request.db)
             .filter(\.$pseudonymKey == Pseudonym.key(for: typed)).filter(\.$status != .deleted).with(\.$roleRows).first()
@@ -199,12 +108,12 @@ struct AccessCardsController {
     func issueReplacement(_ replacement: CardReplacement, for member: Member, by actor: Member,
                           request: Request) async throws -> Response {
         guard let address = try await request.publicAddress() else {
-            return missingAddress(try await pageModel(request), request: request)
+            return AccessCardsController.missingAddress(try await AccessCardQueries.pageModel(request), request: request)
         }
         let memberID = try member.requireID()
         // The slow part first: if the server is too busy to hash the code,
         // nothing has changed yet and the request can be confirmed again.
-        let prepared = try await prepareCodes(count: 1, request: request)
+        let prepared = try await CardIssuing.prepareCodes(count: 1, request: request)
         let now = Date()
         let requester = try await replacement.$requestedBy.get(on: request.db)
         let issued = try await request.db.transaction { database -> [AccessCardPages.IssuedCard]? in
@@ -219,7 +128,7 @@ struct AccessCardsController {
             member.passwordHash = nil
             try await member.save(on: database)
             try await WebSessionRecord.query(on: database).filter(\.$memberID == memberID).delete()
-            let issued = try await store(prepared, territory: member.territory, member: member,
+            let issued = try await CardIssuing.store(prepared, territory: member.territory, member: member,
                                          createdBy: actor.id, on: database)
             try await request.audit("cards.replacement", "Carte de remplacement créée pour « \(member.publicName) », "
                 + "demandée par « \(requester?.publicName ?? "—") », confirmée par « \(actor.publicName) ». "
@@ -232,42 +141,5 @@ struct AccessCardsController {
         }
         return AccessCardPages.print(issued, context: request.pageContext, siteAddress: address)
             .response(status: .ok).noStore()
-    }
-
-    struct PreparedCode {
-        var code: String
-        var lookup: String
-        var hash: String
-    }
-
-    /// New codes with their hashes. Staff wait for the hashing places longer
-    /// than sign-ins do: a batch is prepared whole before anything is stored.
-    func prepareCodes(count: Int, request: Request) async throws -> [PreparedCode] {
-        var prepared: [PreparedCode] = []
-        while prepared.count < count {
-            let code = ActivationCode.make()
-            let lookup = ActivationCode.lookup(of: code)
-            guard !prepared.contains(where: { $0.lookup == lookup }),
-                  try await AccessCard.query(on: request.db).filter(\.$lookup == lookup).count() == 0
-            else { continue }
-            let hash = try await SecretHasher.hash(code, application: request.application, forStaff: true)
-            prepared.append(PreparedCode(code: code, lookup: lookup, hash: hash))
-        }
-        return prepared
-    }
-
-    /// Stores prepared cards; returns them with their codes, which exist only here.
-    func store(_ prepared: [PreparedCode], territory: Territory?, member: Member?, createdBy: UUID?,
-               on database: any Database) async throws -> [AccessCardPages.IssuedCard] {
-        let now = Date()
-        var issued: [AccessCardPages.IssuedCard] = []
-        for code in prepared {
-            let card = AccessCard(lookup: code.lookup, codeHash: code.hash, territoryID: territory?.id,
-                                  memberID: member?.id, createdByID: createdBy, now: now)
-            try await card.create(on: database)
-            issued.append(.init(code: code.code, expiresAt: card.expiresAt, territory: territory?.name,
-                                replacementFor: member?.publicName))
-        }
-        return issued
     }
 }

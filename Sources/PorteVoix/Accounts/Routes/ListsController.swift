@@ -1,0 +1,98 @@
+import Fluent
+import Plot
+import Vapor
+
+/// `/admin/listes`: the territories and themes an administrator names and orders.
+struct ListsController {
+    struct NameForm: Content { var nom: String? }
+
+    func lists(request: Request) async throws -> HTML {
+        try await listsPage(request, errors: FormErrors(), typed: [:])
+    }
+
+    func listsPage(_ request: Request, errors: FormErrors, typed: [String: String]) async throws -> HTML {
+        AdminPages.lists(
+            .init(
+                territories: try await Territory.query(on: request.db).sort(\.$position).all().map(\.choice),
+                themes: try await Theme.query(on: request.db).sort(\.$position).all().map(\.choice),
+                csrf: try await request.csrfToken(), errors: errors, typed: typed
+            ),
+            context: request.pageContext
+        )
+    }
+
+    struct NameProblem: Error { let message: String }
+
+    /// The lists page again, with one field's error and what was typed in it.
+    func listsPage(_ request: Request, field: String, _ message: String, typed: String) async throws -> Response {
+        var errors = FormErrors()
+        errors.add(field, message)
+        return try await listsPage(request, errors: errors, typed: [field: typed]).response(status: .unprocessableEntity)
+    }
+
+    static func checkName(_ name: String?) -> Result<String, NameProblem> {
+        let name = (name ?? "").components(separatedBy: .whitespacesAndNewlines).filter { !$0.isEmpty }.joined(separator: " ")
+        if name.count < 2 { return .failure(NameProblem(message: "Le nom doit avoir au moins 2 caractères.")) }
+        if name.count > AccountLimits.listName {
+            return .failure(NameProblem(message: "Le nom doit avoir au plus \(AccountLimits.listName) caractères."))
+        }
+        return .success(name)
+    }
+
+    func addTerritory(request: Request) async throws -> Response {
+        try await add(Territory.self, kind: "territory", label: "territoire", request: request)
+    }
+
+    func addTheme(request: Request) async throws -> Response {
+        try await add(Theme.self, kind: "theme", label: "thème", request: request)
+    }
+
+    func renameTerritory(request: Request) async throws -> Response {
+        try await rename(Territory.self, kind: "territory", label: "territoire", request: request)
+    }
+
+    func renameTheme(request: Request) async throws -> Response {
+        try await rename(Theme.self, kind: "theme", label: "thème", request: request)
+    }
+
+    func add<Item: NamedListItem>(_ type: Item.Type, kind: String, label: String, request: Request) async throws -> Response {
+        let typed = (try? request.content.decode(NameForm.self))?.nom
+        let field = "\(kind)-nouveau"
+        switch Self.checkName(typed) {
+        case .failure(let problem):
+            return try await listsPage(request, field: field, problem.message, typed: typed ?? "")
+        case .success(let name):
+            if try await Item.query(on: request.db).filter(Item.nameField, .equal, name).count() > 0 {
+                return try await listsPage(request, field: field, "Ce nom existe déjà.", typed: name)
+            }
+            let position = (try await Item.query(on: request.db).max(Item.positionField) ?? -1) + 1
+            try await Item(name: name, position: position).create(on: request.db)
+            try await request.audit("\(kind).add", "Nouveau \(label) : « \(name) ».")
+            try await request.setFlash("Le \(label) « \(name) » est ajouté.")
+            return request.redirect(to: .admin(.lists))
+        }
+    }
+
+    func rename<Item: NamedListItem>(_ type: Item.Type, kind: String, label: String, request: Request) async throws -> Response {
+        guard let id = request.id(.listItem),
+              let item = try await Item.find(id, on: request.db)
+        else { throw Abort(.notFound) }
+        let typed = (try? request.content.decode(NameForm.self))?.nom
+        let field = "\(kind)-\(id)"
+        switch Self.checkName(typed) {
+        case .failure(let problem):
+            return try await listsPage(request, field: field, problem.message, typed: typed ?? "")
+        case .success(let name):
+            let sameName = try await Item.query(on: request.db).filter(Item.nameField, .equal, name).all()
+            if sameName.contains(where: { $0.id != id }) {
+                return try await listsPage(request, field: field, "Ce nom existe déjà.", typed: name)
+            }
+            let old = item.name
+            item.name = name
+            try await item.save(on: request.db)
+            try await request.audit("\(kind).rename", "\(label.capitalized) « \(old) » renommé en « \(name) ».")
+            try await request.setFlash("Le \(label) s'appelle maintenant « \(name) ».")
+            return request.redirect(to: .admin(.lists))
+        }
+    }
+}
