@@ -21,6 +21,8 @@ let package = Package(
         // Pure Swift: ballots, tallies, majority judgment, sealing and secret
         // sharing. No Vapor, no database.
         .target(name: "Voting", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+        // Pure Swift: finds personal data in French text (moderation, design/security.md).
+        .target(name: "PersonalData"),
         .target(
             name: "PorteVoix",
             dependencies: [
@@ -52,6 +54,11 @@ let package = Package(
         .testTarget(
             name: "VotingTests",
             dependencies: [.target(name: "Voting")]
+        ),
+        .testTarget(
+            name: "PersonalDataTests",
+            dependencies: [.target(name: "PersonalData")],
+            exclude: ["with-personal-data.txt", "without-personal-data.txt"]
         ),
         .testTarget(
             name: "PorteVoixTests",
