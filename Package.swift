@@ -27,6 +27,7 @@ let package = Package(
             name: "PorteVoix",
             dependencies: [
                 .target(name: "Voting"),
+                .target(name: "PersonalData"),
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Fluent", package: "fluent"),
                 .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),

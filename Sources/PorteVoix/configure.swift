@@ -98,4 +98,5 @@ func registerMigrations(_ app: Application) {
     app.migrations.add(SealBallotBoxes(ballotMasterKey: app.siteKeys.ballotMaster))
     app.migrations.add(CreateCardReplacements())
     app.migrations.add(AddPaperAttribution())
+    app.migrations.add(AddPersonalDataFlags())
 }

@@ -142,6 +142,10 @@ struct PageViewTests {
                                      body: w, preview: true, errors: FormErrors("titre", "Donnez un titre.")),
                                context: context)
         },
+        RenderedPage("proposal form with personal data", shows: ["Votre texte semble contenir un numéro de téléphone", "Envoyer quand même"]) {
+            ProposalPages.form(.init(mode: .new, csrf: c, themes: Mock.territories, territories: Mock.territories, title: h,
+                                     body: "Appelez le 06 12 34 56 78. \(h)", screened: true), context: context)
+        },
         RenderedPage("paper attribution", shows: [h, w, "Marie"]) {
             PaperAttributionPage.view(.init(csrf: c, returnPath: nil,
                                             proposals: [.init(id: Mock.id, title: h, body: w, enteredAt: Mock.date, enteredBy: "Marie")]),

@@ -1,4 +1,5 @@
 import Foundation
+import PersonalData
 
 /// A pseudonym as typed, checked, and folded for comparison.
 ///
@@ -18,6 +19,9 @@ public struct Pseudonym: Sendable, Equatable {
 
     public enum Problem: Error, Equatable {
         case tooShort, tooLong, controlCharacters, invisibleCharacters, reserved
+        /// Looks like a way to reach or recognise the member: an e-mail, a
+        /// phone number, a full name with a town.
+        case personal(String)
 
         public var message: String {
             switch self {
@@ -27,6 +31,9 @@ public struct Pseudonym: Sendable, Equatable {
             case .invisibleCharacters:
                 "Le pseudonyme contient un caractère invisible ou qui change le sens de l'écriture. Retapez-le sans copier-coller."
             case .reserved: "Ce pseudonyme est réservé par le site. Choisissez-en un autre."
+            case .personal(let what):
+                "Ce pseudonyme ressemble à \(what). Pour vous protéger, choisissez un nom qui ne permet ni de vous joindre "
+                    + "ni de vous reconnaître, par exemple un surnom."
             }
         }
     }
@@ -49,8 +56,21 @@ public struct Pseudonym: Sendable, Equatable {
         if display.count > Self.maximumLength { throw .tooLong }
         let key = Self.key(for: display)
         if Self.reserved.contains(key) { throw .reserved }
+        if let kind = PersonalData.scan(display).first?.kind { throw .personal(kind.label) }
+        if Self.looksLikeNameAndTown(display) { throw .personal("un nom complet avec une ville") }
         self.display = display
         self.key = key
+    }
+
+    /// "Marie Dupont de Lens", "Jean Martin à Arras": two capitalised words,
+    /// then a town introduced by de, du, d', à or from.
+    static func looksLikeNameAndTown(_ display: String) -> Bool {
+        let words = display.split(separator: " ").map(String.init)
+        guard words.count >= 4, let link = words.firstIndex(where: { ["de", "du", "à", "a", "d'"].contains($0.lowercased()) }),
+              link >= 2, link < words.count - 1,
+              !["la", "le", "les", "l'", "un", "une"].contains(words[0].lowercased()) else { return false }
+        let capitalised = { (word: String) in word.first?.isUppercase == true }
+        return words[..<link].allSatisfy(capitalised) && capitalised(words[link + 1])
     }
 
     /// What a pseudonym looks like, for telling look-alikes apart (after

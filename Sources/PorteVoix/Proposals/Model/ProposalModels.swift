@@ -97,6 +97,8 @@ public final class Proposal: Model, @unchecked Sendable {
     /// The département's written answer, plain text.
     @OptionalField(key: "answer") public var answer: String?
     @OptionalField(key: "answered_at") public var answeredAt: Date?
+    /// The kinds of personal data the detectors found when it was sent (`Screening`).
+    @OptionalField(key: "personal_data") var personalData: String?
     @Children(for: \.$proposal) var events: [ProposalEvent]
 
     public init() {}
@@ -190,6 +192,8 @@ final class ProposalComment: Model, @unchecked Sendable {
     @OptionalField(key: "refusal_reason") var refusalReason: String?
     @Field(key: "created_at") var createdAt: Date
     @OptionalField(key: "decided_at") var decidedAt: Date?
+    /// The kinds of personal data the detectors found when it was sent (`Screening`).
+    @OptionalField(key: "personal_data") var personalData: String?
 
     init() {}
 

@@ -20,6 +20,8 @@ extension ProposalPages {
         var anonymous = false
         var paperAuthor = ""
         var preview = false
+        /// The detectors found personal data: the warning, and a button to send anyway.
+        var screened = false
         var errors = FormErrors()
         /// Past the hourly limit: when the proposal can be sent.
         var pausedUntil: Date?
@@ -40,6 +42,8 @@ extension ProposalPages {
                 .unwrap(model.pausedUntil) { ContributionLimit.notice(.proposals, until: $0) },
                 Forms.errorSummary(model.errors),
                 .if(model.preview, preview(model)),
+                .if(model.screened, Screening.warning([("Titre", TextInput.clean(model.title, multiline: false)),
+                                                       ("Texte", TextInput.clean(model.body, multiline: true))])),
                 Forms.post(
                     action: action, csrf: model.csrf, class: "formulaire",
                     .if(model.mode == .paper, Forms.field(
@@ -71,7 +75,9 @@ extension ProposalPages {
                         .class("boutons"),
                         .button(.type(.submit), .name("action"), .value("apercu"), .class("bouton bouton-secondaire"),
                                 .text("Voir l'aperçu")),
-                        .button(.type(.submit), .name("action"), .value("envoyer"), .class("bouton"), .plain(button))
+                        .button(.type(.submit), .name("action"), .value("envoyer"), .class("bouton"), .plain(button)),
+                        .if(model.screened, .button(.type(.submit), .name("action"), .value(Screening.sendAnyway),
+                                                    .class("bouton bouton-secondaire"), .text("Envoyer quand même")))
                     )
                 )
             )

@@ -168,7 +168,7 @@ enum ProposalPages {
                 proposals.isEmpty ? .p(.text("Aucune proposition à relire.")) : .ul(.forEach(proposals) { proposal in
                     .li(.a(.href(url(proposal)), .plain(proposal.title)),
                         .plain(" — envoyée le \(FrenchDates.shortDay(proposal.createdAt))"),
-                        .if(proposal.fromPaper, .text(" (sur papier)")))
+                        .if(proposal.fromPaper, .text(" (sur papier)")), .text(" "), Screening.badge(proposal.personalData))
                 }),
                 .h2(.plain(totalComments == 1 ? "1 commentaire" : "\(totalComments) commentaires")),
                 .if(totalComments > comments.count,
@@ -176,7 +176,7 @@ enum ProposalPages {
                 comments.isEmpty ? .p(.text("Aucun commentaire à relire.")) : .ul(.forEach(comments) { comment in
                     .li(.a(.href(comment.proposal?.url ?? .proposals, fragment: "commentaire-\(comment.id)"),
                            .plain("Sur « \(comment.proposal?.title ?? "") »")),
-                        .plain(" — \(excerpt(comment.body, length: 100))"))
+                        .plain(" — \(excerpt(comment.body, length: 100))"), .text(" "), Screening.badge(comment.personalData))
                 })
             )
         )

@@ -68,6 +68,8 @@ struct ProposalShowModel: Sendable {
     var typedAnswer = ""
     var commentErrors = FormErrors()
     var typedComment = ""
+    /// The detectors found personal data in the comment: the warning, and a button to send anyway.
+    var commentScreened = false
     /// Past the hourly limit: when the comment can be sent.
     var commentPausedUntil: Date?
     var commentDecisionErrors: [UUID: String] = [:]

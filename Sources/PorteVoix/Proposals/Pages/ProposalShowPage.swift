@@ -25,7 +25,9 @@ extension ProposalPages {
                         .if(proposal.fromPaper, .li(.text("Écrite sur papier pendant une séance")))
                     ),
                     .div(.class("texte-proposition"), richText(proposal.body)),
-                    authorTools(model)
+                    authorTools(model),
+                    .if(model.actions.contains(where: \.isModeration),
+                        Screening.review([("Titre", proposal.title), ("Texte", proposal.body)]))
                 ),
                 answer(model),
                 supports(model),
@@ -182,6 +184,7 @@ extension ProposalPages {
                     .id(escapeAttribute("commentaire-\(id)")),
                     .p(.strong(.plain(comment.authorName)), .text(", le "), time(comment.createdAt)),
                     .div(richText(comment.body)),
+                    Screening.review([("Commentaire", comment.body)]),
                     Forms.errorSummary(FormErrors("motif", error),
                                        scope: "c\(id)"),
                     Forms.post(
@@ -211,6 +214,7 @@ extension ProposalPages {
             .h3("Ajouter un commentaire"),
             .unwrap(model.commentPausedUntil) { ContributionLimit.notice(.comments, until: $0) },
             Forms.errorSummary(model.commentErrors),
+            .if(model.commentScreened, Screening.warning([("Votre commentaire", TextInput.clean(model.typedComment, multiline: true))])),
             Forms.post(
                 action: url(model.proposal, .comments), csrf: csrf, class: "formulaire",
                 Forms.textArea("commentaire", label: "Votre commentaire", value: model.typedComment,
@@ -218,7 +222,10 @@ extension ProposalPages {
                                    + "N'écrivez pas d'informations personnelles (nom, adresse, téléphone).",
                                error: model.commentErrors["commentaire"], required: true,
                                maxLength: ProposalComment.maximumLength, rows: 5),
-                Forms.submit("Envoyer mon commentaire")
+                .div(.class("boutons"),
+                     .button(.type(.submit), .name("action"), .value("envoyer"), .class("bouton"), .text("Envoyer mon commentaire")),
+                     .if(model.commentScreened, .button(.type(.submit), .name("action"), .value(Screening.sendAnyway),
+                                                        .class("bouton bouton-secondaire"), .text("Envoyer quand même"))))
             )
         )
     }

@@ -1,4 +1,5 @@
 import Foundation
+import PersonalData
 
 /// What pages show of a proposal, as plain values.
 struct ProposalSummary: Sendable {
@@ -18,6 +19,8 @@ struct ProposalSummary: Sendable {
     var publishedAt: Date?
     var answer: String?
     var answeredAt: Date?
+    /// What the detectors found when it was sent, for moderators.
+    var personalData: [PersonalDataKind] = []
 
     func url(_ page: SiteURL.ProposalPage = .show) -> SiteURL { .proposal(id, page) }
 }
@@ -35,7 +38,8 @@ extension ProposalSummary {
                 ? proposal.publicAuthorName : "Un membre du conseil",
             anonymous: proposal.anonymous, fromPaper: proposal.fromPaper, supportsCount: proposal.supportsCount,
             createdAt: proposal.createdAt, publishedAt: proposal.publishedAt,
-            answer: proposal.answer, answeredAt: proposal.answeredAt
+            answer: proposal.answer, answeredAt: proposal.answeredAt,
+            personalData: Screening.kinds(stored: proposal.personalData)
         )
     }
 }
@@ -48,6 +52,8 @@ struct CommentSummary: Sendable {
     var createdAt: Date
     var status: CommentStatus = .published
     var refusalReason: String?
+    /// What the detectors found when it was sent, for moderators.
+    var personalData: [PersonalDataKind] = []
     /// The proposal it is about, for lists of comments from several proposals.
     var proposal: PageLink?
 }
@@ -57,7 +63,7 @@ extension CommentSummary {
         self.init(
             id: comment.id ?? UUID(), authorName: comment.$author.value??.publicName ?? "Ancien membre",
             body: comment.body, createdAt: comment.createdAt, status: comment.status,
-            refusalReason: comment.refusalReason,
+            refusalReason: comment.refusalReason, personalData: Screening.kinds(stored: comment.personalData),
             proposal: comment.$proposal.value.map { PageLink(url: .proposal(comment.$proposal.id), title: $0.title) }
         )
     }

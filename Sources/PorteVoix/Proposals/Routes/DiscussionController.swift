@@ -41,6 +41,7 @@ struct DiscussionController {
 
     struct CommentForm: Content {
         var commentaire: String?
+        var action: String?
     }
 
     func addComment(request: Request) async throws -> Response {
@@ -51,7 +52,8 @@ struct DiscussionController {
             throw PageError(.conflict, title: "On ne peut pas encore commenter cette proposition",
                             message: "Les commentaires s'ouvrent quand la proposition est publiée.")
         }
-        let typed = (try? request.content.decode(CommentForm.self))?.commentaire ?? ""
+        let form = (try? request.content.decode(CommentForm.self)) ?? CommentForm()
+        let typed = form.commentaire ?? ""
         let text = TextInput.clean(typed, multiline: true)
         var errors = FormErrors()
         if text.count < 2 {
@@ -65,9 +67,19 @@ struct DiscussionController {
             model.typedComment = typed
             return ProposalPages.show(model, context: request.pageContext).response(status: .unprocessableEntity)
         }
+        let found = Screening.kinds(in: text)
+        if !found.isEmpty && form.action != Screening.sendAnyway {
+            var model = try await ProposalShowModel.make(proposal, request: request)
+            model.commentScreened = true
+            model.typedComment = typed
+            return ProposalPages.show(model, context: request.pageContext).response(status: .ok)
+        }
         let memberID = try member.requireID()
         let outcome = try await ContributionLimit.send(.comments, memberID: memberID, on: request.db) { database in
-            try await ProposalComment(proposalID: id, authorID: memberID, body: text).create(on: database)
+            let comment = ProposalComment(proposalID: id, authorID: memberID, body: text)
+            // Sent despite the warning: a moderator checks it before anyone reads it.
+            comment.personalData = Screening.stored(found)
+            try await comment.create(on: database)
         }
         if case .paused(let until) = outcome {
             var model = try await ProposalShowModel.make(proposal, request: request)

@@ -51,11 +51,19 @@ struct ProposalFormController {
         }
     }
 
-    /// The form again with the preview on top, when the person asked for it.
-    func previewIfAsked(_ request: Request, model: ProposalPages.FormModel) -> Response? {
-        guard (try? request.content.get(String.self, at: "action")) == "apercu" else { return nil }
+    /// The form again, nothing saved: with the preview on top when the
+    /// person asked for it, or with the personal-data warning when the
+    /// detectors found something and the author has not chosen to send anyway.
+    func pause(_ request: Request, model: ProposalPages.FormModel, draft: ProposalDraft) -> Response? {
+        let action = try? request.content.get(String.self, at: "action")
         var model = model
-        model.preview = true
+        if action == "apercu" {
+            model.preview = true
+        } else if action != Screening.sendAnyway, !Screening.kinds(in: draft.title, draft.body).isEmpty {
+            model.screened = true
+        } else {
+            return nil
+        }
         return ProposalPages.form(model, context: request.pageContext).response(status: .ok)
     }
 
@@ -66,7 +74,7 @@ struct ProposalFormController {
         guard let valid else {
             return ProposalPages.form(model, context: request.pageContext).response(status: .unprocessableEntity)
         }
-        if let preview = previewIfAsked(request, model: model) { return preview }
+        if let paused = pause(request, model: model, draft: valid) { return paused }
         let memberID = try member.requireID()
         let outcome = try await ContributionLimit.send(.proposals, memberID: memberID, on: request.db) { database in
             try await save(valid, authorID: memberID, fromPaper: false, enteredBy: nil, on: database)
@@ -87,7 +95,7 @@ struct ProposalFormController {
         guard let valid else {
             return ProposalPages.form(model, context: request.pageContext).response(status: .unprocessableEntity)
         }
-        if let preview = previewIfAsked(request, model: model) { return preview }
+        if let paused = pause(request, model: model, draft: valid) { return paused }
         // Named, the member is asked to confirm: until then nobody's name is on it.
         let proposal = try await save(valid, authorID: nil, claimedAuthorID: valid.paperAuthorID, fromPaper: true,
                                       enteredBy: facilitator.requireID(), on: request.db)
@@ -109,6 +117,8 @@ struct ProposalFormController {
                 status: .submitted
             )
             proposal.$claimedAuthor.id = claimedAuthorID
+            // Sent despite the warning: a moderator checks it before anyone reads it.
+            proposal.personalData = Screening.stored(Screening.kinds(in: valid.title, valid.body))
             try await proposal.create(on: database)
             try await ProposalEvent(proposalID: proposal.requireID(), status: .submitted,
                                     actorID: enteredBy ?? authorID, note: nil).create(on: database)
@@ -134,13 +144,15 @@ struct ProposalFormController {
         guard let valid = try await read(request, into: &model) else {
             return ProposalPages.form(model, context: request.pageContext).response(status: .unprocessableEntity)
         }
-        if let preview = previewIfAsked(request, model: model) { return preview }
+        if let paused = pause(request, model: model, draft: valid) { return paused }
         proposal.title = valid.title
         proposal.body = valid.body
         proposal.$theme.id = valid.themeID
         proposal.$territory.id = valid.territoryID
         proposal.anonymous = valid.anonymous
         proposal.searchText = Proposal.searchText(title: valid.title, body: valid.body)
+        // Screened again: an edit that removes every hit clears the flag.
+        proposal.personalData = Screening.stored(Screening.kinds(in: valid.title, valid.body))
         try await proposal.save(on: request.db)
         try await request.setFlash("Vos modifications sont enregistrées.")
         return request.redirect(to: .proposal(id))
