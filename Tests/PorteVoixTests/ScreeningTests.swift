@@ -86,3 +86,23 @@ struct ScreeningTests {
         }
     }
 }
+
+extension ScreeningTests {
+    @Test func minutesWithAPhoneNumberAreShownToTheFacilitatorBeforeBeingSaved() async throws {
+        try await withTestApp { app in
+            try await makeMember(app, "Anim", roles: [.participant, .facilitator])
+            let meeting = try await makeMeeting(app, status: .closed)
+            var facilitator = Browser(app)
+            try await facilitator.signIn("Anim")
+            let path = "/seances/\(try meeting.requireID())/compte-rendu/modifier"
+            let text = "Madame Dupont (06 12 34 56 78) a présenté le projet de navette."
+            let warned = try await facilitator.submit(["texte": text, "action": "brouillon"], on: path)
+            #expect(warned.status == .ok)
+            #expect(warned.text.contains("<mark>06 12 34 56 78</mark>"))
+            #expect(try await Meeting.find(meeting.id, on: app.db)?.minutes == nil, "nothing saved yet")
+            let saved = try await facilitator.submit(["texte": text, "action": "brouillon", "verifie": "oui"], on: path)
+            #expect(saved.status == .seeOther)
+            #expect(try await Meeting.find(meeting.id, on: app.db)?.minutes == text)
+        }
+    }
+}

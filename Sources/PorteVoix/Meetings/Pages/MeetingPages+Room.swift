@@ -54,7 +54,9 @@ extension MeetingPages {
 
     // MARK: Minutes
 
-    static func minutesForm(_ meeting: MeetingSummary, text: String, csrf: String, error: String?, context: PageContext) -> HTML {
+    /// - Parameter screened: personal data was found; the facilitator sees it, and the next save goes through.
+    static func minutesForm(_ meeting: MeetingSummary, text: String, csrf: String, error: String?, screened: Bool = false,
+                            context: PageContext) -> HTML {
         Layout.page(
             context,
             title: (error == nil ? "" : "Erreur — ") + "Compte rendu — \(meeting.title)",
@@ -65,8 +67,10 @@ extension MeetingPages {
                     ? "Tant qu'il n'est pas publié, seule l'équipe d'animation le voit."
                     : "Ce compte rendu est publié : vos changements seront visibles tout de suite.")),
                 Forms.errorSummary(FormErrors("texte", error)),
+                .if(screened, Screening.warning([("Compte rendu", TextInput.clean(text, multiline: true))])),
                 Forms.post(
                     action: url(meeting, .minutes), csrf: csrf, class: "formulaire",
+                    .if(screened, Forms.input([("type", "hidden"), ("name", "verifie"), ("value", "oui")])),
                     Forms.textArea("texte", label: "Ce qui a été dit et décidé", value: text,
                                    help: "Laissez une ligne vide entre deux paragraphes. Commencez une ligne par « - » pour une liste. "
                                        + "Pas de nom de famille ni d'information personnelle.",

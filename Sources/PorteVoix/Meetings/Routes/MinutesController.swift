@@ -20,6 +20,8 @@ struct MinutesController {
     struct MinutesForm: Content {
         var texte: String?
         var action: String?
+        /// Set once the facilitator has seen the personal-data warning.
+        var verifie: String?
     }
 
     func saveMinutes(request: Request) async throws -> Response {
@@ -39,6 +41,11 @@ struct MinutesController {
         if let error {
             return MeetingPages.minutesForm(MeetingSummary(meeting), text: form.texte ?? "", csrf: try await request.csrfToken(),
                                             error: error, context: request.pageContext).response(status: .unprocessableEntity)
+        }
+        // Minutes name people: the facilitator sees what looks like personal data before it is saved.
+        if form.verifie != "oui", !Screening.kinds(in: text).isEmpty {
+            return MeetingPages.minutesForm(MeetingSummary(meeting), text: form.texte ?? "", csrf: try await request.csrfToken(),
+                                            error: nil, screened: true, context: request.pageContext).response(status: .ok)
         }
         let firstPublication = publish && meeting.minutesPublishedAt == nil
         meeting.minutes = text
