@@ -99,4 +99,5 @@ func registerMigrations(_ app: Application) {
     app.migrations.add(CreateCardReplacements())
     app.migrations.add(AddPaperAttribution())
     app.migrations.add(AddPersonalDataFlags())
+    app.migrations.add(CreateContentReports())
 }

@@ -36,6 +36,10 @@ extension SiteURL {
             ["propositions", .parameter(.proposal, id)] + page.segments
         case .commentModeration(let proposal, let comment):
             ["propositions", .parameter(.proposal, proposal), "commentaires", .parameter(.comment, comment), "moderation"]
+        case .commentReport(let proposal, let comment):
+            ["propositions", .parameter(.proposal, proposal), "commentaires", .parameter(.comment, comment), "signalement"]
+        case .proposalVisibility(let id): ["moderation", "propositions", .parameter(.proposal, id)]
+        case .commentVisibility(let id): ["moderation", "commentaires", .parameter(.comment, id)]
 
         case .meetings: ["seances"]
         case .newMeeting: ["seances", "nouvelle"]
@@ -106,6 +110,7 @@ extension SiteURL.ProposalPage {
         case .support: ["soutien"]
         case .comments: ["commentaires"]
         case .paperAnswer: ["papier"]
+        case .report: ["signalement"]
         }
     }
 }
@@ -249,6 +254,11 @@ func routes(_ app: Application) throws {
     let moderation = ModerationController()
     site.get(.moderation, moderator, use: moderation.moderationQueue)
     site.post(.commentModeration(proposal: .key, comment: .key), moderator, use: moderation.moderateComment)
+    let reports = ReportsController()
+    site.post(.proposal(.key, .report), .member, use: reports.reportProposal)
+    site.post(.commentReport(proposal: .key, comment: .key), .member, use: reports.reportComment)
+    site.post(.proposalVisibility(.key), moderator, use: reports.decideOnProposal)
+    site.post(.commentVisibility(.key), moderator, use: reports.decideOnComment)
 
     let paper = PaperAttributionController()
     site.get(.paperToConfirm, .member, use: paper.show)

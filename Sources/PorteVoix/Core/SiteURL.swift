@@ -54,6 +54,10 @@ enum SiteURL: Sendable, Hashable {
     case followUp, moderation
     case proposal(Param, ProposalPage)
     case commentModeration(proposal: Param, comment: Param)
+    case commentReport(proposal: Param, comment: Param)
+    /// A moderator's decision on reported (or any published) content.
+    case proposalVisibility(Param)
+    case commentVisibility(Param)
 
     // Meetings
     case meetings, newMeeting, calendar
@@ -82,7 +86,7 @@ enum SiteURL: Sendable, Hashable {
     enum AdminMemberPage: Sendable, Hashable { case show, roles, status }
 
     enum ProposalPage: Sendable, Hashable {
-        case show, edit, status, support, comments, paperAnswer
+        case show, edit, status, support, comments, paperAnswer, report
     }
 
     enum MeetingPage: Sendable, Hashable {
@@ -108,6 +112,10 @@ enum SiteURL: Sendable, Hashable {
 
     static func commentModeration(_ proposal: UUID, _ comment: UUID) -> SiteURL {
         .commentModeration(proposal: .value(proposal), comment: .value(comment))
+    }
+
+    static func commentReport(_ proposal: UUID, _ comment: UUID) -> SiteURL {
+        .commentReport(proposal: .value(proposal), comment: .value(comment))
     }
 
     // MARK: Building addresses

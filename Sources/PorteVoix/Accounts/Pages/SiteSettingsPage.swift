@@ -41,6 +41,11 @@ enum SiteSettingsPage {
                                 value: model.values["commentaires"] ?? "", kind: .number,
                                 help: "\(SiteSettingsStore.commentsPerHourSetting.defaultValue) par défaut.",
                                 error: model.errors["commentaires"], required: true),
+                    Forms.field("signalements", label: "Signalements de membres différents qui masquent un contenu",
+                                value: model.values["signalements"] ?? "", kind: .number,
+                                help: "Le contenu reste masqué jusqu'à la décision d'une personne de l'équipe de modération. "
+                                    + "\(Reports.setting.defaultValue) par défaut.",
+                                error: model.errors["signalements"], required: true),
                     Forms.submit("Enregistrer les réglages")
                 ),
                 .h2("Adresse du site"),

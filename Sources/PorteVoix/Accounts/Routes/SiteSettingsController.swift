@@ -8,6 +8,7 @@ struct SiteSettingsController {
         ("minimum", SiteSettingsStore.minimumBallotsSetting, "Nombre minimum de bulletins pour publier un résultat"),
         ("propositions", SiteSettingsStore.proposalsPerHourSetting, "Propositions par compte et par heure"),
         ("commentaires", SiteSettingsStore.commentsPerHourSetting, "Commentaires par compte et par heure"),
+        ("signalements", Reports.setting, "Signalements qui masquent un contenu"),
     ]
 
     func model(_ request: Request) async throws -> SiteSettingsPage.Model {
@@ -31,8 +32,10 @@ struct SiteSettingsController {
         var typed: [String: String] = [:]
         var parsed: [String: Int] = [:]
         var errors = FormErrors()
+        // A setting the form did not send (an older copy of the page) keeps its value.
         for number in Self.numbers {
-            let text = String(((try? request.content.get(String.self, at: number.field)) ?? "").prefix(AccountLimits.typedNumber))
+            guard let sent = try? request.content.get(String.self, at: number.field) else { continue }
+            let text = String(sent.prefix(AccountLimits.typedNumber))
             typed[number.field] = text
             let range = number.setting.range
             if let value = Int(text.trimmingCharacters(in: .whitespaces)), range.contains(value) {

@@ -49,6 +49,6 @@ extension AgendaItemSummary {
     /// The linked proposals are read only if they were loaded.
     init(_ item: AgendaItem) {
         self.init(id: item.id ?? UUID(), title: item.title, details: item.details,
-                  proposals: item.$proposals.value?.map(ProposalSummary.init) ?? [])
+                  proposals: item.$proposals.value?.filter { $0.hiddenAt == nil }.map(ProposalSummary.init) ?? [])
     }
 }

@@ -43,7 +43,8 @@ extension PollSummary {
             territoryName: poll.$territory.value??.name,
             meetingID: poll.$meeting.id,
             meeting: poll.$meeting.value?.map { PageLink(url: .meeting($0.id ?? UUID()), title: $0.title) },
-            proposal: poll.$proposal.value?.map { PageLink(url: .proposal($0.id ?? UUID()), title: $0.title) },
+            proposal: poll.$proposal.value??.hiddenAt == nil
+                ? poll.$proposal.value?.map { PageLink(url: .proposal($0.id ?? UUID()), title: $0.title) } : nil,
             closesAt: poll.closesAt, counted: poll.countedAt != nil, maxChoices: poll.maxChoices,
             keyThreshold: poll.keyThreshold, holderNames: poll.holderNames, paperBallots: poll.paperBallots,
             options: poll.$options.value?.sorted { $0.position < $1.position }.map(\.label) ?? []

@@ -99,6 +99,9 @@ public final class Proposal: Model, @unchecked Sendable {
     @OptionalField(key: "answered_at") public var answeredAt: Date?
     /// The kinds of personal data the detectors found when it was sent (`Screening`).
     @OptionalField(key: "personal_data") var personalData: String?
+    /// Hidden after reports or by a moderator (`Reports`): the public no longer reads it.
+    @OptionalField(key: "hidden_at") var hiddenAt: Date?
+    @OptionalEnum(key: "hidden_reason") var hiddenReason: HiddenReason?
     @Children(for: \.$proposal) var events: [ProposalEvent]
 
     public init() {}
@@ -194,6 +197,9 @@ final class ProposalComment: Model, @unchecked Sendable {
     @OptionalField(key: "decided_at") var decidedAt: Date?
     /// The kinds of personal data the detectors found when it was sent (`Screening`).
     @OptionalField(key: "personal_data") var personalData: String?
+    /// Hidden after reports or by a moderator (`Reports`): the public no longer reads it.
+    @OptionalField(key: "hidden_at") var hiddenAt: Date?
+    @OptionalEnum(key: "hidden_reason") var hiddenReason: HiddenReason?
 
     init() {}
 

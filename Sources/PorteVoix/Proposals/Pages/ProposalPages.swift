@@ -154,7 +154,8 @@ enum ProposalPages {
     }
 
     static func moderationQueue(proposals: [ProposalSummary], comments: [CommentSummary], totalProposals: Int? = nil,
-                                totalComments: Int? = nil, context: PageContext) -> HTML {
+                                totalComments: Int? = nil, reported: [ReportedItem] = [], csrf: String = "",
+                                context: PageContext) -> HTML {
         let totalProposals = totalProposals ?? proposals.count, totalComments = totalComments ?? comments.count
         return Layout.page(
             context,
@@ -177,7 +178,8 @@ enum ProposalPages {
                     .li(.a(.href(comment.proposal?.url ?? .proposals, fragment: "commentaire-\(comment.id)"),
                            .plain("Sur « \(comment.proposal?.title ?? "") »")),
                         .plain(" — \(excerpt(comment.body, length: 100))"), .text(" "), Screening.badge(comment.personalData))
-                })
+                }),
+                ReportedItems.section(reported, csrf: csrf)
             )
         )
     }

@@ -15,6 +15,7 @@ enum ProposalQueries {
         } else {
             query = query.filter(\.$status ~~ ProposalStatus.publicStatuses)
         }
+        query = query.filter(\.$hiddenAt == nil)
         if let theme = filters.theme.flatMap(UUID.init(uuidString:)) {
             query = query.filter(\.$theme.$id == theme)
         }
@@ -56,6 +57,8 @@ struct ProposalShowModel: Sendable {
     /// For moderators: comments waiting for review.
     var commentsToReview: [CommentSummary] = []
     var isSignedIn: Bool
+    /// Moderators see hidden comments and hidden proposals in full.
+    var isModerator = false
     var isAuthor = false
     var supportsIt = false
     var actions: [ProposalAction] = []
@@ -73,6 +76,8 @@ struct ProposalShowModel: Sendable {
     /// Past the hourly limit: when the comment can be sent.
     var commentPausedUntil: Date?
     var commentDecisionErrors: [UUID: String] = [:]
+    /// A report sent without a reason: which contribution, and what was typed.
+    var reportError: (target: UUID, typed: String)?
 
     static func make(_ proposal: Proposal, request: Request) async throws -> ProposalShowModel {
         let id = try proposal.requireID()
@@ -103,6 +108,7 @@ struct ProposalShowModel: Sendable {
                 .map(CommentSummary.init),
             commentsToReview: roles.contains(.moderator) ? allComments.filter { $0.status == .submitted }.map(CommentSummary.init) : [],
             isSignedIn: viewer != nil,
+            isModerator: roles.contains(.moderator),
             isAuthor: isAuthor,
             supportsIt: supportsIt,
             // Named on an unconfirmed paper proposal: no reviewing it either.

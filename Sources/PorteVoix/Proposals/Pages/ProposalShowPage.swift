@@ -26,6 +26,10 @@ extension ProposalPages {
                     ),
                     .div(.class("texte-proposition"), richText(proposal.body)),
                     authorTools(model),
+                    .unwrap(proposal.hidden) { .p(.class("contenu-masque"), .plain($0.publicText)) },
+                    .if(proposal.hidden == nil && proposal.status.isPublic && !model.isAuthor,
+                        ReportForm.form(action: url(proposal, .report), target: proposal.id, what: "cette proposition",
+                                        model: model)),
                     .if(model.actions.contains(where: \.isModeration),
                         Screening.review([("Titre", proposal.title), ("Texte", proposal.body)]))
                 ),
@@ -152,9 +156,15 @@ extension ProposalPages {
                 .forEach(model.comments) { comment in
                     .li(
                         .id(escapeAttribute("commentaire-\(comment.id)")),
-                        .p(.class("auteur-commentaire"), .strong(.plain(comment.authorName)),
-                           .text(", le "), time(comment.createdAt)),
-                        .div(richText(comment.body))
+                        .unwrap(comment.hidden) { .p(.class("contenu-masque"), .plain($0.publicText)) },
+                        .if(comment.hidden == nil || model.isModerator, .group(
+                            .p(.class("auteur-commentaire"), .strong(.plain(comment.authorName)),
+                               .text(", le "), time(comment.createdAt)),
+                            .div(richText(comment.body)),
+                            .if(comment.hidden == nil, ReportForm.form(
+                                action: .commentReport(model.proposal.id, comment.id), target: comment.id,
+                                what: "ce commentaire", model: model))
+                        ))
                     )
                 }
             ),

@@ -21,6 +21,8 @@ struct ProposalSummary: Sendable {
     var answeredAt: Date?
     /// What the detectors found when it was sent, for moderators.
     var personalData: [PersonalDataKind] = []
+    /// Hidden after reports or by a moderator: why.
+    var hidden: HiddenReason?
 
     func url(_ page: SiteURL.ProposalPage = .show) -> SiteURL { .proposal(id, page) }
 }
@@ -39,7 +41,7 @@ extension ProposalSummary {
             anonymous: proposal.anonymous, fromPaper: proposal.fromPaper, supportsCount: proposal.supportsCount,
             createdAt: proposal.createdAt, publishedAt: proposal.publishedAt,
             answer: proposal.answer, answeredAt: proposal.answeredAt,
-            personalData: Screening.kinds(stored: proposal.personalData)
+            personalData: Screening.kinds(stored: proposal.personalData), hidden: proposal.hiddenAt == nil ? nil : proposal.hiddenReason
         )
     }
 }
@@ -54,6 +56,8 @@ struct CommentSummary: Sendable {
     var refusalReason: String?
     /// What the detectors found when it was sent, for moderators.
     var personalData: [PersonalDataKind] = []
+    /// Hidden after reports or by a moderator: why.
+    var hidden: HiddenReason?
     /// The proposal it is about, for lists of comments from several proposals.
     var proposal: PageLink?
 }
@@ -64,6 +68,7 @@ extension CommentSummary {
             id: comment.id ?? UUID(), authorName: comment.$author.value??.publicName ?? "Ancien membre",
             body: comment.body, createdAt: comment.createdAt, status: comment.status,
             refusalReason: comment.refusalReason, personalData: Screening.kinds(stored: comment.personalData),
+            hidden: comment.hiddenAt == nil ? nil : comment.hiddenReason,
             proposal: comment.$proposal.value.map { PageLink(url: .proposal(comment.$proposal.id), title: $0.title) }
         )
     }

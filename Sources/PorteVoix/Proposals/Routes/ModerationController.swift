@@ -12,7 +12,9 @@ struct ModerationController {
         let comments = try await waitingComments.copy().with(\.$proposal).sort(\.$createdAt).limit(ProposalLimits.moderationBatch).all()
         return ProposalPages.moderationQueue(proposals: proposals.map(ProposalSummary.init), comments: comments.map(CommentSummary.init),
                                              totalProposals: try await waitingProposals.count(),
-                                             totalComments: try await waitingComments.count(), context: request.pageContext)
+                                             totalComments: try await waitingComments.count(),
+                                             reported: try await ReportedItems.waiting(on: request.db),
+                                             csrf: try await request.csrfToken(), context: request.pageContext)
     }
 
     struct DecisionForm: Content {

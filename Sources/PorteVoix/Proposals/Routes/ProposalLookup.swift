@@ -4,17 +4,21 @@ import Vapor
 /// The proposal a route names, if the visitor may see it or change it.
 enum ProposalLookup {
     /// The proposal, if the visitor may see it; 404 otherwise (nobody learns
-    /// that an unpublished proposal exists).
+    /// that an unpublished proposal exists). A hidden proposal says why it is
+    /// hidden; its author and the moderators still see it.
     static func findVisible(_ request: Request) async throws -> Proposal {
         guard let id = request.id(.proposal),
               let proposal = try await Proposal.query(on: request.db).filter(\.$id == id)
                 .with(\.$theme).with(\.$territory).with(\.$author).first()
         else { throw Abort(.notFound) }
-        if proposal.status.isPublic { return proposal }
+        if proposal.status.isPublic && proposal.hiddenAt == nil { return proposal }
         if let member = request.member {
             let isAuthor = proposal.$author.id != nil && proposal.$author.id == member.id
             let enteredIt = proposal.$enteredBy.id == member.id
             if isAuthor || enteredIt || member.roles.contains(.moderator) { return proposal }
+        }
+        if proposal.status.isPublic, let reason = proposal.hiddenReason {
+            throw PageError(.notFound, title: "Cette proposition est masquée", message: reason.publicText)
         }
         throw Abort(.notFound)
     }

@@ -1,0 +1,138 @@
+import Fluent
+import Foundation
+import SQLKit
+
+/// Why a member reports a contribution.
+enum ReportReason: String, Codable, Sendable, CaseIterable {
+    case personalData = "personal_data"
+    case abuse
+    case offTopic = "off_topic"
+    case advertising
+    case other
+
+    var label: String {
+        switch self {
+        case .personalData: "Données personnelles (téléphone, adresse, nom d'une personne…)"
+        case .abuse: "Propos injurieux ou discriminatoires"
+        case .offTopic: "Hors sujet"
+        case .advertising: "Publicité"
+        case .other: "Autre raison"
+        }
+    }
+}
+
+/// Why a contribution is hidden, as the public page says it.
+enum HiddenReason: String, Codable, Sendable {
+    /// Enough members reported it: hidden until a moderator decides.
+    case reports
+    /// A moderator hid it, for one of the report reasons.
+    case personalData = "personal_data", abuse, offTopic = "off_topic", advertising, other
+
+    init(_ reason: ReportReason) { self = HiddenReason(rawValue: reason.rawValue) ?? .other }
+
+    var publicText: String {
+        switch self {
+        case .reports: "Ce contenu est masqué : plusieurs membres l'ont signalé. Une personne de l'équipe de modération va le relire."
+        case .personalData: "Ce contenu est masqué par l'équipe de modération : il contenait des données personnelles."
+        case .abuse: "Ce contenu est masqué par l'équipe de modération : il ne respectait pas la charte."
+        case .offTopic: "Ce contenu est masqué par l'équipe de modération : il était hors sujet."
+        case .advertising: "Ce contenu est masqué par l'équipe de modération : c'était de la publicité."
+        case .other: "Ce contenu est masqué par l'équipe de modération."
+        }
+    }
+}
+
+/// The only writer of reports and of hiding: a member's report, the hiding
+/// that enough reports set off, and a moderator's decision.
+enum Reports {
+    /// Reports from different members that hide a contribution until a moderator decides.
+    static let setting = SiteSettingsStore.Number(name: "reports_to_hide", defaultValue: 3, range: 1...50)
+    /// A report's optional comment.
+    static let commentLimit = 500
+
+    enum Outcome: Equatable {
+        /// Recorded; `hidden` when this report reached the threshold.
+        case recorded(hidden: Bool)
+        /// This member had already reported it (still waiting for a decision).
+        case alreadyReported
+    }
+
+    /// Records a member's report; hides the contribution when reports from
+    /// enough different members wait for a decision. One transaction.
+    static func file(_ kind: ReportedKind, id: UUID, by reporterID: UUID, reason: ReportReason, comment: String,
+                     on database: any Database, now: Date = Date()) async throws -> Outcome {
+        let threshold = try await SiteSettingsStore.number(setting, on: database)
+        return try await database.transaction { database in
+            let existing = try await ContentReport.query(on: database).filter(\.$kind == kind).filter(\.$contentID == id)
+                .filter(\.$reporter.$id == reporterID).first()
+            if let existing {
+                guard existing.resolvedAt != nil else { return .alreadyReported }
+                // Decided before, reported again: the new report counts.
+                try await existing.delete(on: database)
+            }
+            do {
+                try await ContentReport(kind: kind, contentID: id, reporterID: reporterID, reason: reason, comment: comment, at: now)
+                    .create(on: database)
+            } catch let error as any DatabaseError where error.isConstraintFailure {
+                return .alreadyReported
+            }
+            let waiting = try await ContentReport.query(on: database).filter(\.$kind == kind).filter(\.$contentID == id)
+                .filter(\.$resolvedAt == nil).count()
+            guard waiting >= threshold else { return .recorded(hidden: false) }
+            // Only a visible contribution becomes hidden "after reports": a moderator's hiding stays as it is.
+            let table = kind == .proposal ? Proposal.schema : ProposalComment.schema
+            try await database.sql.raw("""
+                UPDATE \(ident: table) SET hidden_at = \(bind: now), hidden_reason = \(bind: HiddenReason.reports.rawValue)
+                WHERE id = \(bind: id) AND hidden_at IS NULL
+                """).run()
+            return .recorded(hidden: true)
+        }
+    }
+
+    /// A moderator's decision on a published contribution: shown again, or
+    /// hidden for a reason. The waiting reports are resolved either way.
+    static func decide(_ kind: ReportedKind, id: UUID, hide reason: ReportReason?, on database: any Database,
+                       now: Date = Date()) async throws {
+        let table = kind == .proposal ? Proposal.schema : ProposalComment.schema
+        try await database.transaction { database in
+            if let reason {
+                try await database.sql.raw("""
+                    UPDATE \(ident: table) SET hidden_at = \(bind: now), hidden_reason = \(bind: HiddenReason(reason).rawValue)
+                    WHERE id = \(bind: id)
+                    """).run()
+            } else {
+                try await database.sql.raw("""
+                    UPDATE \(ident: table) SET hidden_at = NULL, hidden_reason = NULL WHERE id = \(bind: id)
+                    """).run()
+            }
+            try await ContentReport.query(on: database).filter(\.$kind == kind).filter(\.$contentID == id)
+                .filter(\.$resolvedAt == nil).set(\.$resolvedAt, to: now).update()
+        }
+    }
+
+    /// Waiting reports, by contribution: how many, and why.
+    struct Waiting: Sendable {
+        var kind: ReportedKind
+        var contentID: UUID
+        var count: Int
+        var reasons: [ReportReason]
+        var comments: [String]
+    }
+
+    static func waiting(on database: any Database) async throws -> [Waiting] {
+        let reports = try await ContentReport.query(on: database).filter(\.$resolvedAt == nil).sort(\.$createdAt).all()
+        var grouped: [String: Waiting] = [:]
+        var order: [String] = []
+        for report in reports {
+            let key = report.kind.rawValue + report.contentID.uuidString
+            if grouped[key] == nil {
+                grouped[key] = Waiting(kind: report.kind, contentID: report.contentID, count: 0, reasons: [], comments: [])
+                order.append(key)
+            }
+            grouped[key]!.count += 1
+            if !grouped[key]!.reasons.contains(report.reason) { grouped[key]!.reasons.append(report.reason) }
+            if !report.comment.isEmpty { grouped[key]!.comments.append(report.comment) }
+        }
+        return order.compactMap { grouped[$0] }
+    }
+}

@@ -1,0 +1,121 @@
+import Fluent
+import Foundation
+import Testing
+import Vapor
+import VaporTesting
+@testable import PorteVoix
+
+/// Members report what they find wrong; enough reports hide it until a
+/// moderator decides; the author never learns who reported.
+@Suite("Reports")
+struct ReportsTests {
+    func publishedComment(_ app: Application, on proposal: Proposal, by author: Member, body: String) async throws -> ProposalComment {
+        let comment = ProposalComment(proposalID: try proposal.requireID(), authorID: try author.requireID(), body: body)
+        comment.status = .published
+        try await comment.create(on: app.db)
+        return comment
+    }
+
+    @Test func aCommentReportedByThreeMembersIsHiddenUntilAModeratorRestoresIt() async throws {
+        try await withTestApp { app in
+            let author = try await makeMember(app, "Camille")
+            let proposal = try await makeProposal(app, author: author)
+            let comment = try await publishedComment(app, on: proposal, by: author, body: "Un commentaire qui dérange")
+            let action = proposal.path + "/commentaires/\(try comment.requireID())/signalement"
+            for name in ["Lou", "Sam", "Noé"] {
+                try await makeMember(app, name)
+                var reporter = Browser(app)
+                try await reporter.signIn(name)
+                var visitor = Browser(app)
+                #expect(try await visitor.get(proposal.path).text.contains("Un commentaire qui dérange"), "visible before \(name)")
+                let sent = try await reporter.submit(["raison": "abuse", "commentaire": "Insultant, signé \(name)"],
+                                                     on: proposal.path, to: action)
+                #expect(sent.status == .seeOther)
+                // The same member twice counts once.
+                let again = try await reporter.submit(["raison": "abuse"], on: proposal.path, to: action)
+                #expect(again.status == .seeOther)
+            }
+            #expect(try await ContentReport.query(on: app.db).count() == 3)
+            var visitor = Browser(app)
+            let hiddenPage = try await visitor.get(proposal.path).text
+            #expect(!hiddenPage.contains("Un commentaire qui dérange"))
+            #expect(hiddenPage.contains("Ce contenu est masqué : plusieurs membres l&#39;ont signalé")
+                    || hiddenPage.contains("Ce contenu est masqué : plusieurs membres l'ont signalé"))
+
+            // The author is told, and learns nobody's name.
+            let notices = try await MemberNotification.query(on: app.db).filter(\.$member.$id == author.requireID()).all()
+            #expect(notices.count == 1)
+            for name in ["Lou", "Sam", "Noé"] { #expect(!notices[0].message.contains(name)) }
+            var writer = Browser(app)
+            try await writer.signIn("Camille")
+            let authorsPage = try await writer.get(proposal.path).text
+            for name in ["Lou", "Sam", "Noé"] { #expect(!authorsPage.contains(name), "the author's page names no reporter") }
+
+            // A moderator sees why, and restores it.
+            try await makeMember(app, "Modo", roles: [.participant, .moderator])
+            var moderator = Browser(app)
+            try await moderator.signIn("Modo")
+            let queue = try await moderator.get("/moderation").text
+            #expect(queue.contains("3 signalements : Propos injurieux ou discriminatoires."))
+            #expect(queue.contains("Masqué en attendant votre décision"))
+            let restored = try await moderator.submit(["decision": "retablir"], on: "/moderation",
+                                                      to: "/moderation/commentaires/\(try comment.requireID())")
+            #expect(restored.status == .seeOther)
+            #expect(try await visitor.get(proposal.path).text.contains("Un commentaire qui dérange"))
+            #expect(try await ContentReport.query(on: app.db).filter(\.$resolvedAt == nil).count() == 0)
+            #expect(!(try await moderator.get("/moderation").text.contains("3 signalements")))
+        }
+    }
+
+    @Test func aReportWithoutAReasonComesBackWithWhatWasTyped() async throws {
+        try await withTestApp { app in
+            let author = try await makeMember(app, "Camille")
+            let proposal = try await makeProposal(app, author: author)
+            try await makeMember(app, "Lou")
+            var reporter = Browser(app)
+            try await reporter.signIn("Lou")
+            let refused = try await reporter.submit(["raison": "", "commentaire": "Il y a le nom de ma voisine"],
+                                                    on: proposal.path, to: proposal.path + "/signalement")
+            #expect(refused.status == .unprocessableEntity)
+            #expect(refused.text.contains("Choisissez la raison du signalement"))
+            #expect(refused.text.contains(">Il y a le nom de ma voisine</textarea>"))
+            #expect(try await ContentReport.query(on: app.db).count() == 0)
+        }
+    }
+
+    @Test func aProposalAModeratorHidesLeavesTheListsAndSaysWhyToThePublic() async throws {
+        try await withTestApp { app in
+            let author = try await makeMember(app, "Camille")
+            let proposal = try await makeProposal(app, title: "Une idée avec une adresse", author: author)
+            try await makeMember(app, "Modo", roles: [.participant, .moderator])
+            var moderator = Browser(app)
+            try await moderator.signIn("Modo")
+            let hidden = try await moderator.submit(["decision": "masquer", "raison": "personal_data"], on: "/moderation",
+                                                    to: "/moderation/propositions/\(try proposal.requireID())")
+            #expect(hidden.status == .seeOther)
+            var visitor = Browser(app)
+            #expect(!(try await visitor.get("/propositions").text.contains("Une idée avec une adresse")))
+            let page = try await visitor.get(proposal.path)
+            #expect(page.status == .notFound)
+            #expect(page.text.contains("Cette proposition est masquée"))
+            #expect(page.text.contains("il contenait des données personnelles"))
+            var writer = Browser(app)
+            try await writer.signIn("Camille")
+            #expect(try await writer.get(proposal.path).text.contains("Une idée avec une adresse"), "its author still reads it")
+            let notice = try #require(try await MemberNotification.query(on: app.db).filter(\.$member.$id == author.requireID()).first())
+            #expect(notice.message.contains("Raison : Données personnelles"))
+        }
+    }
+
+    @Test func theNumberOfReportsThatHidesIsASetting() async throws {
+        try await withTestApp { app in
+            try await SiteSettingsStore.setNumber(Reports.setting, 1, on: app.db)
+            let author = try await makeMember(app, "Camille")
+            let proposal = try await makeProposal(app, author: author)
+            let outcome = try await Reports.file(.proposal, id: proposal.requireID(), by: try makeMember(app, "Lou").requireID(),
+                                                 reason: .advertising, comment: "", on: app.db)
+            #expect(outcome == .recorded(hidden: true))
+            #expect(try await Proposal.find(proposal.id, on: app.db)?.hiddenReason == .reports)
+        }
+    }
+}
