@@ -58,6 +58,7 @@ struct ReportsTests {
             let queue = try await moderator.get("/moderation").text
             #expect(queue.contains("3 signalements : Propos injurieux ou discriminatoires."))
             #expect(queue.contains("Masqué en attendant votre décision"))
+            #expect(queue.contains("À relire (1 en attente)"), "the moderators' badge counts the reported comment")
             let restored = try await moderator.submit(["decision": "retablir"], on: "/moderation",
                                                       to: "/moderation/commentaires/\(try comment.requireID())")
             #expect(restored.status == .seeOther)

@@ -53,7 +53,8 @@ extension Request {
             accessibilityStatus: application.contentStore.accessibilityStatus,
             member: member.map {
                 SignedInMember(pseudonym: $0.pseudonym ?? "", roles: $0.roles,
-                               unreadNotifications: storage[UnreadNotificationsKey.self] ?? 0)
+                               unreadNotifications: storage[UnreadNotificationsKey.self] ?? 0,
+                               waitingForReview: storage[WaitingForReviewKey.self] ?? 0)
             },
             csrfToken: session?.record?.csrfSecret,
             flash: session?.flash

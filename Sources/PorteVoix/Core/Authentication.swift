@@ -13,6 +13,9 @@ struct CurrentMemberMiddleware: AsyncMiddleware {
             if let member, member.status == .active || member.status == .pending {
                 request.storage[CurrentMemberKey.self] = member
                 request.storage[UnreadNotificationsKey.self] = try await Notifier.unreadCount(memberID, on: request.db)
+                if member.roles.contains(.moderator) {
+                    request.storage[WaitingForReviewKey.self] = try await Reports.waitingForReview(on: request.db)
+                }
             } else {
                 try await request.endSession()
             }
@@ -26,6 +29,11 @@ struct CurrentMemberKey: StorageKey {
 }
 
 struct UnreadNotificationsKey: StorageKey {
+    typealias Value = Int
+}
+
+/// For moderators: how many contributions wait for a decision (the badge of "À relire").
+struct WaitingForReviewKey: StorageKey {
     typealias Value = Int
 }
 

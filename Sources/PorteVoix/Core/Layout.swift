@@ -5,11 +5,14 @@ public struct SignedInMember: Sendable, Equatable {
     public var pseudonym: String
     public var roles: Set<Role>
     public var unreadNotifications: Int
+    /// For moderators: contributions waiting for a decision.
+    public var waitingForReview: Int
 
-    public init(pseudonym: String, roles: Set<Role>, unreadNotifications: Int = 0) {
+    public init(pseudonym: String, roles: Set<Role>, unreadNotifications: Int = 0, waitingForReview: Int = 0) {
         self.pseudonym = pseudonym
         self.roles = roles
         self.unreadNotifications = unreadNotifications
+        self.waitingForReview = waitingForReview
     }
 
     public func has(_ role: Role) -> Bool { roles.contains(role) }
@@ -85,7 +88,8 @@ public enum Layout {
         ))
         links.append(NavigationLink(label: "Mon compte", path: .myAccount(.show)))
         if member.has(.moderator) {
-            links.append(NavigationLink(label: "À relire", path: .moderation))
+            let waiting = member.waitingForReview
+            links.append(NavigationLink(label: waiting == 0 ? "À relire" : "À relire (\(waiting) en attente)", path: .moderation))
         }
         if member.hasAny(Role.organisers) {
             links.append(NavigationLink(label: "Administration", path: .admin(.dashboard)))

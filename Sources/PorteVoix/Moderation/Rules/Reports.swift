@@ -110,6 +110,18 @@ enum Reports {
         }
     }
 
+    /// Proposals and comments waiting for review, and reported contributions
+    /// waiting for a decision: the moderators' badge.
+    static func waitingForReview(on database: any Database) async throws -> Int {
+        let row = try await database.sql.raw("""
+            SELECT (SELECT COUNT(*) FROM proposals WHERE status = 'submitted')
+                 + (SELECT COUNT(*) FROM proposal_comments WHERE status = 'submitted')
+                 + (SELECT COUNT(*) FROM (SELECT DISTINCT content_kind, content_id FROM content_reports
+                                          WHERE resolved_at IS NULL) AS reported) AS waiting
+            """).first()
+        return try row?.decode(column: "waiting", as: Int.self) ?? 0
+    }
+
     /// Waiting reports, by contribution: how many, and why.
     struct Waiting: Sendable {
         var kind: ReportedKind
