@@ -444,6 +444,78 @@ def proposal_from_idea_to_answer(driver, server: Server, report: Report) -> None
             browser.quit()
 
 
+def personal_data_warning_and_reports(driver, server: Server, report: Report) -> None:
+    """A phone number is caught before sending; three reports hide a comment until a moderator restores it"""
+    password = "une phrase de test assez longue"
+    Select = __import__("selenium.webdriver.support.select", fromlist=["Select"]).Select
+    title = "Un arrêt de bus près du centre social"
+    author, moderator, commenter, third = make_driver(), make_driver(), make_driver(), make_driver()
+    try:
+        phone(author)
+        sign_in(author, server, MEMBER[0], MEMBER[1])
+        author.get(server.url("/propositions/nouvelle"))
+        fill(author, "champ-titre", title)
+        fill(author, "champ-texte", "Le bus ne s'arrête pas devant le centre. Appelez-moi au 06 12 34 56 78 pour en parler.")
+        Select(author.find_element(By.ID, "champ-theme")).select_by_visible_text("Transports et déplacements")
+        click_button(author, "Envoyer ma proposition")
+        warning = WebDriverWait(author, 10).until(EC.presence_of_element_located((By.CLASS_NAME, "avertissement-donnees"))).text
+        report.check("the author is warned about the phone number", "numéro de téléphone" in warning, warning)
+        marked = [element.text for element in author.find_elements(By.TAG_NAME, "mark")]
+        report.check("the number is highlighted", marked == ["06 12 34 56 78"], str(marked))
+        audit_current(report, author, server, "proposition avec un numéro de téléphone", SCREENSHOTS)
+        click_button(author, "Envoyer quand même")
+        WebDriverWait(author, 10).until(lambda d: "/propositions/" in d.current_url and "nouvelle" not in d.current_url)
+        proposal_url = author.current_url
+
+        desktop(moderator)
+        sign_in(moderator, server, "Sam modère", password)
+        moderator.get(server.url("/moderation"))
+        report.check("the moderators' badge counts what waits", "en attente)" in moderator.find_element(By.TAG_NAME, "nav").text)
+        report.check("the queue flags the phone number", "À vérifier : un numéro de téléphone" in moderator.page_source)
+        moderator.get(proposal_url)
+        report.check("the moderator sees the passage", "06 12 34 56 78" in moderator.find_element(By.TAG_NAME, "mark").text)
+        audit_current(report, moderator, server, "proposition à vérifier", SCREENSHOTS)
+        click_button(moderator, "Publier la proposition")
+        WebDriverWait(moderator, 10).until(EC.presence_of_element_located((By.CLASS_NAME, "message-succes")))
+
+        phone(commenter)
+        sign_in(commenter, server, "Yanis", password)
+        commenter.get(proposal_url)
+        fill(commenter, "champ-commentaire", "Rien à voir, mais qui vend un vélo ?")
+        click_button(commenter, "Envoyer mon commentaire")
+        WebDriverWait(commenter, 10).until(EC.presence_of_element_located((By.CLASS_NAME, "commentaire-en-attente")))
+        moderator.get(proposal_url)
+        click_button(moderator, "Publier ce commentaire")
+        WebDriverWait(moderator, 10).until(EC.presence_of_element_located((By.CLASS_NAME, "message-succes")))
+
+        sign_in(third, server, "Agent Dupont", password)
+        for reporter in (author, third, moderator):
+            reporter.get(proposal_url)
+            item = reporter.find_element(By.XPATH, "//li[contains(@id, 'commentaire-')][.//*[contains(text(), 'qui vend un vélo')]]")
+            item.find_element(By.TAG_NAME, "summary").click()
+            Select(item.find_element(By.NAME, "raison")).select_by_value("off_topic")
+            click_and_wait(reporter, lambda: item.find_element(By.XPATH, ".//button[normalize-space()='Envoyer le signalement']"))
+            WebDriverWait(reporter, 10).until(EC.presence_of_element_located((By.CLASS_NAME, "message-succes")))
+        audit_current(report, author, server, "commentaire masqué après signalements", SCREENSHOTS)
+        visitor = make_driver()
+        try:
+            visitor.get(proposal_url)
+            report.check("three reports hide the comment", "qui vend un vélo" not in visitor.page_source
+                         and "plusieurs membres l'ont signalé" in visitor.page_source)
+        finally:
+            visitor.quit()
+
+        moderator.get(server.url("/moderation"))
+        audit_current(report, moderator, server, "/moderation avec signalements", SCREENSHOTS)
+        click_button(moderator, "Rétablir")
+        WebDriverWait(moderator, 10).until(EC.presence_of_element_located((By.CLASS_NAME, "message-succes")))
+        author.get(proposal_url)
+        report.check("the moderator restores it", "qui vend un vélo" in author.page_source)
+    finally:
+        for browser in (author, moderator, commenter, third):
+            browser.quit()
+
+
 def set_value(driver, field_id: str, value: str) -> None:
     """Date and time pickers take their value the way the browser stores it."""
     driver.execute_script("arguments[0].value = arguments[1]", driver.find_element(By.ID, field_id), value)
@@ -758,6 +830,7 @@ def server_commands(driver, server: Server, report: Report) -> None:
 JOURNEYS = [
     admin_prints_cards_and_a_member_activates_one,
     proposal_from_idea_to_answer,
+    personal_data_warning_and_reports,
     session_from_agenda_to_minutes,
     secret_ballot_from_opening_to_trackers,
     sealed_ballot_box_opened_by_two_key_holders,
