@@ -507,7 +507,8 @@ def personal_data_warning_and_reports(driver, server: Server, report: Report) ->
 
         moderator.get(server.url("/moderation"))
         audit_current(report, moderator, server, "/moderation avec signalements", SCREENSHOTS)
-        click_button(moderator, "Rétablir")
+        click_and_wait(moderator, lambda: moderator.find_element(
+            By.XPATH, "//main//button[starts-with(normalize-space(), 'Rétablir')]"))
         WebDriverWait(moderator, 10).until(EC.presence_of_element_located((By.CLASS_NAME, "message-succes")))
         author.get(proposal_url)
         report.check("the moderator restores it", "qui vend un vélo" in author.page_source)
@@ -563,9 +564,9 @@ def session_from_agenda_to_minutes(driver, server: Server, report: Report) -> No
             By.XPATH, "//button[normalize-space()='Descendre le point « Accueil »']"))
         order = [element.text.split("\n")[0] for element in driver.find_elements(By.CSS_SELECTOR, ".ordre-du-jour > li > h3")]
         report.check("the agenda is reordered without JavaScript", order == ["Les transports", "Accueil", "Questions diverses"], str(order))
-        select = driver.find_elements(By.CSS_SELECTOR, "select[name=proposition]")[0]
-        Select(select).select_by_visible_text("Des bus le dimanche")
-        click_and_wait(driver, lambda: driver.find_elements(By.XPATH, "//button[normalize-space()='Lier']")[0])
+        Select(driver.find_element(By.CSS_SELECTOR, "select[name=point]")).select_by_visible_text("Les transports")
+        Select(driver.find_element(By.CSS_SELECTOR, "select[name=proposition]")).select_by_visible_text("Des bus le dimanche")
+        click_and_wait(driver, lambda: driver.find_element(By.XPATH, "//button[normalize-space()='Lier']"))
         report.check("a proposal is linked to the first point", "Proposition : Des bus le dimanche" in
                      driver.find_element(By.CLASS_NAME, "ordre-du-jour").text)
         audit_current(report, driver, server, "séance préparée", SCREENSHOTS)

@@ -51,7 +51,9 @@ public struct PersonalDataHit: Equatable, Sendable {
 /// Where two hits overlap, the more specific kind wins (a NIR is not also a
 /// card number).
 public enum PersonalData {
-    /// Every hit, in the order of the text, without overlaps.
+    /// Every hit, in the order of the text, without overlaps. The text should
+    /// be `visible(_:)` first: a zero-width character inside a number would
+    /// hide it from the patterns.
     public static func scan(_ text: String) -> [PersonalDataHit] {
         var hits: [PersonalDataHit] = []
         for detector in detectors {
@@ -60,6 +62,18 @@ public enum PersonalData {
             }
         }
         return hits.sorted { $0.range.lowerBound < $1.range.lowerBound }
+    }
+
+    /// The text composed (NFC) and without invisible formatting characters
+    /// (zero-width spaces and joiners, direction marks, soft hyphens): what
+    /// is saved and screened, so that nothing can hide between two digits.
+    public static func visible(_ text: String) -> String {
+        var scalars = String.UnicodeScalarView()
+        for scalar in text.precomposedStringWithCanonicalMapping.unicodeScalars
+        where scalar.properties.generalCategory != .format {
+            scalars.append(scalar)
+        }
+        return String(scalars)
     }
 
     /// The kinds found, once each, in the order of `PersonalDataKind`.
@@ -82,8 +96,8 @@ public enum PersonalData {
         Detector(kind: .benefitsNumber, find: { matches(benefitsPattern, in: $0, group: 1) }),
         Detector(kind: .birthDate, find: { matches(birthDatePattern, in: $0, group: 1) }),
         Detector(kind: .paymentCard, find: { text in matches(cardPattern, in: text).filter { isPaymentCard(digits(in: String(text[$0]))) } }),
-        Detector(kind: .phoneNumber, find: { matches(phonePattern, in: $0) }),
-        Detector(kind: .streetAddress, find: { matches(addressPattern, in: $0) }),
+        Detector(kind: .phoneNumber, find: { text in matches(phonePattern, in: text).filter { hasEvenSeparators(String(text[$0])) } }),
+        Detector(kind: .streetAddress, find: { text in matches(addressPattern, in: text).filter { isStreetAddress(String(text[$0])) } }),
     ]
 
     // MARK: Patterns
@@ -91,6 +105,8 @@ public enum PersonalData {
     /// Not glued to a letter or a digit on either side.
     private static let before = #"(?<![\p{L}\p{N}@._-])"#
     private static let after = #"(?![\p{L}\p{N}])"#
+    /// Not followed by a currency: "12 000 euros" is an amount.
+    private static let notAmount = #"(?!\s*(?:€|euros?\b|EUR\b))"#
 
     nonisolated(unsafe) static let emailPattern = regex(
         #"(?<![\p{L}\p{N}._%+-])[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.\p{L}{2,}"# + after)
@@ -105,11 +121,11 @@ public enum PersonalData {
 
     /// Introduced as a social security number: 13 to 15 digits even without a valid key.
     nonisolated(unsafe) static let introducedNIRPattern = regex(
-        #"(?:s[ée]curit[ée] sociale|s[ée]cu|\bNIR|n°\s*SS|num[ée]ro\s+SS)[^0-9\n]{0,25}([12](?:[ .-]?[0-9AB]){12,14})"# + after)
+        #"(?:s[ée]curit[ée] sociale|s[ée]cu|\bNIR|n°\s*SS|num[ée]ro\s+SS)[^0-9\n]{0,25}([12](?:[ .-]?[0-9AB]){12,14})"# + after + notAmount)
 
     nonisolated(unsafe) static let benefitsPattern = regex(
         #"(?:num[ée]ro|n°|no\.?|num\.?|matricule|dossier|identifiant)\s*(?:d['’]\s*|de\s+)?(?:allocataire|caf|msa)(?:\s+(?:caf|msa))?"#
-            + #"(?:\s*(?::|est|=|c['’]est))?\s*([0-9](?:[ ]?[0-9]){4,12})"# + after)
+            + #"(?:\s*(?::|est|=|c['’]est))?\s*([0-9](?:[ ]?[0-9]){4,12})"# + after + notAmount)
 
     nonisolated(unsafe) static let birthDatePattern = regex(
         #"(?:\bn[ée]e?\s+le|\bdate\s+de\s+naissance\s*:?|\bDDN\s*:?|\bn[ée]e?\s+en\s+date\s+du)\s*"#
@@ -125,15 +141,55 @@ public enum PersonalData {
 
     nonisolated(unsafe) static let addressPattern = regex(
         before + #"[0-9]{1,4}(?:\s?(?:bis|ter|quater|[a-d]))?,?\s+"#
-            + #"(?:rue|avenue|av\.|boulevard|bd|bvd|chemin|all[ée]e|impasse|place|route|quai|cours|square|passage|r[ée]sidence|lotissement|cit[ée]|sentier|voie|faubourg|rond-point|hameau|lieu-dit|esplanade|promenade|parvis|mail)"#
+            + #"(?:rue|avenue|av\.|boulevard|bd|bvd|chemin|all[ée]e|impasse|place|route|quai|cours|square|passage|r[ée]sidence|lotissement|cit[ée]|sentier|voie|faubourg|rond-point|hameau|lieu-dit|esplanade|promenade|parvis)"#
             + #"\s+(?:(?:de\s+la|de\s+l['’]|du|des|de|d['’]|la|le|les|l['’])\s*)?[\p{L}][\p{L}'’-]+(?:\s+[\p{Lu}][\p{L}'’-]+)*"#)
 
     /// Introduced as a bank account: an IBAN's shape is enough, even mistyped.
     nonisolated(unsafe) static let introducedIBANPattern = regex(
-        #"(?:\bIBAN|\bRIB|\bcompte(?:\s+bancaire)?)[^A-Za-z0-9\n]{0,15}([A-Z]{2}[0-9]{2}(?:[ ]?[A-Z0-9]){11,30})"# + after,
+        #"(?:\bIBAN|\bRIB|\b[Cc]ompte(?:\s+bancaire)?)[^A-Za-z0-9\n]{0,15}([A-Z]{2}[0-9]{2}(?:[ ]?[A-Z0-9]){11,30})"# + after,
         caseInsensitive: false)
 
     // MARK: Checks
+
+    /// "06 12 34 56 78", "06.12.34.56.78", "0612345678": the same separator
+    /// between the pairs, or none; "01 02 2025 10 30" is a date and a time.
+    static func hasEvenSeparators(_ candidate: String) -> Bool {
+        let national = candidate.replacingOccurrences(of: #"^(?:\+|00)\s?33\s?(?:\(0\)\s?)?"#, with: "0",
+                                                      options: .regularExpression)
+        // What follows each pair of digits but the last: a separator or nothing.
+        var separators: [String] = []
+        var digits = 0
+        var current = ""
+        for character in national {
+            if character.isNumber {
+                if digits > 0 && digits % 2 == 0 { separators.append(current) }
+                current = ""
+                digits += 1
+            } else {
+                current.append(character)
+            }
+        }
+        let used = Set(separators.filter { !$0.isEmpty })
+        let present = separators.map { !$0.isEmpty }
+        // All the same; or "0612 34 56 78", where only the first is left out.
+        return used.count <= 1 && (present.allSatisfy { $0 } || present.allSatisfy { !$0 } || present == [false, true, true, true])
+    }
+
+    /// Street words that are also everyday words ("3 cours de français",
+    /// "1 place en crèche", "la route de nuit") need a name with a capital.
+    static let everydayStreetWords: Set<String> = ["cours", "place", "route", "voie", "passage", "square", "cité", "cite", "mail",
+                                                   "résidence", "residence", "sentier", "parvis", "promenade", "esplanade"]
+    static let linkWords: Set<String> = ["de", "la", "le", "les", "du", "des", "l", "d"]
+
+    static func isStreetAddress(_ candidate: String) -> Bool {
+        let words = candidate.split(whereSeparator: { $0 == " " || $0 == "," || $0 == "'" || $0 == "’" }).map(String.init)
+        guard let typeIndex = words.firstIndex(where: { word in
+            word.first?.isLetter == true && !["bis", "ter", "quater", "a", "b", "c", "d"].contains(word.lowercased())
+        }) else { return false }
+        guard everydayStreetWords.contains(words[typeIndex].lowercased()) else { return true }
+        let name = words[(typeIndex + 1)...].first { !linkWords.contains($0.lowercased()) }
+        return name?.first?.isUppercase == true
+    }
 
     static func ibans(_ text: String) -> [Range<String.Index>] {
         let checked = matches(ibanPattern, in: text).filter { isValidIBAN(String(text[$0])) }
@@ -143,7 +199,12 @@ public enum PersonalData {
 
     static func socialSecurityNumbers(_ text: String) -> [Range<String.Index>] {
         let keyed = matches(nirPattern, in: text).filter { isValidNIR(String(text[$0])) }
-        let introduced = matches(introducedNIRPattern, in: text, group: 1)
+        // Introduced as such, a mistyped key still counts, but not any long number.
+        let introduced = matches(introducedNIRPattern, in: text, group: 1).filter { range in
+            let digits = String(text[range]).filter { $0.isNumber || $0 == "A" || $0 == "B" || $0 == "a" || $0 == "b" }
+            let month = Int(digits.dropFirst(3).prefix(2)) ?? 0
+            return (1...12).contains(month) || (20...42).contains(month) || (50...99).contains(month)
+        }
         return keyed + introduced.filter { range in !keyed.contains { $0.overlaps(range) } }
     }
 
@@ -212,8 +273,13 @@ public enum PersonalData {
     }
 
     static func matches(_ regex: NSRegularExpression, in text: String, group: Int = 0) -> [Range<String.Index>] {
-        regex.matches(in: text, range: NSRange(text.startIndex..., in: text)).compactMap { match in
-            Range(match.range(at: group), in: text)
+        let whole = text as NSString
+        return regex.matches(in: text, range: NSRange(text.startIndex..., in: text)).compactMap { match in
+            let range = match.range(at: group)
+            guard range.location != NSNotFound else { return nil }
+            // A match that ends inside a character (a digit followed by a
+            // combining mark) covers the whole character rather than none.
+            return Range(whole.rangeOfComposedCharacterSequences(for: range), in: text)
         }
     }
 }

@@ -127,6 +127,7 @@ extension SiteURL.MeetingPage {
         case .agenda: ["points"]
         case .attendance: ["emargement"]
         case .minutes: ["compte-rendu", "modifier"]
+        case .linkProposal: ["propositions"]
         }
     }
 }
@@ -138,7 +139,6 @@ extension SiteURL.AgendaItemPage {
         case .move: ["deplacer"]
         case .current: ["courant"]
         case .delete: ["supprimer"]
-        case .linkProposal: ["propositions"]
         }
     }
 }
@@ -285,7 +285,7 @@ func routes(_ app: Application) throws {
     site.post(.agendaItem(meeting: .key, item: .key, .move), organisers, use: agenda.moveItem)
     site.post(.agendaItem(meeting: .key, item: .key, .current), organisers, use: agenda.setCurrentItem)
     site.post(.agendaItem(meeting: .key, item: .key, .delete), organisers, use: agenda.deleteItem)
-    site.post(.agendaItem(meeting: .key, item: .key, .linkProposal), organisers, use: agenda.linkProposal)
+    site.post(.meeting(.key, .linkProposal), organisers, use: agenda.linkProposal)
     let attendance = AttendanceController()
     site.get(.meeting(.key, .attendance), organisers, use: attendance.attendanceForm)
     site.post(.meeting(.key, .attendance), organisers, use: attendance.saveAttendance)

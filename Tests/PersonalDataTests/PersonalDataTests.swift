@@ -58,4 +58,13 @@ struct PersonalDataTests {
         #expect(hits.map { String(text[$0.range]) } == ["1234567"])
         #expect(hits.first?.kind == .benefitsNumber)
     }
+
+    @Test func invisibleCharactersCannotHideANumber() {
+        let hidden = "Appelez le 06\u{200B} 12 34 56 78\u{200D} ou écrivez à jose\u{0301}@orange.fr"
+        let visible = PersonalData.visible(hidden)
+        #expect(PersonalData.scan(visible).map(\.kind) == [.phoneNumber, .email])
+        // A combining mark right after a match: the hit covers the whole character.
+        let marked = "Appelez le 06 12 34 56 78\u{0301}."
+        #expect(PersonalData.scan(marked).map(\.kind) == [.phoneNumber])
+    }
 }

@@ -167,7 +167,7 @@ struct MeetingsTests {
             let path = try await plan(&admin)
             try await admin.submit(["titre": "Les transports"], on: path, to: path + "/points")
             let item = try #require(try await AgendaItem.query(on: app.db).first())
-            try await admin.submit(["proposition": proposal.id!.uuidString], on: path, to: path + "/points/\(item.id!)/propositions")
+            try await admin.submit(["proposition": proposal.id!.uuidString, "point": item.id!.uuidString], on: path, to: path + "/propositions")
             #expect(try await Proposal.find(proposal.id, on: app.db)?.status == .published)
             #expect(try await admin.get(path).text.contains("Elle reste « publiée »"))
             #expect(try await AuditEntry.query(on: app.db).filter(\.$action == "proposal.schedule").count() == 0)
@@ -210,8 +210,8 @@ struct MeetingsTests {
             #expect(items.map(\.title) == ["Accueil", "Questions diverses", "Les transports"])
 
             let transports = items[2]
-            try await facilitator.submit(["proposition": proposal.id!.uuidString], on: path,
-                                         to: path + "/points/\(transports.id!)/propositions")
+            try await facilitator.submit(["proposition": proposal.id!.uuidString, "point": transports.id!.uuidString], on: path,
+                                         to: path + "/propositions")
             #expect(try await Proposal.find(proposal.id, on: app.db)?.status == .scheduled)
             #expect(try await facilitator.get(path).text.contains("Proposition : <a href=\"\(proposal.path)\">Une navette</a>"))
             var authorBrowser = Browser(app)

@@ -65,6 +65,29 @@ struct ReportsTests {
             #expect(try await visitor.get(proposal.path).text.contains("Un commentaire qui dérange"))
             #expect(try await ContentReport.query(on: app.db).filter(\.$resolvedAt == nil).count() == 0)
             #expect(!(try await moderator.get("/moderation").text.contains("3 signalements")))
+
+            // A decision sticks: the same members cannot hide it again.
+            let lou = try #require(try await Member.query(on: app.db).filter(\.$pseudonym == "Lou").first())
+            #expect(try await Reports.file(.comment, id: comment.requireID(), by: lou.requireID(), reason: .abuse, comment: "",
+                                           on: app.db) == .alreadyReported)
+            #expect(try await ProposalComment.find(comment.id, on: app.db)?.hiddenAt == nil)
+        }
+    }
+
+    @Test func reportsLeftWithoutEffectAreNeverToldToTheAuthor() async throws {
+        try await withTestApp { app in
+            let author = try await makeMember(app, "Camille")
+            let proposal = try await makeProposal(app, author: author)
+            _ = try await Reports.file(.proposal, id: proposal.requireID(), by: try makeMember(app, "Lou").requireID(),
+                                       reason: .offTopic, comment: "", on: app.db)
+            try await makeMember(app, "Modo", roles: [.participant, .moderator])
+            var moderator = Browser(app)
+            try await moderator.signIn("Modo")
+            #expect(try await moderator.get("/moderation").text.contains("1 signalement : Hors sujet."))
+            let kept = try await moderator.submit(["decision": "retablir"], on: "/moderation",
+                                                  to: "/moderation/propositions/\(try proposal.requireID())")
+            #expect(kept.status == .seeOther)
+            #expect(try await MemberNotification.query(on: app.db).count() == 0, "the author never learns it was reported")
         }
     }
 
@@ -105,6 +128,14 @@ struct ReportsTests {
             #expect(try await writer.get(proposal.path).text.contains("Une idée avec une adresse"), "its author still reads it")
             let notice = try #require(try await MemberNotification.query(on: app.db).filter(\.$member.$id == author.requireID()).first())
             #expect(notice.message.contains("Raison : Données personnelles"))
+
+            // Hidden by a moderator, it stays in the queue to be restored.
+            let queue = try await moderator.get("/moderation").text
+            #expect(queue.contains("Masqué par l&#39;équipe de modération") || queue.contains("Masqué par l'équipe de modération"))
+            let restored = try await moderator.submit(["decision": "retablir"], on: "/moderation",
+                                                      to: "/moderation/propositions/\(try proposal.requireID())")
+            #expect(restored.status == .seeOther)
+            #expect(try await visitor.get(proposal.path).status == .ok)
         }
     }
 

@@ -81,7 +81,7 @@ struct RouteAccessTests {
         "POST /seances/:meetingID/points/:itemID/deplacer": [.facilitator, .admin],
         "POST /seances/:meetingID/points/:itemID/courant": [.facilitator, .admin],
         "POST /seances/:meetingID/points/:itemID/supprimer": [.facilitator, .admin],
-        "POST /seances/:meetingID/points/:itemID/propositions": [.facilitator, .admin],
+        "POST /seances/:meetingID/propositions": [.facilitator, .admin],
         "GET /seances/:meetingID/emargement": [.facilitator, .admin],
         "POST /seances/:meetingID/emargement": [.facilitator, .admin],
         "GET /seances/:meetingID/compte-rendu/modifier": [.facilitator, .admin],

@@ -77,7 +77,7 @@ struct ScreeningTests {
     }
 
     @Test func aPseudonymThatReachesOrNamesSomeoneIsRefusedKindly() {
-        for typed in ["marie.dupont@gmail.com", "06 12 34 56 78", "Marie Dupont de Lens", "Jean Martin à Arras"] {
+        for typed in ["marie.dupont@gmail.com", "06 12 34 56 78", "Marie Dupont de Lens", "Jean Martin à Arras", "Jean Martin d'Arras"] {
             #expect(throws: Pseudonym.Problem.self, "\(typed)") { try Pseudonym(typed) }
         }
         #expect(throws: Pseudonym.Problem.personal("une adresse e-mail")) { try Pseudonym("marie@free.fr") }
@@ -100,7 +100,10 @@ extension ScreeningTests {
             #expect(warned.status == .ok)
             #expect(warned.text.contains("<mark>06 12 34 56 78</mark>"))
             #expect(try await Meeting.find(meeting.id, on: app.db)?.minutes == nil, "nothing saved yet")
-            let saved = try await facilitator.submit(["texte": text, "action": "brouillon", "verifie": "oui"], on: path)
+            // A fingerprint of another text does not skip the warning.
+            let other = try await facilitator.submit(["texte": text, "action": "brouillon", "verifie": Screening.seen("autre")], on: path)
+            #expect(other.status == .ok && other.text.contains("<mark>"))
+            let saved = try await facilitator.submit(["texte": text, "action": "brouillon", "verifie": Screening.seen(text)], on: path)
             #expect(saved.status == .seeOther)
             #expect(try await Meeting.find(meeting.id, on: app.db)?.minutes == text)
         }

@@ -1,3 +1,4 @@
+import Crypto
 import Fluent
 import Foundation
 import PersonalData
@@ -9,7 +10,7 @@ import Plot
 enum Screening {
     /// The kinds found in the texts, once each.
     static func kinds(in texts: String...) -> [PersonalDataKind] {
-        let found = Set(texts.flatMap { PersonalData.scan($0).map(\.kind) })
+        let found = Set(texts.flatMap { PersonalData.scan(PersonalData.visible($0)).map(\.kind) })
         return PersonalDataKind.allCases.filter(found.contains)
     }
 
@@ -29,19 +30,29 @@ enum Screening {
         return labels.dropLast().joined(separator: ", ") + " et " + labels.last!
     }
 
+    /// A fingerprint of a text the author has seen the warning for: the
+    /// warning is skipped only for that same text.
+    static func seen(_ text: String) -> String {
+        SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+
     /// The button that sends a text despite the warning.
     static let sendAnyway = "envoyer-quand-meme"
 
     /// The warning shown to the author, with each passage highlighted.
-    static func warning(_ texts: [(label: String, text: String)]) -> Node<HTML.BodyContext> {
+    /// - Parameter reviewed: whether a moderator reads the text before it is published (minutes are not).
+    static func warning(_ texts: [(label: String, text: String)], reviewed: Bool = true) -> Node<HTML.BodyContext> {
         let found = texts.map { ($0.label, $0.text, PersonalData.scan($0.text)) }.filter { !$0.2.isEmpty }
         guard !found.isEmpty else { return .empty }
         let kinds = PersonalDataKind.allCases.filter { kind in found.contains { $0.2.contains { $0.kind == kind } } }
         return .div(
             .class("avertissement-donnees"), .attribute(named: "role", value: "alert"), .id("donnees-personnelles"),
             .h2(.plain("Votre texte semble contenir \(inWords(kinds))")),
-            .p(.text("Pour vous protéger, retirez-le, ou envoyez quand même : une personne de l'équipe vérifiera "),
-               .text("avant que le texte soit publié.")),
+            reviewed
+                ? .p(.text("Pour vous protéger, retirez ce passage, ou envoyez quand même : une personne de l'équipe vérifiera "),
+                     .text("avant que le texte soit publié."))
+                : .p(.text("Les comptes rendus sont publiés sans relecture. Vérifiez que personne ne peut y être reconnu "),
+                     .text("ni joint, puis enregistrez à nouveau.")),
             .forEach(found) { label, text, hits in
                 .group(.p(.strong(.plain(label + " :"))), .p(.class("passage-surligne"), highlighted(text, hits: hits)))
             }

@@ -91,10 +91,10 @@ enum SiteURL: Sendable, Hashable {
 
     enum MeetingPage: Sendable, Hashable {
         case show, calendarFile, projection, printableMinutes, reply, edit, status, agenda
-        case attendance, minutes
+        case attendance, minutes, linkProposal
     }
 
-    enum AgendaItemPage: Sendable, Hashable { case edit, move, current, delete, linkProposal }
+    enum AgendaItemPage: Sendable, Hashable { case edit, move, current, delete }
 
     enum PollPage: Sendable, Hashable {
         case show, trackers, confirm, change, vote, status, paper, paperVoters, paperBallots, count

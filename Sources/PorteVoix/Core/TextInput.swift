@@ -34,12 +34,17 @@ enum TextInput {
         return (value < 0 ? "-" : "") + groups.joined(separator: "\u{00A0}")
     }
 
+    /// Member text as it is saved: composed (NFC), without control or
+    /// invisible formatting characters (zero-width spaces and joiners,
+    /// direction marks), which could also hide a phone number from the
+    /// personal-data detectors.
     static func clean(_ text: String, multiline: Bool) -> String {
         let normalized = text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
+            .precomposedStringWithCanonicalMapping
         let kept = normalized.unicodeScalars.filter { scalar in
             if scalar == "\n" { return multiline }
             if scalar == "\t" { return true }
-            return scalar.properties.generalCategory != .control
+            return scalar.properties.generalCategory != .control && scalar.properties.generalCategory != .format
         }
         return String(String.UnicodeScalarView(kept)).trimmingCharacters(in: .whitespacesAndNewlines)
     }

@@ -65,7 +65,8 @@ public struct Pseudonym: Sendable, Equatable {
     /// "Marie Dupont de Lens", "Jean Martin à Arras": two capitalised words,
     /// then a town introduced by de, du, d', à or from.
     static func looksLikeNameAndTown(_ display: String) -> Bool {
-        let words = display.split(separator: " ").map(String.init)
+        let words = display.replacingOccurrences(of: "d'", with: "d' ").replacingOccurrences(of: "d’", with: "d' ")
+            .split(separator: " ").map(String.init)
         guard words.count >= 4, let link = words.firstIndex(where: { ["de", "du", "à", "a", "d'"].contains($0.lowercased()) }),
               link >= 2, link < words.count - 1,
               !["la", "le", "les", "l'", "un", "une"].contains(words[0].lowercased()) else { return false }

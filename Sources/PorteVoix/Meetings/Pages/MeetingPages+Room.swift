@@ -67,10 +67,11 @@ extension MeetingPages {
                     ? "Tant qu'il n'est pas publié, seule l'équipe d'animation le voit."
                     : "Ce compte rendu est publié : vos changements seront visibles tout de suite.")),
                 Forms.errorSummary(FormErrors("texte", error)),
-                .if(screened, Screening.warning([("Compte rendu", TextInput.clean(text, multiline: true))])),
+                .if(screened, Screening.warning([("Compte rendu", TextInput.clean(text, multiline: true))], reviewed: false)),
                 Forms.post(
                     action: url(meeting, .minutes), csrf: csrf, class: "formulaire",
-                    .if(screened, Forms.input([("type", "hidden"), ("name", "verifie"), ("value", "oui")])),
+                    .if(screened, Forms.input([("type", "hidden"), ("name", "verifie"),
+                                               ("value", Screening.seen(TextInput.clean(text, multiline: true)))])),
                     Forms.textArea("texte", label: "Ce qui a été dit et décidé", value: text,
                                    help: "Laissez une ligne vide entre deux paragraphes. Commencez une ligne par « - » pour une liste. "
                                        + "Pas de nom de famille ni d'information personnelle.",

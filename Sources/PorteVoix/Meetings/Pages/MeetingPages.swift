@@ -170,6 +170,18 @@ enum MeetingPages {
                     agendaItem(entry, index: index, count: model.items.count, model: model, editable: editable)
                 }
             ),
+            // One form for every item: the proposals are listed once, whatever the number of items.
+            .if(editable && !model.items.isEmpty && !model.linkableProposals.isEmpty, Forms.post(
+                action: url(meeting, .linkProposal), csrf: model.csrf ?? "", class: "formulaire lier-proposition",
+                .h3("Lier une proposition à un point"),
+                Forms.errorSummary(model.itemErrors, scope: "lien"),
+                Forms.select("point", label: "Le point", options: model.items.map { ($0.item.id.uuidString, $0.item.title) },
+                             selected: model.typedLink.item, error: model.itemErrors["point"], scope: "lien"),
+                Forms.select("proposition", label: "La proposition",
+                             options: [("", "Choisissez une proposition")] + model.linkableProposals.map { ($0.id.uuidString, $0.name) },
+                             selected: model.typedLink.proposal, error: model.itemErrors["proposition"], scope: "lien"),
+                Forms.submit("Lier", class: "bouton bouton-secondaire")
+            )),
             .if(editable, Forms.post(
                 action: url(meeting, .agenda), csrf: model.csrf ?? "", class: "formulaire ajout-point",
                 .h3("Ajouter un point"),
@@ -209,13 +221,6 @@ enum MeetingPages {
                                                   .input(.type(.hidden), .name("sens"), .value("descendre")),
                                                   .button(.type(.submit), .class("bouton bouton-secondaire"),
                                                           .plain("Descendre"), .span(.class("visuellement-cache"), .plain(" le point « \(item.title) »"))))),
-                .if(!model.linkableProposals.isEmpty, Forms.post(
-                    action: url(meeting, item: item, .linkProposal), csrf: model.csrf ?? "", class: "formulaire-en-ligne",
-                    Forms.select("proposition", label: "Lier une proposition",
-                                 options: [("", "Choisissez une proposition")] + model.linkableProposals.map { ($0.id.uuidString, $0.name) },
-                                 selected: nil, error: model.itemErrors["proposition-\(itemID)"], scope: "p\(itemID)"),
-                    Forms.submit("Lier", class: "bouton bouton-secondaire")
-                )),
                 .element(named: "details", nodes: [
                     .element(named: "summary", nodes: [.plain("Modifier ou retirer « \(item.title) »")]),
                     Forms.post(action: url(meeting, item: item, .edit), csrf: model.csrf ?? "", class: "formulaire",

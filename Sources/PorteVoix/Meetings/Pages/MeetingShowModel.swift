@@ -26,6 +26,8 @@ struct MeetingShowModel: Sendable {
     var notComingNames: [String] = []
     var itemErrors = FormErrors()
     var typedItem = ("", "")
+    /// The link form sent back: the item and the proposal chosen.
+    var typedLink: (item: String, proposal: String) = ("", "")
     var cancelError: String?
 
     static func make(_ meeting: Meeting, request: Request, now: Date = Date()) async throws -> MeetingShowModel {
@@ -46,7 +48,7 @@ struct MeetingShowModel: Sendable {
         if canManage && meeting.isOpenForChanges {
             let linked = Set(items.flatMap { $0.proposals.compactMap(\.id) })
             linkable = try await Proposal.query(on: request.db)
-                .filter(\.$status ~~ [.published, .scheduled])
+                .filter(\.$status ~~ [.published, .scheduled]).filter(\.$hiddenAt == nil)
                 .sort(\.$publishedAt, .descending).limit(MeetingLimits.linkableProposals).all()
                 .compactMap { proposal in proposal.id.flatMap { linked.contains($0) ? nil : NamedID(id: $0, name: proposal.title) } }
         }

@@ -11,6 +11,7 @@ struct AgendaController {
         var description: String?
         var sens: String?
         var proposition: String?
+        var point: String?
     }
 
     func findItem(_ request: Request, meeting: Meeting) async throws -> AgendaItem {
@@ -125,14 +126,22 @@ struct AgendaController {
         let member = try request.requireMember()
         let meeting = try await MeetingLookup.find(request)
         try MeetingLookup.requireChangeable(meeting)
-        let item = try await findItem(request, meeting: meeting)
-        let itemID = try item.requireID()
-        let chosen = (try? request.content.decode(ItemForm.self))?.proposition.flatMap(UUID.init(uuidString:))
-        guard let chosen, let proposal = try await Proposal.find(chosen, on: request.db), proposal.status.isPublic else {
+        let form = (try? request.content.decode(ItemForm.self)) ?? ItemForm()
+        let item = try await UUID(uuidString: form.point ?? "").asyncFlatMap {
+            try await AgendaItem.query(on: request.db).filter(\.$id == $0).filter(\.$meeting.$id == meeting.requireID()).first()
+        }
+        let chosen = form.proposition.flatMap(UUID.init(uuidString:))
+        let proposal = try await chosen.asyncFlatMap { try await Proposal.find($0, on: request.db) }
+        guard let item, let proposal, proposal.status.isPublic, proposal.hiddenAt == nil else {
             var model = try await MeetingShowModel.make(meeting, request: request)
-            model.itemErrors.add("proposition-\(itemID)", "Choisissez une proposition publiée dans la liste.")
+            if item == nil { model.itemErrors.add("point", "Choisissez un point de l'ordre du jour.") }
+            if proposal?.status.isPublic != true || proposal?.hiddenAt != nil {
+                model.itemErrors.add("proposition", "Choisissez une proposition publiée dans la liste.")
+            }
+            model.typedLink = (form.point ?? "", form.proposition ?? "")
             return MeetingPages.show(model, context: request.pageContext).response(status: .unprocessableEntity)
         }
+        let itemID = try item.requireID()
         let proposalID = try proposal.requireID()
         let already = try await AgendaItemProposal.query(on: request.db)
             .filter(\.$item.$id == itemID).filter(\.$proposal.$id == proposalID).count() > 0

@@ -20,7 +20,7 @@ struct MinutesController {
     struct MinutesForm: Content {
         var texte: String?
         var action: String?
-        /// Set once the facilitator has seen the personal-data warning.
+        /// The fingerprint of the text the facilitator saw the personal-data warning for.
         var verifie: String?
     }
 
@@ -43,7 +43,7 @@ struct MinutesController {
                                             error: error, context: request.pageContext).response(status: .unprocessableEntity)
         }
         // Minutes name people: the facilitator sees what looks like personal data before it is saved.
-        if form.verifie != "oui", !Screening.kinds(in: text).isEmpty {
+        if form.verifie != Screening.seen(text), !Screening.kinds(in: text).isEmpty {
             return MeetingPages.minutesForm(MeetingSummary(meeting), text: form.texte ?? "", csrf: try await request.csrfToken(),
                                             error: nil, screened: true, context: request.pageContext).response(status: .ok)
         }

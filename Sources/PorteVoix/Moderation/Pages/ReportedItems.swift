@@ -20,24 +20,35 @@ struct ReportedItem: Sendable {
 }
 
 enum ReportedItems {
-    /// The contributions with reports waiting for a decision, oldest report first.
-    static func waiting(on database: any Database) async throws -> [ReportedItem] {
+    /// The contributions with reports waiting for a decision, oldest report
+    /// first, then those a moderator hid (to restore them). A moderator
+    /// never sees the reports on their own texts: another one decides.
+    static func waiting(for viewer: UUID?, on database: any Database) async throws -> [ReportedItem] {
+        var entries: [(kind: ReportedKind, id: UUID, waiting: Reports.Waiting?)] =
+            try await Reports.waiting(on: database).map { ($0.kind, $0.contentID, $0) }
+        entries += try await Reports.hiddenByModerators(on: database)
+            .filter { hidden in !entries.contains { $0.kind == hidden.kind && $0.id == hidden.id } }
+            .map { ($0.kind, $0.id, nil) }
         var items: [ReportedItem] = []
-        for waiting in try await Reports.waiting(on: database) {
-            switch waiting.kind {
+        for entry in entries {
+            let waiting = entry.waiting
+            switch entry.kind {
             case .proposal:
-                guard let proposal = try await Proposal.find(waiting.contentID, on: database) else { continue }
-                items.append(ReportedItem(kind: .proposal, id: waiting.contentID, title: proposal.title,
+                guard let proposal = try await Proposal.find(entry.id, on: database),
+                      viewer == nil || proposal.$author.id != viewer else { continue }
+                items.append(ReportedItem(kind: .proposal, id: entry.id, title: proposal.title,
                                           excerpt: ProposalPages.excerpt(proposal.body, length: 200),
-                                          link: .proposal(waiting.contentID), reports: waiting.count, reasons: waiting.reasons,
-                                          comments: waiting.comments, hidden: proposal.hiddenAt == nil ? nil : proposal.hiddenReason))
+                                          link: .proposal(entry.id), reports: waiting?.count ?? 0, reasons: waiting?.reasons ?? [],
+                                          comments: waiting?.comments ?? [],
+                                          hidden: proposal.hiddenAt == nil ? nil : proposal.hiddenReason))
             case .comment:
-                guard let comment = try await ProposalComment.query(on: database).filter(\.$id == waiting.contentID)
-                    .with(\.$proposal).first() else { continue }
-                items.append(ReportedItem(kind: .comment, id: waiting.contentID, title: "Commentaire sur « \(comment.proposal.title) »",
+                guard let comment = try await ProposalComment.query(on: database).filter(\.$id == entry.id)
+                    .with(\.$proposal).first(), viewer == nil || comment.$author.id != viewer else { continue }
+                items.append(ReportedItem(kind: .comment, id: entry.id, title: "Commentaire sur « \(comment.proposal.title) »",
                                           excerpt: ProposalPages.excerpt(comment.body, length: 200),
-                                          link: .proposal(comment.$proposal.id), fragment: "commentaire-\(waiting.contentID)",
-                                          reports: waiting.count, reasons: waiting.reasons, comments: waiting.comments,
+                                          link: .proposal(comment.$proposal.id), fragment: "commentaire-\(entry.id)",
+                                          reports: waiting?.count ?? 0, reasons: waiting?.reasons ?? [],
+                                          comments: waiting?.comments ?? [],
                                           hidden: comment.hiddenAt == nil ? nil : comment.hiddenReason))
             }
         }
@@ -47,26 +58,31 @@ enum ReportedItems {
     static func section(_ items: [ReportedItem], csrf: String) -> Node<HTML.BodyContext> {
         .section(
             .id("signalements"),
-            .h2(.plain(items.isEmpty ? "Signalements" : "Signalements (\(items.count))")),
-            items.isEmpty ? .p(.text("Aucun signalement en attente.")) : .ul(.class("signalements"), .forEach(items) { item in
+            .h2(.plain(items.isEmpty ? "Signalements et contenus masqués" : "Signalements et contenus masqués (\(items.count))")),
+            items.isEmpty ? .p(.text("Aucun signalement en attente, aucun contenu masqué.")) : .ul(.class("signalements"), .forEach(items) { item in
                 .li(
                     .h3(.a(.href(item.link, fragment: item.fragment), .plain(item.title))),
                     .p(.plain(item.excerpt)),
-                    .p(.plain("\(item.reports) signalement\(item.reports > 1 ? "s" : "") : "
-                        + item.reasons.map(\.label).joined(separator: " ; ") + "."),
-                       .if(item.hidden != nil, .span(.class("badge badge-donnees"), .text(" Masqué en attendant votre décision")))),
+                    item.reports == 0
+                        ? .p(.plain("Masqué par l'équipe de modération : \(item.hidden?.publicText ?? "")"))
+                        : .p(.plain("\(item.reports) signalement\(item.reports > 1 ? "s" : "") : "
+                            + item.reasons.map(\.label).joined(separator: " ; ") + "."),
+                             .if(item.hidden != nil, .span(.class("badge badge-donnees"), .text(" Masqué en attendant votre décision")))),
                     .if(!item.comments.isEmpty, .ul(.forEach(item.comments) { .li(.plain("« \($0) »")) })),
                     .div(
                         .class("boutons"),
                         Forms.post(action: item.decision, csrf: csrf,
                                    .input(.type(.hidden), .name("decision"), .value("retablir")),
-                                   Forms.submit(item.hidden == nil ? "Laisser visible" : "Rétablir", class: "bouton bouton-secondaire")),
+                                   .button(.type(.submit), .class("bouton bouton-secondaire"),
+                                           .plain(item.hidden == nil ? "Laisser visible" : "Rétablir"),
+                                           .span(.class("visuellement-cache"), .plain(" : \(item.title)")))),
                         Forms.post(action: item.decision, csrf: csrf, class: "formulaire-en-ligne",
                                    .input(.type(.hidden), .name("decision"), .value("masquer")),
                                    Forms.select("raison", label: "Raison du masquage, que l'auteur lira",
                                                 options: ReportReason.allCases.map { ($0.rawValue, $0.label) },
                                                 selected: item.reasons.first?.rawValue ?? "", scope: "m" + item.id.uuidString.prefix(8)),
-                                   Forms.submit("Masquer", class: "bouton bouton-danger"))
+                                   .button(.type(.submit), .class("bouton bouton-danger"), .text("Masquer"),
+                                           .span(.class("visuellement-cache"), .plain(" : \(item.title)"))))
                     )
                 )
             })

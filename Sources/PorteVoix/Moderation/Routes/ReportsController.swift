@@ -24,6 +24,11 @@ struct ReportsController {
               let comment = try await ProposalComment.query(on: request.db).filter(\.$id == commentID)
                 .filter(\.$proposal.$id == proposal.requireID()).filter(\.$status == .published).first()
         else { throw Abort(.notFound) }
+        // Already hidden (the page was open a while): nothing more to count.
+        if comment.hiddenAt != nil {
+            try await request.setFlash("Merci : ce commentaire est déjà masqué. L'équipe de modération va le relire.")
+            return request.redirect(to: .proposal(try proposal.requireID()), fragment: "commentaires")
+        }
         return try await file(.comment, id: try comment.requireID(), proposal: proposal, request: request,
                               fragment: "commentaire-\(commentID)")
     }
@@ -33,9 +38,15 @@ struct ReportsController {
         let form = (try? request.content.decode(ReportForm.self)) ?? ReportForm()
         let typed = String((form.commentaire ?? "").prefix(Reports.commentLimit * 2))
         let comment = TextInput.clean(typed, multiline: true)
-        guard let reason = form.raison.flatMap(ReportReason.init(rawValue:)), comment.count <= Reports.commentLimit else {
+        let reason = form.raison.flatMap(ReportReason.init(rawValue:))
+        guard let reason, comment.count <= Reports.commentLimit else {
             var model = try await ProposalShowModel.make(proposal, request: request)
-            model.reportError = (id, typed)
+            var errors = FormErrors()
+            if reason == nil { errors.add("raison", "Choisissez la raison du signalement.") }
+            if comment.count > Reports.commentLimit {
+                errors.add("commentaire", "L'explication a \(comment.count) caractères : raccourcissez-la à \(Reports.commentLimit) au plus.")
+            }
+            model.reportError = .init(target: id, typed: typed, reason: form.raison ?? "", errors: errors)
             return ProposalPages.show(model, context: request.pageContext).response(status: .unprocessableEntity)
         }
         let outcome = try await Reports.file(kind, id: id, by: member.requireID(), reason: reason, comment: comment, on: request.db)
@@ -62,7 +73,9 @@ struct ReportsController {
     }
 
     func decideOnProposal(request: Request) async throws -> Response {
-        guard let id = request.id(.proposal), let proposal = try await Proposal.find(id, on: request.db), proposal.status.isPublic
+        // A withdrawn proposal's reports are still decided, so that none waits forever.
+        guard let id = request.id(.proposal), let proposal = try await Proposal.find(id, on: request.db),
+              proposal.status != .submitted
         else { throw Abort(.notFound) }
         return try await decide(.proposal, id: id, title: proposal.title, authorID: proposal.$author.id, proposalID: id, request: request)
     }
@@ -94,11 +107,19 @@ struct ReportsController {
             throw PageError(.forbidden, title: "Vous ne pouvez pas décider pour votre propre texte",
                             message: "Une autre modératrice ou un autre modérateur prendra la décision.")
         }
+        let table = kind == .proposal ? Proposal.schema : ProposalComment.schema
+        let wasHidden = try await request.db.sql.raw("""
+            SELECT COUNT(*) AS n FROM \(ident: table) WHERE id = \(bind: id) AND hidden_at IS NOT NULL
+            """).first()?.decode(column: "n", as: Int.self) ?? 0 > 0
         try await Reports.decide(kind, id: id, hide: hide, on: request.db)
-        let what = kind == .proposal ? "Votre proposition « \(title) »" : "Votre commentaire sur « \(title) »"
-        try await Notifier.notify(authorID, hide.map { "\(what) est masqué\(kind == .proposal ? "e" : "") par l'équipe de modération. Raison : \($0.label)." }
-            ?? "\(what) est de nouveau visible : l'équipe de modération l'a relu\(kind == .proposal ? "e" : "").",
-            link: .proposal(proposalID), on: request.db)
+        // The author hears of a change they can see, never of reports left without effect.
+        if hide != nil || wasHidden {
+            let what = kind == .proposal ? "Votre proposition « \(title) »" : "Votre commentaire sur « \(title) »"
+            let ending = kind == .proposal ? "e" : ""
+            try await Notifier.notify(authorID, hide.map { "\(what) est masqué\(ending) par l'équipe de modération. Raison : \($0.label)." }
+                ?? "\(what) est de nouveau visible : l'équipe de modération l'a relu\(ending).",
+                link: .proposal(proposalID), on: request.db)
+        }
         try await request.audit("\(kind.rawValue).\(hide == nil ? "restore" : "hide")",
                                 "\(kind == .proposal ? "Proposition" : "Commentaire") \(id.uuidString.prefix(8)) "
                                     + (hide.map { "masqué (\($0.label))." } ?? "rétabli."))

@@ -53,7 +53,7 @@ enum Reports {
     enum Outcome: Equatable {
         /// Recorded; `hidden` when this report reached the threshold.
         case recorded(hidden: Bool)
-        /// This member had already reported it (still waiting for a decision).
+        /// This member had already reported it: one report per member and contribution, ever.
         case alreadyReported
     }
 
@@ -63,12 +63,10 @@ enum Reports {
                      on database: any Database, now: Date = Date()) async throws -> Outcome {
         let threshold = try await SiteSettingsStore.number(setting, on: database)
         return try await database.transaction { database in
-            let existing = try await ContentReport.query(on: database).filter(\.$kind == kind).filter(\.$contentID == id)
-                .filter(\.$reporter.$id == reporterID).first()
-            if let existing {
-                guard existing.resolvedAt != nil else { return .alreadyReported }
-                // Decided before, reported again: the new report counts.
-                try await existing.delete(on: database)
+            // After a moderator's decision, the same members cannot hide it again.
+            if try await ContentReport.query(on: database).filter(\.$kind == kind).filter(\.$contentID == id)
+                .filter(\.$reporter.$id == reporterID).count() > 0 {
+                return .alreadyReported
             }
             do {
                 try await ContentReport(kind: kind, contentID: id, reporterID: reporterID, reason: reason, comment: comment, at: now)
@@ -81,6 +79,10 @@ enum Reports {
             guard waiting >= threshold else { return .recorded(hidden: false) }
             // Only a visible contribution becomes hidden "after reports": a moderator's hiding stays as it is.
             let table = kind == .proposal ? Proposal.schema : ProposalComment.schema
+            let visible = try await database.sql.raw("""
+                SELECT COUNT(*) AS n FROM \(ident: table) WHERE id = \(bind: id) AND hidden_at IS NULL
+                """).first()?.decode(column: "n", as: Int.self) ?? 0
+            guard visible > 0 else { return .recorded(hidden: false) }
             try await database.sql.raw("""
                 UPDATE \(ident: table) SET hidden_at = \(bind: now), hidden_reason = \(bind: HiddenReason.reports.rawValue)
                 WHERE id = \(bind: id) AND hidden_at IS NULL
@@ -129,6 +131,15 @@ enum Reports {
         var count: Int
         var reasons: [ReportReason]
         var comments: [String]
+    }
+
+    /// Contributions a moderator hid, with no report waiting: to restore them.
+    static func hiddenByModerators(on database: any Database) async throws -> [(kind: ReportedKind, id: UUID)] {
+        let proposals = try await Proposal.query(on: database).filter(\.$hiddenAt != nil).filter(\.$hiddenReason != .reports)
+            .sort(\.$hiddenAt, .descending).limit(50).all()
+        let comments = try await ProposalComment.query(on: database).filter(\.$hiddenAt != nil).filter(\.$hiddenReason != .reports)
+            .sort(\.$hiddenAt, .descending).limit(50).all()
+        return try proposals.map { (.proposal, try $0.requireID()) } + comments.map { (.comment, try $0.requireID()) }
     }
 
     static func waiting(on database: any Database) async throws -> [Waiting] {

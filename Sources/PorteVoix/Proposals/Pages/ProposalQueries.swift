@@ -76,8 +76,15 @@ struct ProposalShowModel: Sendable {
     /// Past the hourly limit: when the comment can be sent.
     var commentPausedUntil: Date?
     var commentDecisionErrors: [UUID: String] = [:]
-    /// A report sent without a reason: which contribution, and what was typed.
-    var reportError: (target: UUID, typed: String)?
+    /// A report to correct: which contribution, what was typed and chosen, and why.
+    struct ReportError: Sendable {
+        var target: UUID
+        var typed: String
+        var reason: String
+        var errors: FormErrors
+    }
+
+    var reportError: ReportError?
 
     static func make(_ proposal: Proposal, request: Request) async throws -> ProposalShowModel {
         let id = try proposal.requireID()

@@ -5,7 +5,7 @@ extension ProposalPages {
     static func show(_ model: ProposalShowModel, context: PageContext) -> HTML {
         let proposal = model.proposal
         let hasErrors = !model.actionErrors.isEmpty || !model.commentErrors.isEmpty || !model.commentDecisionErrors.isEmpty
-            || model.commentPausedUntil != nil
+            || model.commentPausedUntil != nil || model.reportError != nil || model.commentScreened
         return Layout.page(
             context,
             title: (hasErrors ? "Erreur — " : "") + proposal.title,
@@ -148,9 +148,10 @@ extension ProposalPages {
     static func comments(_ model: ProposalShowModel) -> Node<HTML.BodyContext> {
         let proposal = model.proposal
         guard proposal.status.isPublic || !model.commentsToReview.isEmpty else { return .empty }
+        let visibleComments = model.comments.filter { $0.hidden == nil }.count
         return .section(
             .id("commentaires"),
-            .h2(.plain(model.comments.isEmpty ? "Commentaires" : "Commentaires (\(model.comments.count))")),
+            .h2(.plain(visibleComments == 0 ? "Commentaires" : "Commentaires (\(visibleComments))")),
             model.comments.isEmpty ? .p(.text("Pas encore de commentaire.")) : .ol(
                 .class("commentaires"),
                 .forEach(model.comments) { comment in
@@ -163,7 +164,8 @@ extension ProposalPages {
                             .div(richText(comment.body)),
                             .if(comment.hidden == nil, ReportForm.form(
                                 action: .commentReport(model.proposal.id, comment.id), target: comment.id,
-                                what: "ce commentaire", model: model))
+                                what: "ce commentaire", whose: "de \(comment.authorName), du \(FrenchDates.dayAndTime(comment.createdAt))",
+                                model: model))
                         ))
                     )
                 }

@@ -13,7 +13,7 @@ struct ModerationController {
         return ProposalPages.moderationQueue(proposals: proposals.map(ProposalSummary.init), comments: comments.map(CommentSummary.init),
                                              totalProposals: try await waitingProposals.count(),
                                              totalComments: try await waitingComments.count(),
-                                             reported: try await ReportedItems.waiting(on: request.db),
+                                             reported: try await ReportedItems.waiting(for: request.member?.id, on: request.db),
                                              csrf: try await request.csrfToken(), context: request.pageContext)
     }
 
