@@ -21,6 +21,7 @@ struct ScreeningTests {
             let warned = try await author.submit(form, on: "/propositions/nouvelle")
             #expect(warned.status == .ok)
             #expect(warned.text.contains("Votre texte semble contenir un numéro de téléphone"))
+            #expect(warned.text.contains(#"<div class="avertissement-donnees" role="alert" id="donnees-personnelles">"#))
             #expect(warned.text.contains("<mark>06 12 34 56 78</mark>"))
             #expect(warned.text.contains("Envoyer quand même"))
             #expect(warned.text.contains(">Appelez-moi au 06 12 34 56 78 pour en parler.</textarea>"), "keeps the text")

@@ -42,17 +42,31 @@ enum Screening {
     /// The warning shown to the author, with each passage highlighted.
     /// - Parameter reviewed: whether a moderator reads the text before it is published (minutes are not).
     static func warning(_ texts: [(label: String, text: String)], reviewed: Bool = true) -> Node<HTML.BodyContext> {
+        notice(texts, alert: true, heading: { "Votre texte semble contenir \($0)" }, explanation: reviewed
+            ? .p(.text("Pour vous protéger, retirez ce passage, ou envoyez quand même : une personne de l'équipe vérifiera "),
+                 .text("avant que le texte soit publié."))
+            : .p(.text("Les comptes rendus sont publiés sans relecture. Vérifiez que personne ne peut y être reconnu "),
+                 .text("ni joint, puis enregistrez à nouveau.")))
+    }
+
+    /// For moderators deciding: each flagged passage highlighted.
+    static func review(_ texts: [(label: String, text: String)]) -> Node<HTML.BodyContext> {
+        notice(texts, alert: false, heading: { "À vérifier avant de publier : \($0)" }, explanation:
+            .p(.text("Les passages surlignés ressemblent à des données personnelles. Publiez seulement s'ils ne permettent "),
+               .text("de reconnaître ni de joindre personne ; sinon refusez la proposition en expliquant pourquoi.")))
+    }
+
+    /// The passages of the texts that hold personal data, highlighted, under a heading naming the kinds found.
+    private static func notice(_ texts: [(label: String, text: String)], alert: Bool, heading: (String) -> String,
+                               explanation: Node<HTML.BodyContext>) -> Node<HTML.BodyContext> {
         let found = texts.map { ($0.label, $0.text, PersonalData.scan($0.text)) }.filter { !$0.2.isEmpty }
         guard !found.isEmpty else { return .empty }
         let kinds = PersonalDataKind.allCases.filter { kind in found.contains { $0.2.contains { $0.kind == kind } } }
         return .div(
-            .class("avertissement-donnees"), .attribute(named: "role", value: "alert"), .id("donnees-personnelles"),
-            .h2(.plain("Votre texte semble contenir \(inWords(kinds))")),
-            reviewed
-                ? .p(.text("Pour vous protéger, retirez ce passage, ou envoyez quand même : une personne de l'équipe vérifiera "),
-                     .text("avant que le texte soit publié."))
-                : .p(.text("Les comptes rendus sont publiés sans relecture. Vérifiez que personne ne peut y être reconnu "),
-                     .text("ni joint, puis enregistrez à nouveau.")),
+            .class("avertissement-donnees"),
+            .if(alert, .group(.attribute(named: "role", value: "alert"), .id("donnees-personnelles"))),
+            .h2(.plain(heading(inWords(kinds)))),
+            explanation,
             .forEach(found) { label, text, hits in
                 .group(.p(.strong(.plain(label + " :"))), .p(.class("passage-surligne"), highlighted(text, hits: hits)))
             }
@@ -70,22 +84,6 @@ enum Screening {
         }
         nodes.append(.plain(String(text[position...])))
         return .group(nodes)
-    }
-
-    /// For moderators deciding: each flagged passage highlighted.
-    static func review(_ texts: [(label: String, text: String)]) -> Node<HTML.BodyContext> {
-        let found = texts.map { ($0.label, $0.text, PersonalData.scan($0.text)) }.filter { !$0.2.isEmpty }
-        guard !found.isEmpty else { return .empty }
-        let kinds = PersonalDataKind.allCases.filter { kind in found.contains { $0.2.contains { $0.kind == kind } } }
-        return .div(
-            .class("avertissement-donnees"),
-            .h2(.plain("À vérifier avant de publier : \(inWords(kinds))")),
-            .p(.text("Les passages surlignés ressemblent à des données personnelles. Publiez seulement s'ils ne permettent "),
-               .text("de reconnaître ni de joindre personne ; sinon refusez, ou demandez à l'auteur de les retirer.")),
-            .forEach(found) { label, text, hits in
-                .group(.p(.strong(.plain(label + " :"))), .p(.class("passage-surligne"), highlighted(text, hits: hits)))
-            }
-        )
     }
 
     /// For moderators: what the detectors flagged on a contribution.
