@@ -150,4 +150,23 @@ struct ReportsTests {
             #expect(try await Proposal.find(proposal.id, on: app.db)?.hiddenReason == .reports)
         }
     }
+
+    @Test func aMembersExportHoldsTheirReportsAndNoHiddenTitle() async throws {
+        try await withTestApp { app in
+            let author = try await makeMember(app, "Camille")
+            let lou = try await makeMember(app, "Lou")
+            let proposal = try await makeProposal(app, title: "Un titre qui sera masqué", author: author)
+            try await ProposalSupport(proposalID: proposal.requireID(), memberID: lou.requireID()).create(on: app.db)
+            _ = try await Reports.file(.proposal, id: proposal.requireID(), by: lou.requireID(), reason: .abuse,
+                                       comment: "Pas correct", on: app.db)
+            try await Reports.decide(.proposal, id: proposal.requireID(), hide: .abuse, on: app.db)
+            let export = try await MemberDataExport.make(for: lou, now: Date(), on: app.db)
+            #expect(export.mesSignalements.map(\.commentaire) == ["Pas correct"])
+            #expect(export.mesSignalements.first?.decide == true)
+            #expect(!export.propositionsQueJeSoutiens.contains("Un titre qui sera masqué"))
+            let authors = try await MemberDataExport.make(for: author, now: Date(), on: app.db)
+            #expect(authors.mesSignalements.isEmpty, "nobody else's reports")
+            #expect(authors.mesPropositions.map(\.titre) == ["Un titre qui sera masqué"], "the author keeps their own text")
+        }
+    }
 }

@@ -59,6 +59,15 @@ struct MemberDataExport: Encodable {
         let canal: String
     }
 
+    /// A report this member sent: theirs to see, nobody else's.
+    struct OwnReport: Encodable {
+        let contenu: String
+        let raison: String
+        let commentaire: String
+        let envoyeLe: Date
+        let decide: Bool
+    }
+
     struct Replacement: Encodable {
         let demandeeLe: Date
         let confirmeeLe: Date?
@@ -89,6 +98,7 @@ struct MemberDataExport: Encodable {
     let seances: [MeetingEntry]
     /// That I voted, and how; never what: nobody can know it.
     let votesAuxquelsJaiParticipe: [Participation]
+    let mesSignalements: [OwnReport]
 
     static func make(for member: Member, now: Date, on database: any Database) async throws -> MemberDataExport {
         let memberID = try member.requireID()
@@ -105,6 +115,7 @@ struct MemberDataExport: Encodable {
         let supports = try await ProposalSupport.query(on: database).filter(\.$member.$id == memberID).with(\.$proposal).all()
         let notifications = try await MemberNotification.query(on: database).filter(\.$member.$id == memberID)
             .sort(\.$createdAt).all()
+        let reports = try await ContentReport.query(on: database).filter(\.$reporter.$id == memberID).sort(\.$createdAt).all()
         let responses = try await MeetingResponse.query(on: database).filter(\.$member.$id == memberID).with(\.$meeting).all()
         let attendances = try await MeetingAttendance.query(on: database).filter(\.$member.$id == memberID).with(\.$meeting).all()
         var meetings: [UUID: MeetingEntry] = [:]
@@ -153,13 +164,22 @@ struct MemberDataExport: Encodable {
             },
             propositionsSurPapierAConfirmer: claimed.map(\.title),
             mesCommentaires: comments.map {
-                OwnComment(proposition: $0.proposal.title, texte: $0.body, publie: $0.status == .published,
+                OwnComment(proposition: Self.title(of: $0.proposal), texte: $0.body, publie: $0.status == .published,
                            envoyeLe: $0.createdAt)
             },
-            propositionsQueJeSoutiens: supports.map(\.proposal.title),
+            propositionsQueJeSoutiens: supports.map { Self.title(of: $0.proposal) },
             notifications: notifications.map { Notification(message: $0.message, date: $0.createdAt, lue: $0.readAt != nil) },
             seances: meetings.values.sorted { $0.date < $1.date },
-            votesAuxquelsJaiParticipe: participations
+            votesAuxquelsJaiParticipe: participations,
+            mesSignalements: reports.map {
+                OwnReport(contenu: $0.kind == .proposal ? "une proposition" : "un commentaire", raison: $0.reason.label,
+                          commentaire: $0.comment, envoyeLe: $0.createdAt, decide: $0.resolvedAt != nil)
+            }
         )
+    }
+
+    /// Someone else's proposal, unless it is hidden: a hidden title is not given back, even here.
+    static func title(of proposal: Proposal) -> String {
+        proposal.hiddenAt == nil ? proposal.title : "(proposition masquée par l'équipe de modération)"
     }
 }
