@@ -169,4 +169,34 @@ struct ReportsTests {
             #expect(authors.mesPropositions.map(\.titre) == ["Un titre qui sera masqué"], "the author keeps their own text")
         }
     }
+
+    @Test func theQueueFiltersByKindReasonAndDetectedData() async throws {
+        try await withTestApp { app in
+            let author = try await makeMember(app, "Camille")
+            let flagged = try await makeProposal(app, title: "Avec un numéro", author: author, status: .submitted)
+            flagged.personalData = "phoneNumber"
+            try await flagged.save(on: app.db)
+            _ = try await makeProposal(app, title: "Sans rien de personnel", author: author, status: .submitted)
+            let abusive = try await makeProposal(app, title: "Signalée pour injures", author: author)
+            let offTopic = try await makeProposal(app, title: "Signalée hors sujet", author: author)
+            let lou = try await makeMember(app, "Lou")
+            _ = try await Reports.file(.proposal, id: abusive.requireID(), by: lou.requireID(), reason: .abuse, comment: "", on: app.db)
+            _ = try await Reports.file(.proposal, id: offTopic.requireID(), by: lou.requireID(), reason: .offTopic, comment: "", on: app.db)
+            try await makeMember(app, "Modo", roles: [.participant, .moderator])
+            var moderator = Browser(app)
+            try await moderator.signIn("Modo")
+
+            let everything = try await moderator.get("/moderation").text
+            for title in ["Avec un numéro", "Sans rien de personnel", "Signalée pour injures", "Signalée hors sujet"] {
+                #expect(everything.contains(title), "\(title)")
+            }
+            let detected = try await moderator.get("/moderation?quoi=propositions&donnees=oui").text
+            #expect(detected.contains("Avec un numéro") && !detected.contains("Sans rien de personnel"))
+            #expect(!detected.contains("Signalée pour injures"), "only the proposals")
+            let abuse = try await moderator.get("/moderation?quoi=signalements&raison=abuse").text
+            #expect(abuse.contains("Signalée pour injures") && !abuse.contains("Signalée hors sujet"))
+            #expect(!abuse.contains("Avec un numéro"))
+            #expect(try await moderator.get("/moderation?quoi=%3Cscript%3E&raison=x").status == .ok, "unknown values show everything")
+        }
+    }
 }

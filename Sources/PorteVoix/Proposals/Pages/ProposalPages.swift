@@ -154,7 +154,8 @@ enum ProposalPages {
     }
 
     static func moderationQueue(proposals: [ProposalSummary], comments: [CommentSummary], totalProposals: Int? = nil,
-                                totalComments: Int? = nil, reported: [ReportedItem] = [], csrf: String = "",
+                                totalComments: Int? = nil, reported: [ReportedItem] = [],
+                                filters: ModerationFilters = ModerationFilters(), csrf: String = "",
                                 context: PageContext) -> HTML {
         let totalProposals = totalProposals ?? proposals.count, totalComments = totalComments ?? comments.count
         return Layout.page(
@@ -162,25 +163,41 @@ enum ProposalPages {
             title: "À relire",
             content: .group(
                 .h1("À relire"),
-                .p(.text("Les propositions et les commentaires qui attendent une décision avant publication.")),
-                .h2(.plain(totalProposals == 1 ? "1 proposition" : "\(totalProposals) propositions")),
-                .if(totalProposals > proposals.count,
+                .p(.text("Les propositions et les commentaires qui attendent une décision avant publication, "),
+                   .text("et ce que les membres ont signalé.")),
+                moderationFilters(filters),
+                .if(filters.shows(.proposals), .h2(.plain(totalProposals == 1 ? "1 proposition" : "\(totalProposals) propositions"))),
+                .if(filters.shows(.proposals) && totalProposals > proposals.count,
                     .p(.plain("Voici les \(proposals.count) plus anciennes ; les suivantes apparaîtront une fois celles-ci relues."))),
-                proposals.isEmpty ? .p(.text("Aucune proposition à relire.")) : .ul(.forEach(proposals) { proposal in
+                !filters.shows(.proposals) ? .empty : proposals.isEmpty ? .p(.text("Aucune proposition à relire.")) : .ul(.forEach(proposals) { proposal in
                     .li(.a(.href(url(proposal)), .plain(proposal.title)),
                         .plain(" — envoyée le \(FrenchDates.shortDay(proposal.createdAt))"),
                         .if(proposal.fromPaper, .text(" (sur papier)")), .text(" "), Screening.badge(proposal.personalData))
                 }),
-                .h2(.plain(totalComments == 1 ? "1 commentaire" : "\(totalComments) commentaires")),
-                .if(totalComments > comments.count,
+                .if(filters.shows(.comments), .h2(.plain(totalComments == 1 ? "1 commentaire" : "\(totalComments) commentaires"))),
+                .if(filters.shows(.comments) && totalComments > comments.count,
                     .p(.plain("Voici les \(comments.count) plus anciens ; les suivants apparaîtront une fois ceux-ci relus."))),
-                comments.isEmpty ? .p(.text("Aucun commentaire à relire.")) : .ul(.forEach(comments) { comment in
+                !filters.shows(.comments) ? .empty : comments.isEmpty ? .p(.text("Aucun commentaire à relire.")) : .ul(.forEach(comments) { comment in
                     .li(.a(.href(comment.proposal?.url ?? .proposals, fragment: "commentaire-\(comment.id)"),
                            .plain("Sur « \(comment.proposal?.title ?? "") »")),
                         .plain(" — \(excerpt(comment.body, length: 100))"), .text(" "), Screening.badge(comment.personalData))
                 }),
-                ReportedItems.section(reported, csrf: csrf)
+                .if(filters.shows(.reports), ReportedItems.section(reported, csrf: csrf))
             )
+        )
+    }
+
+    static func moderationFilters(_ filters: ModerationFilters) -> Node<HTML.BodyContext> {
+        Forms.get(
+            action: .moderation, class: "filtres",
+            Forms.select("quoi", label: "Afficher", options: ModerationFilters.Kind.allCases.map { ($0.rawValue, $0.label) },
+                         selected: filters.kind.rawValue),
+            Forms.select("raison", label: "Signalements pour", options: [("", "Toutes les raisons")]
+                            + ReportReason.allCases.map { ($0.rawValue, $0.label) },
+                         selected: filters.reason?.rawValue ?? ""),
+            Forms.checkbox("donnees", label: "Seulement les textes où des données personnelles ont été détectées",
+                           checked: filters.flaggedOnly, value: "oui"),
+            Forms.submit("Filtrer", class: "bouton bouton-secondaire")
         )
     }
 }

@@ -5,16 +5,26 @@ import Vapor
 /// `/moderation`: what waits for a decision, and the decision on a comment.
 struct ModerationController {
     func moderationQueue(request: Request) async throws -> HTML {
+        let filters = ModerationFilters(request.query)
         // The oldest first, a batch of each at a time, with how many wait in all.
-        let waitingProposals = Proposal.query(on: request.db).filter(\.$status == .submitted)
-        let waitingComments = ProposalComment.query(on: request.db).filter(\.$status == .submitted)
-        let proposals = try await waitingProposals.copy().with(\.$theme).sort(\.$createdAt).limit(ProposalLimits.moderationBatch).all()
-        let comments = try await waitingComments.copy().with(\.$proposal).sort(\.$createdAt).limit(ProposalLimits.moderationBatch).all()
-        return ProposalPages.moderationQueue(proposals: proposals.map(ProposalSummary.init), comments: comments.map(CommentSummary.init),
-                                             totalProposals: try await waitingProposals.count(),
-                                             totalComments: try await waitingComments.count(),
-                                             reported: try await ReportedItems.waiting(for: request.member?.id, on: request.db),
-                                             csrf: try await request.csrfToken(), context: request.pageContext)
+        var waitingProposals = Proposal.query(on: request.db).filter(\.$status == .submitted)
+        var waitingComments = ProposalComment.query(on: request.db).filter(\.$status == .submitted)
+        if filters.flaggedOnly {
+            waitingProposals = waitingProposals.filter(\.$personalData != nil)
+            waitingComments = waitingComments.filter(\.$personalData != nil)
+        }
+        let proposals = filters.shows(.proposals)
+            ? try await waitingProposals.copy().with(\.$theme).sort(\.$createdAt).limit(ProposalLimits.moderationBatch).all() : []
+        let comments = filters.shows(.comments)
+            ? try await waitingComments.copy().with(\.$proposal).sort(\.$createdAt).limit(ProposalLimits.moderationBatch).all() : []
+        let reported = filters.shows(.reports)
+            ? try await ReportedItems.waiting(for: request.member?.id, on: request.db)
+                .filter { item in filters.reason.map { item.reasons.contains($0) } ?? true } : []
+        return ProposalPages.moderationQueue(
+            proposals: proposals.map(ProposalSummary.init), comments: comments.map(CommentSummary.init),
+            totalProposals: filters.shows(.proposals) ? try await waitingProposals.count() : 0,
+            totalComments: filters.shows(.comments) ? try await waitingComments.count() : 0,
+            reported: reported, filters: filters, csrf: try await request.csrfToken(), context: request.pageContext)
     }
 
     struct DecisionForm: Content {
