@@ -1,4 +1,3 @@
-import Crypto
 import Fluent
 import Foundation
 import PersonalData
@@ -33,7 +32,7 @@ enum Screening {
     /// A fingerprint of a text the author has seen the warning for: the
     /// warning is skipped only for that same text.
     static func seen(_ text: String) -> String {
-        SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
+        SecureToken.hash(text)
     }
 
     /// The button that sends a text despite the warning.

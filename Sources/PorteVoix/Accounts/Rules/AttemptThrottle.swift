@@ -27,7 +27,7 @@ struct AttemptKey: Sendable {
     let limit: AttemptLimit
 
     init(_ kind: String, _ value: String, limit: AttemptLimit) {
-        self.id = SHA256.hash(data: Data("\(kind):\(value)".utf8)).map { String(format: "%02x", $0) }.joined()
+        self.id = SecureToken.hash("\(kind):\(value)")
         self.limit = limit
     }
 }

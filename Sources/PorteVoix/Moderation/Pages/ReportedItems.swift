@@ -29,21 +29,26 @@ enum ReportedItems {
         entries += try await Reports.hiddenByModerators(on: database)
             .filter { hidden in !entries.contains { $0.kind == hidden.kind && $0.id == hidden.id } }
             .map { ($0.kind, $0.id, nil) }
+        // Two queries for the whole queue, not one per item.
+        let proposalIDs = entries.filter { $0.kind == .proposal }.map(\.id)
+        let commentIDs = entries.filter { $0.kind == .comment }.map(\.id)
+        let proposals = proposalIDs.isEmpty ? [:] : Dictionary(uniqueKeysWithValues: try await Proposal.query(on: database)
+            .filter(\.$id ~~ proposalIDs).all().map { (try $0.requireID(), $0) })
+        let comments = commentIDs.isEmpty ? [:] : Dictionary(uniqueKeysWithValues: try await ProposalComment.query(on: database)
+            .filter(\.$id ~~ commentIDs).with(\.$proposal).all().map { (try $0.requireID(), $0) })
         var items: [ReportedItem] = []
         for entry in entries {
             let waiting = entry.waiting
             switch entry.kind {
             case .proposal:
-                guard let proposal = try await Proposal.find(entry.id, on: database),
-                      viewer == nil || proposal.$author.id != viewer else { continue }
+                guard let proposal = proposals[entry.id], viewer == nil || proposal.$author.id != viewer else { continue }
                 items.append(ReportedItem(kind: .proposal, id: entry.id, title: proposal.title,
                                           excerpt: ProposalPages.excerpt(proposal.body, length: 200),
                                           link: .proposal(entry.id), reports: waiting?.count ?? 0, reasons: waiting?.reasons ?? [],
                                           comments: waiting?.comments ?? [],
                                           hidden: proposal.hiddenAt == nil ? nil : proposal.hiddenReason))
             case .comment:
-                guard let comment = try await ProposalComment.query(on: database).filter(\.$id == entry.id)
-                    .with(\.$proposal).first(), viewer == nil || comment.$author.id != viewer else { continue }
+                guard let comment = comments[entry.id], viewer == nil || comment.$author.id != viewer else { continue }
                 items.append(ReportedItem(kind: .comment, id: entry.id, title: "Commentaire sur « \(comment.proposal.title) »",
                                           excerpt: ProposalPages.excerpt(comment.body, length: 200),
                                           link: .proposal(comment.$proposal.id), fragment: "commentaire-\(entry.id)",

@@ -107,11 +107,7 @@ struct ReportsController {
             throw PageError(.forbidden, title: "Vous ne pouvez pas décider pour votre propre texte",
                             message: "Une autre modératrice ou un autre modérateur prendra la décision.")
         }
-        let table = kind == .proposal ? Proposal.schema : ProposalComment.schema
-        let wasHidden = try await request.db.sql.raw("""
-            SELECT COUNT(*) AS n FROM \(ident: table) WHERE id = \(bind: id) AND hidden_at IS NOT NULL
-            """).first()?.decode(column: "n", as: Int.self) ?? 0 > 0
-        try await Reports.decide(kind, id: id, hide: hide, on: request.db)
+        let wasHidden = try await Reports.decide(kind, id: id, hide: hide, on: request.db)
         // The author hears of a change they can see, never of reports left without effect.
         if hide != nil || wasHidden {
             let what = kind == .proposal ? "Votre proposition « \(title) »" : "Votre commentaire sur « \(title) »"

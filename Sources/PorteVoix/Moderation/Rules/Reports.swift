@@ -93,10 +93,15 @@ enum Reports {
 
     /// A moderator's decision on a published contribution: shown again, or
     /// hidden for a reason. The waiting reports are resolved either way.
+    /// - Returns: whether it was hidden before: the author hears only of a change they can see.
+    @discardableResult
     static func decide(_ kind: ReportedKind, id: UUID, hide reason: ReportReason?, on database: any Database,
-                       now: Date = Date()) async throws {
+                       now: Date = Date()) async throws -> Bool {
         let table = kind == .proposal ? Proposal.schema : ProposalComment.schema
-        try await database.transaction { database in
+        return try await database.transaction { database in
+            let wasHidden = try await database.sql.raw("""
+                SELECT COUNT(*) AS n FROM \(ident: table) WHERE id = \(bind: id) AND hidden_at IS NOT NULL
+                """).first()?.decode(column: "n", as: Int.self) ?? 0 > 0
             if let reason {
                 try await database.sql.raw("""
                     UPDATE \(ident: table) SET hidden_at = \(bind: now), hidden_reason = \(bind: HiddenReason(reason).rawValue)
@@ -109,6 +114,7 @@ enum Reports {
             }
             try await ContentReport.query(on: database).filter(\.$kind == kind).filter(\.$contentID == id)
                 .filter(\.$resolvedAt == nil).set(\.$resolvedAt, to: now).update()
+            return wasHidden
         }
     }
 

@@ -234,7 +234,7 @@ enum TrackerCode {
     }
 
     static func hash(_ code: String) -> String {
-        SHA256.hash(data: Data(code.utf8)).map { String(format: "%02x", $0) }.joined()
+        SecureToken.hash(code)
     }
 
     /// What the public list shows of a hash: short enough to read, long
