@@ -24,6 +24,7 @@ struct ScreeningTests {
             #expect(warned.text.contains(#"<div class="avertissement-donnees" role="alert" id="donnees-personnelles">"#))
             #expect(warned.text.contains("<mark>06 12 34 56 78</mark>"))
             #expect(warned.text.contains("Envoyer quand même"))
+            #expect(warned.text.contains("<title>À vérifier — Faire une proposition"), "the title says something is to check")
             #expect(warned.text.contains(">Appelez-moi au 06 12 34 56 78 pour en parler.</textarea>"), "keeps the text")
             #expect(try await Proposal.query(on: app.db).count() == 0, "nothing is saved before the author chooses")
 

@@ -15,7 +15,7 @@ struct ReportsController {
         let proposal = try await ProposalLookup.findVisible(request)
         let id = try proposal.requireID()
         guard proposal.status.isPublic else { throw Abort(.notFound) }
-        return try await file(.proposal, id: id, proposal: proposal, request: request, fragment: "signaler")
+        return try await file(.proposal, id: id, proposal: proposal, request: request, fragment: nil)
     }
 
     func reportComment(request: Request) async throws -> Response {
@@ -33,7 +33,8 @@ struct ReportsController {
                               fragment: "commentaire-\(commentID)")
     }
 
-    private func file(_ kind: ReportedKind, id: UUID, proposal: Proposal, request: Request, fragment: String) async throws -> Response {
+    /// - Parameter fragment: where the page goes back to: the comment reported, or the top for a proposal.
+    private func file(_ kind: ReportedKind, id: UUID, proposal: Proposal, request: Request, fragment: String?) async throws -> Response {
         let member = try request.requireMember()
         let form = (try? request.content.decode(ReportForm.self)) ?? ReportForm()
         let typed = String((form.commentaire ?? "").prefix(Reports.commentLimit * 2))

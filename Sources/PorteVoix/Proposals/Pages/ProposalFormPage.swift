@@ -35,7 +35,7 @@ extension ProposalPages {
         }
         return Layout.page(
             context,
-            title: (model.errors.isEmpty && model.pausedUntil == nil ? "" : "Erreur — ") + heading,
+            title: (model.errors.isEmpty && model.pausedUntil == nil ? (model.screened ? "À vérifier — " : "") : "Erreur — ") + heading,
             content: .group(
                 .h1(.plain(heading)),
                 intro(model.mode),
