@@ -48,7 +48,7 @@ struct MeetingShowModel: Sendable {
         if canManage && meeting.isOpenForChanges {
             let linked = Set(items.flatMap { $0.proposals.compactMap(\.id) })
             linkable = try await Proposal.query(on: request.db)
-                .filter(\.$status ~~ [.published, .scheduled]).filter(\.$hiddenAt == nil)
+                .shownToThePublic([.published, .scheduled])
                 .sort(\.$publishedAt, .descending).limit(MeetingLimits.linkableProposals).all()
                 .compactMap { proposal in proposal.id.flatMap { linked.contains($0) ? nil : NamedID(id: $0, name: proposal.title) } }
         }

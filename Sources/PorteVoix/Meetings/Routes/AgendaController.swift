@@ -132,10 +132,10 @@ struct AgendaController {
         }
         let chosen = form.proposition.flatMap(UUID.init(uuidString:))
         let proposal = try await chosen.asyncFlatMap { try await Proposal.find($0, on: request.db) }
-        guard let item, let proposal, proposal.status.isPublic, proposal.hiddenAt == nil else {
+        guard let item, let proposal, proposal.isShownToThePublic else {
             var model = try await MeetingShowModel.make(meeting, request: request)
             if item == nil { model.itemErrors.add("point", "Choisissez un point de l'ordre du jour.") }
-            if proposal?.status.isPublic != true || proposal?.hiddenAt != nil {
+            if proposal?.isShownToThePublic != true {
                 model.itemErrors.add("proposition", "Choisissez une proposition publiée dans la liste.")
             }
             model.typedLink = (form.point ?? "", form.proposition ?? "")

@@ -33,7 +33,7 @@ enum HomePage {
     /// The model at `now`: polls shown as their schedule says (never applied here).
     static func model(on database: any Database, now: Date) async throws -> Model {
         let answers = try await Proposal.query(on: database)
-            .filter(\.$status ~~ ProposalStatus.answeredStatuses).filter(\.$hiddenAt == nil)
+            .shownToThePublic(ProposalStatus.answeredStatuses)
             .sort(\.$answeredAt, .descending).limit(answersShown).all()
         let current = try await Poll.query(on: database).group(.or) { group in
             group.filter(\.$status == .open)

@@ -42,7 +42,7 @@ enum PollQueries {
             minimumFloor: try await SiteSettingsStore.minimumBallots(on: request.db),
             territories: try await Territory.query(on: request.db).sort(\.$position).all().map(\.choice),
             agendaItems: items,
-            proposals: try await Proposal.query(on: request.db).filter(\.$status ~~ ProposalStatus.publicStatuses).filter(\.$hiddenAt == nil)
+            proposals: try await Proposal.query(on: request.db).shownToThePublic()
                 .sort(\.$publishedAt, .descending).limit(PollLimits.listed).all().map { ($0.id?.uuidString ?? "", $0.title) }
         )
     }

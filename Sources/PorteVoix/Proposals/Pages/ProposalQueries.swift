@@ -1,6 +1,18 @@
 import Fluent
 import Vapor
 
+extension QueryBuilder where Model == Proposal {
+    /// What the public may read: one of these statuses, and not hidden by
+    /// reports or by a moderator. Every public list goes through it.
+    func shownToThePublic(_ statuses: [ProposalStatus] = ProposalStatus.publicStatuses) -> Self {
+        filter(\.$status ~~ statuses).filter(\.$hiddenAt == nil)
+    }
+}
+
+extension Proposal {
+    var isShownToThePublic: Bool { status.isPublic && hiddenAt == nil }
+}
+
 enum ProposalQueries {
     enum Sort: String { case recent = "recentes", supported = "soutenues" }
 
@@ -11,11 +23,10 @@ enum ProposalQueries {
     ) async throws -> Page<Proposal> {
         var query = Proposal.query(on: database)
         if let status = filters.statut.flatMap(ProposalStatus.init(slug:)), status.isPublic {
-            query = query.filter(\.$status == status)
+            query = query.shownToThePublic([status])
         } else {
-            query = query.filter(\.$status ~~ ProposalStatus.publicStatuses)
+            query = query.shownToThePublic()
         }
-        query = query.filter(\.$hiddenAt == nil)
         if let theme = filters.theme.flatMap(UUID.init(uuidString:)) {
             query = query.filter(\.$theme.$id == theme)
         }

@@ -11,7 +11,7 @@ enum ProposalLookup {
               let proposal = try await Proposal.query(on: request.db).filter(\.$id == id)
                 .with(\.$theme).with(\.$territory).with(\.$author).first()
         else { throw Abort(.notFound) }
-        if proposal.status.isPublic && proposal.hiddenAt == nil { return proposal }
+        if proposal.isShownToThePublic { return proposal }
         if let member = request.member {
             let isAuthor = proposal.$author.id != nil && proposal.$author.id == member.id
             let enteredIt = proposal.$enteredBy.id == member.id

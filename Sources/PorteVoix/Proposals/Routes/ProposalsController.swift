@@ -39,7 +39,7 @@ struct ProposalsController {
 
     func followUp(request: Request) async throws -> HTML {
         let result = try await Proposal.query(on: request.db)
-            .filter(\.$status ~~ ProposalStatus.answeredStatuses).filter(\.$hiddenAt == nil)
+            .shownToThePublic(ProposalStatus.answeredStatuses)
             .with(\.$theme).with(\.$territory)
             .sort(\.$answeredAt, .descending)
             .paginateWithinRange(page: Pagination.number(request.query[String.self, at: "page"]), per: Self.pageSize)
