@@ -71,6 +71,7 @@ public func configure(_ app: Application, settings: Settings) async throws {
 
     app.asyncCommands.use(CreateAdminCommand(), as: "create-admin")
     app.asyncCommands.use(DemoCommand(), as: "demo")
+    app.asyncCommands.use(AuditVerifyCommand(), as: "audit-verify")
     if isServing(app) {
         try await Administrators.announceInstallationLink(app)
     }
@@ -100,4 +101,6 @@ func registerMigrations(_ app: Application) {
     app.migrations.add(AddPaperAttribution())
     app.migrations.add(AddPersonalDataFlags())
     app.migrations.add(CreateContentReports())
+    app.migrations.add(ChainAuditLog())
+    app.migrations.add(AddModerationDecisions())
 }

@@ -34,8 +34,8 @@ struct AccountsTests {
                 #expect(abs(card.expiresAt.timeIntervalSince(card.createdAt) - 60 * 86_400) < 1)
                 #expect(!codes.map { $0.replacingOccurrences(of: " ", with: "") }.contains(card.codeHash))
             }
-            let audit = try await AuditEntry.query(on: app.db).filter(\.$action == "cards.create").first()
-            #expect(audit?.summary.contains("9 cartes") == true)
+            let audit = try await auditSentences(app, action: "cards.create")
+            #expect(audit.first?.contains("9 cartes d'accès créées") == true)
         }
     }
 
@@ -563,21 +563,21 @@ struct AccountsTests {
             let journal = try await browser.get("/admin/journal")
             #expect(journal.text.contains("Rôles de « Marie »"))
             #expect(journal.text.contains("Bassin minier"))
-            #expect(journal.text.contains("renommé en « Mobilité »"))
+            #expect(journal.text.contains("renommé, qui s&#39;appelle maintenant « Mobilité »"))
         }
     }
 
     @Test func theAuditLogIsAppendOnly() async throws {
         try await withTestApp { app in
-            try await AuditEntry(actorID: nil, action: "test", summary: "Une entrée.").create(on: app.db)
+            try await AuditLog.append(actorID: nil, action: "test", on: app.db)
             let sql = try #require(app.db as? any SQLDatabase)
             await #expect(throws: (any Error).self) {
-                try await sql.raw("UPDATE audit_log SET summary = 'falsifié'").run()
+                try await sql.raw("UPDATE audit_entries SET action = 'falsifié'").run()
             }
             await #expect(throws: (any Error).self) {
-                try await sql.raw("DELETE FROM audit_log").run()
+                try await sql.raw("DELETE FROM audit_entries").run()
             }
-            #expect(try await AuditEntry.query(on: app.db).first()?.summary == "Une entrée.")
+            #expect(try await AuditEntry.query(on: app.db).first()?.action == "test")
         }
     }
 

@@ -218,8 +218,8 @@ struct MeetingsTests {
             try await authorBrowser.signIn("Camille")
             #expect(try await authorBrowser.get("/mon-compte/notifications").text.contains("inscrite à une séance du conseil. Séance du"))
             // The same step as from the proposal's page: its event, and an audit entry.
-            let scheduled = try await AuditEntry.query(on: app.db).filter(\.$action == "proposal.schedule").all()
-            #expect(scheduled.count == 1 && scheduled[0].summary.contains("Une navette"))
+            let scheduled = try await auditSentences(app, action: "proposal.schedule")
+            #expect(scheduled.count == 1 && scheduled[0].contains("Une navette"))
             #expect(try await ProposalEvent.query(on: app.db).filter(\.$status == .scheduled).count() == 1)
 
             try await facilitator.submit(["action": "ouvrir"], on: path, to: path + "/statut")

@@ -101,7 +101,8 @@ struct PageViewTests {
                              context: context)
         },
         RenderedPage("audit journal", shows: [h, w, "Page 2 sur 3"]) {
-            AdminPages.journal(entries: [.init(createdAt: Mock.date, actorName: h, summary: w)], page: 2, pageCount: 3,
+            AdminPages.journal(entries: [.init(sequence: 7, createdAt: Mock.date, actorName: h, summary: w)], title: "Journal des actions",
+                               path: .admin(.journal), head: (7, String(repeating: "a", count: 64)), page: 2, pageCount: 3,
                                context: context)
         },
         RenderedPage("site settings", shows: ["Réglages du site"]) {

@@ -62,7 +62,7 @@ enum DatabaseSetup {
         try await sql.raw("GRANT USAGE ON SCHEMA public TO \(unsafeRaw: quoted)").run()
         try await sql.raw("GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO \(unsafeRaw: quoted)").run()
         try await sql.raw("""
-            REVOKE UPDATE, DELETE, TRUNCATE ON ballots, poll_voters, poll_trackers, paper_registrations, audit_log, site_keys
+            REVOKE UPDATE, DELETE, TRUNCATE ON ballots, poll_voters, poll_trackers, paper_registrations, audit_entries, site_keys
             FROM \(unsafeRaw: quoted)
             """).run()
         try await sql.raw("REVOKE INSERT ON site_keys FROM \(unsafeRaw: quoted)").run()

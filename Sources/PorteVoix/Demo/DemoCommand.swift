@@ -83,9 +83,9 @@ enum DemoData {
         try await MemberRole(memberID: suspended.requireID(), role: .participant).create(on: database)
 
         let admin = createdMembers[0]
-        try await AuditEntry(actorID: nil, action: "demo", summary: "Données de démonstration créées.").create(on: database)
-        try await AuditEntry(actorID: admin.id, action: "member.suspend",
-                             summary: "Compte de « Compte suspendu » suspendu.").create(on: database)
+        try await AuditLog.append(actorID: nil, action: "demo", on: database)
+        try await AuditLog.append(actorID: admin.id, action: "member.suspend", subject: .member(try suspended.requireID()),
+                                  on: database)
         for member in createdMembers {
             try await member.$roleRows.load(on: database)
         }

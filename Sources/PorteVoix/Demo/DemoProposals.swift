@@ -188,6 +188,7 @@ enum DemoProposals {
         case .submitted: []
         case .published: [.published]
         case .rejected: [.rejected]
+        case .changesRequested: [.changesRequested]
         case .withdrawn: [.published, .withdrawn]
         case .scheduled: [.published, .scheduled]
         case .adopted: [.published, .scheduled, .adopted]

@@ -194,26 +194,31 @@ enum AdminPages {
     }
 
     struct JournalEntry: Sendable {
+        var sequence: Int
         var createdAt: Date
         /// "Le serveur" for what the server did by itself.
         var actorName: String
         var summary: String
     }
 
-    static func journal(entries: [JournalEntry], page: Int, pageCount: Int, context: PageContext) -> HTML {
+    static func journal(entries: [JournalEntry], title: String, path: SiteURL, head: (sequence: Int, hash: String),
+                        page: Int, pageCount: Int, context: PageContext) -> HTML {
         Layout.page(
             context,
-            title: "Journal des actions",
+            title: title,
             content: .group(
-                .h1("Journal des actions"),
-                .p(.text("Chaque action d'administration est inscrite ici. Rien ne peut y être modifié ni effacé.")),
+                .h1(.plain(title)),
+                .p(.text("Chaque décision est inscrite ici, dans l'ordre, avec la personne qui l'a prise. "
+                    + "Rien ne peut y être modifié ni effacé sans que la vérification le montre.")),
+                AuditHead.paragraph(head),
                 entries.isEmpty ? .p(.text("Aucune action pour l'instant.")) : .div(
                     .class("tableau-defilant"), .attribute(named: "tabindex", value: "0"),
                     .attribute(named: "role", value: "region"), .ariaLabel("Journal"),
                     .table(
-                        .thead(.tr(.th("Date"), .th("Qui"), .th("Quoi"))),
+                        .thead(.tr(.th("N°"), .th("Date"), .th("Qui"), .th("Quoi"))),
                         .tbody(.forEach(entries) { entry in
                             .tr(
+                                .td(.plain(String(entry.sequence))),
                                 .td(.element(named: "time", nodes: [
                                     .attribute(named: "datetime", value: escapeAttribute(FrenchDates.iso(entry.createdAt))),
                                     .plain(FrenchDates.dayAndTime(entry.createdAt)),
@@ -224,7 +229,7 @@ enum AdminPages {
                         })
                     )
                 ),
-                Pagination.links(path: .admin(.journal), query: [], page: page, pageCount: pageCount)
+                Pagination.links(path: path, query: [], page: page, pageCount: pageCount)
             )
         )
     }

@@ -108,7 +108,8 @@ struct MemberDataExport: Encodable {
             .sort(\.$requestedAt).all()
         let claimed = try await Proposal.query(on: database).filter(\.$claimedAuthor.$id == memberID).sort(\.$createdAt).all()
         let sessions = try await WebSessionRecord.query(on: database).filter(\.$memberID == memberID).all()
-        let actions = try await AuditEntry.query(on: database).filter(\.$actor.$id == memberID).sort(\.$createdAt).all()
+        let actions = try await AuditEntry.query(on: database).filter(\.$actor.$id == memberID).sort(\.$sequence).all()
+        let actionNames = try await AuditNames.load(for: actions, on: database)
         let proposals = try await Proposal.query(on: database).filter(\.$author.$id == memberID).sort(\.$createdAt).all()
         let comments = try await ProposalComment.query(on: database).filter(\.$author.$id == memberID)
             .with(\.$proposal).sort(\.$createdAt).all()
@@ -157,7 +158,9 @@ struct MemberDataExport: Encodable {
                             confirmeePar: $0.confirmedAt == nil ? nil : CardReplacement.who($0.confirmedByRoles))
             },
             sessionsOuvertes: sessions.map { Session(ouverteLe: $0.createdAt, derniereActiviteLe: $0.lastSeenAt) },
-            actionsDAdministration: actions.map { Action(date: $0.createdAt, action: $0.action, resume: $0.summary) },
+            actionsDAdministration: actions.map {
+                Action(date: $0.createdAt, action: $0.action, resume: AuditSentence.describe($0, names: actionNames))
+            },
             mesPropositions: proposals.map {
                 OwnProposal(titre: $0.title, texte: $0.body, statut: $0.status.label,
                             publieeSansPseudonyme: $0.anonymous, envoyeeLe: $0.createdAt)

@@ -46,6 +46,13 @@ enum SiteSettingsPage {
                                 help: "Le contenu reste masqué jusqu'à la décision d'une personne de l'équipe de modération. "
                                     + "\(Reports.setting.defaultValue) par défaut.",
                                 error: model.errors["signalements"], required: true),
+                    .h2("Relecture"),
+                    .p(.text("Un texte où le site a repéré des données personnelles (téléphone, adresse…) attend toujours "
+                        + "une relecture, quel que soit ce réglage.")),
+                    Forms.select("moderation-propositions", label: "Propositions des membres", options: ModerationMode.choices,
+                                 selected: model.values["moderation-propositions"], error: model.errors["moderation-propositions"]),
+                    Forms.select("moderation-commentaires", label: "Commentaires", options: ModerationMode.choices,
+                                 selected: model.values["moderation-commentaires"], error: model.errors["moderation-commentaires"]),
                     Forms.submit("Enregistrer les réglages")
                 ),
                 .h2("Adresse du site"),

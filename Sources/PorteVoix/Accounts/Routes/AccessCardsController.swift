@@ -64,9 +64,8 @@ struct AccessCardsController {
         let chosen = territory
         let issued = try await request.db.transaction { database in
             let issued = try await CardIssuing.store(prepared, territory: chosen, member: nil, createdBy: creator, on: database)
-            try await request.audit("cards.create", count == 1
-                ? "1 carte d'accès créée (\(chosen?.name ?? "tout le département"))."
-                : "\(count) cartes d'accès créées (\(chosen?.name ?? "tout le département")).", on: database)
+            try await request.audit("cards.create", ["count": String(count), "territory": chosen?.id?.uuidString ?? ""],
+                                    on: database)
             return issued
         }
         return AccessCardPages.print(issued, context: request.pageContext, siteAddress: address)

@@ -29,14 +29,13 @@ struct CardReplacementsController {
         switch CardReplacementRules.decide(actor: actor, target: member) {
         case .refused(let reason):
             model.errors.add("pseudonyme", reason)
-            try await request.audit("cards.replacement.refused", "Carte de remplacement refusée pour « \(member.publicName) » : "
-                + "ce compte a un rôle.")
+            try await request.audit("cards.replacement.refused", about: .member(memberID))
             return AccessCardPages.form(model, context: request.pageContext).response(status: .forbidden)
         case .needsConfirmation:
             if try await CardReplacement.query(on: request.db).filter(\.$member.$id == memberID)
                 .filter(\.$confirmedAt == nil).count() == 0 {
                 try await replacement.create(on: request.db)
-                try await request.audit("cards.replacement.request", "Carte de remplacement demandée pour « \(member.publicName) ».")
+                try await request.audit("cards.replacement.request", about: .member(memberID))
             }
             try await request.setFlash("La demande est notée. Une autre personne (animatrice, animateur ou administrateur) "
                 + "doit la confirmer ici pour imprimer la carte.")
@@ -98,7 +97,7 @@ struct CardReplacementsController {
             return request.redirect(to: .admin(.cards))
         }
         for key in keys { try await AttemptThrottle.reset(key, on: request.db) }
-        try await request.audit("signin.unblock", "Connexion débloquée en personne pour « \(member.publicName) ».")
+        try await request.audit("signin.unblock", about: .member(try member.requireID()))
         try await request.setFlash("La connexion de « \(member.publicName) » est débloquée : elle ou il peut se connecter tout de suite.")
         return request.redirect(to: .admin(.cards))
     }
@@ -130,9 +129,8 @@ struct CardReplacementsController {
             try await WebSessionRecord.query(on: database).filter(\.$memberID == memberID).delete()
             let issued = try await CardIssuing.store(prepared, territory: member.territory, member: member,
                                          createdBy: actor.id, on: database)
-            try await request.audit("cards.replacement", "Carte de remplacement créée pour « \(member.publicName) », "
-                + "demandée par « \(requester?.publicName ?? "—") », confirmée par « \(actor.publicName) ». "
-                + "Son ancien mot de passe et ses sessions ne marchent plus.", on: database)
+            try await request.audit("cards.replacement", about: .member(memberID),
+                                    ["requester": requester?.id?.uuidString ?? ""], on: database)
             return issued
         }
         guard let issued else {

@@ -47,11 +47,8 @@ struct CreateAdminCommand: AsyncCommand {
             context.console.error(problem.message)
             throw CommandFailure()
         }
-        _ = try await Administrators.create(pseudonym: pseudonym, password: password, application: app, on: app.db)
-        try await AuditEntry(
-            actorID: nil, action: "admin.create",
-            summary: "Compte administrateur « \(pseudonym.display) » créé depuis le terminal du serveur."
-        ).create(on: app.db)
+        let admin = try await Administrators.create(pseudonym: pseudonym, password: password, application: app, on: app.db)
+        try await AuditLog.append(actorID: nil, action: "admin.create", subject: .member(try admin.requireID()), on: app.db)
         context.console.success("Le compte administrateur « \(pseudonym.display) » est créé. Connectez-vous sur /connexion.")
     }
 }

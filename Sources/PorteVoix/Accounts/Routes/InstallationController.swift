@@ -56,7 +56,7 @@ struct InstallationController {
         )
         try await admin.$roleRows.load(on: request.db)
         try await request.signIn(admin)
-        try await request.audit("installation", "Premier compte administrateur « \(pseudonym.display) » créé par le lien d'installation.")
+        try await request.audit("installation", about: .member(try admin.requireID()))
         try await request.setFlash("Votre compte administrateur est créé. Commencez par créer des cartes d'accès.")
         return request.redirect(to: .admin(.dashboard))
     }

@@ -66,8 +66,9 @@ struct ListsController {
                 return try await listsPage(request, field: field, "Ce nom existe déjà.", typed: name)
             }
             let position = (try await Item.query(on: request.db).max(Item.positionField) ?? -1) + 1
-            try await Item(name: name, position: position).create(on: request.db)
-            try await request.audit("\(kind).add", "Nouveau \(label) : « \(name) ».")
+            let item = Item(name: name, position: position)
+            try await item.create(on: request.db)
+            try await request.audit("\(kind).add", about: AuditSubject(kind: kind, id: item.id))
             try await request.setFlash("Le \(label) « \(name) » est ajouté.")
             return request.redirect(to: .admin(.lists))
         }
@@ -87,10 +88,9 @@ struct ListsController {
             if sameName.contains(where: { $0.id != id }) {
                 return try await listsPage(request, field: field, "Ce nom existe déjà.", typed: name)
             }
-            let old = item.name
             item.name = name
             try await item.save(on: request.db)
-            try await request.audit("\(kind).rename", "\(label.capitalized) « \(old) » renommé en « \(name) ».")
+            try await request.audit("\(kind).rename", about: AuditSubject(kind: kind, id: id))
             try await request.setFlash("Le \(label) s'appelle maintenant « \(name) ».")
             return request.redirect(to: .admin(.lists))
         }

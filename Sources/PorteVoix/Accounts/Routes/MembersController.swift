@@ -86,16 +86,9 @@ struct MembersController {
             }
             target.$territory.id = territoryID
             try await target.save(on: database)
-            var territoryName: String?
-            if let territoryID {
-                territoryName = try await Territory.find(territoryID, on: database)?.name
-            }
-            try await request.audit(
-                "member.roles",
-                "Rôles de « \(target.publicName) » : \(wanted.sorted().map(\.label).joined(separator: ", ")) ; "
-                    + "territoire : \(territoryName ?? "tout le département").",
-                on: database
-            )
+            try await request.audit("member.roles", about: .member(targetID),
+                                    ["roles": wanted.map(\.rawValue).sorted().joined(separator: ","),
+                                     "territory": territoryID?.uuidString ?? ""], on: database)
         }
         try await request.setFlash("Les rôles de « \(target.publicName) » sont enregistrés.")
         return request.redirect(to: .adminMember(targetID))
@@ -117,12 +110,12 @@ struct MembersController {
             try await target.save(on: request.db)
             // A suspended member is signed out everywhere at once.
             try await WebSessionRecord.query(on: request.db).filter(\.$memberID == targetID).delete()
-            try await request.audit("member.suspend", "Compte de « \(target.publicName) » suspendu.")
+            try await request.audit("member.suspend", about: .member(targetID))
             try await request.setFlash("Le compte de « \(target.publicName) » est suspendu.")
         case "reactiver":
             target.status = target.charterAcceptedAt == nil ? .pending : .active
             try await target.save(on: request.db)
-            try await request.audit("member.reactivate", "Compte de « \(target.publicName) » réactivé.")
+            try await request.audit("member.reactivate", about: .member(targetID))
             try await request.setFlash("Le compte de « \(target.publicName) » est réactivé.")
         default:
             throw Abort(.badRequest)

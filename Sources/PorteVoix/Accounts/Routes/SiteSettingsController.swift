@@ -9,6 +9,8 @@ struct SiteSettingsController {
         ("propositions", SiteSettingsStore.proposalsPerHourSetting, "Propositions par compte et par heure"),
         ("commentaires", SiteSettingsStore.commentsPerHourSetting, "Commentaires par compte et par heure"),
         ("signalements", Reports.setting, "Signalements qui masquent un contenu"),
+        ("moderation-propositions", ModerationMode.proposals, "Propositions publiées avant relecture (1 : oui)"),
+        ("moderation-commentaires", ModerationMode.comments, "Commentaires publiés avant relecture (1 : oui)"),
     ]
 
     func model(_ request: Request) async throws -> SiteSettingsPage.Model {
@@ -51,15 +53,15 @@ struct SiteSettingsController {
             model.errors = errors
             return SiteSettingsPage.view(model, context: request.pageContext).response(status: .unprocessableEntity)
         }
-        var changes: [String] = []
+        var changes: [String: String] = [:]
         for number in Self.numbers {
             let old = try await SiteSettingsStore.number(number.setting, on: request.db)
             guard let value = parsed[number.field], value != old else { continue }
             try await SiteSettingsStore.setNumber(number.setting, value, on: request.db)
-            changes.append("\(number.audit) : \(old) → \(value)")
+            changes[number.setting.name] = "\(old) → \(value)"
         }
         if !changes.isEmpty {
-            try await request.audit("settings.change", changes.joined(separator: " ; ") + ".")
+            try await request.audit("settings.change", changes)
         }
         try await request.setFlash(changes.isEmpty ? "Rien n'a changé." : "Les réglages sont enregistrés.")
         return request.redirect(to: .admin(.settings))
@@ -77,6 +79,11 @@ struct SiteSettingsController {
         }
         try await request.setFlash("L'adresse du site est enregistrée.")
         return request.redirect(to: .admin(.settings))
+    }
+
+    /// The audit log names a setting by its key; the journal shows its label.
+    static func auditLabel(of name: String) -> String {
+        numbers.first { $0.setting.name == name }?.audit ?? name
     }
 }
 

@@ -61,9 +61,9 @@ struct AttendanceController {
             }.count()
         try await request.db.transaction { database in
             let existing = try await MeetingAttendance.query(on: database).filter(\.$meeting.$id == id).with(\.$member).all()
-            var removed: [String] = []
+            var removed: [UUID] = []
             for row in existing where shown.contains(row.$member.id) && !ticked.contains(row.$member.id) {
-                removed.append(row.member.publicName)
+                removed.append(row.$member.id)
                 try await row.delete(on: database)
             }
             let already = Set(existing.map(\.$member.id))
@@ -74,11 +74,9 @@ struct AttendanceController {
             meeting.otherAttendees = others
             try await meeting.save(on: database)
             if openedPolls > 0, !removed.isEmpty || !valid.isEmpty {
-                var changes: [String] = []
-                if !valid.isEmpty { changes.append("présents ajoutés : " + valid.map(\.publicName).sorted().joined(separator: ", ")) }
-                if !removed.isEmpty { changes.append("présents retirés : " + removed.sorted().joined(separator: ", ")) }
-                try await request.audit("meeting.attendance", "Séance « \(meeting.title) », après l'ouverture d'un vote : "
-                    + changes.joined(separator: " ; ") + ".", on: database)
+                try await request.audit("meeting.attendance", about: .meeting(id),
+                                        ["added": AuditDetails.ids(valid.compactMap(\.id)), "removed": AuditDetails.ids(removed)],
+                                        on: database)
             }
         }
         try await request.setFlash("Les présences sont enregistrées.")

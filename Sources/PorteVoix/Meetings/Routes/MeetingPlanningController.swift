@@ -51,7 +51,7 @@ struct MeetingPlanningController {
         meeting.otherAttendees = 0
         meeting.createdAt = Date()
         try await meeting.create(on: request.db)
-        try await request.audit("meeting.create", "Séance « \(meeting.title) » prévue le \(FrenchDates.dayAndTime(meeting.startsAt)).")
+        try await request.audit("meeting.create", about: .meeting(try meeting.requireID()))
         try await request.setFlash("La séance est créée. Ajoutez maintenant les points de l'ordre du jour.")
         return request.redirect(to: .meeting(try meeting.requireID()))
     }
@@ -82,7 +82,7 @@ struct MeetingPlanningController {
         }
         draft.apply(to: meeting)
         try await meeting.save(on: request.db)
-        try await request.audit("meeting.update", "Séance « \(meeting.title) » modifiée.")
+        try await request.audit("meeting.update", about: .meeting(try meeting.requireID()))
         try await request.setFlash("La séance est modifiée.")
         return request.redirect(to: .meeting(try meeting.requireID()))
     }
@@ -121,7 +121,7 @@ struct MeetingPlanningController {
                             message: "La séance est « \(meeting.status.label) ». Rechargez la page pour voir son état.")
         }
         try await meeting.save(on: request.db)
-        try await request.audit("meeting.status", "Séance « \(meeting.title) » : \(meeting.status.label).")
+        try await request.audit("meeting.status", about: .meeting(id), ["status": meeting.status.rawValue])
         try await request.setFlash("La séance est maintenant « \(meeting.status.label) ».")
         return request.redirect(to: .meeting(id))
     }

@@ -53,7 +53,7 @@ struct MinutesController {
         try await request.db.transaction { database in
             try await meeting.save(on: database)
             if firstPublication {
-                try await request.audit("meeting.minutes", "Compte rendu de « \(meeting.title) » publié.", on: database)
+                try await request.audit("meeting.minutes", about: .meeting(id), on: database)
                 for memberID in try await MeetingAudience.memberIDs(for: meeting, on: database) {
                     try await Notifier.notify(memberID, "Le compte rendu de la séance « \(meeting.title) » est publié.",
                                               link: .meeting(id), fragment: "compte-rendu", on: database)

@@ -118,8 +118,8 @@ struct ReportsController {
                 link: .proposal(proposalID), on: request.db)
         }
         try await request.audit("\(kind.rawValue).\(hide == nil ? "restore" : "hide")",
-                                "\(kind == .proposal ? "Proposition" : "Commentaire") \(id.uuidString.prefix(8)) "
-                                    + (hide.map { "masqué (\($0.label))." } ?? "rétabli."))
+                                about: kind == .proposal ? .proposal(id) : .comment(id),
+                                hide.map { ["reason": $0.rawValue] } ?? [:])
         try await request.setFlash(hide == nil ? "Le contenu est de nouveau visible." : "Le contenu est masqué.")
         return request.redirect(to: .moderation, fragment: "signalements")
     }

@@ -87,6 +87,10 @@ enum Reports {
                 UPDATE \(ident: table) SET hidden_at = \(bind: now), hidden_reason = \(bind: HiddenReason.reports.rawValue)
                 WHERE id = \(bind: id) AND hidden_at IS NULL
                 """).run()
+            // Written by "the server": the log never names who reported.
+            try await AuditLog.append(actorID: nil, action: "\(kind.rawValue).hidden_by_reports",
+                                      subject: kind == .proposal ? .proposal(id) : .comment(id),
+                                      details: ["count": String(waiting)], at: now, on: database)
             return .recorded(hidden: true)
         }
     }

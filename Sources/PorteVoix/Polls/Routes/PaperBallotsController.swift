@@ -19,20 +19,19 @@ struct PaperBallotsController {
         let model = try await PollQueries.paperModel(poll, request: request)
         let eligible = Dictionary(uniqueKeysWithValues: model.present.map { ($0.id, $0) })
         let chosen = ((try? request.content.get([String].self, at: "votants")) ?? []).prefix(PollLimits.paperVotersAtOnce).compactMap(UUID.init(uuidString:))
-        var registered: [String] = [], refused = 0, notEligible = 0, typingStarted = false
+        var registered: [UUID] = [], refused = 0, notEligible = 0, typingStarted = false
         for memberID in Set(chosen) {
-            guard let member = eligible[memberID] else { notEligible += 1; continue }
+            guard eligible[memberID] != nil else { notEligible += 1; continue }
             switch try await BallotBox.registerPaperVoter(poll: poll, memberID: memberID, by: registrar, on: request.db) {
-            case .registered: registered.append(member.name)
+            case .registered: registered.append(memberID)
             case .alreadyVoted: refused += 1
             case .typingStarted: typingStarted = true
             case .closed: throw PageError(.conflict, title: "Le scrutin est clos", message: "On ne peut plus noter de votants.")
             }
         }
         if !registered.isEmpty {
-            try await request.audit("poll.paper.voters", "Scrutin « \(poll.question) » : \(registered.count) votant"
-                + "\(registered.count > 1 ? "s" : "") sur papier noté\(registered.count > 1 ? "s" : "") : "
-                + registered.sorted().joined(separator: ", ") + ".")
+            try await request.audit("poll.paper.voters", about: .poll(try poll.requireID()),
+                                    ["members": AuditDetails.ids(registered)])
         }
         var messages: [String] = []
         if !registered.isEmpty { messages.append("Les votants sur papier sont notés.") }
@@ -73,7 +72,7 @@ struct PaperBallotsController {
             throw PageError(.conflict, title: "Le scrutin est clos", message: "Ce bulletin n'a pas été enregistré.")
         case .typed:
             // How many, never what.
-            try await request.audit("poll.paper.ballot", "Scrutin « \(poll.question) » : bulletin papier n° \(poll.paperBallots) saisi.")
+            try await request.audit("poll.paper.ballot", about: .poll(try poll.requireID()), ["number": String(poll.paperBallots)])
             try await request.setFlash("Le bulletin papier est enregistré.")
             return request.redirect(to: .poll(try poll.requireID(), .paper))
         }

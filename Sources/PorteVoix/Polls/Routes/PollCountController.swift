@@ -51,10 +51,10 @@ struct PollCountController {
                 model.errors.add("part-\(number)", "La part de \(name) (n° \(number)) est mal tapée : vérifiez chaque caractère.")
             }
         }
-        let audit = "Dépouillement du scrutin « \(poll.question) » : \(accepted.count) part\(accepted.count > 1 ? "s" : "") "
-            + "valable\(accepted.count > 1 ? "s" : "") sur \(poll.keyThreshold) nécessaires"
+        let audit = ["accepted": String(accepted.count), "threshold": String(poll.keyThreshold)]
+        let pollID = try poll.requireID()
         guard accepted.count >= poll.keyThreshold else {
-            try await request.audit("poll.count.refused", audit + ".")
+            try await request.audit("poll.count.refused", about: .poll(pollID), audit)
             model.missing = poll.keyThreshold - accepted.count
             // The page holds the shares typed so far: never kept in a cache.
             return PollPages.count(model, context: request.pageContext).response(status: .unprocessableEntity).noStore()
@@ -63,7 +63,7 @@ struct PollCountController {
               let publicKey = try? BallotSeal.publicKey(of: privateKey),
               Data(publicKey).base64EncodedString() == poll.publicKey
         else {
-            try await request.audit("poll.count.refused", audit + ", mais elles n'ouvrent pas l'urne.")
+            try await request.audit("poll.count.refused", about: .poll(pollID), audit.merging(["mismatch": "1"]) { $1 })
             model.mismatch = true
             return PollPages.count(model, context: request.pageContext).response(status: .unprocessableEntity).noStore()
         }
@@ -72,7 +72,7 @@ struct PollCountController {
             try await request.setFlash("L'urne vient d'être dépouillée par d'autres détenteurs de clés. Les résultats sont publiés.")
             return request.redirect(to: .poll(try poll.requireID()))
         }
-        try await request.audit("poll.count", audit + " : urne ouverte, résultats publiés.")
+        try await request.audit("poll.count", about: .poll(pollID), audit)
         try await request.setFlash("L'urne est dépouillée. Les résultats sont publiés.")
         return request.redirect(to: .poll(try poll.requireID()))
     }

@@ -38,7 +38,7 @@ struct PollsController {
             throw PageError(.conflict, title: "Ce changement n'est pas possible",
                             message: "Un scrutin s'ouvre une fois et se ferme une fois ; un scrutin clos ne rouvre jamais.")
         }
-        try await request.audit("poll.\(poll.status.rawValue)", "Scrutin « \(poll.question) » \(poll.status.label).")
+        try await request.audit("poll.\(poll.status.rawValue)", about: .poll(id))
         try await request.setFlash(poll.status == .open ? "Le scrutin est ouvert : les membres peuvent voter."
             : poll.awaitsKeyHolders ? "Le scrutin est clos. Les détenteurs de clés doivent maintenant se réunir pour le dépouiller."
             : "Le scrutin est clos et dépouillé.")
@@ -92,8 +92,8 @@ struct PollsController {
                 try await PollOption(pollID: poll.requireID(), position: index, label: label).create(on: database)
             }
         }
-        try await request.audit("poll.create", "Scrutin « \(draft.question) » préparé"
-            + (draft.custody == .sealed ? ", urne scellée (\(draft.threshold) détenteurs sur \(draft.holders.count))." : "."))
+        try await request.audit("poll.create", about: .poll(try poll.requireID()), draft.custody == .sealed
+            ? ["threshold": String(draft.threshold), "holders": String(draft.holders.count)] : [:])
         guard draft.custody == .sealed else {
             try await request.setFlash("Le scrutin est prêt. Ouvrez-le quand le moment est venu.")
             return request.redirect(to: .poll(try poll.requireID()))

@@ -6,6 +6,8 @@ import Foundation
 /// answer (design/README.md, "Proposal lifecycle").
 public enum ProposalStatus: String, Codable, CaseIterable, Sendable {
     case submitted, published, rejected, withdrawn, scheduled, adopted
+    /// A moderator asked its author to change it: back to the queue once they have.
+    case changesRequested = "changes_requested"
     case notAdopted = "not_adopted"
     case forwarded, answered
     case inProgress = "in_progress"
@@ -17,6 +19,7 @@ public enum ProposalStatus: String, Codable, CaseIterable, Sendable {
         case .submitted: "en attente de relecture"
         case .published: "publiée"
         case .rejected: "refusée"
+        case .changesRequested: "à modifier par son auteur"
         case .withdrawn: "retirée par son auteur"
         case .scheduled: "inscrite à une séance"
         case .adopted: "adoptée par le conseil"
@@ -35,6 +38,7 @@ public enum ProposalStatus: String, Codable, CaseIterable, Sendable {
         case .submitted: "soumise"
         case .published: "publiee"
         case .rejected: "refusee"
+        case .changesRequested: "a-modifier"
         case .withdrawn: "retiree"
         case .scheduled: "inscrite"
         case .adopted: "adoptee"
@@ -102,6 +106,14 @@ public final class Proposal: Model, @unchecked Sendable {
     /// Hidden after reports or by a moderator (`Reports`): the public no longer reads it.
     @OptionalField(key: "hidden_at") var hiddenAt: Date?
     @OptionalEnum(key: "hidden_reason") var hiddenReason: HiddenReason?
+    /// Why a moderator refused it or sent it back (`ModerationReason`).
+    @OptionalEnum(key: "moderation_reason") var moderationReason: ModerationReason?
+    /// Refused as a duplicate: the proposal it repeats.
+    @OptionalField(key: "duplicate_of_id") var duplicateOfID: UUID?
+    /// A moderator changed its text: the public reads "modifié par l'équipe de modération".
+    @OptionalField(key: "redacted_at") var redactedAt: Date?
+    /// Published at once (post-moderation): a moderator still reads it.
+    @OptionalField(key: "review_pending") var reviewPending: Bool?
     @Children(for: \.$proposal) var events: [ProposalEvent]
 
     public init() {}
@@ -200,6 +212,9 @@ final class ProposalComment: Model, @unchecked Sendable {
     /// Hidden after reports or by a moderator (`Reports`): the public no longer reads it.
     @OptionalField(key: "hidden_at") var hiddenAt: Date?
     @OptionalEnum(key: "hidden_reason") var hiddenReason: HiddenReason?
+    @OptionalEnum(key: "moderation_reason") var moderationReason: ModerationReason?
+    @OptionalField(key: "redacted_at") var redactedAt: Date?
+    @OptionalField(key: "review_pending") var reviewPending: Bool?
 
     init() {}
 
@@ -297,5 +312,30 @@ struct CreateProposals: AsyncMigration {
         for schema in [ProposalComment.schema, ProposalSupport.schema, ProposalEvent.schema, Proposal.schema] {
             try await database.schema(schema).delete()
         }
+    }
+}
+
+/// What moderators decide beyond publishing: a reason from the list, the
+/// original of a duplicate, the mark of a redaction, a review after publication.
+struct AddModerationDecisions: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        // One column at a time: SQLite adds a single column per statement.
+        for table in [Proposal.schema, ProposalComment.schema] {
+            try await database.schema(table).field("moderation_reason", .string).update()
+            try await database.schema(table).field("redacted_at", .datetime).update()
+            try await database.schema(table).field("review_pending", .bool).update()
+        }
+        try await database.schema(Proposal.schema).field("duplicate_of_id", .uuid).update()
+        try await SQLIndexes.create([("proposals_review_pending", "proposals", "review_pending"),
+                                     ("proposal_comments_review_pending", "proposal_comments", "review_pending")], on: database)
+    }
+
+    func revert(on database: any Database) async throws {
+        for table in [Proposal.schema, ProposalComment.schema] {
+            for field in ["moderation_reason", "redacted_at", "review_pending"] {
+                try await database.schema(table).deleteField(.string(field)).update()
+            }
+        }
+        try await database.schema(Proposal.schema).deleteField("duplicate_of_id").update()
     }
 }

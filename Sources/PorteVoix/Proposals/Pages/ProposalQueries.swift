@@ -80,6 +80,9 @@ struct ProposalShowModel: Sendable {
     var failedAction: ProposalAction?
     var typedNote = ""
     var typedAnswer = ""
+    /// A refusal or a request for changes: the reason chosen, the original of a duplicate.
+    var typedReason = ""
+    var typedOriginal = ""
     var commentErrors = FormErrors()
     var typedComment = ""
     /// The detectors found personal data in the comment: the warning, and a button to send anyway.

@@ -25,6 +25,8 @@ extension ProposalPages {
                         .if(proposal.fromPaper, .li(.text("Écrite sur papier pendant une séance")))
                     ),
                     .div(.class("texte-proposition"), richText(proposal.body)),
+                    .if(proposal.redacted, .p(.class("marque-moderation"), .text("Texte modifié par l'équipe de modération."))),
+                    moderationOutcome(model),
                     authorTools(model),
                     .unwrap(proposal.hidden) { .p(.class("contenu-masque"), .plain($0.publicText)) },
                     .if(proposal.hidden == nil && proposal.status.isPublic && !model.isAuthor,
@@ -39,6 +41,22 @@ extension ProposalPages {
                 actions(model),
                 comments(model)
             )
+        )
+    }
+
+    /// What the author (and moderators) read about a refusal or a request for changes.
+    static func moderationOutcome(_ model: ProposalShowModel) -> Node<HTML.BodyContext> {
+        let proposal = model.proposal
+        guard [.rejected, .changesRequested].contains(proposal.status), let reason = proposal.moderationReason else { return .empty }
+        return .div(
+            .class("decision-moderation"),
+            .p(.strong(.plain(proposal.status == .rejected ? "Pourquoi elle n'est pas publiée : " : "Ce que l'équipe de modération demande : ")),
+               .plain(reason.label + ".")),
+            .unwrap(proposal.duplicateOf) { original in
+                .p(.a(.href(.proposal(original)), .text("Lire la proposition d'origine, que vous pouvez soutenir")))
+            },
+            .if(proposal.status == .changesRequested && model.isAuthor,
+                .p(.text("Modifiez-la : elle reviendra à l'équipe de modération, qui la relira.")))
         )
     }
 
@@ -132,6 +150,17 @@ extension ProposalPages {
                             + "Laissez une ligne vide entre deux paragraphes.",
                         error: typed ? model.actionErrors["reponse"] : nil, required: true,
                         maxLength: ProposalLimits.answer, rows: 10, scope: action.rawValue
+                    )),
+                    .if(action.needsReason, Forms.select(
+                        "motif", label: "Raison", options: [("", "Choisir une raison")] + ModerationReason.choices,
+                        selected: typed ? model.typedReason : nil, error: typed ? model.actionErrors["motif-\(action.rawValue)"] : nil,
+                        required: true, scope: action.rawValue
+                    )),
+                    .if(action == .reject, Forms.field(
+                        "original", label: "Pour un doublon : l'adresse de la proposition d'origine",
+                        value: typed ? model.typedOriginal : "",
+                        help: "Copiez l'adresse de sa page, par exemple /propositions/… L'auteur aura le lien.",
+                        error: typed ? model.actionErrors["original-reject"] : nil, maxLength: 200, scope: action.rawValue
                     )),
                     .if(action.needsNote || [.schedule, .adopt, .notAdopt, .forward, .complete].contains(action), Forms.textArea(
                         "note", label: action.noteLabel, value: typed ? model.typedNote : "",

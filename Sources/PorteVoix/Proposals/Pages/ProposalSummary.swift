@@ -23,6 +23,13 @@ struct ProposalSummary: Sendable {
     var personalData: [PersonalDataKind] = []
     /// Hidden after reports or by a moderator: why.
     var hidden: HiddenReason?
+    /// Refused or sent back: the reason from the list; a duplicate's original.
+    var moderationReason: ModerationReason?
+    var duplicateOf: UUID?
+    /// A moderator changed the text: everyone reads the marker.
+    var redacted = false
+    /// Published at once, still to be read by a moderator.
+    var reviewPending = false
 
     func url(_ page: SiteURL.ProposalPage = .show) -> SiteURL { .proposal(id, page) }
 }
@@ -41,7 +48,9 @@ extension ProposalSummary {
             anonymous: proposal.anonymous, fromPaper: proposal.fromPaper, supportsCount: proposal.supportsCount,
             createdAt: proposal.createdAt, publishedAt: proposal.publishedAt,
             answer: proposal.answer, answeredAt: proposal.answeredAt,
-            personalData: Screening.kinds(stored: proposal.personalData), hidden: proposal.hiddenAt == nil ? nil : proposal.hiddenReason
+            personalData: Screening.kinds(stored: proposal.personalData), hidden: proposal.hiddenAt == nil ? nil : proposal.hiddenReason,
+            moderationReason: proposal.moderationReason, duplicateOf: proposal.duplicateOfID,
+            redacted: proposal.redactedAt != nil, reviewPending: proposal.reviewPending == true
         )
     }
 }
@@ -60,6 +69,11 @@ struct CommentSummary: Sendable {
     var hidden: HiddenReason?
     /// The proposal it is about, for lists of comments from several proposals.
     var proposal: PageLink?
+    var moderationReason: ModerationReason?
+    /// A moderator changed the text: everyone reads the marker.
+    var redacted = false
+    /// Published at once, still to be read by a moderator.
+    var reviewPending = false
 }
 
 extension CommentSummary {
@@ -69,7 +83,9 @@ extension CommentSummary {
             body: comment.body, createdAt: comment.createdAt, status: comment.status,
             refusalReason: comment.refusalReason, personalData: Screening.kinds(stored: comment.personalData),
             hidden: comment.hiddenAt == nil ? nil : comment.hiddenReason,
-            proposal: comment.$proposal.value.map { PageLink(url: .proposal(comment.$proposal.id), title: $0.title) }
+            proposal: comment.$proposal.value.map { PageLink(url: .proposal(comment.$proposal.id), title: $0.title) },
+            moderationReason: comment.moderationReason, redacted: comment.redactedAt != nil,
+            reviewPending: comment.reviewPending == true
         )
     }
 }

@@ -79,7 +79,14 @@ struct DiscussionController {
             let comment = ProposalComment(proposalID: id, authorID: memberID, body: text)
             // Sent despite the warning: a moderator checks it before anyone reads it.
             comment.personalData = Screening.stored(found)
+            // Post-moderation: published at once, read by a moderator after.
+            if try await ModerationMode.publishesAtOnce(ModerationMode.comments, personalData: comment.personalData, on: database) {
+                comment.status = .published
+                comment.decidedAt = comment.createdAt
+                comment.reviewPending = true
+            }
             try await comment.create(on: database)
+            return comment.status
         }
         if case .paused(let until) = outcome {
             var model = try await ProposalShowModel.make(proposal, request: request)
@@ -87,7 +94,10 @@ struct DiscussionController {
             model.typedComment = typed
             return ProposalPages.show(model, context: request.pageContext).response(status: .tooManyRequests)
         }
-        try await request.setFlash("Votre commentaire est envoyé. Il sera publié après relecture.")
+        var published = false
+        if case .saved(.published) = outcome { published = true }
+        try await request.setFlash(published ? "Votre commentaire est publié."
+                                                                 : "Votre commentaire est envoyé. Il sera publié après relecture.")
         return request.redirect(to: .proposal(id), fragment: "commentaires")
     }
 }

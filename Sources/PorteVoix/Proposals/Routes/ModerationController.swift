@@ -67,11 +67,8 @@ struct ModerationController {
         comment.decidedAt = Date()
         try await request.db.transaction { database in
             try await comment.save(on: database)
-            try await request.audit(
-                comment.status == .published ? "comment.publish" : "comment.reject",
-                "Commentaire sur « \(proposal.title) » \(comment.status == .published ? "publié" : "refusé").",
-                on: database
-            )
+            try await request.audit(comment.status == .published ? "comment.publish" : "comment.reject",
+                                    about: .comment(commentID), on: database)
             try await Notifier.notify(
                 comment.$author.id,
                 comment.status == .published

@@ -61,18 +61,14 @@ struct PaperAttributionController {
             if proposal.anonymous {
                 // Signed "Un membre du conseil" for everyone, staff included: the
                 // journal keeps no name, not even as the entry's author.
-                try await AuditEntry(actorID: nil, action: "proposal.paper.confirmed",
-                                     summary: "La proposition sur papier « \(proposal.title) », publiée sans pseudonyme, "
-                                        + "est confirmée par la personne qui l'a écrite.").create(on: request.db)
+                try await AuditLog.append(actorID: nil, action: "proposal.paper.confirmed", subject: .proposal(id), on: request.db)
             } else {
-                try await request.audit("proposal.paper.confirmed", "« \(member.publicName) » confirme avoir écrit la proposition "
-                    + "sur papier « \(proposal.title) ».")
+                try await request.audit("proposal.paper.confirmed", about: .proposal(id))
             }
             try await request.setFlash("Merci. La proposition « \(proposal.title) » est maintenant à votre nom : "
                 + "vous serez prévenu de chaque étape.")
         } else {
-            try await request.audit("proposal.paper.declined", "« \(member.publicName) » dit ne pas avoir écrit la proposition "
-                + "sur papier « \(proposal.title) ».")
+            try await request.audit("proposal.paper.declined", about: .proposal(id))
             try await Notifier.notify(proposal.$enteredBy.id, "« \(member.publicName) » dit ne pas avoir écrit la proposition "
                 + "sur papier « \(proposal.title) » : elle reste signée « \(Proposal.paperSignature) ».",
                 link: .proposal(id), on: request.db)

@@ -83,8 +83,10 @@ struct ProposalFormController {
             if case .paused(let until) = outcome { model.pausedUntil = until }
             return ProposalPages.form(model, context: request.pageContext).response(status: .tooManyRequests)
         }
-        try await request.setFlash("Votre proposition est envoyée. Une modératrice ou un modérateur va la relire "
-            + "avant de la publier : vous recevrez une notification.")
+        try await request.setFlash(proposal.status == .published
+            ? "Votre proposition est publiée. Une modératrice ou un modérateur la relira aussi."
+            : "Votre proposition est envoyée. Une modératrice ou un modérateur va la relire "
+                + "avant de la publier : vous recevrez une notification.")
         return request.redirect(to: .proposal(try proposal.requireID()))
     }
 
@@ -99,8 +101,8 @@ struct ProposalFormController {
         // Named, the member is asked to confirm: until then nobody's name is on it.
         let proposal = try await save(valid, authorID: nil, claimedAuthorID: valid.paperAuthorID, fromPaper: true,
                                       enteredBy: facilitator.requireID(), on: request.db)
-        try await request.audit("proposal.paper", "Proposition sur papier saisie : « \(valid.title) »"
-            + (valid.paperAuthorID == nil ? "." : ", en attente de la confirmation du membre indiqué."))
+        try await request.audit("proposal.paper", about: .proposal(try proposal.requireID()),
+                                valid.paperAuthorID == nil ? [:] : ["claimed": "1"])
         try await Notifier.notify(valid.paperAuthorID, "Une proposition écrite sur papier, « \(valid.title) », porte votre pseudonyme. "
             + "Dites-nous si c'est bien vous qui l'avez écrite.", link: .paperToConfirm, on: request.db)
         try await request.setFlash("La proposition sur papier est enregistrée. Elle sera relue avant publication."
@@ -119,9 +121,21 @@ struct ProposalFormController {
             proposal.$claimedAuthor.id = claimedAuthorID
             // Sent despite the warning: a moderator checks it before anyone reads it.
             proposal.personalData = Screening.stored(Screening.kinds(in: valid.title, valid.body))
+            // Post-moderation: a member's own proposal is read after publication.
+            let atOnce = fromPaper ? false
+                : try await ModerationMode.publishesAtOnce(ModerationMode.proposals, personalData: proposal.personalData, on: database)
+            if atOnce {
+                proposal.status = .published
+                proposal.publishedAt = proposal.createdAt
+                proposal.reviewPending = true
+            }
             try await proposal.create(on: database)
             try await ProposalEvent(proposalID: proposal.requireID(), status: .submitted,
-                                    actorID: enteredBy ?? authorID, note: nil).create(on: database)
+                                    actorID: enteredBy ?? authorID, note: nil, at: proposal.createdAt).create(on: database)
+            if atOnce {
+                try await ProposalEvent(proposalID: proposal.requireID(), status: .published, actorID: authorID,
+                                        note: nil, at: proposal.createdAt).create(on: database)
+            }
             return proposal
         }
     }
@@ -153,8 +167,19 @@ struct ProposalFormController {
         proposal.searchText = Proposal.searchText(title: valid.title, body: valid.body)
         // Screened again: an edit that removes every hit clears the flag.
         proposal.personalData = Screening.stored(Screening.kinds(in: valid.title, valid.body))
-        try await proposal.save(on: request.db)
-        try await request.setFlash("Vos modifications sont enregistrées.")
+        // Sent back by a moderator: changed, it returns to the queue.
+        let sentBack = proposal.status == .changesRequested
+        try await request.db.transaction { database in
+            if sentBack {
+                proposal.status = .submitted
+                proposal.statusChangedAt = Date()
+                try await ProposalEvent(proposalID: id, status: .submitted, actorID: proposal.$author.id,
+                                        note: "Modifiée par son auteur, à la demande de l'équipe de modération.").create(on: database)
+            }
+            try await proposal.save(on: database)
+        }
+        try await request.setFlash(sentBack ? "Vos modifications sont enregistrées. La proposition retourne à l'équipe de modération."
+                                            : "Vos modifications sont enregistrées.")
         return request.redirect(to: .proposal(id))
     }
 }

@@ -34,4 +34,15 @@ enum ProposalLookup {
         }
         return proposal
     }
+
+    /// The original a duplicate points to: an id (or an address holding
+    /// one) of a proposal the public reads, other than `id`.
+    static func original(named typed: String, for id: UUID, on database: any Database) async throws -> UUID? {
+        let pattern = /[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}/
+        guard let match = typed.prefix(300).firstMatch(of: pattern), let original = UUID(uuidString: String(match.output)),
+              original != id,
+              let proposal = try await Proposal.query(on: database).filter(\.$id == original).shownToThePublic().first()
+        else { return nil }
+        return proposal.id
+    }
 }

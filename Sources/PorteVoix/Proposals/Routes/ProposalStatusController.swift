@@ -10,6 +10,8 @@ struct ProposalStatusController {
         var action: String?
         var note: String?
         var reponse: String?
+        var motif: String?
+        var original: String?
     }
 
     func changeStatus(request: Request) async throws -> Response {
@@ -34,19 +36,35 @@ struct ProposalStatusController {
         }
         let note = TextInput.clean(form.note ?? "", multiline: true)
         let answer = TextInput.clean(form.reponse ?? "", multiline: true)
-        let errors = ProposalWorkflow.checkTexts(of: action, note: note, answer: answer)
+        var errors = ProposalWorkflow.checkTexts(of: action, note: note, answer: answer)
+        let reason = action.needsReason ? form.motif.flatMap(ModerationReason.init(rawValue:)) : nil
+        var duplicateOf: UUID?
+        if action.needsReason && reason == nil {
+            errors.add("motif-\(action.rawValue)", "Choisissez la raison dans la liste : l'auteur la lira.")
+        }
+        if action == .reject, reason == .duplicate {
+            duplicateOf = try await ProposalLookup.original(named: form.original ?? "", for: id, on: request.db)
+            if duplicateOf == nil {
+                errors.add("original-reject", "Collez l'adresse de la proposition d'origine (elle commence par "
+                    + "/propositions/) : elle doit être publiée, et ne pas être celle-ci.")
+            }
+        }
         guard errors.isEmpty else {
             var model = try await ProposalShowModel.make(proposal, request: request)
             model.actionErrors = errors
             model.typedNote = form.note ?? ""
             model.typedAnswer = form.reponse ?? ""
+            model.typedReason = form.motif ?? ""
+            model.typedOriginal = String((form.original ?? "").prefix(200))
             model.failedAction = action
             return ProposalPages.show(model, context: request.pageContext).response(status: .unprocessableEntity)
         }
 
+        let original = duplicateOf
         try await request.db.transaction { database in
             try await ProposalWorkflow.apply(action, to: proposal, by: member, note: note,
-                                             answer: action == .answer ? answer : nil, on: database)
+                                             answer: action == .answer ? answer : nil, reason: reason,
+                                             duplicateOf: original, on: database)
         }
         try await request.setFlash(ProposalMessages.confirmation(action))
         return request.redirect(to: .proposal(id))

@@ -8,7 +8,8 @@ extension ProposalWorkflow {
     /// and the author's notification, on the database given (a transaction).
     /// The caller has checked `allows` and read the note and answer.
     static func apply(_ action: ProposalAction, to proposal: Proposal, by member: Member, note: String,
-                      answer: String? = nil, on database: any Database, now: Date = Date()) async throws {
+                      answer: String? = nil, reason: ModerationReason? = nil, duplicateOf: UUID? = nil,
+                      on database: any Database, now: Date = Date()) async throws {
         let id = try proposal.requireID()
         // Claimed from the status the caller checked: two changes at once
         // (the author withdrawing while a session links it) cannot both win.
@@ -23,6 +24,10 @@ extension ProposalWorkflow {
         proposal.status = action.target
         proposal.statusChangedAt = now
         if action == .publish { proposal.publishedAt = now }
+        if action.isModeration {
+            proposal.moderationReason = reason
+            proposal.duplicateOfID = duplicateOf
+        }
         if action == .answer, let answer {
             proposal.answer = answer
             proposal.answeredAt = now
@@ -32,8 +37,9 @@ extension ProposalWorkflow {
                                 note: note.isEmpty ? nil : note, at: now).create(on: database)
         // Withdrawing is the author's own act: nobody to tell, nothing to audit.
         guard action != .withdraw else { return }
-        try await AuditEntry(actorID: member.id, action: "proposal.\(action.rawValue)",
-                             summary: "Proposition « \(proposal.title) » : \(action.target.label).", at: now).create(on: database)
+        let auditDetails = reason.map { ["reason": $0.rawValue] } ?? [:]
+        try await AuditLog.append(actorID: member.id, action: "proposal.\(action.rawValue)", subject: .proposal(id),
+                                  details: auditDetails, at: now, on: database)
         try await Notifier.notify(proposal.$author.id, ProposalMessages.statusChanged(proposal, note: note),
                                   link: .proposal(id), on: database)
     }

@@ -3,12 +3,13 @@ import Foundation
 /// Who may move a proposal from one status to another, as a pure function
 /// of values: the controller asks it, the tests walk it exhaustively.
 enum ProposalAction: String, CaseIterable, Sendable {
-    case publish, reject, withdraw, schedule, adopt, notAdopt, forward, answer, progress, complete, decline
+    case publish, reject, requestChanges, withdraw, schedule, adopt, notAdopt, forward, answer, progress, complete, decline
 
     var target: ProposalStatus {
         switch self {
         case .publish: .published
         case .reject: .rejected
+        case .requestChanges: .changesRequested
         case .withdraw: .withdrawn
         case .schedule: .scheduled
         case .adopt: .adopted
@@ -24,8 +25,8 @@ enum ProposalAction: String, CaseIterable, Sendable {
     /// The statuses this action starts from.
     var sources: Set<ProposalStatus> {
         switch self {
-        case .publish, .reject: [.submitted]
-        case .withdraw: [.submitted, .published]
+        case .publish, .reject, .requestChanges: [.submitted]
+        case .withdraw: [.submitted, .changesRequested, .published]
         case .schedule: [.published]
         case .adopt, .notAdopt: [.scheduled]
         case .forward: [.adopted]
@@ -37,7 +38,7 @@ enum ProposalAction: String, CaseIterable, Sendable {
     /// The roles that may act; nil: the author alone.
     var roles: Set<Role>? {
         switch self {
-        case .publish, .reject: [.moderator]
+        case .publish, .reject, .requestChanges: [.moderator]
         case .withdraw: nil
         case .schedule, .adopt, .notAdopt: [.staff, .facilitator]
         case .forward, .answer, .progress, .complete, .decline: [.staff]
@@ -47,7 +48,7 @@ enum ProposalAction: String, CaseIterable, Sendable {
     /// Whether the action needs a written note (a reason, an update).
     var needsNote: Bool {
         switch self {
-        case .reject, .progress, .decline: true
+        case .reject, .requestChanges, .progress, .decline: true
         default: false
         }
     }
@@ -57,6 +58,7 @@ enum ProposalAction: String, CaseIterable, Sendable {
         switch self {
         case .publish: "Publier la proposition"
         case .reject: "Refuser la proposition"
+        case .requestChanges: "Demander une modification à l'auteur"
         case .withdraw: "Retirer ma proposition"
         case .schedule: "Inscrire à une séance"
         case .adopt: "Le conseil l'a adoptée"
@@ -72,7 +74,8 @@ enum ProposalAction: String, CaseIterable, Sendable {
     /// The label of its note field.
     var noteLabel: String {
         switch self {
-        case .reject: "Raison du refus, que l'auteur lira"
+        case .reject: "Message à l'auteur, qui le lira"
+        case .requestChanges: "Ce qu'il faut changer, que l'auteur lira"
         case .progress: "Où en est la réalisation ?"
         case .decline: "Pourquoi le Département ne la retient pas"
         default: "Note (facultative)"
@@ -101,11 +104,14 @@ enum ProposalWorkflow {
     }
 
     static func canEdit(status: ProposalStatus, isAuthor: Bool) -> Bool {
-        isAuthor && status == .submitted
+        isAuthor && (status == .submitted || status == .changesRequested)
     }
 }
 
 extension ProposalAction {
-    /// A moderation decision: publishing or refusing.
-    var isModeration: Bool { self == .publish || self == .reject }
+    /// A moderation decision: publishing, refusing, sending back to the author.
+    var isModeration: Bool { self == .publish || self == .reject || self == .requestChanges }
+
+    /// A decision that names a reason from the list (`ModerationReason`).
+    var needsReason: Bool { self == .reject || self == .requestChanges }
 }
