@@ -445,7 +445,7 @@ def proposal_from_idea_to_answer(driver, server: Server, report: Report) -> None
 
 
 def personal_data_warning_and_reports(driver, server: Server, report: Report) -> None:
-    """A phone number is caught before sending; three reports hide a comment until a moderator restores it"""
+    """A phone number is caught before sending, redacted and destroyed; three reports hide a comment until a moderator restores it"""
     password = "une phrase de test assez longue"
     Select = __import__("selenium.webdriver.support.select", fromlist=["Select"]).Select
     title = "Un arrêt de bus près du centre social"
@@ -475,8 +475,27 @@ def personal_data_warning_and_reports(driver, server: Server, report: Report) ->
         moderator.get(proposal_url)
         report.check("the moderator sees the passage", "06 12 34 56 78" in moderator.find_element(By.TAG_NAME, "mark").text)
         audit_current(report, moderator, server, "proposition à vérifier", SCREENSHOTS)
+        # Redacted: the number goes, and with it every copy of the original.
+        click_and_wait(moderator, lambda: moderator.find_element(By.LINK_TEXT, "Modifier le texte (modération)"))
+        audit_current(report, moderator, server, "modifier une proposition (modération)", SCREENSHOTS)
+        fill(moderator, "champ-texte", "Le bus ne s'arrête pas devant le centre. Parlons-en au conseil.")
+        Select(moderator.find_element(By.ID, "champ-motif")).select_by_value("personal_data")
+        click_button(moderator, "Enregistrer et détruire le texte d'origine")
+        WebDriverWait(moderator, 10).until(EC.presence_of_element_located((By.CLASS_NAME, "message-succes")))
         click_button(moderator, "Publier la proposition")
         WebDriverWait(moderator, 10).until(EC.presence_of_element_located((By.CLASS_NAME, "message-succes")))
+        visitor = make_driver()
+        try:
+            visitor.get(proposal_url)
+            report.check("the public reads the redacted text with the marker",
+                         "Texte modifié par l'équipe de modération" in visitor.page_source
+                         and "06 12 34 56 78" not in visitor.page_source)
+        finally:
+            visitor.quit()
+        stored = b"".join((server.data / ("portevoix.sqlite" + suffix)).read_bytes()
+                          for suffix in ("", "-wal", "-shm") if (server.data / ("portevoix.sqlite" + suffix)).exists())
+        report.check("the number is in no byte of the database files and their journal",
+                     b"06 12 34 56 78" not in stored and len(stored) > 0, f"{len(stored)} bytes read")
 
         phone(commenter)
         sign_in(commenter, server, "Yanis", password)

@@ -40,6 +40,12 @@ extension SiteURL {
             ["propositions", .parameter(.proposal, proposal), "commentaires", .parameter(.comment, comment), "signalement"]
         case .proposalVisibility(let id): ["moderation", "propositions", .parameter(.proposal, id)]
         case .commentVisibility(let id): ["moderation", "commentaires", .parameter(.comment, id)]
+        case .proposalRedaction(let id): ["moderation", "propositions", .parameter(.proposal, id), "modifier"]
+        case .commentRedaction(let id): ["moderation", "commentaires", .parameter(.comment, id), "modifier"]
+        case .proposalReviewed(let id): ["moderation", "propositions", .parameter(.proposal, id), "relue"]
+        case .commentReviewed(let id): ["moderation", "commentaires", .parameter(.comment, id), "relu"]
+        case .moderationJournal: ["moderation", "journal"]
+        case .transparency: ["moderation", "transparence"]
 
         case .meetings: ["seances"]
         case .newMeeting: ["seances", "nouvelle"]
@@ -259,6 +265,16 @@ func routes(_ app: Application) throws {
     site.post(.commentReport(proposal: .key, comment: .key), .member, use: reports.reportComment)
     site.post(.proposalVisibility(.key), moderator, use: reports.decideOnProposal)
     site.post(.commentVisibility(.key), moderator, use: reports.decideOnComment)
+    site.post(.proposalReviewed(.key), moderator, use: moderation.markProposalReviewed)
+    site.post(.commentReviewed(.key), moderator, use: moderation.markCommentReviewed)
+    let redaction = RedactionController()
+    site.get(.proposalRedaction(.key), moderator, use: redaction.proposalForm)
+    site.post(.proposalRedaction(.key), moderator, use: redaction.redactProposal)
+    site.get(.commentRedaction(.key), moderator, use: redaction.commentForm)
+    site.post(.commentRedaction(.key), moderator, use: redaction.redactComment)
+    let transparency = TransparencyController()
+    site.get(.moderationJournal, moderator, use: transparency.journal)
+    site.get(.transparency, use: transparency.transparency)
 
     let paper = PaperAttributionController()
     site.get(.paperToConfirm, .member, use: paper.show)

@@ -80,7 +80,8 @@ struct AuditLogTests {
             #expect(proof.headFound == 4)
             #expect(await Self.runCommand(app, ["--head", published.hash]))
             // The transparency page shows the same head to everyone.
-            let page = try await Browser(app).get(SiteURL.transparency.path).text
+            var visitor = Browser(app)
+            let page = try await visitor.get(SiteURL.transparency.path).text
             #expect(page.contains(published.hash))
 
             try await AuditLog.append(actorID: nil, action: "demo", on: app.db)

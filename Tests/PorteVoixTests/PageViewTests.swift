@@ -100,6 +100,16 @@ struct PageViewTests {
                                    errors: FormErrors("theme-nouveau", "Ce nom existe déjà."), typed: ["theme-nouveau": h]),
                              context: context)
         },
+        RenderedPage("redaction form", shows: [h, w, "Le texte d'origine sera détruit"]) {
+            var model = RedactionPage.Model.mock
+            model.contextTitle = h
+            model.body = w
+            model.errors = FormErrors("motif", "Choisissez la raison dans la liste : l'auteur la lira.")
+            return RedactionPage.view(model, context: context)
+        },
+        RenderedPage("transparency", shows: ["novembre 2026", "Refus, par raison"]) {
+            TransparencyPage.view(.mock, context: context)
+        },
         RenderedPage("audit journal", shows: [h, w, "Page 2 sur 3"]) {
             AdminPages.journal(entries: [.init(sequence: 7, createdAt: Mock.date, actorName: h, summary: w)], title: "Journal des actions",
                                path: .admin(.journal), head: (7, String(repeating: "a", count: 64)), page: 2, pageCount: 3,

@@ -7,7 +7,9 @@ struct ProposalWorkflowTests {
     static let expected: [(ProposalStatus, ProposalAction, ProposalStatus, Set<Role>?)] = [
         (.submitted, .publish, .published, [.moderator]),
         (.submitted, .reject, .rejected, [.moderator]),
+        (.submitted, .requestChanges, .changesRequested, [.moderator]),
         (.submitted, .withdraw, .withdrawn, nil),
+        (.changesRequested, .withdraw, .withdrawn, nil),
         (.published, .withdraw, .withdrawn, nil),
         (.published, .schedule, .scheduled, [.staff, .facilitator]),
         (.scheduled, .adopt, .adopted, [.staff, .facilitator]),
@@ -53,14 +55,16 @@ struct ProposalWorkflowTests {
 
     @Test func onlyTheAuthorEditsAndOnlyBeforeReview() {
         #expect(ProposalWorkflow.canEdit(status: .submitted, isAuthor: true))
+        #expect(ProposalWorkflow.canEdit(status: .changesRequested, isAuthor: true), "sent back to be changed")
         #expect(!ProposalWorkflow.canEdit(status: .submitted, isAuthor: false))
-        for status in ProposalStatus.allCases where status != .submitted {
+        for status in ProposalStatus.allCases where status != .submitted && status != .changesRequested {
             #expect(!ProposalWorkflow.canEdit(status: status, isAuthor: true))
         }
     }
 
     @Test func notesAreRequiredWhereTheAuthorReadsAReason() {
-        #expect(ProposalAction.allCases.filter(\.needsNote) == [.reject, .progress, .decline])
+        #expect(ProposalAction.allCases.filter(\.needsNote) == [.reject, .requestChanges, .progress, .decline])
+        #expect(ProposalAction.allCases.filter(\.needsReason) == [.reject, .requestChanges])
     }
 
     @Test func searchFoldsAccentsAndCase() {

@@ -124,7 +124,7 @@ struct ProposalsTests {
             let noReason = try await moderator.submit(["action": "reject", "note": " "], on: second.path, to: second.path + "/statut")
             #expect(noReason.status == .unprocessableEntity)
             #expect(noReason.text.contains("Écrivez quelques mots"))
-            try await moderator.submit(["action": "reject", "note": "Elle contient un nom de famille."],
+            try await moderator.submit(["action": "reject", "motif": "personal_data", "note": "Elle contient un nom de famille."],
                                        on: second.path, to: second.path + "/statut")
             #expect(try await Proposal.find(first.id, on: app.db)?.status == .published)
             #expect(try await Proposal.find(second.id, on: app.db)?.status == .rejected)
@@ -135,7 +135,8 @@ struct ProposalsTests {
             #expect(header.text.contains("Notifications (2 non lues)"))
             let inbox = try await browser.get("/mon-compte/notifications").text
             #expect(inbox.contains("Votre proposition « Première » est publiée."))
-            #expect(inbox.contains("Raison : Elle contient un nom de famille."))
+            #expect(inbox.contains("n&#39;a pas été publiée (données personnelles). Elle contient un nom de famille.")
+                    || inbox.contains("n'a pas été publiée (données personnelles). Elle contient un nom de famille."))
             try await browser.submit([:], on: "/mon-compte/notifications", to: "/mon-compte/notifications/lues")
             #expect(try await browser.get("/").text.contains(">Notifications<"))
 
@@ -217,13 +218,14 @@ struct ProposalsTests {
             let reject = proposal.path + "/commentaires/\(comments[1].id!)/moderation"
             let noReason = try await moderator.submit(["decision": "refuser"], on: proposal.path, to: reject)
             #expect(noReason.status == .unprocessableEntity)
-            try await moderator.submit(["decision": "refuser", "motif": "Hors sujet."], on: proposal.path, to: reject)
+            try await moderator.submit(["decision": "refuser", "motif": "off_topic", "message": "Parlons du bus ici."],
+                                       on: proposal.path, to: reject)
 
             #expect(try await visitor.get(proposal.path).text.contains("Très bonne idée"))
             #expect(!(try await visitor.get(proposal.path).text.contains("Un second avis.")))
             let inbox = try await yanis.get("/mon-compte/notifications").text
             #expect(inbox.contains("est publié"))
-            #expect(inbox.contains("Raison : Hors sujet."))
+            #expect(inbox.contains("Raison : hors sujet. Parlons du bus ici."))
         }
     }
 

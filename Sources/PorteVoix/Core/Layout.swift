@@ -101,6 +101,7 @@ public enum Layout {
     static let footerLinks: [NavigationLink] = [
         NavigationLink(label: "Accessibilité", path: .content(.accessibility)),
         NavigationLink(label: "Mentions légales", path: .content(.legal)),
+        NavigationLink(label: "Modération", path: .transparency),
         NavigationLink(label: "Confidentialité", path: .content(.privacy)),
         NavigationLink(label: "Charte", path: .content(.charter)),
         NavigationLink(label: "Aide", path: .content(.help)),

@@ -58,6 +58,13 @@ enum SiteURL: Sendable, Hashable {
     /// A moderator's decision on reported (or any published) content.
     case proposalVisibility(Param)
     case commentVisibility(Param)
+    /// A moderator rewrites a text; the original is destroyed.
+    case proposalRedaction(Param)
+    case commentRedaction(Param)
+    /// Read after publication (post-moderation): nothing to change.
+    case proposalReviewed(Param)
+    case commentReviewed(Param)
+    case moderationJournal, transparency
 
     // Meetings
     case meetings, newMeeting, calendar
@@ -113,6 +120,11 @@ enum SiteURL: Sendable, Hashable {
     static func commentModeration(_ proposal: UUID, _ comment: UUID) -> SiteURL {
         .commentModeration(proposal: .value(proposal), comment: .value(comment))
     }
+
+    static func proposalRedaction(_ id: UUID) -> SiteURL { .proposalRedaction(.value(id)) }
+    static func commentRedaction(_ id: UUID) -> SiteURL { .commentRedaction(.value(id)) }
+    static func proposalReviewed(_ id: UUID) -> SiteURL { .proposalReviewed(.value(id)) }
+    static func commentReviewed(_ id: UUID) -> SiteURL { .commentReviewed(.value(id)) }
 
     static func commentReport(_ proposal: UUID, _ comment: UUID) -> SiteURL {
         .commentReport(proposal: .value(proposal), comment: .value(comment))

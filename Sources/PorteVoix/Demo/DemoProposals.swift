@@ -95,7 +95,7 @@ enum DemoProposals {
         .scheduled, .forwarded, .published, .inProgress, .answered, .done, .notAdopted, .published,
         .scheduled, .published, .adopted, .answered, .forwarded, .submitted, .adopted, .published,
         .rejected, .declined, .published, .scheduled, .notAdopted, .withdrawn, .inProgress, .published,
-        .submitted, .adopted, .answered, .published, .forwarded, .scheduled, .submitted, .rejected,
+        .submitted, .adopted, .answered, .published, .forwarded, .scheduled, .changesRequested, .rejected,
     ]
 
     static let answers = [
@@ -142,9 +142,16 @@ enum DemoProposals {
             var date = created
             for step in path(to: status) {
                 date = date.addingTimeInterval(Double(3 + index % 5) * 86_400)
-                let actor = [.published, .rejected].contains(step) ? moderator : staff
+                let actor = [.published, .rejected, .changesRequested].contains(step) ? moderator : staff
                 var note: String?
-                if step == .rejected { note = "La proposition contient le nom d'une personne. Vous pouvez la renvoyer sans ce nom." }
+                if step == .rejected {
+                    note = "Une proposition très proche existe déjà : soutenez-la plutôt."
+                    proposal.moderationReason = .offTopic
+                }
+                if step == .changesRequested {
+                    note = "La proposition contient le nom d'une personne. Retirez-le, et elle sera relue à nouveau."
+                    proposal.moderationReason = .personalData
+                }
                 if step == .inProgress { note = "Un groupe de travail s'est réuni. Les premières mesures arrivent dans les prochains mois." }
                 if step == .declined { note = "Ce n'est pas une compétence du Département. Nous avons transmis la demande à l'État." }
                 if step == .done { note = "C'est en place depuis ce mois-ci. Merci au conseil pour cette idée." }

@@ -17,6 +17,8 @@ struct ReportedItem: Sendable {
     var hidden: HiddenReason?
 
     var decision: SiteURL { kind == .proposal ? .proposalVisibility(.value(id)) : .commentVisibility(.value(id)) }
+    var redaction: SiteURL { kind == .proposal ? .proposalRedaction(id) : .commentRedaction(id) }
+    var reviewed: SiteURL { kind == .proposal ? .proposalReviewed(id) : .commentReviewed(id) }
 }
 
 enum ReportedItems {
@@ -60,6 +62,61 @@ enum ReportedItems {
         return items
     }
 
+    /// Published at once (post-moderation) and not yet read by a moderator,
+    /// oldest first; never the viewer's own.
+    static func afterPublication(for viewer: UUID?, on database: any Database) async throws -> [ReportedItem] {
+        let proposals = try await Proposal.query(on: database).filter(\.$reviewPending == true)
+            .sort(\.$createdAt).limit(ProposalLimits.moderationBatch).all()
+        let comments = try await ProposalComment.query(on: database).filter(\.$reviewPending == true).with(\.$proposal)
+            .sort(\.$createdAt).limit(ProposalLimits.moderationBatch).all()
+        let ownProposals = proposals.filter { viewer == nil || $0.$author.id != viewer }
+        let ownComments = comments.filter { viewer == nil || $0.$author.id != viewer }
+        return try ownProposals.map { proposal in
+            ReportedItem(kind: .proposal, id: try proposal.requireID(), title: proposal.title,
+                         excerpt: ProposalPages.excerpt(proposal.body, length: 200), link: .proposal(try proposal.requireID()),
+                         reports: 0, reasons: [], comments: [], hidden: proposal.hiddenAt == nil ? nil : proposal.hiddenReason)
+        } + ownComments.map { comment in
+            let id = try comment.requireID()
+            return ReportedItem(kind: .comment, id: id, title: "Commentaire sur « \(comment.proposal.title) »",
+                                excerpt: ProposalPages.excerpt(comment.body, length: 200), link: .proposal(comment.$proposal.id),
+                                fragment: "commentaire-\(id)", reports: 0, reasons: [], comments: [],
+                                hidden: comment.hiddenAt == nil ? nil : comment.hiddenReason)
+        }
+    }
+
+    static func afterPublicationSection(_ items: [ReportedItem], csrf: String) -> Node<HTML.BodyContext> {
+        .section(
+            .id("apres-publication"),
+            .h2(.plain(items.isEmpty ? "Publiés, à relire" : "Publiés, à relire (\(items.count))")),
+            .p(.text("Ces textes sont déjà en ligne (relecture après publication, voir les réglages).")),
+            items.isEmpty ? .p(.text("Rien à relire après publication.")) : .ul(.class("signalements"), .forEach(items) { item in
+                .li(
+                    .h3(.a(.href(item.link, fragment: item.fragment), .plain(item.title))),
+                    .p(.plain(item.excerpt)),
+                    .div(
+                        .class("boutons"),
+                        Forms.post(action: item.reviewed, csrf: csrf,
+                                   .button(.type(.submit), .class("bouton bouton-secondaire"), .text("Relu : rien à changer"),
+                                           .span(.class("visuellement-cache"), .plain(" : \(item.title)")))),
+                        .a(.class("bouton bouton-secondaire"), .href(item.redaction), .text("Modifier le texte"),
+                           .span(.class("visuellement-cache"), .plain(" : \(item.title)"))),
+                        hideForm(item, csrf: csrf)
+                    )
+                )
+            })
+        )
+    }
+
+    static func hideForm(_ item: ReportedItem, csrf: String) -> Node<HTML.BodyContext> {
+        Forms.post(action: item.decision, csrf: csrf, class: "formulaire-en-ligne",
+                   .input(.type(.hidden), .name("decision"), .value("masquer")),
+                   Forms.select("raison", label: "Raison du masquage, que l'auteur lira",
+                                options: ReportReason.allCases.map { ($0.rawValue, $0.label) },
+                                selected: item.reasons.first?.rawValue ?? "", scope: "m" + item.id.uuidString.prefix(8)),
+                   .button(.type(.submit), .class("bouton bouton-danger"), .text("Masquer"),
+                           .span(.class("visuellement-cache"), .plain(" : \(item.title)"))))
+    }
+
     static func section(_ items: [ReportedItem], csrf: String) -> Node<HTML.BodyContext> {
         .section(
             .id("signalements"),
@@ -81,13 +138,9 @@ enum ReportedItems {
                                    .button(.type(.submit), .class("bouton bouton-secondaire"),
                                            .plain(item.hidden == nil ? "Laisser visible" : "Rétablir"),
                                            .span(.class("visuellement-cache"), .plain(" : \(item.title)")))),
-                        Forms.post(action: item.decision, csrf: csrf, class: "formulaire-en-ligne",
-                                   .input(.type(.hidden), .name("decision"), .value("masquer")),
-                                   Forms.select("raison", label: "Raison du masquage, que l'auteur lira",
-                                                options: ReportReason.allCases.map { ($0.rawValue, $0.label) },
-                                                selected: item.reasons.first?.rawValue ?? "", scope: "m" + item.id.uuidString.prefix(8)),
-                                   .button(.type(.submit), .class("bouton bouton-danger"), .text("Masquer"),
-                                           .span(.class("visuellement-cache"), .plain(" : \(item.title)"))))
+                        .a(.class("bouton bouton-secondaire"), .href(item.redaction), .text("Modifier le texte"),
+                           .span(.class("visuellement-cache"), .plain(" : \(item.title)"))),
+                        hideForm(item, csrf: csrf)
                     )
                 )
             })

@@ -128,6 +128,8 @@ enum Reports {
         let row = try await database.sql.raw("""
             SELECT (SELECT COUNT(*) FROM proposals WHERE status = 'submitted')
                  + (SELECT COUNT(*) FROM proposal_comments WHERE status = 'submitted')
+                 + (SELECT COUNT(*) FROM proposals WHERE review_pending = \(bind: true))
+                 + (SELECT COUNT(*) FROM proposal_comments WHERE review_pending = \(bind: true))
                  + (SELECT COUNT(*) FROM (SELECT DISTINCT content_kind, content_id FROM content_reports
                                           WHERE resolved_at IS NULL) AS reported) AS waiting
             """).first()

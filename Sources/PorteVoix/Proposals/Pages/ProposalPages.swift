@@ -154,7 +154,7 @@ enum ProposalPages {
     }
 
     static func moderationQueue(proposals: [ProposalSummary], comments: [CommentSummary], totalProposals: Int? = nil,
-                                totalComments: Int? = nil, reported: [ReportedItem] = [],
+                                totalComments: Int? = nil, reported: [ReportedItem] = [], afterPublication: [ReportedItem] = [],
                                 filters: ModerationFilters = ModerationFilters(), csrf: String = "",
                                 context: PageContext) -> HTML {
         let totalProposals = totalProposals ?? proposals.count, totalComments = totalComments ?? comments.count
@@ -182,7 +182,10 @@ enum ProposalPages {
                            .plain("Sur « \(comment.proposal?.title ?? "") »")),
                         .plain(" — \(excerpt(comment.body, length: 100))"), .text(" "), Screening.badge(comment.personalData))
                 }),
-                .if(filters.shows(.reports), ReportedItems.section(reported, csrf: csrf))
+                .if(filters.kind == .all, ReportedItems.afterPublicationSection(afterPublication, csrf: csrf)),
+                .if(filters.shows(.reports), ReportedItems.section(reported, csrf: csrf)),
+                .p(.a(.href(.moderationJournal), .text("Le journal de la modération")), .text(" · "),
+                   .a(.href(.transparency), .text("La page de transparence")))
             )
         )
     }

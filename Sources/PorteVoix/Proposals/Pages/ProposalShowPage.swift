@@ -27,6 +27,9 @@ extension ProposalPages {
                     .div(.class("texte-proposition"), richText(proposal.body)),
                     .if(proposal.redacted, .p(.class("marque-moderation"), .text("Texte modifié par l'équipe de modération."))),
                     moderationOutcome(model),
+                    .if(model.isModerator && !model.isAuthor && proposal.status != .withdrawn,
+                        .p(.a(.class("bouton bouton-secondaire"), .href(.proposalRedaction(proposal.id)),
+                              .text("Modifier le texte (modération)")))),
                     authorTools(model),
                     .unwrap(proposal.hidden) { .p(.class("contenu-masque"), .plain($0.publicText)) },
                     .if(proposal.hidden == nil && proposal.status.isPublic && !model.isAuthor,
@@ -191,6 +194,8 @@ extension ProposalPages {
                             .p(.class("auteur-commentaire"), .strong(.plain(comment.authorName)),
                                .text(", le "), time(comment.createdAt)),
                             .div(richText(comment.body)),
+                            .if(comment.redacted, .p(.class("marque-moderation"), .text("Commentaire modifié par l'équipe de modération."))),
+                            .if(model.isModerator, .p(.a(.href(.commentRedaction(comment.id)), .text("Modifier ce commentaire (modération)")))),
                             .if(comment.hidden == nil, ReportForm.form(
                                 action: .commentReport(model.proposal.id, comment.id), target: comment.id,
                                 what: "ce commentaire", whose: "de \(comment.authorName), du \(FrenchDates.dayAndTime(comment.createdAt))",
@@ -203,7 +208,8 @@ extension ProposalPages {
                 .div(
                     .class("commentaire-en-attente"),
                     .p(.strong(.plain(comment.status == .rejected ? "Votre commentaire n'a pas été publié." : "Votre commentaire attend sa relecture."))),
-                    .unwrap(comment.refusalReason) { .p(.plain("Raison : \($0)")) },
+                    .unwrap(comment.moderationReason) { .p(.plain("Raison : \($0.label).")) },
+                    .unwrap(comment.refusalReason) { .p(.plain("Message de l'équipe de modération : \($0)")) },
                     .div(richText(comment.body))
                 )
             },
@@ -226,6 +232,7 @@ extension ProposalPages {
                     .p(.strong(.plain(comment.authorName)), .text(", le "), time(comment.createdAt)),
                     .div(richText(comment.body)),
                     Screening.review([("Commentaire", comment.body)]),
+                    .p(.a(.href(.commentRedaction(comment.id)), .text("Modifier ce commentaire avant de le publier"))),
                     Forms.errorSummary(FormErrors("motif", error),
                                        scope: "c\(id)"),
                     Forms.post(
@@ -236,7 +243,10 @@ extension ProposalPages {
                     Forms.post(
                         action: .commentModeration(model.proposal.id, comment.id), csrf: csrf, class: "formulaire",
                         .input(.type(.hidden), .name("decision"), .value("refuser")),
-                        Forms.textArea("motif", label: "Raison du refus, que l'auteur lira", error: error, required: true,
+                        Forms.select("motif", label: "Raison du refus, que l'auteur lira",
+                                     options: [("", "Choisir une raison")] + ModerationReason.choices.filter { $0.value != ModerationReason.duplicate.rawValue },
+                                     selected: nil, error: error, required: true, scope: "c\(id)"),
+                        Forms.textArea("message", label: "Message à l'auteur (facultatif)",
                                        maxLength: ProposalLimits.note, rows: 2, scope: "c\(id)"),
                         Forms.submit("Refuser ce commentaire", class: "bouton bouton-danger")
                     )

@@ -24,12 +24,15 @@ struct ModerationController {
             proposals: proposals.map(ProposalSummary.init), comments: comments.map(CommentSummary.init),
             totalProposals: filters.shows(.proposals) ? try await waitingProposals.count() : 0,
             totalComments: filters.shows(.comments) ? try await waitingComments.count() : 0,
-            reported: reported, filters: filters, csrf: try await request.csrfToken(), context: request.pageContext)
+            reported: reported,
+            afterPublication: filters.kind == .all ? try await ReportedItems.afterPublication(for: request.member?.id, on: request.db) : [],
+            filters: filters, csrf: try await request.csrfToken(), context: request.pageContext)
     }
 
     struct DecisionForm: Content {
         var decision: String?
         var motif: String?
+        var message: String?
     }
 
     func moderateComment(request: Request) async throws -> Response {
@@ -48,36 +51,69 @@ struct ModerationController {
                             message: "Une autre modératrice ou un autre modérateur prendra la décision.")
         }
         let form = (try? request.content.decode(DecisionForm.self)) ?? DecisionForm()
-        let reason = TextInput.clean(form.motif ?? "", multiline: true)
+        let message = TextInput.clean(form.message ?? "", multiline: true)
+        let reason = form.motif.flatMap(ModerationReason.init(rawValue:))
         switch form.decision {
         case "publier":
             comment.status = .published
         case "refuser":
-            let tooLong = TextInput.tooLong(reason, limit: ProposalLimits.note, what: "La raison")
-            guard !reason.isEmpty, tooLong == nil else {
+            let tooLong = TextInput.tooLong(message, limit: ProposalLimits.note, what: "Le message")
+            guard let reason, tooLong == nil else {
                 var model = try await ProposalShowModel.make(proposal, request: request)
-                model.commentDecisionErrors[commentID] = tooLong ?? "Écrivez la raison du refus : l'auteur la lira."
+                model.commentDecisionErrors[commentID] = tooLong ?? "Choisissez la raison du refus dans la liste : l'auteur la lira."
                 return ProposalPages.show(model, context: request.pageContext).response(status: .unprocessableEntity)
             }
             comment.status = .rejected
-            comment.refusalReason = reason
+            comment.moderationReason = reason
+            comment.refusalReason = message.isEmpty ? nil : message
         default:
             throw Abort(.badRequest)
         }
+        let refusal = [comment.moderationReason?.label, comment.refusalReason].compactMap { $0 }.joined(separator: ". ")
         comment.decidedAt = Date()
         try await request.db.transaction { database in
             try await comment.save(on: database)
             try await request.audit(comment.status == .published ? "comment.publish" : "comment.reject",
-                                    about: .comment(commentID), on: database)
+                                    about: .comment(commentID), comment.moderationReason.map { ["reason": $0.rawValue] } ?? [:],
+                                    on: database)
             try await Notifier.notify(
                 comment.$author.id,
                 comment.status == .published
                     ? "Votre commentaire sur « \(proposal.title) » est publié."
-                    : "Votre commentaire sur « \(proposal.title) » n'a pas été publié. Raison : \(reason)",
+                    : "Votre commentaire sur « \(proposal.title) » n'a pas été publié. Raison : \(refusal)",
                 link: .proposal(id), fragment: "commentaires", on: database
             )
         }
         try await request.setFlash(comment.status == .published ? "Le commentaire est publié." : "Le commentaire est refusé.")
         return request.redirect(to: .proposal(id), fragment: "commentaires")
+    }
+
+    // MARK: Read after publication (post-moderation)
+
+    func markProposalReviewed(request: Request) async throws -> Response {
+        guard let id = request.id(.proposal), let proposal = try await Proposal.find(id, on: request.db) else { throw Abort(.notFound) }
+        try await markReviewed(table: Proposal.schema, id: id, subject: .proposal(id), authorID: proposal.$author.id, request: request)
+        return request.redirect(to: .moderation, fragment: "apres-publication")
+    }
+
+    func markCommentReviewed(request: Request) async throws -> Response {
+        guard let id = request.id(.comment), let comment = try await ProposalComment.find(id, on: request.db) else { throw Abort(.notFound) }
+        try await markReviewed(table: ProposalComment.schema, id: id, subject: .comment(id), authorID: comment.$author.id, request: request)
+        return request.redirect(to: .moderation, fragment: "apres-publication")
+    }
+
+    /// Claimed once: two moderators clicking together write one entry.
+    private func markReviewed(table: String, id: UUID, subject: AuditSubject, authorID: UUID?, request: Request) async throws {
+        if let authorID, authorID == request.member?.id {
+            throw PageError(.forbidden, title: "Vous ne pouvez pas relire votre propre texte",
+                            message: "Une autre modératrice ou un autre modérateur le relira.")
+        }
+        try await request.db.transaction { database in
+            let claimed = try await database.sql.raw("""
+                UPDATE \(ident: table) SET review_pending = NULL WHERE id = \(bind: id) AND review_pending = \(bind: true) RETURNING id
+                """).all()
+            if !claimed.isEmpty { try await request.audit("\(subject.kind).reviewed", about: subject, on: database) }
+        }
+        try await request.setFlash("C'est noté : le texte est relu et reste publié.")
     }
 }

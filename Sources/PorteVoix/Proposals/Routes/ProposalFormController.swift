@@ -169,17 +169,32 @@ struct ProposalFormController {
         proposal.personalData = Screening.stored(Screening.kinds(in: valid.title, valid.body))
         // Sent back by a moderator: changed, it returns to the queue.
         let sentBack = proposal.status == .changesRequested
+        // Post-moderation: a text that waited only for its personal data is
+        // published once the author's edit took every hit out.
+        let mayPublish = !sentBack && !proposal.fromPaper && proposal.status == .submitted
+        let publishNow = mayPublish
+            ? try await ModerationMode.publishesAtOnce(ModerationMode.proposals, personalData: proposal.personalData, on: request.db)
+            : false
         try await request.db.transaction { database in
+            let now = Date()
             if sentBack {
                 proposal.status = .submitted
-                proposal.statusChangedAt = Date()
+                proposal.statusChangedAt = now
                 try await ProposalEvent(proposalID: id, status: .submitted, actorID: proposal.$author.id,
                                         note: "Modifiée par son auteur, à la demande de l'équipe de modération.").create(on: database)
+            } else if publishNow {
+                proposal.status = .published
+                proposal.statusChangedAt = now
+                proposal.publishedAt = now
+                proposal.reviewPending = true
+                try await ProposalEvent(proposalID: id, status: .published, actorID: proposal.$author.id, note: nil, at: now)
+                    .create(on: database)
             }
             try await proposal.save(on: database)
         }
         try await request.setFlash(sentBack ? "Vos modifications sont enregistrées. La proposition retourne à l'équipe de modération."
-                                            : "Vos modifications sont enregistrées.")
+            : publishNow ? "Vos modifications sont enregistrées et la proposition est publiée. Une modératrice ou un modérateur la relira aussi."
+            : "Vos modifications sont enregistrées.")
         return request.redirect(to: .proposal(id))
     }
 }

@@ -1,0 +1,115 @@
+import Fluent
+import Foundation
+import PersonalData
+import Vapor
+
+/// A moderator rewrites a member's text (to take out a phone number, a
+/// neighbour's name, an insult). The original is destroyed, not kept
+/// aside: the row and its search text get the new text; the notifications,
+/// history notes and report comments that quoted a removed piece lose it;
+/// then the database files are scrubbed (`FreeSpace`) so that a copy taken
+/// afterwards holds nothing of it. The audit log never held the text.
+enum Redaction {
+    /// What replaces a removed piece in the copies that quoted it.
+    static let removedMarker = "[retiré par l'équipe de modération]"
+
+    enum Target: Sendable {
+        case proposal(UUID)
+        case comment(UUID)
+    }
+
+    /// The pieces of the old text that the new one no longer holds: the
+    /// personal data found in it, each line that went, and the old title
+    /// (notifications quote it).
+    static func removedPieces(oldTitle: String?, oldBody: String, newTitle: String?, newBody: String) -> [String] {
+        let newText = [newTitle ?? "", newBody].joined(separator: "\n")
+        var pieces: [String] = []
+        for text in [oldTitle ?? "", oldBody] {
+            for hit in PersonalData.scan(text) {
+                let piece = String(text[hit.range])
+                if !newText.contains(piece) { pieces.append(piece) }
+            }
+        }
+        for line in oldBody.split(whereSeparator: \.isNewline).map({ $0.trimmingCharacters(in: .whitespaces) })
+        where line.count >= 12 && !newBody.contains(line) {
+            pieces.append(line)
+        }
+        if let oldTitle, let newTitle, oldTitle != newTitle { pieces.append(oldTitle) }
+        // Longest first: a line that holds a number is replaced whole.
+        return Array(Set(pieces)).sorted { $0.count > $1.count }
+    }
+
+    static func scrubbed(_ text: String, removing pieces: [String], title: (old: String, new: String)?) -> String {
+        var result = text
+        if let title, title.old != title.new { result = result.replacingOccurrences(of: title.old, with: title.new) }
+        for piece in pieces { result = result.replacingOccurrences(of: piece, with: removedMarker) }
+        return result
+    }
+
+    /// Writes the new text and destroys the old one everywhere it was copied.
+    /// - Returns: the author to tell, and the proposal the notification links to.
+    static func apply(_ target: Target, title newTitle: String?, body newBody: String, reason: ModerationReason,
+                      by moderatorID: UUID?, on database: any Database, now: Date = Date()) async throws {
+        try await database.transaction { database in
+            let proposalID: UUID
+            let contentID: UUID
+            let kind: ReportedKind
+            let pieces: [String]
+            var titleChange: (old: String, new: String)?
+            switch target {
+            case .proposal(let id):
+                guard let proposal = try await Proposal.find(id, on: database) else { throw Abort(.notFound) }
+                let title = newTitle ?? proposal.title
+                pieces = removedPieces(oldTitle: proposal.title, oldBody: proposal.body, newTitle: title, newBody: newBody)
+                titleChange = (proposal.title, title)
+                proposal.title = title
+                proposal.body = newBody
+                proposal.searchText = Proposal.searchText(title: title, body: newBody)
+                proposal.personalData = Screening.stored(Screening.kinds(in: title, newBody))
+                proposal.redactedAt = now
+                try await proposal.save(on: database)
+                (proposalID, contentID, kind) = (id, id, .proposal)
+            case .comment(let id):
+                guard let comment = try await ProposalComment.find(id, on: database) else { throw Abort(.notFound) }
+                pieces = removedPieces(oldTitle: nil, oldBody: comment.body, newTitle: nil, newBody: newBody)
+                comment.body = newBody
+                comment.personalData = Screening.stored(Screening.kinds(in: newBody))
+                comment.redactedAt = now
+                try await comment.save(on: database)
+                (proposalID, contentID, kind) = (comment.$proposal.id, id, .comment)
+            }
+            // Every notification about this proposal (its own, its comments').
+            let prefix = SiteURL.proposal(proposalID).path
+            for notification in try await MemberNotification.query(on: database).filter(\.$link >= prefix)
+                .filter(\.$link < prefix + "~").all() {
+                let message = scrubbed(notification.message, removing: pieces, title: titleChange)
+                if message != notification.message {
+                    notification.message = message
+                    try await notification.save(on: database)
+                }
+            }
+            for event in try await ProposalEvent.query(on: database).filter(\.$proposal.$id == proposalID).all() {
+                guard let note = event.note else { continue }
+                let cleaned = scrubbed(note, removing: pieces, title: nil)
+                if cleaned != note {
+                    event.note = cleaned
+                    try await event.save(on: database)
+                }
+            }
+            for report in try await ContentReport.query(on: database).filter(\.$kind == kind).filter(\.$contentID == contentID).all() {
+                let cleaned = scrubbed(report.comment, removing: pieces, title: nil)
+                if cleaned != report.comment {
+                    report.comment = cleaned
+                    try await report.save(on: database)
+                }
+            }
+            try await AuditLog.append(actorID: moderatorID, action: "\(kind.rawValue).redact",
+                                      subject: kind == .proposal ? .proposal(contentID) : .comment(contentID),
+                                      details: ["reason": reason.rawValue], at: now, on: database)
+        }
+    }
+
+    /// The tables a redaction rewrites, scrubbed afterwards.
+    static let tables = [Proposal.schema, ProposalComment.schema, MemberNotification.schema, ProposalEvent.schema,
+                         ContentReport.schema]
+}

@@ -1,0 +1,226 @@
+import Fluent
+import Foundation
+import SQLKit
+import Testing
+import Vapor
+import VaporTesting
+@testable import PorteVoix
+
+/// Every text column of every table, as someone who can read the database sees it.
+func everyStoredText(_ app: Application) async throws -> String {
+    let sql = app.db.sql
+    let tables = sql.dialect.name == "sqlite"
+        ? try await sql.raw("SELECT name FROM sqlite_master WHERE type = 'table'").all().map { try $0.decode(column: "name", as: String.self) }
+        : try await sql.raw("SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public'").all()
+            .map { try $0.decode(column: "name", as: String.self) }
+    var text = ""
+    for table in tables {
+        for row in try await sql.raw("SELECT * FROM \(ident: table)").all() {
+            for column in row.allColumns {
+                if let value = (try? row.decode(column: column, as: String?.self)) ?? nil { text += value + "\n" }
+            }
+        }
+    }
+    return text
+}
+
+/// The bytes of the database as a copy taken now would hold them: the SQLite
+/// file with its journal, or every PostgreSQL relation file (tables, indexes,
+/// TOAST), flushed first.
+func databaseFileBytes(_ app: Application) async throws -> [String: Data] {
+    if case .sqlite(let path) = app.settings.database {
+        var files: [String: Data] = [:]
+        for suffix in ["", "-wal", "-shm"] {
+            if let data = FileManager.default.contents(atPath: path + suffix) { files["portevoix.sqlite" + suffix] = data }
+        }
+        return files
+    }
+    let sql = app.db.sql
+    try await sql.raw("CHECKPOINT").run()
+    let relations = try await sql.raw("""
+        SELECT c.oid::regclass::text AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE n.nspname IN ('public', 'pg_toast') AND c.relkind IN ('r', 'i', 't') AND pg_relation_filepath(c.oid) IS NOT NULL
+        """).all().map { try $0.decode(column: "name", as: String.self) }
+    var files: [String: Data] = [:]
+    for relation in relations {
+        let row = try await sql.raw("SELECT pg_read_binary_file(pg_relation_filepath(\(bind: relation)::regclass)) AS bytes").first()
+        files[relation] = try row?.decode(column: "bytes", as: Data.self) ?? Data()
+    }
+    return files
+}
+
+@Suite("Moderation decisions: refusal reasons, changes, redaction, post-moderation")
+struct ModerationDecisionsTests {
+    @Test func aDuplicateIsRefusedWithALinkToTheOriginal() async throws {
+        try await withTestApp { app in
+            let author = try await makeMember(app, "Camille")
+            _ = try await makeMember(app, "Sam modère", roles: [.moderator])
+            let original = try await makeProposal(app, title: "Des bus le dimanche", author: nil)
+            let copy = try await makeProposal(app, title: "Plus de bus le dimanche", author: author, status: .submitted)
+            var moderator = Browser(app)
+            try await moderator.signIn("Sam modère")
+            // No reason, and a duplicate without its original: the page again, what was typed kept.
+            let missing = try await moderator.submit(["action": "reject", "note": "Elle existe déjà."],
+                                                      on: copy.path, to: copy.path + "/statut")
+            #expect(missing.status == .unprocessableEntity)
+            #expect(missing.text.contains("Choisissez la raison dans la liste") && missing.text.contains("Elle existe déjà."))
+            let noOriginal = try await moderator.submit(["action": "reject", "motif": "duplicate", "note": "Elle existe déjà.",
+                                                         "original": "/propositions/pas-un-numero"],
+                                                        on: copy.path, to: copy.path + "/statut")
+            #expect(noOriginal.status == .unprocessableEntity)
+            #expect(noOriginal.text.contains("Collez l&#39;adresse de la proposition d&#39;origine")
+                    || noOriginal.text.contains("Collez l'adresse de la proposition d'origine"))
+            let refused = try await moderator.submit(["action": "reject", "motif": "duplicate", "note": "Elle existe déjà.",
+                                                      "original": "http://conseil.example.fr" + original.path],
+                                                     on: copy.path, to: copy.path + "/statut")
+            #expect(refused.status == .seeOther)
+            let stored = try #require(try await Proposal.find(copy.id, on: app.db))
+            #expect(stored.status == .rejected && stored.moderationReason == .duplicate && stored.duplicateOfID == original.id)
+
+            var writer = Browser(app)
+            try await writer.signIn("Camille")
+            let page = try await writer.get(copy.path).text
+            #expect(page.contains("doublon d&#39;une autre proposition") || page.contains("doublon d'une autre proposition"))
+            #expect(page.contains("href=\"\(original.path)\""))
+            let notices = try await MemberNotification.query(on: app.db).filter(\.$member.$id == author.requireID()).all()
+            #expect(notices.contains { $0.message.contains("doublon") && $0.message.contains("Elle existe déjà.") })
+            #expect(try await AuditEntry.query(on: app.db).filter(\.$action == "proposal.reject").first()?.detailValues["reason"] == "duplicate")
+        }
+    }
+
+    /// The issue's journey, and the promise behind it: a phone number sent
+    /// anyway, quoted in a moderator's request and in notifications, is
+    /// redacted; afterwards it is in no table and in no byte of the files.
+    @Test func aRedactedNumberIsNowhereAnyMore() async throws {
+        try await withTestApp { app in
+            let number = "06 12 34 56 78"
+            let author = try await makeMember(app, "Camille")
+            _ = try await makeMember(app, "Sam modère", roles: [.moderator])
+            var writer = Browser(app)
+            try await writer.signIn("Camille")
+            let theme = try #require(try await Theme.query(on: app.db).first())
+            let fields = ["titre": "Bus : appelez Paul au \(number)", "texte": "Mon voisin Paul au \(number) connaît les horaires.",
+                          "theme": theme.id!.uuidString, "territoire": ""]
+            let warned = try await writer.submit(fields, on: "/propositions/nouvelle")
+            #expect(warned.status == .ok && warned.text.contains("numéro de téléphone"), "the author is warned first")
+            var anyway = fields
+            anyway["action"] = Screening.sendAnyway
+            #expect(try await writer.submit(anyway, on: "/propositions/nouvelle").status == .seeOther)
+            let proposal = try #require(try await Proposal.query(on: app.db).filter(\.$author.$id == author.requireID()).first())
+            #expect(proposal.status == .submitted && proposal.personalData != nil)
+
+            // The moderator sends it back, quoting the number; the author changes the text only.
+            var moderator = Browser(app)
+            try await moderator.signIn("Sam modère")
+            #expect(try await moderator.get("/moderation").text.contains("numéro de téléphone"))
+            let back = try await moderator.submit(["action": "requestChanges", "motif": "personal_data",
+                                                   "note": "Merci de retirer le \(number)."],
+                                                  on: proposal.path, to: proposal.path + "/statut")
+            #expect(back.status == .seeOther)
+            #expect(try await Proposal.find(proposal.id, on: app.db)?.status == .changesRequested)
+            #expect(try await writer.get("/mon-compte/notifications").text.contains("vous demande de modifier"))
+            var edit = anyway
+            edit["texte"] = "Mon voisin connaît les horaires du bus."
+            #expect(try await writer.submit(edit, on: proposal.path + "/modifier").status == .seeOther)
+            #expect(try await Proposal.find(proposal.id, on: app.db)?.status == .submitted, "back in the queue")
+            #expect(try await everyStoredText(app).contains(number), "the title and the copies still hold it")
+
+            // Redacted, then published.
+            let form = try await moderator.get("/moderation/propositions/\(proposal.id!)/modifier")
+            #expect(form.status == .ok && form.text.contains("<mark"))
+            let redacted = try await moderator.submit(["titre": "Bus : des horaires plus clairs",
+                                                       "texte": "Mon voisin connaît les horaires du bus.", "motif": "personal_data",
+                                                       "message": "Nous avons retiré un numéro de téléphone."],
+                                                      on: "/moderation/propositions/\(proposal.id!)/modifier")
+            #expect(redacted.status == .seeOther)
+            #expect(try await moderator.submit(["action": "publish"], on: proposal.path, to: proposal.path + "/statut").status == .seeOther)
+
+            var visitor = Browser(app)
+            let page = try await visitor.get(proposal.path).text
+            #expect(page.contains("Bus : des horaires plus clairs") && page.contains("Texte modifié par l&#39;équipe de modération")
+                    || page.contains("Texte modifié par l'équipe de modération"))
+            #expect(!page.contains(number))
+            try await FreeSpace.scrub(app, tables: Redaction.tables, what: "test")
+            let stored = try await everyStoredText(app)
+            for variant in [number, "0612345678", "06.12.34.56.78"] {
+                #expect(!stored.contains(variant), "\(variant) is still in a table")
+            }
+            #expect(stored.contains(Redaction.removedMarker), "the copies say something was removed")
+            for (name, bytes) in try await databaseFileBytes(app) {
+                #expect(!bytes.contains(number), "the number is still in the bytes of \(name)")
+                #expect(!bytes.contains("appelez Paul"), "the old title is still in the bytes of \(name)")
+            }
+            let notices = try await writer.get("/mon-compte/notifications").text
+            #expect(notices.contains("a modifié votre proposition « Bus : des horaires plus clairs »"))
+        }
+    }
+
+    @Test func postModerationPublishesAtOnceButNeverATextWithPersonalData() async throws {
+        try await withTestApp { app in
+            try await SiteSettingsStore.setNumber(ModerationMode.proposals, 1, on: app.db)
+            try await SiteSettingsStore.setNumber(ModerationMode.comments, 1, on: app.db)
+            _ = try await makeMember(app, "Camille")
+            _ = try await makeMember(app, "Sam modère", roles: [.moderator])
+            var writer = Browser(app)
+            try await writer.signIn("Camille")
+            let theme = try #require(try await Theme.query(on: app.db).first())
+            let plain = ["titre": "Des bancs à l'arrêt de bus", "texte": "On attend debout trop longtemps.",
+                         "theme": theme.id!.uuidString, "territoire": ""]
+            #expect(try await writer.submit(plain, on: "/propositions/nouvelle").status == .seeOther)
+            var flagged = ["titre": "Un numéro utile", "texte": "Appelez-moi au 06 12 34 56 78 pour en parler.",
+                           "theme": theme.id!.uuidString, "territoire": "", "action": Screening.sendAnyway]
+            #expect(try await writer.submit(flagged, on: "/propositions/nouvelle").status == .seeOther)
+            let published = try #require(try await Proposal.query(on: app.db).filter(\.$title == "Des bancs à l'arrêt de bus").first())
+            #expect(published.status == .published && published.reviewPending == true)
+            flagged["action"] = nil
+            let waiting = try #require(try await Proposal.query(on: app.db).filter(\.$title == "Un numéro utile").first())
+            #expect(waiting.status == .submitted, "a text with personal data waits for a moderator")
+
+            var visitor = Browser(app)
+            #expect(try await visitor.get(published.path).status == .ok)
+            let comment = try await writer.submit(["commentaire": "Et un abri contre la pluie."], on: published.path,
+                                                  to: published.path + "/commentaires")
+            #expect(comment.status == .seeOther)
+            #expect(try await visitor.get(published.path).text.contains("Et un abri contre la pluie."))
+
+            var moderator = Browser(app)
+            try await moderator.signIn("Sam modère")
+            let queue = try await moderator.get("/moderation").text
+            #expect(queue.contains("Publiés, à relire (2)"))
+            #expect(queue.contains("À relire (3 en attente)"))
+            let reviewed = try await moderator.submit([:], on: "/moderation", to: "/moderation/propositions/\(published.id!)/relue")
+            #expect(reviewed.status == .seeOther)
+            #expect(try await Proposal.find(published.id, on: app.db)?.reviewPending == nil)
+            #expect(try await moderator.get("/moderation").text.contains("Publiés, à relire (1)"))
+            #expect(try await AuditEntry.query(on: app.db).filter(\.$action == "proposal.reviewed").count() == 1)
+        }
+    }
+
+    @Test func theTransparencyPageCountsDecisionsAndNamesNothing() async throws {
+        try await withTestApp { app in
+            let author = try await makeMember(app, "Camille")
+            _ = try await makeMember(app, "Sam modère", roles: [.moderator])
+            let refused = try await makeProposal(app, title: "Une publicité pour mon garage", author: author, status: .submitted)
+            _ = try await makeProposal(app, title: "Publiée", author: author)
+            var moderator = Browser(app)
+            try await moderator.signIn("Sam modère")
+            #expect(try await moderator.submit(["action": "reject", "motif": "advertising", "note": "C'est de la publicité."],
+                                               on: refused.path, to: refused.path + "/statut").status == .seeOther)
+            var visitor = Browser(app)
+            let page = try await visitor.get("/moderation/transparence")
+            #expect(page.status == .ok)
+            let counts = try await TransparencyCounts.load(on: app.db)
+            #expect(counts.months.count == 1)
+            #expect(counts.months[0].published == 1 && counts.months[0].refused[.advertising] == 1)
+            #expect(!page.text.contains("garage") && !page.text.contains("Camille") && !page.text.contains("Sam"))
+            #expect(page.text.contains(try await AuditLog.head(on: app.db).hash))
+
+            // The moderators' journal names who decided, looked up now; members get no access.
+            let journal = try await moderator.get("/moderation/journal").text
+            #expect(journal.contains("Une publicité pour mon garage") && journal.contains("publicité"))
+            var member = Browser(app)
+            try await member.signIn("Camille")
+            #expect(try await member.get("/moderation/journal").status == .forbidden)
+        }
+    }
+}
