@@ -36,6 +36,7 @@ PAGES = [
     "/suivi",
     "/seances",
     "/scrutins",
+    "/moderation/transparence",
 ]
 
 ADMIN = ("Hélène admin", "la clé du département est rouge")
@@ -531,6 +532,18 @@ def personal_data_warning_and_reports(driver, server: Server, report: Report) ->
         WebDriverWait(moderator, 10).until(EC.presence_of_element_located((By.CLASS_NAME, "message-succes")))
         author.get(proposal_url)
         report.check("the moderator restores it", "qui vend un vélo" in author.page_source)
+
+        moderator.get(server.url("/moderation/journal"))
+        audit_current(report, moderator, server, "/moderation/journal", SCREENSHOTS)
+        report.check("the moderators' journal shows the redaction", "modifiée par l'équipe de modération" in moderator.page_source)
+        visitor = make_driver()
+        try:
+            visitor.get(server.url("/moderation/transparence"))
+            audit_current(report, visitor, server, "/moderation/transparence après des décisions", SCREENSHOTS)
+            report.check("the transparency page counts the redaction", "Modifiés par la modération" in visitor.page_source
+                         and "Tête du journal" in visitor.page_source)
+        finally:
+            visitor.quit()
     finally:
         for browser in (author, moderator, commenter, third):
             browser.quit()

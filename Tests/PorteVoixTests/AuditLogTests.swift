@@ -57,6 +57,17 @@ struct AuditLogTests {
         }
     }
 
+    @Test func entriesRemovedAtTheEndAreSeen() async throws {
+        try await withTestApp { app in
+            try await Self.fill(app, count: 4)
+            try await Self.liftGuard(app.db.sql)
+            try await app.db.sql.raw("DELETE FROM audit_entries WHERE sequence >= 3").run()
+            let result = try await AuditChain.verify(on: app.db)
+            #expect(result.broken?.sequence == 3)
+            #expect(result.broken?.problem.contains("manquent à la fin") == true)
+        }
+    }
+
     @Test func aRemovedEntryIsNamed() async throws {
         try await withTestApp { app in
             try await Self.fill(app, count: 4)
@@ -94,6 +105,7 @@ struct AuditLogTests {
                 try await entry.save(on: app.db)
                 previous = entry.hash
             }
+            try await app.db.sql.raw("UPDATE audit_head SET hash = \(bind: previous) WHERE singleton = 1").run()
             let rewritten = try await AuditChain.verify(on: app.db, head: published.hash)
             #expect(rewritten.isIntact, "a recomputed chain holds on its own")
             #expect(rewritten.headFound == nil, "but the head noted earlier is gone")

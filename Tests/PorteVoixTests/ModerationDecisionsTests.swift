@@ -114,7 +114,7 @@ struct ModerationDecisionsTests {
             try await moderator.signIn("Sam modère")
             #expect(try await moderator.get("/moderation").text.contains("numéro de téléphone"))
             let back = try await moderator.submit(["action": "requestChanges", "motif": "personal_data",
-                                                   "note": "Merci de retirer le \(number)."],
+                                                   "note": "Merci de retirer le 06.12.34.56.78 (votre numéro)."],
                                                   on: proposal.path, to: proposal.path + "/statut")
             #expect(back.status == .seeOther)
             #expect(try await Proposal.find(proposal.id, on: app.db)?.status == .changesRequested)
@@ -123,6 +123,7 @@ struct ModerationDecisionsTests {
             edit["texte"] = "Mon voisin connaît les horaires du bus."
             #expect(try await writer.submit(edit, on: proposal.path + "/modifier").status == .seeOther)
             #expect(try await Proposal.find(proposal.id, on: app.db)?.status == .submitted, "back in the queue")
+            #expect(try await everyStoredText(app).contains("06.12.34.56.78"), "the moderator's note quotes it another way")
             #expect(try await everyStoredText(app).contains(number), "the title and the copies still hold it")
 
             // Redacted, then published.
@@ -193,6 +194,30 @@ struct ModerationDecisionsTests {
             #expect(try await Proposal.find(published.id, on: app.db)?.reviewPending == nil)
             #expect(try await moderator.get("/moderation").text.contains("Publiés, à relire (1)"))
             #expect(try await AuditEntry.query(on: app.db).filter(\.$action == "proposal.reviewed").count() == 1)
+        }
+    }
+
+    /// Post-moderation never publishes what a moderator sent back, however often the author saves.
+    @Test func aTextSentBackReturnsToTheQueueEvenUnderPostModeration() async throws {
+        try await withTestApp { app in
+            try await SiteSettingsStore.setNumber(ModerationMode.proposals, 1, on: app.db)
+            let author = try await makeMember(app, "Camille")
+            _ = try await makeMember(app, "Sam modère", roles: [.moderator])
+            let proposal = try await makeProposal(app, title: "Des insultes dans le titre", author: author, status: .submitted)
+            var moderator = Browser(app)
+            try await moderator.signIn("Sam modère")
+            #expect(try await moderator.submit(["action": "requestChanges", "motif": "abuse", "note": "Sans les insultes, merci."],
+                                               on: proposal.path, to: proposal.path + "/statut").status == .seeOther)
+            var writer = Browser(app)
+            try await writer.signIn("Camille")
+            let theme = try #require(try await Theme.query(on: app.db).first())
+            for text in ["Le texte encore un peu vif.", "Le texte encore modifié une fois."] {
+                let saved = try await writer.submit(["titre": "Un titre plus calme", "texte": text, "theme": theme.id!.uuidString,
+                                                     "territoire": ""], on: proposal.path + "/modifier")
+                #expect(saved.status == .seeOther)
+                let stored = try #require(try await Proposal.find(proposal.id, on: app.db))
+                #expect(stored.status == .submitted && stored.reviewPending == nil, "it waits for the moderator")
+            }
         }
     }
 

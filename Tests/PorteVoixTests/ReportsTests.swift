@@ -88,6 +88,9 @@ struct ReportsTests {
                                                   to: "/moderation/propositions/\(try proposal.requireID())")
             #expect(kept.status == .seeOther)
             #expect(try await MemberNotification.query(on: app.db).count() == 0, "the author never learns it was reported")
+            // Written as reports dismissed, not as a restoration the transparency page would count.
+            #expect(try await AuditEntry.query(on: app.db).filter(\.$action == "proposal.dismiss").count() == 1)
+            #expect(try await TransparencyCounts.load(on: app.db).months.first?.restored == 0)
         }
     }
 

@@ -72,6 +72,14 @@ enum AuditChain {
             after = last.sequence
         }
         result.lastHash = previous
+        // Entries removed at the end leave the chain whole: the head row,
+        // written with each entry, still names the last one.
+        let head = try await AuditLog.storedHead(on: database)
+        if result.broken == nil, head.sequence != expected - 1 || head.hash != previous {
+            result.broken = (expected, head.sequence > expected - 1
+                ? "les entrées n° \(expected) à \(head.sequence) manquent à la fin du journal"
+                : "la tête enregistrée (n° \(head.sequence)) ne correspond pas à la dernière entrée")
+        }
         return result
     }
 }

@@ -129,8 +129,13 @@ enum AuditLog {
 
     /// The last entry's number and hash, as the transparency page publishes them.
     static func head(on database: any Database) async throws -> (sequence: Int, hash: String) {
-        let last = try await AuditEntry.query(on: database).sort(\.$sequence, .descending).first()
-        return (last?.sequence ?? 0, last?.hash ?? AuditChain.genesis)
+        try await storedHead(on: database)
+    }
+
+    /// The head row, written in the same transaction as each entry.
+    static func storedHead(on database: any Database) async throws -> (sequence: Int, hash: String) {
+        let row = try await database.sql.raw("SELECT sequence, hash FROM audit_head WHERE singleton = 1").first()
+        return (try row?.decode(column: "sequence", as: Int.self) ?? 0, try row?.decode(column: "hash", as: String.self) ?? AuditChain.genesis)
     }
 }
 

@@ -9,11 +9,13 @@ enum FreeSpace {
     /// overwritten in `tables`: SQLite (secure_delete on) moves the WAL into
     /// the file and truncates it; PostgreSQL vacuums the tables.
     /// - Parameter what: the start of the warning logged if it has to wait ("Après un dépouillement").
+    /// - Returns: whether it is done now (false: it goes on in the background).
+    @discardableResult
     static func scrub(_ app: Application, tables: [String], after deletingTransaction: Int? = nil,
-                      what: String) async throws {
+                      what: String) async throws -> Bool {
         let sql = app.maintenanceDatabase.sql
         if sql.dialect.name == "sqlite" {
-            if try await checkpoint(app, attempts: 20) { return }
+            if try await checkpoint(app, attempts: 20) { return true }
             // Voting goes on: keep trying in the background rather than hold writers up.
             Task.detached {
                 if (try? await checkpoint(app, attempts: 600)) != true {
@@ -21,7 +23,7 @@ enum FreeSpace {
                 }
             }
         } else {
-            if try await vacuum(sql, tables: tables, after: deletingTransaction, attempts: 5) { return }
+            if try await vacuum(sql, tables: tables, after: deletingTransaction, attempts: 5) { return true }
             Task.detached {
                 let sql = app.maintenanceDatabase.sql
                 if (try? await vacuum(sql, tables: tables, after: deletingTransaction, attempts: 60)) != true {
@@ -29,6 +31,7 @@ enum FreeSpace {
                 }
             }
         }
+        return false
     }
 
     /// Rewrites `tables` until the rewrite kept no

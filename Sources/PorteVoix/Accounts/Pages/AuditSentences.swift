@@ -126,6 +126,8 @@ enum AuditSentence {
             return "\(kind(entry)) \(what) modifié\(ending(entry)) par l'équipe de modération (\(reason)) ; le texte d'origine est détruit."
         case "proposal.hide", "comment.hide": return "\(kind(entry)) \(what) masqué\(ending(entry)) (\(reason))."
         case "proposal.restore", "comment.restore": return "\(kind(entry)) \(what) rétabli\(ending(entry))."
+        case "proposal.dismiss", "comment.dismiss":
+            return "Signalements écartés sur \(kind(entry).lowercased()) \(what) : le texte reste visible."
         case "proposal.hidden_by_reports", "comment.hidden_by_reports":
             return "\(kind(entry)) \(what) masqué\(ending(entry)) après \(count) signalements."
         case "proposal.reviewed", "comment.reviewed": return "\(kind(entry)) \(what) relu\(ending(entry)) après publication : rien à changer."
@@ -191,6 +193,7 @@ enum AuditSentence {
             "comment.publish": "Commentaire publié", "comment.reject": "Commentaire refusé",
             "proposal.hide": "Proposition masquée", "comment.hide": "Commentaire masqué",
             "proposal.restore": "Proposition rétablie", "comment.restore": "Commentaire rétabli",
+            "proposal.dismiss": "Signalements écartés", "comment.dismiss": "Signalements écartés",
             "meeting.create": "Séance prévue", "meeting.update": "Séance modifiée", "meeting.status": "État d'une séance",
             "meeting.minutes": "Compte rendu publié", "meeting.attendance": "Présences modifiées après un vote",
             "poll.create": "Scrutin préparé", "poll.open": "Scrutin ouvert", "poll.closed": "Scrutin clos",

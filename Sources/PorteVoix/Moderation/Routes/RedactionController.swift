@@ -12,14 +12,17 @@ struct RedactionController {
         var message: String?
     }
 
-    func proposalForm(request: Request) async throws -> HTML {
+    /// The form shows the original twice: never kept in a cache.
+    func proposalForm(request: Request) async throws -> Response {
         let proposal = try await findProposal(request)
         return RedactionPage.view(try await model(proposal: proposal, request: request), context: request.pageContext)
+            .response(status: .ok).noStore()
     }
 
-    func commentForm(request: Request) async throws -> HTML {
+    func commentForm(request: Request) async throws -> Response {
         let (comment, proposal) = try await findComment(request)
         return RedactionPage.view(try await model(comment: comment, proposal: proposal, request: request), context: request.pageContext)
+            .response(status: .ok).noStore()
     }
 
     func redactProposal(request: Request) async throws -> Response {
@@ -27,16 +30,15 @@ struct RedactionController {
         let id = try proposal.requireID()
         var model = try await model(proposal: proposal, request: request)
         guard let (reason, message) = read(request, into: &model) else {
-            return RedactionPage.view(model, context: request.pageContext).response(status: .unprocessableEntity)
+            return RedactionPage.view(model, context: request.pageContext).response(status: .unprocessableEntity).noStore()
         }
-        try await Redaction.apply(.proposal(id), title: model.title, body: model.body, reason: reason,
-                                  by: request.member?.id, on: request.db)
+        let transaction = try await Redaction.apply(.proposal(id), title: model.title, body: model.body, reason: reason,
+                                                    by: request.member?.id, on: request.db)
         try await Notifier.notify(proposal.$author.id ?? proposal.$claimedAuthor.id,
                                   "L'équipe de modération a modifié votre proposition « \(model.title ?? proposal.title) » "
                                     + "(\(reason.label))." + (message.isEmpty ? "" : " \(message)"),
                                   link: .proposal(id), on: request.db)
-        try await FreeSpace.scrub(request.application, tables: Redaction.tables, what: "Après une modification par la modération")
-        try await request.setFlash("Le texte est modifié. Le texte d'origine est détruit ; son auteur est prévenu.")
+        try await finish(request, after: transaction, what: "Le texte")
         return request.redirect(to: .proposal(id))
     }
 
@@ -45,16 +47,26 @@ struct RedactionController {
         let id = try comment.requireID()
         var model = try await model(comment: comment, proposal: proposal, request: request)
         guard let (reason, message) = read(request, into: &model) else {
-            return RedactionPage.view(model, context: request.pageContext).response(status: .unprocessableEntity)
+            return RedactionPage.view(model, context: request.pageContext).response(status: .unprocessableEntity).noStore()
         }
-        try await Redaction.apply(.comment(id), title: nil, body: model.body, reason: reason, by: request.member?.id, on: request.db)
+        let transaction = try await Redaction.apply(.comment(id), title: nil, body: model.body, reason: reason,
+                                                    by: request.member?.id, on: request.db)
         try await Notifier.notify(comment.$author.id,
                                   "L'équipe de modération a modifié votre commentaire sur « \(proposal.title) » "
                                     + "(\(reason.label))." + (message.isEmpty ? "" : " \(message)"),
                                   link: .proposal(proposal.id!), fragment: "commentaire-\(id)", on: request.db)
-        try await FreeSpace.scrub(request.application, tables: Redaction.tables, what: "Après une modification par la modération")
-        try await request.setFlash("Le commentaire est modifié. Le texte d'origine est détruit ; son auteur est prévenu.")
+        try await finish(request, after: transaction, what: "Le commentaire")
         return request.redirect(to: .proposal(proposal.id!), fragment: "commentaire-\(id)")
+    }
+
+    /// Scrubs the files, and says honestly whether the original is gone from them yet.
+    private func finish(_ request: Request, after transaction: Int?, what: String) async throws {
+        let done = try await FreeSpace.scrub(request.application, tables: Redaction.tables, after: transaction,
+                                             what: "Après une modification par la modération")
+        try await request.setFlash(done
+            ? "\(what) est modifié. Le texte d'origine est détruit ; son auteur est prévenu."
+            : "\(what) est modifié et son auteur est prévenu. Le texte d'origine n'est plus nulle part sur le site ; "
+                + "son effacement des fichiers de la base se termine dans quelques instants.")
     }
 
     // MARK: Reading

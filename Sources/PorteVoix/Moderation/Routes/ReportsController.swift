@@ -108,18 +108,22 @@ struct ReportsController {
             throw PageError(.forbidden, title: "Vous ne pouvez pas décider pour votre propre texte",
                             message: "Une autre modératrice ou un autre modérateur prendra la décision.")
         }
-        let wasHidden = try await Reports.decide(kind, id: id, hide: hide, on: request.db)
-        // The author hears of a change they can see, never of reports left without effect.
-        if hide != nil || wasHidden {
-            let what = kind == .proposal ? "Votre proposition « \(title) »" : "Votre commentaire sur « \(title) »"
-            let ending = kind == .proposal ? "e" : ""
-            try await Notifier.notify(authorID, hide.map { "\(what) est masqué\(ending) par l'équipe de modération. Raison : \($0.label)." }
-                ?? "\(what) est de nouveau visible : l'équipe de modération l'a relu\(ending).",
-                link: .proposal(proposalID), on: request.db)
+        // The decision, the author's notice and the journal entry: all or nothing.
+        try await request.db.transaction { database in
+            let wasHidden = try await Reports.decide(kind, id: id, hide: hide, on: database)
+            // The author hears of a change they can see, never of reports left without effect.
+            if hide != nil || wasHidden {
+                let what = kind == .proposal ? "Votre proposition « \(title) »" : "Votre commentaire sur « \(title) »"
+                let ending = kind == .proposal ? "e" : ""
+                try await Notifier.notify(authorID, hide.map { "\(what) est masqué\(ending) par l'équipe de modération. Raison : \($0.label)." }
+                    ?? "\(what) est de nouveau visible : l'équipe de modération l'a relu\(ending).",
+                    link: .proposal(proposalID), on: database)
+            }
+            // Reports on a text that stays as it was are "dismissed", not a restoration.
+            let decision = hide != nil ? "hide" : wasHidden ? "restore" : "dismiss"
+            try await request.audit("\(kind.rawValue).\(decision)", about: kind == .proposal ? .proposal(id) : .comment(id),
+                                    hide.map { ["reason": $0.rawValue] } ?? [:], on: database)
         }
-        try await request.audit("\(kind.rawValue).\(hide == nil ? "restore" : "hide")",
-                                about: kind == .proposal ? .proposal(id) : .comment(id),
-                                hide.map { ["reason": $0.rawValue] } ?? [:])
         try await request.setFlash(hide == nil ? "Le contenu est de nouveau visible." : "Le contenu est masqué.")
         return request.redirect(to: .moderation, fragment: "signalements")
     }

@@ -22,12 +22,13 @@ enum Redaction {
     /// personal data found in it, each line that went, and the old title
     /// (notifications quote it).
     static func removedPieces(oldTitle: String?, oldBody: String, newTitle: String?, newBody: String) -> [String] {
-        let newText = [newTitle ?? "", newBody].joined(separator: "\n")
+        let newText = PersonalData.visible([newTitle ?? "", newBody].joined(separator: "\n"))
+        let kept = Set(PersonalData.scan(newText).map { canonical(String(newText[$0.range])) })
         var pieces: [String] = []
-        for text in [oldTitle ?? "", oldBody] {
+        for text in [oldTitle ?? "", oldBody].map(PersonalData.visible) {
             for hit in PersonalData.scan(text) {
                 let piece = String(text[hit.range])
-                if !newText.contains(piece) { pieces.append(piece) }
+                if !kept.contains(canonical(piece)) { pieces.append(piece) }
             }
         }
         for line in oldBody.split(whereSeparator: \.isNewline).map({ $0.trimmingCharacters(in: .whitespaces) })
@@ -39,17 +40,32 @@ enum Redaction {
         return Array(Set(pieces)).sorted { $0.count > $1.count }
     }
 
+    /// The same number or address however it is written: letters and
+    /// digits only, lower case ("06.12.34.56.78" and "0612345678" match).
+    static func canonical(_ piece: String) -> String {
+        String(piece.lowercased().unicodeScalars.filter { CharacterSet.alphanumerics.contains($0) }.map(Character.init))
+    }
+
+    /// A copy without the removed pieces: each quoted as it was, and each
+    /// piece of personal data found in the copy that is one of them written
+    /// another way.
     static func scrubbed(_ text: String, removing pieces: [String], title: (old: String, new: String)?) -> String {
-        var result = text
+        var result = PersonalData.visible(text)
         if let title, title.old != title.new { result = result.replacingOccurrences(of: title.old, with: title.new) }
         for piece in pieces { result = result.replacingOccurrences(of: piece, with: removedMarker) }
-        return result
+        let removed = Set(pieces.map(canonical))
+        for hit in PersonalData.scan(result).reversed() where removed.contains(canonical(String(result[hit.range]))) {
+            result.replaceSubrange(hit.range, with: removedMarker)
+        }
+        return result == PersonalData.visible(text) ? text : result
     }
 
     /// Writes the new text and destroys the old one everywhere it was copied.
     /// - Returns: the author to tell, and the proposal the notification links to.
+    /// - Returns: on PostgreSQL, the transaction's id, for the scrub to wait for older snapshots.
+    @discardableResult
     static func apply(_ target: Target, title newTitle: String?, body newBody: String, reason: ModerationReason,
-                      by moderatorID: UUID?, on database: any Database, now: Date = Date()) async throws {
+                      by moderatorID: UUID?, on database: any Database, now: Date = Date()) async throws -> Int? {
         try await database.transaction { database in
             let proposalID: UUID
             let contentID: UUID
@@ -78,14 +94,30 @@ enum Redaction {
                 try await comment.save(on: database)
                 (proposalID, contentID, kind) = (comment.$proposal.id, id, .comment)
             }
-            // Every notification about this proposal (its own, its comments').
-            let prefix = SiteURL.proposal(proposalID).path
-            for notification in try await MemberNotification.query(on: database).filter(\.$link >= prefix)
-                .filter(\.$link < prefix + "~").all() {
+            // Every notification about this proposal (its own, its comments'),
+            // and any other that quotes a removed piece (a paper proposal's, …).
+            let path = SiteURL.proposal(proposalID).path
+            var notifications = try await MemberNotification.query(on: database).group(.or) { group in
+                group.filter(\.$link == path).filter(\.$link, .custom("LIKE"), path + "#%")
+            }.all()
+            for piece in pieces {
+                notifications += try await MemberNotification.query(on: database).filter(\.$message ~~ piece).all()
+            }
+            var seen = Set<UUID>()
+            for notification in notifications where seen.insert(notification.id ?? UUID()).inserted {
                 let message = scrubbed(notification.message, removing: pieces, title: titleChange)
                 if message != notification.message {
                     notification.message = message
                     try await notification.save(on: database)
+                }
+            }
+            // Moderators' messages to the authors of comments on it.
+            for comment in try await ProposalComment.query(on: database).filter(\.$proposal.$id == proposalID)
+                .filter(\.$refusalReason != nil).all() {
+                let cleaned = scrubbed(comment.refusalReason ?? "", removing: pieces, title: nil)
+                if cleaned != comment.refusalReason {
+                    comment.refusalReason = cleaned
+                    try await comment.save(on: database)
                 }
             }
             for event in try await ProposalEvent.query(on: database).filter(\.$proposal.$id == proposalID).all() {
@@ -106,10 +138,12 @@ enum Redaction {
             try await AuditLog.append(actorID: moderatorID, action: "\(kind.rawValue).redact",
                                       subject: kind == .proposal ? .proposal(contentID) : .comment(contentID),
                                       details: ["reason": reason.rawValue], at: now, on: database)
+            guard database.sql.dialect.name != "sqlite" else { return nil }
+            return try await database.sql.raw("SELECT txid_current() AS id").first()?.decode(column: "id", as: Int.self)
         }
     }
 
     /// The tables a redaction rewrites, scrubbed afterwards.
     static let tables = [Proposal.schema, ProposalComment.schema, MemberNotification.schema, ProposalEvent.schema,
-                         ContentReport.schema]
+                         ContentReport.schema, WebSessionRecord.schema]
 }

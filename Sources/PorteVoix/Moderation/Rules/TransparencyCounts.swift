@@ -23,6 +23,12 @@ struct TransparencyCounts: Sendable {
 
     var months: [Month]
 
+    /// Every moderation decision, by audit action: what the moderators' journal lists.
+    static let moderationActions: [String] = ["proposal", "comment"].flatMap { kind in
+        ["publish", "reject", "requestChanges", "redact", "hide", "restore", "dismiss", "hidden_by_reports", "reviewed"]
+            .map { "\(kind).\($0)" }
+    }
+
     /// The decisions the page counts, by audit action.
     static let actions = ["proposal.reject", "comment.reject", "proposal.requestChanges", "proposal.redact", "comment.redact",
                           "proposal.hidden_by_reports", "comment.hidden_by_reports", "proposal.hide", "comment.hide",

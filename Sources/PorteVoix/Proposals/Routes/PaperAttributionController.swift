@@ -68,7 +68,8 @@ struct PaperAttributionController {
             try await request.setFlash("Merci. La proposition « \(proposal.title) » est maintenant à votre nom : "
                 + "vous serez prévenu de chaque étape.")
         } else {
-            try await request.audit("proposal.paper.declined", about: .proposal(id))
+            // Written by the server: the journal never says who was named on a paper proposal.
+            try await AuditLog.append(actorID: nil, action: "proposal.paper.declined", subject: .proposal(id), on: request.db)
             try await Notifier.notify(proposal.$enteredBy.id, "« \(member.publicName) » dit ne pas avoir écrit la proposition "
                 + "sur papier « \(proposal.title) » : elle reste signée « \(Proposal.paperSignature) ».",
                 link: .proposal(id), on: request.db)

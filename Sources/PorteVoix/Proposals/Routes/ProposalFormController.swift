@@ -171,12 +171,20 @@ struct ProposalFormController {
         let sentBack = proposal.status == .changesRequested
         // Post-moderation: a text that waited only for its personal data is
         // published once the author's edit took every hit out.
-        let mayPublish = !sentBack && !proposal.fromPaper && proposal.status == .submitted
+        // Never a text a moderator has already decided on (sent back once, refused).
+        let mayPublish = !sentBack && !proposal.fromPaper && proposal.status == .submitted && proposal.moderationReason == nil
         let publishNow = mayPublish
             ? try await ModerationMode.publishesAtOnce(ModerationMode.proposals, personalData: proposal.personalData, on: request.db)
             : false
-        try await request.db.transaction { database in
+        let readStatus = proposal.status
+        let saved = try await request.db.transaction { database -> Bool in
             let now = Date()
+            // Claimed from the status read: a moderator's decision taken meanwhile is never overwritten.
+            let claimed = try await database.sql.raw("""
+                UPDATE proposals SET status_changed_at = status_changed_at
+                WHERE id = \(bind: id) AND status = \(bind: readStatus.rawValue) RETURNING id
+                """).all()
+            guard !claimed.isEmpty else { return false }
             if sentBack {
                 proposal.status = .submitted
                 proposal.statusChangedAt = now
@@ -191,6 +199,13 @@ struct ProposalFormController {
                     .create(on: database)
             }
             try await proposal.save(on: database)
+            return true
+        }
+        guard saved else {
+            // What was typed stays on the form; nothing is overwritten.
+            model.errors.add("texte", "L'équipe de modération vient de prendre une décision sur cette proposition : "
+                + "rien n'est enregistré. Copiez votre texte si vous voulez le garder, puis rouvrez la proposition.")
+            return ProposalPages.form(model, context: request.pageContext).response(status: .conflict)
         }
         try await request.setFlash(sentBack ? "Vos modifications sont enregistrées. La proposition retourne à l'équipe de modération."
             : publishNow ? "Vos modifications sont enregistrées et la proposition est publiée. Une modératrice ou un modérateur la relira aussi."
