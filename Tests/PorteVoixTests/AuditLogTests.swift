@@ -159,17 +159,8 @@ struct AuditLogTests {
     /// A log written before the chain quoted titles and pseudonyms: after the
     /// upgrade, nothing of them is left, not even in the file's free pages.
     @Test func theOldLogIsMigratedWithoutItsSentences() async throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("portevoix-audit-\(UUID())").path
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let (settings, folder, postgres) = try await freshDatabase()
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        var postgres: PostgresTestDatabase?
-        let settings: Settings
-        if let adminURL = TestDatabase.postgresAdminURL {
-            postgres = try await PostgresTestDatabase.create(adminURL: adminURL)
-            settings = testSettings(database: .postgres(url: postgres!.url), dataDirectory: folder)
-        } else {
-            settings = testSettings(database: .sqlite(path: folder + "/portevoix.sqlite"), dataDirectory: folder)
-        }
         let secret = "Titre tres secret de Dominique"
         let old = try await Application.make(.testing)
         old.logger.logLevel = .critical

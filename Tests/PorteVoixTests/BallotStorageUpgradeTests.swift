@@ -9,16 +9,6 @@ import Voting
 
 @Suite("Ballot boxes: upgrade and database roles")
 struct BallotStorageUpgradeTests {
-    /// A database of its own (SQLite file or PostgreSQL database) and its settings.
-    func freshDatabase() async throws -> (Settings, folder: String, postgres: PostgresTestDatabase?) {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("portevoix-upgrade-\(UUID())").path
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        if let adminURL = TestDatabase.postgresAdminURL {
-            let postgres = try await PostgresTestDatabase.create(adminURL: adminURL)
-            return (testSettings(database: .postgres(url: postgres.url), dataDirectory: folder), folder, postgres)
-        }
-        return (testSettings(database: .sqlite(path: folder + "/portevoix.sqlite"), dataDirectory: folder), folder, nil)
-    }
 
     @Test func pollsFromBeforeSealingAreSealedOrCountedAtStartUp() async throws {
         let (settings, folder, postgres) = try await freshDatabase()

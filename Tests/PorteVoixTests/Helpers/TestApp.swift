@@ -39,6 +39,18 @@ func testSettings(database: Settings.Database, dataDirectory: String) -> Setting
              keys: .given(ballotMaster: SiteKeys.randomKey(), signing: SiteKeys.randomKey()))
 }
 
+/// A database of its own (SQLite file or PostgreSQL database), not yet
+/// migrated, with its settings and data folder (the caller removes it).
+func freshDatabase() async throws -> (Settings, folder: String, postgres: PostgresTestDatabase?) {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("portevoix-tests-\(UUID().uuidString)").path
+    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    if let adminURL = TestDatabase.postgresAdminURL {
+        let postgres = try await PostgresTestDatabase.create(adminURL: adminURL)
+        return (testSettings(database: .postgres(url: postgres.url), dataDirectory: folder), folder, postgres)
+    }
+    return (testSettings(database: .sqlite(path: folder + "/portevoix.sqlite"), dataDirectory: folder), folder, nil)
+}
+
 /// Runs `body` with an application on a fresh, migrated database of its own.
 ///
 /// - Parameter adjust: changes to the test settings (secure cookies, …).
@@ -47,22 +59,8 @@ func withTestApp(
     beforeConfigure: (Application) async throws -> Void = { _ in },
     _ body: (Application) async throws -> Void
 ) async throws {
-    let folder = FileManager.default.temporaryDirectory
-        .appendingPathComponent("portevoix-tests-\(UUID().uuidString)").path
-    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    var (settings, folder, postgres) = try await freshDatabase()
     defer { try? FileManager.default.removeItem(atPath: folder) }
-
-    var postgres: PostgresTestDatabase?
-    let database: Settings.Database
-    if let adminURL = TestDatabase.postgresAdminURL {
-        let created = try await PostgresTestDatabase.create(adminURL: adminURL)
-        postgres = created
-        database = .postgres(url: created.url)
-    } else {
-        database = .sqlite(path: folder + "/portevoix.sqlite")
-    }
-
-    var settings = testSettings(database: database, dataDirectory: folder)
     adjust(&settings)
     let app = try await Application.make(.testing)
     // Request lines would drown the test report; LOG_LEVEL brings them back.
