@@ -16,6 +16,10 @@ enum Entrypoint {
             FileHandle.standardError.write(Data((error.description + "\n").utf8))
             try? await app.asyncShutdown()
             exit(1)
+        } catch is CommandFailure {
+            // The command said why; the exit status tells scripts it failed.
+            try? await app.asyncShutdown()
+            exit(1)
         } catch {
             app.logger.report(error: error)
             try? await app.asyncShutdown()

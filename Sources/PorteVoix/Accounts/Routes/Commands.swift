@@ -54,6 +54,6 @@ struct CreateAdminCommand: AsyncCommand {
 }
 
 /// A command that failed after saying why in French.
-struct CommandFailure: Error, CustomStringConvertible {
-    var description: String { "La commande n'a pas abouti." }
+public struct CommandFailure: Error, CustomStringConvertible {
+    public var description: String { "La commande n'a pas abouti." }
 }
