@@ -202,4 +202,25 @@ struct ReportsTests {
             #expect(try await moderator.get("/moderation?quoi=%3Cscript%3E&raison=x").status == .ok, "unknown values show everything")
         }
     }
+
+    /// Reports sent at the same moment are counted one after the other: the
+    /// contribution is hidden, once, however the requests interleave.
+    @Test func reportsSentTogetherHideTheContributionOnce() async throws {
+        try await withTestApp { app in
+            let author = try await makeMember(app, "Camille")
+            let proposal = try await makeProposal(app, author: author)
+            let id = try proposal.requireID()
+            var reporters: [UUID] = []
+            for index in 0..<6 { reporters.append(try await makeMember(app, "Membre \(index)").requireID()) }
+            let outcomes = try await withThrowingTaskGroup(of: Reports.Outcome.self) { group in
+                for reporter in reporters {
+                    group.addTask { try await Reports.file(.proposal, id: id, by: reporter, reason: .abuse, comment: "", on: app.db) }
+                }
+                return try await group.reduce(into: [Reports.Outcome]()) { $0.append($1) }
+            }
+            #expect(outcomes.filter { $0 == .recorded(hidden: true) }.count == 1)
+            #expect(try await Proposal.find(id, on: app.db)?.hiddenReason == .reports)
+            #expect(try await AuditEntry.query(on: app.db).filter(\.$action == "proposal.hidden_by_reports").count() == 1)
+        }
+    }
 }

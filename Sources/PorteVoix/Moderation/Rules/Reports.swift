@@ -62,7 +62,12 @@ enum Reports {
     static func file(_ kind: ReportedKind, id: UUID, by reporterID: UUID, reason: ReportReason, comment: String,
                      on database: any Database, now: Date = Date()) async throws -> Outcome {
         let threshold = try await SiteSettingsStore.number(setting, on: database)
+        let table = kind == .proposal ? Proposal.schema : ProposalComment.schema
         return try await database.transaction { database in
+            // A write first (the row lock on PostgreSQL, the write lock on
+            // SQLite): reports sent at the same moment are counted one after
+            // the other, so the last of N always sees N.
+            try await database.sql.raw("UPDATE \(ident: table) SET hidden_at = hidden_at WHERE id = \(bind: id)").run()
             // After a moderator's decision, the same members cannot hide it again.
             if try await ContentReport.query(on: database).filter(\.$kind == kind).filter(\.$contentID == id)
                 .filter(\.$reporter.$id == reporterID).count() > 0 {
@@ -78,7 +83,6 @@ enum Reports {
                 .filter(\.$resolvedAt == nil).count()
             guard waiting >= threshold else { return .recorded(hidden: false) }
             // Only a visible contribution becomes hidden "after reports": a moderator's hiding stays as it is.
-            let table = kind == .proposal ? Proposal.schema : ProposalComment.schema
             let visible = try await database.sql.raw("""
                 SELECT COUNT(*) AS n FROM \(ident: table) WHERE id = \(bind: id) AND hidden_at IS NULL
                 """).first()?.decode(column: "n", as: Int.self) ?? 0
