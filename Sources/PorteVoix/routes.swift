@@ -36,6 +36,8 @@ extension SiteURL {
             ["propositions", .parameter(.proposal, id)] + page.segments
         case .commentModeration(let proposal, let comment):
             ["propositions", .parameter(.proposal, proposal), "commentaires", .parameter(.comment, comment), "moderation"]
+        case .commentEdit(let proposal, let comment):
+            ["propositions", .parameter(.proposal, proposal), "commentaires", .parameter(.comment, comment), "modifier"]
         case .commentReport(let proposal, let comment):
             ["propositions", .parameter(.proposal, proposal), "commentaires", .parameter(.comment, comment), "signalement"]
         case .proposalVisibility(let id): ["moderation", "propositions", .parameter(.proposal, id)]
@@ -257,6 +259,9 @@ func routes(_ app: Application) throws {
     let discussion = DiscussionController()
     site.post(.proposal(.key, .support), .member, use: discussion.toggleSupport)
     site.post(.proposal(.key, .comments), .member, use: discussion.addComment)
+    let commentEdit = CommentEditController()
+    site.get(.commentEdit(proposal: .key, comment: .key), .member, use: commentEdit.form)
+    site.post(.commentEdit(proposal: .key, comment: .key), .member, use: commentEdit.update)
     let moderation = ModerationController()
     site.get(.moderation, moderator, use: moderation.moderationQueue)
     site.post(.commentModeration(proposal: .key, comment: .key), moderator, use: moderation.moderateComment)

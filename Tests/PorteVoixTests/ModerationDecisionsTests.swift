@@ -221,6 +221,48 @@ struct ModerationDecisionsTests {
         }
     }
 
+    @Test func aCommentSentBackIsChangedByItsAuthorAndReturnsToTheQueue() async throws {
+        try await withTestApp { app in
+            let author = try await makeMember(app, "Camille")
+            _ = try await makeMember(app, "Lou")
+            _ = try await makeMember(app, "Sam modère", roles: [.moderator])
+            let proposal = try await makeProposal(app, author: nil)
+            let comment = ProposalComment(proposalID: try proposal.requireID(), authorID: try author.requireID(), body: "Quel idiot, ce chauffeur.")
+            try await comment.create(on: app.db)
+            let decision = proposal.path + "/commentaires/\(comment.id!)/moderation"
+            var moderator = Browser(app)
+            try await moderator.signIn("Sam modère")
+            let noMessage = try await moderator.submit(["decision": "modifier", "motif": "abuse"], on: proposal.path, to: decision)
+            #expect(noMessage.status == .unprocessableEntity && noMessage.text.contains("Écrivez ce qu&#39;il faut changer"))
+            let sentBack = try await moderator.submit(["decision": "modifier", "motif": "abuse", "message": "Sans l'insulte, merci."],
+                                                      on: proposal.path, to: decision)
+            #expect(sentBack.status == .seeOther)
+            #expect(try await ProposalComment.find(comment.id, on: app.db)?.status == .changesRequested)
+
+            let editPath = proposal.path + "/commentaires/\(comment.id!)/modifier"
+            var other = Browser(app)
+            try await other.signIn("Lou")
+            #expect(try await other.get(editPath).status == .notFound, "only its author changes it")
+            var writer = Browser(app)
+            try await writer.signIn("Camille")
+            let page = try await writer.get(proposal.path).text
+            #expect(page.contains("vous demande de modifier votre commentaire") && page.contains(editPath))
+            let form = try await writer.get(editPath)
+            #expect(form.status == .ok && form.text.contains("Sans l&#39;insulte, merci."))
+            // Screened again: a phone number is caught before it goes back.
+            let warned = try await writer.submit(["commentaire": "Le chauffeur était pressé. Mon 06 12 34 56 78."], on: editPath)
+            #expect(warned.status == .ok && warned.text.contains("numéro de téléphone"))
+            #expect(try await ProposalComment.find(comment.id, on: app.db)?.status == .changesRequested, "nothing saved yet")
+            let changed = try await writer.submit(["commentaire": "Le chauffeur était pressé, ce jour-là."], on: editPath)
+            #expect(changed.status == .seeOther)
+            let stored = try #require(try await ProposalComment.find(comment.id, on: app.db))
+            #expect(stored.status == .submitted && stored.body == "Le chauffeur était pressé, ce jour-là.")
+            #expect(try await moderator.get("/moderation").text.contains("Le chauffeur était pressé"))
+            #expect(try await writer.get(editPath).status == .conflict, "back in the queue, it is no longer the author's to change")
+            #expect(try await AuditEntry.query(on: app.db).filter(\.$action == "comment.requestChanges").count() == 1)
+        }
+    }
+
     @Test func theTransparencyPageCountsDecisionsAndNamesNothing() async throws {
         try await withTestApp { app in
             let author = try await makeMember(app, "Camille")

@@ -107,6 +107,14 @@ struct PageViewTests {
             model.errors = FormErrors("motif", "Choisissez la raison dans la liste : l'auteur la lira.")
             return RedactionPage.view(model, context: context)
         },
+        RenderedPage("comment sent back to its author", shows: [h, w, "Envoyer quand même"]) {
+            var model = CommentEditPage.Model.mock
+            model.proposal = PageLink(url: .proposals, title: h)
+            model.message = w
+            model.typed = "Appelez-moi au 06 12 34 56 78"
+            model.screened = true
+            return CommentEditPage.view(model, context: context)
+        },
         RenderedPage("transparency", shows: ["novembre 2026", "Refus, par raison"]) {
             TransparencyPage.view(.mock, context: context)
         },

@@ -53,6 +53,8 @@ struct RouteAccessTests {
         "GET /propositions/papier/a-confirmer": nil,
         "POST /propositions/:proposalID/signalement": nil,
         "POST /propositions/:proposalID/commentaires/:commentID/signalement": nil,
+        "GET /propositions/:proposalID/commentaires/:commentID/modifier": nil,
+        "POST /propositions/:proposalID/commentaires/:commentID/modifier": nil,
         "POST /moderation/propositions/:proposalID": [.moderator],
         "POST /moderation/commentaires/:commentID": [.moderator],
         "GET /moderation/propositions/:proposalID/modifier": [.moderator],

@@ -55,6 +55,8 @@ enum SiteURL: Sendable, Hashable {
     case proposal(Param, ProposalPage)
     case commentModeration(proposal: Param, comment: Param)
     case commentReport(proposal: Param, comment: Param)
+    /// The author changes a comment a moderator sent back.
+    case commentEdit(proposal: Param, comment: Param)
     /// A moderator's decision on reported (or any published) content.
     case proposalVisibility(Param)
     case commentVisibility(Param)
@@ -125,6 +127,10 @@ enum SiteURL: Sendable, Hashable {
     static func commentRedaction(_ id: UUID) -> SiteURL { .commentRedaction(.value(id)) }
     static func proposalReviewed(_ id: UUID) -> SiteURL { .proposalReviewed(.value(id)) }
     static func commentReviewed(_ id: UUID) -> SiteURL { .commentReviewed(.value(id)) }
+
+    static func commentEdit(_ proposal: UUID, _ comment: UUID) -> SiteURL {
+        .commentEdit(proposal: .value(proposal), comment: .value(comment))
+    }
 
     static func commentReport(_ proposal: UUID, _ comment: UUID) -> SiteURL {
         .commentReport(proposal: .value(proposal), comment: .value(comment))

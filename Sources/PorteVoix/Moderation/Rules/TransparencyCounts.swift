@@ -30,7 +30,7 @@ struct TransparencyCounts: Sendable {
     }
 
     /// The decisions the page counts, by audit action.
-    static let actions = ["proposal.reject", "comment.reject", "proposal.requestChanges", "proposal.redact", "comment.redact",
+    static let actions = ["proposal.reject", "comment.reject", "proposal.requestChanges", "comment.requestChanges", "proposal.redact", "comment.redact",
                           "proposal.hidden_by_reports", "comment.hidden_by_reports", "proposal.hide", "comment.hide",
                           "proposal.restore", "comment.restore"]
 
@@ -60,7 +60,7 @@ struct TransparencyCounts: Sendable {
                 case "proposal.reject", "comment.reject":
                     let reason = entry.detailValues["reason"].flatMap(ModerationReason.init(rawValue:)) ?? .other
                     month.refused[reason, default: 0] += 1
-                case "proposal.requestChanges": month.sentBack += 1
+                case "proposal.requestChanges", "comment.requestChanges": month.sentBack += 1
                 case "proposal.redact", "comment.redact": month.redacted += 1
                 case "proposal.hidden_by_reports", "comment.hidden_by_reports": month.hiddenAfterReports += 1
                 case "proposal.hide", "comment.hide": month.hiddenByModerators += 1

@@ -193,6 +193,8 @@ final class ProposalSupport: Model, @unchecked Sendable {
 
 public enum CommentStatus: String, Codable, CaseIterable, Sendable {
     case submitted, published, rejected
+    /// A moderator asked its author to change it: back to the queue once they have.
+    case changesRequested = "changes_requested"
 }
 
 final class ProposalComment: Model, @unchecked Sendable {

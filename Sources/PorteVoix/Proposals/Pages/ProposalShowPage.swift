@@ -207,10 +207,14 @@ extension ProposalPages {
             .forEach(model.ownPendingComments) { comment in
                 .div(
                     .class("commentaire-en-attente"),
-                    .p(.strong(.plain(comment.status == .rejected ? "Votre commentaire n'a pas été publié." : "Votre commentaire attend sa relecture."))),
+                    .p(.strong(.plain(comment.status == .rejected ? "Votre commentaire n'a pas été publié."
+                        : comment.status == .changesRequested ? "L'équipe de modération vous demande de modifier votre commentaire."
+                        : "Votre commentaire attend sa relecture."))),
                     .unwrap(comment.moderationReason) { .p(.plain("Raison : \($0.label).")) },
                     .unwrap(comment.refusalReason) { .p(.plain("Message de l'équipe de modération : \($0)")) },
-                    .div(richText(comment.body))
+                    .div(richText(comment.body)),
+                    .if(comment.status == .changesRequested,
+                        .p(.a(.class("bouton"), .href(.commentEdit(model.proposal.id, comment.id)), .text("Modifier mon commentaire"))))
                 )
             },
             reviewComments(model),
@@ -242,13 +246,16 @@ extension ProposalPages {
                     ),
                     Forms.post(
                         action: .commentModeration(model.proposal.id, comment.id), csrf: csrf, class: "formulaire",
-                        .input(.type(.hidden), .name("decision"), .value("refuser")),
-                        Forms.select("motif", label: "Raison du refus, que l'auteur lira",
+                        Forms.select("motif", label: "Raison, que l'auteur lira",
                                      options: [("", "Choisir une raison")] + ModerationReason.choices.filter { $0.value != ModerationReason.duplicate.rawValue },
                                      selected: nil, error: error, required: true, scope: "c\(id)"),
-                        Forms.textArea("message", label: "Message à l'auteur (facultatif)",
+                        Forms.textArea("message", label: "Message à l'auteur (obligatoire pour demander une modification)",
                                        maxLength: ProposalLimits.note, rows: 2, scope: "c\(id)"),
-                        Forms.submit("Refuser ce commentaire", class: "bouton bouton-danger")
+                        .div(.class("boutons"),
+                             .button(.type(.submit), .name("decision"), .value("modifier"), .class("bouton bouton-secondaire"),
+                                     .text("Demander une modification à l'auteur")),
+                             .button(.type(.submit), .name("decision"), .value("refuser"), .class("bouton bouton-danger"),
+                                     .text("Refuser ce commentaire")))
                     )
                 )
             }

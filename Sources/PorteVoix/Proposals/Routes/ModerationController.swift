@@ -56,14 +56,17 @@ struct ModerationController {
         switch form.decision {
         case "publier":
             comment.status = .published
-        case "refuser":
+        case "refuser", "modifier":
+            let sendsBack = form.decision == "modifier"
             let tooLong = TextInput.tooLong(message, limit: ProposalLimits.note, what: "Le message")
-            guard let reason, tooLong == nil else {
+            guard let reason, tooLong == nil, !(sendsBack && message.isEmpty) else {
                 var model = try await ProposalShowModel.make(proposal, request: request)
-                model.commentDecisionErrors[commentID] = tooLong ?? "Choisissez la raison du refus dans la liste : l'auteur la lira."
+                model.commentDecisionErrors[commentID] = tooLong ?? (reason == nil
+                    ? "Choisissez la raison dans la liste : l'auteur la lira."
+                    : "Écrivez ce qu'il faut changer : l'auteur le lira.")
                 return ProposalPages.show(model, context: request.pageContext).response(status: .unprocessableEntity)
             }
-            comment.status = .rejected
+            comment.status = sendsBack ? .changesRequested : .rejected
             comment.moderationReason = reason
             comment.refusalReason = message.isEmpty ? nil : message
         default:
@@ -73,18 +76,24 @@ struct ModerationController {
         comment.decidedAt = Date()
         try await request.db.transaction { database in
             try await comment.save(on: database)
-            try await request.audit(comment.status == .published ? "comment.publish" : "comment.reject",
+            try await request.audit(comment.status == .published ? "comment.publish"
+                                        : comment.status == .changesRequested ? "comment.requestChanges" : "comment.reject",
                                     about: .comment(commentID), comment.moderationReason.map { ["reason": $0.rawValue] } ?? [:],
                                     on: database)
             try await Notifier.notify(
                 comment.$author.id,
                 comment.status == .published
                     ? "Votre commentaire sur « \(proposal.title) » est publié."
+                    : comment.status == .changesRequested
+                    ? "L'équipe de modération vous demande de modifier votre commentaire sur « \(proposal.title) » avant de le publier. "
+                        + "Raison : \(refusal)"
                     : "Votre commentaire sur « \(proposal.title) » n'a pas été publié. Raison : \(refusal)",
                 link: .proposal(id), fragment: "commentaires", on: database
             )
         }
-        try await request.setFlash(comment.status == .published ? "Le commentaire est publié." : "Le commentaire est refusé.")
+        try await request.setFlash(comment.status == .published ? "Le commentaire est publié."
+            : comment.status == .changesRequested ? "Le commentaire est renvoyé à son auteur. Il reviendra ici quand il l'aura modifié."
+            : "Le commentaire est refusé.")
         return request.redirect(to: .proposal(id), fragment: "commentaires")
     }
 
