@@ -158,8 +158,18 @@ struct ModerationDecisionsTests {
 
     @Test func postModerationPublishesAtOnceButNeverATextWithPersonalData() async throws {
         try await withTestApp { app in
-            try await SiteSettingsStore.setNumber(ModerationMode.proposals, 1, on: app.db)
-            try await SiteSettingsStore.setNumber(ModerationMode.comments, 1, on: app.db)
+            // Pre-moderation everywhere by default; an administrator chooses per kind of content.
+            #expect(try await SiteSettingsStore.number(ModerationMode.proposals, on: app.db) == 0)
+            #expect(try await SiteSettingsStore.number(ModerationMode.comments, on: app.db) == 0)
+            _ = try await makeMember(app, "Adèle admin", roles: [.admin])
+            var admin = Browser(app)
+            try await admin.signIn("Adèle admin")
+            #expect(try await admin.get("/admin/reglages").text.contains("Publier tout de suite, puis relire"))
+            let refused = try await admin.submit(["moderation-propositions": "2"], on: "/admin/reglages")
+            #expect(refused.status == .unprocessableEntity)
+            let saved = try await admin.submit(["moderation-propositions": "1", "moderation-commentaires": "1"], on: "/admin/reglages")
+            #expect(saved.status == .seeOther)
+            #expect(try await auditSentences(app, action: "settings.change").last?.contains("Commentaires publiés avant relecture") == true)
             _ = try await makeMember(app, "Camille")
             _ = try await makeMember(app, "Sam modère", roles: [.moderator])
             var writer = Browser(app)
