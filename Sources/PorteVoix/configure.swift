@@ -103,4 +103,5 @@ func registerMigrations(_ app: Application) {
     app.migrations.add(CreateContentReports())
     app.migrations.add(ChainAuditLog())
     app.migrations.add(AddModerationDecisions())
+    app.migrations.add(CreateNamingDebate())
 }

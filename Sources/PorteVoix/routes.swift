@@ -58,6 +58,17 @@ extension SiteURL {
         case .agendaItem(let meeting, let item, let page):
             ["seances", .parameter(.meeting, meeting), "points", .parameter(.agendaItem, item)] + page.segments
 
+        case .namingDebate: ["debat-denomination"]
+        case .namingNames: ["debat-denomination", "noms"]
+        case .namingName(let id): ["debat-denomination", "noms", .parameter(.proposedName, id)]
+        case .namingOpinion(let id): ["debat-denomination", "noms", .parameter(.proposedName, id), "avis"]
+        case .namingRounds: ["debat-denomination", "ressenti"]
+        case .namingDecision: ["debat-denomination", "vote"]
+        case .namingAnswer: ["debat-denomination", "reponse"]
+        case .namingSynthesis: ["debat-denomination", "synthese"]
+        case .namingNameModeration(let id): ["moderation", "noms", .parameter(.proposedName, id)]
+        case .namingOpinionModeration(let id): ["moderation", "avis", .parameter(.opinion, id)]
+
         case .polls: ["scrutins"]
         case .newPoll: ["scrutins", "nouveau"]
         case .poll(let id, let page):
@@ -280,6 +291,18 @@ func routes(_ app: Application) throws {
     let transparency = TransparencyController()
     site.get(.moderationJournal, moderator, use: transparency.journal)
     site.get(.transparency, use: transparency.transparency)
+
+    let debate = NamingDebateController()
+    let stewards = NamingStewardsController()
+    site.get(.namingDebate, use: debate.show)
+    site.post(.namingNames, .member, use: debate.proposeName)
+    site.get(.namingName(.key), use: debate.showName)
+    site.post(.namingOpinion(.key), .member, use: debate.giveOpinion)
+    site.post(.namingRounds, organisers, use: stewards.openRound)
+    site.post(.namingDecision, organisers, use: stewards.openDecision)
+    site.post(.namingAnswer, .role(.staff), use: stewards.publishAnswer)
+    site.post(.namingNameModeration(.key), moderator, use: stewards.moderateName)
+    site.post(.namingOpinionModeration(.key), moderator, use: stewards.moderateOpinion)
 
     let paper = PaperAttributionController()
     site.get(.paperToConfirm, .member, use: paper.show)

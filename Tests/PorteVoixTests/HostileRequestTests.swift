@@ -36,7 +36,8 @@ struct HostileRequestTests {
         return [
             "proposalID": try await ids("proposals"), "meetingID": try await ids("meetings"), "pollID": try await ids("polls"),
             "memberID": try await ids("members"), "itemID": try await ids("agenda_items"), "listItemID": try await ids("territories"),
-            "commentID": try await ids("proposal_comments"),
+            "commentID": try await ids("proposal_comments"), "nameID": try await ids("proposed_names"),
+            "opinionID": try await ids("name_opinions"),
         ]
     }
 

@@ -20,6 +20,8 @@ enum ParamName: String, Sendable {
     case member = "memberID"
     case listItem = "listItemID"
     case replacement = "replacementID"
+    case proposedName = "nameID"
+    case opinion = "opinionID"
 }
 
 /// One piece of a path.
@@ -73,6 +75,13 @@ enum SiteURL: Sendable, Hashable {
     case meeting(Param, MeetingPage)
     case agendaItem(meeting: Param, item: Param, AgendaItemPage)
 
+    // The naming debate
+    case namingDebate, namingNames, namingRounds, namingDecision, namingAnswer, namingSynthesis
+    case namingName(Param)
+    case namingOpinion(Param)
+    case namingNameModeration(Param)
+    case namingOpinionModeration(Param)
+
     // Polls
     case polls, newPoll
     case poll(Param, PollPage)
@@ -123,6 +132,10 @@ enum SiteURL: Sendable, Hashable {
         .commentModeration(proposal: .value(proposal), comment: .value(comment))
     }
 
+    static func namingName(_ id: UUID) -> SiteURL { .namingName(.value(id)) }
+    static func namingOpinion(_ id: UUID) -> SiteURL { .namingOpinion(.value(id)) }
+    static func namingNameModeration(_ id: UUID) -> SiteURL { .namingNameModeration(.value(id)) }
+    static func namingOpinionModeration(_ id: UUID) -> SiteURL { .namingOpinionModeration(.value(id)) }
     static func proposalRedaction(_ id: UUID) -> SiteURL { .proposalRedaction(.value(id)) }
     static func commentRedaction(_ id: UUID) -> SiteURL { .commentRedaction(.value(id)) }
     static func proposalReviewed(_ id: UUID) -> SiteURL { .proposalReviewed(.value(id)) }

@@ -134,6 +134,8 @@ enum Reports {
                  + (SELECT COUNT(*) FROM proposal_comments WHERE status = 'submitted')
                  + (SELECT COUNT(*) FROM proposals WHERE review_pending = \(bind: true))
                  + (SELECT COUNT(*) FROM proposal_comments WHERE review_pending = \(bind: true))
+                 + (SELECT COUNT(*) FROM proposed_names WHERE status = 'submitted')
+                 + (SELECT COUNT(*) FROM name_opinions WHERE status = 'submitted')
                  + (SELECT COUNT(*) FROM (SELECT DISTINCT content_kind, content_id FROM content_reports
                                           WHERE resolved_at IS NULL) AS reported) AS waiting
             """).first()

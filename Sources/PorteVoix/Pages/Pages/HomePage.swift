@@ -141,7 +141,8 @@ enum HomePage {
                         .text("Vous pouvez aussi tout faire sur papier pendant les séances.")
                     )
                 ),
-                .p(.a(.href(.content(.help)), .text("Lire l'aide pas à pas")))
+                .p(.a(.href(.content(.help)), .text("Lire l'aide pas à pas"))),
+                .p(.strong("Le débat sur le nom : "), .a(.href(.namingDebate), .text("comment voulez-vous être appelés ?")))
             )
         }
 

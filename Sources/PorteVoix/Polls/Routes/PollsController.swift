@@ -64,34 +64,8 @@ struct PollsController {
             return PollPages.form(model, context: request.pageContext).response(status: .unprocessableEntity)
         case .success(let checked): draft = checked
         }
-        let poll = Poll()
-        poll.id = UUID()
-        poll.question = draft.question
-        poll.details = draft.details
-        poll.kind = draft.kind
-        poll.maxChoices = draft.maxChoices
-        poll.minimumBallots = draft.minimumBallots
-        poll.eligibility = draft.eligibility
-        poll.$territory.id = draft.territoryID
-        poll.agendaItemID = draft.agendaItemID
-        poll.$meeting.id = item?.$meeting.id
-        poll.$proposal.id = draft.proposalID
-        poll.status = .draft
-        poll.opensAt = draft.opensAt
-        poll.closesAt = draft.closesAt
-        poll.paperBallots = 0
-        poll.createdAt = Date()
-        var shares: [String] = []
-        switch draft.custody {
-        case .standard: PollKeys.standard(poll, master: request.application.siteKeys.ballotMaster)
-        case .sealed: shares = try PollKeys.sealed(poll, holders: draft.holders, threshold: draft.threshold)
-        }
-        try await request.db.transaction { database in
-            try await poll.create(on: database)
-            for (index, label) in draft.options.enumerated() {
-                try await PollOption(pollID: poll.requireID(), position: index, label: label).create(on: database)
-            }
-        }
+        let (poll, shares) = try await PollCreation.store(draft, meetingID: item?.$meeting.id,
+                                                          master: request.application.siteKeys.ballotMaster, on: request.db)
         try await request.audit("poll.create", about: .poll(try poll.requireID()), draft.custody == .sealed
             ? ["threshold": String(draft.threshold), "holders": String(draft.holders.count)] : [:])
         guard draft.custody == .sealed else {

@@ -155,6 +155,7 @@ enum ProposalPages {
 
     static func moderationQueue(proposals: [ProposalSummary], comments: [CommentSummary], totalProposals: Int? = nil,
                                 totalComments: Int? = nil, reported: [ReportedItem] = [], afterPublication: [ReportedItem] = [],
+                                debate: [DebateQueue.Item] = [],
                                 filters: ModerationFilters = ModerationFilters(), csrf: String = "",
                                 context: PageContext) -> HTML {
         let totalProposals = totalProposals ?? proposals.count, totalComments = totalComments ?? comments.count
@@ -183,6 +184,7 @@ enum ProposalPages {
                         .plain(" — \(excerpt(comment.body, length: 100))"), .text(" "), Screening.badge(comment.personalData))
                 }),
                 .if(filters.kind == .all, ReportedItems.afterPublicationSection(afterPublication, csrf: csrf)),
+                .if(filters.kind == .all, DebateQueue.section(debate, csrf: csrf)),
                 .if(filters.shows(.reports), ReportedItems.section(reported, csrf: csrf)),
                 .p(.a(.href(.moderationJournal), .text("Le journal de la modération")), .text(" · "),
                    .a(.href(.transparency), .text("La page de transparence")))

@@ -26,6 +26,7 @@ struct ModerationController {
             totalComments: filters.shows(.comments) ? try await waitingComments.count() : 0,
             reported: reported,
             afterPublication: filters.kind == .all ? try await ReportedItems.afterPublication(for: request.member?.id, on: request.db) : [],
+            debate: filters.kind == .all ? try await DebateQueue.waiting(for: request.member?.id, on: request.db) : [],
             filters: filters, csrf: try await request.csrfToken(), context: request.pageContext)
     }
 

@@ -1,0 +1,65 @@
+import Fluent
+import Foundation
+import Plot
+
+/// The naming debate's part of the moderation queue: names and opinions' texts waiting.
+enum DebateQueue {
+    struct Item: Sendable {
+        var id: UUID
+        /// The name, or the name an opinion is about.
+        var name: String
+        var text: String
+        var stance: OpinionStance?
+        var personalData: [PersonalDataKindLabel]
+        var decision: SiteURL
+    }
+
+    typealias PersonalDataKindLabel = String
+
+    /// Oldest first; never the viewer's own.
+    static func waiting(for viewer: UUID?, on database: any Database) async throws -> [Item] {
+        let names = try await ProposedName.query(on: database).filter(\.$status == .submitted).sort(\.$createdAt)
+            .limit(ProposalLimits.moderationBatch).all()
+        let opinions = try await NameOpinion.query(on: database).filter(\.$status == .submitted).with(\.$proposedName)
+            .sort(\.$updatedAt).limit(ProposalLimits.moderationBatch).all()
+        return try names.filter { viewer == nil || $0.$author.id != viewer }.map { name in
+            Item(id: try name.requireID(), name: name.name, text: name.explanation, stance: nil,
+                 personalData: Screening.kinds(stored: name.personalData).map(\.label),
+                 decision: .namingNameModeration(try name.requireID()))
+        } + opinions.filter { viewer == nil || $0.$member.id != viewer }.map { opinion in
+            Item(id: try opinion.requireID(), name: opinion.proposedName.name, text: opinion.text, stance: opinion.stance,
+                 personalData: Screening.kinds(stored: opinion.personalData).map(\.label),
+                 decision: .namingOpinionModeration(try opinion.requireID()))
+        }
+    }
+
+    static func section(_ items: [Item], csrf: String) -> Node<HTML.BodyContext> {
+        .section(
+            .id("debat"),
+            .h2(.plain(items.isEmpty ? "Débat sur le nom" : "Débat sur le nom (\(items.count))")),
+            items.isEmpty ? .p(.text("Aucun nom ni avis à relire.")) : .ul(.class("signalements"), .forEach(items) { item in
+                let what = item.stance == nil ? "Nom proposé : \(item.name)" : "Avis « \(item.stance!.label) » sur « \(item.name) »"
+                return .li(
+                    .h3(.plain(what)),
+                    .div(richText(item.text)),
+                    .if(!item.personalData.isEmpty, .p(.class("badge badge-donnees"),
+                        .plain("À vérifier : " + item.personalData.joined(separator: ", ")))),
+                    .div(
+                        .class("boutons"),
+                        Forms.post(action: item.decision, csrf: csrf,
+                                   .input(.type(.hidden), .name("decision"), .value("publier")),
+                                   .button(.type(.submit), .class("bouton"), .text("Publier"),
+                                           .span(.class("visuellement-cache"), .plain(" : \(what)")))),
+                        Forms.post(action: item.decision, csrf: csrf, class: "formulaire-en-ligne",
+                                   .input(.type(.hidden), .name("decision"), .value("refuser")),
+                                   Forms.select("motif", label: "Raison du refus, que l'auteur lira",
+                                                options: ModerationReason.choices.filter { $0.value != ModerationReason.duplicate.rawValue },
+                                                selected: nil, scope: "d" + item.id.uuidString.prefix(8)),
+                                   .button(.type(.submit), .class("bouton bouton-danger"), .text("Refuser"),
+                                           .span(.class("visuellement-cache"), .plain(" : \(what)"))))
+                    )
+                )
+            })
+        )
+    }
+}

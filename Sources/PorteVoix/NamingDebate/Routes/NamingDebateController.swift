@@ -1,0 +1,143 @@
+import Fluent
+import Plot
+import Vapor
+import Voting
+
+/// `/debat-denomination`: the page, the names, the opinions.
+struct NamingDebateController {
+    func show(request: Request) async throws -> HTML {
+        DebatePage.view(try await model(request), context: request.pageContext)
+    }
+
+    /// What the page shows now, for this visitor.
+    func model(_ request: Request) async throws -> DebatePage.Model {
+        let roles = request.member?.roles ?? []
+        var model = DebatePage.Model(introHTML: try request.application.contentStore.page("debat-denomination")?.html ?? "")
+        model.csrf = request.member == nil ? nil : try await request.csrfToken()
+        model.canOrganise = !roles.isDisjoint(with: Role.organisers)
+        model.isStaff = roles.contains(.staff)
+        let rounds = try await NamingRound.query(on: request.db).with(\.$poll).sort(\.$number).all()
+        for round in rounds {
+            // A poll scheduled to open or close is moved along before it is shown.
+            try await PollSchedule.apply(round.poll, app: request.application)
+        }
+        model.rounds = try rounds.map { round in
+            let aggregate = round.poll.aggregate
+            return DebatePage.Round(number: round.number, pollID: try round.poll.requireID(), status: round.poll.status,
+                                    opensAt: round.poll.opensAt, closesAt: round.poll.closesAt, ballots: aggregate?.ballots,
+                                    counts: aggregate?.options?.counts)
+        }
+        let counts = try await NamingContributions.counts(on: request.db)
+        model.names = try await ProposedName.query(on: request.db).filter(\.$status == .published).with(\.$author)
+            .sort(\.$isCurrent, .descending).sort(\.$publishedAt).all().map { name in
+                DebatePage.Name(id: try name.requireID(), name: name.name, explanation: name.explanation, authorName: name.authorName,
+                                isCurrent: name.isCurrent, counts: counts[try name.requireID()] ?? [:])
+            }
+        if let decision = try await NamingDecision.query(on: request.db).with(\.$poll).sort(\.$createdAt, .descending).first() {
+            let poll = decision.poll
+            try await PollSchedule.apply(poll, app: request.application)
+            try await poll.$options.load(on: request.db)
+            var ranking: [String] = []
+            if let grades = poll.aggregate?.grades {
+                let ranks = MajorityJudgment.ranks(grades)
+                let labels = poll.options.sorted { $0.position < $1.position }.map(\.label)
+                ranking = labels.indices.sorted { ranks[$0] < ranks[$1] }.map { "\(labels[$0]) (rang \(ranks[$0]))" }
+            }
+            model.decision = DebatePage.Decision(pollID: try poll.requireID(), status: poll.statusLabel, ranking: ranking)
+        }
+        model.answers = try await NamingAnswer.query(on: request.db).sort(\.$publishedAt, .descending).all()
+            .map { DebatePage.Answer(text: $0.text, publishedAt: $0.publishedAt) }
+        return model
+    }
+
+    // MARK: Names
+
+    struct NameForm: Content {
+        var nom: String?
+        var explication: String?
+        var anonyme: String?
+    }
+
+    func proposeName(request: Request) async throws -> Response {
+        let member = try request.requireMember()
+        let form = (try? request.content.decode(NameForm.self)) ?? NameForm()
+        let name = TextInput.clean(String((form.nom ?? "").prefix(ProposedName.maximumNameLength * 2)), multiline: false)
+        let explanation = TextInput.clean(String((form.explication ?? "").prefix(ProposedName.maximumExplanationLength * 2)),
+                                          multiline: true)
+        var errors = NamingContributions.checkName(name, explanation: explanation)
+        var duplicateOf: UUID?
+        if errors.isEmpty {
+            switch try await NamingContributions.proposeName(name, explanation: explanation, authorID: member.requireID(),
+                                                             anonymous: form.anonyme == "oui", on: request.db) {
+            case .saved:
+                try await request.setFlash("Merci ! Votre nom est envoyé : une personne de l'équipe de modération va le relire.")
+                return request.redirect(to: .namingDebate, fragment: "noms")
+            case .duplicate(let original):
+                duplicateOf = original
+                errors.add("nom", original == nil
+                    ? "Ce nom a déjà été proposé : il attend sa relecture."
+                    : "Ce nom a déjà été proposé : donnez plutôt votre avis sur lui.")
+            }
+        }
+        var model = try await model(request)
+        model.errors = errors
+        model.typedName = form.nom ?? ""
+        model.typedExplanation = form.explication ?? ""
+        model.typedAnonymous = form.anonyme == "oui"
+        model.duplicateOf = duplicateOf
+        return DebatePage.view(model, context: request.pageContext).response(status: .unprocessableEntity)
+    }
+
+    func showName(request: Request) async throws -> HTML {
+        NamePage.view(try await nameModel(request), context: request.pageContext)
+    }
+
+    func nameModel(_ request: Request) async throws -> NamePage.Model {
+        guard let id = request.id(.proposedName),
+              let name = try await ProposedName.query(on: request.db).filter(\.$id == id).with(\.$author).first(),
+              name.status == .published
+        else { throw Abort(.notFound) }
+        let opinions = try await NameOpinion.query(on: request.db).filter(\.$proposedName.$id == id).filter(\.$status == .published)
+            .filter(\.$text != "").with(\.$member).sort(\.$updatedAt).all()
+        var model = NamePage.Model(id: id, name: name.name, explanation: name.explanation, authorName: name.authorName,
+                                   isCurrent: name.isCurrent, counts: try await NamingContributions.counts(on: request.db)[id] ?? [:],
+                                   opinions: opinions.map { NamePage.Opinion(stance: $0.stance, text: $0.text, authorName: $0.authorName) })
+        if let member = request.member {
+            model.csrf = try await request.csrfToken()
+            if let own = try await NameOpinion.query(on: request.db).filter(\.$proposedName.$id == id)
+                .filter(\.$member.$id == member.requireID()).first() {
+                model.own = (own.stance, own.text, own.anonymous, own.status)
+            }
+        }
+        return model
+    }
+
+    struct OpinionForm: Content {
+        var position: String?
+        var texte: String?
+        var anonyme: String?
+    }
+
+    func giveOpinion(request: Request) async throws -> Response {
+        let member = try request.requireMember()
+        var model = try await nameModel(request)
+        let form = (try? request.content.decode(OpinionForm.self)) ?? OpinionForm()
+        let text = TextInput.clean(String((form.texte ?? "").prefix(NameOpinion.maximumTextLength * 2)), multiline: true)
+        let stance = form.position.flatMap(OpinionStance.init(rawValue:))
+        if stance == nil { model.errors.add("position", "Choisissez pour, contre ou partagé.") }
+        if text.count > NameOpinion.maximumTextLength {
+            model.errors.add("texte", "Le texte a \(text.count) caractères : \(NameOpinion.maximumTextLength) au plus.")
+        }
+        guard let stance, model.errors.isEmpty else {
+            model.typedStance = form.position ?? "-"
+            model.typedText = form.texte ?? ""
+            model.typedAnonymous = form.anonyme == "oui"
+            return NamePage.view(model, context: request.pageContext).response(status: .unprocessableEntity)
+        }
+        let status = try await NamingContributions.giveOpinion(on: model.id, by: member.requireID(), stance: stance, text: text,
+                                                               anonymous: form.anonyme == "oui", on: request.db)
+        try await request.setFlash(status == .published ? "Votre avis est enregistré et compté."
+                                   : "Votre avis est enregistré. Il sera compté et publié quand son texte aura été relu.")
+        return request.redirect(to: .namingName(model.id), fragment: "mon-avis")
+    }
+}
