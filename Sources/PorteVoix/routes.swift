@@ -301,6 +301,7 @@ func routes(_ app: Application) throws {
     site.post(.namingRounds, organisers, use: stewards.openRound)
     site.post(.namingDecision, organisers, use: stewards.openDecision)
     site.post(.namingAnswer, .role(.staff), use: stewards.publishAnswer)
+    site.get(.namingSynthesis, .role(.staff), use: stewards.synthesis)
     site.post(.namingNameModeration(.key), moderator, use: stewards.moderateName)
     site.post(.namingOpinionModeration(.key), moderator, use: stewards.moderateOpinion)
 

@@ -146,7 +146,25 @@ struct NamingDebateTests {
             try await decision.poll.$options.load(on: app.db)
             #expect(decision.poll.kind == .majorityJudgment)
             #expect(decision.poll.options.sorted { $0.position < $1.position }.map(\.label)
-                    == [CreateNamingDebate.currentName, "Nom 0", "Nom 1", "Nom 2"])
+                    == ["« \(CreateNamingDebate.currentName) »", "Nom 0", "Nom 1", "Nom 2"])
+        }
+    }
+
+    @Test func theDemoHasADebateToReadAndAVoteToSee() async throws {
+        try await withTestApp { app in
+            _ = try await DemoData.fill(app)
+            #expect(try await ProposedName.query(on: app.db).filter(\.$status == .published).count() == 8)
+            #expect(try await NameOpinion.query(on: app.db).filter(\.$text != "").filter(\.$status == .published).count() >= 10)
+            let rounds = try await NamingRound.query(on: app.db).with(\.$poll).all()
+            #expect(rounds.count == 2 && rounds.allSatisfy { $0.poll.aggregate?.options != nil })
+            let decision = try #require(try await NamingDecision.query(on: app.db).with(\.$poll).first())
+            #expect(decision.poll.status == .closed && decision.poll.aggregate?.grades != nil)
+            var visitor = Browser(app)
+            let page = try await visitor.get("/debat-denomination").text
+            #expect(page.contains("Période 2") && page.contains("(rang 1)") && page.contains("personne accompagnée"))
+            #expect(Self.quotesTheTermOnly(page))
+            let votePage = try await visitor.get("/scrutins/\(decision.poll.id!)").text
+            #expect(votePage.contains("Mention majoritaire") && Self.quotesTheTermOnly(votePage))
         }
     }
 

@@ -115,6 +115,26 @@ struct PageViewTests {
             model.screened = true
             return CommentEditPage.view(model, context: context)
         },
+        RenderedPage("naming debate synthesis", shows: ["personne accompagnée", "C'est juste.", "5 (42 %)"]) {
+            SynthesisPage.view(.mock, context: context)
+        },
+        RenderedPage("a proposed name", shows: [h, w, "3 pour · 1 contre · 0 partagé"]) {
+            var model = NamePage.Model.mock
+            model.name = h
+            model.explanation = w
+            model.csrf = c
+            model.errors = FormErrors("position", "Choisissez pour, contre ou partagé.")
+            return NamePage.view(model, context: context)
+        },
+        RenderedPage("naming debate", shows: [h, "Proposer un nom", "Période 1"]) {
+            var model = SynthesisPage.Model.mock.debate
+            model.names = [.init(id: UUID(), name: h, explanation: w, authorName: h, isCurrent: false, counts: [.pour: 2])]
+            model.csrf = c
+            model.canOrganise = true
+            model.isStaff = true
+            model.errors = FormErrors("nom", "Ce nom a déjà été proposé : donnez plutôt votre avis sur lui.")
+            return DebatePage.view(model, context: context)
+        },
         RenderedPage("transparency", shows: ["novembre 2026", "Refus, par raison"]) {
             TransparencyPage.view(.mock, context: context)
         },
@@ -261,7 +281,12 @@ struct PageViewTests {
         }
         #expect(!html.contains("<script>alert"), "text is escaped")
         #expect(!html.contains(#"" onmouseover="x""#), "attributes are escaped")
-        #expect(!html.lowercased().contains("bénéficiaire"))
+        // design/ui.md: the debate's pages quote the name under debate, and nothing else does.
+        if page.name.hasPrefix("naming") || page.name == "a proposed name" {
+            #expect(NamingDebateTests.quotesTheTermOnly(html))
+        } else {
+            #expect(!html.lowercased().contains("bénéficiaire"))
+        }
     }
 
     @Test func everyPageOfTheSiteHasAView() {

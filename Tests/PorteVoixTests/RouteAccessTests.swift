@@ -38,6 +38,7 @@ struct RouteAccessTests {
         "POST /debat-denomination/ressenti": [.admin, .facilitator],
         "POST /debat-denomination/vote": [.admin, .facilitator],
         "POST /debat-denomination/reponse": [.staff],
+        "GET /debat-denomination/synthese": [.staff],
         "POST /moderation/noms/:nameID": [.moderator],
         "POST /moderation/avis/:opinionID": [.moderator],
         "POST /admin/cartes": [.admin, .facilitator],

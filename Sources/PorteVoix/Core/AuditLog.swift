@@ -7,6 +7,8 @@ import Vapor
 /// so a redacted title or a deleted account leaves nothing behind here.
 enum AuditSubject: Sendable, Equatable {
     case proposal(UUID), comment(UUID), member(UUID), meeting(UUID), poll(UUID), theme(UUID), territory(UUID)
+    /// The naming debate: a proposed name, an opinion on one.
+    case name(UUID), opinion(UUID)
 
     var kind: String {
         switch self {
@@ -17,13 +19,15 @@ enum AuditSubject: Sendable, Equatable {
         case .poll: "poll"
         case .theme: "theme"
         case .territory: "territory"
+        case .name: "name"
+        case .opinion: "opinion"
         }
     }
 
     var id: UUID {
         switch self {
         case .proposal(let id), .comment(let id), .member(let id), .meeting(let id), .poll(let id),
-             .theme(let id), .territory(let id): id
+             .theme(let id), .territory(let id), .name(let id), .opinion(let id): id
         }
     }
 
@@ -37,6 +41,8 @@ enum AuditSubject: Sendable, Equatable {
         case "poll": self = .poll(id)
         case "theme": self = .theme(id)
         case "territory": self = .territory(id)
+        case "name": self = .name(id)
+        case "opinion": self = .opinion(id)
         default: return nil
         }
     }

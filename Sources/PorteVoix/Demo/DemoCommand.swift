@@ -91,7 +91,8 @@ enum DemoData {
         }
         try await DemoProposals.fill(app, members: createdMembers)
         try await DemoMeetings.fill(app, members: createdMembers)
-        try await DemoPolls.fill(app, members: createdMembers)
+        let voters = try await DemoPolls.fill(app, members: createdMembers)
+        try await DemoNamingDebate.fill(app, voters: voters)
         // Unused cards, so the cards page has a history.
         for index in 0..<3 {
             let code = ActivationCode.make()

@@ -10,7 +10,9 @@ enum DemoPolls {
                         "Ulysse", "Valérie", "William", "Yasmina", "Zoé", "Adrien", "Brigitte", "Cédric", "Djamila",
                         "Emma", "Fabrice", "Gisèle", "Hakim", "Isabelle", "Jules", "Kevin", "Laurence"]
 
-    static func fill(_ app: Application, members: [Member]) async throws {
+    /// - Returns: every demo member who votes (the accounts above and the extra voters).
+    @discardableResult
+    static func fill(_ app: Application, members: [Member]) async throws -> [Member] {
         let database = app.db
         var voters = members.filter { $0.roles.contains(.participant) }
         for name in names {
@@ -53,6 +55,7 @@ enum DemoPolls {
             _ = try await BallotBox.cast(.yesNo(index % 4 == 0 ? .contre : .pour), poll: open,
                                          memberID: voter.requireID(), on: database)
         }
+        return voters
     }
 
     static func closedPoll(_ question: String, kind: PollKind, options: [String], meeting: Meeting?, voters: [Member],

@@ -13,6 +13,9 @@ struct AuditNames: Sendable {
     var polls: [UUID: String] = [:]
     var themes: [UUID: String] = [:]
     var territories: [UUID: String] = [:]
+    /// Proposed names, and for an opinion the name it is about.
+    var names: [UUID: String] = [:]
+    var opinions: [UUID: String] = [:]
 
     /// The keys of details that hold member ids.
     static let memberKeys = ["members", "added", "removed", "requester"]
@@ -51,6 +54,12 @@ struct AuditNames: Sendable {
         for territory in try await Territory.query(on: database).filter(\.$id ~~ ids("territory")).all() {
             names.territories[territory.id!] = "« \(territory.name) »"
         }
+        for proposed in try await ProposedName.query(on: database).filter(\.$id ~~ ids("name")).all() {
+            names.names[proposed.id!] = "« \(proposed.name) »"
+        }
+        for opinion in try await NameOpinion.query(on: database).filter(\.$id ~~ ids("opinion")).with(\.$proposedName).all() {
+            names.opinions[opinion.id!] = "« \(opinion.proposedName.name) »"
+        }
         return names
     }
 
@@ -70,6 +79,8 @@ struct AuditNames: Sendable {
         case .poll(let id): polls[id] ?? "(scrutin supprimé)"
         case .theme(let id): themes[id] ?? "(thème supprimé)"
         case .territory(let id): territories[id] ?? "(territoire supprimé)"
+        case .name(let id): names[id] ?? "(nom supprimé)"
+        case .opinion(let id): opinions[id].map { "sur \($0)" } ?? "(avis supprimé)"
         case nil: ""
         }
     }
@@ -132,6 +143,10 @@ enum AuditSentence {
             return "\(kind(entry)) \(what) masqué\(ending(entry)) après \(count) signalements."
         case "proposal.reviewed", "comment.reviewed": return "\(kind(entry)) \(what) relu\(ending(entry)) après publication : rien à changer."
         case "comment.publish": return "Commentaire \(what) publié."
+        case "name.publish": return "Nom proposé \(what) publié."
+        case "name.reject": return "Nom proposé \(what) refusé (\(reason))."
+        case "opinion.publish": return "Avis \(what) publié."
+        case "opinion.reject": return "Avis \(what) refusé (\(reason))."
         case "meeting.create": return "Séance \(what) prévue."
         case "meeting.update": return "Séance \(what) modifiée."
         case "meeting.status":

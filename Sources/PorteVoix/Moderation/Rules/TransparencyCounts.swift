@@ -27,10 +27,10 @@ struct TransparencyCounts: Sendable {
     static let moderationActions: [String] = ["proposal", "comment"].flatMap { kind in
         ["publish", "reject", "requestChanges", "redact", "hide", "restore", "dismiss", "hidden_by_reports", "reviewed"]
             .map { "\(kind).\($0)" }
-    }
+    } + ["name.publish", "name.reject", "opinion.publish", "opinion.reject"]
 
     /// The decisions the page counts, by audit action.
-    static let actions = ["proposal.reject", "comment.reject", "proposal.requestChanges", "comment.requestChanges", "proposal.redact", "comment.redact",
+    static let actions = ["proposal.reject", "comment.reject", "name.reject", "opinion.reject", "proposal.requestChanges", "comment.requestChanges", "proposal.redact", "comment.redact",
                           "proposal.hidden_by_reports", "comment.hidden_by_reports", "proposal.hide", "comment.hide",
                           "proposal.restore", "comment.restore"]
 
@@ -52,12 +52,18 @@ struct TransparencyCounts: Sendable {
         let comments = try await database.sql.raw("""
             SELECT decided_at AS at FROM proposal_comments WHERE status = 'published' AND decided_at IS NOT NULL
             """).all(decoding: Dated.self)
-        for row in proposals + comments { touch(row.at) { $0.published += 1 } }
+        // Names and opinions' texts of the naming debate, once a moderator published them.
+        let names = try await database.sql.raw("""
+            SELECT published_at AS at FROM proposed_names WHERE published_at IS NOT NULL AND is_current = \(bind: false)
+            """).all(decoding: Dated.self)
+        let opinions = try await AuditEntry.query(on: database).filter(\.$action == "opinion.publish").all()
+        for row in proposals + comments + names { touch(row.at) { $0.published += 1 } }
+        for entry in opinions { touch(entry.createdAt) { $0.published += 1 } }
         let entries = try await AuditEntry.query(on: database).filter(\.$action ~~ actions).all()
         for entry in entries {
             touch(entry.createdAt) { month in
                 switch entry.action {
-                case "proposal.reject", "comment.reject":
+                case "proposal.reject", "comment.reject", "name.reject", "opinion.reject":
                     let reason = entry.detailValues["reason"].flatMap(ModerationReason.init(rawValue:)) ?? .other
                     month.refused[reason, default: 0] += 1
                 case "proposal.requestChanges", "comment.requestChanges": month.sentBack += 1

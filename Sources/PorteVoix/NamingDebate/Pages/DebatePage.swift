@@ -51,6 +51,8 @@ enum DebatePage {
         var duplicateOf: UUID?
         /// The names a facilitator ticked for the shortlist, kept when the form comes back.
         var chosen: Set<UUID> = []
+        /// Sessions to come, for facilitators who tie the vote to one.
+        var meetings: [NamedID] = []
     }
 
     static func view(_ model: Model, context: PageContext) -> HTML {
@@ -66,7 +68,7 @@ enum DebatePage {
                 feeling(model),
                 names(model),
                 decision(model),
-                .empty
+                .if(model.isStaff, .p(.a(.href(.namingSynthesis), .text("La synthèse pour le Département (à imprimer)"))))
             )
         )
     }
@@ -201,6 +203,9 @@ enum DebatePage {
                                        value: name.id.uuidString, idSuffix: String(name.id.uuidString.prefix(8)))
                     },
                 ]),
+                Forms.select("seance", label: "Séance où le vote aura lieu (facultatif)",
+                             options: [("", "Aucune : vote sur le site")] + model.meetings.map { ($0.id.uuidString, $0.name) },
+                             selected: nil, error: model.errors["seance"]),
                 Forms.submit("Préparer le vote")
             )
         )

@@ -15,6 +15,10 @@ struct NamingDebateController {
         var model = DebatePage.Model(introHTML: try request.application.contentStore.page("debat-denomination")?.html ?? "")
         model.csrf = request.member == nil ? nil : try await request.csrfToken()
         model.canOrganise = !roles.isDisjoint(with: Role.organisers)
+        if model.canOrganise {
+            model.meetings = try await Meeting.query(on: request.db).filter(\.$status ~~ [.planned, .inProgress])
+                .sort(\.$startsAt).limit(20).all().map { NamedID(id: try $0.requireID(), name: "\($0.title), \(FrenchDates.day($0.startsAt))") }
+        }
         model.isStaff = roles.contains(.staff)
         let rounds = try await NamingRound.query(on: request.db).with(\.$poll).sort(\.$number).all()
         for round in rounds {

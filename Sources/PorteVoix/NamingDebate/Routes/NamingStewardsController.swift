@@ -36,6 +36,8 @@ struct NamingStewardsController {
 
     func openDecision(request: Request) async throws -> Response {
         let chosen = ((try? request.content.get([String].self, at: "noms")) ?? []).prefix(50).compactMap(UUID.init(uuidString:))
+        let typedMeeting = (try? request.content.get(String.self, at: "seance")).flatMap(UUID.init(uuidString:))
+        let meeting = try await typedMeeting.asyncFlatMap { try await Meeting.find($0, on: request.db) }
         switch try await NamingShortlist.candidates(chosen: chosen, on: request.db) {
         case .failure(let problem):
             var model = try await NamingDebateController().model(request)
@@ -46,7 +48,7 @@ struct NamingStewardsController {
             if try await NamingDecision.query(on: request.db).count() > 0 {
                 throw PageError(.conflict, title: "Le vote est déjà préparé", message: "Il n'y a qu'un vote final. Rechargez la page.")
             }
-            let poll = try await NamingShortlist.openVote(names, opensAt: nil, closesAt: nil, meetingID: nil,
+            let poll = try await NamingShortlist.openVote(names, opensAt: nil, closesAt: nil, meetingID: meeting?.id,
                                                           master: request.application.siteKeys.ballotMaster, on: request.db)
             try await request.audit("poll.create", about: .poll(try poll.requireID()))
             try await request.setFlash("Le vote est préparé avec \(names.count) noms. Ouvrez-le quand le moment est venu.")
@@ -79,6 +81,17 @@ struct NamingStewardsController {
         return request.redirect(to: .namingDebate, fragment: "reponse")
     }
 
+    func synthesis(request: Request) async throws -> HTML {
+        let debate = try await NamingDebateController().model(request)
+        let opinions = try await NameOpinion.query(on: request.db).filter(\.$status == .published).filter(\.$text != "")
+            .with(\.$member).sort(\.$updatedAt).all()
+        let blocks = debate.names.map { name in
+            SynthesisPage.NameBlock(name: name, opinions: opinions.filter { $0.$proposedName.id == name.id }
+                .map { NamePage.Opinion(stance: $0.stance, text: $0.text, authorName: $0.authorName) })
+        }
+        return SynthesisPage.view(.init(debate: debate, names: blocks, generatedAt: Date()), context: request.pageContext)
+    }
+
     // MARK: Moderation
 
     struct DecisionForm: Content {
@@ -101,6 +114,8 @@ struct NamingStewardsController {
         if status == .published { name.publishedAt = Date() }
         try await request.db.transaction { database in
             try await name.save(on: database)
+            try await request.audit(status == .published ? "name.publish" : "name.reject", about: .name(id),
+                                    reason.map { ["reason": $0.rawValue] } ?? [:], on: database)
             try await Notifier.notify(name.$author.id, status == .published
                 ? "Le nom « \(name.name) » que vous avez proposé est publié : les membres peuvent donner leur avis."
                 : "Le nom « \(name.name) » que vous avez proposé n'a pas été publié (\(reason?.label ?? "")).",
@@ -126,6 +141,8 @@ struct NamingStewardsController {
         opinion.moderationReason = reason
         try await request.db.transaction { database in
             try await opinion.save(on: database)
+            try await request.audit(status == .published ? "opinion.publish" : "opinion.reject", about: .opinion(id),
+                                    reason.map { ["reason": $0.rawValue] } ?? [:], on: database)
             try await Notifier.notify(opinion.$member.id, status == .published
                 ? "Votre avis sur « \(opinion.proposedName.name) » est publié."
                 : "Le texte de votre avis sur « \(opinion.proposedName.name) » n'a pas été publié (\(reason?.label ?? "")). "

@@ -56,7 +56,9 @@ enum NamingShortlist {
         let draft = PollDraft(question: "Quel nom le conseil préfère-t-il ?",
                               details: "Donnez une mention à chaque nom, de « Excellent » à « À rejeter ». "
                                 + "Le nom qui obtient la meilleure mention majoritaire l'emporte.",
-                              kind: .majorityJudgment, options: names.map(\.name), maxChoices: names.count, minimumBallots: minimum,
+                              // The name under debate is quoted wherever it shows (design/ui.md).
+                              kind: .majorityJudgment, options: names.map { $0.isCurrent ? "« \($0.name) »" : $0.name },
+                              maxChoices: names.count, minimumBallots: minimum,
                               eligibility: .all, territoryID: nil, agendaItemID: nil, proposalID: nil, custody: .standard,
                               holders: [], threshold: 0, opensAt: opensAt, closesAt: closesAt)
         return try await database.transaction { database in
