@@ -37,6 +37,7 @@ PAGES = [
     "/seances",
     "/scrutins",
     "/moderation/transparence",
+    "/debat-denomination",
 ]
 
 ADMIN = ("Hélène admin", "la clé du département est rouge")
@@ -835,6 +836,103 @@ def sealed_ballot_box_opened_by_two_key_holders(driver, server: Server, report: 
     audit_current(report, driver, server, "résultats d'une urne scellée", SCREENSHOTS)
 
 
+def naming_debate_from_feeling_to_answer(driver, server: Server, report: Report) -> None:
+    """The naming debate: the feeling question, a name and an opinion, moderation, the vote, the département's answer"""
+    import datetime
+
+    password = "une phrase de test assez longue"
+    desktop(driver)  # the administrator, who organises like a facilitator
+
+    def open_folded(browser, summary: str) -> None:
+        browser.find_element(By.XPATH, f"//summary[normalize-space()=\"{summary}\"]").click()
+
+    def quotes_the_term_only(html: str) -> bool:
+        return "bénéficiaire" not in html.lower().replace("« bénéficiaire du rsa »", "")
+
+    # The feeling question, asked from today.
+    driver.get(server.url("/debat-denomination"))
+    audit_current(report, driver, server, "/debat-denomination (organisateur)", SCREENSHOTS)
+    open_folded(driver, "Poser la question pour une nouvelle période")
+    today = datetime.date.today()
+    set_value(driver, "champ-debutJour", today.isoformat())
+    set_value(driver, "champ-debutHeure", "00:00")
+    set_value(driver, "champ-finJour", (today + datetime.timedelta(days=3)).isoformat())
+    click_button(driver, "Préparer la période")
+    report.check("the feeling question is prepared", "La question est prête" in driver.page_source)
+
+    member, moderator, staff = make_driver(), make_driver(), make_driver()
+    try:
+        phone(member)
+        sign_in(member, server, MEMBER[0], MEMBER[1])
+        member.get(server.url("/debat-denomination"))
+        audit_current(report, member, server, "/debat-denomination (membre)", SCREENSHOTS)
+        report.check("the debate page quotes the term and nothing else names it", quotes_the_term_only(member.page_source))
+        click_and_wait(member, lambda: member.find_element(By.LINK_TEXT, "Répondre à la question"))
+        tracker = vote_through(member, server, member.current_url.split("#")[0],
+                               lambda d: d.find_element(By.CSS_SELECTOR, "label[for='champ-choix-02']").click())
+        report.check("the feeling answer is a secret ballot with a tracker", len(tracker) > 0, tracker)
+
+        member.get(server.url("/debat-denomination"))
+        open_folded(member, "Proposer un nom")
+        fill(member, "champ-nom", "personne concernée")
+        fill(member, "champ-explication", "Nous sommes concernés par le RSA, ça ne dit rien de plus.")
+        click_button(member, "Envoyer ce nom")
+        report.check("the name is sent for review", "va le relire" in member.page_source)
+        click_and_wait(member, lambda: member.find_element(By.PARTIAL_LINK_TEXT, "(le nom actuel)"))
+        audit_current(report, member, server, "un nom et ses avis", SCREENSHOTS)
+        member.find_element(By.CSS_SELECTOR, "label[for='champ-position-contre']").click()
+        fill(member, "champ-texte", "Ce mot me fait honte au guichet.")
+        click_button(member, "Enregistrer mon avis")
+        report.check("the opinion waits for its text to be read", "quand son texte aura été relu" in member.page_source)
+
+        desktop(moderator)
+        sign_in(moderator, server, "Sam modère", password)
+        for _ in range(2):
+            moderator.get(server.url("/moderation"))
+            click_and_wait(moderator, lambda: moderator.find_element(
+                By.XPATH, "//section[@id='debat']//button[starts-with(normalize-space(), 'Publier')]"))
+        member.get(server.url("/debat-denomination"))
+        report.check("the published name is on the debate page", "personne concernée" in member.page_source)
+
+        # The facilitator freezes the list and opens the vote; members vote; it closes.
+        driver.get(server.url("/debat-denomination"))
+        open_folded(driver, "Choisir les noms finalistes et préparer le vote")
+        driver.find_element(By.XPATH, "//label[normalize-space()='personne concernée']").click()
+        click_button(driver, "Préparer le vote")
+        poll_url = driver.current_url.split("#")[0]
+        report.check("the vote holds the current name, quoted", "« bénéficiaire du RSA »" in driver.page_source
+                     and quotes_the_term_only(driver.page_source))
+        click_button(driver, "Ouvrir le vote")
+        def grades(d):
+            for group in d.find_elements(By.CSS_SELECTOR, "fieldset.appreciations"):
+                group.find_elements(By.CSS_SELECTOR, "label")[3].click()
+        vote_through(member, server, poll_url, grades)
+        vote_through(moderator, server, poll_url, grades)
+        driver.get(poll_url)
+        click_button(driver, "Clore le vote")
+        member.get(server.url("/debat-denomination"))
+        report.check("the debate page says the vote is closed", "« clos »" in member.page_source)
+
+        desktop(staff)
+        sign_in(staff, server, "Agent Dupont", password)
+        staff.get(server.url("/debat-denomination"))
+        open_folded(staff, "Publier la réponse du Département")
+        fill(staff, "champ-reponse", "Dès le mois prochain, nos courriers diront « personne concernée ».")
+        click_button(staff, "Publier et prévenir les membres")
+        staff.get(server.url("/debat-denomination/synthese"))
+        audit_current(report, staff, server, "/debat-denomination/synthese", SCREENSHOTS)
+        report.check("the synthesis holds the opinion and the answer", "Ce mot me fait honte au guichet." in staff.page_source
+                     and "nos courriers diront" in staff.page_source)
+
+        member.get(server.url("/mon-compte/notifications"))
+        report.check("the member is told of the answer", "a répondu au débat sur le nom" in member.page_source)
+        member.get(server.url("/debat-denomination"))
+        report.check("the member reads the answer", "nos courriers diront « personne concernée »" in member.page_source)
+    finally:
+        for browser in (member, moderator, staff):
+            browser.quit()
+
+
 def server_commands(driver, server: Server, report: Report) -> None:
     """create-admin and demo work from the terminal"""
     folder = tempfile.mkdtemp(prefix="portevoix-commands-")
@@ -867,6 +965,7 @@ JOURNEYS = [
     session_from_agenda_to_minutes,
     secret_ballot_from_opening_to_trackers,
     sealed_ballot_box_opened_by_two_key_holders,
+    naming_debate_from_feeling_to_answer,
     server_commands,
     fresh_start_creates_the_database,
     wrong_setting_stops_start_up,
