@@ -20,6 +20,47 @@ struct NamingDebateTests {
         #expect(NameKey.make("ayant-droit") == NameKey.make("Ayant droit"))
         #expect(NameKey.make("participant·e") == NameKey.make("participant e"))
         #expect(NameKey.make("usager") != NameKey.make("usagère"))
+        #expect(NameKey.make("cœur") == NameKey.make("coeur"))
+        #expect(NameKey.make("bénéficiaire du R.S.A.") == NameKey.make(CreateNamingDebate.currentName))
+        // The word under debate, or nothing but punctuation, is not a new name.
+        #expect(NamingContributions.checkName("Bénéficiaire", explanation: "Une explication assez longue.")["nom"] != nil)
+        #expect(NamingContributions.checkName("!!", explanation: "Une explication assez longue.")["nom"] != nil)
+        #expect(NamingContributions.checkName("allocataire", explanation: "Une explication assez longue.").isEmpty)
+    }
+
+    /// Looking at the debate shows the schedule; only the scheduler closes and counts.
+    @Test func lookingAtTheDebateNeverClosesNorCountsARound() async throws {
+        try await withTestApp { app in
+            let poll = try await FeelingQuestion.openRound(opensAt: Date(timeIntervalSinceNow: -7200), closesAt: Date(timeIntervalSinceNow: -60),
+                                                           master: app.siteKeys.ballotMaster, on: app.db)
+            var visitor = Browser(app)
+            #expect(try await visitor.get("/debat-denomination").status == .ok)
+            let stored = try #require(try await Poll.find(poll.id, on: app.db))
+            #expect(stored.status == .draft && stored.countedAt == nil)
+        }
+    }
+
+    @Test func aRefusedNameMayBeProposedAgainAndAVoteWithTooFewBallotsMayBeRedone() async throws {
+        try await withTestApp { app in
+            let author = try await makeMember(app, "Camille")
+            let refused = ProposedName(name: "Allocataire", explanation: "Appelez-moi au 06 12 34 56 78.", authorID: author.id,
+                                       anonymous: false, status: .rejected)
+            refused.nameKey = "refuse:" + UUID().uuidString
+            try await refused.create(on: app.db)
+            let again = try await NamingContributions.proposeName("allocataire", explanation: "Le mot de la CAF, sans jugement.",
+                                                                  authorID: try author.requireID(), anonymous: false, on: app.db)
+            guard case .saved = again else { Issue.record("refused names block nothing: \(again)"); return }
+
+            #expect(try await NamingShortlist.mayPrepareVote(on: app.db))
+            let names = try await ProposedName.query(on: app.db).filter(\.$isCurrent == true).all()
+            let poll = try await NamingShortlist.openVote(names + [refused], opensAt: nil, closesAt: nil, meetingID: nil,
+                                                          master: app.siteKeys.ballotMaster, on: app.db)
+            #expect(!(try await NamingShortlist.mayPrepareVote(on: app.db)), "one vote at a time")
+            poll.status = .open
+            try await poll.save(on: app.db)
+            try await PollCount.close(poll, app: app)
+            #expect(try await NamingShortlist.mayPrepareVote(on: app.db), "counted with too few ballots: a new vote may be prepared")
+        }
     }
 
     @Test func theFeelingAnswersAreStoredApartFromWhoAnswered() async throws {
@@ -114,8 +155,12 @@ struct NamingDebateTests {
             var moderator = Browser(app)
             try await moderator.signIn("Sam modère")
             let opinion = try #require(try await NameOpinion.query(on: app.db).first())
-            #expect(try await moderator.submit(["decision": "publier"], on: "/moderation",
-                                               to: "/moderation/avis/\(opinion.id!)").status == .seeOther)
+            // The moderator decides on the text they read: a change meanwhile sends it back to the queue.
+            let stale = try await moderator.submit(["decision": "publier", "version": "1"], on: "/moderation",
+                                                   to: "/moderation/avis/\(opinion.id!)")
+            #expect(stale.status == .conflict)
+            #expect(try await moderator.submit(["decision": "publier", "version": NamingStewardsController.version(of: opinion)],
+                                               on: "/moderation", to: "/moderation/avis/\(opinion.id!)").status == .seeOther)
             #expect(try await NamingContributions.counts(on: app.db)[current.id!] == [.contre: 1])
             var visitor = Browser(app)
             let page = try await visitor.get(path).text

@@ -54,11 +54,12 @@ struct AuditNames: Sendable {
         for territory in try await Territory.query(on: database).filter(\.$id ~~ ids("territory")).all() {
             names.territories[territory.id!] = "« \(territory.name) »"
         }
+        // The name under debate is quoted on the debate's pages only: here it is "le nom actuel".
         for proposed in try await ProposedName.query(on: database).filter(\.$id ~~ ids("name")).all() {
-            names.names[proposed.id!] = "« \(proposed.name) »"
+            names.names[proposed.id!] = proposed.isCurrent ? "le nom actuel" : "« \(proposed.name) »"
         }
         for opinion in try await NameOpinion.query(on: database).filter(\.$id ~~ ids("opinion")).with(\.$proposedName).all() {
-            names.opinions[opinion.id!] = "« \(opinion.proposedName.name) »"
+            names.opinions[opinion.id!] = opinion.proposedName.isCurrent ? "le nom actuel" : "« \(opinion.proposedName.name) »"
         }
         return names
     }

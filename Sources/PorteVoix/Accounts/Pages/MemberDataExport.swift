@@ -59,6 +59,22 @@ struct MemberDataExport: Encodable {
         let canal: String
     }
 
+    /// The naming debate: a name this member proposed, an opinion they gave.
+    struct OwnName: Encodable {
+        let nom: String
+        let explication: String
+        let publie: Bool
+        let envoyeLe: Date
+    }
+
+    struct OwnOpinion: Encodable {
+        let nom: String
+        let position: String
+        let texte: String
+        let publie: Bool
+        let modifieLe: Date
+    }
+
     /// A report this member sent: theirs to see, nobody else's.
     struct OwnReport: Encodable {
         let contenu: String
@@ -99,6 +115,8 @@ struct MemberDataExport: Encodable {
     /// That I voted, and how; never what: nobody can know it.
     let votesAuxquelsJaiParticipe: [Participation]
     let mesSignalements: [OwnReport]
+    let debatSurLeNomMesNoms: [OwnName]
+    let debatSurLeNomMesAvis: [OwnOpinion]
 
     static func make(for member: Member, now: Date, on database: any Database) async throws -> MemberDataExport {
         let memberID = try member.requireID()
@@ -117,6 +135,9 @@ struct MemberDataExport: Encodable {
         let notifications = try await MemberNotification.query(on: database).filter(\.$member.$id == memberID)
             .sort(\.$createdAt).all()
         let reports = try await ContentReport.query(on: database).filter(\.$reporter.$id == memberID).sort(\.$createdAt).all()
+        let names = try await ProposedName.query(on: database).filter(\.$author.$id == memberID).sort(\.$createdAt).all()
+        let opinions = try await NameOpinion.query(on: database).filter(\.$member.$id == memberID).with(\.$proposedName)
+            .sort(\.$updatedAt).all()
         let responses = try await MeetingResponse.query(on: database).filter(\.$member.$id == memberID).with(\.$meeting).all()
         let attendances = try await MeetingAttendance.query(on: database).filter(\.$member.$id == memberID).with(\.$meeting).all()
         var meetings: [UUID: MeetingEntry] = [:]
@@ -177,6 +198,13 @@ struct MemberDataExport: Encodable {
             mesSignalements: reports.map {
                 OwnReport(contenu: $0.kind == .proposal ? "une proposition" : "un commentaire", raison: $0.reason.label,
                           commentaire: $0.comment, envoyeLe: $0.createdAt, decide: $0.resolvedAt != nil)
+            },
+            debatSurLeNomMesNoms: names.map {
+                OwnName(nom: $0.name, explication: $0.explanation, publie: $0.status == .published, envoyeLe: $0.createdAt)
+            },
+            debatSurLeNomMesAvis: opinions.map {
+                OwnOpinion(nom: $0.proposedName.name, position: $0.stance.label, texte: $0.text, publie: $0.status == .published,
+                           modifieLe: $0.updatedAt)
             }
         )
     }

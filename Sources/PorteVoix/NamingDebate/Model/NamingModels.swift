@@ -140,7 +140,16 @@ final class NamingAnswer: Model, @unchecked Sendable {
 /// One name, one key: case, accents, spaces and punctuation do not make a new name.
 enum NameKey {
     static func make(_ name: String) -> String {
-        SearchText.fold(name).components(separatedBy: CharacterSet.alphanumerics.inverted).filter { !$0.isEmpty }.joined(separator: " ")
+        SearchText.fold(name)
+            .replacingOccurrences(of: "œ", with: "oe").replacingOccurrences(of: "æ", with: "ae")
+            // "R.S.A." is "RSA".
+            .replacingOccurrences(of: ".", with: "")
+            .components(separatedBy: CharacterSet.alphanumerics.inverted).filter { !$0.isEmpty }.joined(separator: " ")
+    }
+
+    /// The word under debate: a name holding it is the current name again, not a new one.
+    static func holdsTheCurrentWord(_ name: String) -> Bool {
+        make(name).split(separator: " ").contains { $0.hasPrefix("beneficiaire") }
     }
 }
 

@@ -12,6 +12,7 @@ enum DebatePage {
         var ballots: Int?
         /// Per option, when enough answers were counted.
         var counts: [Int]?
+        var counted = false
     }
 
     struct Name: Sendable {
@@ -28,6 +29,10 @@ enum DebatePage {
         var status: String
         /// The names in rank order, once counted with enough ballots.
         var ranking: [String]
+        /// In preparation: only the organisers reach its page.
+        var isDraft = false
+        /// Counted, with fewer ballots than the publication minimum.
+        var tooFewBallots = false
     }
 
     struct Answer: Sendable {
@@ -53,6 +58,10 @@ enum DebatePage {
         var chosen: Set<UUID> = []
         /// Sessions to come, for facilitators who tie the vote to one.
         var meetings: [NamedID] = []
+        var chosenMeeting: UUID?
+        /// What was typed in the period form: opening day and time, closing day and time.
+        var typedRound = ["", "09:00", "", "18:00"]
+        var typedAnswer = ""
     }
 
     static func view(_ model: Model, context: PageContext) -> HTML {
@@ -79,7 +88,8 @@ enum DebatePage {
         return .section(
             .id("ressenti"),
             .h2("Comment vous sentez-vous ?"),
-            .p(.plain(FeelingQuestion.question), .text(" La réponse est anonyme : personne ne peut savoir ce que vous avez répondu.")),
+            .p(.plain(FeelingQuestion.question)),
+            .p(.class("aide-champ"), .plain(PollPages.secrecy(.standard))),
             .unwrap(open) { round in
                 .p(.a(.class("bouton"), .href(.poll(round.pollID)), .text("Répondre à la question")),
                    .unwrap(round.closesAt) { .text(" (jusqu'au \(FrenchDates.day($0)))") })
@@ -102,7 +112,7 @@ enum DebatePage {
                     )
                 )
             )),
-            .if(model.rounds.contains { $0.counts == nil && $0.status == .closed }, .p(.class("aide-champ"),
+            .if(model.rounds.contains { $0.counts == nil && $0.counted }, .p(.class("aide-champ"),
                 .text("Une période a eu trop peu de réponses pour être publiée : on risquerait de reconnaître qui a répondu quoi."))),
             .if(model.canOrganise, roundForm(model))
         )
@@ -120,10 +130,12 @@ enum DebatePage {
         return folded("Poser la question pour une nouvelle période", open: model.errors["debutJour"] != nil || model.errors["finJour"] != nil,
             Forms.post(
                 action: .namingRounds, csrf: csrf, class: "formulaire",
-                Forms.field("debutJour", label: "Ouverture : date", kind: .date, error: model.errors["debutJour"], required: true),
-                Forms.field("debutHeure", label: "Ouverture : heure", value: "09:00", kind: .time),
-                Forms.field("finJour", label: "Clôture : date", kind: .date, error: model.errors["finJour"], required: true),
-                Forms.field("finHeure", label: "Clôture : heure", value: "18:00", kind: .time),
+                Forms.field("debutJour", label: "Ouverture : date", value: model.typedRound[0], kind: .date,
+                            error: model.errors["debutJour"], required: true),
+                Forms.field("debutHeure", label: "Ouverture : heure", value: model.typedRound[1], kind: .time),
+                Forms.field("finJour", label: "Clôture : date", value: model.typedRound[2], kind: .date,
+                            error: model.errors["finJour"], required: true),
+                Forms.field("finHeure", label: "Clôture : heure", value: model.typedRound[3], kind: .time),
                 Forms.submit("Préparer la période")
             )
         )
@@ -177,7 +189,10 @@ enum DebatePage {
             .unwrap(model.decision) { decision in
                 .group(
                     .p(.plain("Le vote au jugement majoritaire est « \(decision.status) ». "),
-                       .a(.href(.poll(decision.pollID)), .text(decision.status == PollStatus.open.label ? "Voter" : "Voir le vote"))),
+                       .if(!decision.isDraft || model.canOrganise,
+                           .a(.href(.poll(decision.pollID)), .text(decision.status == PollStatus.open.label ? "Voter" : "Voir le vote")))),
+                    .if(decision.tooFewBallots, .p(.text("Trop peu de votes pour publier le résultat : on risquerait de "
+                        + "reconnaître qui a voté quoi. Les animateurs peuvent préparer un nouveau vote."))),
                     .if(!decision.ranking.isEmpty, .group(
                         .h3("Le résultat"),
                         .ol(.forEach(decision.ranking) { .li(.plain($0)) })
@@ -185,7 +200,7 @@ enum DebatePage {
                 )
             },
             .if(model.decision == nil, .p(.text("Quand le conseil aura choisi les noms finalistes, le vote s'ouvrira ici."))),
-            .if(model.canOrganise && model.decision == nil, shortlistForm(model))
+            .if(model.canOrganise && (model.decision == nil || model.decision?.tooFewBallots == true), shortlistForm(model))
         )
     }
 
@@ -205,7 +220,7 @@ enum DebatePage {
                 ]),
                 Forms.select("seance", label: "Séance où le vote aura lieu (facultatif)",
                              options: [("", "Aucune : vote sur le site")] + model.meetings.map { ($0.id.uuidString, $0.name) },
-                             selected: nil, error: model.errors["seance"]),
+                             selected: model.chosenMeeting?.uuidString, error: model.errors["seance"]),
                 Forms.submit("Préparer le vote")
             )
         )
@@ -231,7 +246,7 @@ enum DebatePage {
             Forms.post(
                 action: .namingAnswer, csrf: csrf, class: "formulaire",
                 Forms.textArea("reponse", label: "Ce que le Département décide (les mots de ses courriers, formulaires et site)",
-                               error: model.errors["reponse"], required: true, maxLength: NamingAnswer.maximumLength, rows: 8),
+                               value: model.typedAnswer, error: model.errors["reponse"], required: true, maxLength: NamingAnswer.maximumLength, rows: 8),
                 Forms.submit("Publier et prévenir les membres")
             )
         )

@@ -12,6 +12,8 @@ enum DebateQueue {
         var stance: OpinionStance?
         var personalData: [PersonalDataKindLabel]
         var decision: SiteURL
+        /// For an opinion: the change the moderator reads, checked when they decide.
+        var version: String?
     }
 
     typealias PersonalDataKindLabel = String
@@ -24,12 +26,14 @@ enum DebateQueue {
             .sort(\.$updatedAt).limit(ProposalLimits.moderationBatch).all()
         return try names.filter { viewer == nil || $0.$author.id != viewer }.map { name in
             Item(id: try name.requireID(), name: name.name, text: name.explanation, stance: nil,
+                 // (A proposed name is never the current one.)
                  personalData: Screening.kinds(stored: name.personalData).map(\.label),
                  decision: .namingNameModeration(try name.requireID()))
         } + opinions.filter { viewer == nil || $0.$member.id != viewer }.map { opinion in
-            Item(id: try opinion.requireID(), name: opinion.proposedName.name, text: opinion.text, stance: opinion.stance,
+            Item(id: try opinion.requireID(), name: opinion.proposedName.isCurrent ? "le nom actuel" : opinion.proposedName.name,
+                 text: opinion.text, stance: opinion.stance,
                  personalData: Screening.kinds(stored: opinion.personalData).map(\.label),
-                 decision: .namingOpinionModeration(try opinion.requireID()))
+                 decision: .namingOpinionModeration(try opinion.requireID()), version: NamingStewardsController.version(of: opinion))
         }
     }
 
@@ -38,7 +42,8 @@ enum DebateQueue {
             .id("debat"),
             .h2(.plain(items.isEmpty ? "Débat sur le nom" : "Débat sur le nom (\(items.count))")),
             items.isEmpty ? .p(.text("Aucun nom ni avis à relire.")) : .ul(.class("signalements"), .forEach(items) { item in
-                let what = item.stance == nil ? "Nom proposé : \(item.name)" : "Avis « \(item.stance!.label) » sur « \(item.name) »"
+                let what = item.stance == nil ? "Nom proposé : \(item.name)"
+                    : "Avis « \(item.stance!.label) » sur " + (item.name == "le nom actuel" ? item.name : "« \(item.name) »")
                 return .li(
                     .h3(.plain(what)),
                     .div(richText(item.text)),
@@ -48,10 +53,12 @@ enum DebateQueue {
                         .class("boutons"),
                         Forms.post(action: item.decision, csrf: csrf,
                                    .input(.type(.hidden), .name("decision"), .value("publier")),
+                                   .unwrap(item.version) { .input(.type(.hidden), .name("version"), .value(escapeAttribute($0))) },
                                    .button(.type(.submit), .class("bouton"), .text("Publier"),
                                            .span(.class("visuellement-cache"), .plain(" : \(what)")))),
                         Forms.post(action: item.decision, csrf: csrf, class: "formulaire-en-ligne",
                                    .input(.type(.hidden), .name("decision"), .value("refuser")),
+                                   .unwrap(item.version) { .input(.type(.hidden), .name("version"), .value(escapeAttribute($0))) },
                                    Forms.select("motif", label: "Raison du refus, que l'auteur lira",
                                                 options: ModerationReason.choices.filter { $0.value != ModerationReason.duplicate.rawValue },
                                                 selected: nil, scope: "d" + item.id.uuidString.prefix(8)),

@@ -71,14 +71,16 @@ enum NamePage {
             .h2(model.own == nil ? "Mon avis" : "Mon avis (je peux le changer)"),
             .unwrap(model.own) { own in
                 .p(.plain(own.status == .submitted ? "Votre avis est compté quand son texte aura été relu."
-                    : own.status == .rejected ? "Le texte de votre avis n'a pas été publié : vous pouvez le changer."
+                    : own.status == .rejected ? "Le texte de votre avis n'a pas été publié, et votre position ne compte pas "
+                        + "tant que vous ne l'avez pas changé ou retiré."
                     : "Votre avis est compté : « \(own.stance.label) »."))
             },
             Forms.errorSummary(model.errors),
             Forms.post(
                 action: .namingOpinion(model.id), csrf: csrf, class: "formulaire",
-                PollPages.radios(legend: "Ce nom, vous êtes :", name: "position",
-                                 choices: OpinionStance.allCases.map { ($0.rawValue, $0.label) }, selected: stance),
+                .div(.id("champ-position"),
+                     PollPages.radios(legend: "Ce nom, vous êtes :", name: "position",
+                                      choices: OpinionStance.allCases.map { ($0.rawValue, $0.label) }, selected: stance)),
                 .if(model.errors["position"] != nil, .p(.class("message-erreur"), .plain(model.errors["position"] ?? ""))),
                 Forms.textArea("texte", label: "Pourquoi ? (facultatif)", value: text, error: model.errors["texte"],
                                maxLength: NameOpinion.maximumTextLength, rows: 3),

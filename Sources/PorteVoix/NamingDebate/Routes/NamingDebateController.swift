@@ -20,17 +20,20 @@ struct NamingDebateController {
                 .sort(\.$startsAt).limit(20).all().map { NamedID(id: try $0.requireID(), name: "\($0.title), \(FrenchDates.day($0.startsAt))") }
         }
         model.isStaff = roles.contains(.staff)
-        let rounds = try await NamingRound.query(on: request.db).with(\.$poll).sort(\.$number).all()
-        for round in rounds {
-            // A poll scheduled to open or close is moved along before it is shown.
-            try await PollSchedule.apply(round.poll, app: request.application)
+        // Looking shows the schedule, never applies it: the scheduler opens, closes and counts.
+        let now = Date()
+        var rounds: [DebatePage.Round] = []
+        for round in try await NamingRound.query(on: request.db).with(\.$poll, { $0.with(\.$options) }).sort(\.$number).all() {
+            let poll = round.poll
+            poll.showAsOf(now)
+            // The same rule as the poll's own page: below the minimum, no counts.
+            let published = PollResults.published(poll, minimum: try await PollResults.minimumBallots(poll, on: request.db)) != nil
+            rounds.append(DebatePage.Round(number: round.number, pollID: try poll.requireID(), status: poll.status,
+                                           opensAt: poll.opensAt, closesAt: poll.closesAt,
+                                           ballots: published ? poll.aggregate?.ballots : nil,
+                                           counts: published ? poll.aggregate?.options?.counts : nil, counted: poll.countedAt != nil))
         }
-        model.rounds = try rounds.map { round in
-            let aggregate = round.poll.aggregate
-            return DebatePage.Round(number: round.number, pollID: try round.poll.requireID(), status: round.poll.status,
-                                    opensAt: round.poll.opensAt, closesAt: round.poll.closesAt, ballots: aggregate?.ballots,
-                                    counts: aggregate?.options?.counts)
-        }
+        model.rounds = rounds
         let counts = try await NamingContributions.counts(on: request.db)
         model.names = try await ProposedName.query(on: request.db).filter(\.$status == .published).with(\.$author)
             .sort(\.$isCurrent, .descending).sort(\.$publishedAt).all().map { name in
@@ -39,15 +42,18 @@ struct NamingDebateController {
             }
         if let decision = try await NamingDecision.query(on: request.db).with(\.$poll).sort(\.$createdAt, .descending).first() {
             let poll = decision.poll
-            try await PollSchedule.apply(poll, app: request.application)
+            poll.showAsOf(now)
             try await poll.$options.load(on: request.db)
             var ranking: [String] = []
-            if let grades = poll.aggregate?.grades {
+            let published = PollResults.published(poll, minimum: try await PollResults.minimumBallots(poll, on: request.db)) != nil
+            if published, let grades = poll.aggregate?.grades {
                 let ranks = MajorityJudgment.ranks(grades)
                 let labels = poll.options.sorted { $0.position < $1.position }.map(\.label)
                 ranking = labels.indices.sorted { ranks[$0] < ranks[$1] }.map { "\(labels[$0]) (rang \(ranks[$0]))" }
             }
-            model.decision = DebatePage.Decision(pollID: try poll.requireID(), status: poll.statusLabel, ranking: ranking)
+            model.decision = DebatePage.Decision(pollID: try poll.requireID(), status: poll.statusLabel, ranking: ranking,
+                                                 isDraft: poll.status == .draft,
+                                                 tooFewBallots: poll.countedAt != nil && !published)
         }
         model.answers = try await NamingAnswer.query(on: request.db).sort(\.$publishedAt, .descending).all()
             .map { DebatePage.Answer(text: $0.text, publishedAt: $0.publishedAt) }
@@ -138,8 +144,18 @@ struct NamingDebateController {
             model.typedAnonymous = form.anonyme == "oui"
             return NamePage.view(model, context: request.pageContext).response(status: .unprocessableEntity)
         }
-        let status = try await NamingContributions.giveOpinion(on: model.id, by: member.requireID(), stance: stance, text: text,
-                                                               anonymous: form.anonyme == "oui", on: request.db)
+        let memberID = try member.requireID(), anonymous = form.anonyme == "oui", nameID = model.id
+        func save() async throws -> DebateTextStatus {
+            try await NamingContributions.giveOpinion(on: nameID, by: memberID, stance: stance, text: text, anonymous: anonymous,
+                                                      on: request.db)
+        }
+        let status: DebateTextStatus
+        do {
+            status = try await save()
+        } catch let error as any DatabaseError where error.isConstraintFailure {
+            // The same member's first opinion sent twice at once: the second one updates the first.
+            status = try await save()
+        }
         try await request.setFlash(status == .published ? "Votre avis est enregistré et compté."
                                    : "Votre avis est enregistré. Il sera compté et publié quand son texte aura été relu.")
         return request.redirect(to: .namingName(model.id), fragment: "mon-avis")

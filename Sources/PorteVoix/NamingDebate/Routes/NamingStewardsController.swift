@@ -22,9 +22,17 @@ struct NamingStewardsController {
         if case .success(let start) = opens, case .success(let end) = closes, end <= start {
             errors.add("finJour", "La clôture doit venir après l'ouverture.")
         }
+        if case .success(let start) = opens, case .success(let end) = closes, end > start {
+            // Periods follow one another: a member answers each once, and the movement between them means something.
+            let rounds = try await NamingRound.query(on: request.db).with(\.$poll).all()
+            if rounds.contains(where: { ($0.poll.closesAt ?? .distantFuture) > start && ($0.poll.opensAt ?? .distantPast) < end }) {
+                errors.add("debutJour", "Une autre période de la question couvre déjà ces dates : choisissez-en d'autres.")
+            }
+        }
         guard errors.isEmpty, case .success(let start) = opens, case .success(let end) = closes else {
             var model = try await NamingDebateController().model(request)
             model.errors = errors
+            model.typedRound = [form.debutJour, form.debutHeure, form.finJour, form.finHeure].map { $0 ?? "" }
             return DebatePage.view(model, context: request.pageContext).response(status: .unprocessableEntity)
         }
         let poll = try await FeelingQuestion.openRound(opensAt: start, closesAt: end,
@@ -37,19 +45,30 @@ struct NamingStewardsController {
     func openDecision(request: Request) async throws -> Response {
         let chosen = ((try? request.content.get([String].self, at: "noms")) ?? []).prefix(50).compactMap(UUID.init(uuidString:))
         let typedMeeting = (try? request.content.get(String.self, at: "seance")).flatMap(UUID.init(uuidString:))
-        let meeting = try await typedMeeting.asyncFlatMap { try await Meeting.find($0, on: request.db) }
+        // Only a session still to come (or in progress) can hold the vote.
+        let meeting = try await typedMeeting.asyncFlatMap {
+            try await Meeting.query(on: request.db).filter(\.$id == $0).filter(\.$status ~~ [.planned, .inProgress]).first()
+        }
         switch try await NamingShortlist.candidates(chosen: chosen, on: request.db) {
         case .failure(let problem):
             var model = try await NamingDebateController().model(request)
             model.errors.add("noms", problem.message)
             model.chosen = Set(chosen)
+            model.chosenMeeting = typedMeeting
             return DebatePage.view(model, context: request.pageContext).response(status: .unprocessableEntity)
         case .success(let names):
-            if try await NamingDecision.query(on: request.db).count() > 0 {
-                throw PageError(.conflict, title: "Le vote est déjà préparé", message: "Il n'y a qu'un vote final. Rechargez la page.")
+            let poll = try await request.db.transaction { database -> Poll? in
+                // A write first: two facilitators clicking together prepare one vote.
+                try await database.sql.raw("UPDATE proposed_names SET is_current = is_current WHERE is_current = \(bind: true)").run()
+                guard try await NamingShortlist.mayPrepareVote(on: database) else { return nil }
+                return try await NamingShortlist.openVote(names, opensAt: nil, closesAt: nil, meetingID: meeting?.id,
+                                                          master: request.application.siteKeys.ballotMaster, on: database)
             }
-            let poll = try await NamingShortlist.openVote(names, opensAt: nil, closesAt: nil, meetingID: meeting?.id,
-                                                          master: request.application.siteKeys.ballotMaster, on: request.db)
+            guard let poll else {
+                throw PageError(.conflict, title: "Le vote est déjà préparé",
+                                message: "Un seul vote à la fois : un nouveau se prépare seulement si le précédent a eu trop peu de votes. "
+                                    + "Rechargez la page du débat.")
+            }
             try await request.audit("poll.create", about: .poll(try poll.requireID()))
             try await request.setFlash("Le vote est préparé avec \(names.count) noms. Ouvrez-le quand le moment est venu.")
             return request.redirect(to: .poll(try poll.requireID()))
@@ -67,13 +86,14 @@ struct NamingStewardsController {
         guard errors.isEmpty else {
             var model = try await NamingDebateController().model(request)
             model.errors = errors
+            model.typedAnswer = String(((try? request.content.get(String.self, at: "reponse")) ?? "").prefix(NamingAnswer.maximumLength * 2))
             return DebatePage.view(model, context: request.pageContext).response(status: .unprocessableEntity)
         }
         try await request.db.transaction { database in
             try await NamingAnswer(text: text, authorID: request.member?.id).create(on: database)
             let members = try await Member.query(on: database).filter(\.$status == .active).all()
             for member in members {
-                try await Notifier.notify(member.id, "Le Département a répondu au débat sur le nom « bénéficiaire du RSA ».",
+                try await Notifier.notify(member.id, "Le Département a répondu au débat sur le nom.",
                                           link: .namingDebate, fragment: "reponse", on: database)
             }
         }
@@ -112,6 +132,8 @@ struct NamingStewardsController {
         name.status = status
         name.moderationReason = reason
         if status == .published { name.publishedAt = Date() }
+        // Refused (perhaps for its explanation only): the name itself may be proposed again.
+        if status == .rejected { name.nameKey = "refuse:" + id.uuidString }
         try await request.db.transaction { database in
             try await name.save(on: database)
             try await request.audit(status == .published ? "name.publish" : "name.reject", about: .name(id),
@@ -137,20 +159,39 @@ struct NamingStewardsController {
                             message: "Une autre modératrice ou un autre modérateur prendra la décision.")
         }
         let (status, reason) = try decision(request)
+        // The text the moderator read: a member who changed it meanwhile sends it back to the queue.
+        let read = (try? request.content.get(String.self, at: "version")) ?? ""
+        guard read == NamingStewardsController.version(of: opinion) else {
+            throw PageError(.conflict, title: "Cet avis vient de changer",
+                            message: "Son auteur l'a modifié pendant votre relecture. Rechargez la file pour lire le nouveau texte.")
+        }
         opinion.status = status
         opinion.moderationReason = reason
         try await request.db.transaction { database in
-            try await opinion.save(on: database)
+            let claimed = try await database.sql.raw("""
+                UPDATE name_opinions SET status = \(bind: status.rawValue), moderation_reason = \(bind: reason?.rawValue)
+                WHERE id = \(bind: id) AND status = 'submitted' AND text = \(bind: opinion.text) RETURNING id
+                """).all()
+            guard !claimed.isEmpty else {
+                throw PageError(.conflict, title: "Cet avis vient de changer",
+                                message: "Son auteur l'a modifié pendant votre relecture, ou une autre personne l'a relu. Rechargez la file.")
+            }
             try await request.audit(status == .published ? "opinion.publish" : "opinion.reject", about: .opinion(id),
                                     reason.map { ["reason": $0.rawValue] } ?? [:], on: database)
+            let what = opinion.proposedName.isCurrent ? "le nom actuel" : "« \(opinion.proposedName.name) »"
             try await Notifier.notify(opinion.$member.id, status == .published
-                ? "Votre avis sur « \(opinion.proposedName.name) » est publié."
-                : "Le texte de votre avis sur « \(opinion.proposedName.name) » n'a pas été publié (\(reason?.label ?? "")). "
-                    + "Vous pouvez le changer.",
+                ? "Votre avis sur \(what) est publié."
+                : "Le texte de votre avis sur \(what) n'a pas été publié (\(reason?.label ?? "")). "
+                    + "Votre position ne compte pas tant que le texte n'est pas changé ou retiré.",
                 link: .namingName(opinion.$proposedName.id), on: database)
         }
         try await request.setFlash(status == .published ? "L'avis est publié." : "L'avis est refusé.")
         return request.redirect(to: .moderation, fragment: "debat")
+    }
+
+    /// What the queue's forms carry of the opinion they show: its last change.
+    static func version(of opinion: NameOpinion) -> String {
+        String(Int64((opinion.updatedAt.timeIntervalSince1970 * 1000).rounded()))
     }
 
     /// Publish, or refuse with a reason from the list.

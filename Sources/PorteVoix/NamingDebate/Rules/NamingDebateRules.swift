@@ -50,6 +50,18 @@ enum NamingShortlist {
         return .success(current + others)
     }
 
+    /// One vote at a time: a new one only when none exists, or when the last
+    /// was counted with too few ballots to publish its result.
+    static func mayPrepareVote(on database: any Database) async throws -> Bool {
+        guard let last = try await NamingDecision.query(on: database).with(\.$poll).sort(\.$createdAt, .descending).first() else {
+            return true
+        }
+        let poll = last.poll
+        guard poll.countedAt != nil else { return false }
+        try await poll.$options.load(on: database)
+        return PollResults.published(poll, minimum: try await PollResults.minimumBallots(poll, on: database)) == nil
+    }
+
     static func openVote(_ names: [ProposedName], opensAt: Date?, closesAt: Date?, meetingID: UUID?, master: [UInt8],
                          on database: any Database) async throws -> Poll {
         let minimum = try await SiteSettingsStore.minimumBallots(on: database)
@@ -79,7 +91,10 @@ enum NamingContributions {
     /// Checks a proposed name and its explanation; every error by its field.
     static func checkName(_ name: String, explanation: String) -> FormErrors {
         var errors = FormErrors()
-        if name.count < 2 { errors.add("nom", "Écrivez le nom que vous proposez.") }
+        if name.count < 2 || NameKey.make(name).isEmpty { errors.add("nom", "Écrivez le nom que vous proposez.") }
+        else if NameKey.holdsTheCurrentWord(name) {
+            errors.add("nom", "C'est le nom dont on débat : donnez plutôt votre avis sur « bénéficiaire du RSA ».")
+        }
         else if name.count > ProposedName.maximumNameLength {
             errors.add("nom", "Le nom a \(name.count) caractères : \(ProposedName.maximumNameLength) au plus.")
         }
@@ -113,11 +128,13 @@ enum NamingContributions {
     /// A stance alone is counted at once; a text waits for a moderator.
     static func giveOpinion(on nameID: UUID, by memberID: UUID, stance: OpinionStance, text: String, anonymous: Bool,
                             on database: any Database, now: Date = Date()) async throws -> DebateTextStatus {
-        let status: DebateTextStatus = text.isEmpty ? .published : .submitted
         let personalData = Screening.stored(Screening.kinds(in: text))
-        try await database.transaction { database in
+        return try await database.transaction { database in
             if let existing = try await NameOpinion.query(on: database).filter(\.$proposedName.$id == nameID)
                 .filter(\.$member.$id == memberID).first() {
+                // A text already read stays published when only the stance or the signature changes.
+                let status: DebateTextStatus = text.isEmpty || (existing.status == .published && existing.text == text)
+                    ? .published : .submitted
                 existing.stance = stance
                 existing.text = text
                 existing.anonymous = anonymous
@@ -126,7 +143,9 @@ enum NamingContributions {
                 existing.personalData = personalData
                 existing.updatedAt = now
                 try await existing.save(on: database)
+                return status
             } else {
+                let status: DebateTextStatus = text.isEmpty ? .published : .submitted
                 let opinion = NameOpinion()
                 opinion.$proposedName.id = nameID
                 opinion.$member.id = memberID
@@ -137,9 +156,9 @@ enum NamingContributions {
                 opinion.personalData = personalData
                 opinion.updatedAt = now
                 try await opinion.create(on: database)
+                return status
             }
         }
-        return status
     }
 
     /// Published opinions per stance, for each name: what everyone reads.
