@@ -167,6 +167,17 @@ struct NamingDebateTests {
             #expect(page.contains("Ce mot me fait honte au guichet.") && page.contains("— Camille"))
             #expect(page.contains("0 pour · 1 contre · 0 partagé"))
             #expect(Self.quotesTheTermOnly(page))
+
+            // Published texts can still be taken down by a moderator, with a reason.
+            let moderatorPage = try await moderator.get(path).text
+            #expect(moderatorPage.contains("Retirer cet avis (modération)"))
+            let published = try #require(try await NameOpinion.find(opinion.id, on: app.db))
+            let takenDown = try await moderator.submit(["decision": "refuser", "motif": "abuse",
+                                                        "version": NamingStewardsController.version(of: published)],
+                                                       on: path, to: "/moderation/avis/\(opinion.id!)")
+            #expect(takenDown.status == .seeOther)
+            #expect(!(try await visitor.get(path).text.contains("Ce mot me fait honte au guichet.")))
+            #expect(try await NamingContributions.counts(on: app.db)[current.id!] == nil, "a refused text's stance is not counted")
         }
     }
 

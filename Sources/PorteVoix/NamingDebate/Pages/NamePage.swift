@@ -7,6 +7,9 @@ enum NamePage {
         var stance: OpinionStance
         var text: String
         var authorName: String
+        /// For moderators: the opinion and the version of its text, to take it down.
+        var id: UUID?
+        var version = ""
     }
 
     struct Model: Sendable {
@@ -24,6 +27,8 @@ enum NamePage {
         var typedStance = ""
         var typedText = ""
         var typedAnonymous = false
+        /// Moderators may take a published name or text down, with a reason.
+        var isModerator = false
 
         static let mock = Model(id: UUID(), name: "personne accompagnée", explanation: "On nous accompagne, on ne nous aide pas.",
                                 authorName: "Camille", isCurrent: false, counts: [.pour: 3, .contre: 1],
@@ -49,15 +54,34 @@ enum NamePage {
                             return .if(!written.isEmpty, .group(
                                 .h3(.plain(stance == .partage ? "Partagés" : stance == .pour ? "Pour" : "Contre")),
                                 .ul(.class("avis"), .forEach(written) { opinion in
-                                    .li(.div(richText(opinion.text)), .p(.class("auteur-commentaire"), .plain("— \(opinion.authorName)")))
+                                    .li(.div(richText(opinion.text)), .p(.class("auteur-commentaire"), .plain("— \(opinion.authorName)")),
+                                        .unwrap(opinion.id) { id in
+                                            .if(model.isModerator, takeDown(.namingOpinionModeration(id), what: "cet avis",
+                                                                            version: opinion.version, csrf: model.csrf ?? ""))
+                                        })
                                 })
                             ))
                         }
                     )
                 ),
+                .if(model.isModerator && !model.isCurrent,
+                    takeDown(.namingNameModeration(model.id), what: "ce nom", version: nil, csrf: model.csrf ?? "")),
                 opinionForm(model)
             )
         )
+    }
+
+    /// A moderator's folded form: refuse, after publication, with a reason the author reads.
+    static func takeDown(_ action: SiteURL, what: String, version: String?, csrf: String) -> Node<HTML.BodyContext> {
+        DebatePage.folded("Retirer \(what) (modération)", open: false, Forms.post(
+            action: action, csrf: csrf, class: "formulaire-en-ligne",
+            .input(.type(.hidden), .name("decision"), .value("refuser")),
+            .unwrap(version) { .input(.type(.hidden), .name("version"), .value(escapeAttribute($0))) },
+            Forms.select("motif", label: "Raison, que l'auteur lira",
+                         options: ModerationReason.choices.filter { $0.value != ModerationReason.duplicate.rawValue },
+                         selected: nil, scope: "r" + String(escapeAttribute(action.path).suffix(8))),
+            Forms.submit("Retirer", class: "bouton bouton-danger")
+        ))
     }
 
     static func opinionForm(_ model: Model) -> Node<HTML.BodyContext> {

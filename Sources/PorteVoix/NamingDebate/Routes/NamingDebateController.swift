@@ -111,7 +111,11 @@ struct NamingDebateController {
             .filter(\.$text != "").with(\.$member).sort(\.$updatedAt).all()
         var model = NamePage.Model(id: id, name: name.name, explanation: name.explanation, authorName: name.authorName,
                                    isCurrent: name.isCurrent, counts: try await NamingContributions.counts(on: request.db)[id] ?? [:],
-                                   opinions: opinions.map { NamePage.Opinion(stance: $0.stance, text: $0.text, authorName: $0.authorName) })
+                                   opinions: opinions.map {
+                                       NamePage.Opinion(stance: $0.stance, text: $0.text, authorName: $0.authorName, id: $0.id,
+                                                        version: NamingStewardsController.version(of: $0))
+                                   })
+        model.isModerator = request.member?.roles.contains(.moderator) == true
         if let member = request.member {
             model.csrf = try await request.csrfToken()
             if let own = try await NameOpinion.query(on: request.db).filter(\.$proposedName.$id == id)

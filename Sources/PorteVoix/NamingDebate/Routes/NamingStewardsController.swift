@@ -120,15 +120,19 @@ struct NamingStewardsController {
     }
 
     func moderateName(request: Request) async throws -> Response {
-        guard let id = request.id(.proposedName), let name = try await ProposedName.find(id, on: request.db) else { throw Abort(.notFound) }
-        guard name.status == .submitted else {
+        guard let id = request.id(.proposedName), let name = try await ProposedName.find(id, on: request.db),
+              !name.isCurrent
+        else { throw Abort(.notFound) }
+        let (status, reason) = try decision(request)
+        // Waiting: published or refused. Published: a moderator may still take it down (refused, with a reason).
+        let takenDown = name.status == .published && status == .rejected
+        guard name.status == .submitted || takenDown else {
             throw PageError(.conflict, title: "Ce nom a déjà été relu", message: "Une autre personne a pris la décision. Rechargez la page.")
         }
         if name.$author.id == request.member?.id {
             throw PageError(.forbidden, title: "Vous ne pouvez pas relire votre propre proposition",
                             message: "Une autre modératrice ou un autre modérateur prendra la décision.")
         }
-        let (status, reason) = try decision(request)
         name.status = status
         name.moderationReason = reason
         if status == .published { name.publishedAt = Date() }
@@ -140,25 +144,28 @@ struct NamingStewardsController {
                                     reason.map { ["reason": $0.rawValue] } ?? [:], on: database)
             try await Notifier.notify(name.$author.id, status == .published
                 ? "Le nom « \(name.name) » que vous avez proposé est publié : les membres peuvent donner leur avis."
+                : takenDown ? "Le nom « \(name.name) » que vous avez proposé a été retiré par l'équipe de modération (\(reason?.label ?? ""))."
                 : "Le nom « \(name.name) » que vous avez proposé n'a pas été publié (\(reason?.label ?? "")).",
                 link: status == .published ? .namingName(id) : .namingDebate, on: database)
         }
-        try await request.setFlash(status == .published ? "Le nom est publié." : "Le nom est refusé.")
-        return request.redirect(to: .moderation, fragment: "debat")
+        try await request.setFlash(status == .published ? "Le nom est publié." : takenDown ? "Le nom est retiré." : "Le nom est refusé.")
+        return takenDown ? request.redirect(to: .namingDebate, fragment: "noms") : request.redirect(to: .moderation, fragment: "debat")
     }
 
     func moderateOpinion(request: Request) async throws -> Response {
         guard let id = request.id(.opinion), let opinion = try await NameOpinion.query(on: request.db).filter(\.$id == id)
             .with(\.$proposedName).first()
         else { throw Abort(.notFound) }
-        guard opinion.status == .submitted else {
+        let (status, reason) = try decision(request)
+        let takenDown = opinion.status == .published && status == .rejected && !opinion.text.isEmpty
+        guard opinion.status == .submitted || takenDown else {
             throw PageError(.conflict, title: "Cet avis a déjà été relu", message: "Une autre personne a pris la décision. Rechargez la page.")
         }
         if opinion.$member.id == request.member?.id {
             throw PageError(.forbidden, title: "Vous ne pouvez pas relire votre propre avis",
                             message: "Une autre modératrice ou un autre modérateur prendra la décision.")
         }
-        let (status, reason) = try decision(request)
+        let previous = opinion.status
         // The text the moderator read: a member who changed it meanwhile sends it back to the queue.
         let read = (try? request.content.get(String.self, at: "version")) ?? ""
         guard read == NamingStewardsController.version(of: opinion) else {
@@ -170,7 +177,7 @@ struct NamingStewardsController {
         try await request.db.transaction { database in
             let claimed = try await database.sql.raw("""
                 UPDATE name_opinions SET status = \(bind: status.rawValue), moderation_reason = \(bind: reason?.rawValue)
-                WHERE id = \(bind: id) AND status = 'submitted' AND text = \(bind: opinion.text) RETURNING id
+                WHERE id = \(bind: id) AND status = \(bind: previous.rawValue) AND text = \(bind: opinion.text) RETURNING id
                 """).all()
             guard !claimed.isEmpty else {
                 throw PageError(.conflict, title: "Cet avis vient de changer",
@@ -185,8 +192,8 @@ struct NamingStewardsController {
                     + "Votre position ne compte pas tant que le texte n'est pas changé ou retiré.",
                 link: .namingName(opinion.$proposedName.id), on: database)
         }
-        try await request.setFlash(status == .published ? "L'avis est publié." : "L'avis est refusé.")
-        return request.redirect(to: .moderation, fragment: "debat")
+        try await request.setFlash(status == .published ? "L'avis est publié." : takenDown ? "L'avis est retiré." : "L'avis est refusé.")
+        return takenDown ? request.redirect(to: .namingName(opinion.$proposedName.id)) : request.redirect(to: .moderation, fragment: "debat")
     }
 
     /// What the queue's forms carry of the opinion they show: its last change.
