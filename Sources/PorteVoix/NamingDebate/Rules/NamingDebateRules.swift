@@ -130,34 +130,23 @@ enum NamingContributions {
                             on database: any Database, now: Date = Date()) async throws -> DebateTextStatus {
         let personalData = Screening.stored(Screening.kinds(in: text))
         return try await database.transaction { database in
-            if let existing = try await NameOpinion.query(on: database).filter(\.$proposedName.$id == nameID)
-                .filter(\.$member.$id == memberID).first() {
-                // A text already read stays published when only the stance or the signature changes.
-                let status: DebateTextStatus = text.isEmpty || (existing.status == .published && existing.text == text)
-                    ? .published : .submitted
-                existing.stance = stance
-                existing.text = text
-                existing.anonymous = anonymous
-                existing.status = status
-                existing.moderationReason = nil
-                existing.personalData = personalData
-                existing.updatedAt = now
-                try await existing.save(on: database)
-                return status
-            } else {
-                let status: DebateTextStatus = text.isEmpty ? .published : .submitted
-                let opinion = NameOpinion()
-                opinion.$proposedName.id = nameID
-                opinion.$member.id = memberID
-                opinion.stance = stance
-                opinion.text = text
-                opinion.anonymous = anonymous
-                opinion.status = status
-                opinion.personalData = personalData
-                opinion.updatedAt = now
-                try await opinion.create(on: database)
-                return status
-            }
+            let existing = try await NameOpinion.query(on: database).filter(\.$proposedName.$id == nameID)
+                .filter(\.$member.$id == memberID).first()
+            let opinion = existing ?? NameOpinion()
+            // A text already read stays published when only the stance or the signature changes.
+            let alreadyRead = existing.map { $0.status == .published && $0.text == text } ?? false
+            let status: DebateTextStatus = text.isEmpty || alreadyRead ? .published : .submitted
+            opinion.$proposedName.id = nameID
+            opinion.$member.id = memberID
+            opinion.stance = stance
+            opinion.text = text
+            opinion.anonymous = anonymous
+            opinion.status = status
+            opinion.moderationReason = nil
+            opinion.personalData = personalData
+            opinion.updatedAt = now
+            try await opinion.save(on: database)
+            return status
         }
     }
 
