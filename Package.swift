@@ -16,6 +16,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.0"..<"5.0.0"),
         .package(url: "https://github.com/JohnSundell/Plot.git", from: "0.14.0"),
         .package(url: "https://github.com/JohnSundell/Ink.git", from: "0.6.0"),
+        .package(url: "https://github.com/yaslab/CSV.swift.git", from: "2.5.2"),
     ],
     targets: [
         // Pure Swift: ballots, tallies, majority judgment, sealing and secret
@@ -34,6 +35,7 @@ let package = Package(
                 .product(name: "FluentPostgresDriver", package: "fluent-postgres-driver"),
                 .product(name: "Plot", package: "Plot"),
                 .product(name: "Ink", package: "Ink"),
+                .product(name: "CSV", package: "CSV.swift"),
             ]
         ),
         .executableTarget(
@@ -66,6 +68,8 @@ let package = Package(
             dependencies: [
                 .target(name: "PorteVoix"),
                 .product(name: "VaporTesting", package: "vapor"),
+                // To read the exported files back with a real CSV parser.
+                .product(name: "CSV", package: "CSV.swift"),
             ]
         ),
     ],

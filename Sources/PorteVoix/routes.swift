@@ -69,6 +69,9 @@ extension SiteURL {
         case .namingNameModeration(let id): ["moderation", "noms", .parameter(.proposedName, id)]
         case .namingOpinionModeration(let id): ["moderation", "avis", .parameter(.opinion, id)]
 
+        case .exports: ["exports"]
+        case .exportFile: ["exports", "fichier"]
+
         case .polls: ["scrutins"]
         case .newPoll: ["scrutins", "nouveau"]
         case .poll(let id, let page):
@@ -304,6 +307,10 @@ func routes(_ app: Application) throws {
     site.get(.namingSynthesis, .role(.staff), use: stewards.synthesis)
     site.post(.namingNameModeration(.key), moderator, use: stewards.moderateName)
     site.post(.namingOpinionModeration(.key), moderator, use: stewards.moderateOpinion)
+
+    let exports = ExportsController()
+    site.get(.exports, .anyRole([.staff, .admin]), use: exports.show)
+    site.get(.exportFile, .anyRole([.staff, .admin]), use: exports.download)
 
     let paper = PaperAttributionController()
     site.get(.paperToConfirm, .member, use: paper.show)

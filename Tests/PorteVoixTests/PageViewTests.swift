@@ -135,6 +135,12 @@ struct PageViewTests {
             model.errors = FormErrors("nom", "Ce nom a déjà été proposé : donnez plutôt votre avis sur lui.")
             return DebatePage.view(model, context: context)
         },
+        RenderedPage("exports", shows: ["Exporter les données", "Transports"]) {
+            var model = ExportsPage.Model.mock
+            model.errors = FormErrors("du", "Cette date n'existe pas : écrivez-la comme 2026-01-31.")
+            model.typed = ["du": h]
+            return ExportsPage.view(model, context: context)
+        },
         RenderedPage("transparency", shows: ["novembre 2026", "Refus, par raison"]) {
             TransparencyPage.view(.mock, context: context)
         },

@@ -39,6 +39,8 @@ struct RouteAccessTests {
         "POST /debat-denomination/vote": [.admin, .facilitator],
         "POST /debat-denomination/reponse": [.staff],
         "GET /debat-denomination/synthese": [.staff],
+        "GET /exports": [.staff, .admin],
+        "GET /exports/fichier": [.staff, .admin],
         "POST /moderation/noms/:nameID": [.moderator],
         "POST /moderation/avis/:opinionID": [.moderator],
         "POST /admin/cartes": [.admin, .facilitator],

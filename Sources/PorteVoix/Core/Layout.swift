@@ -94,6 +94,9 @@ public enum Layout {
         if member.hasAny(Role.organisers) {
             links.append(NavigationLink(label: "Administration", path: .admin(.dashboard)))
         }
+        if member.hasAny([.staff, .admin]) {
+            links.append(NavigationLink(label: "Exports", path: .exports))
+        }
         links.append(NavigationLink(label: "Aide", path: .content(.help)))
         return links
     }

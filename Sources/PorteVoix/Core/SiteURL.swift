@@ -82,6 +82,9 @@ enum SiteURL: Sendable, Hashable {
     case namingNameModeration(Param)
     case namingOpinionModeration(Param)
 
+    // Exports
+    case exports, exportFile
+
     // Polls
     case polls, newPoll
     case poll(Param, PollPage)

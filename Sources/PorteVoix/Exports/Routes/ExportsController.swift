@@ -1,0 +1,73 @@
+import Fluent
+import Plot
+import Vapor
+
+/// `/exports` (staff): files of what the site publishes, streamed.
+struct ExportsController {
+    func show(request: Request) async throws -> HTML {
+        ExportsPage.view(try await model(request), context: request.pageContext)
+    }
+
+    private func model(_ request: Request) async throws -> ExportsPage.Model {
+        ExportsPage.Model(themes: try await Theme.query(on: request.db).sort(\.$position).all().map(\.choice).map { NamedID(id: $0.id, name: $0.name) },
+                          territories: try await Territory.query(on: request.db).sort(\.$position).all().map(\.choice)
+                            .map { NamedID(id: $0.id, name: $0.name) })
+    }
+
+    /// The file, written a batch of records at a time while it downloads.
+    func download(request: Request) async throws -> Response {
+        var typed: [String: String] = [:]
+        for key in ["jeu", "format", "du", "au", "territoire", "theme"] {
+            typed[key] = request.query[String.self, at: key].map { String($0.prefix(64)) } ?? ""
+        }
+        var errors = FormErrors()
+        let dataset = ExportDataset(rawValue: typed["jeu"] ?? "")
+        let format = ExportFormat(rawValue: typed["format"] ?? "")
+        if dataset == nil { errors.add("jeu", "Choisissez les données à exporter.") }
+        if format == nil { errors.add("format", "Choisissez un format.") }
+        let from = Self.day(typed["du"] ?? ""), to = Self.day(typed["au"] ?? "")
+        if from == .failure { errors.add("du", "Cette date n'existe pas : écrivez-la comme 2026-01-31.") }
+        if to == .failure { errors.add("au", "Cette date n'existe pas : écrivez-la comme 2026-12-31.") }
+        guard errors.isEmpty, let dataset, let format else {
+            var model = try await model(request)
+            model.errors = errors
+            model.typed = typed
+            return ExportsPage.view(model, context: request.pageContext).response(status: .unprocessableEntity)
+        }
+        var filters = ExportFilters(territoryID: UUID(uuidString: typed["territoire"] ?? ""), themeID: UUID(uuidString: typed["theme"] ?? ""))
+        if case .date(let date) = from { filters.from = date }
+        // "Jusqu'au" includes that day.
+        if case .date(let date) = to { filters.to = date.addingTimeInterval(86_400) }
+        let database = request.db, chosen = filters
+        let body = Response.Body(managedAsyncStream: { writer in
+            var first = true
+            try await writer.writeBuffer(ByteBuffer(string: format.start(headers: dataset.headers)))
+            try await dataset.stream(chosen, on: database) { records in
+                var chunk = ""
+                for record in records {
+                    chunk += try format.record(record, first: first)
+                    first = false
+                }
+                try await writer.writeBuffer(ByteBuffer(string: chunk))
+            }
+            try await writer.writeBuffer(ByteBuffer(string: format.end))
+        })
+        let response = Response(status: .ok, body: body)
+        response.headers.replaceOrAdd(name: .contentType, value: format.contentType)
+        let name = "\(dataset.rawValue)-\(FrenchDates.iso(Date()).prefix(10)).\(format.fileExtension)"
+        response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(name)\"")
+        response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
+        return response
+    }
+
+    enum Day: Equatable { case none, date(Date), failure }
+
+    /// A day typed as 2026-01-31, from midnight in Paris.
+    static func day(_ typed: String) -> Day {
+        guard !typed.isEmpty else { return .none }
+        switch MeetingTime.instant(day: typed, time: "00:00") {
+        case .success(let date): return .date(date)
+        case .failure: return .failure
+        }
+    }
+}

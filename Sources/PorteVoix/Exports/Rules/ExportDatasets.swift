@@ -1,0 +1,172 @@
+import Fluent
+import Foundation
+import Voting
+
+/// What staff may filter an export by.
+struct ExportFilters: Sendable, Equatable {
+    var from: Date?
+    var to: Date?
+    var territoryID: UUID?
+    var themeID: UUID?
+}
+
+/// The datasets staff export. Only what the public reads on the site:
+/// never a text waiting for moderation, refused or hidden, never a name,
+/// never anything about an individual ballot or support.
+enum ExportDataset: String, CaseIterable, Sendable {
+    case proposals = "propositions"
+    case meetings = "seances"
+    case polls = "scrutins"
+
+    var label: String {
+        switch self {
+        case .proposals: "Les propositions publiées"
+        case .meetings: "Les séances"
+        case .polls: "Les résultats des votes"
+        }
+    }
+
+    var headers: [String] {
+        switch self {
+        case .proposals:
+            ["id", "titre", "texte", "theme", "territoire", "statut", "deposee_le", "publiee_le", "soutiens",
+             "decision_du_conseil", "reponse", "repondue_le", "dernier_point_d_etape"]
+        case .meetings:
+            ["id", "titre", "debut", "fin", "lieu", "territoire", "statut", "ordre_du_jour", "membres_presents", "autres_presents",
+             "compte_rendu_publie_le"]
+        case .polls:
+            ["id", "question", "type", "statut", "clos_le", "bulletins", "resultat_publie", "option", "rang", "voix", "mention_majoritaire"]
+        }
+    }
+
+    /// Records, a batch at a time: memory stays flat whatever the size.
+    static let batch = 500
+
+    func stream(_ filters: ExportFilters, on database: any Database,
+                _ emit: ([[(String, ExportCell)]]) async throws -> Void) async throws {
+        switch self {
+        case .proposals: try await Self.proposals(filters, on: database, emit)
+        case .meetings: try await Self.meetings(filters, on: database, emit)
+        case .polls: try await Self.polls(filters, on: database, emit)
+        }
+    }
+
+    // MARK: Proposals
+
+    private static func proposals(_ filters: ExportFilters, on database: any Database,
+                                  _ emit: ([[(String, ExportCell)]]) async throws -> Void) async throws {
+        let themes = Dictionary(uniqueKeysWithValues: try await Theme.query(on: database).all().map { ($0.id!, $0.name) })
+        let territories = Dictionary(uniqueKeysWithValues: try await Territory.query(on: database).all().map { ($0.id!, $0.name) })
+        var offset = 0
+        while true {
+            var query = Proposal.query(on: database).shownToThePublic()
+            if let from = filters.from { query = query.filter(\.$publishedAt >= from) }
+            if let to = filters.to { query = query.filter(\.$publishedAt < to) }
+            if let territory = filters.territoryID { query = query.filter(\.$territory.$id == territory) }
+            if let theme = filters.themeID { query = query.filter(\.$theme.$id == theme) }
+            let page = try await query.sort(\.$publishedAt).sort(\.$id).offset(offset).limit(batch).all()
+            guard !page.isEmpty else { return }
+            let ids = try page.map { try $0.requireID() }
+            // The latest follow-up of each, in one query for the batch.
+            var followUps: [UUID: String] = [:]
+            for event in try await ProposalEvent.query(on: database).filter(\.$proposal.$id ~~ ids)
+                .filter(\.$status ~~ [.inProgress, .done, .declined]).sort(\.$createdAt).all() {
+                if let note = event.note { followUps[event.$proposal.id] = note }
+            }
+            try await emit(page.map { proposal in
+                let decision: String = switch proposal.status {
+                case .adopted, .forwarded, .answered, .inProgress, .done, .declined: "adoptée"
+                case .notAdopted: "non adoptée"
+                default: ""
+                }
+                return [
+                    ("id", .text(proposal.id?.uuidString ?? "")), ("titre", .text(proposal.title)), ("texte", .text(proposal.body)),
+                    ("theme", .text(themes[proposal.$theme.id] ?? "")),
+                    ("territoire", .text(proposal.$territory.id.flatMap { territories[$0] } ?? "Tout le département")),
+                    ("statut", .text(proposal.status.label)), ("deposee_le", .date(proposal.createdAt)),
+                    ("publiee_le", .date(proposal.publishedAt)), ("soutiens", .number(proposal.supportsCount)),
+                    ("decision_du_conseil", .text(decision)), ("reponse", .text(proposal.answer ?? "")),
+                    ("repondue_le", .date(proposal.answeredAt)),
+                    ("dernier_point_d_etape", .text(proposal.id.flatMap { followUps[$0] } ?? "")),
+                ]
+            })
+            offset += page.count
+        }
+    }
+
+    // MARK: Sessions
+
+    private static func meetings(_ filters: ExportFilters, on database: any Database,
+                                 _ emit: ([[(String, ExportCell)]]) async throws -> Void) async throws {
+        let territories = Dictionary(uniqueKeysWithValues: try await Territory.query(on: database).all().map { ($0.id!, $0.name) })
+        var offset = 0
+        while true {
+            var query = Meeting.query(on: database)
+            if let from = filters.from { query = query.filter(\.$startsAt >= from) }
+            if let to = filters.to { query = query.filter(\.$startsAt < to) }
+            if let territory = filters.territoryID { query = query.filter(\.$territory.$id == territory) }
+            let page = try await query.sort(\.$startsAt).sort(\.$id).offset(offset).limit(batch).all()
+            guard !page.isEmpty else { return }
+            let ids = try page.map { try $0.requireID() }
+            var agendas: [UUID: [String]] = [:]
+            for item in try await AgendaItem.query(on: database).filter(\.$meeting.$id ~~ ids).sort(\.$position).all() {
+                agendas[item.$meeting.id, default: []].append(item.title)
+            }
+            // Counts only: who attended is the facilitators' attendance export, not this one.
+            var present: [UUID: Int] = [:]
+            for row in try await MeetingAttendance.query(on: database).filter(\.$meeting.$id ~~ ids).all() {
+                present[row.$meeting.id, default: 0] += 1
+            }
+            try await emit(page.map { meeting in
+                let id = meeting.id ?? UUID()
+                return [
+                    ("id", .text(id.uuidString)), ("titre", .text(meeting.title)), ("debut", .date(meeting.startsAt)),
+                    ("fin", .date(meeting.endsAt)), ("lieu", .text(meeting.place)),
+                    ("territoire", .text(meeting.$territory.id.flatMap { territories[$0] } ?? "Tout le département")),
+                    ("statut", .text(meeting.status.label)), ("ordre_du_jour", .text((agendas[id] ?? []).joined(separator: "\n"))),
+                    ("membres_presents", .number(present[id] ?? 0)), ("autres_presents", .number(meeting.otherAttendees)),
+                    ("compte_rendu_publie_le", .date(meeting.minutesPublishedAt)),
+                ]
+            })
+            offset += page.count
+        }
+    }
+
+    // MARK: Polls
+
+    /// One record per option of each closed poll; a poll below the
+    /// publication minimum is listed once, without results.
+    private static func polls(_ filters: ExportFilters, on database: any Database,
+                              _ emit: ([[(String, ExportCell)]]) async throws -> Void) async throws {
+        var offset = 0
+        while true {
+            var query = Poll.query(on: database).filter(\.$status == .closed).with(\.$options)
+            if let from = filters.from { query = query.filter(\.$closedAt >= from) }
+            if let to = filters.to { query = query.filter(\.$closedAt < to) }
+            let page = try await query.sort(\.$closedAt).sort(\.$id).offset(offset).limit(batch).all()
+            guard !page.isEmpty else { return }
+            var records: [[(String, ExportCell)]] = []
+            for poll in page {
+                let base: [(String, ExportCell)] = [
+                    ("id", .text(poll.id?.uuidString ?? "")), ("question", .text(poll.question)), ("type", .text(poll.kind.rawValue)),
+                    ("statut", .text(poll.statusLabel)), ("clos_le", .date(poll.closedAt)),
+                ]
+                let minimum = try await PollResults.minimumBallots(poll, on: database)
+                guard let results = PollResults.published(poll, minimum: minimum) else {
+                    records.append(base + [("bulletins", .number(poll.aggregate?.ballots ?? 0)), ("resultat_publie", .text("non")),
+                                           ("option", .text("")), ("rang", .text("")), ("voix", .text("")),
+                                           ("mention_majoritaire", .text(""))])
+                    continue
+                }
+                for row in results.exportRows {
+                    records.append(base + [("bulletins", .number(results.ballots)), ("resultat_publie", .text("oui")),
+                                           ("option", .text(row.option)), ("rang", row.rank.map(ExportCell.number) ?? .text("")),
+                                           ("voix", row.votes.map(ExportCell.number) ?? .text("")),
+                                           ("mention_majoritaire", .text(row.grade ?? ""))])
+                }
+            }
+            try await emit(records)
+            offset += page.count
+        }
+    }
+}

@@ -1,0 +1,109 @@
+import CSV
+import Foundation
+
+/// One value of an exported record.
+enum ExportCell: Sendable, Equatable {
+    case text(String)
+    case number(Int)
+    case date(Date?)
+
+    /// ISO 8601, as the French open-data conventions ask.
+    var asText: String {
+        switch self {
+        case .text(let text): text
+        case .number(let number): String(number)
+        case .date(let date): date.map { ISO8601DateFormatter.string(from: $0, timeZone: FrenchDates.timeZone,
+                                                                        formatOptions: [.withInternetDateTime]) } ?? ""
+        }
+    }
+}
+
+/// The file formats staff download.
+enum ExportFormat: String, CaseIterable, Sendable {
+    /// Open data: UTF-8, comma, CRLF, header row, RFC 4180 quoting.
+    case openData = "csv"
+    /// For spreadsheets: semicolon, UTF-8 with BOM, no cell that a spreadsheet would run as a formula.
+    case spreadsheet = "csv-tableur"
+    case json
+
+    var label: String {
+        switch self {
+        case .openData: "CSV données ouvertes (virgule, UTF-8)"
+        case .spreadsheet: "CSV pour tableur (point-virgule, s'ouvre dans Excel ou LibreOffice)"
+        case .json: "JSON"
+        }
+    }
+
+    var contentType: String {
+        switch self {
+        case .openData, .spreadsheet: "text/csv; charset=utf-8"
+        case .json: "application/json; charset=utf-8"
+        }
+    }
+
+    var fileExtension: String { self == .json ? "json" : "csv" }
+
+    /// What opens the file, before any record.
+    func start(headers: [String]) -> String {
+        switch self {
+        case .openData: Self.csvLine(headers, delimiter: ",")
+        case .spreadsheet: "\u{FEFF}" + Self.csvLine(headers, delimiter: ";")
+        case .json: "["
+        }
+    }
+
+    /// One record; `first` tells JSON whether a comma goes before it.
+    func record(_ cells: [(String, ExportCell)], first: Bool) throws -> String {
+        switch self {
+        case .openData: return Self.csvLine(cells.map { $0.1.asText }, delimiter: ",")
+        case .spreadsheet: return Self.csvLine(cells.map { Self.neutralised($0.1.asText) }, delimiter: ";")
+        case .json:
+            var object: [String: JSONCell] = [:]
+            for (key, cell) in cells { object[key] = JSONCell(cell) }
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            return (first ? "\n" : ",\n") + String(decoding: try encoder.encode(object), as: UTF8.self)
+        }
+    }
+
+    var end: String { self == .json ? "\n]\n" : "" }
+
+    /// One CSV line with its CRLF, quoted as RFC 4180 says (CSV.swift's writer).
+    static func csvLine(_ fields: [String], delimiter: String) -> String {
+        let stream = OutputStream(toMemory: ())
+        guard let writer = try? CSVWriter(stream: stream, delimiter: delimiter, newline: .crlf) else { return "" }
+        try? writer.write(row: fields)
+        writer.stream.close()
+        let data = stream.property(forKey: .dataWrittenToMemoryStreamKey) as? Data ?? Data()
+        return String(decoding: data, as: UTF8.self) + "\r\n"
+    }
+
+    /// A cell a spreadsheet would read as a formula (=, +, -, @, tab, return)
+    /// starts with an apostrophe instead, and shows as the text it is.
+    static func neutralised(_ text: String) -> String {
+        guard let first = text.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) else { return text }
+        return "'" + text
+    }
+}
+
+/// A JSON value: numbers stay numbers, dates are ISO 8601 text, empty is null.
+private enum JSONCell: Encodable {
+    case text(String), number(Int), null
+
+    init(_ cell: ExportCell) {
+        switch cell {
+        case .text(let text): self = .text(text)
+        case .number(let number): self = .number(number)
+        case .date(let date): self = date == nil ? .null : .text(cell.asText)
+        }
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        switch self {
+        case .text(let text): try container.encode(text)
+        case .number(let number): try container.encode(number)
+        case .null: try container.encodeNil()
+        }
+    }
+}

@@ -1,0 +1,129 @@
+import CSV
+import Fluent
+import Foundation
+import Testing
+import Vapor
+import VaporTesting
+@testable import PorteVoix
+
+/// Staff download what the site publishes; the files are read back with a
+/// real CSV parser and compared with the database.
+@Suite("Exports for staff")
+struct ExportsTests {
+    static let tricky = "Premier paragraphe, avec une virgule ; un point-virgule et des \"guillemets\".\n\nSecond paragraphe."
+
+    /// Proposals of every kind of visibility: only the public ones may leave.
+    static func fill(_ app: Application) async throws -> (shown: [Proposal], author: Member) {
+        let author = try await makeMember(app, "Camille Secrète")
+        let shown = [
+            try await makeProposal(app, title: "Des bus le dimanche", body: Self.tricky, author: author, status: .published),
+            try await makeProposal(app, title: "=SOMME(A1:A9)", author: author, status: .answered),
+            try await makeProposal(app, title: "-1 pour les crèches", author: nil, status: .adopted),
+        ]
+        _ = try await makeProposal(app, title: "En attente de relecture", author: author, status: .submitted)
+        _ = try await makeProposal(app, title: "Refusée par la modération", author: author, status: .rejected)
+        let hidden = try await makeProposal(app, title: "Masquée après signalements", author: author, status: .published)
+        hidden.hiddenAt = Date()
+        hidden.hiddenReason = .reports
+        try await hidden.save(on: app.db)
+        return (shown, author)
+    }
+
+    static func download(_ app: Application, _ query: String, as name: String = "Agent") async throws -> TestingHTTPResponse {
+        var staff = Browser(app)
+        try await staff.signIn(name)
+        return try await staff.get("/exports/fichier?" + query)
+    }
+
+    @Test func theOpenDataCSVHoldsThePublicProposalsAndNothingElse() async throws {
+        try await withTestApp { app in
+            _ = try await makeMember(app, "Agent", roles: [.staff])
+            let (shown, _) = try await Self.fill(app)
+            let response = try await Self.download(app, "jeu=propositions&format=csv")
+            #expect(response.status == .ok)
+            #expect(response.headers.first(name: .contentType) == "text/csv; charset=utf-8")
+            #expect(response.headers.first(name: .contentDisposition)?.contains("propositions-") == true)
+            let text = response.body.string
+            #expect(text.hasPrefix("id,titre,texte,"), "a header row, comma, no BOM")
+            #expect(text.contains("\r\n"))
+            let reader = try CSVReader(string: text, hasHeaderRow: true)
+            let headers = try #require(reader.headerRow)
+            #expect(headers == ExportDataset.proposals.headers)
+            var rows: [[String: String]] = []
+            while let row = reader.next() { rows.append(Dictionary(uniqueKeysWithValues: zip(headers, row).map { ($0, $1) })) }
+            #expect(Set(rows.compactMap { $0["id"] }) == Set(shown.map { $0.id!.uuidString }))
+            let sunday = try #require(rows.first { $0["titre"] == "Des bus le dimanche" })
+            #expect(sunday["texte"] == Self.tricky, "multi-paragraph text survives")
+            #expect(sunday["publiee_le"]?.contains("T") == true, "ISO 8601 dates")
+            #expect(rows.first { $0["titre"] == "=SOMME(A1:A9)" } != nil, "open data keeps the text as it is")
+            #expect(!text.contains("Camille Secrète"), "no export names a member")
+            #expect(!text.contains("En attente") && !text.contains("Refusée") && !text.contains("Masquée"))
+        }
+    }
+
+    @Test func theSpreadsheetCSVHasABOMSemicolonsAndNoFormula() async throws {
+        try await withTestApp { app in
+            _ = try await makeMember(app, "Agent", roles: [.staff])
+            _ = try await Self.fill(app)
+            let response = try await Self.download(app, "jeu=propositions&format=csv-tableur")
+            let bytes = Array(response.body.readableBytesView)
+            #expect(bytes.starts(with: [0xEF, 0xBB, 0xBF]), "UTF-8 with BOM")
+            let text = String(decoding: bytes.dropFirst(3), as: UTF8.self)
+            let reader = try CSVReader(string: text, hasHeaderRow: true, delimiter: ";")
+            let headers = try #require(reader.headerRow)
+            var titles: [String] = []
+            while let row = reader.next() { titles.append(row[headers.firstIndex(of: "titre")!]) }
+            #expect(titles.contains("'=SOMME(A1:A9)") && titles.contains("'-1 pour les crèches"))
+            #expect(!titles.contains { $0.first.map { "=+-@".contains($0) } == true }, "no cell starts a formula")
+        }
+    }
+
+    @Test func jsonAndThePollResultsFollowThePublicationMinimum() async throws {
+        try await withTestApp { app in
+            _ = try await makeMember(app, "Agent", roles: [.staff])
+            _ = try await Self.fill(app)
+            let json = try await Self.download(app, "jeu=propositions&format=json")
+            let records = try JSONSerialization.jsonObject(with: Data(json.body.readableBytesView)) as? [[String: Any]]
+            #expect(records?.count == 3)
+            #expect(records?.allSatisfy { $0["soutiens"] is Int } == true, "numbers stay numbers")
+
+            // One poll counted with enough ballots, one below the minimum.
+            for (question, voters) in [("Un vote suivi", 6), ("Un vote trop petit", 2)] {
+                let poll = try await makePoll(app, kind: .yesNo, options: [])
+                poll.question = question
+                try await poll.save(on: app.db)
+                for index in 0..<voters {
+                    let member = try await makeMember(app, "\(question) \(index)")
+                    _ = try await BallotBox.cast(.yesNo(index % 3 == 0 ? .contre : .pour), poll: poll, memberID: member.requireID(), on: app.db)
+                }
+                try await PollCount.close(poll, app: app)
+            }
+            let csv = try await Self.download(app, "jeu=scrutins&format=csv").body.string
+            let reader = try CSVReader(string: csv, hasHeaderRow: true)
+            let headers = try #require(reader.headerRow)
+            var rows: [[String: String]] = []
+            while let row = reader.next() { rows.append(Dictionary(uniqueKeysWithValues: zip(headers, row).map { ($0, $1) })) }
+            let followed = rows.filter { $0["question"] == "Un vote suivi" }
+            #expect(followed.count == 3 && followed.first { $0["option"] == "pour" }?["voix"] == "4")
+            let small = rows.filter { $0["question"] == "Un vote trop petit" }
+            #expect(small.count == 1 && small[0]["resultat_publie"] == "non" && small[0]["voix"] == "")
+        }
+    }
+
+    @Test func filtersAndRolesAreCheckedOnTheServer() async throws {
+        try await withTestApp { app in
+            _ = try await makeMember(app, "Agent", roles: [.staff])
+            _ = try await makeMember(app, "Lou")
+            _ = try await Self.fill(app)
+            let future = try await Self.download(app, "jeu=propositions&format=csv&du=2099-01-01").body.string
+            #expect(future.split(separator: "\r\n").count == 1, "only the header row")
+            let wrong = try await Self.download(app, "jeu=rien&format=csv&du=2026-02-31")
+            #expect(wrong.status == .unprocessableEntity)
+            #expect(wrong.body.string.contains("Choisissez les données") && wrong.body.string.contains("Cette date n&#39;existe pas"))
+            var member = Browser(app)
+            try await member.signIn("Lou")
+            #expect(try await member.get("/exports").status == .forbidden)
+            #expect(try await member.get("/exports/fichier?jeu=propositions&format=csv").status == .forbidden)
+        }
+    }
+}
