@@ -309,8 +309,9 @@ func routes(_ app: Application) throws {
     site.post(.namingOpinionModeration(.key), moderator, use: stewards.moderateOpinion)
 
     let exports = ExportsController()
-    site.get(.exports, .anyRole([.staff, .admin]), use: exports.show)
-    site.get(.exportFile, .anyRole([.staff, .admin]), use: exports.download)
+    // Staff export what is public; facilitators only the attendance (`ExportDataset.available`).
+    site.get(.exports, .anyRole([.staff, .admin, .facilitator]), use: exports.show)
+    site.get(.exportFile, .anyRole([.staff, .admin, .facilitator]), use: exports.download)
 
     let paper = PaperAttributionController()
     site.get(.paperToConfirm, .member, use: paper.show)

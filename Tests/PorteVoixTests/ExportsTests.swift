@@ -126,4 +126,42 @@ struct ExportsTests {
             #expect(try await member.get("/exports/fichier?jeu=propositions&format=csv").status == .forbidden)
         }
     }
+
+    /// The one export that names members: attendance, for facilitators and admins, never for staff.
+    @Test func onlyTheAttendanceNamesMembersAndOnlyFacilitatorsGetIt() async throws {
+        try await withTestApp { app in
+            _ = try await makeMember(app, "Agent", roles: [.staff])
+            _ = try await makeMember(app, "Nadia anime", roles: [.facilitator])
+            let meeting = try await makeMeeting(app, status: .closed)
+            let present = try await makeMember(app, "Présente Pour Le Train")
+            try await MeetingAttendance(meetingID: meeting.requireID(), memberID: present.requireID()).create(on: app.db)
+            let staff = try await Self.download(app, "jeu=presences&format=csv")
+            #expect(staff.status == .unprocessableEntity, "staff never get the names")
+            let sessions = try await Self.download(app, "jeu=seances&format=csv").body.string
+            #expect(!sessions.contains("Présente Pour Le Train") && sessions.contains(meeting.title))
+            let facilitator = try await Self.download(app, "jeu=presences&format=csv", as: "Nadia anime")
+            #expect(facilitator.status == .ok && facilitator.body.string.contains("Présente Pour Le Train"))
+            #expect(try await Self.download(app, "jeu=propositions&format=csv", as: "Nadia anime").status == .unprocessableEntity)
+        }
+    }
+
+    @Test func theDebateAndModerationDatasetsHoldCountsAndPublishedTextsOnly() async throws {
+        try await withTestApp { app in
+            _ = try await makeMember(app, "Agent", roles: [.staff])
+            let author = try await makeMember(app, "Camille Secrète")
+            let current = try #require(try await ProposedName.query(on: app.db).filter(\.$isCurrent == true).first())
+            _ = try await NamingContributions.giveOpinion(on: current.requireID(), by: author.requireID(), stance: .contre,
+                                                          text: "Un texte pas encore relu", anonymous: false, on: app.db)
+            let debate = try await Self.download(app, "jeu=debat-denomination&format=json")
+            let records = try JSONSerialization.jsonObject(with: Data(debate.body.readableBytesView)) as? [[String: Any]]
+            #expect(records?.count == 1 && records?.first?["avis_contre"] as? Int == 0, "unpublished opinions are not counted")
+            #expect(!debate.body.string.contains("pas encore relu") && !debate.body.string.contains("Camille"))
+            _ = try await makeProposal(app, title: "Une proposition publiée", author: author, status: .published)
+            let moderation = try await Self.download(app, "jeu=moderation&format=csv").body.string
+            let reader = try CSVReader(string: moderation, hasHeaderRow: true)
+            #expect(reader.headerRow == ExportDataset.moderation.headers)
+            let row = try #require(reader.next())
+            #expect(row[1] == "1", "one publication this month")
+        }
+    }
 }

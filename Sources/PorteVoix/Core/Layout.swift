@@ -94,7 +94,7 @@ public enum Layout {
         if member.hasAny(Role.organisers) {
             links.append(NavigationLink(label: "Administration", path: .admin(.dashboard)))
         }
-        if member.hasAny([.staff, .admin]) {
+        if member.hasAny([.staff, .admin, .facilitator]) {
             links.append(NavigationLink(label: "Exports", path: .exports))
         }
         links.append(NavigationLink(label: "Aide", path: .content(.help)))

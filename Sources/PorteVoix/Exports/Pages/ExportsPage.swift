@@ -4,6 +4,7 @@ import Plot
 /// `/exports`: choose a dataset, filters and a format, download.
 enum ExportsPage {
     struct Model: Sendable {
+        var datasets: [ExportDataset] = ExportDataset.allCases
         var themes: [NamedID]
         var territories: [NamedID]
         var errors = FormErrors()
@@ -19,11 +20,12 @@ enum ExportsPage {
             content: .group(
                 .h1("Exporter les données"),
                 .p(.text("Seulement ce que le public lit sur le site : jamais un texte en attente de relecture, refusé ou masqué, "
-                    + "jamais le nom d'un membre, jamais rien sur un bulletin ou un soutien.")),
+                    + "jamais rien sur un bulletin ou un soutien. Seules les présences nomment des membres, par leur pseudonyme : "
+                    + "elles sont réservées aux animateurs et aux administrateurs.")),
                 Forms.errorSummary(model.errors),
                 Forms.get(
                     action: .exportFile, class: "formulaire",
-                    Forms.select("jeu", label: "Les données", options: ExportDataset.allCases.map { ($0.rawValue, $0.label) },
+                    Forms.select("jeu", label: "Les données", options: model.datasets.map { ($0.rawValue, $0.label) },
                                  selected: model.typed["jeu"], error: model.errors["jeu"]),
                     Forms.select("format", label: "Le format", options: ExportFormat.allCases.map { ($0.rawValue, $0.label) },
                                  selected: model.typed["format"], error: model.errors["format"]),

@@ -9,7 +9,8 @@ struct ExportsController {
     }
 
     private func model(_ request: Request) async throws -> ExportsPage.Model {
-        ExportsPage.Model(themes: try await Theme.query(on: request.db).sort(\.$position).all().map(\.choice).map { NamedID(id: $0.id, name: $0.name) },
+        ExportsPage.Model(datasets: ExportDataset.available(to: request.member?.roles ?? []),
+                          themes: try await Theme.query(on: request.db).sort(\.$position).all().map(\.choice).map { NamedID(id: $0.id, name: $0.name) },
                           territories: try await Territory.query(on: request.db).sort(\.$position).all().map(\.choice)
                             .map { NamedID(id: $0.id, name: $0.name) })
     }
@@ -21,7 +22,10 @@ struct ExportsController {
             typed[key] = request.query[String.self, at: key].map { String($0.prefix(64)) } ?? ""
         }
         var errors = FormErrors()
-        let dataset = ExportDataset(rawValue: typed["jeu"] ?? "")
+        // A dataset this person may not have is refused like an unknown one: the attendance names members.
+        let dataset = ExportDataset(rawValue: typed["jeu"] ?? "").flatMap {
+            ExportDataset.available(to: request.member?.roles ?? []).contains($0) ? $0 : nil
+        }
         let format = ExportFormat(rawValue: typed["format"] ?? "")
         if dataset == nil { errors.add("jeu", "Choisissez les données à exporter.") }
         if format == nil { errors.add("format", "Choisissez un format.") }

@@ -17,13 +17,26 @@ enum ExportDataset: String, CaseIterable, Sendable {
     case proposals = "propositions"
     case meetings = "seances"
     case polls = "scrutins"
+    case debate = "debat-denomination"
+    case moderation = "moderation"
+    /// Who attended each session, by pseudonym: for facilitators and admins only (travel reimbursement).
+    case attendance = "presences"
 
     var label: String {
         switch self {
         case .proposals: "Les propositions publiées"
         case .meetings: "Les séances"
         case .polls: "Les résultats des votes"
+        case .debate: "Le débat sur le nom : les noms et leurs avis"
+        case .moderation: "La modération, mois par mois (des nombres seulement)"
+        case .attendance: "Les présences aux séances, par pseudonyme (remboursement des frais)"
         }
+    }
+
+    /// The datasets a person with these roles may download: only the attendance names anyone.
+    static func available(to roles: Set<Role>) -> [ExportDataset] {
+        allCases.filter { $0 != .attendance || !roles.isDisjoint(with: Role.organisers) }
+            .filter { $0 == .attendance || !roles.isDisjoint(with: [.staff, .admin]) }
     }
 
     var headers: [String] {
@@ -36,6 +49,15 @@ enum ExportDataset: String, CaseIterable, Sendable {
              "compte_rendu_publie_le"]
         case .polls:
             ["id", "question", "type", "statut", "clos_le", "bulletins", "resultat_publie", "option", "rang", "voix", "mention_majoritaire"]
+        case .debate:
+            ["id", "nom", "nom_actuel", "explication", "publie_le", "avis_pour", "avis_contre", "avis_partages",
+             "textes_pour", "textes_contre", "textes_partages"]
+        case .moderation:
+            ["mois", "publies", "refuses", "refuses_donnees_personnelles", "refuses_injurieux", "refuses_hors_sujet", "refuses_doublon",
+             "refuses_publicite", "refuses_autre", "renvoyes_a_l_auteur", "modifies", "masques_apres_signalements",
+             "masques_par_la_moderation", "retablis"]
+        case .attendance:
+            ["seance", "date", "lieu", "pseudonyme"]
         }
     }
 
@@ -48,6 +70,77 @@ enum ExportDataset: String, CaseIterable, Sendable {
         case .proposals: try await Self.proposals(filters, on: database, emit)
         case .meetings: try await Self.meetings(filters, on: database, emit)
         case .polls: try await Self.polls(filters, on: database, emit)
+        case .debate: try await Self.debate(on: database, emit)
+        case .moderation: try await Self.moderation(filters, on: database, emit)
+        case .attendance: try await Self.attendance(filters, on: database, emit)
+        }
+    }
+
+    // MARK: The naming debate, moderation, attendance
+
+    /// Published names with their counts and published opinion texts; never who wrote them.
+    private static func debate(on database: any Database, _ emit: ([[(String, ExportCell)]]) async throws -> Void) async throws {
+        let counts = try await NamingContributions.counts(on: database)
+        var texts: [UUID: [OpinionStance: [String]]] = [:]
+        for opinion in try await NameOpinion.query(on: database).filter(\.$status == .published).filter(\.$text != "").all() {
+            texts[opinion.$proposedName.id, default: [:]][opinion.stance, default: []].append(opinion.text)
+        }
+        let names = try await ProposedName.query(on: database).filter(\.$status == .published)
+            .sort(\.$isCurrent, .descending).sort(\.$publishedAt).all()
+        try await emit(names.map { name in
+            let id = name.id ?? UUID()
+            return [
+                ("id", .text(id.uuidString)), ("nom", .text(name.name)), ("nom_actuel", .text(name.isCurrent ? "oui" : "non")),
+                ("explication", .text(name.explanation)), ("publie_le", .date(name.publishedAt)),
+                ("avis_pour", .number(counts[id]?[.pour] ?? 0)), ("avis_contre", .number(counts[id]?[.contre] ?? 0)),
+                ("avis_partages", .number(counts[id]?[.partage] ?? 0)),
+                ("textes_pour", .text((texts[id]?[.pour] ?? []).joined(separator: "\n\n"))),
+                ("textes_contre", .text((texts[id]?[.contre] ?? []).joined(separator: "\n\n"))),
+                ("textes_partages", .text((texts[id]?[.partage] ?? []).joined(separator: "\n\n"))),
+            ]
+        })
+    }
+
+    /// The transparency page's counts, a month a record.
+    private static func moderation(_ filters: ExportFilters, on database: any Database,
+                                   _ emit: ([[(String, ExportCell)]]) async throws -> Void) async throws {
+        let months = try await TransparencyCounts.load(on: database, months: 240).months.reversed()
+        try await emit(months.compactMap { month in
+            let start = FrenchDates.calendar.date(from: DateComponents(year: month.year, month: month.month, day: 1)) ?? .distantPast
+            if let from = filters.from, start < FrenchDates.calendar.date(byAdding: .month, value: -1, to: from) ?? from { return nil }
+            if let to = filters.to, start >= to { return nil }
+            var record: [(String, ExportCell)] = [("mois", .text(String(format: "%04d-%02d", month.year, month.month))),
+                                                  ("publies", .number(month.published)), ("refuses", .number(month.refusedTotal))]
+            let reasons: [(String, ModerationReason)] = [("refuses_donnees_personnelles", .personalData), ("refuses_injurieux", .abuse),
+                                                         ("refuses_hors_sujet", .offTopic), ("refuses_doublon", .duplicate),
+                                                         ("refuses_publicite", .advertising), ("refuses_autre", .other)]
+            record += reasons.map { ($0.0, .number(month.refused[$0.1] ?? 0)) }
+            record += [("renvoyes_a_l_auteur", .number(month.sentBack)), ("modifies", .number(month.redacted)),
+                       ("masques_apres_signalements", .number(month.hiddenAfterReports)),
+                       ("masques_par_la_moderation", .number(month.hiddenByModerators)), ("retablis", .number(month.restored))]
+            return record
+        })
+    }
+
+    /// Who was ticked present, session by session: the one export that names members.
+    private static func attendance(_ filters: ExportFilters, on database: any Database,
+                                   _ emit: ([[(String, ExportCell)]]) async throws -> Void) async throws {
+        var offset = 0
+        while true {
+            var query = Meeting.query(on: database)
+            if let from = filters.from { query = query.filter(\.$startsAt >= from) }
+            if let to = filters.to { query = query.filter(\.$startsAt < to) }
+            if let territory = filters.territoryID { query = query.filter(\.$territory.$id == territory) }
+            let page = try await query.sort(\.$startsAt).sort(\.$id).offset(offset).limit(batch).all()
+            guard !page.isEmpty else { return }
+            let byID = Dictionary(uniqueKeysWithValues: page.map { ($0.id!, $0) })
+            let rows = try await MeetingAttendance.query(on: database).filter(\.$meeting.$id ~~ Array(byID.keys)).with(\.$member).all()
+            try await emit(rows.compactMap { row in
+                guard let meeting = byID[row.$meeting.id] else { return nil }
+                return [("seance", .text(meeting.title)), ("date", .date(meeting.startsAt)), ("lieu", .text(meeting.place)),
+                        ("pseudonyme", .text(row.member.publicName))]
+            }.sorted { ($0[1].1.asText, $0[3].1.asText) < ($1[1].1.asText, $1[3].1.asText) })
+            offset += page.count
         }
     }
 
