@@ -1,4 +1,8 @@
 import CSV
+import ZIPFoundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
 import Fluent
 import Foundation
 import Testing
@@ -162,6 +166,74 @@ struct ExportsTests {
             #expect(reader.headerRow == ExportDataset.moderation.headers)
             let row = try #require(reader.next())
             #expect(row[1] == "1", "one publication this month")
+        }
+    }
+
+    /// Reads an OpenDocument spreadsheet's first table back: rows of cells, paragraphs joined by newlines.
+    final class ODSRows: NSObject, XMLParserDelegate {
+        var rows: [[String]] = []
+        var valueTypes: [[String]] = []
+        private var cell: String?
+        private var paragraphs: [String] = []
+        private var text = ""
+
+        func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
+                    attributes: [String: String] = [:]) {
+            switch name {
+            case "table:table-row": rows.append([]); valueTypes.append([])
+            case "table:table-cell":
+                cell = ""
+                paragraphs = []
+                valueTypes[valueTypes.count - 1].append(attributes["office:value-type"] ?? "")
+            case "text:p": text = ""
+            default: break
+            }
+        }
+
+        func parser(_ parser: XMLParser, foundCharacters string: String) { text += string }
+
+        func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
+            switch name {
+            case "text:p": paragraphs.append(text)
+            case "table:table-cell":
+                rows[rows.count - 1].append(paragraphs.joined(separator: "\n"))
+                cell = nil
+            default: break
+            }
+        }
+    }
+
+    @Test func theODSFileOpensAsASpreadsheetWithTheSameValues() async throws {
+        try await withTestApp { app in
+            _ = try await makeMember(app, "Agent", roles: [.staff])
+            let (shown, _) = try await Self.fill(app)
+            let response = try await Self.download(app, "jeu=propositions&format=ods")
+            #expect(response.status == .ok && response.headers.first(name: .contentType) == ODSFile.mimeType)
+            let archive = try Archive(data: Data(response.body.readableBytesView), accessMode: .read)
+            var entries: [Entry] = []
+            for entry in archive { entries.append(entry) }
+            #expect(entries.first?.path == "mimetype", "the mimetype comes first")
+            var mime = Data()
+            _ = try archive.extract(entries[0]) { mime.append($0) }
+            #expect(String(decoding: mime, as: UTF8.self) == ODSFile.mimeType)
+            #expect(entries.contains { $0.path == "META-INF/manifest.xml" })
+            let contentEntry = try #require(entries.first { $0.path == "content.xml" })
+            var content = Data()
+            _ = try archive.extract(contentEntry) { content.append($0) }
+            let reader = ODSRows()
+            let parser = XMLParser(data: content)
+            parser.shouldProcessNamespaces = false
+            parser.delegate = reader
+            #expect(parser.parse(), "content.xml is well-formed XML")
+            #expect(reader.rows.first == ExportDataset.proposals.headers)
+            let body = reader.rows.dropFirst()
+            #expect(Set(body.map { $0[0] }) == Set(shown.map { $0.id!.uuidString }))
+            let titleColumn = ExportDataset.proposals.headers.firstIndex(of: "titre")!
+            let textColumn = ExportDataset.proposals.headers.firstIndex(of: "texte")!
+            let supportColumn = ExportDataset.proposals.headers.firstIndex(of: "soutiens")!
+            let sunday = try #require(body.first { $0[titleColumn] == "Des bus le dimanche" })
+            #expect(sunday[textColumn] == Self.tricky)
+            #expect(reader.valueTypes[1][supportColumn] == "float", "numbers are numbers")
         }
     }
 }

@@ -43,7 +43,8 @@ struct ExportsController {
         // "Jusqu'au" includes that day.
         if case .date(let date) = to { filters.to = date.addingTimeInterval(86_400) }
         let database = request.db, chosen = filters
-        let body = Response.Body(managedAsyncStream: { writer in
+        let body = format == .ods ? try await Self.odsBody(dataset, chosen, on: database, threadPool: request.application.threadPool)
+            : Response.Body(managedAsyncStream: { writer in
             var first = true
             try await writer.writeBuffer(ByteBuffer(string: format.start(headers: dataset.headers)))
             try await dataset.stream(chosen, on: database) { records in
@@ -62,6 +63,30 @@ struct ExportsController {
         response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(name)\"")
         response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
         return response
+    }
+
+    /// The spreadsheet is built on disk a batch at a time, zipped, then sent in chunks and removed.
+    static func odsBody(_ dataset: ExportDataset, _ filters: ExportFilters, on database: any Database,
+                        threadPool: NIOThreadPool) async throws -> Response.Body {
+        let file = try ODSFile(sheet: dataset.rawValue, headers: dataset.headers)
+        do {
+            try await dataset.stream(filters, on: database) { records in
+                try file.append(records.map { $0.map(\.1) })
+            }
+            let zip = try await threadPool.runIfActive { try file.finish() }
+            let folder = file.folder
+            return Response.Body(managedAsyncStream: { writer in
+                defer { try? FileManager.default.removeItem(at: folder) }
+                let handle = try FileHandle(forReadingFrom: zip)
+                defer { try? handle.close() }
+                while let chunk = try handle.read(upToCount: 64 * 1024), !chunk.isEmpty {
+                    try await writer.writeBuffer(ByteBuffer(bytes: chunk))
+                }
+            })
+        } catch {
+            file.remove()
+            throw error
+        }
     }
 
     enum Day: Equatable { case none, date(Date), failure }

@@ -25,12 +25,15 @@ enum ExportFormat: String, CaseIterable, Sendable {
     /// For spreadsheets: semicolon, UTF-8 with BOM, no cell that a spreadsheet would run as a formula.
     case spreadsheet = "csv-tableur"
     case json
+    /// OpenDocument spreadsheet (`ODSFile`).
+    case ods
 
     var label: String {
         switch self {
         case .openData: "CSV données ouvertes (virgule, UTF-8)"
         case .spreadsheet: "CSV pour tableur (point-virgule, s'ouvre dans Excel ou LibreOffice)"
         case .json: "JSON"
+        case .ods: "Tableur OpenDocument (.ods)"
         }
     }
 
@@ -38,10 +41,17 @@ enum ExportFormat: String, CaseIterable, Sendable {
         switch self {
         case .openData, .spreadsheet: "text/csv; charset=utf-8"
         case .json: "application/json; charset=utf-8"
+        case .ods: ODSFile.mimeType
         }
     }
 
-    var fileExtension: String { self == .json ? "json" : "csv" }
+    var fileExtension: String {
+        switch self {
+        case .openData, .spreadsheet: "csv"
+        case .json: "json"
+        case .ods: "ods"
+        }
+    }
 
     /// What opens the file, before any record.
     func start(headers: [String]) -> String {
@@ -49,6 +59,7 @@ enum ExportFormat: String, CaseIterable, Sendable {
         case .openData: Self.csvLine(headers, delimiter: ",")
         case .spreadsheet: "\u{FEFF}" + Self.csvLine(headers, delimiter: ";")
         case .json: "["
+        case .ods: ""
         }
     }
 
@@ -63,6 +74,7 @@ enum ExportFormat: String, CaseIterable, Sendable {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
             return (first ? "\n" : ",\n") + String(decoding: try encoder.encode(object), as: UTF8.self)
+        case .ods: return ""
         }
     }
 
