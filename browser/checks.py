@@ -939,6 +939,83 @@ def naming_debate_from_feeling_to_answer(driver, server: Server, report: Report)
             browser.quit()
 
 
+def staff_download_every_export(driver, server: Server, report: Report) -> None:
+    """Staff download each dataset in each format; the files open in real CSV, JSON and ODS readers; a member is refused"""
+    import csv
+    import io
+    import json
+    import urllib.error
+    import urllib.request
+
+    from odf.opendocument import load
+    from odf.table import Table, TableRow
+
+    password = "une phrase de test assez longue"
+    Select = __import__("selenium.webdriver.support.select", fromlist=["Select"]).Select
+    staff, member = make_driver(), make_driver()
+    try:
+        desktop(staff)
+        sign_in(staff, server, "Agent Dupont", password)
+        staff.get(server.url("/exports"))
+        audit_current(report, staff, server, "/exports", SCREENSHOTS)
+
+        def fetch(browser, url: str) -> tuple[int, bytes, str]:
+            cookies = "; ".join(f"{c['name']}={c['value']}" for c in browser.get_cookies())
+            request = urllib.request.Request(url, headers={"Cookie": cookies})
+            try:
+                with urllib.request.urlopen(request) as response:
+                    return response.status, response.read(), response.headers.get("Content-Type", "")
+            except urllib.error.HTTPError as error:
+                return error.code, error.read(), ""
+
+        datasets = [o.get_attribute("value") for o in staff.find_elements(By.CSS_SELECTOR, "#champ-jeu option")]
+        formats = [o.get_attribute("value") for o in staff.find_elements(By.CSS_SELECTOR, "#champ-format option")]
+        report.check("staff are offered the public datasets, not the attendance",
+                     "propositions" in datasets and "presences" not in datasets, str(datasets))
+        for dataset in datasets:
+            for file_format in formats:
+                staff.get(server.url("/exports"))
+                Select(staff.find_element(By.ID, "champ-jeu")).select_by_value(dataset)
+                Select(staff.find_element(By.ID, "champ-format")).select_by_value(file_format)
+                # The address the browser's own form builds when "Télécharger" is pressed.
+                url = staff.execute_script(
+                    "const f = document.querySelector('form[action=\"/exports/fichier\"]');"
+                    "return new URL(f.action + '?' + new URLSearchParams(new FormData(f)).toString(), location.href).href;")
+                status, body, content_type = fetch(staff, url)
+                name = f"{dataset} en {file_format}"
+                if status != 200:
+                    report.check(f"{name} downloads", False, str(status))
+                    continue
+                try:
+                    if file_format == "csv":
+                        rows = list(csv.reader(io.StringIO(body.decode("utf-8"), newline="")))
+                        ok = len(rows) >= 1 and body.endswith(b"\r\n") and not body.startswith(b"\xef\xbb\xbf")
+                    elif file_format == "csv-tableur":
+                        text = body.decode("utf-8-sig")
+                        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=";"))
+                        ok = body.startswith(b"\xef\xbb\xbf") and len(rows) >= 1 and not any(
+                            cell[:1] in ("=", "+", "-", "@") for row in rows[1:] for cell in row)
+                    elif file_format == "json":
+                        ok = isinstance(json.loads(body), list)
+                    else:
+                        document = load(io.BytesIO(body))
+                        tables = document.spreadsheet.getElementsByType(Table)
+                        ok = len(tables) == 1 and len(tables[0].getElementsByType(TableRow)) >= 1
+                    report.check(f"{name} opens in a real reader", ok, content_type)
+                except Exception as error:  # noqa: BLE001 - the report says which file failed
+                    report.check(f"{name} opens in a real reader", False, repr(error))
+
+        phone(member)
+        sign_in(member, server, MEMBER[0], MEMBER[1])
+        member.get(server.url("/exports"))
+        report.check("a member cannot reach the exports", "ne vous est pas ouverte" in member.title, member.title)
+        status, _, _ = fetch(member, server.url("/exports/fichier?jeu=propositions&format=csv"))
+        report.check("a member cannot download a file", status == 403, str(status))
+    finally:
+        for browser in (staff, member):
+            browser.quit()
+
+
 def server_commands(driver, server: Server, report: Report) -> None:
     """create-admin and demo work from the terminal"""
     folder = tempfile.mkdtemp(prefix="portevoix-commands-")
@@ -972,6 +1049,7 @@ JOURNEYS = [
     secret_ballot_from_opening_to_trackers,
     sealed_ballot_box_opened_by_two_key_holders,
     naming_debate_from_feeling_to_answer,
+    staff_download_every_export,
     server_commands,
     fresh_start_creates_the_database,
     wrong_setting_stops_start_up,
