@@ -47,6 +47,8 @@ struct ExportsTests {
             #expect(response.status == .ok)
             #expect(response.headers.first(name: .contentType) == "text/csv; charset=utf-8")
             #expect(response.headers.first(name: .contentDisposition)?.contains("propositions-") == true)
+            let head = try await AuditLog.head(on: app.db)
+            #expect(response.headers.first(name: "X-PorteVoix-Journal-Tete") == "\(head.sequence) \(head.hash)")
             let text = response.body.string
             #expect(text.hasPrefix("id,titre,texte,"), "a header row, comma, no BOM")
             #expect(text.contains("\r\n"))

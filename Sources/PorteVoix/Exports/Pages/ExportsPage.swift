@@ -5,6 +5,7 @@ import Plot
 enum ExportsPage {
     struct Model: Sendable {
         var datasets: [ExportDataset] = ExportDataset.allCases
+        var head: (sequence: Int, hash: String) = (0, AuditChain.genesis)
         var themes: [NamedID]
         var territories: [NamedID]
         var errors = FormErrors()
@@ -40,7 +41,10 @@ enum ExportsPage {
                     Forms.submit("Télécharger")
                 ),
                 .p(.class("aide-champ"), .text("Les dates sont au format ISO 8601 ; les textes de plusieurs paragraphes restent dans "
-                    + "une seule cellule. Le CSV pour tableur s'ouvre directement dans Excel ou LibreOffice."))
+                    + "une seule cellule. Le CSV pour tableur s'ouvre directement dans Excel ou LibreOffice.")),
+                .p(.class("aide-champ"), .text("Chaque fichier porte, dans l'en-tête HTTP X-PorteVoix-Journal-Tete, la tête du journal "
+                    + "des actions au moment de l'export.")),
+                AuditHead.paragraph(model.head)
             )
         )
     }

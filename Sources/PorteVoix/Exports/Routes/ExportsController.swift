@@ -10,6 +10,7 @@ struct ExportsController {
 
     private func model(_ request: Request) async throws -> ExportsPage.Model {
         ExportsPage.Model(datasets: ExportDataset.available(to: request.member?.roles ?? []),
+                          head: try await AuditLog.head(on: request.db),
                           themes: try await Theme.query(on: request.db).sort(\.$position).all().map(\.choice).map { NamedID(id: $0.id, name: $0.name) },
                           territories: try await Territory.query(on: request.db).sort(\.$position).all().map(\.choice)
                             .map { NamedID(id: $0.id, name: $0.name) })
@@ -62,6 +63,9 @@ struct ExportsController {
         let name = "\(dataset.rawValue)-\(FrenchDates.iso(Date()).prefix(10)).\(format.fileExtension)"
         response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(name)\"")
         response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
+        // The audit log's head when the file was made: a reader can check later that nothing before it changed.
+        let head = try await AuditLog.head(on: request.db)
+        response.headers.replaceOrAdd(name: "X-PorteVoix-Journal-Tete", value: "\(head.sequence) \(head.hash)")
         return response
     }
 
