@@ -21,8 +21,10 @@ enum Bench {
             try await ListingBench.run(count: arguments.dropFirst().first.flatMap(Int.init) ?? 10_000)
         case "voting":
             try await VotingBench.run()
+        case "exports":
+            try await ExportsBench.run(count: arguments.dropFirst().first.flatMap(Int.init) ?? 100_000)
         default:
-            print("usage: portevoix-bench listing [count] | voting")
+            print("usage: portevoix-bench listing [count] | voting | exports [count]")
         }
     }
 }
@@ -58,6 +60,19 @@ enum ListingBench {
     }
 
     static func measure(_ app: Application, count: Int, label: String) async throws {
+        try await fill(app, count: count, label: label)
+        let sql = app.db.sql
+        let publicStatuses = "'published', 'scheduled', 'adopted', 'not_adopted', 'forwarded', 'answered', 'in_progress', 'done', 'declined'"
+        for (name, order) in [("newest first", "published_at DESC"), ("most supported", "supports_count DESC, published_at DESC")] {
+            let query = "SELECT * FROM proposals WHERE status IN (\(publicStatuses)) ORDER BY \(order) LIMIT 20"
+            print("\nQuery plan, \(name):")
+            for line in try await plan(query, sql: sql, label: label) { print("  \(line)") }
+        }
+        try await pages(app)
+    }
+
+    /// `count` published proposals, inserted 500 at a time.
+    static func fill(_ app: Application, count: Int, label: String) async throws {
         let sql = app.db.sql
         let theme = try await sql.raw("SELECT id FROM themes LIMIT 1").first()!.decode(column: "id", as: UUID.self)
         try await sql.raw("DELETE FROM proposals").run()
@@ -83,14 +98,9 @@ enum ListingBench {
         }
         try await sql.raw("ANALYZE").run()
         print("\(label): \(count) published proposals inserted in \(format(ContinuousClock.now - start))")
+    }
 
-        let publicStatuses = "'published', 'scheduled', 'adopted', 'not_adopted', 'forwarded', 'answered', 'in_progress', 'done', 'declined'"
-        for (name, order) in [("newest first", "published_at DESC"), ("most supported", "supports_count DESC, published_at DESC")] {
-            let query = "SELECT * FROM proposals WHERE status IN (\(publicStatuses)) ORDER BY \(order) LIMIT 20"
-            print("\nQuery plan, \(name):")
-            for line in try await plan(query, sql: sql, label: label) { print("  \(line)") }
-        }
-
+    static func pages(_ app: Application) async throws {
         print("\nWhole pages (GET through middleware, routes, queries and HTML), 30 requests each:")
         for path in ["/propositions", "/propositions?page=250", "/propositions?tri=soutenues",
                      "/propositions?q=creche", "/propositions?q=creche%20formation&tri=soutenues"] {
@@ -120,5 +130,32 @@ enum ListingBench {
     static func format(_ duration: Duration) -> String {
         let milliseconds = Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
         return String(format: "%.1f ms", milliseconds)
+    }
+}
+
+/// `portevoix-bench exports [count]`: time and peak memory of a whole
+/// proposals export, in each streamed format, with `count` proposals.
+enum ExportsBench {
+    static func run(count: Int) async throws {
+        try await ListingBench.withBenchApp { app, label in
+            try await ListingBench.fill(app, count: count, label: label)
+            print("Peak memory after filling: \(peakMegabytes()) MB")
+            for format in ["csv", "csv-tableur", "json"] {
+                let start = ContinuousClock.now
+                var lines = 0
+                let bytes = try await ExportRun.write(dataset: "propositions", format: format, app: app) { buffer in
+                    lines += buffer.readableBytesView.filter { $0 == 0x0A }.count
+                }
+                print("  \(format.padding(toLength: 12, withPad: " ", startingAt: 0)) \(lines) lines, \(bytes / 1_000_000) MB in "
+                    + "\(ListingBench.format(ContinuousClock.now - start)), peak memory so far \(peakMegabytes()) MB")
+            }
+        }
+    }
+
+    /// The process's peak resident memory (Linux reports kilobytes).
+    static func peakMegabytes() -> Int {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return Int(usage.ru_maxrss) / 1024
     }
 }

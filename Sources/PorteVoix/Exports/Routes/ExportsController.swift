@@ -104,3 +104,29 @@ struct ExportsController {
         }
     }
 }
+
+/// For the benchmark: a whole export written to `sink`, as the route streams it.
+public enum ExportRun {
+    /// - Returns: the number of bytes written.
+    public static func write(dataset name: String, format formatName: String, app: Application,
+                             to sink: (ByteBuffer) async throws -> Void) async throws -> Int {
+        guard let dataset = ExportDataset(rawValue: name), let format = ExportFormat(rawValue: formatName), format != .ods else { return 0 }
+        var bytes = 0
+        var first = true
+        let start = ByteBuffer(string: format.start(headers: dataset.headers))
+        bytes += start.readableBytes
+        try await sink(start)
+        try await dataset.stream(ExportFilters(), on: app.db) { records in
+            var chunk = ""
+            for record in records {
+                chunk += try format.record(record, first: first)
+                first = false
+            }
+            let buffer = ByteBuffer(string: chunk)
+            bytes += buffer.readableBytes
+            try await sink(buffer)
+        }
+        bytes += format.end.utf8.count
+        return bytes
+    }
+}

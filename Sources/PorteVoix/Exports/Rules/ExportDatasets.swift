@@ -150,15 +150,23 @@ enum ExportDataset: String, CaseIterable, Sendable {
                                   _ emit: ([[(String, ExportCell)]]) async throws -> Void) async throws {
         let themes = Dictionary(uniqueKeysWithValues: try await Theme.query(on: database).all().map { ($0.id!, $0.name) })
         let territories = Dictionary(uniqueKeysWithValues: try await Territory.query(on: database).all().map { ($0.id!, $0.name) })
-        var offset = 0
+        // Keyset pages (after the last date and id seen): each batch costs the same, however far in.
+        var after: (Date, UUID)?
         while true {
             var query = Proposal.query(on: database).shownToThePublic()
             if let from = filters.from { query = query.filter(\.$publishedAt >= from) }
             if let to = filters.to { query = query.filter(\.$publishedAt < to) }
             if let territory = filters.territoryID { query = query.filter(\.$territory.$id == territory) }
             if let theme = filters.themeID { query = query.filter(\.$theme.$id == theme) }
-            let page = try await query.sort(\.$publishedAt).sort(\.$id).offset(offset).limit(batch).all()
-            guard !page.isEmpty else { return }
+            if let (date, id) = after {
+                query = query.group(.or) { group in
+                    group.filter(\.$publishedAt > date).group(.and) { $0.filter(\.$publishedAt == date).filter(\.$id > id) }
+                }
+            }
+            let page = try await query.sort(\.$publishedAt).sort(\.$id).limit(batch).all()
+            guard let last = page.last else { return }
+            // Every public proposal has a publication date; one without would end the export early, never loop.
+            guard let lastDate = last.publishedAt, let lastID = last.id else { return }
             let ids = try page.map { try $0.requireID() }
             // The latest follow-up of each, in one query for the batch.
             var followUps: [UUID: String] = [:]
@@ -183,7 +191,7 @@ enum ExportDataset: String, CaseIterable, Sendable {
                     ("dernier_point_d_etape", .text(proposal.id.flatMap { followUps[$0] } ?? "")),
                 ]
             })
-            offset += page.count
+            after = (lastDate, lastID)
         }
     }
 
