@@ -122,16 +122,21 @@ enum ExportDataset: String, CaseIterable, Sendable {
         })
     }
 
+    /// A batch of sessions, filtered by date and territory, in date order.
+    private static func meetingsPage(_ filters: ExportFilters, offset: Int, on database: any Database) async throws -> [Meeting] {
+        var query = Meeting.query(on: database)
+        if let from = filters.from { query = query.filter(\.$startsAt >= from) }
+        if let to = filters.to { query = query.filter(\.$startsAt < to) }
+        if let territory = filters.territoryID { query = query.filter(\.$territory.$id == territory) }
+        return try await query.sort(\.$startsAt).sort(\.$id).offset(offset).limit(batch).all()
+    }
+
     /// Who was ticked present, session by session: the one export that names members.
     private static func attendance(_ filters: ExportFilters, on database: any Database,
                                    _ emit: ([[(String, ExportCell)]]) async throws -> Void) async throws {
         var offset = 0
         while true {
-            var query = Meeting.query(on: database)
-            if let from = filters.from { query = query.filter(\.$startsAt >= from) }
-            if let to = filters.to { query = query.filter(\.$startsAt < to) }
-            if let territory = filters.territoryID { query = query.filter(\.$territory.$id == territory) }
-            let page = try await query.sort(\.$startsAt).sort(\.$id).offset(offset).limit(batch).all()
+            let page = try await meetingsPage(filters, offset: offset, on: database)
             guard !page.isEmpty else { return }
             let byID = Dictionary(uniqueKeysWithValues: page.map { ($0.id!, $0) })
             let rows = try await MeetingAttendance.query(on: database).filter(\.$meeting.$id ~~ Array(byID.keys)).with(\.$member).all()
@@ -202,11 +207,7 @@ enum ExportDataset: String, CaseIterable, Sendable {
         let territories = Dictionary(uniqueKeysWithValues: try await Territory.query(on: database).all().map { ($0.id!, $0.name) })
         var offset = 0
         while true {
-            var query = Meeting.query(on: database)
-            if let from = filters.from { query = query.filter(\.$startsAt >= from) }
-            if let to = filters.to { query = query.filter(\.$startsAt < to) }
-            if let territory = filters.territoryID { query = query.filter(\.$territory.$id == territory) }
-            let page = try await query.sort(\.$startsAt).sort(\.$id).offset(offset).limit(batch).all()
+            let page = try await meetingsPage(filters, offset: offset, on: database)
             guard !page.isEmpty else { return }
             let ids = try page.map { try $0.requireID() }
             var agendas: [UUID: [String]] = [:]

@@ -91,21 +91,10 @@ final class ODSFile: @unchecked Sendable {
         try content.write(contentsOf: Data(text.utf8))
     }
 
+    /// XML text: escaped as HTML attributes are, without the control
+    /// characters XML 1.0 cannot hold (tab excepted).
     static func escaped(_ text: String) -> String {
-        var result = ""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": result += "&amp;"
-            case "<": result += "&lt;"
-            case ">": result += "&gt;"
-            case "\"": result += "&quot;"
-            case "'": result += "&apos;"
-            // Characters XML 1.0 cannot hold (control characters other than tab) are left out.
-            case _ where scalar.value < 0x20 && scalar != "\t": continue
-            default: result.unicodeScalars.append(scalar)
-            }
-        }
-        return result
+        escapeAttribute(String(String.UnicodeScalarView(text.unicodeScalars.filter { $0.value >= 0x20 || $0 == "\t" })))
     }
 
     /// `xsd:dateTime` in Paris time, as spreadsheets read it.
