@@ -642,6 +642,10 @@ def session_from_agenda_to_minutes(driver, server: Server, report: Report) -> No
         report.check("the member reads the minutes", "demander deux passages le dimanche" in text, text)
         report.check("the member sees they were present", "Vous étiez présent·e." in member.page_source)
         audit_current(report, member, server, "compte rendu côté membre", SCREENSHOTS)
+        click_and_wait(member, lambda: member.find_element(By.PARTIAL_LINK_TEXT, "Rapport de séance à imprimer"))
+        audit_current(report, member, server, "rapport de séance à imprimer", SCREENSHOTS)
+        report.check("the session report holds the agenda and the minutes",
+                     "Ordre du jour et décisions" in member.page_source and "demander deux passages" in member.page_source)
     finally:
         for browser in (member, moderator, projector):
             browser.quit()

@@ -143,6 +143,7 @@ extension SiteURL.MeetingPage {
         case .show, .calendarFile: []
         case .projection: ["projection"]
         case .printableMinutes: ["compte-rendu"]
+        case .report: ["rapport"]
         case .reply: ["reponse"]
         case .edit: ["modifier"]
         case .status: ["statut"]
@@ -344,6 +345,7 @@ func routes(_ app: Application) throws {
     site.post(.meeting(.key, .attendance), organisers, use: attendance.saveAttendance)
     let minutes = MinutesController()
     site.get(.meeting(.key, .printableMinutes), use: minutes.printableMinutes)
+    site.get(.meeting(.key, .report), use: MeetingReportController().report)
     site.get(.meeting(.key, .minutes), organisers, use: minutes.minutesForm)
     site.post(.meeting(.key, .minutes), organisers, use: minutes.saveMinutes)
 

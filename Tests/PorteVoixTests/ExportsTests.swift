@@ -238,4 +238,51 @@ struct ExportsTests {
             #expect(reader.valueTypes[1][supportColumn] == "float", "numbers are numbers")
         }
     }
+
+    /// The printable session report: agenda, decisions, counts, published results with charts, minutes; nothing private.
+    @Test func theSessionReportHoldsWhatThePublicMayReadAndTheCharts() async throws {
+        try await withTestApp { app in
+            let meeting = try await makeMeeting(app, status: .closed, otherAttendees: 2)
+            meeting.minutes = "Le conseil a bien travaillé."
+            meeting.minutesPublishedAt = Date()
+            try await meeting.save(on: app.db)
+            let item = AgendaItem(meetingID: try meeting.requireID(), position: 0, title: "Les transports", details: "")
+            try await item.create(on: app.db)
+            let adopted = try await makeProposal(app, title: "Des bus le dimanche", author: nil, status: .adopted)
+            let hidden = try await makeProposal(app, title: "Une proposition masquée", author: nil, status: .scheduled)
+            hidden.hiddenAt = Date()
+            hidden.hiddenReason = .reports
+            try await hidden.save(on: app.db)
+            for proposal in [adopted, hidden] {
+                let link = AgendaItemProposal()
+                link.$item.id = try item.requireID()
+                link.$proposal.id = try proposal.requireID()
+                try await link.create(on: app.db)
+            }
+            let present = try await makeMember(app, "Présente")
+            try await MeetingAttendance(meetingID: meeting.requireID(), memberID: present.requireID()).create(on: app.db)
+            for (question, voters) in [("Adopter les bus ?", 6), ("Un vote trop petit ?", 2)] {
+                let poll = try await makePoll(app, kind: .yesNo, options: [])
+                poll.question = question
+                poll.$meeting.id = meeting.id
+                try await poll.save(on: app.db)
+                for index in 0..<voters {
+                    let member = try await makeMember(app, "\(question) \(index)")
+                    _ = try await BallotBox.cast(.yesNo(.pour), poll: poll, memberID: member.requireID(), on: app.db)
+                }
+                try await PollCount.close(poll, app: app)
+            }
+            var visitor = Browser(app)
+            let page = try await visitor.get("/seances/\(meeting.id!)/rapport")
+            #expect(page.status == .ok)
+            let text = page.text
+            #expect(text.contains("3 personnes présentes, dont 1 membres du conseil") || text.contains("3 personnes présentes"))
+            #expect(text.contains("« Des bus le dimanche » : adoptée par le conseil"))
+            #expect(!text.contains("Une proposition masquée"), "a hidden proposal stays out")
+            #expect(text.contains("<svg") && text.contains("Pour : 6"))
+            #expect(text.contains("Un vote trop petit ?") && text.contains("résultat non publié"))
+            #expect(text.contains("Le conseil a bien travaillé."))
+            #expect(!text.contains("Présente"), "the report names nobody")
+        }
+    }
 }

@@ -18,7 +18,7 @@ struct RouteAccessTests {
         "GET /propositions", "GET /propositions/:proposalID", "GET /suivi", "GET /moderation/transparence",
         "GET /debat-denomination", "GET /debat-denomination/noms/:nameID",
         "GET /seances", "GET /seances.ics", "GET /seances/:meetingID", "GET /seances/:meetingID/projection",
-        "GET /seances/:meetingID/compte-rendu",
+        "GET /seances/:meetingID/compte-rendu", "GET /seances/:meetingID/rapport",
         "GET /scrutins", "GET /scrutins/:pollID", "GET /scrutins/:pollID/bulletins", "POST /scrutins/:pollID/bulletins",
     ]
 

@@ -62,7 +62,7 @@ struct NavigationLink: Sendable {
 /// The page skeleton: the head is built here and only here.
 public enum Layout {
     /// Bumped when the stylesheet changes, so browsers fetch the new one.
-    static let stylesheetVersion = "5"
+    static let stylesheetVersion = "6"
     /// A static file (Public/), not a route.
     static let stylesheet = "/css/portevoix.css?v=\(stylesheetVersion)"
 

@@ -112,7 +112,7 @@ enum SiteURL: Sendable, Hashable {
 
     enum MeetingPage: Sendable, Hashable {
         case show, calendarFile, projection, printableMinutes, reply, edit, status, agenda
-        case attendance, minutes, linkProposal
+        case attendance, minutes, linkProposal, report
     }
 
     enum AgendaItemPage: Sendable, Hashable { case edit, move, current, delete }

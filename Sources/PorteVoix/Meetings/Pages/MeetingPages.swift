@@ -240,7 +240,8 @@ enum MeetingPages {
         guard meeting.minutesPublishedAt != nil, let minutes = meeting.minutes else {
             if meeting.status == .closed {
                 return .section(.id("compte-rendu"), .h2("Compte rendu"),
-                                .p(.text("Le compte rendu sera publié ici prochainement.")))
+                                .p(.text("Le compte rendu sera publié ici prochainement.")),
+                                .p(.a(.href(url(meeting, .report)), .text("Rapport de séance à imprimer"))))
             }
             return .empty
         }
@@ -248,7 +249,8 @@ enum MeetingPages {
             .id("compte-rendu"),
             .h2("Compte rendu"),
             .div(.class("texte-compte-rendu"), richText(minutes)),
-            .p(.a(.href(url(meeting, .printableMinutes)), .text("Version à imprimer")))
+            .p(.a(.href(url(meeting, .printableMinutes)), .text("Version à imprimer")), .text(" · "),
+               .a(.href(url(meeting, .report)), .text("Rapport de séance à imprimer (votes et graphiques)")))
         )
     }
 
