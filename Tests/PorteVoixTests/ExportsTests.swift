@@ -67,6 +67,34 @@ struct ExportsTests {
         }
     }
 
+    /// More than two batches, with publication instants that share a second and carry
+    /// fractions a Double cannot hold exactly: each proposal leaves once, and the file ends.
+    /// (The pages once compared a date read back into Swift, and returned the same page forever.)
+    @Test func everyProposalLeavesOnceAcrossBatches() async throws {
+        try await withTestApp { app in
+            let themeID = try await Theme.query(on: app.db).first()!.requireID()
+            let base = Date(timeIntervalSinceReferenceDate: 817_000_000.123_456_789)
+            let count = ExportDataset.batch * 2 + 7
+            var proposals: [Proposal] = []
+            for index in 0..<count {
+                let proposal = Proposal(title: "Proposition \(index)", body: "Texte", themeID: themeID, territoryID: nil, authorID: nil,
+                                        anonymous: false, fromPaper: false, enteredByID: nil, status: .published)
+                // Groups of three share one instant.
+                proposal.publishedAt = base.addingTimeInterval(Double(index / 3) * 0.001_7)
+                proposals.append(proposal)
+            }
+            try await proposals.create(on: app.db)
+            var text = ""
+            let bytes = try await ExportRun.write(dataset: "propositions", format: "csv", app: app) { text += String(buffer: $0) }
+            #expect(bytes == text.utf8.count)
+            let reader = try CSVReader(string: text, hasHeaderRow: true)
+            var ids: [String] = []
+            while let row = reader.next() { ids.append(row[0]) }
+            #expect(ids.count == count)
+            #expect(Set(ids).symmetricDifference(proposals.map { $0.id!.uuidString }).isEmpty, "no proposal lost, none twice")
+        }
+    }
+
     @Test func theSpreadsheetCSVHasABOMSemicolonsAndNoFormula() async throws {
         try await withTestApp { app in
             _ = try await makeMember(app, "Agent", roles: [.staff])

@@ -46,18 +46,8 @@ struct ExportsController {
         let database = request.db, chosen = filters
         let body = format == .ods ? try await Self.odsBody(dataset, chosen, on: database, threadPool: request.application.threadPool)
             : Response.Body(managedAsyncStream: { writer in
-            var first = true
-            try await writer.writeBuffer(ByteBuffer(string: format.start(headers: dataset.headers)))
-            try await dataset.stream(chosen, on: database) { records in
-                var chunk = ""
-                for record in records {
-                    chunk += try format.record(record, first: first)
-                    first = false
-                }
-                try await writer.writeBuffer(ByteBuffer(string: chunk))
-            }
-            try await writer.writeBuffer(ByteBuffer(string: format.end))
-        })
+                _ = try await ExportRun.write(dataset, format, chosen, on: database) { try await writer.writeBuffer($0) }
+            })
         let response = Response(status: .ok, body: body)
         response.headers.replaceOrAdd(name: .contentType, value: format.contentType)
         let name = "\(dataset.rawValue)-\(FrenchDates.iso(Date()).prefix(10)).\(format.fileExtension)"
@@ -105,28 +95,34 @@ struct ExportsController {
     }
 }
 
-/// For the benchmark: a whole export written to `sink`, as the route streams it.
+/// A whole export written to `sink` a batch of records at a time: the route streams it, the benchmark counts it.
 public enum ExportRun {
-    /// - Returns: the number of bytes written.
+    /// - Returns: the number of bytes written; 0 for an unknown dataset or format, or ODS (built on disk).
     public static func write(dataset name: String, format formatName: String, app: Application,
                              to sink: (ByteBuffer) async throws -> Void) async throws -> Int {
         guard let dataset = ExportDataset(rawValue: name), let format = ExportFormat(rawValue: formatName), format != .ods else { return 0 }
+        return try await write(dataset, format, ExportFilters(), on: app.db, to: sink)
+    }
+
+    static func write(_ dataset: ExportDataset, _ format: ExportFormat, _ filters: ExportFilters, on database: any Database,
+                      to sink: (ByteBuffer) async throws -> Void) async throws -> Int {
         var bytes = 0
+        func send(_ text: String) async throws {
+            let buffer = ByteBuffer(string: text)
+            bytes += buffer.readableBytes
+            try await sink(buffer)
+        }
         var first = true
-        let start = ByteBuffer(string: format.start(headers: dataset.headers))
-        bytes += start.readableBytes
-        try await sink(start)
-        try await dataset.stream(ExportFilters(), on: app.db) { records in
+        try await send(format.start(headers: dataset.headers))
+        try await dataset.stream(filters, on: database) { records in
             var chunk = ""
             for record in records {
                 chunk += try format.record(record, first: first)
                 first = false
             }
-            let buffer = ByteBuffer(string: chunk)
-            bytes += buffer.readableBytes
-            try await sink(buffer)
+            try await send(chunk)
         }
-        bytes += format.end.utf8.count
+        try await send(format.end)
         return bytes
     }
 }

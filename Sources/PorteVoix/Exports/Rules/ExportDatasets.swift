@@ -1,4 +1,6 @@
 import Fluent
+import FluentSQL
+import SQLKit
 import Foundation
 import Voting
 
@@ -156,22 +158,24 @@ enum ExportDataset: String, CaseIterable, Sendable {
         let themes = Dictionary(uniqueKeysWithValues: try await Theme.query(on: database).all().map { ($0.id!, $0.name) })
         let territories = Dictionary(uniqueKeysWithValues: try await Territory.query(on: database).all().map { ($0.id!, $0.name) })
         // Keyset pages (after the last date and id seen): each batch costs the same, however far in.
-        var after: (Date, UUID)?
+        // The database compares its own stored date with the last row's: a date read back into Swift
+        // and bound again can differ in its last bit, which once returned the same page forever.
+        var after: UUID?
         while true {
             var query = Proposal.query(on: database).shownToThePublic()
             if let from = filters.from { query = query.filter(\.$publishedAt >= from) }
             if let to = filters.to { query = query.filter(\.$publishedAt < to) }
             if let territory = filters.territoryID { query = query.filter(\.$territory.$id == territory) }
             if let theme = filters.themeID { query = query.filter(\.$theme.$id == theme) }
-            if let (date, id) = after {
-                query = query.group(.or) { group in
-                    group.filter(\.$publishedAt > date).group(.and) { $0.filter(\.$publishedAt == date).filter(\.$id > id) }
-                }
+            if let after {
+                query = query.filter(.sql(embed: """
+                    ("published_at", "id") > (SELECT "published_at", "id" FROM "\(unsafeRaw: Proposal.schema)" WHERE "id" = \(bind: after))
+                    """))
             }
             let page = try await query.sort(\.$publishedAt).sort(\.$id).limit(batch).all()
             guard let last = page.last else { return }
             // Every public proposal has a publication date; one without would end the export early, never loop.
-            guard let lastDate = last.publishedAt, let lastID = last.id else { return }
+            guard last.publishedAt != nil, let lastID = last.id else { return }
             let ids = try page.map { try $0.requireID() }
             // The latest follow-up of each, in one query for the batch.
             var followUps: [UUID: String] = [:]
@@ -196,7 +200,7 @@ enum ExportDataset: String, CaseIterable, Sendable {
                     ("dernier_point_d_etape", .text(proposal.id.flatMap { followUps[$0] } ?? "")),
                 ]
             })
-            after = (lastDate, lastID)
+            after = lastID
         }
     }
 
