@@ -18,6 +18,9 @@ let package = Package(
         .package(url: "https://github.com/JohnSundell/Ink.git", from: "0.6.0"),
         .package(url: "https://github.com/yaslab/CSV.swift.git", from: "2.5.2"),
         .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
+        .package(url: "https://github.com/apple/swift-openapi-generator.git", from: "1.14.3"),
+        .package(url: "https://github.com/apple/swift-openapi-runtime.git", from: "1.13.4"),
+        .package(url: "https://github.com/vapor/swift-openapi-vapor.git", from: "1.2.0"),
     ],
     targets: [
         // Pure Swift: ballots, tallies, majority judgment, sealing and secret
@@ -25,12 +28,22 @@ let package = Package(
         .target(name: "Voting", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         // Pure Swift: finds personal data in French text (moderation, design/security.md).
         .target(name: "PersonalData"),
+        // The read API's OpenAPI document and the server code generated from it.
+        .target(
+            name: "PorteVoixAPI",
+            dependencies: [.product(name: "OpenAPIRuntime", package: "swift-openapi-runtime")],
+            resources: [.copy("openapi.json")],
+            plugins: [.plugin(name: "OpenAPIGenerator", package: "swift-openapi-generator")]
+        ),
         .target(
             name: "PorteVoix",
             dependencies: [
                 .target(name: "Voting"),
                 .target(name: "PersonalData"),
+                .target(name: "PorteVoixAPI"),
                 .product(name: "Vapor", package: "vapor"),
+                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
+                .product(name: "OpenAPIVapor", package: "swift-openapi-vapor"),
                 .product(name: "Fluent", package: "fluent"),
                 .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
                 .product(name: "FluentPostgresDriver", package: "fluent-postgres-driver"),

@@ -104,4 +104,5 @@ func registerMigrations(_ app: Application) {
     app.migrations.add(ChainAuditLog())
     app.migrations.add(AddModerationDecisions())
     app.migrations.add(CreateNamingDebate())
+    app.migrations.add(CreateAPITokens())
 }

@@ -18,6 +18,8 @@ extension SiteURL {
         case .installation: ["installation"]
 
         case .myAccount(let page): ["mon-compte"] + page.segments
+        case .apiTokens: ["mon-compte", "jetons"]
+        case .apiTokenRevocation(let id): ["mon-compte", "jetons", .parameter(.apiToken, id), "revocation"]
         case .admin(let page): ["admin"] + page.segments
         case .adminMember(let id, let page):
             ["admin", "membres", .parameter(.member, id)] + page.segments
@@ -313,6 +315,13 @@ func routes(_ app: Application) throws {
     // Staff export what is public; facilitators only the attendance (`ExportDataset.available`).
     site.get(.exports, .anyRole([.staff, .admin, .facilitator]), use: exports.show)
     site.get(.exportFile, .anyRole([.staff, .admin, .facilitator]), use: exports.download)
+
+    try ReadAPI.register(on: app)
+    let tokens = APITokensController()
+    let tokenHolders = AccessRule.anyRole(APITokens.holders)
+    site.get(.apiTokens, tokenHolders, use: tokens.show)
+    site.post(.apiTokens, tokenHolders, use: tokens.create)
+    site.post(.apiTokenRevocation(.key), tokenHolders, use: tokens.revoke)
 
     let paper = PaperAttributionController()
     site.get(.paperToConfirm, .member, use: paper.show)

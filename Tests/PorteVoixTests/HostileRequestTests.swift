@@ -37,7 +37,7 @@ struct HostileRequestTests {
             "proposalID": try await ids("proposals"), "meetingID": try await ids("meetings"), "pollID": try await ids("polls"),
             "memberID": try await ids("members"), "itemID": try await ids("agenda_items"), "listItemID": try await ids("territories"),
             "commentID": try await ids("proposal_comments"), "nameID": try await ids("proposed_names"),
-            "opinionID": try await ids("name_opinions"),
+            "opinionID": try await ids("name_opinions"), "apiTokenID": try await ids("api_tokens"), "id": try await ids("proposals"),
         ]
     }
 

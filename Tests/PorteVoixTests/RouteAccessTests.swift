@@ -20,6 +20,13 @@ struct RouteAccessTests {
         "GET /seances", "GET /seances.ics", "GET /seances/:meetingID", "GET /seances/:meetingID/projection",
         "GET /seances/:meetingID/compte-rendu", "GET /seances/:meetingID/rapport",
         "GET /scrutins", "GET /scrutins/:pollID", "GET /scrutins/:pollID/bulletins", "POST /scrutins/:pollID/bulletins",
+        "GET /api/openapi.json",
+    ]
+
+    /// The read API: a live personal token of active staff, never a session (`ReadAPITests`).
+    static let tokenRoutes: Set<String> = [
+        "GET /api/v1/propositions", "GET /api/v1/propositions/:id", "GET /api/v1/seances", "GET /api/v1/scrutins",
+        "GET /api/v1/debat-denomination",
     ]
 
     /// Roles that may use each other route; `nil`: any signed-in member.
@@ -30,6 +37,9 @@ struct RouteAccessTests {
         "POST /mon-compte/pseudonyme": nil,
         "POST /mon-compte/mot-de-passe": nil,
         "GET /mon-compte/donnees": nil,
+        "GET /mon-compte/jetons": [.staff, .admin],
+        "POST /mon-compte/jetons": [.staff, .admin],
+        "POST /mon-compte/jetons/:apiTokenID/revocation": [.staff, .admin],
         "POST /mon-compte/suppression": nil,
         "GET /admin": [.admin, .facilitator],
         "GET /admin/cartes": [.admin, .facilitator],
@@ -147,10 +157,10 @@ struct RouteAccessTests {
         try await withTestApp { app in
             let keys = app.routes.all.map(Self.key)
             for key in keys {
-                #expect(Self.publicRoutes.contains(key) || Self.restricted[key] != nil,
+                #expect(Self.publicRoutes.contains(key) || Self.restricted[key] != nil || Self.tokenRoutes.contains(key),
                         "\(key) is neither public nor in the access table")
             }
-            for key in Self.restricted.keys {
+            for key in Set(Self.restricted.keys).union(Self.tokenRoutes) {
                 #expect(keys.contains(key), "\(key) is in the table but not registered")
             }
         }
@@ -181,6 +191,12 @@ struct RouteAccessTests {
             }
             for route in app.routes.all {
                 let key = Self.key(route)
+                if Self.tokenRoutes.contains(key) {
+                    var browser = Browser(app)
+                    try await browser.signIn("Quelqu'un")
+                    #expect(try await Self.send(route, as: &browser).status == .unauthorized, "\(role) → \(key): a session is not a token")
+                    continue
+                }
                 guard let allowed = Self.restricted[key] else { continue }
                 var browser = Browser(app)
                 try await browser.signIn("Quelqu'un")

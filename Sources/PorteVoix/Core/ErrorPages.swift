@@ -1,6 +1,7 @@
 import Plot
 import FluentKit
 import FluentPostgresDriver
+import OpenAPIRuntime
 import Vapor
 
 /// An error a person can cause, with the French words to show them.
@@ -63,6 +64,14 @@ enum ErrorPage {
     }
 
     static func model(for error: any Error, showDetails: Bool) -> Model {
+        // The generated API server wraps what it throws: a handler's own error, or a request it could not read (400).
+        if let server = error as? ServerError {
+            if server.underlyingError is any AbortError {
+                return model(for: server.underlyingError, showDetails: showDetails)
+            }
+            let status = HTTPStatus(statusCode: server.httpStatus.code)
+            return model(for: Abort(status), showDetails: showDetails)
+        }
         if let csrf = error as? CSRFError {
             return Model(
                 status: .forbidden,
@@ -188,14 +197,21 @@ enum ErrorPage {
         )
     }
 
+    /// An error under `/api/`: `application/problem+json` (RFC 9457), in French like the site.
     static func apiResponse(_ model: Model) -> Response {
-        struct Body: Encodable {
-            struct Detail: Encodable { let status: UInt; let message: String }
-            let error: Detail
+        struct Problem: Encodable {
+            let type: String
+            let title: String
+            let status: UInt
+            let detail: String?
         }
-        let body = Body(error: .init(status: model.status.code, message: model.title))
+        let body = Problem(type: "about:blank", title: model.title, status: model.status.code, detail: model.paragraphs.first)
         let response = Response(status: model.status)
         try? response.content.encode(body, as: .json)
+        response.headers.replaceOrAdd(name: .contentType, value: "application/problem+json; charset=utf-8")
+        if model.status == .unauthorized {
+            response.headers.replaceOrAdd(name: .wwwAuthenticate, value: "Bearer realm=\"PorteVoix\"")
+        }
         return response
     }
 }

@@ -22,6 +22,7 @@ enum ParamName: String, Sendable {
     case replacement = "replacementID"
     case proposedName = "nameID"
     case opinion = "opinionID"
+    case apiToken = "apiTokenID"
 }
 
 /// One piece of a path.
@@ -45,6 +46,9 @@ enum SiteURL: Sendable, Hashable {
     case activation, activationAccount, activationCharter
     case installation
     case myAccount(MyAccountPage)
+    /// Staff's personal tokens for the read API, and the revocation of one.
+    case apiTokens
+    case apiTokenRevocation(Param)
     case admin(AdminPage)
     case adminMember(Param, AdminMemberPage)
     case territory(Param)

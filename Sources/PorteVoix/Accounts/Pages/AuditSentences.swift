@@ -120,6 +120,8 @@ enum AuditSentence {
             let roles = (details["roles"] ?? "").split(separator: ",").compactMap { Role(rawValue: String($0))?.label }
             let territory = details["territory"].flatMap(UUID.init(uuidString:)).flatMap { names.territories[$0] }
             return "Rôles de \(what) : \(roles.joined(separator: ", ")) ; territoire : \(territory ?? "tout le département")."
+        case "api_token.create": return "Jeton d'API créé par \(what), valable \(details["days"] ?? "?") jours."
+        case "api_token.revoke": return "Jeton d'API de \(what) révoqué."
         case "member.suspend": return "Compte de \(what) suspendu."
         case "member.reactivate": return "Compte de \(what) réactivé."
         case "theme.add": return "Nouveau thème : \(what)."

@@ -36,6 +36,7 @@ enum MyAccountPage {
                 pseudonymSection(model),
                 passwordSection(model),
                 dataSection(),
+                apiSection(model),
                 deletionSection(model)
             )
         )
@@ -91,6 +92,16 @@ enum MyAccountPage {
                             error: errors["confirmation"], required: true, autocomplete: "new-password", scope: "mdp"),
                 Forms.submit("Changer de mot de passe")
             )
+        )
+    }
+
+    /// Staff read the site's public data from their dashboards with a personal token.
+    static func apiSection(_ model: Model) -> Node<HTML.BodyContext> {
+        guard !Set(model.roles).isDisjoint(with: APITokens.holders) else { return .empty }
+        return .section(
+            .h2("Mes jetons pour l'API"),
+            .p(.text("Pour qu'un tableau de bord lise ce que le site publie : créez, voyez et révoquez vos jetons personnels.")),
+            .p(.a(.class("bouton bouton-secondaire"), .href(.apiTokens), .text("Gérer mes jetons")))
         )
     }
 

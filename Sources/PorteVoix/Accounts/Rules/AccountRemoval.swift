@@ -27,6 +27,7 @@ extension Member {
             try await self.save(on: database)
             try await MemberRole.query(on: database).filter(\.$member.$id == memberID).delete()
             try await WebSessionRecord.query(on: database).filter(\.$memberID == memberID).delete()
+            try await APIToken.query(on: database).filter(\.$member.$id == memberID).delete()
             try await AccessCard.query(on: database).filter(\.$member.$id == memberID).filter(\.$usedAt == nil).delete()
             try await MemberNotification.query(on: database).filter(\.$member.$id == memberID).delete()
             // Paper proposals that named them stay signed "reçue sur papier".

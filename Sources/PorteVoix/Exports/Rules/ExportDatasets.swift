@@ -83,10 +83,7 @@ enum ExportDataset: String, CaseIterable, Sendable {
     /// Published names with their counts and published opinion texts; never who wrote them.
     private static func debate(on database: any Database, _ emit: ([[(String, ExportCell)]]) async throws -> Void) async throws {
         let counts = try await NamingContributions.counts(on: database)
-        var texts: [UUID: [OpinionStance: [String]]] = [:]
-        for opinion in try await NameOpinion.query(on: database).filter(\.$status == .published).filter(\.$text != "").all() {
-            texts[opinion.$proposedName.id, default: [:]][opinion.stance, default: []].append(opinion.text)
-        }
+        let texts = try await opinionTexts(on: database)
         let names = try await ProposedName.query(on: database).filter(\.$status == .published)
             .sort(\.$isCurrent, .descending).sort(\.$publishedAt).all()
         try await emit(names.map { name in
@@ -101,6 +98,16 @@ enum ExportDataset: String, CaseIterable, Sendable {
                 ("textes_partages", .text((texts[id]?[.partage] ?? []).joined(separator: "\n\n"))),
             ]
         })
+    }
+
+    /// The texts of published opinions, by name and stance; never who wrote them.
+    static func opinionTexts(on database: any Database) async throws -> [UUID: [OpinionStance: [String]]] {
+        var texts: [UUID: [OpinionStance: [String]]] = [:]
+        for opinion in try await NameOpinion.query(on: database).filter(\.$status == .published).filter(\.$text != "")
+            .sort(\.$updatedAt).all() {
+            texts[opinion.$proposedName.id, default: [:]][opinion.stance, default: []].append(opinion.text)
+        }
+        return texts
     }
 
     /// The transparency page's counts, a month a record.
@@ -124,22 +131,24 @@ enum ExportDataset: String, CaseIterable, Sendable {
         })
     }
 
-    /// A batch of sessions, filtered by date and territory, in date order.
-    private static func meetingsPage(_ filters: ExportFilters, offset: Int, on database: any Database) async throws -> [Meeting] {
+    /// A batch of sessions after the one with id `after`, filtered by date and territory, in date order.
+    static func meetingsPage(_ filters: ExportFilters, after: UUID?, limit: Int = batch,
+                             on database: any Database) async throws -> [Meeting] {
         var query = Meeting.query(on: database)
         if let from = filters.from { query = query.filter(\.$startsAt >= from) }
         if let to = filters.to { query = query.filter(\.$startsAt < to) }
         if let territory = filters.territoryID { query = query.filter(\.$territory.$id == territory) }
-        return try await query.sort(\.$startsAt).sort(\.$id).offset(offset).limit(batch).all()
+        return try await query.after(after, orderedBy: "starts_at").sort(\.$startsAt).sort(\.$id).limit(limit).all()
     }
 
     /// Who was ticked present, session by session: the one export that names members.
     private static func attendance(_ filters: ExportFilters, on database: any Database,
                                    _ emit: ([[(String, ExportCell)]]) async throws -> Void) async throws {
-        var offset = 0
+        var after: UUID?
         while true {
-            let page = try await meetingsPage(filters, offset: offset, on: database)
-            guard !page.isEmpty else { return }
+            let page = try await meetingsPage(filters, after: after, on: database)
+            guard let last = page.last else { return }
+            after = last.id
             let byID = Dictionary(uniqueKeysWithValues: page.map { ($0.id!, $0) })
             let rows = try await MeetingAttendance.query(on: database).filter(\.$meeting.$id ~~ Array(byID.keys)).with(\.$member).all()
             try await emit(rows.compactMap { row in
@@ -147,7 +156,6 @@ enum ExportDataset: String, CaseIterable, Sendable {
                 return [("seance", .text(meeting.title)), ("date", .date(meeting.startsAt)), ("lieu", .text(meeting.place)),
                         ("pseudonyme", .text(row.member.publicName))]
             }.sorted { ($0[1].1.asText, $0[3].1.asText) < ($1[1].1.asText, $1[3].1.asText) })
-            offset += page.count
         }
     }
 
@@ -155,52 +163,56 @@ enum ExportDataset: String, CaseIterable, Sendable {
 
     private static func proposals(_ filters: ExportFilters, on database: any Database,
                                   _ emit: ([[(String, ExportCell)]]) async throws -> Void) async throws {
-        let themes = Dictionary(uniqueKeysWithValues: try await Theme.query(on: database).all().map { ($0.id!, $0.name) })
-        let territories = Dictionary(uniqueKeysWithValues: try await Territory.query(on: database).all().map { ($0.id!, $0.name) })
-        // Keyset pages (after the last date and id seen): each batch costs the same, however far in.
-        // The database compares its own stored date with the last row's: a date read back into Swift
-        // and bound again can differ in its last bit, which once returned the same page forever.
         var after: UUID?
         while true {
-            var query = Proposal.query(on: database).shownToThePublic()
-            if let from = filters.from { query = query.filter(\.$publishedAt >= from) }
-            if let to = filters.to { query = query.filter(\.$publishedAt < to) }
-            if let territory = filters.territoryID { query = query.filter(\.$territory.$id == territory) }
-            if let theme = filters.themeID { query = query.filter(\.$theme.$id == theme) }
-            if let after {
-                query = query.filter(.sql(embed: """
-                    ("published_at", "id") > (SELECT "published_at", "id" FROM "\(unsafeRaw: Proposal.schema)" WHERE "id" = \(bind: after))
-                    """))
-            }
-            let page = try await query.sort(\.$publishedAt).sort(\.$id).limit(batch).all()
+            let page = try await proposalsPage(filters, after: after, on: database)
             guard let last = page.last else { return }
-            // Every public proposal has a publication date; one without would end the export early, never loop.
-            guard last.publishedAt != nil, let lastID = last.id else { return }
-            let ids = try page.map { try $0.requireID() }
-            // The latest follow-up of each, in one query for the batch.
-            var followUps: [UUID: String] = [:]
-            for event in try await ProposalEvent.query(on: database).filter(\.$proposal.$id ~~ ids)
-                .filter(\.$status ~~ [.inProgress, .done, .declined]).sort(\.$createdAt).all() {
-                if let note = event.note { followUps[event.$proposal.id] = note }
+            after = last.id
+            try await emit(try await proposalRecords(page, on: database))
+        }
+    }
+
+    /// Public proposals after the one with id `after`, by publication date.
+    /// Keyset pages: each batch costs the same, however far in.
+    static func proposalsPage(_ filters: ExportFilters, after: UUID?, limit: Int = batch,
+                              on database: any Database) async throws -> [Proposal] {
+        var query = Proposal.query(on: database).shownToThePublic()
+        if let from = filters.from { query = query.filter(\.$publishedAt >= from) }
+        if let to = filters.to { query = query.filter(\.$publishedAt < to) }
+        if let territory = filters.territoryID { query = query.filter(\.$territory.$id == territory) }
+        if let theme = filters.themeID { query = query.filter(\.$theme.$id == theme) }
+        // Every public proposal has a publication date; one without would sort first and never loop.
+        return try await query.after(after, orderedBy: "published_at").sort(\.$publishedAt).sort(\.$id).limit(limit).all()
+    }
+
+    /// What the public reads of each proposal: never its author, never who supports it.
+    static func proposalRecords(_ page: [Proposal], on database: any Database) async throws -> [[(String, ExportCell)]] {
+        guard !page.isEmpty else { return [] }
+        let themes = Dictionary(uniqueKeysWithValues: try await Theme.query(on: database).all().map { ($0.id!, $0.name) })
+        let territories = Dictionary(uniqueKeysWithValues: try await Territory.query(on: database).all().map { ($0.id!, $0.name) })
+        let ids = try page.map { try $0.requireID() }
+        // The latest follow-up of each, in one query for the batch.
+        var followUps: [UUID: String] = [:]
+        for event in try await ProposalEvent.query(on: database).filter(\.$proposal.$id ~~ ids)
+            .filter(\.$status ~~ [.inProgress, .done, .declined]).sort(\.$createdAt).all() {
+            if let note = event.note { followUps[event.$proposal.id] = note }
+        }
+        return page.map { proposal in
+            let decision: String = switch proposal.status {
+            case .adopted, .forwarded, .answered, .inProgress, .done, .declined: "adoptée"
+            case .notAdopted: "non adoptée"
+            default: ""
             }
-            try await emit(page.map { proposal in
-                let decision: String = switch proposal.status {
-                case .adopted, .forwarded, .answered, .inProgress, .done, .declined: "adoptée"
-                case .notAdopted: "non adoptée"
-                default: ""
-                }
-                return [
-                    ("id", .text(proposal.id?.uuidString ?? "")), ("titre", .text(proposal.title)), ("texte", .text(proposal.body)),
-                    ("theme", .text(themes[proposal.$theme.id] ?? "")),
-                    ("territoire", .text(proposal.$territory.id.flatMap { territories[$0] } ?? "Tout le département")),
-                    ("statut", .text(proposal.status.label)), ("deposee_le", .date(proposal.createdAt)),
-                    ("publiee_le", .date(proposal.publishedAt)), ("soutiens", .number(proposal.supportsCount)),
-                    ("decision_du_conseil", .text(decision)), ("reponse", .text(proposal.answer ?? "")),
-                    ("repondue_le", .date(proposal.answeredAt)),
-                    ("dernier_point_d_etape", .text(proposal.id.flatMap { followUps[$0] } ?? "")),
-                ]
-            })
-            after = lastID
+            return [
+                ("id", .text(proposal.id?.uuidString ?? "")), ("titre", .text(proposal.title)), ("texte", .text(proposal.body)),
+                ("theme", .text(themes[proposal.$theme.id] ?? "")),
+                ("territoire", .text(proposal.$territory.id.flatMap { territories[$0] } ?? "Tout le département")),
+                ("statut", .text(proposal.status.label)), ("deposee_le", .date(proposal.createdAt)),
+                ("publiee_le", .date(proposal.publishedAt)), ("soutiens", .number(proposal.supportsCount)),
+                ("decision_du_conseil", .text(decision)), ("reponse", .text(proposal.answer ?? "")),
+                ("repondue_le", .date(proposal.answeredAt)),
+                ("dernier_point_d_etape", .text(proposal.id.flatMap { followUps[$0] } ?? "")),
+            ]
         }
     }
 
@@ -208,33 +220,39 @@ enum ExportDataset: String, CaseIterable, Sendable {
 
     private static func meetings(_ filters: ExportFilters, on database: any Database,
                                  _ emit: ([[(String, ExportCell)]]) async throws -> Void) async throws {
-        let territories = Dictionary(uniqueKeysWithValues: try await Territory.query(on: database).all().map { ($0.id!, $0.name) })
-        var offset = 0
+        var after: UUID?
         while true {
-            let page = try await meetingsPage(filters, offset: offset, on: database)
-            guard !page.isEmpty else { return }
-            let ids = try page.map { try $0.requireID() }
-            var agendas: [UUID: [String]] = [:]
-            for item in try await AgendaItem.query(on: database).filter(\.$meeting.$id ~~ ids).sort(\.$position).all() {
-                agendas[item.$meeting.id, default: []].append(item.title)
-            }
-            // Counts only: who attended is the facilitators' attendance export, not this one.
-            var present: [UUID: Int] = [:]
-            for row in try await MeetingAttendance.query(on: database).filter(\.$meeting.$id ~~ ids).all() {
-                present[row.$meeting.id, default: 0] += 1
-            }
-            try await emit(page.map { meeting in
-                let id = meeting.id ?? UUID()
-                return [
-                    ("id", .text(id.uuidString)), ("titre", .text(meeting.title)), ("debut", .date(meeting.startsAt)),
-                    ("fin", .date(meeting.endsAt)), ("lieu", .text(meeting.place)),
-                    ("territoire", .text(meeting.$territory.id.flatMap { territories[$0] } ?? "Tout le département")),
-                    ("statut", .text(meeting.status.label)), ("ordre_du_jour", .text((agendas[id] ?? []).joined(separator: "\n"))),
-                    ("membres_presents", .number(present[id] ?? 0)), ("autres_presents", .number(meeting.otherAttendees)),
-                    ("compte_rendu_publie_le", .date(meeting.minutesPublishedAt)),
-                ]
-            })
-            offset += page.count
+            let page = try await meetingsPage(filters, after: after, on: database)
+            guard let last = page.last else { return }
+            after = last.id
+            try await emit(try await meetingRecords(page, on: database))
+        }
+    }
+
+    /// What the public reads of each session: counts of who came, never names.
+    static func meetingRecords(_ page: [Meeting], on database: any Database) async throws -> [[(String, ExportCell)]] {
+        guard !page.isEmpty else { return [] }
+        let territories = Dictionary(uniqueKeysWithValues: try await Territory.query(on: database).all().map { ($0.id!, $0.name) })
+        let ids = try page.map { try $0.requireID() }
+        var agendas: [UUID: [String]] = [:]
+        for item in try await AgendaItem.query(on: database).filter(\.$meeting.$id ~~ ids).sort(\.$position).all() {
+            agendas[item.$meeting.id, default: []].append(item.title)
+        }
+        // Counts only: who attended is the facilitators' attendance export, not this one.
+        var present: [UUID: Int] = [:]
+        for row in try await MeetingAttendance.query(on: database).filter(\.$meeting.$id ~~ ids).all() {
+            present[row.$meeting.id, default: 0] += 1
+        }
+        return page.map { meeting in
+            let id = meeting.id ?? UUID()
+            return [
+                ("id", .text(id.uuidString)), ("titre", .text(meeting.title)), ("debut", .date(meeting.startsAt)),
+                ("fin", .date(meeting.endsAt)), ("lieu", .text(meeting.place)),
+                ("territoire", .text(meeting.$territory.id.flatMap { territories[$0] } ?? "Tout le département")),
+                ("statut", .text(meeting.status.label)), ("ordre_du_jour", .text((agendas[id] ?? []).joined(separator: "\n"))),
+                ("membres_presents", .number(present[id] ?? 0)), ("autres_presents", .number(meeting.otherAttendees)),
+                ("compte_rendu_publie_le", .date(meeting.minutesPublishedAt)),
+            ]
         }
     }
 
@@ -244,21 +262,18 @@ enum ExportDataset: String, CaseIterable, Sendable {
     /// publication minimum is listed once, without results.
     private static func polls(_ filters: ExportFilters, on database: any Database,
                               _ emit: ([[(String, ExportCell)]]) async throws -> Void) async throws {
-        var offset = 0
+        var after: UUID?
         while true {
-            var query = Poll.query(on: database).filter(\.$status == .closed).with(\.$options)
-            if let from = filters.from { query = query.filter(\.$closedAt >= from) }
-            if let to = filters.to { query = query.filter(\.$closedAt < to) }
-            let page = try await query.sort(\.$closedAt).sort(\.$id).offset(offset).limit(batch).all()
-            guard !page.isEmpty else { return }
+            let page = try await pollsPage(filters, after: after, on: database)
+            guard let last = page.last else { return }
+            after = last.id
             var records: [[(String, ExportCell)]] = []
             for poll in page {
                 let base: [(String, ExportCell)] = [
                     ("id", .text(poll.id?.uuidString ?? "")), ("question", .text(poll.question)), ("type", .text(poll.kind.rawValue)),
                     ("statut", .text(poll.statusLabel)), ("clos_le", .date(poll.closedAt)),
                 ]
-                let minimum = try await PollResults.minimumBallots(poll, on: database)
-                guard let results = PollResults.published(poll, minimum: minimum) else {
+                guard let results = try await publishedResults(poll, on: database) else {
                     records.append(base + [("bulletins", .number(poll.aggregate?.ballots ?? 0)), ("resultat_publie", .text("non")),
                                            ("option", .text("")), ("rang", .text("")), ("voix", .text("")),
                                            ("mention_majoritaire", .text(""))])
@@ -272,7 +287,32 @@ enum ExportDataset: String, CaseIterable, Sendable {
                 }
             }
             try await emit(records)
-            offset += page.count
         }
+    }
+
+    /// Closed polls after the one with id `after`, by closing date, with their options.
+    static func pollsPage(_ filters: ExportFilters, after: UUID?, limit: Int = batch, on database: any Database) async throws -> [Poll] {
+        var query = Poll.query(on: database).filter(\.$status == .closed).with(\.$options)
+        if let from = filters.from { query = query.filter(\.$closedAt >= from) }
+        if let to = filters.to { query = query.filter(\.$closedAt < to) }
+        return try await query.after(after, orderedBy: "closed_at").sort(\.$closedAt).sort(\.$id).limit(limit).all()
+    }
+
+    /// The results the poll's page shows: none below the publication minimum.
+    static func publishedResults(_ poll: Poll, on database: any Database) async throws -> PollResults? {
+        PollResults.published(poll, minimum: try await PollResults.minimumBallots(poll, on: database))
+    }
+}
+
+extension QueryBuilder {
+    /// Rows that come after the row with id `id` in (`column`, id) order.
+    /// The database compares its own stored values: a date read back into
+    /// Swift and bound again can differ in its last bit, which once returned
+    /// the same page forever. A row whose `column` is NULL never follows.
+    func after(_ id: UUID?, orderedBy column: String) -> Self {
+        guard let id else { return self }
+        return filter(.sql(embed: """
+            (\(ident: column), "id") > (SELECT \(ident: column), "id" FROM \(ident: Model.schema) WHERE "id" = \(bind: id))
+            """))
     }
 }
