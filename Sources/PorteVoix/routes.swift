@@ -73,6 +73,7 @@ extension SiteURL {
 
         case .exports: ["exports"]
         case .exportFile: ["exports", "fichier"]
+        case .activityReport: ["exports", "rapport-activite"]
 
         case .polls: ["scrutins"]
         case .newPoll: ["scrutins", "nouveau"]
@@ -315,6 +316,7 @@ func routes(_ app: Application) throws {
     // Staff export what is public; facilitators only the attendance (`ExportDataset.available`).
     site.get(.exports, .anyRole([.staff, .admin, .facilitator]), use: exports.show)
     site.get(.exportFile, .anyRole([.staff, .admin, .facilitator]), use: exports.download)
+    site.get(.activityReport, .anyRole([.staff, .admin, .facilitator]), use: ActivityReportController().show)
 
     try ReadAPI.register(on: app)
     let tokens = APITokensController()

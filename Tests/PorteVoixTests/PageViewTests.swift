@@ -141,6 +141,22 @@ struct PageViewTests {
             model.typed = ["du": h]
             return ExportsPage.view(model, context: context)
         },
+        RenderedPage("API tokens", shows: [h, "Copiez-le maintenant", "Révoquer"]) {
+            var model = APITokensPage.Model.mock
+            model.csrf = c
+            model.tokens[0].label = h
+            model.newToken = "pv_" + h
+            model.typedLabel = w
+            model.errors = FormErrors("jours", "Écrivez un nombre de jours entre 1 et 365.")
+            return APITokensPage.view(model, context: context)
+        },
+        RenderedPage("activity report", shows: [h, w, "12 propositions publiées", "Délai médian de réponse : 21,5 jours"]) {
+            var model = ActivityReportPage.Model.mock
+            model.report?.byTheme = [(h, 7), ("Logement", 5)]
+            model.report?.sessions[0].title = w
+            model.typedFrom = h
+            return ActivityReportPage.view(model, context: context)
+        },
         RenderedPage("transparency", shows: ["novembre 2026", "Refus, par raison"]) {
             TransparencyPage.view(.mock, context: context)
         },

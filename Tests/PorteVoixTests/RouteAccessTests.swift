@@ -51,6 +51,7 @@ struct RouteAccessTests {
         "GET /debat-denomination/synthese": [.staff],
         "GET /exports": [.staff, .admin, .facilitator],
         "GET /exports/fichier": [.staff, .admin, .facilitator],
+        "GET /exports/rapport-activite": [.staff, .admin, .facilitator],
         "POST /moderation/noms/:nameID": [.moderator],
         "POST /moderation/avis/:opinionID": [.moderator],
         "POST /admin/cartes": [.admin, .facilitator],

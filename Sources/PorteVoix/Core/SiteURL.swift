@@ -87,7 +87,7 @@ enum SiteURL: Sendable, Hashable {
     case namingOpinionModeration(Param)
 
     // Exports
-    case exports, exportFile
+    case exports, exportFile, activityReport
 
     // Polls
     case polls, newPoll

@@ -20,6 +20,8 @@ enum ExportsPage {
             title: (model.errors.isEmpty ? "" : "Erreur — ") + "Exporter les données",
             content: .group(
                 .h1("Exporter les données"),
+                .p(.a(.href(.activityReport), .text("Le rapport d'activité du conseil sur une période, à imprimer")),
+                   .text(" ; le rapport de chaque séance est sur sa page.")),
                 .p(.text("Seulement ce que le public lit sur le site : jamais un texte en attente de relecture, refusé ou masqué, "
                     + "jamais rien sur un bulletin ou un soutien. Seules les présences nomment des membres, par leur pseudonyme : "
                     + "elles sont réservées aux animateurs et aux administrateurs.")),
