@@ -1009,8 +1009,30 @@ def staff_download_every_export(driver, server: Server, report: Report) -> None:
                 except Exception as error:  # noqa: BLE001 - the report says which file failed
                     report.check(f"{name} opens in a real reader", False, repr(error))
 
+        # The printable activity report, then a token for the API, from the browser.
+        staff.get(server.url("/exports"))
+        click_and_wait(staff, lambda: staff.find_element(By.LINK_TEXT, "Le rapport d'activité du conseil sur une période, à imprimer"))
+        report.check("the activity report opens from /exports", "Rapport d'activité" in staff.title, staff.title)
+        audit_current(report, staff, server, "/exports/rapport-activite", SCREENSHOTS)
+        staff.get(server.url("/mon-compte"))
+        click_and_wait(staff, lambda: staff.find_element(By.LINK_TEXT, "Gérer mes jetons"))
+        fill(staff, "champ-nom", "Tableau de bord insertion")
+        submit(staff)
+        token = staff.find_element(By.ID, "champ-jeton").get_attribute("value")
+        report.check("staff create an API token in Mon compte and see it once", token.startswith("pv_"), token[:3])
+        audit_current(report, staff, server, "/mon-compte/jetons", SCREENSHOTS)
+        request = urllib.request.Request(server.url("/api/v1/propositions"), headers={"Authorization": f"Bearer {token}"})
+        with urllib.request.urlopen(request) as response:
+            report.check("the token reads the API", response.status == 200 and "elements" in json.loads(response.read()))
+        staff.get(server.url("/mon-compte/jetons"))
+        report.check("the token is not shown again", token not in staff.page_source)
+
         phone(member)
         sign_in(member, server, MEMBER[0], MEMBER[1])
+        member.get(server.url("/mon-compte/jetons"))
+        report.check("a member cannot reach the API tokens", "ne vous est pas ouverte" in member.title, member.title)
+        status, _, _ = fetch(member, server.url("/api/v1/propositions"))
+        report.check("a member's session does not open the API", status == 401, str(status))
         member.get(server.url("/exports"))
         report.check("a member cannot reach the exports", "ne vous est pas ouverte" in member.title, member.title)
         status, _, _ = fetch(member, server.url("/exports/fichier?jeu=propositions&format=csv"))

@@ -1,5 +1,7 @@
 import Fluent
 import Foundation
+import HTTPTypes
+import OpenAPIRuntime
 import Testing
 import Vapor
 import VaporTesting
@@ -84,24 +86,47 @@ struct ReadAPITests {
         }
     }
 
-    @Test func aTokenDiesWithTheStaffRoleOnRevocationAndAtItsEnd() async throws {
+    @Test func aTokenDiesWithTheStaffRoleSuspensionANewPasswordRevocationAndItsEnd() async throws {
         try await withTestApp { app in
             let agent = try await makeMember(app, "Agent", roles: [.staff])
-            let (token, _, browserAfter) = try await Self.createToken(app, as: "Agent")
+            let (token, _, _) = try await Self.createToken(app, as: "Agent")
             #expect(try await Self.call(app, "/api/v1/seances", token: token).status == .ok)
 
-            // The administrator removes the staff role: the same token no longer opens anything.
-            try await MemberRole.query(on: app.db).filter(\.$member.$id == agent.requireID()).delete()
-            try await MemberRole(memberID: agent.requireID(), role: .participant).create(on: app.db)
+            // The administrator removes the staff role: the same token no longer opens anything, even once the role is back.
+            _ = try await makeMember(app, "Admin", roles: [.admin])
+            var admin = Browser(app)
+            try await admin.signIn("Admin")
+            let path = "/admin/membres/\(agent.id!.uuidString)"
+            #expect(try await admin.submit(["roles[]": "participant"], on: path, to: path + "/roles").status == .seeOther)
             let refused = try await Self.call(app, "/api/v1/seances", token: token)
             #expect(refused.status == .unauthorized)
             #expect(refused.headers.first(name: .contentType)?.hasPrefix("application/problem+json") == true)
             #expect(refused.headers.first(name: .wwwAuthenticate)?.hasPrefix("Bearer") == true)
             #expect(try Self.json(refused)["status"] as? Int == 401)
-            #expect(refused.text.contains("rôle d'agent"))
-            // Given back, the role brings the token back: it was never the token that changed.
-            try await MemberRole(memberID: agent.requireID(), role: .staff).create(on: app.db)
-            #expect(try await Self.call(app, "/api/v1/seances", token: token).status == .ok)
+            #expect(try await admin.submit(["roles[]": "staff"], on: path, to: path + "/roles").status == .seeOther)
+            #expect(try await Self.call(app, "/api/v1/seances", token: token).status == .unauthorized, "a token never comes back")
+
+            // Suspension ends every token too, and reactivation does not bring them back.
+            let (fresh, _, _) = try await Self.createToken(app, as: "Agent", label: "Après le retour du rôle")
+            #expect(try await Self.call(app, "/api/v1/seances", token: fresh).status == .ok)
+            #expect(try await admin.submit(["action": "suspendre"], on: path, to: path + "/statut").status == .seeOther)
+            #expect(try await admin.submit(["action": "reactiver"], on: path, to: path + "/statut").status == .seeOther)
+            #expect(try await Self.call(app, "/api/v1/seances", token: fresh).status == .unauthorized)
+
+            // A new password ends them as well: the remedy for a stolen session.
+            let (beforePassword, _, passwordBrowser) = try await Self.createToken(app, as: "Agent", label: "Avant le mot de passe")
+            var owner = passwordBrowser
+            let changed = try await owner.submit(["motDePasseActuel": defaultTestPassword, "motDePasse": "une toute nouvelle phrase secrète",
+                                                  "confirmation": "une toute nouvelle phrase secrète"],
+                                                 on: "/mon-compte", to: "/mon-compte/mot-de-passe")
+            #expect(changed.status == .seeOther)
+            #expect(try await Self.call(app, "/api/v1/seances", token: beforePassword).status == .unauthorized)
+            try await APIToken.query(on: app.db).delete()
+            let member = try #require(try await Member.find(agent.id, on: app.db))
+            member.passwordHash = try await SecretHasher.hash(defaultTestPassword, application: app)
+            try await member.save(on: app.db)
+            let (token2, _, browserAfter) = try await Self.createToken(app, as: "Agent")
+            #expect(try await Self.call(app, "/api/v1/seances", token: token2).status == .ok)
 
             // Revoked from "Mon compte".
             var browser = browserAfter
@@ -109,7 +134,7 @@ struct ReadAPITests {
             let csrf = try #require(try await browser.get("/mon-compte/jetons").csrfToken)
             let revoked = try await browser.post("/mon-compte/jetons/\(record.id!.uuidString)/revocation", form: ["_csrf": csrf])
             #expect(revoked.status == .seeOther)
-            #expect(try await Self.call(app, "/api/v1/seances", token: token).status == .unauthorized)
+            #expect(try await Self.call(app, "/api/v1/seances", token: token2).status == .unauthorized)
             #expect(try await browser.get("/mon-compte/jetons").text.contains("révoqué le"))
 
             // Expired: 90 days by default, and then nothing.
@@ -209,6 +234,30 @@ struct ReadAPITests {
             #expect(body["question_ressenti"] as? String == FeelingQuestion.question)
             let names = body["noms"] as? [[String: Any]] ?? []
             #expect(names.first?["nom_actuel"] as? Bool == true, "the current name is always a candidate")
+        }
+    }
+
+    @Test func clientsAskingForJSONGetTheProblemsAndNoTokenReachesTheLogs() async throws {
+        try await withTestApp { app in
+            _ = try await makeMember(app, "Agent", roles: [.staff])
+            let (token, _, _) = try await Self.createToken(app, as: "Agent")
+            var headers = HTTPHeaders()
+            headers.replaceOrAdd(name: .authorization, value: "Bearer \(token)")
+            headers.replaceOrAdd(name: .accept, value: "application/json")
+            let request = TestingHTTPRequest(method: .GET, url: URI(string: "/api/v1/propositions/\(UUID().uuidString)"),
+                                             headers: headers, body: ByteBuffer())
+            let missing = try await app.testing().performTest(request: request)
+            #expect(missing.status == .notFound, "not a 406")
+            #expect(missing.headers.first(name: .contentType)?.hasPrefix("application/problem+json") == true)
+
+            // A failure inside a handler: its log line must not carry the request's headers.
+            struct Failure: Error {}
+            let wrapped = ServerError(operationID: "listProposals",
+                                      request: HTTPRequest(method: .get, scheme: nil, authority: nil, path: "/propositions",
+                                                           headerFields: [.authorization: "Bearer \(token)", .cookie: "portevoix=secret"]),
+                                      requestBody: nil, requestMetadata: .init(), causeDescription: "x", underlyingError: Failure())
+            let line = SafeErrorDescription.of(wrapped)
+            #expect(!line.contains(token) && !line.contains("secret") && line.contains("listProposals"))
         }
     }
 }

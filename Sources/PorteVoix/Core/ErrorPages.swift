@@ -221,6 +221,10 @@ enum ErrorPage {
 /// PostgreSQL error reflected in full does): only its kind and code are kept.
 enum SafeErrorDescription {
     static func of(_ error: any Error) -> String {
+        // The generated API server's wrapper describes the whole request, headers (the bearer token, cookies) included.
+        if let server = error as? ServerError {
+            return "ServerError \(server.operationID) \(server.httpStatus.code): " + of(server.underlyingError)
+        }
         if let postgres = error as? PSQLError {
             return "PSQLError \(postgres.code.description) sqlState=\(postgres.serverInfo?[.sqlState] ?? "-")"
         }

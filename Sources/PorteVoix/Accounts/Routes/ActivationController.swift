@@ -154,6 +154,7 @@ struct ActivationController {
         if card.isReplacement {
             // The old password stops working, and so do the sessions opened with it.
             try await WebSessionRecord.query(on: request.db).filter(\.$memberID == member.id).delete()
+            try await APITokens.revokeAll(of: member.requireID(), on: request.db)
         }
         try await member.$roleRows.load(on: request.db)
         try await request.signIn(member)

@@ -127,6 +127,7 @@ struct CardReplacementsController {
             member.passwordHash = nil
             try await member.save(on: database)
             try await WebSessionRecord.query(on: database).filter(\.$memberID == memberID).delete()
+            try await APITokens.revokeAll(of: memberID, on: database)
             let issued = try await CardIssuing.store(prepared, territory: member.territory, member: member,
                                          createdBy: actor.id, on: database)
             try await request.audit("cards.replacement", about: .member(memberID),

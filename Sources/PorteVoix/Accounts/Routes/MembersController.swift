@@ -86,6 +86,9 @@ struct MembersController {
             }
             target.$territory.id = territoryID
             try await target.save(on: database)
+            if wanted.isDisjoint(with: APITokens.holders) && !before.isDisjoint(with: APITokens.holders) {
+                try await APITokens.revokeAll(of: targetID, on: database)
+            }
             try await request.audit("member.roles", about: .member(targetID),
                                     ["roles": wanted.map(\.rawValue).sorted().joined(separator: ","),
                                      "territory": territoryID?.uuidString ?? ""], on: database)
@@ -110,6 +113,7 @@ struct MembersController {
             try await target.save(on: request.db)
             // A suspended member is signed out everywhere at once.
             try await WebSessionRecord.query(on: request.db).filter(\.$memberID == targetID).delete()
+            try await APITokens.revokeAll(of: targetID, on: request.db)
             try await request.audit("member.suspend", about: .member(targetID))
             try await request.setFlash("Le compte de « \(target.publicName) » est suspendu.")
         case "reactiver":

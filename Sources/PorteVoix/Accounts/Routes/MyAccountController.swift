@@ -94,6 +94,7 @@ struct MyAccountController {
         try await member.save(on: request.db)
         // Other sessions opened with the old password end; this one gets a new id.
         try await WebSessionRecord.query(on: request.db).filter(\.$memberID == member.id).delete()
+        try await APITokens.revokeAll(of: member.requireID(), on: request.db)
         try await request.signIn(member)
         try await request.setFlash("Votre mot de passe est changé.")
         // The new password ends every remembered browser's token: this one gets a new one.

@@ -38,7 +38,8 @@ enum APITokensPage {
                 .p(.text("Un jeton permet à un tableau de bord ou à un tableur de lire, en votre nom, ce que le site publie : "
                     + "propositions publiées, séances, résultats des votes, synthèse du débat sur le nom. Jamais un pseudonyme, "
                     + "jamais un bulletin.")),
-                .p(.text("Il cesse de valoir à sa date de fin, si vous le révoquez, ou dès que votre compte n'a plus le rôle d'agent. "),
+                .p(.text("Il cesse de valoir à sa date de fin, si vous le révoquez, si vous changez de mot de passe ou de carte, "
+                    + "si votre compte est suspendu ou n'a plus le rôle d'agent : il ne revient jamais. "),
                    .a(.href("/api/openapi.json"), .text("La description de l'API (OpenAPI)")), .text(".")),
                 newTokenSection(model),
                 createSection(model),

@@ -35,7 +35,7 @@ enum ExportsPage {
                     Forms.field("du", label: "Depuis le (facultatif)", value: model.typed["du"] ?? "", kind: .date, error: model.errors["du"]),
                     Forms.field("au", label: "Jusqu'au (facultatif, inclus)", value: model.typed["au"] ?? "", kind: .date,
                                 error: model.errors["au"]),
-                    Forms.select("territoire", label: "Territoire (propositions et séances)",
+                    Forms.select("territoire", label: "Territoire (propositions, séances et votes)",
                                  options: [("", "Tous")] + model.territories.map { ($0.id.uuidString, $0.name) },
                                  selected: model.typed["territoire"]),
                     Forms.select("theme", label: "Thème (propositions)", options: [("", "Tous")] + model.themes.map { ($0.id.uuidString, $0.name) },

@@ -11,7 +11,10 @@ import Voting
 /// publishes, through the same queries as the exports. Never a pseudonym,
 /// never anything about an individual ballot or support.
 struct ReadAPI: APIProtocol {
-    let database: any Database
+    /// Used only outside a request (tests calling a handler directly).
+    let fallback: any Database
+    /// The request's own database: its event loop's pool, its logger.
+    var database: any Database { APIRequest.database ?? fallback }
 
     static let defaultLimit = 50
     static let limits = 1...100
@@ -25,7 +28,7 @@ struct ReadAPI: APIProtocol {
             return Response(status: .ok, headers: headers, body: .init(data: OpenAPIDocument.bytes))
         }
         let guarded = app.grouped("api", "v1").grouped(APITokenMiddleware())
-        try ReadAPI(database: app.db).registerHandlers(on: VaporTransport(routesBuilder: guarded))
+        try ReadAPI(fallback: app.db).registerHandlers(on: VaporTransport(routesBuilder: guarded))
     }
 
     // MARK: Paging
@@ -45,15 +48,16 @@ struct ReadAPI: APIProtocol {
         problem(400, "Demande incorrecte", detail)
     }
 
-    /// `apres` must name an item of `M`'s table (whatever its state now).
-    func paging<M: Model>(_ type: M.Type, after: String?, limit: Int?, territory: String? = nil,
-                          theme: String? = nil) async throws -> Result<Paging, ProblemError> where M.IDValue == UUID {
+    /// `apres` must name an item this endpoint lists (`isListed`): any other id,
+    /// existing or not, gets the same 400, so a cursor tells nothing about hidden items.
+    func paging(after: String?, limit: Int?, territory: String? = nil, theme: String? = nil,
+                isListed: (UUID) async throws -> Bool) async throws -> Result<Paging, ProblemError> {
         var paging = Paging(limit: limit ?? Self.defaultLimit)
         guard Self.limits.contains(paging.limit) else {
             return .failure(ProblemError(Self.badRequest("« limite » va de 1 à 100.")))
         }
         if let after {
-            guard let id = UUID(uuidString: after), try await M.find(id, on: database) != nil else {
+            guard let id = UUID(uuidString: after), try await isListed(id) else {
                 return .failure(ProblemError(Self.badRequest("Ce curseur « apres » n'existe pas : reprenez la valeur « suivant » d'une page.")))
             }
             paging.after = id
@@ -81,7 +85,9 @@ struct ReadAPI: APIProtocol {
 
     func listProposals(_ input: Operations.ListProposals.Input) async throws -> Operations.ListProposals.Output {
         let query = input.query
-        switch try await paging(Proposal.self, after: query.apres, limit: query.limite, territory: query.territoire, theme: query.theme) {
+        switch try await paging(after: query.apres, limit: query.limite, territory: query.territoire, theme: query.theme, isListed: { id in
+            try await Proposal.query(on: database).shownToThePublic().filter(\.$id == id).count() > 0
+        }) {
         case .failure(let error): return .badRequest(.init(body: .applicationProblemJson(error.problem)))
         case .success(let paging):
             let page = try await ExportDataset.proposalsPage(paging.filters, after: paging.after, limit: paging.limit + 1, on: database)
@@ -116,7 +122,9 @@ struct ReadAPI: APIProtocol {
 
     func listMeetings(_ input: Operations.ListMeetings.Input) async throws -> Operations.ListMeetings.Output {
         let query = input.query
-        switch try await paging(Meeting.self, after: query.apres, limit: query.limite, territory: query.territoire) {
+        switch try await paging(after: query.apres, limit: query.limite, territory: query.territoire, isListed: { id in
+            try await Meeting.find(id, on: database) != nil
+        }) {
         case .failure(let error): return .badRequest(.init(body: .applicationProblemJson(error.problem)))
         case .success(let paging):
             let page = try await ExportDataset.meetingsPage(paging.filters, after: paging.after, limit: paging.limit + 1, on: database)
@@ -138,7 +146,9 @@ struct ReadAPI: APIProtocol {
     // MARK: Polls
 
     func listPolls(_ input: Operations.ListPolls.Input) async throws -> Operations.ListPolls.Output {
-        switch try await paging(Poll.self, after: input.query.apres, limit: input.query.limite) {
+        switch try await paging(after: input.query.apres, limit: input.query.limite, territory: input.query.territoire, isListed: { id in
+            try await Poll.query(on: database).filter(\.$id == id).filter(\.$status == .closed).count() > 0
+        }) {
         case .failure(let error): return .badRequest(.init(body: .applicationProblemJson(error.problem)))
         case .success(let paging):
             let page = try await ExportDataset.pollsPage(paging.filters, after: paging.after, limit: paging.limit + 1, on: database)

@@ -30,6 +30,13 @@ enum APITokens {
         return (token, record)
     }
 
+    /// Ends every live token of a member: at suspension, a new password or
+    /// card, or the loss of the staff role. A token never comes back to life.
+    static func revokeAll(of memberID: UUID, now: Date = Date(), on database: any Database) async throws {
+        try await APIToken.query(on: database).filter(\.$member.$id == memberID).filter(\.$revokedAt == nil)
+            .set(\.$revokedAt, to: now).update()
+    }
+
     enum Refusal: Equatable { case missing, unknown, revoked, expired, notHolder }
 
     /// The holder of the token in an `Authorization: Bearer` header, if the
@@ -72,11 +79,22 @@ enum APITokens {
 }
 
 /// The read API's gate: a live personal token of active staff, or 401 as problem+json.
+/// It also hands the request's own database to the handlers (`ReadAPI.database`).
 struct APITokenMiddleware: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         switch try await APITokens.holder(of: request.headers.first(name: .authorization), on: request.db) {
         case .failure(let refusal): throw refusal.pageError
-        case .success: return try await next.respond(to: request)
+        case .success:
+            // A client that accepts JSON also gets the errors, which are problem+json (otherwise the generated server answers 406).
+            if let accept = request.headers.first(name: .accept), !accept.contains("problem+json"), !accept.contains("*/*") {
+                request.headers.replaceOrAdd(name: .accept, value: accept + ", application/problem+json;q=0.9")
+            }
+            return try await APIRequest.$database.withValue(request.db) { try await next.respond(to: request) }
         }
     }
+}
+
+/// The database of the request being answered, for the generated API's handlers (which do not see the request).
+enum APIRequest {
+    @TaskLocal static var database: (any Database)?
 }

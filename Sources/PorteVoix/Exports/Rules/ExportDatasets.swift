@@ -295,6 +295,7 @@ enum ExportDataset: String, CaseIterable, Sendable {
         var query = Poll.query(on: database).filter(\.$status == .closed).with(\.$options)
         if let from = filters.from { query = query.filter(\.$closedAt >= from) }
         if let to = filters.to { query = query.filter(\.$closedAt < to) }
+        if let territory = filters.territoryID { query = query.filter(\.$territory.$id == territory) }
         return try await query.after(after, orderedBy: "closed_at").sort(\.$closedAt).sort(\.$id).limit(limit).all()
     }
 
