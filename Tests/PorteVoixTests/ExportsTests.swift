@@ -33,6 +33,21 @@ struct ExportsTests {
         return (shown, author)
     }
 
+    /// "Un vote suivi": 6 ballots (4 pour, 2 contre), counted and published;
+    /// "Un vote trop petit": 2 ballots, below the publication minimum of 5.
+    static func closeAFollowedAndASmallVote(_ app: Application) async throws {
+        for (question, voters) in [("Un vote suivi", 6), ("Un vote trop petit", 2)] {
+            let poll = try await makePoll(app, kind: .yesNo, options: [])
+            poll.question = question
+            try await poll.save(on: app.db)
+            for index in 0..<voters {
+                let member = try await makeMember(app, "\(question) \(index)")
+                _ = try await BallotBox.cast(.yesNo(index % 3 == 0 ? .contre : .pour), poll: poll, memberID: member.requireID(), on: app.db)
+            }
+            try await PollCount.close(poll, app: app)
+        }
+    }
+
     static func download(_ app: Application, _ query: String, as name: String = "Agent") async throws -> TestingHTTPResponse {
         var staff = Browser(app)
         try await staff.signIn(name)
@@ -122,16 +137,7 @@ struct ExportsTests {
             #expect(records?.allSatisfy { $0["soutiens"] is Int } == true, "numbers stay numbers")
 
             // One poll counted with enough ballots, one below the minimum.
-            for (question, voters) in [("Un vote suivi", 6), ("Un vote trop petit", 2)] {
-                let poll = try await makePoll(app, kind: .yesNo, options: [])
-                poll.question = question
-                try await poll.save(on: app.db)
-                for index in 0..<voters {
-                    let member = try await makeMember(app, "\(question) \(index)")
-                    _ = try await BallotBox.cast(.yesNo(index % 3 == 0 ? .contre : .pour), poll: poll, memberID: member.requireID(), on: app.db)
-                }
-                try await PollCount.close(poll, app: app)
-            }
+            try await Self.closeAFollowedAndASmallVote(app)
             let csv = try await Self.download(app, "jeu=scrutins&format=csv").body.string
             let reader = try CSVReader(string: csv, hasHeaderRow: true)
             let headers = try #require(reader.headerRow)

@@ -208,16 +208,7 @@ struct ReadAPITests {
     @Test func pollsAndTheDebateGiveResultsOnlyWhereThePublicSeesThem() async throws {
         try await withTestApp { app in
             _ = try await makeMember(app, "Agent", roles: [.staff])
-            for (question, voters) in [("Un vote suivi", 6), ("Un vote trop petit", 2)] {
-                let poll = try await makePoll(app, kind: .yesNo, options: [])
-                poll.question = question
-                try await poll.save(on: app.db)
-                for index in 0..<voters {
-                    let member = try await makeMember(app, "\(question) \(index)")
-                    _ = try await BallotBox.cast(.yesNo(index % 3 == 0 ? .contre : .pour), poll: poll, memberID: member.requireID(), on: app.db)
-                }
-                try await PollCount.close(poll, app: app)
-            }
+            try await ExportsTests.closeAFollowedAndASmallVote(app)
             let (token, _, _) = try await Self.createToken(app, as: "Agent")
             let polls = try Self.json(try await Self.call(app, "/api/v1/scrutins", token: token))["elements"] as? [[String: Any]] ?? []
             let followed = try #require(polls.first { $0["question"] as? String == "Un vote suivi" })
