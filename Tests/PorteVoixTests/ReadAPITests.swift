@@ -53,6 +53,8 @@ struct ReadAPITests {
             for (file, bytes) in try await databaseFileBytes(app) {
                 #expect(bytes.range(of: Data(token.utf8)) == nil, "the token in clear in \(file)")
             }
+            let myData = try await browser.get("/mon-compte/donnees").text
+            #expect(myData.contains("Tableau de bord") && !myData.contains(token), "my data lists the token by its name only")
             let entries = try await auditSentences(app, action: "api_token.create")
             #expect(entries.count == 1 && !entries[0].contains(token))
 

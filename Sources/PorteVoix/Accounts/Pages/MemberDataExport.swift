@@ -26,6 +26,15 @@ struct MemberDataExport: Encodable {
         let derniereActiviteLe: Date
     }
 
+    /// A personal API token: what it is for and its dates, never the token (the site has only its hash).
+    struct Token: Encodable {
+        let nom: String
+        let creeLe: Date
+        let expireLe: Date
+        let revoqueLe: Date?
+        let derniereUtilisationLe: Date?
+    }
+
     struct Action: Encodable {
         let date: Date
         let action: String
@@ -103,6 +112,7 @@ struct MemberDataExport: Encodable {
     let cartesDAcces: [Card]
     let cartesDeRemplacement: [Replacement]
     let sessionsOuvertes: [Session]
+    let jetonsPourLAPI: [Token]
     let actionsDAdministration: [Action]
     let mesPropositions: [OwnProposal]
     /// Paper proposals that name me, waiting for my answer.
@@ -126,6 +136,7 @@ struct MemberDataExport: Encodable {
             .sort(\.$requestedAt).all()
         let claimed = try await Proposal.query(on: database).filter(\.$claimedAuthor.$id == memberID).sort(\.$createdAt).all()
         let sessions = try await WebSessionRecord.query(on: database).filter(\.$memberID == memberID).all()
+        let tokens = try await APIToken.query(on: database).filter(\.$member.$id == memberID).sort(\.$createdAt).all()
         let actions = try await AuditEntry.query(on: database).filter(\.$actor.$id == memberID).sort(\.$sequence).all()
         let actionNames = try await AuditNames.load(for: actions, on: database)
         let proposals = try await Proposal.query(on: database).filter(\.$author.$id == memberID).sort(\.$createdAt).all()
@@ -179,6 +190,9 @@ struct MemberDataExport: Encodable {
                             confirmeePar: $0.confirmedAt == nil ? nil : CardReplacement.who($0.confirmedByRoles))
             },
             sessionsOuvertes: sessions.map { Session(ouverteLe: $0.createdAt, derniereActiviteLe: $0.lastSeenAt) },
+            jetonsPourLAPI: tokens.map {
+                Token(nom: $0.label, creeLe: $0.createdAt, expireLe: $0.expiresAt, revoqueLe: $0.revokedAt, derniereUtilisationLe: $0.lastUsedOn)
+            },
             actionsDAdministration: actions.map {
                 Action(date: $0.createdAt, action: $0.action, resume: AuditSentence.describe($0, names: actionNames))
             },
