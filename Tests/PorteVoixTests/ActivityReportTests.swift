@@ -41,6 +41,15 @@ struct ActivityReportTests {
             meeting.endsAt = Self.date("2026-03-15T16:00:00+01:00")
             try await meeting.save(on: app.db)
             try await MeetingAttendance(meetingID: meeting.requireID(), memberID: author.requireID()).create(on: app.db)
+            // A vote of the session, counted and published (6 ballots), and one too small to publish (2).
+            for voters in [6, 2] {
+                let poll = try await makePoll(app, kind: .yesNo, options: [], meeting: meeting)
+                for index in 0..<voters {
+                    let voter = try await makeMember(app, "Votant \(voters) \(index)")
+                    _ = try await BallotBox.cast(.yesNo(.pour), poll: poll, memberID: voter.requireID(), on: app.db)
+                }
+                try await PollCount.close(poll, app: app)
+            }
 
             let report = try await ActivityReport.load(from: Self.date("2026-03-01T00:00:00+01:00"),
                                                        to: Self.date("2026-04-01T00:00:00+02:00"), on: app.db)
@@ -49,6 +58,7 @@ struct ActivityReportTests {
             #expect(report.byTheme.first { $0.label == first.name }?.count == 2)
             #expect(report.byTheme.first { $0.label == second.name }?.count == 1)
             #expect(report.sessions.count == 1 && report.sessions[0].presentMembers == 1 && report.sessions[0].others == 3)
+            #expect(report.sessions[0].votes == 2 && report.sessions[0].ballots == 6, "the small vote's size stays unpublished")
             #expect(report.debate.names == 1, "the current name")
 
             var staff = Browser(app)

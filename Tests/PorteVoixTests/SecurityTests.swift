@@ -152,8 +152,9 @@ struct SecurityTests {
 
             let api = try await browser.get("/api/v1/essai-panne")
             #expect(api.status == .notFound)
-            #expect(api.headers.contentType == .json)
-            #expect(api.text.contains("\"status\":404"))
+            #expect(api.headers.first(name: .contentType) == "application/problem+json; charset=utf-8", "RFC 9457")
+            #expect(api.text.contains("\"status\":404") && api.text.contains("\"title\""))
+            #expect(!api.text.contains("secret interne"))
         }
         try await withTestApp(adjust: { $0.showErrorDetails = true }) { app in
             registerTestForm(app)

@@ -95,7 +95,7 @@ struct ActivityReport: Sendable {
                 present[row.$meeting.id, default: 0] += 1
             }
             var votes: [UUID: (count: Int, ballots: Int)] = [:]
-            for poll in try await Poll.query(on: database).filter(\.$meeting.$id ~~ ids).filter(\.$status == .closed).all() {
+            for poll in try await Poll.query(on: database).filter(\.$meeting.$id ~~ ids).filter(\.$status == .closed).with(\.$options).all() {
                 guard let meetingID = poll.$meeting.id else { continue }
                 // Ballots are counted where the result is published: a small vote's size stays as private as its result.
                 let published = try await ExportDataset.publishedResults(poll, on: database)
