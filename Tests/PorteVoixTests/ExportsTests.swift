@@ -317,6 +317,18 @@ struct ExportsTests {
             #expect(text.contains("Un vote trop petit ?") && text.contains("résultat non publié"))
             #expect(text.contains("Le conseil a bien travaillé."))
             #expect(!text.contains("Présente"), "the report names nobody")
+
+            // The sessions export carries the same decisions, and nothing hidden.
+            _ = try await makeMember(app, "Agent", roles: [.staff])
+            let csv = try await Self.download(app, "jeu=seances&format=csv").body.string
+            let reader = try CSVReader(string: csv, hasHeaderRow: true)
+            let headers = try #require(reader.headerRow)
+            let row = try #require(reader.next())
+            let decisions = row[try #require(headers.firstIndex(of: "decisions"))]
+            #expect(decisions.contains("« Des bus le dimanche » : adoptée par le conseil"))
+            #expect(decisions.contains("Adopter les bus ? : adoptée (pour 6, contre 0, abstention 0)"))
+            #expect(decisions.contains("Un vote trop petit ? : résultat non publié"))
+            #expect(!decisions.contains("masquée"))
         }
     }
 }

@@ -137,6 +137,7 @@ struct ReadAPI: APIProtocol {
                     territoire: cells.text("territoire"), statut: cells.text("statut"),
                     ordreDuJour: cells.text("ordre_du_jour").split(separator: "\n").map(String.init),
                     membresPresents: cells.number("membres_presents") ?? 0, autresPresents: cells.number("autres_presents") ?? 0,
+                    decisions: cells.text("decisions").split(separator: "\n").map(String.init),
                     compteRenduPublieLe: cells.date("compte_rendu_publie_le"))
             }
             return .ok(.init(body: .json(.init(elements: items, suivant: next))))

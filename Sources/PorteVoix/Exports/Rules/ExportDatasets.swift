@@ -48,7 +48,7 @@ enum ExportDataset: String, CaseIterable, Sendable {
              "decision_du_conseil", "reponse", "repondue_le", "dernier_point_d_etape"]
         case .meetings:
             ["id", "titre", "debut", "fin", "lieu", "territoire", "statut", "ordre_du_jour", "membres_presents", "autres_presents",
-             "compte_rendu_publie_le"]
+             "decisions", "compte_rendu_publie_le"]
         case .polls:
             ["id", "question", "type", "statut", "clos_le", "bulletins", "resultat_publie", "option", "rang", "voix", "mention_majoritaire"]
         case .debate:
@@ -235,8 +235,19 @@ enum ExportDataset: String, CaseIterable, Sendable {
         let territories = Dictionary(uniqueKeysWithValues: try await Territory.query(on: database).all().map { ($0.id!, $0.name) })
         let ids = try page.map { try $0.requireID() }
         var agendas: [UUID: [String]] = [:]
-        for item in try await AgendaItem.query(on: database).filter(\.$meeting.$id ~~ ids).sort(\.$position).all() {
+        // Decisions: the public proposals on the agenda with where they stand, then each vote's published outcome.
+        var decisions: [UUID: [String]] = [:]
+        for item in try await AgendaItem.query(on: database).filter(\.$meeting.$id ~~ ids).with(\.$proposals).sort(\.$position).all() {
             agendas[item.$meeting.id, default: []].append(item.title)
+            for proposal in item.proposals where proposal.isShownToThePublic {
+                decisions[item.$meeting.id, default: []].append("« \(proposal.title) » : \(proposal.status.label)")
+            }
+        }
+        for poll in try await Poll.query(on: database).filter(\.$meeting.$id ~~ ids).filter(\.$status == .closed)
+            .with(\.$options).sort(\.$closedAt).all() {
+            guard let meetingID = poll.$meeting.id else { continue }
+            let outcome = try await publishedResults(poll, on: database)?.outcome ?? "résultat non publié"
+            decisions[meetingID, default: []].append("\(poll.question) : \(outcome)")
         }
         // Counts only: who attended is the facilitators' attendance export, not this one.
         var present: [UUID: Int] = [:]
@@ -251,6 +262,7 @@ enum ExportDataset: String, CaseIterable, Sendable {
                 ("territoire", .text(meeting.$territory.id.flatMap { territories[$0] } ?? "Tout le département")),
                 ("statut", .text(meeting.status.label)), ("ordre_du_jour", .text((agendas[id] ?? []).joined(separator: "\n"))),
                 ("membres_presents", .number(present[id] ?? 0)), ("autres_presents", .number(meeting.otherAttendees)),
+                ("decisions", .text((decisions[id] ?? []).joined(separator: "\n"))),
                 ("compte_rendu_publie_le", .date(meeting.minutesPublishedAt)),
             ]
         }

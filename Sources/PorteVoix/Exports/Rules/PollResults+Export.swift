@@ -10,6 +10,25 @@ extension PollResults {
         var grade: String?
     }
 
+    /// The outcome in a few words, as the poll's page says it.
+    var outcome: String {
+        switch self {
+        case .yesNo(let result):
+            switch result.outcome {
+            case .adopted: "adoptée (pour \(result.pour), contre \(result.contre), abstention \(result.abstention))"
+            case .rejected: "non adoptée (pour \(result.pour), contre \(result.contre), abstention \(result.abstention))"
+            case .tie: "égalité (pour \(result.pour), contre \(result.contre), abstention \(result.abstention))"
+            case .noExpression: "personne ne s'est prononcé"
+            }
+        case .options(let counts, let labels):
+            counts.winners.isEmpty ? "aucune voix"
+                : (counts.isTie ? "égalité entre " : "en tête : ") + counts.winners.map { labels[$0] }.joined(separator: ", ")
+        case .judgment(let results, let labels, _):
+            "classement : " + results.indices.sorted { results[$0].rank < results[$1].rank }
+                .map { "\(results[$0].rank). \(labels[$0])" }.joined(separator: ", ")
+        }
+    }
+
     var ballots: Int {
         switch self {
         case .yesNo(let result): result.pour + result.contre + result.abstention
