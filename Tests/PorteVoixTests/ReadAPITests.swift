@@ -253,4 +253,22 @@ struct ReadAPITests {
             #expect(!line.contains(token) && !line.contains("secret") && line.contains("listProposals"))
         }
     }
+
+    /// Someone who reads the server's logs (trace level) after staff used the API,
+    /// with good and bad requests, learns no token.
+    @Test func theLogsNeverHoldAToken() async throws {
+        let capture = LogCapture()
+        try await withTestApp(beforeConfigure: { app in app.logger = capture.logger(level: .trace) }) { app in
+            _ = try await makeMember(app, "Agent", roles: [.staff])
+            let (token, _, _) = try await Self.createToken(app, as: "Agent")
+            for path in ["/api/v1/propositions", "/api/v1/propositions?limite=0", "/api/v1/propositions/\(UUID().uuidString)",
+                         "/api/v1/scrutins?apres=x", "/api/v1/debat-denomination", "/api/v1/nulle-part"] {
+                _ = try await Self.call(app, path, token: token)
+            }
+            _ = try await Self.call(app, "/api/v1/seances", token: token + "x")
+            let lines = capture.all
+            #expect(!lines.isEmpty, "the requests were logged")
+            #expect(!lines.contains { $0.contains(token) || $0.contains(String(token.dropFirst(3).prefix(20))) })
+        }
+    }
 }
