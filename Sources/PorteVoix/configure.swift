@@ -32,12 +32,24 @@ public func configure(_ app: Application, settings: Settings) async throws {
     // it), and bcrypt runs there too: the shared 2-thread default let one
     // waiting voter starve the one holding the lock. Vapor shuts it down.
     app.threadPool = NIOThreadPool(numberOfThreads: max(8, 2 * System.coreCount))
+    // Every serving process holds this lock shared; a restore takes it alone.
+    if case .sqlite(let path) = settings.database, app.environment != .testing, isServing(app) {
+        do {
+            app.siteLock = try SiteLock.take(path, exclusive: false)
+        } catch Backups.Problem.siteRunning {
+            throw Backups.Problem.restoring(path)
+        }
+    }
     try await DatabaseSetup.use(settings, on: app)
     let keys = try SiteKeys.load(settings.keys)
     app.siteKeys = keys
-    try await keys.verify(on: app.maintenanceDatabase.sql)
     registerMigrations(app)
-    try await DatabaseSetup.migrate(app, settings: settings)
+    // Instances started together (a rolling upgrade) take turns here.
+    try await DatabaseSetup.oneAtATime(app) {
+        try await keys.verify(on: app.maintenanceDatabase.sql)
+        try await DatabaseSetup.migrate(app, settings: settings)
+    }
+    try await DatabaseSetup.warnIfNotDurable(app)
     // Whatever a migration deleted (plaintext ballots of a database made
     // before sealed boxes) leaves the journal and the free pages now.
     try await PollCount.scrub(app)
@@ -72,6 +84,7 @@ public func configure(_ app: Application, settings: Settings) async throws {
     app.asyncCommands.use(CreateAdminCommand(), as: "create-admin")
     app.asyncCommands.use(DemoCommand(), as: "demo")
     app.asyncCommands.use(AuditVerifyCommand(), as: "audit-verify")
+    app.asyncCommands.use(BackupCommand(), as: "backup")
     if isServing(app) {
         try await Administrators.announceInstallationLink(app)
     }
@@ -105,4 +118,5 @@ func registerMigrations(_ app: Application) {
     app.migrations.add(AddModerationDecisions())
     app.migrations.add(CreateNamingDebate())
     app.migrations.add(CreateAPITokens())
+    app.migrations.add(CreateInstallationLinks())
 }

@@ -23,8 +23,24 @@ enum Bench {
             try await VotingBench.run()
         case "exports":
             try await ExportsBench.run(count: arguments.dropFirst().first.flatMap(Int.init) ?? 100_000)
+        case "drill-instances", "drill-crash":
+            let rest = Array(arguments.dropFirst())
+            guard let binary = rest.first else {
+                print("usage: portevoix-bench \(arguments.first!) PORTEVOIX_BINARY [voters]")
+                exit(2)
+            }
+            do {
+                if arguments.first == "drill-instances" {
+                    try await InstancesDrill.run(binary: binary, voters: rest.dropFirst().first.flatMap(Int.init) ?? 200)
+                } else {
+                    try await CrashDrill.run(binary: binary, voters: rest.dropFirst().first.flatMap(Int.init) ?? 1000)
+                }
+            } catch let failure as DrillFailure {
+                print(failure.description)
+                exit(1)
+            }
         default:
-            print("usage: portevoix-bench listing [count] | voting | exports [count]")
+            print("usage: portevoix-bench listing [count] | voting | exports [count] | drill-instances BIN [voters] | drill-crash BIN [voters]")
         }
     }
 }

@@ -6,6 +6,11 @@ import Vapor
 @main
 enum Entrypoint {
     static func main() async throws {
+        // Before anything opens the database it replaces.
+        if RestoreCommand.isRequested(CommandLine.arguments) {
+            exit(await RestoreCommand.main(CommandLine.arguments, environment: ProcessInfo.processInfo.environment,
+                                           workingDirectory: DirectoryConfiguration.detect().workingDirectory))
+        }
         var environment = try Environment.detect()
         try LoggingSystem.bootstrapSafely(from: &environment)
         let app = try await Application.make(environment)

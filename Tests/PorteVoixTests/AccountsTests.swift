@@ -499,7 +499,7 @@ struct AccountsTests {
 
     @Test func theInstallationLinkCreatesTheFirstAdministratorOnce() async throws {
         try await withTestApp { app in
-            let token = app.installationToken.make()
+            let token = try await InstallationLinks.make(on: app.db)
             var visitor = Browser(app)
             #expect(try await visitor.get("/installation?jeton=faux").status == .notFound)
             #expect(try await visitor.get("/installation").status == .notFound)

@@ -24,11 +24,56 @@ enum DatabaseSetup {
         case .postgres(let url):
             // .trace, the lowest level: never on in production.
             // Two connections per core, and time to wait for one when a room votes at once.
-            app.databases.use(try .postgres(url: url, maxConnectionsPerEventLoop: 2, connectionPoolTimeout: .seconds(30),
-                                            sqlLogLevel: .trace), as: .psql, isDefault: true)
+            app.databases.use(.postgres(configuration: try durable(url), maxConnectionsPerEventLoop: 2,
+                                        connectionPoolTimeout: .seconds(30), sqlLogLevel: .trace), as: .psql, isDefault: true)
             if let owner = settings.migrationDatabaseURL {
-                app.databases.use(try .postgres(url: owner, sqlLogLevel: .trace), as: .owner, isDefault: false)
+                app.databases.use(.postgres(configuration: try durable(owner), sqlLogLevel: .trace), as: .owner, isDefault: false)
             }
+        }
+    }
+
+    /// A PostgreSQL connection whose every commit waits for the server to
+    /// write it to disk (`synchronous_commit = on`) whatever the server's own
+    /// default: a ballot whose tracker was shown must survive a power cut.
+    /// (`remote_apply` and the like, set by an operator with replicas, are
+    /// stronger and would be lowered by this: the server then keeps its own.)
+    static func durable(_ url: String) throws -> SQLPostgresConfiguration {
+        var configuration = try SQLPostgresConfiguration(url: url)
+        configuration.coreConfiguration.options.additionalStartupParameters.append(("synchronous_commit", "on"))
+        return configuration
+    }
+
+    /// What the database says about durability, for the start-up log and the
+    /// operations guide: PostgreSQL with `fsync` off loses commits on a crash.
+    static func warnIfNotDurable(_ app: Application) async throws {
+        // The test server runs without fsync on purpose.
+        guard case .postgres = app.settings.database, app.environment != .testing else { return }
+        let row = try await app.db.sql.raw("SELECT current_setting('fsync') AS fsync, current_setting('synchronous_commit') AS commit").first()
+        let fsync = try row?.decode(column: "fsync", as: String.self)
+        let commit = try row?.decode(column: "commit", as: String.self)
+        if fsync != "on" || commit != "on" {
+            app.logger.critical("PostgreSQL n'écrit pas chaque validation sur le disque (fsync = \(fsync ?? "?"), synchronous_commit = \(commit ?? "?")) : après une coupure de courant, des votes confirmés pourraient disparaître. Remettez fsync = on dans postgresql.conf.")
+        }
+    }
+
+    /// Runs `body` while no other instance runs it: on PostgreSQL under an
+    /// advisory lock (held by one connection, released at its end or if the
+    /// process dies), so that two instances starting at once never check the
+    /// keys or run a migration side by side. SQLite serves one process.
+    static func oneAtATime(_ app: Application, _ body: @escaping @Sendable () async throws -> Void) async throws {
+        guard case .postgres = app.settings.database else { return try await body() }
+        try await app.db(.psql).withConnection { connection in
+            let sql = connection.sql
+            // Any constant of the site's own: "PorteVoi" in ASCII.
+            let key: Int64 = 0x506F_7274_6556_6F69
+            try await sql.raw("SELECT pg_advisory_lock(\(bind: key))").run()
+            do {
+                try await body()
+            } catch {
+                _ = try? await sql.raw("SELECT pg_advisory_unlock(\(bind: key))").run()
+                throw error
+            }
+            try await sql.raw("SELECT pg_advisory_unlock(\(bind: key))").run()
         }
     }
 
@@ -77,7 +122,10 @@ enum DatabaseSetup {
             guard let database = app.databases.database(.sqlite, logger: app.logger, on: eventLoop) as? any SQLDatabase
             else { continue }
             try await database.raw("PRAGMA journal_mode = WAL").run()
-            try await database.raw("PRAGMA synchronous = NORMAL").run()
+            // FULL: in WAL mode, every commit syncs the journal before the
+            // answer leaves, so a ballot whose tracker was shown survives a
+            // power cut or an OS crash (NORMAL could roll the last ones back).
+            try await database.raw("PRAGMA synchronous = FULL").run()
             try await database.raw("PRAGMA busy_timeout = \(unsafeRaw: String(sqliteBusyTimeoutMilliseconds))").run()
             // Deleted content (counted ballots, destroyed keys) is overwritten
             // with zeros, not left in free space for a copy of the file to show.

@@ -1,5 +1,4 @@
 import Fluent
-import NIOConcurrencyHelpers
 import Plot
 import Vapor
 
@@ -12,13 +11,13 @@ struct InstallationController {
     }
 
     func checkToken(_ token: String?, request: Request) async throws {
-        guard request.application.installationToken.matches(token),
+        guard try await InstallationLinks.matches(token, on: request.db),
               try await !Administrators.exist(on: request.db)
         else {
             throw PageError(
                 .notFound, title: "Ce lien d'installation n'est plus valable",
-                message: "Il a déjà servi, ou le site a redémarré depuis. Si aucun administrateur n'existe, "
-                    + "le nouveau lien est affiché au démarrage. Sur le serveur, la commande "
+                message: "Il a déjà servi, ou il a plus de 24 heures. Si aucun administrateur n'existe, "
+                    + "redémarrez le site : un nouveau lien s'affiche au démarrage. Sur le serveur, la commande "
                     + "« swift run portevoix create-admin » crée aussi un administrateur."
             )
         }
@@ -47,13 +46,17 @@ struct InstallationController {
         guard let pseudonym, model.errors.isEmpty else {
             return InstallationPage.view(model, context: request.pageContext).response(status: .unprocessableEntity)
         }
-        guard request.application.installationToken.consume(form.jeton ?? "") else {
+        let hash = try await SecretHasher.hash(form.motDePasse ?? "", application: request.application)
+        let token = form.jeton ?? ""
+        // The link is used up in the same transaction that creates the account.
+        let admin: Member? = try await request.db.transaction { database in
+            guard try await InstallationLinks.consume(token, on: database) else { return nil }
+            return try await Administrators.create(pseudonym: pseudonym, passwordHash: hash, on: database)
+        }
+        guard let admin else {
             try await checkToken(nil, request: request)
             return request.redirect(to: .home)
         }
-        let admin = try await Administrators.create(
-            pseudonym: pseudonym, password: form.motDePasse ?? "", application: request.application, on: request.db
-        )
         try await admin.$roleRows.load(on: request.db)
         try await request.signIn(admin)
         try await request.audit("installation", about: .member(try admin.requireID()))

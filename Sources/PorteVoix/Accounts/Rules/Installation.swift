@@ -1,48 +1,55 @@
 import Fluent
-import NIOConcurrencyHelpers
 import Plot
 import Vapor
 
 /// The first administrator. On a database without one, `portevoix` prints a
-/// one-time link (`/installation?jeton=…`); the token lives in memory only
-/// and dies with its first use or the process.
-final class InstallationToken: Sendable {
-    private let hash = NIOLockedValueBox<String?>(nil)
+/// one-time link (`/installation?jeton=…`). Only the token's hash is kept, in
+/// the database, so that the link works on whichever instance the load
+/// balancer picks; it dies with its first use, when any administrator
+/// exists, or after a day.
+enum InstallationLinks {
+    static let lifetime: TimeInterval = 24 * 3600
 
-    /// A new token; only its hash is kept.
-    func make() -> String {
+    /// A new link's token, valid on every instance for a day.
+    static func make(on database: any Database, now: Date = Date()) async throws -> String {
         let token = SecureToken.make()
-        hash.withLockedValue { $0 = SecureToken.hash(token) }
+        let sql = database.sql
+        try await sql.raw("DELETE FROM installation_links WHERE expires_at <= \(bind: now)").run()
+        try await sql.raw("""
+            INSERT INTO installation_links (token_hash, expires_at) VALUES (\(bind: SecureToken.hash(token)), \(bind: now.addingTimeInterval(lifetime)))
+            """).run()
         return token
     }
 
-    func matches(_ token: String?) -> Bool {
-        guard let token, let expected = hash.withLockedValue({ $0 }) else { return false }
-        return SecureToken.constantTimeEquals(SecureToken.hash(token), expected)
+    static func matches(_ token: String?, on database: any Database, now: Date = Date()) async throws -> Bool {
+        guard let token, !token.isEmpty else { return false }
+        return try await database.sql.raw("""
+            SELECT token_hash FROM installation_links WHERE token_hash = \(bind: SecureToken.hash(token)) AND expires_at > \(bind: now)
+            """).first() != nil
     }
 
-    /// Uses the token up; true for the one caller that did.
-    func consume(_ token: String) -> Bool {
-        hash.withLockedValue { current in
-            guard let expected = current, SecureToken.constantTimeEquals(SecureToken.hash(token), expected) else {
-                return false
-            }
-            current = nil
-            return true
-        }
+    /// Uses up every link at once if `token` is one of them; true for the one
+    /// caller that did. One statement: of two people using two instances'
+    /// links at the same moment, the second finds nothing left to delete.
+    static func consume(_ token: String, on database: any Database, now: Date = Date()) async throws -> Bool {
+        try await !database.sql.raw("""
+            DELETE FROM installation_links WHERE EXISTS (
+                SELECT 1 FROM installation_links AS link WHERE link.token_hash = \(bind: SecureToken.hash(token)) AND link.expires_at > \(bind: now)
+            ) RETURNING token_hash
+            """).all().isEmpty
     }
-
-    var isActive: Bool { hash.withLockedValue { $0 != nil } }
 }
 
-extension Application {
-    private struct InstallationTokenKey: StorageKey { typealias Value = InstallationToken }
+struct CreateInstallationLinks: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema("installation_links")
+            .field("token_hash", .string, .identifier(auto: false))
+            .field("expires_at", .datetime, .required)
+            .create()
+    }
 
-    var installationToken: InstallationToken {
-        if let token = storage[InstallationTokenKey.self] { return token }
-        let token = InstallationToken()
-        storage[InstallationTokenKey.self] = token
-        return token
+    func revert(on database: any Database) async throws {
+        try await database.schema("installation_links").delete()
     }
 }
 
@@ -60,12 +67,18 @@ enum Administrators {
         async throws -> Member {
         let hash = try await SecretHasher.hash(password, application: application)
         return try await database.transaction { database in
-            let member = Member(pseudonym: pseudonym, passwordHash: hash, status: .active, territoryID: nil)
-            member.charterAcceptedAt = Date()
-            try await member.create(on: database)
-            try await MemberRole(memberID: member.requireID(), role: .admin).create(on: database)
-            return member
+            try await create(pseudonym: pseudonym, passwordHash: hash, on: database)
         }
+    }
+
+    /// The same inside the caller's transaction; every installation link dies with it.
+    static func create(pseudonym: Pseudonym, passwordHash: String, on database: any Database) async throws -> Member {
+        let member = Member(pseudonym: pseudonym, passwordHash: passwordHash, status: .active, territoryID: nil)
+        member.charterAcceptedAt = Date()
+        try await member.create(on: database)
+        try await MemberRole(memberID: member.requireID(), role: .admin).create(on: database)
+        try await database.sql.raw("DELETE FROM installation_links").run()
+        return member
     }
 
     /// The address `serve` will listen on, reading its flags as it will.
@@ -83,15 +96,15 @@ enum Administrators {
     /// At start-up: if nobody can administer the site, print the way in.
     static func announceInstallationLink(_ app: Application) async throws {
         guard try await !exist(on: app.db) else { return }
-        let token = app.installationToken.make()
         guard app.environment != .testing else { return }
+        let token = try await InstallationLinks.make(on: app.db)
         let base = app.settings.publicURL?.absoluteString ?? localAddress(app)
         let link = base.trimmingCharacters(in: CharacterSet(charactersIn: "/")) + SiteURL.installation.path(query: [("jeton", token)])
         // Printed on the terminal, not written to the logs: it is a secret.
         print("""
 
             Aucun compte administrateur n'existe encore.
-            Pour créer le premier, ouvrez ce lien (il ne sert qu'une fois) :
+            Pour créer le premier, ouvrez ce lien (il ne sert qu'une fois, pendant 24 heures) :
               \(link)
             Ou tapez : swift run portevoix create-admin
 

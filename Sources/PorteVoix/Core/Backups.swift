@@ -1,0 +1,306 @@
+import FluentSQLiteDriver
+import Foundation
+import SQLKit
+import Vapor
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Backups of the SQLite database (`portevoix backup FILE`) and their
+/// restore (`portevoix restore FILE`). PostgreSQL has its own tools
+/// (`pg_dump`, `pg_restore`: docs/exploitation.md).
+///
+/// A backup is SQLite's own online copy (`VACUUM INTO`): one read
+/// transaction, so it is the database as it stood at one instant, taken
+/// while the site goes on serving and writing (WAL readers never block
+/// writers). It holds no deleted page, and never the site keys, which live
+/// apart (security.md): a backup alone opens no ballot.
+public enum Backups {
+    /// What a copy holds, for the operator's terminal.
+    public struct Summary: Sendable {
+        public var bytes: Int
+        public var rows: [(table: String, count: Int)]
+
+        var sentence: String {
+            let size = String(format: "%.1f Mo", Double(bytes) / 1_000_000)
+            let counted = rows.map { "\($0.count) \(Self.names[$0.table] ?? $0.table)" }.joined(separator: ", ")
+            return "\(size) ; \(counted)"
+        }
+
+        static let names = ["members": "comptes", "proposals": "propositions", "meetings": "séances", "polls": "scrutins",
+                            "ballots": "bulletins scellés", "poll_voters": "émargements", "audit_entries": "entrées du journal"]
+    }
+
+    /// The tables a summary counts, and whose rows make a database "not empty".
+    static let countedTables = ["members", "proposals", "meetings", "polls", "ballots", "poll_voters", "audit_entries"]
+
+    /// Writes a consistent copy of the live database to `path` (mode 0600),
+    /// then checks the copy. Refuses to overwrite anything.
+    @discardableResult
+    public static func backup(_ app: Application, to path: String) async throws -> Summary {
+        guard case .sqlite = app.settings.database else { throw Problem.postgres }
+        let target = absolute(path)
+        let manager = FileManager.default
+        guard !manager.fileExists(atPath: target) else { throw Problem.exists(target) }
+        let folder = (target as NSString).deletingLastPathComponent
+        guard manager.fileExists(atPath: folder) else { throw Problem.noFolder(folder) }
+        // Private from the first byte: the copy holds personal data and sealed ballots.
+        let partial = target + ".partielle-" + UUID().uuidString.prefix(8)
+        guard manager.createFile(atPath: partial, contents: nil, attributes: [.posixPermissions: 0o600]) else {
+            throw Problem.noFolder(folder)
+        }
+        defer { try? manager.removeItem(atPath: partial) }
+        try await app.db.sql.raw("VACUUM INTO \(bind: partial)").run()
+        let summary = try await inspect(partial)
+        try sync(partial)
+        guard rename(partial, target) == 0 else { throw Problem.noFolder(folder) }
+        try sync(folder)
+        return summary
+    }
+
+    /// Replaces the database the settings name with the backup at `path`,
+    /// with the site stopped. Refuses a damaged backup, one made with other
+    /// site keys, and (unless `replace`) a database that holds data.
+    @discardableResult
+    public static func restore(from path: String, settings: Settings, replace: Bool) async throws -> Summary {
+        guard case .sqlite(let databasePath) = settings.database else { throw Problem.postgres }
+        let source = absolute(path)
+        let manager = FileManager.default
+        guard manager.fileExists(atPath: source) else { throw Problem.notFound(source) }
+        let summary = try await inspect(source)
+        // The backup's keys must be the site's: with others, its open polls
+        // could never be counted and the server would refuse to start.
+        let keys = try SiteKeys.load(settings.keys)
+        let stored = try await withConnection(source) { sql in
+            try await sql.raw("SELECT name, fingerprint FROM site_keys").all().map {
+                (try $0.decode(column: "name", as: String.self), try $0.decode(column: "fingerprint", as: String.self))
+            }
+        }
+        for (name, fingerprint) in stored {
+            guard let known = SiteKeys.Name(rawValue: name) else { continue }
+            guard SiteKeys.fingerprint(keys.key(known), name: known) == fingerprint else { throw Problem.otherKeys(name) }
+        }
+
+        let folder = (databasePath as NSString).deletingLastPathComponent
+        try manager.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let lock = try SiteLock.take(databasePath, exclusive: true)
+        defer { lock.release() }
+        if manager.fileExists(atPath: databasePath) {
+            let rows = try await inspect(databasePath, checking: false).rows.reduce(0) { $0 + $1.count }
+            guard rows == 0 || replace else { throw Problem.notEmpty(databasePath, rows) }
+        }
+        let partial = databasePath + ".restauration-" + UUID().uuidString.prefix(8)
+        defer { try? manager.removeItem(atPath: partial) }
+        guard manager.createFile(atPath: partial, contents: nil, attributes: [.posixPermissions: 0o600]) else {
+            throw Problem.noFolder(folder)
+        }
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: partial))
+        let reader = try FileHandle(forReadingFrom: URL(fileURLWithPath: source))
+        while let chunk = try reader.read(upToCount: 1 << 20), !chunk.isEmpty { try handle.write(contentsOf: chunk) }
+        try reader.close()
+        try handle.synchronize()
+        try handle.close()
+        // The replaced database's journal belongs to it, not to the backup.
+        for suffix in ["-wal", "-shm"] { try? manager.removeItem(atPath: databasePath + suffix) }
+        guard rename(partial, databasePath) == 0 else { throw Problem.noFolder(folder) }
+        try sync(folder)
+        return summary
+    }
+
+    /// Checks a database file (`PRAGMA integrity_check`, a PorteVoix
+    /// schema) and counts its main tables.
+    static func inspect(_ path: String, checking: Bool = true) async throws -> Summary {
+        do {
+            return try await inspectOrThrow(path, checking: checking)
+        } catch let problem as Problem {
+            throw problem
+        } catch where checking {
+            // Not an SQLite file at all ("file is not a database").
+            throw Problem.damaged(path)
+        }
+    }
+
+    private static func inspectOrThrow(_ path: String, checking: Bool) async throws -> Summary {
+        let rows = try await withConnection(path) { sql -> [(String, Int)] in
+            if checking {
+                let verdict = try await sql.raw("PRAGMA integrity_check").all()
+                    .compactMap { try? $0.decode(column: "integrity_check", as: String.self) }
+                guard verdict == ["ok"] else { throw Problem.damaged(path) }
+            }
+            let tables = Set(try await sql.raw("SELECT name FROM sqlite_master WHERE type = 'table'").all()
+                .map { try $0.decode(column: "name", as: String.self) })
+            if checking, !tables.contains("_fluent_migrations") || !tables.contains("site_keys") { throw Problem.notPorteVoix(path) }
+            var rows: [(String, Int)] = []
+            for table in countedTables where tables.contains(table) {
+                let count = try await sql.raw("SELECT COUNT(*) AS n FROM \(ident: table)").first()?.decode(column: "n", as: Int.self)
+                rows.append((table, count ?? 0))
+            }
+            return rows
+        }
+        let bytes = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+        return Summary(bytes: bytes ?? 0, rows: rows)
+    }
+
+    /// One connection of its own to a database file, closed after `body`.
+    static func withConnection<T>(_ path: String, _ body: (any SQLDatabase) async throws -> T) async throws -> T {
+        let connection = try await SQLiteConnection.open(storage: .file(path: path))
+        do {
+            let result = try await body(connection.sql(encoder: .init(), decoder: .init(), queryLogLevel: nil))
+            try await connection.close()
+            return result
+        } catch {
+            try? await connection.close()
+            throw error
+        }
+    }
+
+    static func absolute(_ path: String) -> String {
+        path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+    }
+
+    /// Forces a file or a folder (after a rename) to the disk.
+    static func sync(_ path: String) throws {
+        let descriptor = open(path, O_RDONLY)
+        guard descriptor >= 0 else { throw Problem.noFolder(path) }
+        defer { close(descriptor) }
+        guard fsync(descriptor) == 0 else { throw Problem.noFolder(path) }
+    }
+
+    /// What went wrong, in French, for the operator.
+    public enum Problem: Error, CustomStringConvertible, Equatable {
+        case postgres
+        case exists(String)
+        case noFolder(String)
+        case notFound(String)
+        case damaged(String)
+        case notPorteVoix(String)
+        case otherKeys(String)
+        case notEmpty(String, Int)
+        case siteRunning(String)
+        case restoring(String)
+
+        public var description: String {
+            switch self {
+            case .postgres:
+                "Avec PostgreSQL, sauvegardez avec pg_dump et restaurez avec pg_restore (voir docs/exploitation.md)."
+            case .exists(let path):
+                "Le fichier \(path) existe déjà : choisissez un autre nom, rien n'a été écrit."
+            case .noFolder(let path):
+                "Impossible d'écrire dans \(path) : vérifiez que le dossier existe et que PorteVoix peut y écrire."
+            case .notFound(let path):
+                "La sauvegarde \(path) est introuvable."
+            case .damaged(let path):
+                "La sauvegarde \(path) est abîmée (PRAGMA integrity_check) : elle n'a pas été restaurée."
+            case .notPorteVoix(let path):
+                "Le fichier \(path) n'est pas une sauvegarde de PorteVoix : il n'a pas été restauré."
+            case .otherKeys(let name):
+                "La sauvegarde a été faite avec une autre clé « \(name) » que celle de ce site : restaurez d'abord les clés "
+                    + "de l'époque (dossier des clés ou variables d'environnement). Rien n'a été changé."
+            case .notEmpty(let path, let rows):
+                "La base \(path) contient déjà des données (\(rows) lignes). Pour la remplacer par la sauvegarde, "
+                    + "relancez avec --remplacer. Rien n'a été changé."
+            case .siteRunning(let path):
+                "Le site tourne encore sur \(path) : arrêtez-le avant de restaurer. Rien n'a été changé."
+            case .restoring(let path):
+                "Une restauration de \(path) est en cours : relancez PorteVoix quand elle sera finie."
+            }
+        }
+    }
+}
+
+/// An advisory lock beside the SQLite file: each serving process holds it
+/// shared for its whole life, a restore holds it alone. The system drops it
+/// when a process ends, even after `kill -9`.
+final class SiteLock: Sendable {
+    private let descriptor: Int32
+
+    private init(descriptor: Int32) {
+        self.descriptor = descriptor
+    }
+
+    static func path(_ databasePath: String) -> String { databasePath + ".verrou" }
+
+    static func take(_ databasePath: String, exclusive: Bool) throws -> SiteLock {
+        let descriptor = open(path(databasePath), O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { throw Backups.Problem.noFolder(path(databasePath)) }
+        guard flock(descriptor, (exclusive ? LOCK_EX : LOCK_SH) | LOCK_NB) == 0 else {
+            close(descriptor)
+            throw Backups.Problem.siteRunning(databasePath)
+        }
+        return SiteLock(descriptor: descriptor)
+    }
+
+    func release() {
+        flock(descriptor, LOCK_UN)
+        close(descriptor)
+    }
+}
+
+extension Application {
+    private struct SiteLockKey: StorageKey { typealias Value = SiteLock }
+
+    /// Held while this process serves an SQLite database (released by the system at exit).
+    var siteLock: SiteLock? {
+        get { storage[SiteLockKey.self] }
+        set { storage[SiteLockKey.self] = newValue }
+    }
+}
+
+/// `portevoix backup FILE`.
+struct BackupCommand: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Argument(name: "fichier", help: "Le fichier à écrire (il ne doit pas exister).")
+        var file: String
+
+        init() {}
+    }
+
+    var help: String {
+        "Sauvegarde la base SQLite dans un fichier, pendant que le site tourne. Les clés du site n'y sont pas : gardez-les à part."
+    }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        do {
+            let summary = try await Backups.backup(context.application, to: signature.file)
+            context.console.success("Sauvegarde écrite dans \(Backups.absolute(signature.file)) : \(summary.sentence).")
+            context.console.output("Elle ne contient pas les clés du site : gardez-les ailleurs que la sauvegarde (docs/exploitation.md).")
+        } catch let problem as Backups.Problem {
+            context.console.error(problem.description)
+            throw CommandFailure()
+        }
+    }
+}
+
+/// `portevoix restore FILE [--remplacer]`: run before `configure`, which
+/// would open (and migrate) the database it replaces.
+public enum RestoreCommand {
+    public static func isRequested(_ arguments: [String]) -> Bool {
+        arguments.dropFirst().first == "restore"
+    }
+
+    /// Exit status: 0 when restored.
+    public static func main(_ arguments: [String], environment: [String: String], workingDirectory: String) async -> Int32 {
+        let rest = Array(arguments.dropFirst(2))
+        let replace = rest.contains("--remplacer")
+        let files = rest.filter { !$0.hasPrefix("-") }
+        guard files.count == 1, rest.allSatisfy({ !$0.hasPrefix("-") || $0 == "--remplacer" }) else {
+            print("Usage : portevoix restore FICHIER [--remplacer]\n"
+                + "Remplace la base SQLite par la sauvegarde FICHIER, site arrêté. Sans --remplacer, refuse une base qui contient déjà des données.")
+            return 2
+        }
+        do {
+            let settings = try Settings.load(from: environment, workingDirectory: workingDirectory, isDevelopment: false)
+            let summary = try await Backups.restore(from: files[0], settings: settings, replace: replace)
+            print("Sauvegarde restaurée : \(summary.sentence).\n"
+                + "Au prochain démarrage, PorteVoix applique les migrations qui manquent à cette sauvegarde.")
+            return 0
+        } catch let error as CustomStringConvertible where error is Backups.Problem || error is SettingsError || error is SiteKeyError {
+            FileHandle.standardError.write(Data((error.description + "\n").utf8))
+            return 1
+        } catch {
+            FileHandle.standardError.write(Data(("La restauration a échoué : \(SafeErrorDescription.of(error)). Rien n'a été changé.\n").utf8))
+            return 1
+        }
+    }
+}

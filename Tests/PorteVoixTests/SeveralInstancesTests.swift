@@ -1,0 +1,158 @@
+import Fluent
+import Foundation
+@testable import PorteVoix
+import SQLKit
+import Testing
+import Vapor
+import VaporTesting
+
+/// Two instances on one database, as behind a load balancer: whatever one
+/// keeps, the other sees; whatever is scheduled, only one does.
+@Suite(.serialized) struct SeveralInstancesTests {
+    /// A second instance on `app`'s database, with the same settings and keys.
+    static func withSecondInstance(of app: Application, adjust: (inout Settings) -> Void = { _ in },
+                                   _ body: (Application) async throws -> Void) async throws {
+        var settings = app.settings
+        adjust(&settings)
+        let other = try await Application.make(.testing)
+        other.logger.logLevel = app.logger.logLevel
+        do {
+            try await configure(other, settings: settings)
+            try await body(other)
+        } catch {
+            try? await other.asyncShutdown()
+            throw error
+        }
+        try await other.asyncShutdown()
+    }
+
+    @Test func aMemberSignedInOnOneInstanceVotesAndSignsOutOnTheOther() async throws {
+        try await withTestApp { first in
+            try await Self.withSecondInstance(of: first) { second in
+                try await makeMember(first, "Marie")
+                let poll = try await makePoll(first, kind: .yesNo)
+                var onFirst = Browser(first)
+                let signedIn = try await onFirst.signIn("Marie")
+                #expect(signedIn.status == .seeOther)
+                // The load balancer sends the next requests elsewhere, same cookie.
+                var onSecond = Browser(second)
+                onSecond.cookies = onFirst.cookies
+                let account = try await onSecond.get("/mon-compte")
+                #expect(account.status == .ok && account.text.contains("Marie"))
+                let voted = try await onSecond.submit(["choix": "P"], on: poll.path, to: poll.path + "/vote")
+                #expect(voted.status == .ok)
+                #expect(voted.text.contains("code-verification"), "the tracker is shown")
+                let sql = first.db.sql
+                #expect(try await sql.raw("SELECT COUNT(*) AS n FROM ballots").first()?.decode(column: "n", as: Int.self) == 1)
+                #expect(try await sql.raw("SELECT COUNT(*) AS n FROM poll_voters").first()?.decode(column: "n", as: Int.self) == 1)
+                // Back on the first instance: the vote is known there too.
+                #expect(try await onFirst.get(poll.path).text.contains("Vous avez voté"))
+
+                // Signing out on one ends the session on both.
+                let token = try #require(try await onSecond.get("/mon-compte").csrfToken)
+                _ = try await onSecond.post("/deconnexion", form: ["_csrf": token])
+                #expect(try await onFirst.get("/mon-compte").status != .ok)
+            }
+        }
+    }
+
+    @Test func failedSignInsCountOnEveryInstance() async throws {
+        try await withTestApp { first in
+            try await Self.withSecondInstance(of: first) { second in
+                try await makeMember(first, "Marie")
+                // Six wrong passwords (five are free), spread over both instances.
+                for attempt in 0..<6 {
+                    var browser = Browser(attempt.isMultiple(of: 2) ? first : second)
+                    let wrong = try await browser.signIn("Marie", password: "pas le bon mot de passe \(attempt)")
+                    #expect(wrong.status != .seeOther)
+                }
+                // The right one, on either instance, now waits.
+                for app in [first, second] {
+                    var browser = Browser(app)
+                    let paused = try await browser.signIn("Marie")
+                    #expect(paused.status != .seeOther)
+                    #expect(paused.text.contains("la connexion est en pause"))
+                }
+            }
+        }
+    }
+
+    @Test func anInstallationLinkWorksOnAnyInstanceOnce() async throws {
+        try await withTestApp { first in
+            try await Self.withSecondInstance(of: first) { second in
+                // Each instance printed its own link at start.
+                let fromFirst = try await InstallationLinks.make(on: first.db)
+                let fromSecond = try await InstallationLinks.make(on: second.db)
+                var visitor = Browser(second)
+                #expect(try await visitor.get("/installation?jeton=\(fromFirst)").status == .ok)
+                let created = try await visitor.submit(
+                    ["jeton": fromFirst, "pseudonyme": "Hélène admin", "motDePasse": defaultTestPassword,
+                     "confirmation": defaultTestPassword],
+                    on: "/installation?jeton=\(fromFirst)", to: "/installation")
+                #expect(created.location == "/admin")
+                // Both links are dead, on both instances.
+                for app in [first, second] {
+                    for token in [fromFirst, fromSecond] {
+                        var other = Browser(app)
+                        #expect(try await other.get("/installation?jeton=\(token)").status == .notFound)
+                    }
+                }
+                let admins = try await MemberRole.query(on: first.db).filter(\.$role == .admin).count()
+                #expect(admins == 1)
+                // Nothing a copy of the database shows would open it again.
+                #expect(try await first.db.sql.raw("SELECT COUNT(*) AS n FROM installation_links").first()?
+                    .decode(column: "n", as: Int.self) == 0)
+            }
+        }
+    }
+
+    @Test func anExpiredInstallationLinkIsRefused() async throws {
+        try await withTestApp { app in
+            let old = try await InstallationLinks.make(on: app.db, now: Date().addingTimeInterval(-InstallationLinks.lifetime - 1))
+            var visitor = Browser(app)
+            #expect(try await visitor.get("/installation?jeton=\(old)").status == .notFound)
+            #expect(try await !InstallationLinks.consume(old, on: app.db))
+        }
+    }
+
+    @Test func aScheduledClosingIsCountedByExactlyOneInstance() async throws {
+        try await withTestApp { first in
+            try await Self.withSecondInstance(of: first) { second in
+                let poll = try await makePoll(first, kind: .yesNo, minimum: 2)
+                for index in 0..<6 {
+                    let member = try await makeMember(first, "Votant \(index)")
+                    _ = try await BallotBox.cast(.yesNo(index < 4 ? .pour : .contre), poll: poll, memberID: member.requireID(), on: first.db)
+                }
+                poll.closesAt = Date().addingTimeInterval(-1)
+                try await poll.save(on: first.db)
+                // Both instances' schedule tasks wake up at once.
+                async let fromFirst: Void = PollSchedule.applyDue(first)
+                async let fromSecond: Void = PollSchedule.applyDue(second)
+                _ = try await (fromFirst, fromSecond)
+                let sql = first.db.sql
+                #expect(try await sql.raw("SELECT COUNT(*) AS n FROM poll_trackers").first()?.decode(column: "n", as: Int.self) == 6,
+                        "each tracker published once")
+                #expect(try await sql.raw("SELECT COUNT(*) AS n FROM ballots").first()?.decode(column: "n", as: Int.self) == 0)
+                let counted = try #require(try await Poll.find(poll.id, on: first.db))
+                #expect(counted.status == .closed && counted.countedAt != nil)
+                #expect(counted.aggregate?.ballots == 6)
+            }
+        }
+    }
+
+    @Test func anInstanceWithAnotherBallotKeyRefusesToStart() async throws {
+        try await withTestApp { first in
+            let stored = first.siteKeys
+            await #expect(throws: SiteKeyError.self) {
+                try await Self.withSecondInstance(of: first, adjust: {
+                    $0.keys = .given(ballotMaster: SiteKeys.randomKey(), signing: stored.signing)
+                }) { _ in }
+            }
+            await #expect(throws: SiteKeyError.self) {
+                try await Self.withSecondInstance(of: first, adjust: {
+                    $0.keys = .given(ballotMaster: stored.ballotMaster, signing: SiteKeys.randomKey())
+                }) { _ in }
+            }
+        }
+    }
+}
