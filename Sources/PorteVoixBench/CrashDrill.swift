@@ -23,7 +23,7 @@ enum CrashDrill {
 
     static func run(binary: String, voters: Int) async throws {
         let site = try Drills.site()
-        defer { try? FileManager.default.removeItem(atPath: site.folder) }
+        try await Drills.keepingLogsOnFailure(site) {
         try await Drills.withDrillApp(site) { app in
             let sql = app.db.sql
             let members = try await Drills.addMembers(app, count: voters * 2, prefix: "Votant")
@@ -34,7 +34,7 @@ enum CrashDrill {
             var problems: [String] = []
 
             // 1. kill -9 under load.
-            let first = try Drills.Server(binary: binary, port: port, site: site, name: "serveur")
+            let first = try Drills.Server(binary: binary, port: port, site: site, name: "serveur-1")
             try await first.start(app.client)
             let crashVoters = Array(members.prefix(voters))
             let (crashOutcomes, crashElapsed) = try await underLoad(app, port: port, voters: crashVoters, sessions: sessions, polls: polls) {
@@ -42,7 +42,7 @@ enum CrashDrill {
             }
             _ = try await first.exited(within: 30)
             let restartStart = ContinuousClock.now
-            let second = try Drills.Server(binary: binary, port: port, site: site, name: "serveur")
+            let second = try Drills.Server(binary: binary, port: port, site: site, name: "serveur-2")
             try await second.start(app.client)
             let restart = ContinuousClock.now - restartStart
             let crash = try await check(crashOutcomes, voters: crashVoters, polls: polls, sql: sql)
@@ -71,18 +71,27 @@ enum CrashDrill {
             print("\(site.label), SIGTERM under load: exit status \(status) after \(String(format: "%.1f", Drills.seconds(stopped))) s; "
                 + "\(term.shown) trackers shown, all \(term.shownInBox == term.shown ? "in" : "NOT in") the box; "
                 + "\(notTaken) requests refused at the door (no vote recorded); \(term.unanswered) votes recorded without their answer")
+            let errors = Dictionary(grouping: termOutcomes.values.compactMap { outcome -> String? in
+                switch outcome {
+                case .failed(let error): String(error.prefix(120))
+                case .refused(let status): "answered \(status)"
+                case .tracker: nil
+                }
+            }, by: { $0 }).mapValues(\.count)
+            for (error, count) in errors.sorted(by: { $0.value > $1.value }).prefix(4) { print("  \(count) × \(error)") }
             if status != 0 { problems.append("the server exited \(status) on SIGTERM") }
             if term.unanswered != 0 { problems.append("\(term.unanswered) requests cut in half by SIGTERM") }
             if term.shownInBox != term.shown || !term.balanced { problems.append("SIGTERM lost ballots") }
             if term.shown == 0 { problems.append("no vote went through before SIGTERM") }
 
             // The site comes back for the members who could not vote.
-            let third = try Drills.Server(binary: binary, port: port, site: site, name: "serveur")
+            let third = try Drills.Server(binary: binary, port: port, site: site, name: "serveur-3")
             try await third.start(app.client)
             third.signal(SIGTERM)
             _ = try await third.exited(within: 60)
             guard problems.isEmpty else { throw DrillFailure("crash drill failed: " + problems.joined(separator: "; ")) }
             print("crash drill: ok")
+        }
         }
     }
 

@@ -56,6 +56,18 @@ enum Drills {
         return Site(settings: settings, environment: environment, label: label, folder: folder)
     }
 
+    /// Runs the drill; its folder (database, server logs) goes away if it
+    /// passes and stays, named, if it does not.
+    static func keepingLogsOnFailure(_ site: Site, _ body: () async throws -> Void) async throws {
+        do {
+            try await body()
+            try? FileManager.default.removeItem(atPath: site.folder)
+        } catch {
+            print("the servers' logs are kept in \(site.folder)")
+            throw error
+        }
+    }
+
     /// The drill's own application: migrations, members, polls, and the HTTP client.
     static func withDrillApp(_ site: Site, _ body: (Application) async throws -> Void) async throws {
         let app = try await Application.make(.testing)
@@ -77,7 +89,7 @@ enum Drills {
 
     /// `count` active members who accepted the charter, with a cheap password hash.
     static func addMembers(_ app: Application, count: Int, prefix: String) async throws -> [(id: UUID, pseudonym: String)] {
-        let hash = try Bcrypt.hash(password, cost: 4)
+        let hash = try await SecretHasher.hash(password, application: app)  // the drill app hashes at cost 4
         var members: [(UUID, String)] = []
         let sql = app.db.sql
         for chunk in stride(from: 0, to: count, by: 200) {

@@ -11,10 +11,10 @@ import Vapor
 enum InstancesDrill {
     static func run(binary: String, voters: Int) async throws {
         let site = try Drills.site()
-        defer { try? FileManager.default.removeItem(atPath: site.folder) }
         guard site.label == "PostgreSQL" else {
             throw DrillFailure("the instances drill needs PostgreSQL (run it through scripts/with-postgres)")
         }
+        try await Drills.keepingLogsOnFailure(site) {
         try await Drills.withDrillApp(site) { app in
             let sql = app.db.sql
             let members = try await Drills.addMembers(app, count: voters, prefix: "Exercice")
@@ -96,6 +96,7 @@ enum InstancesDrill {
             }
             guard problems.isEmpty else { throw DrillFailure("instances drill failed: " + problems.joined(separator: "; ")) }
             print("instances drill: ok")
+        }
         }
     }
 

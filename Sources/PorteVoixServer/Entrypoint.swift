@@ -17,6 +17,10 @@ enum Entrypoint {
         do {
             try await configure(app)
             try await app.execute()
+            // SIGTERM or SIGINT: stop taking connections and finish the
+            // requests in flight first. Vapor would otherwise close the
+            // databases before the server, under requests still running.
+            await app.http.server.shared.shutdown()
         } catch let error as SettingsError {
             FileHandle.standardError.write(Data((error.description + "\n").utf8))
             try? await app.asyncShutdown()
@@ -26,9 +30,11 @@ enum Entrypoint {
             try? await app.asyncShutdown()
             exit(1)
         } catch {
-            app.logger.report(error: error)
+            // Start-up problems (a key that does not match, a restore under
+            // way…) explain themselves: said once, then a plain exit status.
+            app.logger.critical("\(SafeErrorDescription.of(error))")
             try? await app.asyncShutdown()
-            throw error
+            exit(1)
         }
         try await app.asyncShutdown()
     }

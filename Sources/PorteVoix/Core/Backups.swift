@@ -222,6 +222,8 @@ final class SiteLock: Sendable {
     static func path(_ databasePath: String) -> String { databasePath + ".verrou" }
 
     static func take(_ databasePath: String, exclusive: Bool) throws -> SiteLock {
+        try? FileManager.default.createDirectory(atPath: (databasePath as NSString).deletingLastPathComponent,
+                                                 withIntermediateDirectories: true)
         let descriptor = open(path(databasePath), O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else { throw Backups.Problem.noFolder(path(databasePath)) }
         guard flock(descriptor, (exclusive ? LOCK_EX : LOCK_SH) | LOCK_NB) == 0 else {

@@ -219,8 +219,8 @@ enum ErrorPage {
 /// What a log line or a development error page may say of an error. A
 /// database error can carry the statement and its bound values (a
 /// PostgreSQL error reflected in full does): only its kind and code are kept.
-enum SafeErrorDescription {
-    static func of(_ error: any Error) -> String {
+public enum SafeErrorDescription {
+    public static func of(_ error: any Error) -> String {
         // The generated API server's wrapper describes the whole request, headers (the bearer token, cookies) included.
         if let server = error as? ServerError {
             return "ServerError \(server.operationID) \(server.httpStatus.code): " + of(server.underlyingError)

@@ -29,12 +29,12 @@ enum PasswordRules {
 /// Slow hashes (Bcrypt) for passwords and activation codes, computed off the
 /// event loop, never more at once than `HashingGate` allows. Secrets are first reduced with SHA-256, so that a long phrase
 /// counts in full (Bcrypt reads 72 bytes at most).
-enum SecretHasher {
+public enum SecretHasher {
     static func prepare(_ secret: String) -> String {
         Data(SHA256.hash(data: Data(secret.utf8))).base64EncodedString()
     }
 
-    static func hash(_ secret: String, application: Application, forStaff: Bool = false) async throws -> String {
+    public static func hash(_ secret: String, application: Application, forStaff: Bool = false) async throws -> String {
         let cost = application.settings.passwordHashCost
         let prepared = prepare(secret)
         return try await application.hashingGate.run(on: application.threadPool, forStaff: forStaff) {
