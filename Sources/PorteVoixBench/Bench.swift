@@ -23,7 +23,7 @@ enum Bench {
             try await VotingBench.run()
         case "exports":
             try await ExportsBench.run(count: arguments.dropFirst().first.flatMap(Int.init) ?? 100_000)
-        case "drill-instances", "drill-crash":
+        case "drill-instances", "drill-crash", "drill-backup":
             let rest = Array(arguments.dropFirst())
             guard let binary = rest.first else {
                 print("usage: portevoix-bench \(arguments.first!) PORTEVOIX_BINARY [voters]")
@@ -32,6 +32,8 @@ enum Bench {
             do {
                 if arguments.first == "drill-instances" {
                     try await InstancesDrill.run(binary: binary, voters: rest.dropFirst().first.flatMap(Int.init) ?? 200)
+                } else if arguments.first == "drill-backup" {
+                    try await BackupDrill.run(binary: binary, voters: rest.dropFirst().first.flatMap(Int.init) ?? 600)
                 } else {
                     try await CrashDrill.run(binary: binary, voters: rest.dropFirst().first.flatMap(Int.init) ?? 1000)
                 }
@@ -40,7 +42,7 @@ enum Bench {
                 exit(1)
             }
         default:
-            print("usage: portevoix-bench listing [count] | voting | exports [count] | drill-instances BIN [voters] | drill-crash BIN [voters]")
+            print("usage: portevoix-bench listing [count] | voting | exports [count] | drill-instances BIN [voters] | drill-crash BIN [voters] | drill-backup BIN [voters]")
         }
     }
 }

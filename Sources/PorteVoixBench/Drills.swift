@@ -63,6 +63,8 @@ enum Drills {
             try await body()
             try? FileManager.default.removeItem(atPath: site.folder)
         } catch {
+            // No server outlives a failed drill.
+            for process in Server.started.withLockedValue({ $0 }) where process.isRunning { kill(process.processIdentifier, SIGKILL) }
             print("the servers' logs are kept in \(site.folder)")
             throw error
         }
@@ -144,6 +146,7 @@ enum Drills {
     // MARK: - Servers
 
     final class Server: @unchecked Sendable {
+        static let started = NIOLockedValueBox<[Process]>([])
         let process = Process()
         let port: Int
 
@@ -162,6 +165,7 @@ enum Drills {
 
         func start(_ client: any Client) async throws {
             try process.run()
+            Self.started.withLockedValue { $0.append(process) }
             let deadline = ContinuousClock.now + .seconds(120)
             while ContinuousClock.now < deadline {
                 guard process.isRunning else { throw DrillFailure("the server on port \(port) stopped while starting") }
