@@ -23,6 +23,9 @@ public func configure(_ app: Application, settings: Settings) async throws {
     app.routes.defaultMaxBodySize = ByteCount(value: settings.maxBodyBytes)
     // Compressed sizes would tell a ballot page's content (design/voting.md, "Traffic").
     app.http.server.configuration.responseCompression = .disabled
+    // On SIGTERM, requests in flight get this long to finish (a service
+    // manager's own limit should be longer: TimeoutStopSec=60 in the guide).
+    app.http.server.configuration.shutdownTimeout = .seconds(30)
     app.passwords.use(.bcrypt(cost: settings.passwordHashCost))
     app.hashingGate = HashingGate()
     app.proxyWatch = ProxyWatch()
@@ -32,15 +35,14 @@ public func configure(_ app: Application, settings: Settings) async throws {
     // it), and bcrypt runs there too: the shared 2-thread default let one
     // waiting voter starve the one holding the lock. Vapor shuts it down.
     app.threadPool = NIOThreadPool(numberOfThreads: max(8, 2 * System.coreCount))
-    // Every serving process holds this lock shared; a restore takes it alone.
-    if case .sqlite(let path) = settings.database, app.environment != .testing, isServing(app) {
-        do {
-            app.siteLock = try SiteLock.take(path, exclusive: false)
-        } catch Backups.Problem.siteRunning {
-            throw Backups.Problem.restoring(path)
-        }
+    // Every process that opens the SQLite file (the site, create-admin,
+    // demo…) holds this lock shared; a restore takes it alone.
+    if case .sqlite(let path) = settings.database, app.environment != .testing {
+        app.siteLock = try SiteLock.take(path, exclusive: false, busy: .restoring(path))
     }
     try await DatabaseSetup.use(settings, on: app)
+    // After the databases' own lifecycle handler, so stopped before it.
+    _ = app.backgroundTasks
     let keys = try SiteKeys.load(settings.keys)
     app.siteKeys = keys
     registerMigrations(app)
@@ -84,7 +86,6 @@ public func configure(_ app: Application, settings: Settings) async throws {
     app.asyncCommands.use(CreateAdminCommand(), as: "create-admin")
     app.asyncCommands.use(DemoCommand(), as: "demo")
     app.asyncCommands.use(AuditVerifyCommand(), as: "audit-verify")
-    app.asyncCommands.use(BackupCommand(), as: "backup")
     if isServing(app) {
         try await Administrators.announceInstallationLink(app)
     }

@@ -119,8 +119,14 @@ enum BackupDrill {
         }
         components.path = "/portevoix_restauree"
         let target = components.string!
-        try runCommand(try postgresTool("psql"), [url, "-q", "-c", "CREATE DATABASE portevoix_restauree"], environment: environment)
-        try runCommand(try postgresTool("pg_restore"), ["--no-owner", "--exit-on-error", "--dbname=\(target)", file], environment: environment)
+        // The operations guide's commands, as written there.
+        var server = environment
+        server["PGHOST"] = components.host
+        server["PGPORT"] = components.port.map(String.init)
+        server["PGUSER"] = components.user
+        try runCommand(try postgresTool("createdb"), ["--owner=\(components.user ?? "portevoix")", "portevoix_restauree"], environment: server)
+        try runCommand(try postgresTool("pg_restore"), ["--no-owner", "--no-privileges", "--exit-on-error", "--dbname=\(target)", file],
+                       environment: environment)
         return target
     }
 

@@ -57,10 +57,10 @@ enum CrashDrill {
             if !crash.balanced { problems.append("register rows and ballots differ") }
             if let integrity, integrity != "ok" { problems.append("integrity_check: \(integrity)") }
 
-            // 2. SIGTERM under load, each request on its own connection.
+            // 2. SIGTERM under load, on kept-alive connections as a proxy holds them.
             let termVoters = Array(members.suffix(voters))
             let signalled = NIOLockedValueBox<ContinuousClock.Instant?>(nil)
-            let (termOutcomes, _) = try await underLoad(app, port: port, voters: termVoters, sessions: sessions, polls: polls, closing: true) {
+            let (termOutcomes, _) = try await underLoad(app, port: port, voters: termVoters, sessions: sessions, polls: polls) {
                 signalled.withLockedValue { $0 = .now }
                 second.signal(SIGTERM)
             }

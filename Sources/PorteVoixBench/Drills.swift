@@ -71,13 +71,15 @@ enum Drills {
     }
 
     /// The drill's own application: migrations, members, polls, and the HTTP client.
-    static func withDrillApp(_ site: Site, _ body: (Application) async throws -> Void) async throws {
+    static func withDrillApp(_ site: Site, beforeConfigure: (Application) async throws -> Void = { _ in },
+                             _ body: (Application) async throws -> Void) async throws {
         let app = try await Application.make(.testing)
         app.logger.logLevel = .warning
         app.http.client.configuration.redirectConfiguration = .disallow
         app.http.client.configuration.timeout = .init(connect: .seconds(5), read: .seconds(60))
         app.http.client.configuration.connectionPool = .init(idleTimeout: .seconds(30), concurrentHTTP1ConnectionsPerHostSoftLimit: 128)
         do {
+            try await beforeConfigure(app)
             try await configure(app, settings: site.settings)
             try await body(app)
         } catch {

@@ -15,15 +15,24 @@ enum InstancesDrill {
             throw DrillFailure("the instances drill needs PostgreSQL (run it through scripts/with-postgres)")
         }
         try await Drills.keepingLogsOnFailure(site) {
-        try await Drills.withDrillApp(site) { app in
+        let servers = try [0, 1].map { try Drills.Server(binary: binary, port: Drills.freePort(), site: site, name: "instance-\($0)") }
+        defer { for server in servers where server.process.isRunning { server.signal(SIGTERM) } }
+        try await Drills.withDrillApp(site, beforeConfigure: { app in
+            // Both start at once on an empty database, as in a rolling
+            // deployment: they take turns for the key checks and migrations.
+            async let first: Void = servers[0].start(app.client)
+            async let second: Void = servers[1].start(app.client)
+            _ = try await (first, second)
+        }) { app in
             let sql = app.db.sql
+            let migrations = try await Drills.count(sql, "SELECT COUNT(*) AS n FROM _fluent_migrations")
+            let distinct = try await Drills.count(sql, "SELECT COUNT(DISTINCT name) AS n FROM _fluent_migrations")
+            print("\(site.label): both instances started together on an empty database; \(distinct) migrations applied, "
+                + "\(migrations == distinct ? "each once" : "SOME TWICE")")
             let members = try await Drills.addMembers(app, count: voters, prefix: "Exercice")
             let pollID = try await PollFixture.make(app, kind: .yesNo, options: 0).requireID()
-            let servers = try [0, 1].map { try Drills.Server(binary: binary, port: Drills.freePort(), site: site, name: "instance-\($0)") }
-            for server in servers { try await server.start(app.client) }
-            defer { for server in servers { server.signal(SIGTERM) } }
             let ports = servers.map(\.port)
-            print("\(site.label): two instances on ports \(ports[0]) and \(ports[1]), \(voters) members, one poll")
+            print("two instances on ports \(ports[0]) and \(ports[1]), \(voters) members, one poll")
 
             // Each member signs in on one instance, finds their account on the
             // other, and votes there: 32 members at a time.
@@ -86,6 +95,7 @@ enum InstancesDrill {
             print("result pages: \(same ? "identical" : "DIFFERENT") on both instances, \(shownCount ? "showing" : "NOT showing") \(voters) ballots")
 
             var problems: [String] = []
+            if migrations != distinct { problems.append("a migration ran twice") }
             if trackers.count != voters { problems.append("\(voters - trackers.count) members could not vote") }
             if register != voters || ballots != voters { problems.append("register \(register), ballots \(ballots), expected \(voters)") }
             if !counted || published != voters || verified != trackers.count || left != 0 { problems.append("the count is wrong") }

@@ -7,8 +7,8 @@ import Vapor
 enum Entrypoint {
     static func main() async throws {
         // Before anything opens the database it replaces.
-        if RestoreCommand.isRequested(CommandLine.arguments) {
-            exit(await RestoreCommand.main(CommandLine.arguments, environment: ProcessInfo.processInfo.environment,
+        if BackupCommands.isRequested(CommandLine.arguments) {
+            exit(await BackupCommands.main(CommandLine.arguments, environment: ProcessInfo.processInfo.environment,
                                            workingDirectory: DirectoryConfiguration.detect().workingDirectory))
         }
         var environment = try Environment.detect()

@@ -14,7 +14,7 @@ import VaporTesting
         try await withTestApp { app in
             guard case .sqlite = app.settings.database else {
                 // PostgreSQL: pg_dump's job, and the command says so.
-                await #expect(throws: Backups.Problem.postgres) { try await Backups.backup(app, to: "/tmp/jamais.sqlite") }
+                await #expect(throws: Backups.Problem.postgres) { try await Backups.backup(app.settings, to: "/tmp/jamais.sqlite") }
                 return
             }
             let author = try await makeMember(app, "Autrice")
@@ -35,7 +35,7 @@ import VaporTesting
             while committed.withLockedValue({ $0.count }) < 20 { try await Task.sleep(for: .milliseconds(5)) }
             let before = Set(committed.withLockedValue { $0 })
             let file = app.settings.dataDirectory + "/sauvegarde.sqlite"
-            let summary = try await Backups.backup(app, to: file)
+            let summary = try await Backups.backup(app.settings, to: file)
             let after = Set(committed.withLockedValue { $0 })
             try await writer.value
             #expect(before.count < total, "the backup ran while proposals were being written")
@@ -63,7 +63,7 @@ import VaporTesting
             }
 
             // A second backup never overwrites the first.
-            await #expect(throws: Backups.Problem.exists(file)) { try await Backups.backup(app, to: file) }
+            await #expect(throws: Backups.Problem.exists(file)) { try await Backups.backup(app.settings, to: file) }
             #expect(FileManager.default.contents(atPath: file) == bytes)
         }
     }
@@ -78,7 +78,17 @@ import VaporTesting
             }
             try await makeMember(app, "Marie")
             let file = app.settings.dataDirectory + "/sauvegarde.sqlite"
-            try await Backups.backup(app, to: file)
+            // A session that exists when the backup is taken.
+            var marieBefore = Browser(app)
+            #expect(try await marieBefore.signIn("Marie").status == .seeOther)
+            try await Backups.backup(app.settings, to: file)
+            // A backup command pointed at the wrong folder makes no database.
+            var lost = app.settings
+            lost.database = .sqlite(path: app.settings.dataDirectory + "/ailleurs/portevoix.sqlite")
+            await #expect(throws: Backups.Problem.noDatabase(app.settings.dataDirectory + "/ailleurs/portevoix.sqlite")) {
+                try await Backups.backup(lost, to: app.settings.dataDirectory + "/autre.sqlite")
+            }
+            #expect(!FileManager.default.fileExists(atPath: app.settings.dataDirectory + "/ailleurs/portevoix.sqlite"))
 
             // A new machine: an empty data folder, the same keys.
             let folder = app.settings.dataDirectory + "/nouvelle"
@@ -86,7 +96,13 @@ import VaporTesting
             target.dataDirectory = folder
             target.database = .sqlite(path: folder + "/portevoix.sqlite")
             let restored = try await Backups.restore(from: file, settings: target, replace: false)
-            #expect(restored.rows.first { $0.table == "members" }?.count == 1)
+            #expect(restored.summary.rows.first { $0.table == "members" }?.count == 1)
+            #expect(restored.keptAs == nil, "nothing to keep on a new machine")
+            // Sessions come back to life with a backup: none is restored.
+            let sessions = try await Backups.withConnection(folder + "/portevoix.sqlite") { sql in
+                try await sql.raw("SELECT COUNT(*) AS n FROM web_sessions").first()?.decode(column: "n", as: Int.self)
+            }
+            #expect(sessions == 0)
             let site = try await Application.make(.testing)
             site.logger.logLevel = .warning
             do {
@@ -106,10 +122,13 @@ import VaporTesting
             } catch Backups.Problem.notEmpty(_, let rows) {
                 #expect(rows > 0)
             }
-            try await Backups.restore(from: file, settings: target, replace: true)
+            let replaced = try await Backups.restore(from: file, settings: target, replace: true)
+            let kept = try #require(replaced.keptAs, "the replaced database is kept beside")
+            #expect(FileManager.default.fileExists(atPath: kept))
+            #expect(try await Backups.inspect(kept).rows.first { $0.table == "members" }?.count == 1)
 
             // A site still serving that database holds the lock.
-            let serving = try SiteLock.take(folder + "/portevoix.sqlite", exclusive: false)
+            let serving = try SiteLock.take(folder + "/portevoix.sqlite", exclusive: false, busy: .restoring(""))
             await #expect(throws: Backups.Problem.siteRunning(folder + "/portevoix.sqlite")) {
                 try await Backups.restore(from: file, settings: target, replace: true)
             }
@@ -122,13 +141,48 @@ import VaporTesting
                 try await Backups.restore(from: file, settings: otherKeys, replace: true)
             }
 
-            // Not a backup at all.
+            // Not a backup at all: bytes, or an SQLite file of something else.
             let garbage = folder + "/pas-une-sauvegarde.sqlite"
             FileManager.default.createFile(atPath: garbage, contents: Data(repeating: 0x42, count: 8192))
-            await #expect(throws: Backups.Problem.self) { try await Backups.restore(from: garbage, settings: target, replace: true) }
+            await #expect(throws: Backups.Problem.damaged(garbage)) { try await Backups.restore(from: garbage, settings: target, replace: true) }
+            let other = folder + "/autre-logiciel.sqlite"
+            try await Backups.withConnection(other) { sql in try await sql.raw("CREATE TABLE notes (texte TEXT)").run() }
+            await #expect(throws: Backups.Problem.notPorteVoix(other)) { try await Backups.restore(from: other, settings: target, replace: true) }
+            // A backup with its key fingerprints removed proves nothing about its keys.
+            let stripped = folder + "/sans-empreintes.sqlite"
+            try FileManager.default.copyItem(atPath: file, toPath: stripped)
+            try await Backups.withConnection(stripped) { sql in try await sql.raw("DELETE FROM site_keys").run() }
+            await #expect(throws: Backups.Problem.otherKeys("ballot-master")) {
+                try await Backups.restore(from: stripped, settings: target, replace: true)
+            }
+            // A key folder that is not there is not made up.
+            var noFolder = target
+            noFolder.keys = .folder(path: folder + "/cles-absentes")
+            await #expect(throws: Backups.Problem.noKeys(folder + "/cles-absentes")) {
+                try await Backups.restore(from: file, settings: noFolder, replace: true)
+            }
+            #expect(!FileManager.default.fileExists(atPath: folder + "/cles-absentes"))
             await #expect(throws: Backups.Problem.notFound(folder + "/absente.sqlite")) {
                 try await Backups.restore(from: folder + "/absente.sqlite", settings: target, replace: true)
             }
+            // A database SQLite cannot read at all (the disaster a restore is for):
+            // replaced only when told, and kept beside.
+            let broken = app.settings.dataDirectory + "/abimee"
+            var brokenSite = target
+            brokenSite.dataDirectory = broken
+            brokenSite.database = .sqlite(path: broken + "/portevoix.sqlite")
+            try FileManager.default.createDirectory(atPath: broken, withIntermediateDirectories: true)
+            FileManager.default.createFile(atPath: broken + "/portevoix.sqlite", contents: Data(repeating: 0x13, count: 4096))
+            do {
+                try await Backups.restore(from: file, settings: brokenSite, replace: false)
+                Issue.record("an unreadable database was replaced without --remplacer")
+            } catch Backups.Problem.notEmpty(_, let rows) {
+                #expect(rows == -1)
+            }
+            let rescued = try await Backups.restore(from: file, settings: brokenSite, replace: true)
+            #expect(rescued.keptAs != nil)
+            #expect(try await Backups.inspect(broken + "/portevoix.sqlite").rows.first { $0.table == "members" }?.count == 1)
+
             // After all the refusals, Marie's data is still whole.
             let rows = try await Backups.inspect(folder + "/portevoix.sqlite").rows
             #expect(rows.first { $0.table == "members" }?.count == 1)

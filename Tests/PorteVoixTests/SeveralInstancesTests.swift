@@ -155,4 +155,59 @@ import VaporTesting
             }
         }
     }
+
+    static func post(_ browser: Browser, _ path: String, _ form: [String: String]) async throws -> TestingHTTPResponse {
+        var browser = browser
+        return try await browser.post(path, form: form)
+    }
+
+    @Test func twoInstallationLinksUsedAtTheSameMomentMakeOneAdministrator() async throws {
+        try await withTestApp { first in
+            try await Self.withSecondInstance(of: first) { second in
+                let links = [try await InstallationLinks.make(on: first.db), try await InstallationLinks.make(on: second.db)]
+                var browsers = [Browser(first), Browser(second)]
+                var tokens: [String] = []
+                for index in 0..<2 {
+                    tokens.append(try #require(try await browsers[index].get("/installation?jeton=\(links[index])").csrfToken))
+                }
+                let forms = (0..<2).map { index in
+                    ["_csrf": tokens[index], "jeton": links[index], "pseudonyme": "Admin \(index)",
+                     "motDePasse": defaultTestPassword, "confirmation": defaultTestPassword]
+                }
+                let (browserOne, browserTwo) = (browsers[0], browsers[1])
+                async let one = Self.post(browserOne, "/installation", forms[0])
+                async let two = Self.post(browserTwo, "/installation", forms[1])
+                let answers = try await [one, two]
+                #expect(answers.filter { $0.location == "/admin" }.count == 1, "exactly one link created an administrator")
+                let admins = try await MemberRole.query(on: first.db).filter(\.$role == .admin).count()
+                #expect(admins == 1)
+            }
+        }
+    }
+
+    /// A ballot whose tracker was shown survives a power cut: SQLite syncs
+    /// the journal at every commit; PostgreSQL waits for the disk at every
+    /// commit, even on a database whose own default says otherwise.
+    @Test func everyConnectionCommitsDurably() async throws {
+        try await withTestApp { app in
+            if case .sqlite = app.settings.database {
+                for eventLoop in app.eventLoopGroup.makeIterator() {
+                    let sql = try #require(app.databases.database(.sqlite, logger: app.logger, on: eventLoop) as? any SQLDatabase)
+                    #expect(try await sql.raw("PRAGMA synchronous").first()?.decode(column: "synchronous", as: Int.self) == 2, "FULL")
+                    #expect(try await sql.raw("PRAGMA journal_mode").first()?.decode(column: "journal_mode", as: String.self) == "wal")
+                }
+                return
+            }
+            // An operator (or a careless template) turns it off for the database.
+            let name = try #require(try await app.db.sql.raw("SELECT current_database() AS n").first()?.decode(column: "n", as: String.self))
+            try await app.db.sql.raw("ALTER DATABASE \(ident: name) SET synchronous_commit = off").run()
+            try await Self.withSecondInstance(of: app) { instance in
+                let sql = instance.db.sql
+                for _ in 0..<6 {
+                    let setting = try await sql.raw("SELECT current_setting('synchronous_commit') AS s").first()?.decode(column: "s", as: String.self)
+                    #expect(setting == "on")
+                }
+            }
+        }
+    }
 }

@@ -36,62 +36,65 @@ public enum Backups {
     static let countedTables = ["members", "proposals", "meetings", "polls", "ballots", "poll_voters", "audit_entries"]
 
     /// Writes a consistent copy of the live database to `path` (mode 0600),
-    /// then checks the copy. Refuses to overwrite anything.
+    /// then checks the copy. Refuses to overwrite anything, and to back up
+    /// a database that is not there (it never creates one).
     @discardableResult
-    public static func backup(_ app: Application, to path: String) async throws -> Summary {
-        guard case .sqlite = app.settings.database else { throw Problem.postgres }
-        let target = absolute(path)
+    public static func backup(_ settings: Settings, to path: String) async throws -> Summary {
+        guard case .sqlite(let databasePath) = settings.database else { throw Problem.postgres }
         let manager = FileManager.default
+        guard manager.fileExists(atPath: databasePath) else { throw Problem.noDatabase(databasePath) }
+        let target = absolute(path)
         guard !manager.fileExists(atPath: target) else { throw Problem.exists(target) }
         let folder = (target as NSString).deletingLastPathComponent
         guard manager.fileExists(atPath: folder) else { throw Problem.noFolder(folder) }
+        // A restore replacing the file meanwhile would be copied half-way.
+        let lock = try SiteLock.take(databasePath, exclusive: false, busy: .restoring(databasePath))
+        defer { lock.release() }
         // Private from the first byte: the copy holds personal data and sealed ballots.
         let partial = target + ".partielle-" + UUID().uuidString.prefix(8)
         guard manager.createFile(atPath: partial, contents: nil, attributes: [.posixPermissions: 0o600]) else {
             throw Problem.noFolder(folder)
         }
         defer { try? manager.removeItem(atPath: partial) }
-        try await app.db.sql.raw("VACUUM INTO \(bind: partial)").run()
+        try await withConnection(databasePath) { sql in
+            try await sql.raw("VACUUM INTO \(bind: partial)").run()
+        }
         let summary = try await inspect(partial)
         try sync(partial)
-        guard rename(partial, target) == 0 else { throw Problem.noFolder(folder) }
+        // link() never replaces: a file that appeared meanwhile is kept.
+        guard link(partial, target) == 0 else {
+            throw errno == EEXIST ? Problem.exists(target) : Problem.noFolder(folder)
+        }
         try sync(folder)
         return summary
     }
 
     /// Replaces the database the settings name with the backup at `path`,
     /// with the site stopped. Refuses a damaged backup, one made with other
-    /// site keys, and (unless `replace`) a database that holds data.
+    /// site keys, and (unless `replace`) a database that holds data. The
+    /// replaced database is kept beside, renamed; nobody stays signed in.
     @discardableResult
-    public static func restore(from path: String, settings: Settings, replace: Bool) async throws -> Summary {
+    public static func restore(from path: String, settings: Settings, replace: Bool, now: Date = Date()) async throws -> Restored {
         guard case .sqlite(let databasePath) = settings.database else { throw Problem.postgres }
         let source = absolute(path)
         let manager = FileManager.default
         guard manager.fileExists(atPath: source) else { throw Problem.notFound(source) }
-        let summary = try await inspect(source)
-        // The backup's keys must be the site's: with others, its open polls
-        // could never be counted and the server would refuse to start.
+        // The keys the restored site will start with: never made up here.
+        if case .folder(let keysPath) = settings.keys, !manager.fileExists(atPath: keysPath) {
+            throw Problem.noKeys(keysPath)
+        }
         let keys = try SiteKeys.load(settings.keys)
-        let stored = try await withConnection(source) { sql in
-            try await sql.raw("SELECT name, fingerprint FROM site_keys").all().map {
-                (try $0.decode(column: "name", as: String.self), try $0.decode(column: "fingerprint", as: String.self))
-            }
-        }
-        for (name, fingerprint) in stored {
-            guard let known = SiteKeys.Name(rawValue: name) else { continue }
-            guard SiteKeys.fingerprint(keys.key(known), name: known) == fingerprint else { throw Problem.otherKeys(name) }
-        }
 
         let folder = (databasePath as NSString).deletingLastPathComponent
         try manager.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        let lock = try SiteLock.take(databasePath, exclusive: true)
+        let lock = try SiteLock.take(databasePath, exclusive: true, busy: .siteRunning(databasePath))
         defer { lock.release() }
-        if manager.fileExists(atPath: databasePath) {
-            let rows = try await inspect(databasePath, checking: false).rows.reduce(0) { $0 + $1.count }
-            guard rows == 0 || replace else { throw Problem.notEmpty(databasePath, rows) }
-        }
+
+        // One read of the backup: the checks below are made on this very copy.
         let partial = databasePath + ".restauration-" + UUID().uuidString.prefix(8)
-        defer { try? manager.removeItem(atPath: partial) }
+        defer {
+            for suffix in ["", "-wal", "-shm", "-journal"] { try? manager.removeItem(atPath: partial + suffix) }
+        }
         guard manager.createFile(atPath: partial, contents: nil, attributes: [.posixPermissions: 0o600]) else {
             throw Problem.noFolder(folder)
         }
@@ -99,25 +102,80 @@ public enum Backups {
         let reader = try FileHandle(forReadingFrom: URL(fileURLWithPath: source))
         while let chunk = try reader.read(upToCount: 1 << 20), !chunk.isEmpty { try handle.write(contentsOf: chunk) }
         try reader.close()
-        try handle.synchronize()
         try handle.close()
-        // The replaced database's journal belongs to it, not to the backup.
+        let summary = try await inspect(partial, displayedAs: source)
+
+        // The backup's keys must be the site's: with others, its open polls
+        // could never be counted and the server would refuse to start.
+        let stored = Dictionary(try await withConnection(partial) { sql in
+            try await sql.raw("SELECT name, fingerprint FROM site_keys").all().map {
+                (try $0.decode(column: "name", as: String.self), try $0.decode(column: "fingerprint", as: String.self))
+            }
+        }, uniquingKeysWith: { first, _ in first })
+        for name in SiteKeys.Name.allCases {
+            guard stored[name.rawValue] == SiteKeys.fingerprint(keys.key(name), name: name) else {
+                throw Problem.otherKeys(name.rawValue)
+            }
+        }
+        // Sessions, tokens and links ended after the backup would come back
+        // to life with it: everyone signs in again, staff make new tokens.
+        try await withConnection(partial) { sql in
+            try await sql.raw("DELETE FROM web_sessions").run()
+            try await sql.raw("DELETE FROM installation_links").run()
+            try await sql.raw("UPDATE api_tokens SET revoked_at = \(bind: now) WHERE revoked_at IS NULL").run()
+        }
+        try sync(partial)
+
+        var keptAs: String?
+        if manager.fileExists(atPath: databasePath) {
+            // A database SQLite cannot even read is replaced only when told, like one with data.
+            let rows = (try? await inspect(databasePath, checking: false).rows.reduce(0) { $0 + $1.count }) ?? -1
+            guard rows == 0 || replace else { throw Problem.notEmpty(databasePath, rows) }
+            if rows != 0 {
+                // Kept beside, with its journal, until the operator deletes it.
+                let formatter = DateFormatter()
+                formatter.locale = Locale(identifier: "en_US_POSIX")
+                formatter.dateFormat = "yyyyMMdd-HHmmss"
+                let aside = databasePath + ".avant-restauration-" + formatter.string(from: now)
+                for suffix in ["-wal", ""] where manager.fileExists(atPath: databasePath + suffix) {
+                    guard rename(databasePath + suffix, aside + suffix) == 0 else { throw Problem.noFolder(folder) }
+                }
+                keptAs = aside
+            }
+            let owner = try? manager.attributesOfItem(atPath: keptAs ?? databasePath)
+            if let uid = owner?[.ownerAccountID] as? UInt32, let gid = owner?[.groupOwnerAccountID] as? UInt32 {
+                // Run as root for a site that runs as its own user: the file stays theirs.
+                _ = chown(partial, uid, gid)
+            }
+        }
+        // Whatever journal is left belongs to the replaced database, not to the backup.
         for suffix in ["-wal", "-shm"] { try? manager.removeItem(atPath: databasePath + suffix) }
         guard rename(partial, databasePath) == 0 else { throw Problem.noFolder(folder) }
         try sync(folder)
-        return summary
+        return Restored(summary: summary, keptAs: keptAs)
+    }
+
+    /// What a restore did.
+    public struct Restored: Sendable {
+        public var summary: Summary
+        /// Where the replaced database now is, if it held data.
+        public var keptAs: String?
     }
 
     /// Checks a database file (`PRAGMA integrity_check`, a PorteVoix
     /// schema) and counts its main tables.
-    static func inspect(_ path: String, checking: Bool = true) async throws -> Summary {
+    static func inspect(_ path: String, checking: Bool = true, displayedAs name: String? = nil) async throws -> Summary {
         do {
             return try await inspectOrThrow(path, checking: checking)
         } catch let problem as Problem {
-            throw problem
+            switch problem {
+            case .damaged: throw Problem.damaged(name ?? path)
+            case .notPorteVoix: throw Problem.notPorteVoix(name ?? path)
+            default: throw problem
+            }
         } catch where checking {
             // Not an SQLite file at all ("file is not a database").
-            throw Problem.damaged(path)
+            throw Problem.damaged(name ?? path)
         }
     }
 
@@ -179,6 +237,8 @@ public enum Backups {
         case notEmpty(String, Int)
         case siteRunning(String)
         case restoring(String)
+        case noDatabase(String)
+        case noKeys(String)
 
         public var description: String {
             switch self {
@@ -198,10 +258,16 @@ public enum Backups {
                 "La sauvegarde a été faite avec une autre clé « \(name) » que celle de ce site : restaurez d'abord les clés "
                     + "de l'époque (dossier des clés ou variables d'environnement). Rien n'a été changé."
             case .notEmpty(let path, let rows):
-                "La base \(path) contient déjà des données (\(rows) lignes). Pour la remplacer par la sauvegarde, "
-                    + "relancez avec --remplacer. Rien n'a été changé."
+                (rows < 0 ? "La base \(path) existe mais est illisible." : "La base \(path) contient déjà des données (\(rows) lignes).")
+                    + " Pour la remplacer par la sauvegarde, relancez avec --remplacer (elle sera gardée à côté, renommée). "
+                    + "Rien n'a été changé."
             case .siteRunning(let path):
                 "Le site tourne encore sur \(path) : arrêtez-le avant de restaurer. Rien n'a été changé."
+            case .noDatabase(let path):
+                "Il n'y a pas de base à \(path) : vérifiez PORTEVOIX_DATA_DIR (le même que celui du site). Rien n'a été écrit."
+            case .noKeys(let path):
+                "Le dossier des clés \(path) est introuvable : remettez en place les clés du site (celles de la sauvegarde) "
+                    + "avant de restaurer. Rien n'a été changé."
             case .restoring(let path):
                 "Une restauration de \(path) est en cours : relancez PorteVoix quand elle sera finie."
             }
@@ -221,14 +287,14 @@ final class SiteLock: Sendable {
 
     static func path(_ databasePath: String) -> String { databasePath + ".verrou" }
 
-    static func take(_ databasePath: String, exclusive: Bool) throws -> SiteLock {
+    static func take(_ databasePath: String, exclusive: Bool, busy: Backups.Problem) throws -> SiteLock {
         try? FileManager.default.createDirectory(atPath: (databasePath as NSString).deletingLastPathComponent,
                                                  withIntermediateDirectories: true)
-        let descriptor = open(path(databasePath), O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        let descriptor = open(path(databasePath), O_RDONLY | O_CREAT | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else { throw Backups.Problem.noFolder(path(databasePath)) }
         guard flock(descriptor, (exclusive ? LOCK_EX : LOCK_SH) | LOCK_NB) == 0 else {
             close(descriptor)
-            throw Backups.Problem.siteRunning(databasePath)
+            throw busy
         }
         return SiteLock(descriptor: descriptor)
     }
@@ -249,59 +315,48 @@ extension Application {
     }
 }
 
-/// `portevoix backup FILE`.
-struct BackupCommand: AsyncCommand {
-    struct Signature: CommandSignature {
-        @Argument(name: "fichier", help: "Le fichier à écrire (il ne doit pas exister).")
-        var file: String
-
-        init() {}
-    }
-
-    var help: String {
-        "Sauvegarde la base SQLite dans un fichier, pendant que le site tourne. Les clés du site n'y sont pas : gardez-les à part."
-    }
-
-    func run(using context: CommandContext, signature: Signature) async throws {
-        do {
-            let summary = try await Backups.backup(context.application, to: signature.file)
-            context.console.success("Sauvegarde écrite dans \(Backups.absolute(signature.file)) : \(summary.sentence).")
-            context.console.output("Elle ne contient pas les clés du site : gardez-les ailleurs que la sauvegarde (docs/exploitation.md).")
-        } catch let problem as Backups.Problem {
-            context.console.error(problem.description)
-            throw CommandFailure()
-        }
-    }
-}
-
-/// `portevoix restore FILE [--remplacer]`: run before `configure`, which
-/// would open (and migrate) the database it replaces.
-public enum RestoreCommand {
+/// `portevoix backup FILE` and `portevoix restore FILE [--remplacer]`: run
+/// before `configure`, which would migrate the database (with a new binary,
+/// under the old server), make keys up, or open the database a restore
+/// replaces.
+public enum BackupCommands {
     public static func isRequested(_ arguments: [String]) -> Bool {
-        arguments.dropFirst().first == "restore"
+        ["backup", "restore"].contains(arguments.dropFirst().first ?? "")
     }
 
-    /// Exit status: 0 when restored.
+    /// Exit status: 0 when done.
     public static func main(_ arguments: [String], environment: [String: String], workingDirectory: String) async -> Int32 {
+        let command = arguments.dropFirst().first ?? ""
         let rest = Array(arguments.dropFirst(2))
         let replace = rest.contains("--remplacer")
         let files = rest.filter { !$0.hasPrefix("-") }
-        guard files.count == 1, rest.allSatisfy({ !$0.hasPrefix("-") || $0 == "--remplacer" }) else {
-            print("Usage : portevoix restore FICHIER [--remplacer]\n"
-                + "Remplace la base SQLite par la sauvegarde FICHIER, site arrêté. Sans --remplacer, refuse une base qui contient déjà des données.")
+        let allowed: Set<String> = command == "restore" ? ["--remplacer"] : []
+        guard files.count == 1, rest.allSatisfy({ !$0.hasPrefix("-") || allowed.contains($0) }) else {
+            print(command == "restore"
+                ? "Usage : portevoix restore FICHIER [--remplacer]\nRemplace la base SQLite par la sauvegarde FICHIER, site arrêté. "
+                    + "Sans --remplacer, refuse une base qui contient déjà des données."
+                : "Usage : portevoix backup FICHIER\nCopie la base SQLite dans FICHIER (qui ne doit pas exister), pendant que le site tourne.")
             return 2
         }
         do {
             let settings = try Settings.load(from: environment, workingDirectory: workingDirectory, isDevelopment: false)
-            let summary = try await Backups.restore(from: files[0], settings: settings, replace: replace)
-            print("Sauvegarde restaurée : \(summary.sentence).\n"
-                + "Au prochain démarrage, PorteVoix applique les migrations qui manquent à cette sauvegarde.")
+            if command == "backup" {
+                let summary = try await Backups.backup(settings, to: files[0])
+                print("Sauvegarde écrite dans \(Backups.absolute(files[0])) : \(summary.sentence).\n"
+                    + "Elle ne contient pas les clés du site : gardez-les ailleurs que la sauvegarde (docs/exploitation.md).")
+            } else {
+                let restored = try await Backups.restore(from: files[0], settings: settings, replace: replace)
+                print("Sauvegarde restaurée : \(restored.summary.sentence).\n"
+                    + (restored.keptAs.map { "L'ancienne base est gardée dans \($0) : supprimez-la quand vous n'en aurez plus besoin.\n" } ?? "")
+                    + "Tout le monde devra se reconnecter ; les jetons d'API sont révoqués. "
+                    + "Au prochain démarrage, PorteVoix applique les migrations qui manquent à cette sauvegarde.")
+            }
             return 0
         } catch let error as CustomStringConvertible where error is Backups.Problem || error is SettingsError || error is SiteKeyError {
             FileHandle.standardError.write(Data((error.description + "\n").utf8))
             return 1
         } catch {
-            FileHandle.standardError.write(Data(("La restauration a échoué : \(SafeErrorDescription.of(error)). Rien n'a été changé.\n").utf8))
+            FileHandle.standardError.write(Data(("La commande n'a pas abouti : \(SafeErrorDescription.of(error)).\n").utf8))
             return 1
         }
     }

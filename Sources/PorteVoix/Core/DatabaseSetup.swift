@@ -35,8 +35,8 @@ enum DatabaseSetup {
     /// A PostgreSQL connection whose every commit waits for the server to
     /// write it to disk (`synchronous_commit = on`) whatever the server's own
     /// default: a ballot whose tracker was shown must survive a power cut.
-    /// (`remote_apply` and the like, set by an operator with replicas, are
-    /// stronger and would be lowered by this: the server then keeps its own.)
+    /// With synchronous standbys, `on` also waits for their flush; an
+    /// operator who wants `remote_apply` loses it to this (docs/exploitation.md).
     static func durable(_ url: String) throws -> SQLPostgresConfiguration {
         var configuration = try SQLPostgresConfiguration(url: url)
         configuration.coreConfiguration.options.additionalStartupParameters.append(("synchronous_commit", "on"))

@@ -17,14 +17,14 @@ enum FreeSpace {
         if sql.dialect.name == "sqlite" {
             if try await checkpoint(app, attempts: 20) { return true }
             // Voting goes on: keep trying in the background rather than hold writers up.
-            Task.detached {
-                if (try? await checkpoint(app, attempts: 600)) != true {
+            app.backgroundTasks.run {
+                if (try? await checkpoint(app, attempts: 600)) != true, !Task.isCancelled {
                     app.logger.warning("\(what), le journal SQLite n'a pas pu être vidé : il le sera au prochain.")
                 }
             }
         } else {
             if try await vacuum(sql, tables: tables, after: deletingTransaction, attempts: 5) { return true }
-            Task.detached {
+            app.backgroundTasks.run {
                 let sql = app.maintenanceDatabase.sql
                 if (try? await vacuum(sql, tables: tables, after: deletingTransaction, attempts: 60)) != true {
                     app.logger.warning("\(what), des lignes effacées restent dans les fichiers : elles partiront au prochain.")

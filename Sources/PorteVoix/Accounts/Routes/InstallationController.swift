@@ -50,7 +50,12 @@ struct InstallationController {
         let token = form.jeton ?? ""
         // The link is used up in the same transaction that creates the account.
         let admin: Member? = try await request.db.transaction { database in
-            guard try await InstallationLinks.consume(token, on: database) else { return nil }
+            // Two links of two instances used at the same moment: one at a time.
+            if database.sql.dialect.name != "sqlite" {
+                try await database.sql.raw("SELECT pg_advisory_xact_lock(\(bind: InstallationLinks.lockKey))").run()
+            }
+            guard try await !Administrators.exist(on: database),
+                  try await InstallationLinks.consume(token, on: database) else { return nil }
             return try await Administrators.create(pseudonym: pseudonym, passwordHash: hash, on: database)
         }
         guard let admin else {

@@ -9,6 +9,8 @@ import Vapor
 /// exists, or after a day.
 enum InstallationLinks {
     static let lifetime: TimeInterval = 24 * 3600
+    /// PostgreSQL advisory lock taken while a link creates the first administrator.
+    static let lockKey: Int64 = 0x506F_7274_6541_646D
 
     /// A new link's token, valid on every instance for a day.
     static func make(on database: any Database, now: Date = Date()) async throws -> String {
@@ -97,6 +99,18 @@ enum Administrators {
     static func announceInstallationLink(_ app: Application) async throws {
         guard try await !exist(on: app.db) else { return }
         guard app.environment != .testing else { return }
+        // Output that is not a terminal usually ends up in a log (journald,
+        // docker logs), readable by more people than the operator: no link there.
+        guard isatty(STDOUT_FILENO) != 0 else {
+            print("""
+
+                Aucun compte administrateur n'existe encore. Pour créer le premier, tapez sur le serveur :
+                  portevoix create-admin
+                (Le lien d'installation ne s'affiche que dans un terminal, pour ne pas finir dans un journal.)
+
+                """)
+            return
+        }
         let token = try await InstallationLinks.make(on: app.db)
         let base = app.settings.publicURL?.absoluteString ?? localAddress(app)
         let link = base.trimmingCharacters(in: CharacterSet(charactersIn: "/")) + SiteURL.installation.path(query: [("jeton", token)])
