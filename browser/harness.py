@@ -12,6 +12,8 @@ Features add their pages to `checks.PAGES` and their journeys to
 from __future__ import annotations
 
 import os
+import pty
+import threading
 import re
 import shutil
 import socket
@@ -56,11 +58,29 @@ class Server:
     def __enter__(self) -> "Server":
         env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
         env.update({"PORT": str(self.port), "PORTEVOIX_DATA_DIR": str(self.data)}, **self.extra_env)
-        log = open(self.log_path, "w")
+        # A terminal, as when someone types the README's command: the
+        # installation link is printed only there (never into a log file).
+        master, terminal = pty.openpty()
         # No argument: the README's way of serving, with PORT from the environment.
         self.process = subprocess.Popen(
-            [str(self.binary)], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
+            [str(self.binary)], cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=terminal, stderr=terminal
         )
+        os.close(terminal)
+
+        def copy_to_log() -> None:
+            with open(self.log_path, "wb") as log:
+                while True:
+                    try:
+                        data = os.read(master, 65536)
+                    except OSError:
+                        break
+                    if not data:
+                        break
+                    log.write(data)
+                    log.flush()
+            os.close(master)
+
+        threading.Thread(target=copy_to_log, daemon=True).start()
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
