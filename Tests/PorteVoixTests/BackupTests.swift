@@ -188,4 +188,38 @@ import VaporTesting
             #expect(rows.first { $0.table == "members" }?.count == 1)
         }
     }
+
+    @Test func aBackupFromAnOlderVersionIsRestoredAndBroughtUpToDate() async throws {
+        try await withTestApp { app in
+            guard case .sqlite = app.settings.database else { return }
+            try await makeMember(app, "Marie")
+            let file = app.settings.dataDirectory + "/ancienne.sqlite"
+            try await Backups.backup(app.settings, to: file)
+            // As the version before API tokens and stored installation links made it.
+            try await Backups.withConnection(file) { sql in
+                try await sql.raw("DROP TABLE installation_links").run()
+                try await sql.raw("DROP TABLE api_tokens").run()
+                try await sql.raw("DELETE FROM _fluent_migrations WHERE name LIKE '%CreateAPITokens' OR name LIKE '%CreateInstallationLinks'").run()
+            }
+            let folder = app.settings.dataDirectory + "/nouvelle"
+            var target = app.settings
+            target.dataDirectory = folder
+            target.database = .sqlite(path: folder + "/portevoix.sqlite")
+            try await Backups.restore(from: file, settings: target, replace: false)
+            let site = try await Application.make(.testing)
+            site.logger.logLevel = .warning
+            do {
+                try await configure(site, settings: target)
+                var marie = Browser(site)
+                #expect(try await marie.signIn("Marie").status == .seeOther)
+                let tables = try await site.db.sql.raw("SELECT COUNT(*) AS n FROM sqlite_master WHERE name IN ('api_tokens', 'installation_links')")
+                    .first()?.decode(column: "n", as: Int.self)
+                #expect(tables == 2, "the missing migrations ran at start")
+            } catch {
+                try? await site.asyncShutdown()
+                throw error
+            }
+            try await site.asyncShutdown()
+        }
+    }
 }

@@ -120,9 +120,14 @@ public enum Backups {
         // Sessions, tokens and links ended after the backup would come back
         // to life with it: everyone signs in again, staff make new tokens.
         try await withConnection(partial) { sql in
-            try await sql.raw("DELETE FROM web_sessions").run()
-            try await sql.raw("DELETE FROM installation_links").run()
-            try await sql.raw("UPDATE api_tokens SET revoked_at = \(bind: now) WHERE revoked_at IS NULL").run()
+            // A backup from an older version may lack the newer tables.
+            let tables = Set(try await sql.raw("SELECT name FROM sqlite_master WHERE type = 'table'").all()
+                .map { try $0.decode(column: "name", as: String.self) })
+            if tables.contains("web_sessions") { try await sql.raw("DELETE FROM web_sessions").run() }
+            if tables.contains("installation_links") { try await sql.raw("DELETE FROM installation_links").run() }
+            if tables.contains("api_tokens") {
+                try await sql.raw("UPDATE api_tokens SET revoked_at = \(bind: now) WHERE revoked_at IS NULL").run()
+            }
         }
         try sync(partial)
 
@@ -204,6 +209,8 @@ public enum Backups {
     static func withConnection<T>(_ path: String, _ body: (any SQLDatabase) async throws -> T) async throws -> T {
         let connection = try await SQLiteConnection.open(storage: .file(path: path))
         do {
+            // The site may be writing: wait for its lock rather than fail.
+            _ = try await connection.query("PRAGMA busy_timeout = \(DatabaseSetup.sqliteBusyTimeoutMilliseconds)")
             let result = try await body(connection.sql(encoder: .init(), decoder: .init(), queryLogLevel: nil))
             try await connection.close()
             return result
