@@ -96,11 +96,12 @@ enum VotingBench {
         let pollID = try await PollFixture.make(app, kind: .yesNo, options: 0).requireID()
         // Members signed in with a session each, as browsers would be.
         var cookies: [(String, String)] = []
+        let run = String(pollID.uuidString.prefix(6))  // one set of voters per run
         for index in 0..<voters {
             let memberID = UUID()
             try await sql.raw("""
                 INSERT INTO members (id, pseudonym, pseudonym_key, password_hash, status, created_at)
-                VALUES (\(bind: memberID), \(bind: "Votant \(index)"), \(bind: "votant \(index)"), 'x', 'active', \(bind: Date()))
+                VALUES (\(bind: memberID), \(bind: "Votant \(run) \(index)"), \(bind: "votant \(run.lowercased()) \(index)"), 'x', 'active', \(bind: Date()))
                 """).run()
             try await sql.raw("INSERT INTO member_roles (id, member_id, role) VALUES (\(bind: UUID()), \(bind: memberID), 'participant')").run()
             let token = SecureToken.make()
