@@ -23,6 +23,15 @@ enum Bench {
             try await VotingBench.run()
         case "exports":
             try await ExportsBench.run(count: arguments.dropFirst().first.flatMap(Int.init) ?? 100_000)
+        case "dataset":
+            try await SiteBench.dataset(file: arguments.dropFirst().first ?? "dataset.json")
+        case "cast":
+            let rest = Array(arguments.dropFirst())
+            guard rest.count == 2, let port = Int(rest[0]) else {
+                print("usage: portevoix-bench cast PORT DATASET_FILE")
+                exit(2)
+            }
+            try await SiteBench.cast(port: port, file: rest[1])
         case "drill-instances", "drill-crash", "drill-backup":
             let rest = Array(arguments.dropFirst())
             guard let binary = rest.first else {
