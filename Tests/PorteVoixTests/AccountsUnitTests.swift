@@ -57,6 +57,21 @@ struct AccountsUnitTests {
         #expect(FrenchDates.dayAndTime(summer) == "jeudi 1er juillet 2027 à 14 h 05")
         #expect(FrenchDates.wait(until: Date().addingTimeInterval(170)) == "dans 3 minutes")
     }
+
+    /// The hand-made ISO 8601 writes what Foundation's formatter writes, on
+    /// both sides of each change of time, before 1970 and at odd seconds.
+    @Test func isoDatesAreFoundationsOwn() {
+        let reference = ISO8601DateFormatter()
+        reference.timeZone = FrenchDates.timeZone
+        #expect(FrenchDates.iso(Date(timeIntervalSince1970: 1_804_856_400)) == "2027-03-12T14:00:00+01:00")
+        var generator = SystemRandomNumberGenerator()
+        let moments = [1_805_158_799.0, 1_805_158_800, 1_824_508_799, 1_824_508_800, -86_400.5, 0, 1_700_000_000.999]
+            + (0..<2_000).map { _ in Double.random(in: -2_000_000_000...4_000_000_000, using: &generator) }
+        for moment in moments {
+            let date = Date(timeIntervalSince1970: moment)
+            #expect(FrenchDates.iso(date) == reference.string(from: date), "\(moment)")
+        }
+    }
 }
 
 @Suite("Numbers in messages")

@@ -11,11 +11,12 @@ public enum FrenchDates {
         "juillet", "août", "septembre", "octobre", "novembre", "décembre",
     ]
 
-    static var calendar: Calendar {
+    /// Made once: building a Calendar for every date rendered showed in profiles.
+    static let calendar: Calendar = {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = timeZone
         return calendar
-    }
+    }()
 
     /// "mardi 12 mars 2027"
     public static func day(_ date: Date) -> String {
@@ -52,10 +53,21 @@ public enum FrenchDates {
         return hours == 1 ? "dans 1 heure" : "dans \(hours) heures"
     }
 
-    /// ISO 8601 with the offset, for `<time datetime>` and exports.
+    /// ISO 8601 with the offset, for `<time datetime>` and exports:
+    /// "2027-03-12T14:05:00+01:00", as ISO8601DateFormatter writes it, without
+    /// making one for every date (12 % of the proposals list in a profile).
     public static func iso(_ date: Date) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.timeZone = timeZone
-        return formatter.string(from: date)
+        // Foundation works to the millisecond: 42.9996 s is written 43.
+        let date = Date(timeIntervalSince1970: (date.timeIntervalSince1970 * 1000).rounded() / 1000)
+        let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
+        let offset = timeZone.secondsFromGMT(for: date)
+        let local = String(format: "%04d-%02d-%02dT%02d:%02d:%02d", parts.year!, parts.month!, parts.day!,
+                           parts.hour!, parts.minute!, parts.second!)
+        // As Foundation writes them: "Z" for no offset, seconds only when
+        // there are some (Paris mean time, before 1911).
+        guard offset != 0 else { return local + "Z" }
+        let size = abs(offset)
+        let zone = String(format: "%@%02d:%02d", offset < 0 ? "-" : "+", size / 3600, size % 3600 / 60)
+        return local + zone + (size % 60 == 0 ? "" : String(format: ":%02d", size % 60))
     }
 }
