@@ -130,12 +130,6 @@ enum DatabaseSetup {
             // Deleted content (counted ballots, destroyed keys) is overwritten
             // with zeros, not left in free space for a copy of the file to show.
             try await database.raw("PRAGMA secure_delete = ON").run()
-            // Sized for the data: pages read from memory rather than through
-            // pread into SQLite's default 2 MB cache (half the time of the
-            // proposals list in a profile). 32 MB of cache per connection,
-            // and the file mapped read-only up to 256 MB.
-            try await database.raw("PRAGMA cache_size = -32768").run()
-            try await database.raw("PRAGMA mmap_size = 268435456").run()
         }
     }
 }
