@@ -49,14 +49,14 @@ struct InstallationController {
         let hash = try await SecretHasher.hash(form.motDePasse ?? "", application: request.application)
         let token = form.jeton ?? ""
         // The link is used up in the same transaction that creates the account.
-        let admin: Member? = try await request.db.transaction { database in
-            // Two links of two instances used at the same moment: one at a time.
-            if database.sql.dialect.name != "sqlite" {
-                try await database.sql.raw("SELECT pg_advisory_xact_lock(\(bind: InstallationLinks.lockKey))").run()
-            }
-            guard try await !Administrators.exist(on: database),
-                  try await InstallationLinks.consume(token, on: database) else { return nil }
-            return try await Administrators.create(pseudonym: pseudonym, passwordHash: hash, on: database)
+        let admin: Member?
+        do {
+            admin = try await createFirstAdministrator(pseudonym: pseudonym, passwordHash: hash, token: token, request: request)
+        } catch {
+            // Another link won at the same instant (SQLite answers "busy" to
+            // the loser): that person sees the link is no longer valid.
+            guard try await Administrators.exist(on: request.db) else { throw error }
+            admin = nil
         }
         guard let admin else {
             try await checkToken(nil, request: request)
@@ -67,5 +67,19 @@ struct InstallationController {
         try await request.audit("installation", about: .member(try admin.requireID()))
         try await request.setFlash("Votre compte administrateur est créé. Commencez par créer des cartes d'accès.")
         return request.redirect(to: .admin(.dashboard))
+    }
+
+    /// Uses the link up and creates the administrator, in one transaction.
+    private func createFirstAdministrator(pseudonym: Pseudonym, passwordHash hash: String, token: String,
+                                          request: Request) async throws -> Member? {
+        try await request.db.transaction { database in
+            // Two links of two instances used at the same moment: one at a time.
+            if database.sql.dialect.name != "sqlite" {
+                try await database.sql.raw("SELECT pg_advisory_xact_lock(\(bind: InstallationLinks.lockKey))").run()
+            }
+            guard try await !Administrators.exist(on: database),
+                  try await InstallationLinks.consume(token, on: database) else { return nil }
+            return try await Administrators.create(pseudonym: pseudonym, passwordHash: hash, on: database)
+        }
     }
 }
