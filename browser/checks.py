@@ -13,13 +13,15 @@ from selenium.webdriver.common.keys import Keys
 
 import os
 import re
+import shutil
 import subprocess
 import tempfile
+import time
 
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
-from harness import SCREENSHOTS, Report, Server, audit_current, desktop, fetch, main, make_driver, phone
+from harness import SCREENSHOTS, Report, Server, audit_current, desktop, fetch, free_port, main, make_driver, phone
 
 # Every public page; each is checked with axe, at 360 px, and for weight.
 PAGES = [
@@ -171,6 +173,35 @@ def wrong_setting_stops_start_up(driver, server: Server, report: Report) -> None
         "PORT" in result.stderr and "entre 1 et 65535" in result.stderr,
         result.stderr[-300:],
     )
+
+
+def installation_link_never_reaches_a_log_file(driver, server: Server, report: Report) -> None:
+    """Without a terminal (systemd, Docker), the installation link is not printed: a log is read by others"""
+    import os
+    import subprocess
+    import tempfile
+
+    folder = tempfile.mkdtemp(prefix="portevoix-sans-terminal-")
+    log_path = os.path.join(folder, "journal.log")
+    env = dict(os.environ, PORT=str(free_port()), PORTEVOIX_DATA_DIR=os.path.join(folder, "donnees"),
+               PORTEVOIX_KEYS_DIR=os.path.join(folder, "cles"))
+    env.pop("DATABASE_URL", None)
+    with open(log_path, "w") as log:
+        process = subprocess.Popen([str(server.binary)], cwd=folder, env=env, stdin=subprocess.DEVNULL,
+                                   stdout=log, stderr=subprocess.STDOUT)
+        try:
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline and "create-admin" not in open(log_path).read():
+                if process.poll() is not None:
+                    break
+                time.sleep(0.2)
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
+    text = open(log_path).read()
+    shutil.rmtree(folder, ignore_errors=True)
+    report.check("the log says to run portevoix create-admin", "portevoix create-admin" in text, text[-400:])
+    report.check("the log holds no installation link", "jeton=" not in text and "/installation" not in text, text[-400:])
 
 
 def admin_prints_cards_and_a_member_activates_one(driver, server: Server, report: Report) -> None:
@@ -1079,6 +1110,7 @@ JOURNEYS = [
     server_commands,
     fresh_start_creates_the_database,
     wrong_setting_stops_start_up,
+    installation_link_never_reaches_a_log_file,
     skip_link_reaches_the_content,
     wrong_address_shows_french_404,
     oversized_post_shows_413,
