@@ -75,6 +75,10 @@ public func configure(_ app: Application, settings: Settings) async throws {
     app.middleware.use(RequestLogMiddleware())
     app.middleware.use(ProxyWatchMiddleware())
     app.middleware.use(ErrorPageMiddleware())
+    // Before files and sessions: a page served from memory needs neither.
+    app.middleware.use(PageCacheMiddleware(cache: app.pageCache,
+                                           sessionCookie: WebSessionMiddleware.cookieName(secure: settings.secureCookies),
+                                           visitorCookie: VisitorToken.cookieName(secure: settings.secureCookies)))
     app.middleware.use(FileMiddleware(publicDirectory: settings.resourcesDirectory + "Public/"))
     app.middleware.use(WebSessionMiddleware(settings: settings))
     app.middleware.use(ErrorPageMiddleware())
@@ -120,4 +124,5 @@ func registerMigrations(_ app: Application) {
     app.migrations.add(CreateNamingDebate())
     app.migrations.add(CreateAPITokens())
     app.migrations.add(CreateInstallationLinks())
+    app.migrations.add(CreateSiteVersion())
 }

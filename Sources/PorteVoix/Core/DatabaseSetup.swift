@@ -87,11 +87,13 @@ enum DatabaseSetup {
     static func migrate(_ app: Application, settings: Settings) async throws {
         guard settings.migrationDatabaseURL != nil, case .postgres(let url) = settings.database else {
             try await app.autoMigrate()
+            try await SiteVersion.installTriggers(on: app.db.sql)
             return
         }
         app.databases.default(to: .owner)
         defer { app.databases.default(to: .psql) }
         try await app.autoMigrate()
+        try await SiteVersion.installTriggers(on: app.db(.owner).sql)
         guard let role = URLComponents(string: url)?.user, !role.isEmpty else { return }
         let sql = app.db(.owner) as! any SQLDatabase
         // A superuser or an owner would lift every guard (session_replication_role, ALTER TABLE).

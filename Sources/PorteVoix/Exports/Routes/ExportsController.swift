@@ -115,12 +115,9 @@ public enum ExportRun {
         var first = true
         try await send(format.start(headers: dataset.headers))
         try await dataset.stream(filters, on: database) { records in
-            var chunk = ""
-            for record in records {
-                chunk += try format.record(record, first: first)
-                first = false
-            }
-            try await send(chunk)
+            guard !records.isEmpty else { return }
+            try await send(try format.records(records, first: first))
+            first = false
         }
         try await send(format.end)
         return bytes

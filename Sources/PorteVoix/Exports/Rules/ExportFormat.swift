@@ -12,8 +12,7 @@ enum ExportCell: Sendable, Equatable {
         switch self {
         case .text(let text): text
         case .number(let number): String(number)
-        case .date(let date): date.map { ISO8601DateFormatter.string(from: $0, timeZone: FrenchDates.timeZone,
-                                                                        formatOptions: [.withInternetDateTime]) } ?? ""
+        case .date(let date): date.map(FrenchDates.iso) ?? ""
         }
     }
 }
@@ -56,37 +55,44 @@ enum ExportFormat: String, CaseIterable, Sendable {
     /// What opens the file, before any record.
     func start(headers: [String]) -> String {
         switch self {
-        case .openData: Self.csvLine(headers, delimiter: ",")
-        case .spreadsheet: "\u{FEFF}" + Self.csvLine(headers, delimiter: ";")
+        case .openData: Self.csvLines([headers], delimiter: ",")
+        case .spreadsheet: "\u{FEFF}" + Self.csvLines([headers], delimiter: ";")
         case .json: "["
         case .ods: ""
         }
     }
 
-    /// One record; `first` tells JSON whether a comma goes before it.
-    func record(_ cells: [(String, ExportCell)], first: Bool) throws -> String {
+    /// A batch of records; `first` tells JSON whether a comma goes before the first of them.
+    /// One writer or encoder per batch: made per record, they were most of a 100,000-line export's 43 s.
+    func records(_ records: [[(String, ExportCell)]], first: Bool) throws -> String {
         switch self {
-        case .openData: return Self.csvLine(cells.map { $0.1.asText }, delimiter: ",")
-        case .spreadsheet: return Self.csvLine(cells.map { Self.neutralised($0.1.asText) }, delimiter: ";")
+        case .openData: return Self.csvLines(records.map { $0.map { $0.1.asText } }, delimiter: ",")
+        case .spreadsheet: return Self.csvLines(records.map { $0.map { Self.neutralised($0.1.asText) } }, delimiter: ";")
         case .json:
-            var object: [String: JSONCell] = [:]
-            for (key, cell) in cells { object[key] = JSONCell(cell) }
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-            return (first ? "\n" : ",\n") + String(decoding: try encoder.encode(object), as: UTF8.self)
+            var text = ""
+            for (index, cells) in records.enumerated() {
+                var object: [String: JSONCell] = [:]
+                for (key, cell) in cells { object[key] = JSONCell(cell) }
+                text += (first && index == 0 ? "\n" : ",\n") + String(decoding: try encoder.encode(object), as: UTF8.self)
+            }
+            return text
         case .ods: return ""
         }
     }
 
     var end: String { self == .json ? "\n]\n" : "" }
 
-    /// One CSV line with its CRLF, quoted as RFC 4180 says (CSV.swift's writer).
-    static func csvLine(_ fields: [String], delimiter: String) -> String {
+    /// CSV lines, each ending in CRLF, quoted as RFC 4180 says (CSV.swift's writer).
+    static func csvLines(_ rows: [[String]], delimiter: String) -> String {
+        guard !rows.isEmpty else { return "" }
         let stream = OutputStream(toMemory: ())
         guard let writer = try? CSVWriter(stream: stream, delimiter: delimiter, newline: .crlf) else { return "" }
-        try? writer.write(row: fields)
+        for row in rows { try? writer.write(row: row) }
         writer.stream.close()
         let data = stream.property(forKey: .dataWrittenToMemoryStreamKey) as? Data ?? Data()
+        // The writer puts the line break between rows; the file ends with one too.
         return String(decoding: data, as: UTF8.self) + "\r\n"
     }
 

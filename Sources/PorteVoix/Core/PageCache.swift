@@ -1,0 +1,209 @@
+import NIOConcurrencyHelpers
+import SQLKit
+import Vapor
+
+/// Public pages as a visitor without a session sees them, rendered once and
+/// served from memory until what they show changes.
+///
+/// - Fresh: before serving from memory, the database's `SiteVersion` is read
+///   (one row); any write anywhere, by any instance, empties the cache. So
+///   does the clock passing a scheduled instant (`SiteVersion.nextScheduledChange`):
+///   a poll reaching its closing time shows closed without a write.
+/// - Only known addresses: the paths of `PageCache.pages`, ids that are
+///   UUIDs, and the query keys those pages read. Anything else is rendered
+///   as usual and never kept, so made-up query strings cannot fill memory.
+/// - Bounded: at most `maxEntries` pages and `maxBytes` bytes; the least
+///   recently served go first.
+/// - Only for visitors without a session or visitor cookie, and only a 200
+///   that sets no cookie: nothing personal, no form token, is ever kept.
+final class PageCache: Sendable {
+    struct Entry {
+        let body: ByteBuffer
+        let contentType: String
+        let cacheControl: String
+        var lastUsed: UInt64
+    }
+
+    private struct State {
+        /// The database's number when the entries were rendered; nil before the first read.
+        var version: Int64?
+        /// When the clock changes a page without a write.
+        var validUntil = Date.distantPast
+        /// Bumped at each emptying: a page rendered before it is not stored after it.
+        var generation: UInt64 = 0
+        var entries: [String: Entry] = [:]
+        var bytes = 0
+        var tick: UInt64 = 0
+        var hits = 0
+        var misses = 0
+    }
+
+    let maxEntries: Int
+    let maxBytes: Int
+    private let state = NIOLockedValueBox(State())
+    /// The addresses, as path components; parameters must be UUIDs.
+    private let patterns: [[PathComponent]]
+
+    /// The pages kept: what visitors read. Not the forms, not the sign-in
+    /// pages, not the projector view, not calendar files.
+    static let pages: [SiteURL] = [
+        .home, .proposals, .followUp, .proposal(.key, .show), .transparency,
+        .meetings, .meeting(.key, .show), .meeting(.key, .printableMinutes), .meeting(.key, .report),
+        .polls, .poll(.key, .show), .poll(.key, .trackers),
+        .namingDebate, .namingName(.key),
+    ] + SiteURL.ContentSlug.allCases.map { .content($0) }
+
+    /// The query keys those pages read; a query with any other is not kept.
+    static let queryKeys: Set<String> = ["page", "theme", "territoire", "statut", "q", "tri", "au-revoir"]
+    static let maxQueryValue = 120
+
+    init(maxEntries: Int = 2_000, maxBytes: Int = 64 << 20) {
+        self.maxEntries = maxEntries
+        self.maxBytes = maxBytes
+        self.patterns = Self.pages.map(\.pathComponents)
+    }
+
+    // MARK: Keys
+
+    /// The key of a known address, or nil for anything else.
+    func key(for url: URI) -> String? {
+        let path = url.path
+        guard path.utf8.count <= 200, matches(path) else { return nil }
+        guard let query = url.query, !query.isEmpty else { return path }
+        var pairs: [(String, String)] = []
+        for part in query.split(separator: "&", omittingEmptySubsequences: true) {
+            let pieces = part.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            let name = String(pieces[0])
+            let value = pieces.count > 1 ? String(pieces[1]) : ""
+            guard Self.queryKeys.contains(name), value.utf8.count <= Self.maxQueryValue,
+                  !pairs.contains(where: { $0.0 == name }) else { return nil }
+            pairs.append((name, value))
+        }
+        // Order does not change the page; the raw values do (as they are decoded).
+        return path + "?" + pairs.sorted { $0.0 < $1.0 }.map { "\($0.0)=\($0.1)" }.joined(separator: "&")
+    }
+
+    private func matches(_ path: String) -> Bool {
+        let segments = path.split(separator: "/", omittingEmptySubsequences: false).dropFirst()
+        let parts = segments.count == 1 && segments.first == "" ? [] : Array(segments)
+        return patterns.contains { pattern in
+            guard pattern.count == parts.count else { return false }
+            for (component, part) in zip(pattern, parts) {
+                switch component {
+                case .constant(let text): if text != part { return false }
+                case .parameter: if part.utf8.count != 36 || UUID(uuidString: String(part)) == nil { return false }
+                default: return false
+                }
+            }
+            return true
+        }
+    }
+
+    // MARK: Freshness
+
+    /// Reads the database's number; empties the cache if it moved or the
+    /// clock passed a scheduled change. Returns the generation to store under.
+    func refresh(on sql: any SQLDatabase, now: Date = Date()) async throws -> UInt64 {
+        let version = try await SiteVersion.read(on: sql)
+        let current = state.withLockedValue { state -> UInt64? in
+            state.version == version && now < state.validUntil ? state.generation : nil
+        }
+        if let current { return current }
+        // Read after the number: a change committed in between makes the
+        // next request empty the cache again, never the other way round.
+        let until = try await SiteVersion.nextScheduledChange(after: now, on: sql)
+        return state.withLockedValue { state in
+            if state.version != version || now >= state.validUntil {
+                state.entries.removeAll(keepingCapacity: true)
+                state.bytes = 0
+                state.generation &+= 1
+                state.version = version
+                state.validUntil = until
+            }
+            return state.generation
+        }
+    }
+
+    func lookup(_ key: String, generation: UInt64) -> Entry? {
+        state.withLockedValue { state in
+            guard state.generation == generation, var entry = state.entries[key] else {
+                state.misses += 1
+                return nil
+            }
+            state.tick &+= 1
+            entry.lastUsed = state.tick
+            state.entries[key] = entry
+            state.hits += 1
+            return entry
+        }
+    }
+
+    func store(_ key: String, body: ByteBuffer, contentType: String, cacheControl: String, generation: UInt64) {
+        let size = body.readableBytes + key.utf8.count
+        guard size <= maxBytes / 8 else { return }
+        state.withLockedValue { state in
+            guard state.generation == generation else { return }
+            state.tick &+= 1
+            if let old = state.entries.updateValue(Entry(body: body, contentType: contentType, cacheControl: cacheControl,
+                                                         lastUsed: state.tick), forKey: key) {
+                state.bytes -= old.body.readableBytes + key.utf8.count
+            }
+            state.bytes += size
+            if state.entries.count > maxEntries || state.bytes > maxBytes {
+                // The least recently served quarter goes: eviction stays rare.
+                let victims = state.entries.sorted { $0.value.lastUsed < $1.value.lastUsed }.prefix(max(1, state.entries.count / 4))
+                for (victim, entry) in victims where victim != key {
+                    state.entries[victim] = nil
+                    state.bytes -= entry.body.readableBytes + victim.utf8.count
+                }
+            }
+        }
+    }
+
+    /// For the tests and the benchmark: what is held now.
+    var figures: (entries: Int, bytes: Int, hits: Int, misses: Int) {
+        state.withLockedValue { ($0.entries.count, $0.bytes, $0.hits, $0.misses) }
+    }
+}
+
+/// Serves `PageCache` pages to visitors without a session, and keeps the ones rendered for them.
+struct PageCacheMiddleware: AsyncMiddleware {
+    let cache: PageCache
+    let sessionCookie: String
+    let visitorCookie: String
+
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        guard request.method == .GET, let key = cache.key(for: request.url),
+              request.cookies[sessionCookie] == nil, request.cookies[visitorCookie] == nil
+        else { return try await next.respond(to: request) }
+        let generation = try await cache.refresh(on: request.db.sql)
+        if let entry = cache.lookup(key, generation: generation) {
+            var headers = HTTPHeaders()
+            headers.replaceOrAdd(name: .contentType, value: entry.contentType)
+            headers.replaceOrAdd(name: .cacheControl, value: entry.cacheControl)
+            return Response(status: .ok, headers: headers, body: .init(buffer: entry.body))
+        }
+        let response = try await next.respond(to: request)
+        if response.status == .ok, !response.headers.contains(name: .setCookie),
+           let contentType = response.headers.first(name: .contentType), contentType.hasPrefix("text/html"),
+           let body = response.body.buffer {
+            cache.store(key, body: body, contentType: contentType,
+                        cacheControl: response.headers.first(name: .cacheControl) ?? "private, no-cache", generation: generation)
+        }
+        return response
+    }
+}
+
+extension Application {
+    private struct PageCacheKey: StorageKey { typealias Value = PageCache }
+
+    var pageCache: PageCache {
+        get {
+            if let cache = storage[PageCacheKey.self] { return cache }
+            let cache = PageCache()
+            storage[PageCacheKey.self] = cache
+            return cache
+        }
+        set { storage[PageCacheKey.self] = newValue }
+    }
+}
