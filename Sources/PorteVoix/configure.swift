@@ -76,8 +76,8 @@ public func configure(_ app: Application, settings: Settings) async throws {
     app.middleware.use(ProxyWatchMiddleware())
     app.middleware.use(ErrorPageMiddleware())
     // Before files and sessions: a page served from memory needs neither.
-    app.middleware.use(PageCacheMiddleware(cache: app.pageCache,
-                                           sessionCookie: WebSessionMiddleware.cookieName(secure: settings.secureCookies),
+    app.pageCache = PageCache()
+    app.middleware.use(PageCacheMiddleware(sessionCookie: WebSessionMiddleware.cookieName(secure: settings.secureCookies),
                                            visitorCookie: VisitorToken.cookieName(secure: settings.secureCookies)))
     app.middleware.use(FileMiddleware(publicDirectory: settings.resourcesDirectory + "Public/"))
     app.middleware.use(WebSessionMiddleware(settings: settings))

@@ -168,11 +168,11 @@ final class PageCache: Sendable {
 
 /// Serves `PageCache` pages to visitors without a session, and keeps the ones rendered for them.
 struct PageCacheMiddleware: AsyncMiddleware {
-    let cache: PageCache
     let sessionCookie: String
     let visitorCookie: String
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        let cache = request.application.pageCache
         guard request.method == .GET, let key = cache.key(for: request.url),
               request.cookies[sessionCookie] == nil, request.cookies[visitorCookie] == nil
         else { return try await next.respond(to: request) }

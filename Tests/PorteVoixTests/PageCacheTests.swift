@@ -1,0 +1,244 @@
+import Fluent
+import Foundation
+@testable import PorteVoix
+import SQLKit
+import Testing
+import Vapor
+import VaporTesting
+
+/// Public pages served from memory (`PageCache`): every promise is played by
+/// the person it protects. A visitor must never read a page older than the
+/// data it shows, whoever wrote the data; a member's page must never reach a
+/// visitor; made-up addresses must not fill the server's memory.
+@Suite struct PageCacheTests {
+    /// A visitor without any cookie: the one the cache serves.
+    static func visitor(_ app: Application, _ path: String) async throws -> TestingHTTPResponse {
+        var browser = Browser(app)
+        return try await browser.get(path)
+    }
+
+    /// The same page rendered from the database, never from memory: a
+    /// visitor cookie sends the request past the cache.
+    static func rendered(_ app: Application, _ path: String) async throws -> TestingHTTPResponse {
+        var browser = Browser(app)
+        browser.cookies["portevoix-visiteur"] = String(repeating: "a", count: 43)
+        return try await browser.get(path)
+    }
+
+    /// Every page is what the database says now, and the second visit came from memory.
+    static func expectFresh(_ app: Application, _ pages: [String], after change: String,
+                            sourceLocation: SourceLocation = #_sourceLocation) async throws {
+        for page in pages {
+            let served = try await visitor(app, page)
+            let truth = try await rendered(app, page)
+            #expect(served.status == truth.status, "\(page) after \(change)", sourceLocation: sourceLocation)
+            // A page with a form for visitors carries each visitor's own token (and is never kept).
+            let servedText = withoutFormTokens(served.text), truthText = withoutFormTokens(truth.text)
+            if servedText != truthText {
+                let a = servedText.split(separator: ">"), b = truthText.split(separator: ">")
+                let first = Array(zip(a, b)).firstIndex { $0 != $1 } ?? min(a.count, b.count)
+                Issue.record("\(page) is stale after \(change): \(a[max(0, first - 3)..<min(a.count, first + 3)]) ≠ \(b[max(0, first - 3)..<min(b.count, first + 3)])",
+                             sourceLocation: sourceLocation)
+            }
+        }
+    }
+
+    static func withoutFormTokens(_ text: String) -> String {
+        text.replacingOccurrences(of: #"name="_csrf" value="[^"]*""#, with: "", options: .regularExpression)
+    }
+
+    /// Visits every page twice as a visitor: the cache now holds them all.
+    static func warm(_ app: Application, _ pages: [String]) async throws {
+        for page in pages {
+            _ = try await visitor(app, page)
+            _ = try await visitor(app, page)
+        }
+    }
+
+    @Test func everyKindOfChangeShowsOnTheNextVisit() async throws {
+        try await withTestApp { app in
+            let marie = try await makeMember(app, "Marie")
+            try await makeMember(app, "Paul")
+            let proposal = try await makeProposal(app, title: "Un bus le dimanche", author: marie)
+            let meeting = try await makeMeeting(app, status: .planned)
+            let poll = try await makePoll(app, kind: .yesNo, meeting: meeting)
+            let closedPoll = try await makePoll(app, kind: .yesNo, status: .open, minimum: 1)
+            let name = ProposedName(name: "Allocataire", explanation: "Un nom neutre.", authorID: nil, anonymous: true, status: .published)
+            name.publishedAt = Date()
+            try await name.create(on: app.db)
+            let pages = ["/", "/propositions", "/propositions?page=1", "/suivi", proposal.path, "/moderation/transparence",
+                         "/seances", "/seances/\(meeting.id!.uuidString)", "/seances/\(meeting.id!.uuidString)/compte-rendu", "/scrutins", poll.path,
+                         closedPoll.path, closedPoll.path + "/bulletins", "/debat-denomination",
+                         "/debat-denomination/noms/\(name.id!.uuidString)", "/charte"]
+            // A session without minutes and a poll not yet counted have no such page yet.
+            var found: [String] = []
+            for page in pages where try await Self.visitor(app, page).status == .ok { found.append(page) }
+            #expect(found.count == pages.count - 2)
+            try await Self.warm(app, pages)
+            let (held, _, hits, _) = app.pageCache.figures
+            #expect(held == found.count, "every public page is kept")
+            #expect(hits >= found.count, "the second visits came from memory")
+            let sql = app.db.sql
+
+            let changes: [(String, () async throws -> Void)] = [
+                ("a new proposal", { try await makeProposal(app, title: "Des horaires de CAF le soir", author: marie) }),
+                ("a proposal's title edited in the database by hand", {
+                    try await sql.raw("UPDATE proposals SET title = 'Un bus le dimanche matin' WHERE id = \(bind: proposal.id!)").run()
+                }),
+                ("a support", { try await ProposalSupport(proposalID: proposal.id!, memberID: marie.id!).create(on: app.db) }),
+                ("a comment", { try await ProposalComment(proposalID: proposal.id!, authorID: marie.id!, body: "Oui, le dimanche aussi.").create(on: app.db) }),
+                ("an answer from the département", {
+                    proposal.status = .answered
+                    proposal.answer = "Le département étudie une ligne le dimanche."
+                    proposal.answeredAt = Date()
+                    try await proposal.update(on: app.db)
+                }),
+                ("an author's new pseudonym", {
+                    let renamed = try Pseudonym("Marie-Jeanne")
+                    marie.pseudonym = renamed.display
+                    marie.pseudonymKey = renamed.key
+                    try await marie.update(on: app.db)
+                }),
+                ("a theme renamed", { try await sql.raw("UPDATE themes SET name = 'Se déplacer' WHERE id = \(bind: proposal.$theme.id)").run() }),
+                ("a session edited", {
+                    meeting.title = "Séance de printemps"
+                    try await meeting.update(on: app.db)
+                }),
+                ("a ballot", {
+                    var browser = Browser(app)
+                    try await browser.signIn("Paul")
+                    let voted = try await browser.submit(["choix": "P"], on: poll.path, to: poll.path + "/vote")
+                    #expect(voted.status == .ok)
+                }),
+                ("a poll closed and counted", {
+                    let closed = try await PollCount.close(closedPoll, app: app)
+                    #expect(closed)
+                }),
+                ("a proposal hidden by moderation", {
+                    proposal.hiddenAt = Date()
+                    try await proposal.update(on: app.db)
+                }),
+                ("a name withdrawn from the debate", { try await name.delete(on: app.db) }),
+            ]
+            for (change, make) in changes {
+                try await make()
+                try await Self.expectFresh(app, pages.filter { !(change.contains("hidden") && $0 == proposal.path) }, after: change)
+                try await Self.warm(app, pages)
+            }
+            // The hidden proposal is gone from the page kept for visitors too.
+            #expect(try await Self.visitor(app, proposal.path).status == .notFound)
+            #expect(!(try await Self.visitor(app, "/propositions").text.contains("Un bus le dimanche")))
+        }
+    }
+
+    @Test func aPollShowsClosedWhenItsClosingTimePassesWithNoWrite() async throws {
+        try await withTestApp { app in
+            let poll = try await makePoll(app, kind: .yesNo)
+            poll.closesAt = Date().addingTimeInterval(1.5)
+            try await poll.update(on: app.db)
+            let open = try await Self.visitor(app, poll.path)
+            #expect(open.text.contains("Clôture prévue"))
+            _ = try await Self.visitor(app, poll.path)
+            #expect(app.pageCache.figures.hits >= 1)
+            try await Task.sleep(for: .seconds(2))
+            // Nothing was written: the clock alone moves the poll on.
+            let later = try await Self.visitor(app, poll.path)
+            #expect(later.text == (try await Self.rendered(app, poll.path)).text)
+            #expect(later.text != open.text)
+        }
+    }
+
+    @Test func anotherInstancesWriteShowsOnThisOne() async throws {
+        try await withTestApp { first in
+            let marie = try await makeMember(first, "Marie")
+            try await makeProposal(first, title: "Un bus le dimanche", author: marie)
+            try await Self.warm(first, ["/propositions"])
+            try await SeveralInstancesTests.withSecondInstance(of: first) { second in
+                try await makeProposal(second, title: "Des horaires de CAF le soir", author: marie)
+                let seen = try await Self.visitor(first, "/propositions")
+                #expect(seen.text.contains("Des horaires de CAF le soir"))
+            }
+        }
+    }
+
+    @Test func aMembersPageNeverReachesAVisitor() async throws {
+        try await withTestApp { app in
+            let marie = try await makeMember(app, "Marie")
+            let proposal = try await makeProposal(app, author: marie)
+            var browser = Browser(app)
+            try await browser.signIn("Marie")
+            let paths = ["/", "/propositions", proposal.path]
+            var tokens: [String] = []
+            for path in paths {
+                let own = try await browser.get(path)
+                #expect(own.text.contains("Se déconnecter"))
+                tokens.append(try #require(own.csrfToken))
+            }
+            #expect(app.pageCache.figures.entries == 0, "a member's page is never kept")
+            for (path, token) in zip(paths, tokens) {
+                let seen = try await Self.visitor(app, path)
+                #expect(!seen.text.contains(token))
+                #expect(!seen.text.contains("Se déconnecter"))
+            }
+            // And the other way: a visitor's kept page never replaces the member's own.
+            #expect(try await browser.get("/propositions").text.contains("Se déconnecter"))
+        }
+    }
+
+    @Test func aKeptPageIsTheSamePageWithTheSameHeaders() async throws {
+        try await withTestApp { app in
+            _ = try await Self.visitor(app, "/propositions")
+            let kept = try await Self.visitor(app, "/propositions")
+            #expect(app.pageCache.figures.hits == 1)
+            let truth = try await Self.rendered(app, "/propositions")
+            #expect(kept.body == truth.body)
+            for name in ["Content-Type", "Cache-Control", "Content-Security-Policy", "X-Frame-Options", "Referrer-Policy"] {
+                #expect(kept.headers.first(name: name) == truth.headers.first(name: name), "\(name)")
+            }
+            #expect(kept.headers.setCookie == nil)
+        }
+    }
+
+    @Test func madeUpAddressesDoNotFillMemory() async throws {
+        try await withTestApp { app in
+            app.pageCache = PageCache(maxEntries: 40)
+            // Unknown query keys, ids that are no UUID, ids of nothing: answered, never kept.
+            for index in 0..<120 {
+                #expect(try await Self.visitor(app, "/propositions?x\(index)=\(index)").status == .ok)
+                _ = try await Self.visitor(app, "/propositions/\(index)")
+                #expect(try await Self.visitor(app, "/propositions/\(UUID().uuidString)").status == .notFound)
+                _ = try await Self.visitor(app, "/propositions?page=1&page=\(index)")
+                _ = try await Self.visitor(app, "/propositions?q=" + String(repeating: "a", count: 200 + index))
+            }
+            #expect(app.pageCache.figures.entries == 0)
+            // Known keys with made-up values: kept, within the bound.
+            for index in 0..<120 {
+                #expect(try await Self.visitor(app, "/propositions?page=\(index)").status == .ok)
+            }
+            #expect(app.pageCache.figures.entries <= 40)
+            #expect(app.pageCache.figures.entries > 0)
+        }
+    }
+
+    @Test func everyTableAPageCanReadMovesTheVersion() async throws {
+        try await withTestApp { app in
+            let sql = app.db.sql
+            let watched = Set(try await SiteVersion.watchedTables(on: sql))
+            #expect(try await SiteVersion.triggeredTables(on: sql) == watched)
+            for table in ["proposals", "members", "themes", "meetings", "polls", "ballots", "poll_voters", "proposed_names",
+                          "name_opinions", "proposal_comments", "content_reports", "audit_entries"] {
+                #expect(watched.contains(table), "\(table)")
+            }
+            // A member's visit writes their session: it must not empty the cache.
+            let before = try await SiteVersion.read(on: sql)
+            try await makeMember(app, "Marie")
+            #expect(try await SiteVersion.read(on: sql) > before)
+            var browser = Browser(app)
+            try await browser.signIn("Marie")
+            let signedIn = try await SiteVersion.read(on: sql)
+            _ = try await browser.get("/mon-compte")
+            _ = try await browser.get("/propositions")
+            #expect(try await SiteVersion.read(on: sql) == signedIn)
+        }
+    }
+}
