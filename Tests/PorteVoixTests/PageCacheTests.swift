@@ -242,3 +242,29 @@ import VaporTesting
         }
     }
 }
+
+/// The lists members see come from memory too (`Request.cachedData`), under the same rules.
+@Suite struct ListingCacheTests {
+    @Test func aMembersListShowsEveryChangeOnTheNextVisit() async throws {
+        try await withTestApp { app in
+            let marie = try await makeMember(app, "Marie")
+            let first = try await makeProposal(app, title: "Un bus le dimanche", author: marie)
+            var browser = Browser(app)
+            try await browser.signIn("Marie")
+            #expect(try await browser.get("/propositions").text.contains("Un bus le dimanche"))
+            try await makeProposal(app, title: "Des horaires de CAF le soir", author: marie)
+            let after = try await browser.get("/propositions").text
+            #expect(after.contains("Des horaires de CAF le soir"))
+            #expect(after.contains("2 propositions"))
+            first.hiddenAt = Date()
+            try await first.update(on: app.db)
+            let hidden = try await browser.get("/propositions").text
+            #expect(!hidden.contains("Un bus le dimanche"))
+            #expect(hidden.contains("1 proposition."))
+            // A member's own buttons are never taken from what a visitor was shown.
+            _ = try await PageCacheTests.visitor(app, "/propositions")
+            #expect(try await browser.get("/propositions").text.contains("Mes propositions"))
+            #expect(!(try await PageCacheTests.visitor(app, "/propositions").text.contains("Mes propositions")))
+        }
+    }
+}

@@ -32,6 +32,8 @@ final class PageCache: Sendable {
         /// Bumped at each emptying: a page rendered before it is not stored after it.
         var generation: UInt64 = 0
         var entries: [String: Entry] = [:]
+        /// Query results that pages for members render (`Request.cachedData`).
+        var data: [String: (value: any Sendable, lastUsed: UInt64)] = [:]
         var bytes = 0
         var tick: UInt64 = 0
         var hits = 0
@@ -115,6 +117,7 @@ final class PageCache: Sendable {
         return state.withLockedValue { state in
             if state.version != version || now >= state.validUntil {
                 state.entries.removeAll(keepingCapacity: true)
+                state.data.removeAll(keepingCapacity: true)
                 state.bytes = 0
                 state.generation &+= 1
                 state.version = version
@@ -160,6 +163,30 @@ final class PageCache: Sendable {
         }
     }
 
+    /// Query results, under the same rules as pages: kept while the version
+    /// and the clock say nothing changed, at most `maxEntries` of them.
+    func data<T: Sendable>(_ key: String, generation: UInt64) -> T? {
+        state.withLockedValue { state in
+            guard state.generation == generation, let entry = state.data[key], let value = entry.value as? T else { return nil }
+            state.tick &+= 1
+            state.data[key]?.lastUsed = state.tick
+            return value
+        }
+    }
+
+    func storeData(_ key: String, _ value: any Sendable, generation: UInt64) {
+        state.withLockedValue { state in
+            guard state.generation == generation else { return }
+            state.tick &+= 1
+            state.data[key] = (value, state.tick)
+            if state.data.count > maxEntries {
+                for (victim, _) in state.data.sorted(by: { $0.value.lastUsed < $1.value.lastUsed }).prefix(state.data.count / 4) {
+                    state.data[victim] = nil
+                }
+            }
+        }
+    }
+
     /// For the tests and the benchmark: what is held now.
     var figures: (entries: Int, bytes: Int, hits: Int, misses: Int) {
         state.withLockedValue { ($0.entries.count, $0.bytes, $0.hits, $0.misses) }
@@ -191,6 +218,21 @@ struct PageCacheMiddleware: AsyncMiddleware {
                         cacheControl: response.headers.first(name: .cacheControl) ?? "private, no-cache", generation: generation)
         }
         return response
+    }
+}
+
+extension Request {
+    /// What `make` returns, computed once and kept while nothing the site
+    /// shows changes (the rules of `PageCache`): for the lists that members'
+    /// pages show, whose layout is their own. `key` must be built from
+    /// checked values only; `make` must read nothing personal.
+    func cachedData<T: Sendable>(_ key: String, _ make: () async throws -> T) async throws -> T {
+        let cache = application.pageCache
+        let generation = try await cache.refresh(on: db.sql)
+        if let value: T = cache.data(key, generation: generation) { return value }
+        let value = try await make()
+        cache.storeData(key, value, generation: generation)
+        return value
     }
 }
 

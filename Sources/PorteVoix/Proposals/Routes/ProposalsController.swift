@@ -8,22 +8,47 @@ struct ProposalsController {
 
     // MARK: Listing
 
+    /// What the list shows whoever looks: the same for every visitor and member.
+    struct Listing: Sendable {
+        var proposals: [ProposalSummary]
+        var total: Int
+        var page: Int
+        var pageCount: Int
+        var themes: [NamedID]
+        var territories: [NamedID]
+    }
+
     func list(request: Request) async throws -> HTML {
         let filters = (try? request.query.decode(ProposalFilters.self)) ?? ProposalFilters()
-        let result = try await ProposalQueries.publicListing(
-            filters: filters, page: Pagination.number(filters.page), per: Self.pageSize, on: request.db
-        )
+        let page = Pagination.number(filters.page)
+        let load = {
+            let result = try await ProposalQueries.publicListing(filters: filters, page: page, per: Self.pageSize, on: request.db)
+            return Listing(proposals: result.items.map(ProposalSummary.init), total: result.metadata.total, page: result.metadata.page,
+                           pageCount: result.metadata.pageCount,
+                           themes: try await Theme.query(on: request.db).sort(\.$position).all().map(\.choice),
+                           territories: try await Territory.query(on: request.db).sort(\.$position).all().map(\.choice))
+        }
+        // Kept for members too (their layout is their own), except searches: any words make a key.
+        let listing = SearchText.terms(filters.q ?? "").isEmpty
+            ? try await request.cachedData(Self.listingKey(filters, page: page), load) : try await load()
         return ProposalPages.list(
             .init(
-                proposals: result.items.map(ProposalSummary.init), total: result.metadata.total, page: result.metadata.page,
-                pageCount: result.metadata.pageCount, filters: filters,
-                themes: try await Theme.query(on: request.db).sort(\.$position).all().map(\.choice),
-                territories: try await Territory.query(on: request.db).sort(\.$position).all().map(\.choice),
+                proposals: listing.proposals, total: listing.total, page: listing.page, pageCount: listing.pageCount, filters: filters,
+                themes: listing.themes, territories: listing.territories,
                 canPropose: request.member != nil,
                 canEnterPaper: request.member?.roles.isDisjoint(with: Role.organisers) == false
             ),
             context: request.pageContext
         )
+    }
+
+    /// The filters as the query reads them: ids, slugs and a page number, never free text.
+    static func listingKey(_ filters: ProposalFilters, page: Int) -> String {
+        let theme = filters.theme.flatMap(UUID.init(uuidString:))?.uuidString ?? ""
+        let territory = filters.territoire == "departement" ? "departement" : filters.territoire.flatMap(UUID.init(uuidString:))?.uuidString ?? ""
+        let status = filters.statut.flatMap(ProposalStatus.init(slug:)).map(\.rawValue) ?? ""
+        let sort = ProposalQueries.Sort(rawValue: filters.tri ?? "")?.rawValue ?? ""
+        return "propositions|\(theme)|\(territory)|\(status)|\(sort)|\(page)"
     }
 
     func mine(request: Request) async throws -> HTML {
