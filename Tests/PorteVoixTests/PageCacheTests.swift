@@ -1,4 +1,5 @@
 import Fluent
+import NIOConcurrencyHelpers
 import Foundation
 @testable import PorteVoix
 import SQLKit
@@ -266,5 +267,41 @@ import VaporTesting
             #expect(try await browser.get("/propositions").text.contains("Mes propositions"))
             #expect(!(try await PageCacheTests.visitor(app, "/propositions").text.contains("Mes propositions")))
         }
+    }
+}
+
+@Suite struct ReadGateTests {
+    /// 2,000 requests, each after a write of its own: every one gets a number
+    /// at least as new as its write, and they share far fewer reads.
+    @Test func aSharedReadIsNeverOlderThanTheRequestThatWaitsForIt() async throws {
+        let gate = ReadGate()
+        let counter = NIOLockedValueBox<Int64>(0)
+        let reads = NIOLockedValueBox(0)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<2_000 {
+                group.addTask {
+                    let written = counter.withLockedValue { value -> Int64 in
+                        value += 1
+                        return value
+                    }
+                    let read = try await gate.read {
+                        reads.withLockedValue { $0 += 1 }
+                        let value = counter.withLockedValue { $0 }
+                        try await Task.sleep(for: .microseconds(200))
+                        return value
+                    }
+                    #expect(read >= written)
+                }
+            }
+            try await group.waitForAll()
+        }
+        #expect(reads.withLockedValue { $0 } < 2_000)
+    }
+
+    @Test func aFailedReadFailsOnlyThoseWhoWaitedForIt() async throws {
+        struct Unreachable: Error {}
+        let gate = ReadGate()
+        await #expect(throws: Unreachable.self) { try await gate.read { throw Unreachable() } }
+        #expect(try await gate.read { 7 } == 7)
     }
 }

@@ -43,6 +43,7 @@ final class PageCache: Sendable {
     let maxEntries: Int
     let maxBytes: Int
     private let state = NIOLockedValueBox(State())
+    private let versionGate = ReadGate()
     /// The addresses, as path components; parameters must be UUIDs.
     private let patterns: [[PathComponent]]
 
@@ -106,7 +107,7 @@ final class PageCache: Sendable {
     /// Reads the database's number; empties the cache if it moved or the
     /// clock passed a scheduled change. Returns the generation to store under.
     func refresh(on sql: any SQLDatabase, now: Date = Date()) async throws -> UInt64 {
-        let version = try await SiteVersion.read(on: sql)
+        let version = try await versionGate.read { try await SiteVersion.read(on: sql) }
         let current = state.withLockedValue { state -> UInt64? in
             state.version == version && now < state.validUntil ? state.generation : nil
         }
@@ -190,6 +191,48 @@ final class PageCache: Sendable {
     /// For the tests and the benchmark: what is held now.
     var figures: (entries: Int, bytes: Int, hits: Int, misses: Int) {
         state.withLockedValue { ($0.entries.count, $0.bytes, $0.hits, $0.misses) }
+    }
+}
+
+/// Reads shared by the requests that wait for them, each read begun after
+/// every request it answers arrived: a request never gets a number read
+/// before it came, so it never misses a write committed before it came.
+/// Under load, one read answers every request that arrived during the
+/// previous one, instead of a database round trip each.
+final class ReadGate: Sendable {
+    private struct State {
+        var reading = false
+        var waiting: [CheckedContinuation<Int64, any Error>] = []
+    }
+
+    private let state = NIOLockedValueBox(State())
+
+    func read(_ body: @escaping @Sendable () async throws -> Int64) async throws -> Int64 {
+        try await withCheckedThrowingContinuation { continuation in
+            let start = state.withLockedValue { state -> Bool in
+                state.waiting.append(continuation)
+                guard !state.reading else { return false }
+                state.reading = true
+                return true
+            }
+            if start { Task { await self.run(body) } }
+        }
+    }
+
+    /// Reads while anyone waits; each read answers those who were waiting when it began.
+    private func run(_ body: @Sendable () async throws -> Int64) async {
+        while true {
+            let batch = state.withLockedValue { state -> [CheckedContinuation<Int64, any Error>] in
+                let batch = state.waiting
+                state.waiting = []
+                if batch.isEmpty { state.reading = false }
+                return batch
+            }
+            guard !batch.isEmpty else { return }
+            let result: Result<Int64, any Error>
+            do { result = .success(try await body()) } catch { result = .failure(error) }
+            for continuation in batch { continuation.resume(with: result) }
+        }
     }
 }
 
