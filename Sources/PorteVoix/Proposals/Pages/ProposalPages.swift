@@ -54,12 +54,24 @@ enum ProposalPages {
     }
 
     static func list(_ model: ListModel, context: PageContext) -> HTML {
+        list(title: listTitle(model), content: listContent(model), context: context)
+    }
+
+    /// The page around a list rendered earlier (`ProposalsController.list` keeps them).
+    static func list(title: String, content: Node<HTML.BodyContext>, context: PageContext) -> HTML {
+        Layout.page(context, title: title,
+                    description: "Les propositions des membres du conseil consultatif du RSA, et ce qu'elles sont devenues.",
+                    content: content)
+    }
+
+    static func listTitle(_ model: ListModel) -> String {
+        model.page > 1 ? "Les propositions, page \(model.page)" : "Les propositions"
+    }
+
+    /// Everything inside `<main>`: the same for every visitor with the same rights.
+    static func listContent(_ model: ListModel) -> Node<HTML.BodyContext> {
         let filters = model.filters
-        return Layout.page(
-            context,
-            title: model.page > 1 ? "Les propositions, page \(model.page)" : "Les propositions",
-            description: "Les propositions des membres du conseil consultatif du RSA, et ce qu'elles sont devenues.",
-            content: .group(
+        return .group(
                 .h1("Les propositions"),
                 .p(.text("Les idées des membres du conseil, relues puis publiées. Chaque proposition reçoit une réponse écrite du Département.")),
                 .p(
@@ -100,7 +112,6 @@ enum ProposalPages {
                             ("statut", filters.statut ?? ""), ("tri", filters.tri ?? "")],
                     page: model.page, pageCount: model.pageCount
                 )
-            )
         )
     }
 

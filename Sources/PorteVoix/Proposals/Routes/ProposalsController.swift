@@ -28,18 +28,32 @@ struct ProposalsController {
                            themes: try await Theme.query(on: request.db).sort(\.$position).all().map(\.choice),
                            territories: try await Territory.query(on: request.db).sort(\.$position).all().map(\.choice))
         }
-        // Kept for members too (their layout is their own), except searches: any words make a key.
-        let listing = SearchText.terms(filters.q ?? "").isEmpty
-            ? try await request.cachedData(Self.listingKey(filters, page: page), load) : try await load()
-        return ProposalPages.list(
-            .init(
-                proposals: listing.proposals, total: listing.total, page: listing.page, pageCount: listing.pageCount, filters: filters,
-                themes: listing.themes, territories: listing.territories,
-                canPropose: request.member != nil,
-                canEnterPaper: request.member?.roles.isDisjoint(with: Role.organisers) == false
-            ),
-            context: request.pageContext
-        )
+        let canPropose = request.member != nil
+        let canEnterPaper = request.member?.roles.isDisjoint(with: Role.organisers) == false
+        func model(_ listing: Listing) -> ProposalPages.ListModel {
+            .init(proposals: listing.proposals, total: listing.total, page: listing.page, pageCount: listing.pageCount, filters: filters,
+                  themes: listing.themes, territories: listing.territories, canPropose: canPropose, canEnterPaper: canEnterPaper)
+        }
+        // A search is never kept: any words would make a key.
+        let typed = [filters.theme, filters.territoire, filters.statut, filters.tri, filters.page].map { $0 ?? "" }
+        guard SearchText.terms(filters.q ?? "").isEmpty, (filters.q ?? "").isEmpty, typed.allSatisfy({ $0.utf8.count <= 64 }) else {
+            return ProposalPages.list(model(try await load()), context: request.pageContext)
+        }
+        // The list inside `<main>`, rendered once for each kind of reader
+        // (visitor, member, organiser) and kept while nothing changes; the
+        // layout around it is each member's own.
+        let audience = canEnterPaper ? "animation" : canPropose ? "membre" : "visiteur"
+        let rendered = try await request.cachedData("propositions-html|\(audience)|" + typed.joined(separator: "|")) {
+            let listing = try await request.cachedData(Self.listingKey(filters, page: page), load)
+            let model = model(listing)
+            return RenderedList(title: ProposalPages.listTitle(model), main: ProposalPages.listContent(model).render())
+        }
+        return ProposalPages.list(title: rendered.title, content: .raw(rendered.main), context: request.pageContext)
+    }
+
+    struct RenderedList: Sendable {
+        var title: String
+        var main: String
     }
 
     /// The filters as the query reads them: ids, slugs and a page number, never free text.
