@@ -22,7 +22,9 @@ enum Bench {
         case "voting":
             try await VotingBench.run()
         case "exports":
-            try await ExportsBench.run(count: arguments.dropFirst().first.flatMap(Int.init) ?? 100_000)
+            let rest = Array(arguments.dropFirst())
+            try await ExportsBench.run(count: rest.first.flatMap(Int.init) ?? 100_000,
+                                       formats: rest.count > 1 ? Array(rest.dropFirst()) : ["csv", "csv-tableur", "json"])
         case "dataset":
             try await SiteBench.dataset(file: arguments.dropFirst().first ?? "dataset.json")
         case "cast":
@@ -51,7 +53,7 @@ enum Bench {
                 exit(1)
             }
         default:
-            print("usage: portevoix-bench listing [count] | voting | exports [count] | drill-instances BIN [voters] | drill-crash BIN [voters] | drill-backup BIN [voters]")
+            print("usage: portevoix-bench listing [count] | voting | exports [count] [formats…] | drill-instances BIN [voters] | drill-crash BIN [voters] | drill-backup BIN [voters]")
         }
     }
 }
@@ -163,11 +165,11 @@ enum ListingBench {
 /// `portevoix-bench exports [count]`: time and peak memory of a whole
 /// proposals export, in each streamed format, with `count` proposals.
 enum ExportsBench {
-    static func run(count: Int) async throws {
+    static func run(count: Int, formats: [String]) async throws {
         try await ListingBench.withBenchApp { app, label in
             try await ListingBench.fill(app, count: count, label: label)
             print("Peak memory after filling: \(peakMegabytes()) MB")
-            for format in ["csv", "csv-tableur", "json"] {
+            for format in formats {
                 let start = ContinuousClock.now
                 var lines = 0
                 let bytes = try await ExportRun.write(dataset: "propositions", format: format, app: app) { buffer in
