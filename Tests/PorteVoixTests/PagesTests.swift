@@ -149,3 +149,40 @@ struct PagesTests {
         #expect(!html.contains("<script"), "no inline script", sourceLocation: sourceLocation)
     }
 }
+
+/// The page budget (design/ui.md): a page and its stylesheet, uncompressed, at most 30 KB.
+@Suite struct PageWeightTests {
+    @Test func aFullListAndItsStylesheetStayWithinTheBudget() async throws {
+        try await withTestApp { app in
+            let marie = try await makeMember(app, "Marie")
+            for index in 0..<25 {
+                try await makeProposal(app, title: "Des horaires d'ouverture du guichet adaptés aux parents seuls, numéro \(index)",
+                                       author: marie)
+            }
+            var visitor = Browser(app)
+            let css = try await visitor.get(Layout.stylesheet)
+            #expect(css.status == .ok)
+            #expect(css.headers.first(name: .cacheControl)?.contains("immutable") == true)
+            var member = Browser(app)
+            try await member.signIn("Marie")
+            for (who, page) in [("visitor", try await visitor.get("/propositions")), ("member", try await member.get("/propositions"))] {
+                #expect(page.text.contains("25 propositions"))
+                #expect(page.body.readableBytes + css.body.readableBytes <= 30_000, "\(who): \(page.body.readableBytes) + \(css.body.readableBytes)")
+            }
+        }
+    }
+
+    @Test func theStylesheetLosesOnlyCommentsAndSpaces() {
+        let source = """
+            /* A comment */
+            .a :focus-visible , .b > .c {
+              color : red ;
+              content: "  (  " attr(href) ')';
+            }
+            @media print { .d { display: none; } }
+            """
+        let served = Stylesheet.minified(source)
+        #expect(served == ".a :focus-visible,.b > .c{color : red;content: \"  (  \" attr(href) ')';}@media print{.d{display: none;}}\n")
+        #expect(Stylesheet.minified(served) == served)
+    }
+}

@@ -62,8 +62,8 @@ struct NavigationLink: Sendable {
 /// The page skeleton: the head is built here and only here.
 public enum Layout {
     /// Bumped when the stylesheet changes, so browsers fetch the new one.
-    static let stylesheetVersion = "6"
-    /// A static file (Public/), not a route.
+    static let stylesheetVersion = "7"
+    /// Served by `Stylesheet` from `Styles/portevoix.css`.
     static let stylesheet = "/css/portevoix.css?v=\(stylesheetVersion)"
 
     /// The main menu, for who is looking.

@@ -1,0 +1,74 @@
+import Vapor
+
+/// The site's one stylesheet: written readable in `Styles/portevoix.css`,
+/// served without its comments and indentation (a sixth of its weight), so
+/// that a page and its stylesheet stay under the 30 KB budget (design/ui.md).
+/// Its address carries `Layout.stylesheetVersion`: browsers may keep it a year.
+enum Stylesheet {
+    static let path: [PathComponent] = ["css", "portevoix.css"]
+
+    /// Comments removed, each run of spaces and line breaks made one space,
+    /// none left around `{`, `}`, `;` and `,`. Quoted strings are kept as
+    /// they are. Spaces around `:` and `>` stay: `.a :focus` is not `.a:focus`.
+    static func minified(_ css: String) -> String {
+        var output: [UInt8] = []
+        let bytes = Array(css.utf8)
+        var index = 0
+        var pendingSpace = false
+        let tight: Set<UInt8> = [UInt8(ascii: "{"), UInt8(ascii: "}"), UInt8(ascii: ";"), UInt8(ascii: ",")]
+        func emit(_ byte: UInt8) {
+            if pendingSpace, let last = output.last, !tight.contains(last), !tight.contains(byte) { output.append(0x20) }
+            pendingSpace = false
+            output.append(byte)
+        }
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "/"), index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: "*") {
+                index += 2
+                while index + 1 < bytes.count, !(bytes[index] == UInt8(ascii: "*") && bytes[index + 1] == UInt8(ascii: "/")) { index += 1 }
+                index += 2
+                pendingSpace = true
+            } else if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'") {
+                emit(byte)
+                index += 1
+                while index < bytes.count, bytes[index] != byte {
+                    if bytes[index] == UInt8(ascii: "\\"), index + 1 < bytes.count {
+                        output.append(bytes[index])
+                        index += 1
+                    }
+                    output.append(bytes[index])
+                    index += 1
+                }
+                if index < bytes.count { output.append(byte) }
+                index += 1
+            } else if byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 {
+                pendingSpace = !output.isEmpty
+                index += 1
+            } else {
+                emit(byte)
+                index += 1
+            }
+        }
+        return String(decoding: output, as: UTF8.self) + "\n"
+    }
+
+    /// Read and minified once, at start-up.
+    static func load(_ app: Application) throws {
+        let source = app.settings.resourcesDirectory + "Styles/portevoix.css"
+        guard let css = FileManager.default.contents(atPath: source) else {
+            throw StylesheetMissing(path: source)
+        }
+        let served = ByteBuffer(string: minified(String(decoding: css, as: UTF8.self)))
+        app.get(path) { _ in
+            var headers = HTTPHeaders()
+            headers.contentType = .css
+            headers.replaceOrAdd(name: .cacheControl, value: "public, max-age=31536000, immutable")
+            return Response(status: .ok, headers: headers, body: .init(buffer: served))
+        }
+    }
+
+    struct StylesheetMissing: Error, CustomStringConvertible {
+        let path: String
+        var description: String { "La feuille de style \(path) est introuvable : lancez PorteVoix depuis le dossier du projet." }
+    }
+}
