@@ -86,7 +86,7 @@ public func configure(_ app: Application, settings: Settings) async throws {
     app.middleware.use(CurrentMemberMiddleware())
 
     try routes(app)
-    try Stylesheet.load(app)
+    Stylesheet.load(app)
 
     app.asyncCommands.use(CreateAdminCommand(), as: "create-admin")
     app.asyncCommands.use(DemoCommand(), as: "demo")

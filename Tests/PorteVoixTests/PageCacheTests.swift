@@ -200,6 +200,29 @@ import VaporTesting
         }
     }
 
+    @Test func anEditedMarkdownPageShowsOnTheNextVisit() async throws {
+        // A copy of the project's resources, so that editing them touches no other test.
+        let resources = FileManager.default.temporaryDirectory.appendingPathComponent("portevoix-resources-\(UUID().uuidString)").path + "/"
+        try FileManager.default.createDirectory(atPath: resources, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: resources) }
+        for folder in ["Content", "Styles", "Public"] {
+            try FileManager.default.copyItem(atPath: projectRoot + folder, toPath: resources + folder)
+        }
+        try await withTestApp(adjust: { $0.resourcesDirectory = resources }) { app in
+            try await Self.warm(app, ["/propositions", "/mentions-legales"])
+            #expect(try await Self.visitor(app, "/propositions").text.contains("Accessibilité : non conforme"))
+            let statement = resources + "Content/accessibilite.md"
+            let text = try String(contentsOfFile: statement, encoding: .utf8)
+            try text.replacingOccurrences(of: "statut: non conforme", with: "statut: partiellement conforme")
+                .write(toFile: statement, atomically: true, encoding: .utf8)
+            let notice = resources + "Content/mentions-legales.md"
+            try (try String(contentsOfFile: notice, encoding: .utf8) + "\nHébergé par le Département.\n")
+                .write(toFile: notice, atomically: true, encoding: .utf8)
+            #expect(try await Self.visitor(app, "/propositions").text.contains("Accessibilité : partiellement conforme"))
+            #expect(try await Self.visitor(app, "/mentions-legales").text.contains("Hébergé par le Département."))
+        }
+    }
+
     @Test func madeUpAddressesDoNotFillMemory() async throws {
         try await withTestApp { app in
             app.pageCache = PageCache(maxEntries: 40)
@@ -218,6 +241,12 @@ import VaporTesting
             }
             #expect(app.pageCache.figures.entries <= 40)
             #expect(app.pageCache.figures.entries > 0)
+            // A members' list is kept only for the addresses the site's own links make.
+            let before = app.pageCache.dataFigures.entries
+            for variant in ["page=01", "page=1&theme=x%7Cy", "theme=\(UUID().uuidString.lowercased())", "tri=recent", "page=+1"] {
+                #expect(try await Self.rendered(app, "/propositions?" + variant).status == .ok)
+            }
+            #expect(app.pageCache.dataFigures.entries == before)
         }
     }
 
@@ -229,6 +258,24 @@ import VaporTesting
             for table in ["proposals", "members", "themes", "meetings", "polls", "ballots", "poll_voters", "proposed_names",
                           "name_opinions", "proposal_comments", "content_reports", "audit_entries"] {
                 #expect(watched.contains(table), "\(table)")
+            }
+            // Writes that skip row triggers move it too.
+            let sql2 = app.db.sql
+            var moved = try await SiteVersion.read(on: sql2)
+            if sql2.dialect.name == "postgresql" {
+                try await sql2.raw("TRUNCATE proposal_supports").run()
+                #expect(try await SiteVersion.read(on: sql2) > moved, "TRUNCATE")
+                moved = try await SiteVersion.read(on: sql2)
+                // As a restore or a replication tool writes.
+                try await app.db.transaction { database in
+                    try await database.sql.raw("SET LOCAL session_replication_role = replica").run()
+                    try await database.sql.raw("UPDATE themes SET position = position + 1").run()
+                }
+                #expect(try await SiteVersion.read(on: sql2) > moved, "session_replication_role = replica")
+            } else {
+                try await sql2.raw("DELETE FROM proposal_supports").run()
+                try await sql2.raw("UPDATE themes SET position = position + 1").run()
+                #expect(try await SiteVersion.read(on: sql2) > moved)
             }
             // A member's visit writes their session: it must not empty the cache.
             let before = try await SiteVersion.read(on: sql)
@@ -274,7 +321,7 @@ import VaporTesting
     /// 2,000 requests, each after a write of its own: every one gets a number
     /// at least as new as its write, and they share far fewer reads.
     @Test func aSharedReadIsNeverOlderThanTheRequestThatWaitsForIt() async throws {
-        let gate = ReadGate()
+        let gate = ReadGate<Int64>()
         let counter = NIOLockedValueBox<Int64>(0)
         let reads = NIOLockedValueBox(0)
         try await withThrowingTaskGroup(of: Void.self) { group in
@@ -300,7 +347,7 @@ import VaporTesting
 
     @Test func aFailedReadFailsOnlyThoseWhoWaitedForIt() async throws {
         struct Unreachable: Error {}
-        let gate = ReadGate()
+        let gate = ReadGate<Int64>()
         await #expect(throws: Unreachable.self) { try await gate.read { throw Unreachable() } }
         #expect(try await gate.read { 7 } == 7)
     }

@@ -25,16 +25,18 @@ final class PageCache: Sendable {
     }
 
     private struct State {
-        /// The database's number when the entries were rendered; nil before the first read.
-        var version: Int64?
+        /// The database's number and the Markdown files' fingerprint when the
+        /// entries were rendered; nil before the first read.
+        var stamp: SiteStamp?
         /// When the clock changes a page without a write.
         var validUntil = Date.distantPast
         /// Bumped at each emptying: a page rendered before it is not stored after it.
         var generation: UInt64 = 0
         var entries: [String: Entry] = [:]
         /// Query results that pages for members render (`Request.cachedData`).
-        var data: [String: (value: any Sendable, lastUsed: UInt64)] = [:]
+        var data: [String: (value: any Sendable, cost: Int, lastUsed: UInt64)] = [:]
         var bytes = 0
+        var dataBytes = 0
         var tick: UInt64 = 0
         var hits = 0
         var misses = 0
@@ -43,7 +45,7 @@ final class PageCache: Sendable {
     let maxEntries: Int
     let maxBytes: Int
     private let state = NIOLockedValueBox(State())
-    private let versionGate = ReadGate()
+    private let versionGate = ReadGate<SiteStamp>()
     /// The addresses, as path components; parameters must be UUIDs.
     private let patterns: [[PathComponent]]
 
@@ -80,10 +82,11 @@ final class PageCache: Sendable {
             let value = pieces.count > 1 ? String(pieces[1]) : ""
             guard Self.queryKeys.contains(name), value.utf8.count <= Self.maxQueryValue,
                   !pairs.contains(where: { $0.0 == name }) else { return nil }
-            pairs.append((name, value))
+            // The part as written: `au-revoir` and `au-revoir=` are read differently.
+            pairs.append((name, String(part)))
         }
-        // Order does not change the page; the raw values do (as they are decoded).
-        return path + "?" + pairs.sorted { $0.0 < $1.0 }.map { "\($0.0)=\($0.1)" }.joined(separator: "&")
+        // Order does not change the page; the raw parts do (as they are decoded).
+        return path + "?" + pairs.sorted { $0.0 < $1.0 }.map(\.1).joined(separator: "&")
     }
 
     private func matches(_ path: String) -> Bool {
@@ -106,22 +109,25 @@ final class PageCache: Sendable {
 
     /// Reads the database's number; empties the cache if it moved or the
     /// clock passed a scheduled change. Returns the generation to store under.
-    func refresh(on sql: any SQLDatabase, now: Date = Date()) async throws -> UInt64 {
-        let version = try await versionGate.read { try await SiteVersion.read(on: sql) }
+    func refresh(on sql: any SQLDatabase, content: ContentStore?, now: Date = Date()) async throws -> UInt64 {
+        let stamp = try await versionGate.read {
+            SiteStamp(version: try await SiteVersion.read(on: sql), content: content?.fingerprint() ?? 0)
+        }
         let current = state.withLockedValue { state -> UInt64? in
-            state.version == version && now < state.validUntil ? state.generation : nil
+            state.stamp == stamp && now < state.validUntil ? state.generation : nil
         }
         if let current { return current }
         // Read after the number: a change committed in between makes the
         // next request empty the cache again, never the other way round.
         let until = try await SiteVersion.nextScheduledChange(after: now, on: sql)
         return state.withLockedValue { state in
-            if state.version != version || now >= state.validUntil {
+            if state.stamp != stamp || now >= state.validUntil {
                 state.entries.removeAll(keepingCapacity: true)
                 state.data.removeAll(keepingCapacity: true)
                 state.bytes = 0
+                state.dataBytes = 0
                 state.generation &+= 1
-                state.version = version
+                state.stamp = stamp
                 state.validUntil = until
             }
             return state.generation
@@ -154,9 +160,12 @@ final class PageCache: Sendable {
             }
             state.bytes += size
             if state.entries.count > maxEntries || state.bytes > maxBytes {
-                // The least recently served quarter goes: eviction stays rare.
-                let victims = state.entries.sorted { $0.value.lastUsed < $1.value.lastUsed }.prefix(max(1, state.entries.count / 4))
-                for (victim, entry) in victims where victim != key {
+                // The least recently served go, at least a quarter, until both
+                // limits hold: eviction stays rare.
+                let quarter = max(1, state.entries.count / 4)
+                for (index, (victim, entry)) in state.entries.sorted(by: { $0.value.lastUsed < $1.value.lastUsed }).enumerated()
+                where victim != key {
+                    if index >= quarter && state.entries.count <= maxEntries && state.bytes <= maxBytes { break }
                     state.entries[victim] = nil
                     state.bytes -= entry.body.readableBytes + victim.utf8.count
                 }
@@ -175,14 +184,22 @@ final class PageCache: Sendable {
         }
     }
 
-    func storeData(_ key: String, _ value: any Sendable, generation: UInt64) {
+    /// `cost`: about how many bytes `value` holds, counted against `maxBytes` as pages are.
+    func storeData(_ key: String, _ value: any Sendable, cost: Int, generation: UInt64) {
+        let cost = cost + key.utf8.count
+        guard cost <= maxBytes / 8 else { return }
         state.withLockedValue { state in
             guard state.generation == generation else { return }
             state.tick &+= 1
-            state.data[key] = (value, state.tick)
-            if state.data.count > maxEntries {
-                for (victim, _) in state.data.sorted(by: { $0.value.lastUsed < $1.value.lastUsed }).prefix(state.data.count / 4) {
+            if let old = state.data.updateValue((value, cost, state.tick), forKey: key) { state.dataBytes -= old.cost }
+            state.dataBytes += cost
+            if state.data.count > maxEntries || state.dataBytes > maxBytes {
+                let quarter = max(1, state.data.count / 4)
+                for (index, (victim, entry)) in state.data.sorted(by: { $0.value.lastUsed < $1.value.lastUsed }).enumerated()
+                where victim != key {
+                    if index >= quarter && state.data.count <= maxEntries && state.dataBytes <= maxBytes { break }
                     state.data[victim] = nil
+                    state.dataBytes -= entry.cost
                 }
             }
         }
@@ -192,6 +209,16 @@ final class PageCache: Sendable {
     var figures: (entries: Int, bytes: Int, hits: Int, misses: Int) {
         state.withLockedValue { ($0.entries.count, $0.bytes, $0.hits, $0.misses) }
     }
+
+    var dataFigures: (entries: Int, bytes: Int) {
+        state.withLockedValue { ($0.data.count, $0.dataBytes) }
+    }
+}
+
+/// What a cached page depends on besides the clock.
+struct SiteStamp: Sendable, Equatable {
+    var version: Int64
+    var content: Int
 }
 
 /// Reads shared by the requests that wait for them, each read begun after
@@ -199,15 +226,15 @@ final class PageCache: Sendable {
 /// before it came, so it never misses a write committed before it came.
 /// Under load, one read answers every request that arrived during the
 /// previous one, instead of a database round trip each.
-final class ReadGate: Sendable {
+final class ReadGate<Value: Sendable>: Sendable {
     private struct State {
         var reading = false
-        var waiting: [CheckedContinuation<Int64, any Error>] = []
+        var waiting: [CheckedContinuation<Value, any Error>] = []
     }
 
     private let state = NIOLockedValueBox(State())
 
-    func read(_ body: @escaping @Sendable () async throws -> Int64) async throws -> Int64 {
+    func read(_ body: @escaping @Sendable () async throws -> Value) async throws -> Value {
         try await withCheckedThrowingContinuation { continuation in
             let start = state.withLockedValue { state -> Bool in
                 state.waiting.append(continuation)
@@ -220,16 +247,16 @@ final class ReadGate: Sendable {
     }
 
     /// Reads while anyone waits; each read answers those who were waiting when it began.
-    private func run(_ body: @Sendable () async throws -> Int64) async {
+    private func run(_ body: @Sendable () async throws -> Value) async {
         while true {
-            let batch = state.withLockedValue { state -> [CheckedContinuation<Int64, any Error>] in
+            let batch = state.withLockedValue { state -> [CheckedContinuation<Value, any Error>] in
                 let batch = state.waiting
                 state.waiting = []
                 if batch.isEmpty { state.reading = false }
                 return batch
             }
             guard !batch.isEmpty else { return }
-            let result: Result<Int64, any Error>
+            let result: Result<Value, any Error>
             do { result = .success(try await body()) } catch { result = .failure(error) }
             for continuation in batch { continuation.resume(with: result) }
         }
@@ -246,7 +273,12 @@ struct PageCacheMiddleware: AsyncMiddleware {
         guard request.method == .GET, let key = cache.key(for: request.url),
               request.cookies[sessionCookie] == nil, request.cookies[visitorCookie] == nil
         else { return try await next.respond(to: request) }
-        let generation = try await cache.refresh(on: request.db.sql)
+        let generation: UInt64
+        do {
+            generation = try await cache.refresh(on: request.db.sql, content: request.application.contentStore)
+        } catch is SiteVersion.Missing {
+            return try await next.respond(to: request)
+        }
         if let entry = cache.lookup(key, generation: generation) {
             var headers = HTTPHeaders()
             headers.replaceOrAdd(name: .contentType, value: entry.contentType)
@@ -269,12 +301,18 @@ extension Request {
     /// shows changes (the rules of `PageCache`): for the lists that members'
     /// pages show, whose layout is their own. `key` must be built from
     /// checked values only; `make` must read nothing personal.
-    func cachedData<T: Sendable>(_ key: String, _ make: () async throws -> T) async throws -> T {
+    /// `cost` estimates the bytes the value holds, for the cache's bound.
+    func cachedData<T: Sendable>(_ key: String, cost: (T) -> Int, _ make: () async throws -> T) async throws -> T {
         let cache = application.pageCache
-        let generation = try await cache.refresh(on: db.sql)
+        let generation: UInt64
+        do {
+            generation = try await cache.refresh(on: db.sql, content: application.contentStore)
+        } catch is SiteVersion.Missing {
+            return try await make()
+        }
         if let value: T = cache.data(key, generation: generation) { return value }
         let value = try await make()
-        cache.storeData(key, value, generation: generation)
+        cache.storeData(key, value, cost: cost(value), generation: generation)
         return value
     }
 }

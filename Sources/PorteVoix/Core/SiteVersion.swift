@@ -18,9 +18,13 @@ enum SiteVersion {
         "notifications", "site_keys",
     ]
 
+    /// Its row is gone: nothing can be kept, since nothing would move it.
+    struct Missing: Error {}
+
     /// The current number; one indexed row.
     static func read(on sql: any SQLDatabase) async throws -> Int64 {
-        try await sql.raw("SELECT version FROM site_version WHERE id = 1").first()?.decode(column: "version", as: Int64.self) ?? 0
+        guard let row = try await sql.raw("SELECT version FROM site_version WHERE id = 1").first() else { throw Missing() }
+        return try row.decode(column: "version", as: Int64.self)
     }
 
     /// The tables that move the number: every PorteVoix table but the unwatched ones.
@@ -45,12 +49,17 @@ enum SiteVersion {
             // taken last and held only while committing, so two writers never
             // wait for each other in a cycle, and a count deleting 10,000
             // ballots moves it once.
+            // The table is named with its schema and the search path pinned:
+            // a tool with another path, or a temporary table of the same
+            // name, must not move something else.
+            let schema = try await sql.raw("SELECT current_schema() AS name").first()?.decode(column: "name", as: String.self) ?? "public"
             try await sql.raw("""
-                CREATE OR REPLACE FUNCTION portevoix_site_version() RETURNS trigger LANGUAGE plpgsql AS $$
+                CREATE OR REPLACE FUNCTION portevoix_site_version() RETURNS trigger LANGUAGE plpgsql
+                SET search_path = pg_catalog, pg_temp AS $$
                 BEGIN
                     IF current_setting('portevoix.version_moved', true) IS DISTINCT FROM 'on' THEN
                         PERFORM set_config('portevoix.version_moved', 'on', true);
-                        UPDATE site_version SET version = version + 1 WHERE id = 1;
+                        UPDATE \(ident: schema).site_version SET version = version + 1 WHERE id = 1;
                     END IF;
                     RETURN NULL;
                 END $$
@@ -64,6 +73,14 @@ enum SiteVersion {
                     CREATE CONSTRAINT TRIGGER portevoix_site_version AFTER INSERT OR UPDATE OR DELETE ON \(ident: table)
                     DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION portevoix_site_version()
                     """).run()
+                // TRUNCATE fires no row trigger: a statement one covers it.
+                try await sql.raw("""
+                    CREATE TRIGGER portevoix_site_version_truncate AFTER TRUNCATE ON \(ident: table)
+                    FOR EACH STATEMENT EXECUTE FUNCTION portevoix_site_version()
+                    """).run()
+                // Fired even under session_replication_role = replica (restores, replication).
+                try await sql.raw("ALTER TABLE \(ident: table) ENABLE ALWAYS TRIGGER portevoix_site_version").run()
+                try await sql.raw("ALTER TABLE \(ident: table) ENABLE ALWAYS TRIGGER portevoix_site_version_truncate").run()
             }
         } else {
             // SQLite has one writer at a time: no lock order to care about.

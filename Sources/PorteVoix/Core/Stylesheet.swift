@@ -52,11 +52,14 @@ enum Stylesheet {
         return String(decoding: output, as: UTF8.self) + "\n"
     }
 
-    /// Read and minified once, at start-up.
-    static func load(_ app: Application) throws {
+    /// Read and minified once, at start-up. Missing (a command run from
+    /// another folder), it is said in the log and its address answers 404,
+    /// as for the pages of `Content/`.
+    static func load(_ app: Application) {
         let source = app.settings.resourcesDirectory + "Styles/portevoix.css"
         guard let css = FileManager.default.contents(atPath: source) else {
-            throw StylesheetMissing(path: source)
+            app.logger.warning("La feuille de style Styles/portevoix.css est introuvable : son adresse répondra « page introuvable ».")
+            return
         }
         let served = ByteBuffer(string: minified(String(decoding: css, as: UTF8.self)))
         app.get(path) { _ in
@@ -65,10 +68,5 @@ enum Stylesheet {
             headers.replaceOrAdd(name: .cacheControl, value: "public, max-age=31536000, immutable")
             return Response(status: .ok, headers: headers, body: .init(buffer: served))
         }
-    }
-
-    struct StylesheetMissing: Error, CustomStringConvertible {
-        let path: String
-        var description: String { "La feuille de style \(path) est introuvable : lancez PorteVoix depuis le dossier du projet." }
     }
 }

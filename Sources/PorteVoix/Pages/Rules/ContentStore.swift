@@ -52,6 +52,20 @@ final class ContentStore: Sendable {
         return ContentPage(slug: slug, title: title, description: description, metadata: metadata, html: parsed.html)
     }
 
+    /// The modification dates of every Markdown file, as one number: the
+    /// page cache empties when a file is edited, added or removed.
+    func fingerprint() -> Int {
+        var hasher = Hasher()
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).filter { $0.hasSuffix(".md") }.sorted()
+        for name in names {
+            hasher.combine(name)
+            let attributes = try? FileManager.default.attributesOfItem(atPath: directory + name)
+            hasher.combine((attributes?[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0)
+            hasher.combine(attributes?[.size] as? Int ?? 0)
+        }
+        return hasher.finalize()
+    }
+
     /// The compliance status of the accessibility statement, for the footer
     /// of every page ("non conforme" until an audit says otherwise).
     var accessibilityStatus: String {

@@ -34,21 +34,41 @@ struct ProposalsController {
             .init(proposals: listing.proposals, total: listing.total, page: listing.page, pageCount: listing.pageCount, filters: filters,
                   themes: listing.themes, territories: listing.territories, canPropose: canPropose, canEnterPaper: canEnterPaper)
         }
-        // A search is never kept: any words would make a key.
-        let typed = [filters.theme, filters.territoire, filters.statut, filters.tri, filters.page].map { $0 ?? "" }
-        guard SearchText.terms(filters.q ?? "").isEmpty, (filters.q ?? "").isEmpty, typed.allSatisfy({ $0.utf8.count <= 64 }) else {
+        // Only the addresses the site's own links make are kept: no search
+        // (any words would make a key), ids as the site writes them, known
+        // slugs, page numbers without leading zeros. The rest is rendered each time.
+        guard (filters.q ?? "").isEmpty, Self.isCanonical(filters) else {
             return ProposalPages.list(model(try await load()), context: request.pageContext)
         }
         // The list inside `<main>`, rendered once for each kind of reader
         // (visitor, member, organiser) and kept while nothing changes; the
-        // layout around it is each member's own.
+        // layout around it is each member's own. A missing value is not an
+        // empty one ("tri" chooses the selected option), hence "-".
         let audience = canEnterPaper ? "animation" : canPropose ? "membre" : "visiteur"
-        let rendered = try await request.cachedData("propositions-html|\(audience)|" + typed.joined(separator: "|")) {
-            let listing = try await request.cachedData(Self.listingKey(filters, page: page), load)
+        let typed = [filters.theme, filters.territoire, filters.statut, filters.tri, filters.page].map { $0 ?? "-" }
+        let rendered = try await request.cachedData("propositions-html|\(audience)|" + typed.joined(separator: "|"),
+                                                    cost: { $0.main.utf8.count + $0.title.utf8.count }) {
+            let listing = try await request.cachedData(Self.listingKey(filters, page: page), cost: Self.cost, load)
             let model = model(listing)
             return RenderedList(title: ProposalPages.listTitle(model), main: ProposalPages.listContent(model).render())
         }
         return ProposalPages.list(title: rendered.title, content: .raw(rendered.main), context: request.pageContext)
+    }
+
+    /// Whether every filter is written as the site's own links write it.
+    static func isCanonical(_ filters: ProposalFilters) -> Bool {
+        func id(_ value: String?) -> Bool { value.map { $0.isEmpty || UUID(uuidString: $0)?.uuidString == $0 } ?? true }
+        let territory = filters.territoire.map { $0 == "departement" || id($0) } ?? true
+        let status = filters.statut.map { $0.isEmpty || ProposalStatus(slug: $0) != nil } ?? true
+        let sort = filters.tri.map { $0.isEmpty || ProposalQueries.Sort(rawValue: $0) != nil } ?? true
+        let page = filters.page.map { Int($0).map { String($0) == filters.page && $0 >= 1 && $0 <= Pagination.maximumPage } ?? false } ?? true
+        return id(filters.theme) && territory && status && sort && page
+    }
+
+    /// About the bytes a listing holds: its texts, and a little for the rest.
+    static func cost(_ listing: Listing) -> Int {
+        listing.proposals.reduce(0) { $0 + $1.title.utf8.count + $1.body.utf8.count + 200 }
+            + (listing.themes + listing.territories).reduce(0) { $0 + $1.name.utf8.count + 40 }
     }
 
     struct RenderedList: Sendable {
