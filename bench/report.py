@@ -78,3 +78,10 @@ print("```")
 for line in [cast] + voting + exports:
     print(line.strip())
 print("```")
+
+# The targets this machine misses, with the profiles that explain them,
+# written by hand after `perf record` on the release binary (bench/PROFILES.md).
+notes = os.path.join(os.path.dirname(os.path.abspath(__file__)), "PROFILES.md")
+if os.path.exists(notes):
+    print()
+    print(open(notes, encoding="utf-8").read().rstrip())

@@ -135,16 +135,17 @@ import VaporTesting
     @Test func aPollShowsClosedWhenItsClosingTimePassesWithNoWrite() async throws {
         try await withTestApp { app in
             let poll = try await makePoll(app, kind: .yesNo)
-            poll.closesAt = Date().addingTimeInterval(1.5)
+            let closing = Date().addingTimeInterval(4)
+            poll.closesAt = closing
             try await poll.update(on: app.db)
             let open = try await Self.visitor(app, poll.path)
             #expect(open.text.contains("Clôture prévue"))
             _ = try await Self.visitor(app, poll.path)
             #expect(app.pageCache.figures.hits >= 1)
-            try await Task.sleep(for: .seconds(2))
+            try await Task.sleep(for: .seconds(max(0, closing.timeIntervalSinceNow) + 0.3))
             // Nothing was written: the clock alone moves the poll on.
             let later = try await Self.visitor(app, poll.path)
-            #expect(later.text == (try await Self.rendered(app, poll.path)).text)
+            #expect(Self.withoutFormTokens(later.text) == Self.withoutFormTokens(try await Self.rendered(app, poll.path).text))
             #expect(later.text != open.text)
         }
     }
@@ -243,7 +244,7 @@ import VaporTesting
             #expect(app.pageCache.figures.entries > 0)
             // A members' list is kept only for the addresses the site's own links make.
             let before = app.pageCache.dataFigures.entries
-            for variant in ["page=01", "page=1&theme=x%7Cy", "theme=\(UUID().uuidString.lowercased())", "tri=recent", "page=+1"] {
+            for variant in ["page=01", "page=1&theme=x%7Cy", "theme=\(UUID().uuidString)x", "tri=recent", "page=+1"] {
                 #expect(try await Self.rendered(app, "/propositions?" + variant).status == .ok)
             }
             #expect(app.pageCache.dataFigures.entries == before)

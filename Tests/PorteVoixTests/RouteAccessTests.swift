@@ -20,7 +20,7 @@ struct RouteAccessTests {
         "GET /seances", "GET /seances.ics", "GET /seances/:meetingID", "GET /seances/:meetingID/projection",
         "GET /seances/:meetingID/compte-rendu", "GET /seances/:meetingID/rapport",
         "GET /scrutins", "GET /scrutins/:pollID", "GET /scrutins/:pollID/bulletins", "POST /scrutins/:pollID/bulletins",
-        "GET /api/openapi.json",
+        "GET /api/openapi.json", "GET /css/portevoix.css",
     ]
 
     /// The read API: a live personal token of active staff, never a session (`ReadAPITests`).

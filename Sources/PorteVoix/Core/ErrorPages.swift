@@ -24,13 +24,9 @@ public struct PageError: AbortError, Sendable {
 /// It is installed twice: inside the sessions middleware, so error pages
 /// keep the session cookie, and outside it, for the rare failure of the
 /// session store itself.
-struct ErrorPageMiddleware: AsyncMiddleware {
-    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        do {
-            return try await next.respond(to: request)
-        } catch {
-            return ErrorPage.response(for: error, request: request)
-        }
+struct ErrorPageMiddleware: Middleware {
+    func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
+        next.respond(to: request).flatMapErrorThrowing { error in ErrorPage.response(for: error, request: request) }
     }
 }
 

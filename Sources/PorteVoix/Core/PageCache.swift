@@ -110,27 +110,48 @@ final class PageCache: Sendable {
     /// Reads the database's number; empties the cache if it moved or the
     /// clock passed a scheduled change. Returns the generation to store under.
     func refresh(on sql: any SQLDatabase, content: ContentStore?, now: Date = Date()) async throws -> UInt64 {
-        let stamp = try await versionGate.read {
+        try await withCheckedThrowingContinuation { continuation in
+            refresh(on: sql, content: content, now: now) { continuation.resume(with: $0) }
+        }
+    }
+
+    /// The same, answering `done` without a task of its own when nothing
+    /// changed: the path of a page served from memory stays short.
+    func refresh(on sql: any SQLDatabase, content: ContentStore?, now: Date = Date(),
+                 done: @escaping @Sendable (Result<UInt64, any Error>) -> Void) {
+        versionGate.read({
             SiteStamp(version: try await SiteVersion.read(on: sql), content: content?.fingerprint() ?? 0)
-        }
-        let current = state.withLockedValue { state -> UInt64? in
-            state.stamp == stamp && now < state.validUntil ? state.generation : nil
-        }
-        if let current { return current }
-        // Read after the number: a change committed in between makes the
-        // next request empty the cache again, never the other way round.
-        let until = try await SiteVersion.nextScheduledChange(after: now, on: sql)
-        return state.withLockedValue { state in
-            if state.stamp != stamp || now >= state.validUntil {
-                state.entries.removeAll(keepingCapacity: true)
-                state.data.removeAll(keepingCapacity: true)
-                state.bytes = 0
-                state.dataBytes = 0
-                state.generation &+= 1
-                state.stamp = stamp
-                state.validUntil = until
+        }) { result in
+            let stamp: SiteStamp
+            switch result {
+            case .failure(let error): return done(.failure(error))
+            case .success(let read): stamp = read
             }
-            return state.generation
+            let current = self.state.withLockedValue { state -> UInt64? in
+                state.stamp == stamp && now < state.validUntil ? state.generation : nil
+            }
+            if let current { return done(.success(current)) }
+            Task {
+                do {
+                    // Read after the number: a change committed in between makes the
+                    // next request empty the cache again, never the other way round.
+                    let until = try await SiteVersion.nextScheduledChange(after: now, on: sql)
+                    done(.success(self.state.withLockedValue { state in
+                        if state.stamp != stamp || now >= state.validUntil {
+                            state.entries.removeAll(keepingCapacity: true)
+                            state.data.removeAll(keepingCapacity: true)
+                            state.bytes = 0
+                            state.dataBytes = 0
+                            state.generation &+= 1
+                            state.stamp = stamp
+                            state.validUntil = until
+                        }
+                        return state.generation
+                    }))
+                } catch {
+                    done(.failure(error))
+                }
+            }
         }
     }
 
@@ -227,29 +248,36 @@ struct SiteStamp: Sendable, Equatable {
 /// Under load, one read answers every request that arrived during the
 /// previous one, instead of a database round trip each.
 final class ReadGate<Value: Sendable>: Sendable {
+    typealias Waiter = @Sendable (Result<Value, any Error>) -> Void
+
     private struct State {
         var reading = false
-        var waiting: [CheckedContinuation<Value, any Error>] = []
+        var waiting: [Waiter] = []
     }
 
     private let state = NIOLockedValueBox(State())
 
     func read(_ body: @escaping @Sendable () async throws -> Value) async throws -> Value {
         try await withCheckedThrowingContinuation { continuation in
-            let start = state.withLockedValue { state -> Bool in
-                state.waiting.append(continuation)
-                guard !state.reading else { return false }
-                state.reading = true
-                return true
-            }
-            if start { Task { await self.run(body) } }
+            read(body) { continuation.resume(with: $0) }
         }
+    }
+
+    /// `done` is called once, from the reading task, with a read begun after this call.
+    func read(_ body: @escaping @Sendable () async throws -> Value, done: @escaping Waiter) {
+        let start = state.withLockedValue { state -> Bool in
+            state.waiting.append(done)
+            guard !state.reading else { return false }
+            state.reading = true
+            return true
+        }
+        if start { Task { await self.run(body) } }
     }
 
     /// Reads while anyone waits; each read answers those who were waiting when it began.
     private func run(_ body: @Sendable () async throws -> Value) async {
         while true {
-            let batch = state.withLockedValue { state -> [CheckedContinuation<Value, any Error>] in
+            let batch = state.withLockedValue { state -> [Waiter] in
                 let batch = state.waiting
                 state.waiting = []
                 if batch.isEmpty { state.reading = false }
@@ -258,41 +286,44 @@ final class ReadGate<Value: Sendable>: Sendable {
             guard !batch.isEmpty else { return }
             let result: Result<Value, any Error>
             do { result = .success(try await body()) } catch { result = .failure(error) }
-            for continuation in batch { continuation.resume(with: result) }
+            for waiter in batch { waiter(result) }
         }
     }
 }
 
 /// Serves `PageCache` pages to visitors without a session, and keeps the ones rendered for them.
-struct PageCacheMiddleware: AsyncMiddleware {
+struct PageCacheMiddleware: Middleware {
     let sessionCookie: String
     let visitorCookie: String
 
-    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+    // Futures, not async: a page served from memory creates no task of its own.
+    func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
         let cache = request.application.pageCache
         guard request.method == .GET, let key = cache.key(for: request.url),
               request.cookies[sessionCookie] == nil, request.cookies[visitorCookie] == nil
-        else { return try await next.respond(to: request) }
-        let generation: UInt64
-        do {
-            generation = try await cache.refresh(on: request.db.sql, content: request.application.contentStore)
-        } catch is SiteVersion.Missing {
-            return try await next.respond(to: request)
+        else { return next.respond(to: request) }
+        let promise = request.eventLoop.makePromise(of: UInt64.self)
+        cache.refresh(on: request.db.sql, content: request.application.contentStore) { promise.completeWith($0) }
+        return promise.futureResult.flatMap { generation -> EventLoopFuture<Response> in
+            if let entry = cache.lookup(key, generation: generation) {
+                var headers = HTTPHeaders()
+                headers.replaceOrAdd(name: .contentType, value: entry.contentType)
+                headers.replaceOrAdd(name: .cacheControl, value: entry.cacheControl)
+                return request.eventLoop.makeSucceededFuture(Response(status: .ok, headers: headers, body: .init(buffer: entry.body)))
+            }
+            return next.respond(to: request).map { response in
+                if response.status == .ok, !response.headers.contains(name: .setCookie),
+                   let contentType = response.headers.first(name: .contentType), contentType.hasPrefix("text/html"),
+                   let body = response.body.buffer {
+                    cache.store(key, body: body, contentType: contentType,
+                                cacheControl: response.headers.first(name: .cacheControl) ?? "private, no-cache", generation: generation)
+                }
+                return response
+            }
+        }.flatMapError { error in
+            // No version row: nothing is kept, the page is rendered as usual.
+            error is SiteVersion.Missing ? next.respond(to: request) : request.eventLoop.makeFailedFuture(error)
         }
-        if let entry = cache.lookup(key, generation: generation) {
-            var headers = HTTPHeaders()
-            headers.replaceOrAdd(name: .contentType, value: entry.contentType)
-            headers.replaceOrAdd(name: .cacheControl, value: entry.cacheControl)
-            return Response(status: .ok, headers: headers, body: .init(buffer: entry.body))
-        }
-        let response = try await next.respond(to: request)
-        if response.status == .ok, !response.headers.contains(name: .setCookie),
-           let contentType = response.headers.first(name: .contentType), contentType.hasPrefix("text/html"),
-           let body = response.body.buffer {
-            cache.store(key, body: body, contentType: contentType,
-                        cacheControl: response.headers.first(name: .cacheControl) ?? "private, no-cache", generation: generation)
-        }
-        return response
     }
 }
 

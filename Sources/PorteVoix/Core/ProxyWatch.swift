@@ -58,17 +58,18 @@ final class ProxyWatch: Sendable {
 }
 
 /// Notices the first `X-Forwarded-For` that arrives while it is not trusted.
-struct ProxyWatchMiddleware: AsyncMiddleware {
-    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+struct ProxyWatchMiddleware: Middleware {
+    func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
         let application = request.application
-        if !application.settings.trustForwardedFor, request.headers.contains(name: "X-Forwarded-For"),
-           ProxyWatch.couldBeAProxy(request.remoteAddress?.ipAddress), application.proxyWatch.record(Date()) {
-            application.logger.warning("\(ProxyWatch.warning)")
-            // Written once a process, so that the next start-up warns too.
-            let now = String(Int(Date().timeIntervalSince1970))
+        guard !application.settings.trustForwardedFor, request.headers.contains(name: "X-Forwarded-For"),
+              ProxyWatch.couldBeAProxy(request.remoteAddress?.ipAddress), application.proxyWatch.record(Date())
+        else { return next.respond(to: request) }
+        application.logger.warning("\(ProxyWatch.warning)")
+        // Written once a process, so that the next start-up warns too.
+        let now = String(Int(Date().timeIntervalSince1970))
+        return request.eventLoop.makeFutureWithTask {
             try? await SiteSettingsStore.setText(SiteSettingsStore.forwardedForSeenName, now, on: application.db)
-        }
-        return try await next.respond(to: request)
+        }.flatMap { next.respond(to: request) }
     }
 }
 

@@ -5,7 +5,10 @@ import Vapor
 /// `/`: what the council is and how to take part.
 struct HomeController {
     func show(request: Request) async throws -> HTML {
-        let model = try await HomePage.model(on: request.db, now: Date())
+        // The same for everyone; kept while nothing changes (members' layout is their own).
+        let model = try await request.cachedData("accueil", cost: { _ in 4_000 }) {
+            try await HomePage.model(on: request.db, now: Date())
+        }
         var context = request.pageContext
         if request.query[String.self, at: "au-revoir"] != nil, context.member == nil {
             context.flash = "Vous êtes déconnecté. À bientôt !"

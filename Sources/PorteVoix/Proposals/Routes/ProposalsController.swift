@@ -55,9 +55,10 @@ struct ProposalsController {
         return ProposalPages.list(title: rendered.title, content: .raw(rendered.main), context: request.pageContext)
     }
 
-    /// Whether every filter is written as the site's own links write it.
+    /// Whether every filter is an id, a known slug or a page number as written by a link:
+    /// no `|` (the key's separator), no leading zero, nothing free.
     static func isCanonical(_ filters: ProposalFilters) -> Bool {
-        func id(_ value: String?) -> Bool { value.map { $0.isEmpty || UUID(uuidString: $0)?.uuidString == $0 } ?? true }
+        func id(_ value: String?) -> Bool { value.map { $0.isEmpty || UUID(uuidString: $0) != nil } ?? true }
         let territory = filters.territoire.map { $0 == "departement" || id($0) } ?? true
         let status = filters.statut.map { $0.isEmpty || ProposalStatus(slug: $0) != nil } ?? true
         let sort = filters.tri.map { $0.isEmpty || ProposalQueries.Sort(rawValue: $0) != nil } ?? true
