@@ -135,18 +135,26 @@ import VaporTesting
     @Test func aPollShowsClosedWhenItsClosingTimePassesWithNoWrite() async throws {
         try await withTestApp { app in
             let poll = try await makePoll(app, kind: .yesNo)
-            let closing = Date().addingTimeInterval(4)
-            poll.closesAt = closing
-            try await poll.update(on: app.db)
-            let open = try await Self.visitor(app, poll.path)
-            #expect(open.text.contains("Clôture prévue"))
-            _ = try await Self.visitor(app, poll.path)
-            #expect(app.pageCache.figures.hits >= 1)
-            try await Task.sleep(for: .seconds(max(0, closing.timeIntervalSinceNow) + 0.3))
-            // Nothing was written: the clock alone moves the poll on.
-            let later = try await Self.visitor(app, poll.path)
-            #expect(Self.withoutFormTokens(later.text) == Self.withoutFormTokens(try await Self.rendered(app, poll.path).text))
-            #expect(later.text != open.text)
+            // A loaded machine can be slower than the window: a longer one then.
+            for window in [3.0, 10, 30] {
+                let closing = Date().addingTimeInterval(window)
+                poll.closesAt = closing
+                try await poll.update(on: app.db)
+                let hitsBefore = app.pageCache.figures.hits
+                let open = try await Self.visitor(app, poll.path)
+                let again = try await Self.visitor(app, poll.path)
+                guard Date() < closing.addingTimeInterval(-0.2) else { continue }
+                #expect(open.text.contains("Clôture prévue") && !open.text.contains("Scrutin clos"))
+                #expect(again.text == open.text)
+                #expect(app.pageCache.figures.hits > hitsBefore, "the second visit came from memory")
+                try await Task.sleep(for: .seconds(max(0, closing.timeIntervalSinceNow) + 0.3))
+                // Nothing was written: the clock alone moves the poll on.
+                let later = try await Self.visitor(app, poll.path)
+                #expect(later.text.contains("Scrutin clos"))
+                #expect(Self.withoutFormTokens(later.text) == Self.withoutFormTokens(try await Self.rendered(app, poll.path).text))
+                return
+            }
+            Issue.record("the machine was too slow to visit the page twice within 30 s")
         }
     }
 
