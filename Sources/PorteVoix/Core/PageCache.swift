@@ -24,6 +24,12 @@ final class PageCache: Sendable {
         var lastUsed: UInt64
     }
 
+    struct DataEntry {
+        let value: any Sendable
+        let cost: Int
+        var lastUsed: UInt64
+    }
+
     private struct State {
         /// The database's number and the Markdown files' fingerprint when the
         /// entries were rendered; nil before the first read.
@@ -34,7 +40,7 @@ final class PageCache: Sendable {
         var generation: UInt64 = 0
         var entries: [String: Entry] = [:]
         /// Query results that pages for members render (`Request.cachedData`).
-        var data: [String: (value: any Sendable, cost: Int, lastUsed: UInt64)] = [:]
+        var data: [String: DataEntry] = [:]
         var bytes = 0
         var dataBytes = 0
         var tick: UInt64 = 0
@@ -180,17 +186,20 @@ final class PageCache: Sendable {
                 state.bytes -= old.body.readableBytes + key.utf8.count
             }
             state.bytes += size
-            if state.entries.count > maxEntries || state.bytes > maxBytes {
-                // The least recently served go, at least a quarter, until both
-                // limits hold: eviction stays rare.
-                let quarter = max(1, state.entries.count / 4)
-                for (index, (victim, entry)) in state.entries.sorted(by: { $0.value.lastUsed < $1.value.lastUsed }).enumerated()
-                where victim != key {
-                    if index >= quarter && state.entries.count <= maxEntries && state.bytes <= maxBytes { break }
-                    state.entries[victim] = nil
-                    state.bytes -= entry.body.readableBytes + victim.utf8.count
-                }
-            }
+            evict(&state.entries, bytes: &state.bytes, keeping: key, lastUsed: \.lastUsed) { $0.utf8.count + $1.body.readableBytes }
+        }
+    }
+
+    /// The least recently used go, at least a quarter, until both limits
+    /// hold (eviction stays rare); `keeping` (just stored) stays.
+    private func evict<Value>(_ entries: inout [String: Value], bytes: inout Int, keeping: String,
+                              lastUsed: (Value) -> UInt64, size: (String, Value) -> Int) {
+        guard entries.count > maxEntries || bytes > maxBytes else { return }
+        let quarter = max(1, entries.count / 4)
+        for (index, (victim, entry)) in entries.sorted(by: { lastUsed($0.value) < lastUsed($1.value) }).enumerated() where victim != keeping {
+            if index >= quarter && entries.count <= maxEntries && bytes <= maxBytes { break }
+            entries[victim] = nil
+            bytes -= size(victim, entry)
         }
     }
 
@@ -212,17 +221,11 @@ final class PageCache: Sendable {
         state.withLockedValue { state in
             guard state.generation == generation else { return }
             state.tick &+= 1
-            if let old = state.data.updateValue((value, cost, state.tick), forKey: key) { state.dataBytes -= old.cost }
-            state.dataBytes += cost
-            if state.data.count > maxEntries || state.dataBytes > maxBytes {
-                let quarter = max(1, state.data.count / 4)
-                for (index, (victim, entry)) in state.data.sorted(by: { $0.value.lastUsed < $1.value.lastUsed }).enumerated()
-                where victim != key {
-                    if index >= quarter && state.data.count <= maxEntries && state.dataBytes <= maxBytes { break }
-                    state.data[victim] = nil
-                    state.dataBytes -= entry.cost
-                }
+            if let old = state.data.updateValue(DataEntry(value: value, cost: cost, lastUsed: state.tick), forKey: key) {
+                state.dataBytes -= old.cost
             }
+            state.dataBytes += cost
+            evict(&state.data, bytes: &state.dataBytes, keeping: key, lastUsed: \.lastUsed) { $1.cost }
         }
     }
 
