@@ -657,8 +657,13 @@ def session_from_agenda_to_minutes(driver, server: Server, report: Report) -> No
         driver.get(session_url)
         click_and_wait(driver, lambda: driver.find_elements(By.XPATH, "//button[normalize-space()='Passer à ce point']")[0])
         # No script: the projector reloads itself within ten seconds.
-        WebDriverWait(projector, 15).until(lambda d: d.find_element(By.TAG_NAME, "h1").text == "Accueil")
-        report.check("the projector follows the room by itself", projector.find_element(By.TAG_NAME, "h1").text == "Accueil")
+        # The page reloads itself: a heading read during a reload is stale, read it again.
+        from selenium.common.exceptions import StaleElementReferenceException
+        WebDriverWait(projector, 15, ignored_exceptions=(StaleElementReferenceException,)).until(
+            lambda d: d.find_element(By.TAG_NAME, "h1").text == "Accueil")
+        report.check("the projector follows the room by itself",
+                     WebDriverWait(projector, 15, ignored_exceptions=(StaleElementReferenceException,)).until(
+                         lambda d: d.find_element(By.TAG_NAME, "h1").text) == "Accueil")
 
         click_button(driver, "Clore la séance")
         click_and_wait(driver, lambda: driver.find_element(By.LINK_TEXT, "Écrire le compte rendu"))
