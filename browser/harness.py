@@ -243,7 +243,21 @@ def main(pages, journeys) -> int:
         return 2
     screenshots = SCREENSHOTS
     report = Report()
-    with Server(binary) as server:
+    # PORTEVOIX_BROWSER_POSTGRES=1 under scripts/with-postgres: the same checks on a
+    # fresh PostgreSQL database, with the keys from the environment as there.
+    extra: dict[str, str] = {}
+    postgres = os.environ.get("PORTEVOIX_TEST_POSTGRES_URL")
+    if os.environ.get("PORTEVOIX_BROWSER_POSTGRES") and postgres:
+        import base64
+        import glob
+        psql = sorted(glob.glob("/usr/lib/postgresql/*/bin/psql"))[-1]
+        subprocess.run([psql, postgres, "-q", "-c", 'DROP DATABASE IF EXISTS "browser_checks"', "-c", 'CREATE DATABASE "browser_checks"'],
+                       check=True, capture_output=True)
+        extra = {"DATABASE_URL": postgres.rsplit("/", 1)[0] + "/browser_checks",
+                 "PORTEVOIX_BALLOT_KEY": base64.b64encode(os.urandom(32)).decode(),
+                 "PORTEVOIX_SIGNING_KEY": base64.b64encode(os.urandom(32)).decode()}
+        print("PostgreSQL:", extra["DATABASE_URL"].rsplit("@", 1)[-1])
+    with Server(binary, extra_env=extra) as server:
         driver = make_driver()
         try:
             for path in pages:
