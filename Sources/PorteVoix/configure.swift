@@ -89,6 +89,7 @@ public func configure(_ app: Application, settings: Settings) async throws {
     Stylesheet.load(app)
 
     app.asyncCommands.use(CreateAdminCommand(), as: "create-admin")
+    app.asyncCommands.use(ReplacementCardCommand(), as: "carte-de-remplacement")
     app.asyncCommands.use(DemoCommand(), as: "demo")
     app.asyncCommands.use(AuditVerifyCommand(), as: "audit-verify")
     if isServing(app) {
@@ -126,4 +127,5 @@ func registerMigrations(_ app: Application) {
     app.migrations.add(CreateAPITokens())
     app.migrations.add(CreateInstallationLinks())
     app.migrations.add(CreateSiteVersion())
+    app.migrations.add(GuardAgainstInsiders())
 }

@@ -26,6 +26,7 @@ extension SiteURL {
         case .territory(let id): ["admin", "territoires", .parameter(.listItem, id)]
         case .theme(let id): ["admin", "themes", .parameter(.listItem, id)]
         case .cardReplacement(let id): ["admin", "cartes", "remplacement", .parameter(.replacement, id), "confirmer"]
+        case .cardReplacementPrint(let id): ["admin", "cartes", "remplacement", .parameter(.replacement, id), "imprimer"]
 
         case .proposals: ["propositions"]
         case .newProposal: ["propositions", "nouvelle"]
@@ -152,6 +153,7 @@ extension SiteURL.MeetingPage {
         case .status: ["statut"]
         case .agenda: ["points"]
         case .attendance: ["emargement"]
+        case .attendanceSheet: ["emargement", "feuille"]
         case .minutes: ["compte-rendu", "modifier"]
         case .linkProposal: ["propositions"]
         }
@@ -182,6 +184,7 @@ extension SiteURL.PollPage {
         case .paperVoters: ["papier", "votants"]
         case .paperBallots: ["papier", "bulletins"]
         case .count: ["depouillement"]
+        case .myShare: ["ma-part"]
         }
     }
 }
@@ -259,6 +262,7 @@ func routes(_ app: Application) throws {
     let replacements = CardReplacementsController()
     site.post(.admin(.cardReplacements), organisers, use: replacements.createReplacement)
     site.post(.cardReplacement(.key), organisers, use: replacements.confirmReplacement)
+    site.post(.cardReplacementPrint(.key), organisers, use: replacements.printReplacement)
     site.post(.admin(.cardUnblock), organisers, use: replacements.liftSignInBlock)
 
     let proposals = ProposalsController()
@@ -353,6 +357,7 @@ func routes(_ app: Application) throws {
     site.post(.meeting(.key, .linkProposal), organisers, use: agenda.linkProposal)
     let attendance = AttendanceController()
     site.get(.meeting(.key, .attendance), organisers, use: attendance.attendanceForm)
+    site.get(.meeting(.key, .attendanceSheet), organisers, use: attendance.attendanceSheet)
     site.post(.meeting(.key, .attendance), organisers, use: attendance.saveAttendance)
     let minutes = MinutesController()
     site.get(.meeting(.key, .printableMinutes), use: minutes.printableMinutes)
@@ -378,6 +383,9 @@ func routes(_ app: Application) throws {
     site.post(.poll(.key, .paperVoters), organisers, use: paperBallots.paperVoters)
     site.post(.poll(.key, .paperBallots), organisers, use: paperBallots.paperBallot)
     let count = PollCountController()
-    site.get(.poll(.key, .count), organisers, use: count.countForm)
-    site.post(.poll(.key, .count), organisers, use: count.countWithShares)
+    // Key holders are often members without a role: the handlers check who may see what.
+    site.get(.poll(.key, .count), .member, use: count.countForm)
+    site.post(.poll(.key, .count), .member, use: count.countWithShares)
+    site.get(.poll(.key, .myShare), .member, use: count.myShareForm)
+    site.post(.poll(.key, .myShare), .member, use: count.fetchMyShare)
 }

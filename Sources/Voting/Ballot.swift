@@ -104,7 +104,8 @@ public enum BallotValidator {
         case .single(let index):
             guard (0..<rules.optionCount).contains(index) else { throw .unknownOption }
         case .approval(let indices):
-            guard !indices.isEmpty else { throw .noChoice }
+            // « Non » to every option is a choice too: every option is
+            // answered explicitly, nothing pre-ticked (design/voting.md, "Traffic").
             guard Set(indices).count == indices.count else { throw .duplicateChoice }
             guard indices.allSatisfy({ (0..<rules.optionCount).contains($0) }) else { throw .unknownOption }
             guard indices.count <= rules.maxChoices else { throw .tooManyChoices(maximum: rules.maxChoices) }

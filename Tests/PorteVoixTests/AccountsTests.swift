@@ -397,28 +397,36 @@ struct AccountsTests {
             var check = Browser(app)
             #expect(try await check.signIn("Marie").location == "/", "nothing changes before the confirmation")
 
+            // A second person confirms: the card is not printed for them.
             var second = Browser(app)
             try await second.signIn("Paul anime")
-            // The server too busy to hash the new code: nothing changes, the request waits.
+            let confirmed = try await second.submit([:], on: "/admin/cartes", to: confirm)
+            #expect(confirmed.status == .seeOther && confirmed.printedCodes.isEmpty)
+            #expect(try await second.submit([:], on: "/admin/cartes", to: confirm).status == .notFound, "confirmed once")
+            let print = "/admin/cartes/remplacement/\(pending.id!)/imprimer"
+            #expect(try await second.submit([:], on: "/admin/cartes", to: print).status == .forbidden, "the confirmer never gets the code")
+
+            // The server too busy to hash the new code: nothing changes, the card waits to be printed.
             let gate = app.hashingGate
             app.hashingGate = HashingGate(limit: 1, patience: .milliseconds(10), staffPatience: .milliseconds(10))
             let release = DispatchSemaphore(value: 0)
             let busy = Task { try await app.hashingGate.run(on: app.threadPool) { release.wait() } }
             while await app.hashingGate.peak == 0 { try await Task.sleep(for: .milliseconds(10)) }
-            let tooBusy = try await second.submit([:], on: "/admin/cartes", to: confirm)
+            let tooBusy = try await facilitator.submit([:], on: "/admin/cartes", to: print)
             release.signal()
             #expect(tooBusy.status == .tooManyRequests)
             #expect(tooBusy.printedCodes.isEmpty)
             try await busy.value
             app.hashingGate = gate
-            #expect(try await CardReplacement.find(pending.id, on: app.db)?.confirmedAt == nil)
+            #expect(try await CardReplacement.find(pending.id, on: app.db)?.printedAt == nil)
             var stillHers = Browser(app)
             #expect(try await stillHers.signIn("Marie").location == "/", "her password still works")
 
-            let printed = try await second.submit([:], on: "/admin/cartes", to: confirm)
+            // The person who asked prints it, once.
+            let printed = try await facilitator.submit([:], on: "/admin/cartes", to: print)
             let code = try #require(printed.printedCodes.first)
             #expect(printed.text.contains("Pour le compte « Marie »"))
-            #expect(try await second.submit([:], on: "/admin/cartes", to: confirm).status == .notFound, "confirmed once")
+            #expect(try await facilitator.submit([:], on: "/admin/cartes", to: print).status == .notFound, "printed once")
 
             // From now on, the old password and sessions are gone, and whoever tries is told.
             #expect(try await marieOldSession.get("/mon-compte").status == .seeOther, "old sessions end")
@@ -486,11 +494,18 @@ struct AccountsTests {
                 let install = try await browser.get("/installation?jeton=n-importe-quoi")
                 #expect(install.status != .ok || !install.text.contains("motDePasse"), "\(name) → installation")
             }
-            // Administrators: roles and replacement for a privileged account, on their own.
+            // Administrators: a replacement for a privileged account takes two of them.
             var adminBrowser = Browser(app)
             try await adminBrowser.signIn("Second admin")
             let card = try await adminBrowser.submit(["pseudonyme": "Julien anime"], on: "/admin/cartes", to: "/admin/cartes/remplacement")
-            #expect(card.printedCodes.count == 1, "an administrator replaces a facilitator's card")
+            #expect(card.printedCodes.isEmpty, "one administrator alone gets no card for a facilitator")
+            let request = try #require(try await CardReplacement.query(on: app.db).filter(\.$printedAt == nil).first())
+            var firstAdmin = Browser(app)
+            try await firstAdmin.signIn("Admin Démo")
+            let confirmed = try await firstAdmin.submit([:], on: "/admin/cartes", to: "/admin/cartes/remplacement/\(request.id!)/confirmer")
+            #expect(confirmed.printedCodes.isEmpty)
+            let printed = try await adminBrowser.submit([:], on: "/admin/cartes", to: "/admin/cartes/remplacement/\(request.id!)/imprimer")
+            #expect(printed.printedCodes.count == 1, "asked by one administrator, confirmed by another, printed by the first")
             let rows = try await MemberRole.query(on: app.db).filter(\.$member.$id == member.requireID()).all().map(\.role)
             #expect(rows == [.participant], "nobody but an administrator changed roles")
             #expect(try await Member.find(admin.id, on: app.db)?.status == .active)

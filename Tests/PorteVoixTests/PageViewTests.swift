@@ -173,7 +173,7 @@ struct PageViewTests {
                                        territories: Mock.territories,
                                        recent: [.init(createdAt: Mock.date, createdBy: h, territoryName: w, state: "expirée")],
                                        pending: [.init(id: Mock.id, pseudonym: h, requestedAt: Mock.date, requestedBy: "Marie",
-                                                       mine: false)]),
+                                                       mine: false, confirmed: false)]),
                                  context: context)
         },
         RenderedPage("printed cards", shows: [h, w, "K7QF 2M9X AB3C"]) {
@@ -271,8 +271,18 @@ struct PageViewTests {
             PollPages.form(.init(csrf: c, minimumFloor: 5, territories: Mock.territories, agendaItems: [(Mock.id.uuidString, h)],
                                  proposals: [(Mock.otherID.uuidString, w)], form: PollFormFields(question: h)), context: context)
         },
-        RenderedPage("key shares", shows: [h, w, "AAAA-BBBB"]) {
-            PollPages.shares(Mock.sealedPoll, holders: [h, w, "Marie"], shares: ["AAAA-BBBB", "CCCC", "DDDD"], context: context)
+        RenderedPage("my key share", shows: [h, "AAAA-BBBB"]) {
+            PollPages.myShare(.init(poll: Mock.sealedPoll, number: 2, holders: 3, fetchedAt: nil, csrf: c, code: "AAAA-BBBB"),
+                              context: context)
+        },
+        RenderedPage("custody count", shows: [h, w, "Marie"]) {
+            PollPages.custodyCount(.init(poll: Mock.sealedPoll, csrf: c,
+                                         holders: [.init(number: 1, name: w, fetched: true, given: true),
+                                                   .init(number: 2, name: "Marie", fetched: true, given: false)],
+                                         ownNumber: 2, ownGiven: false, typed: h, errors: FormErrors("part", w)), context: context)
+        },
+        RenderedPage("attendance sheet", shows: [h, w]) {
+            MeetingPages.attendanceSheet(Mock.meeting, present: [w], context: context)
         },
         RenderedPage("count", shows: [h, w, "il manque 1 part valable"]) {
             PollPages.count(.init(poll: Mock.sealedPoll, csrf: c, typed: [1: h], missing: 1), context: context)

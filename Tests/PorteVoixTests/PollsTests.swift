@@ -11,7 +11,7 @@ import Voting
 @discardableResult
 func makePoll(_ app: Application, kind: PollKind = .majorityJudgment, options: [String] = ["Bus", "Vélo", "Covoiturage"],
               status: PollStatus = .open, eligibility: PollEligibility = .all, territory: Territory? = nil,
-              meeting: Meeting? = nil, minimum: Int = 5) async throws -> Poll {
+              meeting: Meeting? = nil, minimum: Int = 5, channel: PollChannel = .online) async throws -> Poll {
     let poll = Poll()
     poll.id = UUID()
     poll.question = "Quelle solution pour les transports ?"
@@ -24,7 +24,9 @@ func makePoll(_ app: Application, kind: PollKind = .majorityJudgment, options: [
     poll.$meeting.id = meeting?.id
     poll.status = status
     poll.paperBallots = 0
+    poll.channel = channel
     poll.createdAt = Date()
+    if status != .draft { poll.openedAt = Date() }
     PollKeys.standard(poll, master: app.siteKeys.ballotMaster)
     try await poll.create(on: app.db)
     for (index, label) in (kind == .yesNo ? [] : options).enumerated() {
@@ -166,7 +168,10 @@ struct PollsTests {
             try await browser.signIn("Camille")
             let form = try await browser.get(poll.path)
             #expect(form.text.contains("Donnez une appréciation à chaque choix"))
-            let ballot = ["note-0": "4", "note-1": "6"]  // "Covoiturage" left empty: À rejeter
+            #expect(!form.text.contains(#"checked="checked""#), "nothing is pre-selected")
+            let incomplete = try await browser.submit(["note-0": "4", "note-1": "6"], on: poll.path, to: poll.path + "/confirmation")
+            #expect(incomplete.status == .unprocessableEntity, "every option needs an answer")
+            let ballot = ["note-0": "4", "note-1": "6", "note-2": "0"]
             let confirmation = try await browser.submit(ballot, on: poll.path, to: poll.path + "/confirmation")
             #expect(confirmation.status == .ok)
             #expect(confirmation.text.contains("Bus : Bien"))
@@ -176,8 +181,7 @@ struct PollsTests {
             let changed = try await browser.submit(ballot, on: poll.path, to: poll.path + "/modifier")
             #expect(changed.text.contains(#"value="4" checked="checked""#), "the form keeps the choice")
 
-            var fields = ballot
-            fields["note-2"] = "0"
+            let fields = ballot
             let cast = try await browser.submit(fields, on: poll.path, to: poll.path + "/vote")
             #expect(cast.status == .ok)
             #expect(cast.headers.first(name: .cacheControl)?.contains("no-store") == true)
@@ -306,7 +310,8 @@ struct PollsTests {
             for member in [paperVoter, onlineVoter] {
                 try await MeetingAttendance(meetingID: meeting.requireID(), memberID: member.requireID()).create(on: app.db)
             }
-            let poll = try await makePoll(app, kind: .yesNo, options: [], eligibility: .present, meeting: meeting)
+            // Opened before one channel per poll was the rule: both kinds of ballot.
+            let poll = try await makePoll(app, kind: .yesNo, options: [], eligibility: .present, meeting: meeting, channel: .mixed)
             _ = try await BallotBox.cast(.yesNo(.contre), poll: poll, memberID: onlineVoter.requireID(), on: app.db)
 
             var facilitator = Browser(app)

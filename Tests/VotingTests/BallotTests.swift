@@ -8,7 +8,8 @@ struct BallotTests {
         let approval = PollRules(kind: .approval, optionCount: 4, maxChoices: 2)
         #expect(throws: Never.self) { try BallotValidator.validate(.approval([0, 3]), rules: approval) }
         #expect(throws: BallotProblem.tooManyChoices(maximum: 2)) { try BallotValidator.validate(.approval([0, 1, 2]), rules: approval) }
-        #expect(throws: BallotProblem.noChoice) { try BallotValidator.validate(.approval([]), rules: approval) }
+        // Every option answered « non »: a ballot that approves none.
+        #expect(throws: Never.self) { try BallotValidator.validate(.approval([]), rules: approval) }
         #expect(throws: BallotProblem.duplicateChoice) { try BallotValidator.validate(.approval([1, 1]), rules: approval) }
         #expect(throws: BallotProblem.unknownOption) { try BallotValidator.validate(.approval([4]), rules: approval) }
         #expect(throws: BallotProblem.wrongKind) { try BallotValidator.validate(.single(0), rules: approval) }

@@ -54,6 +54,7 @@ enum SiteURL: Sendable, Hashable {
     case territory(Param)
     case theme(Param)
     case cardReplacement(Param)
+    case cardReplacementPrint(Param)
 
     // Proposals
     case proposals, newProposal, myProposals, paperProposal, paperToConfirm
@@ -116,13 +117,13 @@ enum SiteURL: Sendable, Hashable {
 
     enum MeetingPage: Sendable, Hashable {
         case show, calendarFile, projection, printableMinutes, reply, edit, status, agenda
-        case attendance, minutes, linkProposal, report
+        case attendance, attendanceSheet, minutes, linkProposal, report
     }
 
     enum AgendaItemPage: Sendable, Hashable { case edit, move, current, delete }
 
     enum PollPage: Sendable, Hashable {
-        case show, trackers, confirm, change, vote, status, paper, paperVoters, paperBallots, count
+        case show, trackers, confirm, change, vote, status, paper, paperVoters, paperBallots, count, myShare
     }
 
     // Links take ids; registering takes `.key`.

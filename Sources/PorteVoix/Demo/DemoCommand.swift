@@ -63,7 +63,7 @@ enum DemoData {
                 territoryID: territoryIndex.flatMap { territories.indices.contains($0) ? territories[$0].id : nil }
             )
             member.createdAt = Date().addingTimeInterval(-Double.random(in: 30...300) * 86_400)
-            member.charterAcceptedAt = member.createdAt
+            member.acceptCharter(at: member.createdAt)
             try await member.create(on: database)
             for role in roles {
                 try await MemberRole(memberID: member.requireID(), role: role).create(on: database)
@@ -78,7 +78,7 @@ enum DemoData {
             passwordHash: try await SecretHasher.hash(demoPassword(), application: app),
             status: .suspended, territoryID: territories.first?.id
         )
-        suspended.charterAcceptedAt = Date()
+        suspended.acceptCharter()
         try await suspended.create(on: database)
         try await MemberRole(memberID: suspended.requireID(), role: .participant).create(on: database)
 

@@ -18,7 +18,7 @@ enum DemoPolls {
         for name in names {
             let member = Member(pseudonym: try Pseudonym("\(name) (démo)"), passwordHash: try await SecretHasher.hash(
                 DemoData.demoPassword(), application: app), status: .active, territoryID: nil)
-            member.charterAcceptedAt = Date()
+            member.acceptCharter()
             try await member.create(on: database)
             try await MemberRole(memberID: member.requireID(), role: .participant).create(on: database)
             voters.append(member)

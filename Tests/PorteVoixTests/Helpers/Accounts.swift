@@ -18,7 +18,7 @@ func makeMember(
         passwordHash: try await SecretHasher.hash(password, application: app),
         status: status, territoryID: territory?.id
     )
-    if status != .pending { member.charterAcceptedAt = Date() }
+    if status != .pending { member.acceptCharter() }
     try await member.create(on: app.db)
     for role in roles {
         try await MemberRole(memberID: member.requireID(), role: role).create(on: app.db)

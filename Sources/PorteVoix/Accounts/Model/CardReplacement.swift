@@ -19,8 +19,10 @@ final class CardReplacement: Model, @unchecked Sendable {
     @Field(key: "requested_at") var requestedAt: Date
     @OptionalParent(key: "confirmed_by") var confirmedBy: Member?
     @OptionalField(key: "confirmed_by_roles") var confirmedByRoles: String?
-    /// When the card was issued: the old password stopped working then.
+    /// When a second person confirmed the request.
     @OptionalField(key: "confirmed_at") var confirmedAt: Date?
+    /// When the requester printed the card: the old password stopped working then.
+    @OptionalField(key: "printed_at") var printedAt: Date?
 
     init() {}
 

@@ -58,6 +58,10 @@ public final class Member: Model, @unchecked Sendable {
     @Enum(key: "status") public var status: MemberStatus
     @OptionalParent(key: "territory_id") public var territory: Territory?
     @OptionalField(key: "charter_accepted_at") public var charterAcceptedAt: Date?
+    /// When the account first accepted the charter: never moved afterwards
+    /// (a replacement card changes nothing). A session's poll admits only
+    /// accounts first activated before it opened (design/voting.md, "Insiders").
+    @OptionalField(key: "first_activated_at") public var firstActivatedAt: Date?
     @Field(key: "created_at") public var createdAt: Date
     @OptionalField(key: "deleted_at") public var deletedAt: Date?
     @Children(for: \.$member) var roleRows: [MemberRole]
@@ -77,6 +81,12 @@ public final class Member: Model, @unchecked Sendable {
     /// The roles, when loaded with `.with(\.$roleRows)`.
     public var roles: Set<Role> {
         Set(($roleRows.value ?? []).map(\.role))
+    }
+
+    /// Records the charter's acceptance; the first one is kept for good.
+    func acceptCharter(at date: Date = Date()) {
+        charterAcceptedAt = date
+        if firstActivatedAt == nil { firstActivatedAt = date }
     }
 
     /// The name shown beside the member's public contributions.

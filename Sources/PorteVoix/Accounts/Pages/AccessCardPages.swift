@@ -26,8 +26,10 @@ enum AccessCardPages {
         var pseudonym: String
         var requestedAt: Date
         var requestedBy: String
-        /// Asked by the person looking: someone else must confirm.
+        /// Asked by the person looking: someone else must confirm, then they print.
         var mine: Bool
+        /// Confirmed by a second person: the requester may print it.
+        var confirmed: Bool
     }
 
     struct IssuedCard {
@@ -66,9 +68,10 @@ enum AccessCardPages {
                 .section(
                     .h2("Carte de remplacement"),
                     .p(.text("Pour un membre qui a oublié son mot de passe. Il garde son compte. Une deuxième personne "),
-                       .text("(animatrice, animateur ou administrateur) confirme la demande, puis imprime la carte : dès ce moment, "),
-                       .text("l'ancien mot de passe ne marche plus. Pour un compte qui a un rôle, seul un administrateur "),
-                       .text("peut faire la carte.")),
+                       .text("(animatrice, animateur ou administrateur) confirme la demande ; puis la personne qui l'a faite "),
+                       .text("imprime la carte et la remet au membre : dès ce moment, l'ancien mot de passe ne marche plus. "),
+                       .text("Personne ne fait seul une carte de remplacement. Pour un compte qui a un rôle, il faut deux "),
+                       .text("administrateurs ; un site qui n'en a qu'un fait cette carte depuis le terminal du serveur.")),
                     Forms.post(
                         action: .admin(.cardReplacements), csrf: model.csrf, class: "formulaire",
                         Forms.field("pseudonyme", label: "Pseudonyme du membre", value: model.typedPseudonym,
@@ -118,14 +121,20 @@ enum AccessCardPages {
     static func pendingSection(_ model: Model) -> Node<HTML.BodyContext> {
         guard !model.pending.isEmpty else { return .empty }
         return .section(
-            .h2("Demandes à confirmer"),
+            .h2("Cartes de remplacement demandées"),
             .ul(.class("demandes-remplacement"), .forEach(model.pending) { pending in
                 .li(
-                    .plain("« \(pending.pseudonym) », demandée par \(pending.requestedBy) le \(FrenchDates.shortDay(pending.requestedAt)). "),
+                    .plain("« \(pending.pseudonym) », demandée par \(pending.requestedBy) le \(FrenchDates.shortDay(pending.requestedAt))"
+                        + (pending.confirmed ? ", confirmée. " : ". ")),
                     pending.mine
-                        ? .span(.class("aide-champ"), .text("Vous avez fait cette demande : une autre personne doit la confirmer."))
-                        : Forms.post(action: .cardReplacement(.value(pending.id)), csrf: model.csrf,
-                                     Forms.submit("Confirmer et imprimer la carte", class: "bouton bouton-secondaire"))
+                        ? (pending.confirmed
+                            ? Forms.post(action: .cardReplacementPrint(.value(pending.id)), csrf: model.csrf,
+                                         Forms.submit("Imprimer la carte", class: "bouton bouton-secondaire"))
+                            : .span(.class("aide-champ"), .text("Vous avez fait cette demande : une autre personne doit la confirmer.")))
+                        : (pending.confirmed
+                            ? .span(.class("aide-champ"), .text("Confirmée : la personne qui l'a demandée peut l'imprimer."))
+                            : Forms.post(action: .cardReplacement(.value(pending.id)), csrf: model.csrf,
+                                         Forms.submit("Confirmer la demande", class: "bouton bouton-secondaire")))
                 )
             })
         )

@@ -8,7 +8,7 @@ enum AccessCardQueries {
             .with(\.$territory).with(\.$createdBy)
             .sort(\.$createdAt, .descending).limit(AccountLimits.recentCards).all()
         let me = request.member?.id
-        let pending = try await CardReplacement.query(on: request.db).filter(\.$confirmedAt == nil)
+        let pending = try await CardReplacement.query(on: request.db).filter(\.$printedAt == nil)
             .with(\.$member).with(\.$requestedBy).sort(\.$requestedAt, .descending).limit(AccountLimits.pendingReplacements).all()
         return AccessCardPages.Model(
             csrf: try await request.csrfToken(),
@@ -20,7 +20,7 @@ enum AccessCardQueries {
             pending: try pending.map { replacement in
                 .init(id: try replacement.requireID(), pseudonym: replacement.member.publicName,
                       requestedAt: replacement.requestedAt, requestedBy: replacement.requestedBy?.publicName ?? "—",
-                      mine: replacement.$requestedBy.id == me)
+                      mine: replacement.$requestedBy.id == me, confirmed: replacement.confirmedAt != nil)
             }
         )
     }

@@ -18,7 +18,7 @@ struct AuditNames: Sendable {
     var opinions: [UUID: String] = [:]
 
     /// The keys of details that hold member ids.
-    static let memberKeys = ["members", "added", "removed", "requester"]
+    static let memberKeys = ["members", "added", "removed", "requester", "confirmer"]
 
     static func load(for entries: [AuditEntry], on database: any Database) async throws -> AuditNames {
         var wanted: [String: Set<UUID>] = [:]
@@ -104,13 +104,20 @@ enum AuditSentence {
         case "installation": return "Premier compte administrateur \(what) créé par le lien d'installation."
         case "cards.create":
             let territory = details["territory"].flatMap(UUID.init(uuidString:)).flatMap { names.territories[$0] }
-            return "\(count) \(plural("carte")) d'accès \(plural("créée")) (\(territory ?? "tout le département"))."
+            let during = details["openPolls"].map { ", pendant que \($0) \($0 == "1" ? "vote était ouvert" : "votes étaient ouverts")" } ?? ""
+            return "\(count) \(plural("carte")) d'accès \(plural("créée")) (\(territory ?? "tout le département"))\(during)."
         case "cards.replacement.refused": return "Carte de remplacement refusée pour \(what) : ce compte a un rôle."
         case "cards.replacement.request": return "Carte de remplacement demandée pour \(what)."
+        case "cards.replacement.confirm":
+            let requester = names.member(AuditDetails.ids(in: details["requester"]).first)
+            return "Carte de remplacement pour \(what), demandée par \(requester), confirmée par « \(names.actor(entry)) »."
         case "cards.replacement":
             let requester = names.member(AuditDetails.ids(in: details["requester"]).first)
-            return "Carte de remplacement créée pour \(what), demandée par \(requester), confirmée par « \(names.actor(entry)) ». "
-                + "Son ancien mot de passe et ses sessions ne marchent plus."
+            let confirmer = details["confirmer"].map { names.member(UUID(uuidString: $0)) } ?? "une autre personne"
+            return "Carte de remplacement imprimée pour \(what) par « \(names.actor(entry)) », demandée par \(requester), "
+                + "confirmée par \(confirmer). Son ancien mot de passe et ses sessions ne marchent plus."
+        case "cards.replacement.cli":
+            return "Carte de remplacement pour \(what) faite depuis le terminal du serveur. Son ancien mot de passe et ses sessions ne marchent plus."
         case "signin.unblock": return "Connexion débloquée en personne pour \(what)."
         case "settings.public_address": return "Adresse publique du site : \(details["address"] ?? "")."
         case "settings.change":
@@ -155,16 +162,33 @@ enum AuditSentence {
         case "meeting.status":
             return "Séance \(what) : \(details["status"].flatMap(MeetingStatus.init(rawValue:))?.label ?? "état changé")."
         case "meeting.minutes": return "Compte rendu de \(what) publié."
-        case "meeting.attendance":
+        case "meeting.attendance", "meeting.attendance.correction":
             var changes: [String] = []
             let added = AuditDetails.ids(in: details["added"]).map(names.member).sorted()
             let removed = AuditDetails.ids(in: details["removed"]).map(names.member).sorted()
             if !added.isEmpty { changes.append("présents ajoutés : " + added.joined(separator: ", ")) }
             if !removed.isEmpty { changes.append("présents retirés : " + removed.joined(separator: ", ")) }
-            return "Séance \(what), après l'ouverture d'un vote : " + changes.joined(separator: " ; ") + "."
+            if let reason = details["correction"] {
+                return "Émargement de la séance terminée \(what) corrigé : " + changes.joined(separator: " ; ")
+                    + ". Raison donnée : « \(reason) »."
+            }
+            let during = details["duringVote"] != nil ? " pendant un vote de la séance" : ""
+            return "Émargement de la séance \(what)\(during) : " + changes.joined(separator: " ; ") + "."
         case "poll.create":
             let sealed = details["threshold"].map { ", urne scellée (\($0) détenteurs sur \(details["holders"] ?? "?"))" } ?? ""
-            return "Scrutin \(what) préparé\(sealed)."
+            let channel = details["channel"] == "paper" ? ", sur papier" : details["channel"] == "online" ? ", en ligne" : ""
+            return "Scrutin \(what) préparé\(channel)\(sealed)."
+        case "poll.share.fetched":
+            return "Scrutin \(what) : le détenteur de clé n° \(details["holder"] ?? "?") a ouvert sa part ; le site ne la garde plus."
+        case "poll.count.share":
+            return "Dépouillement du scrutin \(what) : le détenteur n° \(details["holder"] ?? "?") a donné sa part "
+                + "(\(details["given"] ?? "?") sur \(details["threshold"] ?? "?") nécessaires)."
+        case "poll.count.share.other_holder":
+            return "Dépouillement du scrutin \(what) : refusé, le compte du détenteur n° \(details["holder"] ?? "?") a tapé "
+                + "la part du détenteur n° \(details["typed"] ?? "?")."
+        case "poll.count.share.refused":
+            return "Dépouillement du scrutin \(what) : une part tapée par le détenteur n° \(details["holder"] ?? "?") "
+                + "ne correspond pas à celle qui lui a été remise."
         case "poll.open", "poll.closed", "poll.draft":
             return "Scrutin \(what) \(PollStatus(rawValue: String(entry.action.dropFirst(5)))?.label ?? "")."
         case "poll.count", "poll.count.refused":
@@ -200,7 +224,7 @@ enum AuditSentence {
         let labels = [
             "demo": "Données de démonstration", "admin.create": "Compte administrateur créé depuis le serveur",
             "installation": "Installation", "cards.create": "Cartes d'accès créées",
-            "cards.replacement": "Carte de remplacement créée", "cards.replacement.request": "Carte de remplacement demandée",
+            "cards.replacement": "Carte de remplacement imprimée", "cards.replacement.request": "Carte de remplacement demandée",
             "cards.replacement.refused": "Carte de remplacement refusée", "signin.unblock": "Connexion débloquée",
             "settings.change": "Réglages modifiés", "settings.public_address": "Adresse publique du site",
             "member.roles": "Rôles modifiés", "member.suspend": "Compte suspendu", "member.reactivate": "Compte réactivé",
@@ -213,7 +237,11 @@ enum AuditSentence {
             "proposal.restore": "Proposition rétablie", "comment.restore": "Commentaire rétabli",
             "proposal.dismiss": "Signalements écartés", "comment.dismiss": "Signalements écartés",
             "meeting.create": "Séance prévue", "meeting.update": "Séance modifiée", "meeting.status": "État d'une séance",
-            "meeting.minutes": "Compte rendu publié", "meeting.attendance": "Présences modifiées après un vote",
+            "meeting.minutes": "Compte rendu publié", "meeting.attendance": "Présences modifiées",
+            "meeting.attendance.correction": "Émargement d'une séance terminée corrigé",
+            "cards.replacement.confirm": "Carte de remplacement confirmée", "cards.replacement.cli": "Carte de remplacement (terminal)",
+            "poll.share.fetched": "Part de clé ouverte par son détenteur", "poll.count.share": "Part de clé donnée au dépouillement",
+            "poll.count.share.other_holder": "Part d'un autre détenteur refusée", "poll.count.share.refused": "Part de clé refusée",
             "poll.create": "Scrutin préparé", "poll.open": "Scrutin ouvert", "poll.closed": "Scrutin clos",
             "poll.count": "Dépouillement", "poll.count.refused": "Dépouillement refusé",
             "poll.paper.voters": "Votants sur papier notés", "poll.paper.ballot": "Bulletin papier saisi",

@@ -62,10 +62,14 @@ struct AccessCardsController {
         let prepared = try await CardIssuing.prepareCodes(count: count, request: request)
         let creator = request.member?.id
         let chosen = territory
+        // Cards printed while a vote is open are marked in the journal, with
+        // their number, so that a burst during a session's vote shows.
+        let openPolls = try await Poll.query(on: request.db).filter(\.$status == .open).count()
         let issued = try await request.db.transaction { database in
             let issued = try await CardIssuing.store(prepared, territory: chosen, member: nil, createdBy: creator, on: database)
-            try await request.audit("cards.create", ["count": String(count), "territory": chosen?.id?.uuidString ?? ""],
-                                    on: database)
+            var details = ["count": String(count), "territory": chosen?.id?.uuidString ?? ""]
+            if openPolls > 0 { details["openPolls"] = String(openPolls) }
+            try await request.audit("cards.create", details, on: database)
             return issued
         }
         return AccessCardPages.print(issued, context: request.pageContext, siteAddress: address)

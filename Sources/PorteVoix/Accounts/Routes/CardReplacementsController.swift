@@ -3,8 +3,9 @@ import SQLKit
 import Plot
 import Vapor
 
-/// Helping a member back in: a replacement card (asked by one member of staff,
-/// confirmed by another when the account holds a role), or lifting a sign-in pause.
+/// Helping a member back in: a replacement card (asked by one person,
+/// confirmed by another, printed by the one who asked: `CardReplacementRules`),
+/// or lifting a sign-in pause.
 struct CardReplacementsController {
     struct ReplacementForm: Content { var pseudonyme: String? }
     func createReplacement(request: Request) async throws -> Response {
@@ -25,27 +26,33 @@ struct CardReplacementsController {
             return AccessCardPages.form(model, context: request.pageContext).response(status: .unprocessableEntity)
         }
         let memberID = try member.requireID()
-        let replacement = CardReplacement(memberID: memberID, requester: actor)
         switch CardReplacementRules.decide(actor: actor, target: member) {
         case .refused(let reason):
             model.errors.add("pseudonyme", reason)
             try await request.audit("cards.replacement.refused", about: .member(memberID))
             return AccessCardPages.form(model, context: request.pageContext).response(status: .forbidden)
-        case .needsConfirmation:
+        case .confirm, .needsConfirmation:
             if try await CardReplacement.query(on: request.db).filter(\.$member.$id == memberID)
-                .filter(\.$confirmedAt == nil).count() == 0 {
-                try await replacement.create(on: request.db)
+                .filter(\.$printedAt == nil).count() == 0 {
+                try await CardReplacement(memberID: memberID, requester: actor).create(on: request.db)
                 try await request.audit("cards.replacement.request", about: .member(memberID))
             }
-            try await request.setFlash("La demande est notée. Une autre personne (animatrice, animateur ou administrateur) "
-                + "doit la confirmer ici pour imprimer la carte.")
+            if CardReplacementRules.isPrivileged(member),
+               try await CardReplacementRules.administratorCount(on: request.db) < 2 {
+                try await request.setFlash("La demande est notée. Ce compte a un rôle : un autre administrateur doit la confirmer. "
+                    + "Ce site n'a qu'un administrateur : la carte se fait alors depuis le terminal du serveur, avec la commande "
+                    + "« portevoix carte-de-remplacement --pseudonyme … », écrite elle aussi dans le journal.")
+            } else {
+                let confirmer = CardReplacementRules.isPrivileged(member) ? "un autre administrateur" : "animatrice, animateur ou administrateur"
+                try await request.setFlash("La demande est notée. Une autre personne (\(confirmer)) doit la confirmer ici ; "
+                    + "vous pourrez ensuite imprimer la carte.")
+            }
             return request.redirect(to: .admin(.cards))
-        case .issue:
-            try await replacement.create(on: request.db)
-            return try await issueReplacement(replacement, for: member, by: actor, request: request)
         }
     }
 
+    /// A second person confirms: the card is not printed for them. The
+    /// person who asked prints it (`printReplacement`).
     func confirmReplacement(request: Request) async throws -> Response {
         let actor = try request.requireMember()
         guard let id = request.id(.replacement),
@@ -63,9 +70,42 @@ struct CardReplacementsController {
             var model = try await AccessCardQueries.pageModel(request)
             model.errors.add("pseudonyme", reason)
             return AccessCardPages.form(model, context: request.pageContext).response(status: .forbidden)
-        case .needsConfirmation, .issue:
-            return try await issueReplacement(replacement, for: member, by: actor, request: request)
+        case .needsConfirmation, .confirm:
+            let claimed = try await request.db.sql.raw("""
+                UPDATE card_replacements SET confirmed_at = \(bind: Date()), confirmed_by = \(bind: actor.id),
+                  confirmed_by_roles = \(bind: CardReplacement.roles(of: actor))
+                WHERE id = \(bind: replacement.requireID()) AND confirmed_at IS NULL RETURNING id
+                """).all()
+            guard !claimed.isEmpty else {
+                throw PageError(.conflict, title: "Cette demande vient d'être confirmée",
+                                message: "Une autre personne l'a confirmée en même temps.")
+            }
+            try await request.audit("cards.replacement.confirm", about: .member(try member.requireID()),
+                                    ["requester": replacement.$requestedBy.id?.uuidString ?? ""])
+            try await request.setFlash("La demande est confirmée. La personne qui l'a faite peut maintenant imprimer la carte "
+                + "et la remettre au membre.")
+            return request.redirect(to: .admin(.cards))
         }
+    }
+
+    /// The requester prints the confirmed card, once.
+    func printReplacement(request: Request) async throws -> Response {
+        let actor = try request.requireMember()
+        guard let id = request.id(.replacement),
+              let replacement = try await CardReplacement.query(on: request.db).filter(\.$id == id)
+                .filter(\.$confirmedAt != nil).filter(\.$printedAt == nil).first(),
+              let member = try await Member.query(on: request.db).filter(\.$id == replacement.$member.id)
+                .filter(\.$status != .deleted).with(\.$territory).with(\.$roleRows).first()
+        else {
+            throw PageError(.notFound, title: "Cette carte n'est pas à imprimer",
+                            message: "La demande n'est pas encore confirmée, ou la carte a déjà été imprimée.")
+        }
+        if let refusal = CardReplacementRules.mayPrint(replacement, actor: actor, target: member) {
+            var model = try await AccessCardQueries.pageModel(request)
+            model.errors.add("pseudonyme", refusal)
+            return AccessCardPages.form(model, context: request.pageContext).response(status: .forbidden)
+        }
+        return try await issueReplacement(replacement, for: member, by: actor, request: request)
     }
 
     /// With the member in front of them, a facilitator or an administrator
@@ -114,29 +154,21 @@ struct CardReplacementsController {
         // nothing has changed yet and the request can be confirmed again.
         let prepared = try await CardIssuing.prepareCodes(count: 1, request: request)
         let now = Date()
-        let requester = try await replacement.$requestedBy.get(on: request.db)
         let issued = try await request.db.transaction { database -> [AccessCardPages.IssuedCard]? in
             let claimed = try await database.sql.raw("""
-                UPDATE card_replacements SET confirmed_at = \(bind: now), confirmed_by = \(bind: actor.id),
-                  confirmed_by_roles = \(bind: CardReplacement.roles(of: actor))
-                WHERE id = \(bind: replacement.requireID()) AND confirmed_at IS NULL RETURNING id
+                UPDATE card_replacements SET printed_at = \(bind: now)
+                WHERE id = \(bind: replacement.requireID()) AND confirmed_at IS NOT NULL AND printed_at IS NULL RETURNING id
                 """).all()
             guard !claimed.isEmpty else { return nil }
-            // A new card replaces any unused one for the same account.
-            try await AccessCard.query(on: database).filter(\.$member.$id == memberID).filter(\.$usedAt == nil).delete()
-            member.passwordHash = nil
-            try await member.save(on: database)
-            try await WebSessionRecord.query(on: database).filter(\.$memberID == memberID).delete()
-            try await APITokens.revokeAll(of: memberID, on: database)
-            let issued = try await CardIssuing.store(prepared, territory: member.territory, member: member,
-                                         createdBy: actor.id, on: database)
+            let issued = try await CardIssuing.replace(for: member, with: prepared[0], createdBy: actor.id, on: database)
             try await request.audit("cards.replacement", about: .member(memberID),
-                                    ["requester": requester?.id?.uuidString ?? ""], on: database)
+                                    ["requester": replacement.$requestedBy.id?.uuidString ?? "",
+                                     "confirmer": replacement.$confirmedBy.id?.uuidString ?? ""], on: database)
             return issued
         }
         guard let issued else {
-            throw PageError(.conflict, title: "Cette demande vient d'être confirmée",
-                            message: "Une autre personne l'a confirmée en même temps : la carte a été imprimée de son côté.")
+            throw PageError(.conflict, title: "Cette carte vient d'être imprimée",
+                            message: "Elle a été imprimée à l'instant, dans une autre fenêtre : on ne l'imprime qu'une fois.")
         }
         return AccessCardPages.print(issued, context: request.pageContext, siteAddress: address)
             .response(status: .ok).noStore()

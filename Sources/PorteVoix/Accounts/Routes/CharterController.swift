@@ -28,7 +28,7 @@ struct CharterController {
             return ActivationPages.charter(model, context: request.pageContext).response(status: .unprocessableEntity)
         }
         member.status = .active
-        member.charterAcceptedAt = Date()
+        member.acceptCharter()
         try await member.save(on: request.db)
         try await request.setFlash("Bienvenue, \(member.pseudonym ?? "") ! Votre compte est prêt.")
         return request.redirect(to: .home)

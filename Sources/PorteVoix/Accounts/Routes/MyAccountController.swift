@@ -23,8 +23,8 @@ struct MyAccountController {
             memberSince: member.createdAt
         )
         model.replacements = try await CardReplacement.query(on: request.db).filter(\.$member.$id == member.requireID())
-            .filter(\.$confirmedAt != nil).sort(\.$confirmedAt, .descending).limit(AccountLimits.replacementsShown).all()
-            .map { ($0.confirmedAt ?? $0.requestedAt, CardReplacement.who($0.requestedByRoles), CardReplacement.who($0.confirmedByRoles)) }
+            .filter(\.$printedAt != nil).sort(\.$printedAt, .descending).limit(AccountLimits.replacementsShown).all()
+            .map { ($0.printedAt ?? $0.requestedAt, CardReplacement.who($0.requestedByRoles), CardReplacement.who($0.confirmedByRoles)) }
         return model
     }
 

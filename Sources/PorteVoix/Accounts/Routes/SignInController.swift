@@ -59,8 +59,8 @@ struct SignInController {
             // A replaced card ended the password: whoever tries it learns when, and whom to ask.
             if let member, member.passwordHash == nil,
                let replaced = try await CardReplacement.query(on: request.db).filter(\.$member.$id == member.requireID())
-                .filter(\.$confirmedAt != nil).sort(\.$confirmedAt, .descending).first() {
-                model.replacedAt = replaced.confirmedAt
+                .filter(\.$printedAt != nil).sort(\.$printedAt, .descending).first() {
+                model.replacedAt = replaced.printedAt
                 model.replacedBy = CardReplacement.who(replaced.confirmedByRoles)
             }
             // The same words whether the pseudonym or the password is wrong.

@@ -3,6 +3,17 @@ import Foundation
 import SQLKit
 import Vapor
 
+/// Who may replace whose card (design/security.md; design/voting.md,
+/// "Insiders"). A replacement card is the account's way back in, and so a
+/// way to take it over: no single person ever gets one alone.
+/// - Every replacement is asked by one person and confirmed by another.
+/// - For an account with any role, both are administrators. A site with a
+///   single administrator makes those cards from the server's command line
+///   (`portevoix carte-de-remplacement`), since whoever runs the server
+///   already holds that power.
+/// - The card is printed by the person who asked, once confirmed: the one who
+///   confirms never sees its code, and the one who asked cannot print without
+///   the confirmation.
 enum CardReplacementRules {
     /// Whether a member's account holds any role beyond member.
     static func isPrivileged(_ member: Member) -> Bool {
@@ -10,27 +21,49 @@ enum CardReplacementRules {
     }
 
     enum Decision: Equatable {
-        /// The card may be issued now.
-        case issue
-        /// A second person must confirm.
+        /// Confirmed: the requester may print the card.
+        case confirm
+        /// Recorded: a second person must confirm.
         case needsConfirmation
         /// Refused, with the reason in French.
         case refused(String)
     }
 
-    /// What `actor` may do for `target`'s replacement, asking (`requester`
+    static let roleAccountRefusal = "Ce compte a un rôle (animation, modération, agent ou administration) : seul un administrateur "
+        + "peut demander ou confirmer sa carte de remplacement, et il faut deux administrateurs différents."
+
+    /// What `actor` may do for `target`'s replacement: asking (`requester`
     /// nil) or confirming someone else's request.
     static func decide(actor: Member, target: Member, requester: UUID? = nil) -> Decision {
         let actorIsAdmin = actor.roles.contains(.admin)
-        if isPrivileged(target) {
-            return actorIsAdmin ? .issue
-                : .refused("Ce compte a un rôle (animation, modération, agent ou administration) : seul un administrateur "
-                    + "peut lui faire une carte de remplacement.")
+        if actor.id == target.id {
+            return .refused("Vous ne pouvez ni demander ni confirmer une carte de remplacement pour votre propre compte.")
         }
+        if isPrivileged(target), !actorIsAdmin { return .refused(roleAccountRefusal) }
         guard let requester else { return .needsConfirmation }
         if requester == actor.id {
             return .refused("Une autre personne doit confirmer cette demande : vous ne pouvez pas confirmer la vôtre.")
         }
-        return .issue
+        return .confirm
+    }
+
+    /// Who may print a confirmed card now: its requester, and for a role
+    /// account only if both the requester and the confirmer were administrators.
+    static func mayPrint(_ replacement: CardReplacement, actor: Member, target: Member) -> String? {
+        guard replacement.$requestedBy.id == actor.id else {
+            return "Seule la personne qui a demandé cette carte peut l'imprimer, une fois la demande confirmée par une autre."
+        }
+        if isPrivileged(target) {
+            let confirmer = Set((replacement.confirmedByRoles ?? "").split(separator: ",").map(String.init))
+            guard actor.roles.contains(.admin), confirmer.contains(Role.admin.rawValue) else { return roleAccountRefusal }
+        }
+        return nil
+    }
+
+    /// Active administrators: with one only, role accounts are replaced from the command line.
+    static func administratorCount(on database: any Database) async throws -> Int {
+        try await MemberRole.query(on: database).filter(\.$role == .admin)
+            .join(Member.self, on: \MemberRole.$member.$id == \Member.$id)
+            .filter(Member.self, \.$status == .active).count()
     }
 }

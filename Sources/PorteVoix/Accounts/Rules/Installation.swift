@@ -76,7 +76,7 @@ enum Administrators {
     /// The same inside the caller's transaction; every installation link dies with it.
     static func create(pseudonym: Pseudonym, passwordHash: String, on database: any Database) async throws -> Member {
         let member = Member(pseudonym: pseudonym, passwordHash: passwordHash, status: .active, territoryID: nil)
-        member.charterAcceptedAt = Date()
+        member.acceptCharter()
         try await member.create(on: database)
         try await MemberRole(memberID: member.requireID(), role: .admin).create(on: database)
         try await database.sql.raw("DELETE FROM installation_links").run()

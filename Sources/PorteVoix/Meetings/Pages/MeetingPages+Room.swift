@@ -14,6 +14,34 @@ extension MeetingPages {
         var csrf: String
         var othersError: String?
         var typedOthers: String?
+        /// The session has ended: attendance is a record, only an administrator corrects it, with a reason.
+        var frozen = false
+        var canCorrect = false
+        var reasonError: String?
+        var typedReason = ""
+        /// The ticks sent, kept when the form comes back with an error.
+        var typedPresent: Set<UUID>?
+    }
+
+    /// The printable attendance sheet: who was marked present, to be read
+    /// out or pinned up in the room, so that a name nobody saw is noticed.
+    static func attendanceSheet(_ meeting: MeetingSummary, present: [String], context: PageContext) -> HTML {
+        Layout.page(
+            context,
+            title: "Feuille de présence — \(meeting.title)",
+            content: .group(
+                .p(.class("ne-pas-imprimer"), .a(.href(url(meeting, .attendance)), .text("Retour à l'émargement"))),
+                .h1(.plain("Feuille de présence — \(meeting.title)")),
+                .p(.plain(when(meeting))),
+                .p(.plain("À lire à voix haute ou à afficher dans la salle. Si votre nom est sur cette liste alors que vous "
+                    + "n'étiez pas là, ou s'il manque, dites-le à la modération ou à l'administration du site.")),
+                present.isEmpty ? .p("Personne n'est noté présent pour l'instant.")
+                    : .ol(.class("feuille-presence"), .forEach(present) { .li(.plain($0)) }),
+                .p(.plain("\(present.count) membre\(present.count > 1 ? "s" : "") noté\(present.count > 1 ? "s" : "") "
+                    + "présent\(present.count > 1 ? "s" : ""), et \(meeting.otherAttendees) autre\(meeting.otherAttendees > 1 ? "s" : "") "
+                    + "personne\(meeting.otherAttendees > 1 ? "s" : "")."))
+            )
+        )
     }
 
     static func attendance(_ model: AttendanceModel, context: PageContext) -> HTML {
@@ -25,19 +53,29 @@ extension MeetingPages {
                 .p(.a(.href(url(meeting)), .plain("Retour à la séance « \(meeting.title) »"))),
                 .h1("Émargement"),
                 .p(.plain("\(meeting.title) — \(when(meeting)). Cochez les membres présents. "
-                    + "Ces noms ne sont visibles que par l'équipe d'animation et les administrateurs.")),
+                    + "Ces noms ne sont visibles que par l'équipe d'animation et les administrateurs. Chaque membre noté présent "
+                    + "en est averti dans ses notifications, et chaque changement est écrit dans le journal des actions.")),
+                .p(.a(.href(url(meeting, .attendanceSheet)), .text("Feuille de présence à imprimer ou à lire dans la salle"))),
+                .if(model.frozen, .div(.class("resume-erreurs"), .attribute(named: "role", value: "status"),
+                    .p(.plain(model.canCorrect
+                        ? "La séance est terminée : l'émargement est un registre. Vous pouvez le corriger en tant qu'administratrice "
+                            + "ou administrateur, en donnant la raison ; la correction est écrite dans le journal."
+                        : "La séance est terminée : l'émargement ne peut plus être changé. En cas d'erreur, "
+                            + "une administratrice ou un administrateur peut le corriger, en donnant la raison.")))),
                 Forms.get(action: url(meeting, .attendance), class: "filtres",
                           Forms.field("q", label: "Chercher un membre", value: model.search, kind: .search, maxLength: AccountLimits.typedPseudonym),
                           Forms.submit("Chercher")),
                 Forms.errorSummary(FormErrors("autres", model.othersError)),
-                Forms.post(
+                Forms.errorSummary(FormErrors("raison", model.reasonError)),
+                .if(!model.frozen || model.canCorrect, Forms.post(
                     action: url(meeting, .attendance), csrf: model.csrf, class: "formulaire",
                     .element(named: "fieldset", nodes: [
                         .element(named: "legend", nodes: [.plain(model.members.isEmpty ? "Aucun membre trouvé" : "Membres présents")]),
                         .forEach(model.members) { member in
                             .group(
                                 .input(.type(.hidden), .name("affiches[]"), .value(escapeAttribute(member.id.uuidString))),
-                                Forms.checkbox("presents[]", label: member.name, checked: model.present.contains(member.id),
+                                Forms.checkbox("presents[]", label: member.name,
+                                               checked: (model.typedPresent ?? model.present).contains(member.id),
                                                value: member.id.uuidString, idSuffix: member.id.uuidString)
                             )
                         },
@@ -45,8 +83,11 @@ extension MeetingPages {
                     Forms.field("autres", label: "Autres personnes présentes", value: model.typedOthers ?? String(meeting.otherAttendees),
                                 kind: .number, help: "Invités, agents du Département… Un nombre, sans les noms.",
                                 error: model.othersError, extraAttributes: [("min", "0"), ("inputmode", "numeric")]),
-                    Forms.submit("Enregistrer les présences")
-                ),
+                    .if(model.frozen, Forms.textArea("raison", label: "Raison de la correction", value: model.typedReason,
+                                                     help: "Obligatoire : elle est écrite dans le journal des actions.",
+                                                     error: model.reasonError, required: true, maxLength: MeetingLimits.attendanceReason, rows: 2)),
+                    Forms.submit(model.frozen ? "Corriger l'émargement" : "Enregistrer les présences")
+                )),
                 .p(.plain("\(model.present.count) membre\(model.present.count > 1 ? "s" : "") noté\(model.present.count > 1 ? "s" : "") présent\(model.present.count > 1 ? "s" : "")."))
             )
         )

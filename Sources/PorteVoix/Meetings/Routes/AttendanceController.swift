@@ -2,7 +2,12 @@ import Fluent
 import Plot
 import Vapor
 
-/// The attendance sheet of a session (émargement).
+/// The attendance sheet of a session (émargement). Attendance decides who
+/// may vote in a session's "present members" polls and who may be registered
+/// as a paper voter, so it is a record, not a draft (design/voting.md,
+/// "Insiders"): every change is journaled, every member marked present is
+/// told in their own inbox, and once the session has ended only an
+/// administrator corrects it, with a reason.
 struct AttendanceController {
     // MARK: Attendance
 
@@ -25,14 +30,31 @@ struct AttendanceController {
         }
         let members = try await query.limit(MeetingLimits.attendanceSheet).all()
         let listed = members.map { NamedID(id: $0.id ?? UUID(), name: $0.publicName) }
-        return MeetingPages.AttendanceModel(meeting: MeetingSummary(meeting), members: listed, present: present, search: search,
-                                            csrf: try await request.csrfToken())
+        var model = MeetingPages.AttendanceModel(meeting: MeetingSummary(meeting), members: listed, present: present, search: search,
+                                                 csrf: try await request.csrfToken())
+        model.frozen = Self.isFrozen(meeting)
+        model.canCorrect = request.member?.roles.contains(.admin) == true
+        return model
+    }
+
+    /// A session that has ended keeps the attendance it had.
+    static func isFrozen(_ meeting: Meeting) -> Bool {
+        meeting.status == .closed
+    }
+
+    func attendanceSheet(request: Request) async throws -> HTML {
+        let meeting = try await MeetingLookup.find(request)
+        let rows = try await MeetingAttendance.query(on: request.db).filter(\.$meeting.$id == meeting.requireID())
+            .with(\.$member).all()
+        let names = rows.map(\.member.publicName).sorted { $0.localizedCompare($1) == .orderedAscending }
+        return MeetingPages.attendanceSheet(MeetingSummary(meeting), present: names, context: request.pageContext)
     }
 
     struct AttendanceForm: Content {
         var presents: [String]?
         var affiches: [String]?
         var autres: String?
+        var raison: String?
     }
 
     func saveAttendance(request: Request) async throws -> Response {
@@ -41,26 +63,40 @@ struct AttendanceController {
         guard meeting.status != .cancelled else {
             throw PageError(.conflict, title: "Cette séance est annulée", message: "On ne note pas de présences pour une séance annulée.")
         }
-        let form = (try? request.content.decode(AttendanceForm.self)) ?? AttendanceForm()
-        let others = Int((form.autres ?? "0").trimmingCharacters(in: .whitespaces).isEmpty ? "0" : (form.autres ?? "0").trimmingCharacters(in: .whitespaces))
-        guard let others, (0...10_000).contains(others) else {
-            var model = try await attendanceModel(meeting, request: request)
-            model.othersError = "Indiquez un nombre de personnes, par exemple 3."
-            model.typedOthers = form.autres ?? ""
-            return MeetingPages.attendance(model, context: request.pageContext).response(status: .unprocessableEntity)
+        let frozen = Self.isFrozen(meeting)
+        let isAdmin = request.member?.roles.contains(.admin) == true
+        guard !frozen || isAdmin else {
+            throw PageError(.forbidden, title: "L'émargement de cette séance ne peut plus changer",
+                            message: "La séance est terminée : la liste des présents est un registre. En cas d'erreur, "
+                                + "demandez à une administratrice ou un administrateur du site de la corriger, avec la raison.")
         }
+        let form = (try? request.content.decode(AttendanceForm.self)) ?? AttendanceForm()
         // Only the members shown on the form change: a search shows a few.
         let shown = Set((form.affiches ?? []).compactMap(UUID.init(uuidString:)))
         let ticked = Set((form.presents ?? []).compactMap(UUID.init(uuidString:))).intersection(shown)
-        // Attendance decides who may vote in a session's polls: once one has
-        // opened, every change is written to the audit log (design/voting.md, "Paper").
-        let now = Date()
-        let openedPolls = try await Poll.query(on: request.db).filter(\.$meeting.$id == id)
-            .group(.or) { group in
-                group.filter(\.$status ~~ [.open, .closed]).group(.and) { $0.filter(\.$status == .draft).filter(\.$opensAt <= now) }
-            }.count()
-        try await request.db.transaction { database in
-            let existing = try await MeetingAttendance.query(on: database).filter(\.$meeting.$id == id).with(\.$member).all()
+        let typedOthers = (form.autres ?? "").trimmingCharacters(in: .whitespaces)
+        let others = typedOthers.isEmpty ? 0 : Int(typedOthers)
+        let reason = TextInput.clean(form.raison ?? "", multiline: false)
+        var problems: (others: String?, reason: String?) = (nil, nil)
+        if !(others.map { (0...10_000).contains($0) } ?? false) { problems.others = "Indiquez un nombre de personnes, par exemple 3." }
+        if frozen && reason.isEmpty { problems.reason = "Écrivez la raison de la correction : elle sera écrite dans le journal." }
+        else if reason.count > MeetingLimits.attendanceReason {
+            problems.reason = "La raison doit avoir au plus \(MeetingLimits.attendanceReason) caractères."
+        }
+        if problems.others != nil || problems.reason != nil {
+            var model = try await attendanceModel(meeting, request: request)
+            model.othersError = problems.others
+            model.reasonError = problems.reason
+            model.typedOthers = form.autres ?? ""
+            model.typedReason = form.raison ?? ""
+            model.typedPresent = model.present.subtracting(shown).union(ticked)
+            return MeetingPages.attendance(model, context: request.pageContext).response(status: .unprocessableEntity)
+        }
+        // A latecomer marked while a poll of the session is open may vote in
+        // a "present members" poll: the journal says the marking came then.
+        let openPolls = try await Poll.query(on: request.db).filter(\.$meeting.$id == id).filter(\.$status == .open).count()
+        let (added, removed) = try await request.db.transaction { database -> ([UUID], [UUID]) in
+            let existing = try await MeetingAttendance.query(on: database).filter(\.$meeting.$id == id).all()
             var removed: [UUID] = []
             for row in existing where shown.contains(row.$member.id) && !ticked.contains(row.$member.id) {
                 removed.append(row.$member.id)
@@ -71,15 +107,31 @@ struct AttendanceController {
             for member in valid {
                 try await MeetingAttendance(meetingID: id, memberID: member.requireID()).create(on: database)
             }
-            meeting.otherAttendees = others
-            try await meeting.save(on: database)
-            if openedPolls > 0, !removed.isEmpty || !valid.isEmpty {
-                try await request.audit("meeting.attendance", about: .meeting(id),
-                                        ["added": AuditDetails.ids(valid.compactMap(\.id)), "removed": AuditDetails.ids(removed)],
-                                        on: database)
+            let added = valid.compactMap(\.id)
+            if meeting.otherAttendees != others ?? 0 {
+                meeting.otherAttendees = others ?? 0
+                try await meeting.save(on: database)
             }
+            if !added.isEmpty || !removed.isEmpty {
+                var details = ["added": AuditDetails.ids(added), "removed": AuditDetails.ids(removed),
+                               "addedCount": String(added.count), "removedCount": String(removed.count)]
+                if openPolls > 0 { details["duringVote"] = "1" }
+                if frozen { details["correction"] = reason }
+                try await request.audit(frozen ? "meeting.attendance.correction" : "meeting.attendance", about: .meeting(id),
+                                        details, on: database)
+            }
+            // Each member marked present is told, so that a name nobody saw
+            // in the room is noticed by its owner.
+            for memberID in added {
+                try await Notifier.notify(memberID, "Vous avez été noté·e présent·e à la séance « \(meeting.title) » du "
+                    + "\(FrenchDates.day(meeting.startsAt)). Si ce n'est pas le cas, dites-le à la modération ou à l'administration.",
+                    link: .meeting(id), on: database)
+            }
+            return (added, removed)
         }
-        try await request.setFlash("Les présences sont enregistrées.")
+        try await request.setFlash(added.isEmpty && removed.isEmpty ? "Les présences sont enregistrées, sans changement."
+            : "Les présences sont enregistrées : \(added.count) ajout\(added.count > 1 ? "s" : ""), "
+                + "\(removed.count) retrait\(removed.count > 1 ? "s" : ""). Chaque personne ajoutée est prévenue.")
         return request.redirect(to: .meeting(id, .attendance))
     }
 }

@@ -12,6 +12,8 @@ enum MeetingLimits {
     static let minutes = 50_000
     /// Members shown at once on the attendance sheet (a search narrows it).
     static let attendanceSheet = 300
+    /// An administrator's reason for correcting a finished session's attendance.
+    static let attendanceReason = 300
     /// Published proposals offered for linking to an agenda item.
     static let linkableProposals = 200
     /// How far back the calendar feed goes, and how many sessions it holds.

@@ -135,6 +135,23 @@ enum Redaction {
                     try await report.save(on: database)
                 }
             }
+            // Flash messages waiting in someone's session (« Votre proposition
+            // « … » est publiée ») quote the old title or text too.
+            var quoted = pieces
+            if let titleChange, titleChange.old != titleChange.new { quoted.append(titleChange.old) }
+            var flashed: [WebSessionRecord] = []
+            for piece in quoted where !piece.isEmpty {
+                flashed += try await WebSessionRecord.query(on: database).filter(\.$flash ~~ piece).all()
+            }
+            var seenSessions = Set<String>()
+            for record in flashed where seenSessions.insert(record.id ?? "").inserted {
+                guard let flash = record.flash else { continue }
+                let cleaned = scrubbed(flash, removing: pieces, title: titleChange)
+                if cleaned != flash {
+                    record.flash = cleaned
+                    try await record.save(on: database)
+                }
+            }
             try await AuditLog.append(actorID: moderatorID, action: "\(kind.rawValue).redact",
                                       subject: kind == .proposal ? .proposal(contentID) : .comment(contentID),
                                       details: ["reason": reason.rawValue], at: now, on: database)

@@ -15,10 +15,10 @@ enum FeelingQuestion {
         let number = (try await NamingRound.query(on: database).max(\.$number) ?? 0) + 1
         let draft = PollDraft(question: question, details: "Question anonyme du débat sur le nom, période n° \(number).",
                               kind: .single, options: options, maxChoices: 1, minimumBallots: minimum, eligibility: .all,
-                              territoryID: nil, agendaItemID: nil, proposalID: nil, custody: .standard, holders: [],
+                              territoryID: nil, agendaItemID: nil, proposalID: nil, channel: .online, custody: .standard, holders: [],
                               threshold: 0, opensAt: opensAt, closesAt: closesAt)
         return try await database.transaction { database in
-            let (poll, _) = try await PollCreation.store(draft, meetingID: nil, master: master, on: database)
+            let poll = try await PollCreation.store(draft, meetingID: nil, master: master, on: database)
             try await NamingRound(pollID: try poll.requireID(), number: number).create(on: database)
             return poll
         }
@@ -71,10 +71,10 @@ enum NamingShortlist {
                               // The name under debate is quoted wherever it shows (design/ui.md).
                               kind: .majorityJudgment, options: names.map { $0.isCurrent ? "« \($0.name) »" : $0.name },
                               maxChoices: names.count, minimumBallots: minimum,
-                              eligibility: .all, territoryID: nil, agendaItemID: nil, proposalID: nil, custody: .standard,
+                              eligibility: .all, territoryID: nil, agendaItemID: nil, proposalID: nil, channel: .online, custody: .standard,
                               holders: [], threshold: 0, opensAt: opensAt, closesAt: closesAt)
         return try await database.transaction { database in
-            let (poll, _) = try await PollCreation.store(draft, meetingID: meetingID, master: master, on: database)
+            let poll = try await PollCreation.store(draft, meetingID: meetingID, master: master, on: database)
             try await NamingDecision(pollID: try poll.requireID()).create(on: database)
             return poll
         }

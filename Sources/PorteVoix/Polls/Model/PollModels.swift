@@ -44,6 +44,31 @@ extension PollKind {
     }
 }
 
+/// How the ballots of a poll reach the box (design/voting.md, "Insiders").
+/// Whoever types paper ballots knows their contents, so a poll tied to a
+/// session takes one channel only: paper and web ballots never mix, and
+/// nobody learns a web vote by subtracting the paper ones.
+public enum PollChannel: String, Codable, CaseIterable, Sendable {
+    /// Phones, a computer at home, the room's voting kiosk.
+    case online
+    /// Ballots typed from the room's pile; paper voters registered among the members present.
+    case paper
+    /// A session's poll opened before channels existed: both kinds of ballot.
+    /// It publishes only if each channel that holds ballots holds the minimum.
+    case mixed
+
+    public var label: String {
+        switch self {
+        case .online: "En ligne : téléphone, ordinateur, borne de vote de la salle"
+        case .paper: "Sur papier, dans la salle : les bulletins sont saisis par l'équipe d'animation"
+        case .mixed: "Sur papier et en ligne (vote ouvert avant la règle d'un seul canal)"
+        }
+    }
+
+    var takesWebBallots: Bool { self != .paper }
+    var takesPaperBallots: Bool { self != .online }
+}
+
 /// Who can open a poll's ballot box (design/voting.md, "Keys").
 public enum BallotCustody: String, Codable, CaseIterable, Sendable {
     /// The private key is stored wrapped under the site's ballot master key;
@@ -86,6 +111,8 @@ public final class Poll: Model, @unchecked Sendable {
     /// Paper ballots typed in so far; never more than paper voters.
     @Field(key: "paper_ballots") public var paperBallots: Int
     @Field(key: "created_at") public var createdAt: Date
+    /// Paper or online, never both (mixed only for polls opened before the rule).
+    @Enum(key: "channel") public var channel: PollChannel
     @Field(key: "custody") public var custody: BallotCustody
     /// The HPKE public key ballots are sealed with (base64).
     @OptionalField(key: "public_key") public var publicKey: String?
@@ -96,6 +123,9 @@ public final class Poll: Model, @unchecked Sendable {
     @Field(key: "key_holders") public var keyHolders: String
     /// Sealed custody: how many shares open the box.
     @Field(key: "key_threshold") public var keyThreshold: Int
+    /// Sealed custody: shares their holders have not fetched yet. The poll
+    /// cannot open while any waits on the server.
+    @Field(key: "key_shares_pending") public var keySharesPending: Int
     /// When the ballots were counted (and deleted, and the key destroyed).
     @OptionalField(key: "counted_at") public var countedAt: Date?
     /// The stored aggregate result (JSON of `PollAggregate`), once counted.
@@ -104,8 +134,10 @@ public final class Poll: Model, @unchecked Sendable {
 
     public init() {
         custody = .standard
+        channel = .online
         keyHolders = ""
         keyThreshold = 0
+        keySharesPending = 0
     }
 
     var identifier: String { id?.uuidString ?? "" }
@@ -120,6 +152,13 @@ public final class Poll: Model, @unchecked Sendable {
 
     /// Closed, sealed, and its key holders have not met yet.
     var awaitsKeyHolders: Bool { status == .closed && countedAt == nil && custody == .sealed }
+
+    /// The opening time the schedule may apply: none while a key share waits
+    /// on the server for its holder (design/voting.md, "sealed").
+    var scheduledOpening: Date? { keySharesPending > 0 ? nil : opensAt }
+
+    /// Whether the poll belongs to a session: its electorate is then fixed when it opens.
+    var isSessionPoll: Bool { $meeting.id != nil }
 
     /// The status as people read it, the wait for key holders included.
     var statusLabel: String { awaitsKeyHolders ? "clos, en attente des détenteurs de clés" : status.label }

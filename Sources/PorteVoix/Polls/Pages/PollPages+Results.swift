@@ -24,6 +24,15 @@ extension PollPages {
             )
         }
         guard let results = model.results else {
+            if poll.channel == .mixed && model.ballots >= model.minimumBallots {
+                return .section(
+                    .h2("Résultats"),
+                    .p(.plain("Ce vote a reçu des bulletins papier (\(poll.paperBallots)) et des bulletins en ligne "
+                        + "(\(max(0, model.ballots - poll.paperBallots))). Pour être publié, chacun des deux devait en compter au moins "
+                        + "\(model.minimumBallots) : sinon la personne qui a saisi les bulletins papier pourrait, par soustraction, "
+                        + "deviner les votes en ligne. Le résultat n'est donc pas publié."))
+                )
+            }
             return .section(
                 .h2("Résultats"),
                 .p(.plain("Trop peu de personnes ont voté (\(model.ballots)) pour publier les résultats sans risquer "
@@ -140,19 +149,65 @@ extension PollPages {
         return .section(
             .class("panneau-actions"),
             .h2("Animer le vote"),
-            .if(poll.status == .draft, Forms.post(action: url(poll, .status), csrf: csrf,
+            .p(.plain(poll.channel.label + ".")),
+            .forEach(whatTheNumbersMean(model)) { .p(.class("aide-champ"), .attribute(named: "role", value: "status"), .plain($0)) },
+            .unwrap(model.custody) { holders in
+                .if(poll.status == .draft, .group(
+                    .p(.plain("Parts de clé ouvertes par leurs détenteurs : \(holders.filter(\.fetched).count) sur \(holders.count).")),
+                    .ul(.forEach(holders) { .li(.plain("n° \($0.number) — \($0.name) : \($0.fetched ? "ouverte" : "pas encore ouverte")")) })
+                ))
+            },
+            .if(poll.status == .draft && poll.keySharesPending == 0, Forms.post(action: url(poll, .status), csrf: csrf,
                                                   .input(.type(.hidden), .name("action"), .value("ouvrir")),
                                                   Forms.submit("Ouvrir le vote"))),
+            .if(poll.status == .draft && poll.keySharesPending > 0,
+                .p(.plain("Le vote pourra s'ouvrir quand chaque détenteur de clé aura ouvert sa part : chacun a reçu un avis."))),
             .if(poll.status == .open, .group(
                 Forms.post(action: url(poll, .status), csrf: csrf,
                            .input(.type(.hidden), .name("action"), .value("clore")),
                            Forms.submit("Clore le vote")),
-                .if(poll.meetingID != nil, .p(.a(.href(url(poll, .paper)), .text("Saisir les votes sur papier"))))
+                .if(poll.meetingID != nil && poll.channel.takesPaperBallots,
+                    .p(.a(.href(url(poll, .paper)), .text("Saisir les votes sur papier"))))
             )),
             .if(poll.awaitsKeyHolders, .p(.a(.class("bouton"), .href(url(poll, .count)),
                                              .text("Dépouiller avec les détenteurs de clés")))),
             .if(poll.status == .closed, .p(.text("Le vote est clos. Il ne peut pas être rouvert.")))
         )
+    }
+
+    /// What the current numbers mean, said before opening and before closing
+    /// (« 4 bulletins : si vous fermez maintenant, le résultat ne sera pas publié »).
+    static func whatTheNumbersMean(_ model: Model) -> [String] {
+        let poll = model.poll
+        let minimum = model.minimumBallots
+        switch poll.status {
+        case .draft:
+            let channel = poll.channel == .paper
+                ? "Sur papier : notez d'abord les votants présents, puis saisissez les bulletins de l'urne dans l'ordre de la pile."
+                : "En ligne : les membres votent avec leur téléphone, un ordinateur ou la borne de la salle ; aucun bulletin papier."
+            return [channel, "Il faudra au moins \(minimum) bulletins pour publier le résultat : en dessous, il restera secret."]
+        case .open:
+            let ballots = model.ballots
+            var lines: [String] = []
+            if poll.channel == .mixed {
+                let paper = min(poll.paperBallots, ballots), online = ballots - paper
+                let short = [paper, online].contains { $0 > 0 && $0 < minimum }
+                lines.append("\(paper) bulletin\(paper > 1 ? "s" : "") papier et \(online) en ligne : ce vote a été ouvert avant "
+                    + "la règle d'un seul canal. Il ne sera publié que si chaque canal utilisé compte au moins \(minimum) bulletins"
+                    + (short ? " : si vous fermez maintenant, le résultat ne sera pas publié." : " : c'est le cas."))
+            } else if ballots < minimum {
+                lines.append("\(ballots) bulletin\(ballots > 1 ? "s" : "") : si vous fermez maintenant, le résultat ne sera pas publié "
+                    + "(il en faut au moins \(minimum)).")
+            } else {
+                lines.append("\(ballots) bulletins : si vous fermez maintenant, le résultat sera publié.")
+            }
+            if poll.custody == .sealed {
+                lines.append("Urne scellée : après la clôture, \(poll.keyThreshold) détenteurs de clés devront donner leur part pour la dépouiller.")
+            }
+            return lines
+        case .closed:
+            return []
+        }
     }
 
     struct PaperModel {
@@ -163,6 +218,8 @@ extension PollPages {
         var paperVoters: Set<UUID>
         var csrf: String
         var error: String?
+        /// The answers of a paper ballot refused as incomplete, shown again.
+        var typed: [String: String] = [:]
     }
 
     static func paper(_ model: PaperModel, context: PageContext) -> HTML {
@@ -197,7 +254,7 @@ extension PollPages {
                 poll.paperBallots >= model.paperVoters.count
                     ? .p(.text("Il y a autant de bulletins saisis que de votants sur papier."))
                     : Forms.post(action: url(poll, .paperBallots), csrf: model.csrf, class: "formulaire bulletin",
-                                 ballotFields(poll, options: poll.options, typed: nil),
+                                 ballotFields(poll, options: poll.options, typed: model.typed),
                                  Forms.submit("Enregistrer ce bulletin"))
             )
         )

@@ -27,30 +27,103 @@ extension PollPages {
         HTML.paddedSize(above: tracker(poll, tracker: "XXXX-XXXX", context: context).render().utf8.count)
     }
 
-    /// The key holders' shares, shown once right after the poll is prepared.
-    static func shares(_ poll: PollSummary, holders: [String], shares: [String], context: PageContext) -> HTML {
-        Layout.page(
+    /// A key holder's own share: a button first, then the share once.
+    struct MyShareModel {
+        var poll: PollSummary
+        var number: Int
+        var holders: Int
+        var fetchedAt: Date?
+        var csrf: String
+        /// The share, on the one response that shows it.
+        var code: String?
+    }
+
+    static func myShare(_ model: MyShareModel, context: PageContext) -> HTML {
+        let poll = model.poll
+        let lost = max(0, model.holders - poll.keyThreshold)
+        let loss = "Si vous la perdez, il suffit des parts de \(poll.keyThreshold) détenteurs sur \(model.holders) ; mais si plus de "
+            + "\(lost) \(lost > 1 ? "parts sont perdues" : "part est perdue"), le vote ne pourra jamais être dépouillé : "
+            + "personne, pas même l'administration du site, ne peut retrouver une part."
+        return Layout.page(
             context,
-            title: "Les parts de clé — \(poll.question)",
+            title: "Ma part de clé — \(poll.question)",
             content: .group(
-                .h1("Imprimez les parts de clé maintenant"),
-                .div(.class("resume-erreurs"), .attribute(named: "role", value: "alert"),
-                     .p(.strong(.text("Ces parts ne seront plus jamais affichées.")),
-                        .plain(" Le site ne les garde pas. Il faudra \(poll.keyThreshold) parts sur \(holders.count) pour ouvrir l'urne ; "
-                            + "si plus de \(holders.count - poll.keyThreshold) part\(holders.count - poll.keyThreshold > 1 ? "s sont perdues" : " est perdue")"
-                            + ", le vote ne pourra jamais être dépouillé."))),
-                .p(.plain("Scrutin : \(poll.question)")),
-                .p(.text("Imprimez cette page et découpez-la : chaque détenteur garde sa part pour lui, "),
-                   .text("sans la montrer ni la photographier, jusqu'au dépouillement.")),
-                .ol(.class("parts-de-cle"), .forEach(Array(zip(holders, shares).enumerated())) { index, pair in
-                    .li(.class("part-de-cle"),
-                        .h2(.plain("Part n° \(index + 1) — \(pair.0)")),
-                        .p(.plain("Scrutin : \(poll.question)")),
-                        .p(.class("code-part"), .plain(pair.1)),
-                        .p(.plain("À taper dans la case n° \(index + 1) le jour du dépouillement. Les lettres O, I et L "
-                            + "peuvent être tapées 0, 1 et 1 ; les espaces ne comptent pas.")))
+                .p(.a(.href(url(poll)), .text("Retour au vote"))),
+                .h1("Ma part de la clé de l'urne"),
+                .p(.plain("Vote : \(poll.question)")),
+                .p(.plain("Vous êtes le détenteur n° \(model.number) sur \(model.holders). Il faudra les parts de "
+                    + "\(poll.keyThreshold) détenteurs pour ouvrir l'urne, chacun tapant la sienne depuis son propre compte.")),
+                model.code.map { code in
+                    .div(
+                        .class("part-de-cle"),
+                        .div(.class("resume-erreurs"), .attribute(named: "role", value: "alert"),
+                             .p(.strong(.text("Imprimez ou recopiez cette part maintenant : elle ne sera plus jamais affichée.")),
+                                .text(" Le site vient de l'effacer ; il ne garde qu'une empreinte qui permettra de la reconnaître."))),
+                        .h2(.plain("Part n° \(model.number) — \(poll.question)")),
+                        .p(.class("code-part"), .plain(code)),
+                        .p(.plain("À taper vous-même, connecté·e à votre compte, le jour du dépouillement. Ne la montrez à personne "
+                            + "et ne la photographiez pas. Les lettres O, I et L peuvent être tapées 0, 1 et 1 ; les espaces ne comptent pas.")),
+                        .p(.plain(loss))
+                    )
+                } ?? (model.fetchedAt.map { date in
+                    .group(
+                        .p(.plain("Vous avez déjà ouvert votre part le \(FrenchDates.dayAndTime(date)). Elle n'est plus sur le site : "
+                            + "elle n'existe plus que sur votre papier.")),
+                        .p(.plain(loss))
+                    )
+                } ?? .group(
+                    .p(.text("Votre part ne s'affichera qu'une fois. Préparez de quoi l'imprimer ou la recopier, "),
+                       .text("et ouvrez-la quand personne ne regarde votre écran.")),
+                    Forms.post(action: url(poll, .myShare), csrf: model.csrf, Forms.submit("Afficher ma part, une seule fois"))
+                ))
+            )
+        )
+    }
+
+    /// The count of a sealed box whose holders are accounts.
+    struct CustodyModel {
+        struct Holder { var number: Int; var name: String; var fetched: Bool; var given: Bool }
+        var poll: PollSummary
+        var csrf: String
+        var holders: [Holder]
+        /// The signed-in member's holder number, if they hold a share.
+        var ownNumber: Int?
+        var ownGiven: Bool
+        var typed = ""
+        var errors = FormErrors()
+    }
+
+    static func custodyCount(_ model: CustodyModel, context: PageContext) -> HTML {
+        let poll = model.poll
+        let given = model.holders.filter(\.given).count
+        return Layout.page(
+            context,
+            title: (model.errors.isEmpty ? "" : "Erreur — ") + "Dépouiller — \(poll.question)",
+            content: .group(
+                .p(.a(.href(url(poll)), .text("Retour au vote"))),
+                .h1("Dépouiller l'urne scellée"),
+                .p(.plain("\(poll.question) — il faut les parts de \(poll.keyThreshold) détenteurs sur \(model.holders.count). "
+                    + "Chaque détenteur se connecte à son propre compte et tape sa part ; l'urne s'ouvre quand assez de parts "
+                    + "sont données. Jusque-là, rien de ce que garde le site ne permet de l'ouvrir.")),
+                .p(.attribute(named: "role", value: "status"),
+                   .plain("\(given) part\(given > 1 ? "s données" : " donnée") sur \(poll.keyThreshold) nécessaires.")),
+                .ul(.forEach(model.holders) { holder in
+                    .li(.plain("Détenteur n° \(holder.number) — \(holder.name) : \(holder.given ? "a donné sa part" : "pas encore")"))
                 }),
-                .p(.a(.class("bouton"), .href(url(poll)), .text("J'ai imprimé les parts : aller au scrutin")))
+                Forms.errorSummary(model.errors),
+                model.ownNumber.map { number in
+                    model.ownGiven
+                        ? .p(.plain("Vous avez donné votre part (n° \(number)). Merci : il faut maintenant celles d'autres détenteurs."))
+                        : Forms.post(
+                            action: url(poll, .count), csrf: model.csrf, class: "formulaire",
+                            Forms.field("part", label: "Ma part (détenteur n° \(number))", value: model.typed,
+                                        error: model.errors["part"], autocomplete: "off", maxLength: PollLimits.typedShare),
+                            Forms.submit("Donner ma part")
+                        )
+                } ?? .p(.text("Seuls les détenteurs de clés peuvent taper une part, chacun depuis son compte. ")),
+                .p(.class("aide-champ"), .plain("Une part perdue n'empêche pas le dépouillement tant qu'il reste \(poll.keyThreshold) "
+                    + "détenteurs avec la leur. Si plus de \(max(0, model.holders.count - poll.keyThreshold)) parts sont perdues, "
+                    + "le vote ne pourra jamais être dépouillé."))
             )
         )
     }

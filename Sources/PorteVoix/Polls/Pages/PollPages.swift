@@ -70,13 +70,16 @@ enum PollPages {
         var refusal: String?
         var results: PollResults?
         var error: String?
-        /// The choice to show again in the form ("Modifier mon choix", or an error).
-        var typed: BallotContent?
+        /// The answers to show again in the form ("Modifier mon choix", or an
+        /// error), by field name: nothing is ever pre-selected otherwise.
+        var typed: [String: String] = [:]
         var secondAttempt = false
         /// The fewest ballots for results to be published: the poll's or the site's, whichever is higher.
         var minimumBallots = SiteSettingsStore.defaultMinimumBallots
         /// When and by which roles the member was registered as a paper voter.
         var paperRegistration: (at: Date, roles: [Role])?
+        /// Organisers of a sealed poll: which holders have opened their share (never the share).
+        var custody: [CustodyModel.Holder]?
     }
 
     static func show(_ model: Model, context: PageContext) -> HTML {
@@ -147,35 +150,38 @@ enum PollPages {
     }
 
     /// The form that fits the kind of poll.
-    static func ballotFields(_ poll: PollSummary, options: [String], typed: BallotContent?) -> Node<HTML.BodyContext> {
+    /// Nothing is pre-selected: only the answers already given are shown again.
+    static func ballotFields(_ poll: PollSummary, options: [String], typed: [String: String]) -> Node<HTML.BodyContext> {
         switch poll.kind {
         case .yesNo:
-            let chosen: YesNoChoice? = if case .yesNo(let choice)? = typed { choice } else { nil }
             return radios(legend: "Votre réponse", name: "choix",
-                          choices: YesNoChoice.allCases.map { (BallotForm.value($0), $0.label) }, selected: chosen.map(BallotForm.value))
+                          choices: YesNoChoice.allCases.map { (BallotForm.value($0), $0.label) }, selected: typed["choix"])
         case .single:
-            let chosen: Int? = if case .single(let index)? = typed { index } else { nil }
             return radios(legend: "Votre choix (un seul)", name: "choix",
                           choices: options.enumerated().map { (BallotForm.value(option: $0.offset), $0.element) },
-                          selected: chosen.map { BallotForm.value(option: $0) })
+                          selected: typed["choix"])
         case .approval:
-            let chosen: Set<Int> = if case .approval(let indices)? = typed { Set(indices) } else { [] }
-            return .element(named: "fieldset", nodes: [
-                .element(named: "legend", nodes: [.plain(poll.maxChoices >= options.count
-                    ? "Vos choix (autant que vous voulez)" : "Vos choix (\(poll.maxChoices) au plus)")]),
-                .forEach(Array(options.enumerated())) { index, label in
-                    Forms.checkbox("choix[]", label: label, checked: chosen.contains(index), value: String(index),
-                                   idSuffix: String(index))
-                },
-            ])
-        case .majorityJudgment:
-            let chosen: [Grade]? = if case .grades(let grades)? = typed { grades } else { nil }
+            // One « oui » / « non » question per option: the form sends one
+            // value per option whatever is ticked, so its size tells nothing.
             return .group(
-                .p(.class("aide-champ"), .text("Donnez une appréciation à chaque choix. Un choix sans appréciation compte comme « À rejeter ».")),
+                .p(.class("aide-champ"), .plain((poll.maxChoices >= options.count
+                    ? "Répondez « oui » ou « non » pour chaque choix : autant de « oui » que vous voulez."
+                    : "Répondez « oui » ou « non » pour chaque choix : \(poll.maxChoices) « oui » au plus.")
+                    + " Rien n'est coché d'avance.")),
+                .forEach(Array(options.enumerated())) { index, label in
+                    radios(legend: label, name: "choix-\(index)",
+                           choices: [(BallotForm.yes, "Oui"), (BallotForm.no, "Non")],
+                           selected: typed["choix-\(index)"], className: "choix choix-oui-non")
+                }
+            )
+        case .majorityJudgment:
+            return .group(
+                .p(.class("aide-champ"), .text("Donnez une appréciation à chaque choix, de « Excellent » à « À rejeter ». "),
+                   .text("Rien n'est choisi d'avance : le vote demande une réponse pour chaque choix.")),
                 .forEach(Array(options.enumerated())) { index, label in
                     radios(legend: label, name: "note-\(index)",
                            choices: Grade.allCases.reversed().map { (String($0.rawValue), $0.label) },
-                           selected: chosen.map { String($0[index].rawValue) }, className: "appreciations")
+                           selected: typed["note-\(index)"], className: "appreciations")
                 }
             )
         }
@@ -199,7 +205,7 @@ enum PollPages {
     }
 
     static func confirmation(_ poll: PollSummary, content: BallotContent, options: [String], csrf: String, context: PageContext) -> HTML {
-        let hidden = hiddenFields(content)
+        let hidden = hiddenFields(content, optionCount: options.count)
         return Layout.page(
             context,
             title: "Vérifiez votre vote — \(poll.question)",
@@ -225,13 +231,13 @@ enum PollPages {
         .ul(.class("choix-confirmes"), .forEach(BallotForm.words(content, options: options)) { .li(.strong(.plain($0))) })
     }
 
-    static func hiddenFields(_ content: BallotContent) -> Node<HTML.BodyContext> {
-        .group(BallotForm.fields(content).map { Forms.input([("type", "hidden"), ("name", $0.0), ("value", $0.1)]) })
+    static func hiddenFields(_ content: BallotContent, optionCount: Int) -> Node<HTML.BodyContext> {
+        .group(BallotForm.fields(content, optionCount: optionCount).map { Forms.input([("type", "hidden"), ("name", $0.0), ("value", $0.1)]) })
     }
 
     /// How many bytes of the confirmation page depend on the choice.
     static func choiceBytes(_ content: BallotContent, options: [String]) -> Int {
-        choiceInWords(content, options: options).render().utf8.count + 2 * hiddenFields(content).render().utf8.count
+        choiceInWords(content, options: options).render().utf8.count + 2 * hiddenFields(content, optionCount: options.count).render().utf8.count
     }
 
     static func tracker(_ poll: PollSummary, tracker: String, context: PageContext) -> HTML {
@@ -297,14 +303,22 @@ enum PollPages {
                                 value: form.minimum ?? String(model.minimumFloor), kind: .number,
                                 help: "En dessous, on risquerait de reconnaître qui a voté quoi. Au moins \(model.minimumFloor) "
                                     + "(règle du site) ; vous pouvez demander plus.", error: model.errors["minimum"]),
+                    Forms.select("canal", label: "Comment vote-t-on ?",
+                                 options: [PollChannel.online, .paper].map { ($0.rawValue, $0.label) },
+                                 selected: form.canal ?? PollChannel.online.rawValue,
+                                 help: "Un vote de séance se fait soit sur papier, soit en ligne, jamais les deux : la personne qui "
+                                    + "saisit les bulletins papier les voit, et pourrait sinon deviner un vote en ligne par soustraction. "
+                                    + "Le vote sur papier demande un point de l'ordre du jour.", error: model.errors["canal"]),
                     Forms.select("urne", label: "L'urne", options: BallotCustody.allCases.map { ($0.rawValue, $0.label) },
                                  selected: form.urne ?? BallotCustody.standard.rawValue,
                                  help: "Urne ordinaire : protégée contre une copie de la base de données ; le serveur la dépouille à la clôture. "
                                     + "Urne scellée, pour les votes les plus importants : personne, pas même la personne qui fait "
                                     + "fonctionner le serveur, ne peut l'ouvrir avant que plusieurs détenteurs de clés se réunissent."),
-                    Forms.textArea("detenteurs", label: "Urne scellée : les détenteurs de clés, un nom par ligne",
-                                   value: form.detenteurs ?? "", help: "De 2 à 9 personnes. Chacune reçoit une part de la clé, "
-                                    + "à imprimer tout de suite : elle ne sera plus jamais affichée.",
+                    Forms.textArea("detenteurs", label: "Urne scellée : les détenteurs de clés, un pseudonyme par ligne",
+                                   value: form.detenteurs ?? "", help: "De 2 à 9 comptes du site. Chacun reçoit un avis, ouvre "
+                                    + "sa part seul en se connectant, une seule fois, et l'imprime : personne d'autre ne la voit, "
+                                    + "ni vous, ni l'administration. Moins de détenteurs que le seuil peuvent avoir un rôle "
+                                    + "d'animation, d'agent ou d'administration. Le vote ne s'ouvre qu'une fois toutes les parts ouvertes.",
                                    error: model.errors["detenteurs"], rows: 3),
                     Forms.field("seuil", label: "Urne scellée : combien de détenteurs pour ouvrir l'urne", value: form.seuil ?? "2",
                                 kind: .number, help: "Attention : si plus de parts sont perdues que le nombre de détenteurs "

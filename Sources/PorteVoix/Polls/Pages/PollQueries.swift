@@ -19,12 +19,18 @@ enum PollQueries {
         if let member {
             let memberID = try member.requireID()
             model.hasVoted = try await BallotBox.hasVoted(pollID: id, memberID: memberID, on: request.db)
-            model.refusal = try await PollAccess.refusal(poll, member: member, on: request.db)
+            if let refusal = PollAccess.channelRefusal(poll) { model.refusal = refusal }
+            else { model.refusal = try await PollAccess.refusal(poll, member: member, on: request.db) }
             if model.hasVoted {
                 model.paperRegistration = try await BallotBox.paperRegistration(pollID: id, memberID: memberID, on: request.db)
             }
         }
         model.results = PollResults.published(poll, minimum: model.minimumBallots)
+        if model.canManage, poll.custody == .sealed {
+            model.custody = try await KeyCustody.holders(pollID: id, on: request.db).map {
+                .init(number: $0.holder, name: $0.member.publicName, fetched: $0.wrappedShare == nil, given: $0.givenShare != nil)
+            }
+        }
         return model
     }
 
@@ -52,6 +58,12 @@ enum PollQueries {
         guard let meetingID = poll.$meeting.id else {
             throw PageError(.conflict, title: "Pas de vote sur papier pour ce scrutin",
                             message: "Le vote sur papier se fait pendant une séance : rattachez le scrutin à un point de l'ordre du jour.")
+        }
+        guard poll.channel.takesPaperBallots else {
+            throw PageError(.conflict, title: "Ce vote se fait en ligne",
+                            message: "Ce scrutin a été préparé « en ligne » : il ne prend pas de bulletins papier. Bulletins papier "
+                                + "et bulletins en ligne ne se mélangent jamais dans un même scrutin, pour que personne ne puisse "
+                                + "deviner un vote en retranchant les bulletins qu'il a saisis.")
         }
         // Only members marked present at the poll's session, and eligible for the poll.
         var present: [(id: UUID, name: String)] = []

@@ -22,6 +22,9 @@ struct PollSummary: Sendable {
     var keyThreshold = 0
     var holderNames: [String] = []
     var paperBallots = 0
+    var channel: PollChannel = .online
+    /// Sealed custody: shares their holders have not fetched yet.
+    var keySharesPending = 0
     /// The options' labels, in order (none for a yes/no poll).
     var options: [String] = []
 
@@ -38,7 +41,7 @@ extension PollSummary {
     init(_ poll: Poll, asOf now: Date) {
         self.init(
             id: poll.id ?? UUID(), question: poll.question, details: poll.details, kind: poll.kind,
-            status: PollLifecycle.status(poll.status, opensAt: poll.opensAt, closesAt: poll.closesAt, now: now),
+            status: PollLifecycle.status(poll.status, opensAt: poll.scheduledOpening, closesAt: poll.closesAt, now: now),
             custody: poll.custody, eligibility: poll.eligibility,
             territoryName: poll.$territory.value??.name,
             meetingID: poll.$meeting.id,
@@ -47,6 +50,7 @@ extension PollSummary {
                 ? poll.$proposal.value?.map { PageLink(url: .proposal($0.id ?? UUID()), title: $0.title) } : nil,
             closesAt: poll.closesAt, counted: poll.countedAt != nil, maxChoices: poll.maxChoices,
             keyThreshold: poll.keyThreshold, holderNames: poll.holderNames, paperBallots: poll.paperBallots,
+            channel: poll.channel, keySharesPending: poll.keySharesPending,
             options: poll.$options.value?.sorted { $0.position < $1.position }.map(\.label) ?? []
         )
     }

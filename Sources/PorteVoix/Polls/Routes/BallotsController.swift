@@ -14,16 +14,20 @@ struct BallotsController {
             return .failure(PollPageError(status: .conflict, message: poll.status == .closed
                 ? "Ce scrutin est clos : il n'est plus possible de voter." : "Ce scrutin n'est pas encore ouvert."))
         }
+        if let refusal = PollAccess.channelRefusal(poll) {
+            return .failure(PollPageError(status: .forbidden, message: refusal))
+        }
         if let refusal = try await PollAccess.refusal(poll, member: member, on: request.db) {
             return .failure(PollPageError(status: .forbidden, message: refusal))
         }
-        guard let content = BallotForm.read(request, poll: poll) else {
-            return .failure(PollPageError(status: .unprocessableEntity, message: BallotProblem.noChoice.message))
+        let answers = BallotForm.answers(request, poll: poll)
+        guard let content = BallotForm.read(answers, kind: poll.kind, optionCount: poll.options.count) else {
+            return .failure(PollPageError(status: .unprocessableEntity, message: BallotForm.missingAnswer(poll.kind), typed: answers))
         }
         do throws(BallotProblem) {
             try BallotValidator.validate(content, rules: poll.rules)
         } catch {
-            return .failure(PollPageError(status: .unprocessableEntity, message: error.message, typed: content))
+            return .failure(PollPageError(status: .unprocessableEntity, message: error.message, typed: answers))
         }
         return .success(content)
     }
@@ -31,7 +35,7 @@ struct BallotsController {
     struct PollPageError: Error {
         var status: HTTPStatus
         var message: String
-        var typed: BallotContent?
+        var typed: [String: String] = [:]
     }
 
     func errorPage(_ error: PollPageError, poll: Poll, request: Request) async throws -> Response {
@@ -62,7 +66,7 @@ struct BallotsController {
     func changeChoice(request: Request) async throws -> Response {
         let poll = try await PollLookup.find(request)
         var model = try await PollQueries.showModel(poll, request: request)
-        model.typed = BallotForm.read(request, poll: poll)
+        model.typed = BallotForm.answers(request, poll: poll)
         return PollPages.show(model, context: request.pageContext).response(status: .ok)
     }
 
@@ -78,6 +82,9 @@ struct BallotsController {
                 try await PollSchedule.apply(poll, app: request.application, counting: false)
                 return try await errorPage(PollPageError(status: .conflict, message: "Ce scrutin vient de se clore : "
                     + "votre vote n'a pas pu être enregistré. Rien n'a été compté à votre nom."), poll: poll, request: request)
+            case .otherChannel:
+                return try await errorPage(PollPageError(status: .conflict, message: PollAccess.channelRefusal(poll)
+                    ?? "Ce vote ne se fait pas ici."), poll: poll, request: request)
             case .alreadyVoted:
                 var model = try await PollQueries.showModel(poll, request: request)
                 model.secondAttempt = true

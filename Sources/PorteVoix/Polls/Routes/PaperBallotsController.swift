@@ -27,11 +27,19 @@ struct PaperBallotsController {
             case .alreadyVoted: refused += 1
             case .typingStarted: typingStarted = true
             case .closed: throw PageError(.conflict, title: "Le scrutin est clos", message: "On ne peut plus noter de votants.")
+            case .otherChannel: throw PageError(.conflict, title: "Ce vote se fait en ligne", message: "Ce scrutin ne prend pas de bulletins papier.")
             }
         }
         if !registered.isEmpty {
             try await request.audit("poll.paper.voters", about: .poll(try poll.requireID()),
                                     ["members": AuditDetails.ids(registered)])
+            // Told in their own inbox, never only to the person who registered them.
+            let when = poll.meeting.map { " de la séance du \(FrenchDates.day($0.startsAt))" } ?? ""
+            for memberID in registered {
+                try await Notifier.notify(memberID, "Vous avez été noté·e comme ayant voté sur papier au scrutin « \(poll.question) »\(when). "
+                    + "Si ce n'est pas le cas, dites-le à la modération ou à l'administration.", link: .poll(try poll.requireID()),
+                    on: request.db)
+            }
         }
         var messages: [String] = []
         if !registered.isEmpty { messages.append("Les votants sur papier sont notés.") }
@@ -54,14 +62,17 @@ struct PaperBallotsController {
         let poll = try await PollLookup.find(request)
         guard poll.status == .open else { throw PageError(.conflict, title: "Le scrutin n'est pas ouvert", message: "Ouvrez le scrutin d'abord.") }
         var model = try await PollQueries.paperModel(poll, request: request)
-        guard let content = BallotForm.read(request, poll: poll) else {
-            model.error = BallotProblem.noChoice.message
+        let answers = BallotForm.answers(request, poll: poll)
+        guard let content = BallotForm.read(answers, kind: poll.kind, optionCount: poll.options.count) else {
+            model.error = BallotForm.missingAnswer(poll.kind)
+            model.typed = answers
             return PollPages.paper(model, context: request.pageContext).response(status: .unprocessableEntity)
         }
         do throws(BallotProblem) {
             try BallotValidator.validate(content, rules: poll.rules)
         } catch {
             model.error = error.message
+            model.typed = answers
             return PollPages.paper(model, context: request.pageContext).response(status: .unprocessableEntity)
         }
         switch try await BallotBox.castPaper(content, poll: poll, on: request.db) {
@@ -70,6 +81,8 @@ struct PaperBallotsController {
             return PollPages.paper(model, context: request.pageContext).response(status: .conflict)
         case .closed:
             throw PageError(.conflict, title: "Le scrutin est clos", message: "Ce bulletin n'a pas été enregistré.")
+        case .otherChannel:
+            throw PageError(.conflict, title: "Ce vote se fait en ligne", message: "Ce scrutin ne prend pas de bulletins papier.")
         case .typed:
             // How many, never what.
             try await request.audit("poll.paper.ballot", about: .poll(try poll.requireID()), ["number": String(poll.paperBallots)])

@@ -18,16 +18,149 @@ struct PollCountController {
         return poll
     }
 
+    /// Organisers follow the count; each key holder gives their own share.
+    /// Anyone else is told nothing of who holds a key.
+    func custodyPage(_ poll: Poll, request: Request) async throws -> PollPages.CustodyModel {
+        let member = try request.requireMember()
+        let memberID = try member.requireID()
+        let rows = try await KeyCustody.holders(pollID: poll.requireID(), on: request.db)
+        let own = rows.first { $0.$member.id == memberID }
+        guard own != nil || !member.roles.isDisjoint(with: Role.organisers) else { throw Abort(.notFound) }
+        return PollPages.CustodyModel(
+            poll: PollSummary(poll, asOf: Date()), csrf: try await request.csrfToken(),
+            holders: rows.map { .init(number: $0.holder, name: $0.member.publicName, fetched: $0.wrappedShare == nil,
+                                      given: $0.givenShare != nil || ($0.givenAt != nil && poll.countedAt != nil)) },
+            ownNumber: own?.holder, ownGiven: own?.givenShare != nil
+        )
+    }
+
     func countForm(request: Request) async throws -> Response {
         let poll = try await sealedAwaitingCount(request)
+        if try await PollKeyShare.query(on: request.db).filter(\.$pollID == poll.requireID()).count() > 0 {
+            let model = try await custodyPage(poll, request: request)
+            return PollPages.custodyCount(model, context: request.pageContext).response(status: .ok).noStore()
+        }
+        try requireOrganiser(request)
         let model = PollPages.CountModel(poll: PollSummary(poll, asOf: Date()), csrf: try await request.csrfToken())
         return PollPages.count(model, context: request.pageContext).response(status: .ok).noStore()
     }
 
-    /// The holders type their shares one after the other on one device, and
-    /// the form is sent once: nothing waits on the server between two holders.
+    func requireOrganiser(_ request: Request) throws {
+        guard request.member?.roles.isDisjoint(with: Role.organisers) == false else { throw Abort(.notFound) }
+    }
+
+    /// A holder gives their own share, signed in as themselves. It waits
+    /// wrapped under the master key until enough holders have given theirs;
+    /// the box opens then, and every given share is erased.
+    func giveShare(_ poll: Poll, request: Request) async throws -> Response {
+        let member = try request.requireMember()
+        let pollID = try poll.requireID()
+        let master = request.application.siteKeys.ballotMaster
+        let typed = String(((try? request.content.get(String.self, at: "part")) ?? "").prefix(PollLimits.typedShare))
+        var model = try await custodyPage(poll, request: request)
+        model.typed = typed
+        func refuse(_ message: String, status: HTTPStatus = .unprocessableEntity) -> Response {
+            model.errors.add("part", message)
+            return PollPages.custodyCount(model, context: request.pageContext).response(status: status).noStore()
+        }
+        switch try await KeyCustody.give(typed, poll: poll, memberID: member.requireID(), master: master, on: request.db) {
+        case .notHolder:
+            return refuse("Vous ne détenez pas de part de clé pour ce vote : seuls ses détenteurs tapent leur part, "
+                + "chacun depuis son propre compte.", status: .forbidden)
+        case .alreadyGiven:
+            return refuse("Vous avez déjà donné votre part. Il faut maintenant celles d'autres détenteurs.", status: .conflict)
+        case .mistyped:
+            return refuse("Cette part est mal tapée : vérifiez chaque caractère. Les lettres O, I et L peuvent être tapées 0, 1 et 1.")
+        case .otherPoll:
+            return refuse("Cette part appartient à un autre vote.")
+        case .otherHolder(let number):
+            // Someone typing another holder's share: refused, and the journal says so.
+            try await request.audit("poll.count.share.other_holder", about: .poll(pollID),
+                                    ["holder": String(model.ownNumber ?? 0), "typed": String(number)])
+            let owner = model.holders.first { $0.number == number }?.name
+            return refuse("Cette part est celle du détenteur n° \(number)\(owner.map { " (\($0))" } ?? "") : chaque détenteur tape "
+                + "sa propre part, depuis son propre compte. Ce refus est écrit dans le journal des actions.", status: .forbidden)
+        case .notTheShareHandedOut:
+            try await request.audit("poll.count.share.refused", about: .poll(pollID), ["holder": String(model.ownNumber ?? 0)])
+            return refuse("Cette part ne correspond pas à celle qui vous a été remise. Vérifiez-la et retapez-la.")
+        case .accepted(let given):
+            try await request.audit("poll.count.share", about: .poll(pollID),
+                                    ["holder": String(model.ownNumber ?? 0), "given": String(given), "threshold": String(poll.keyThreshold)])
+            guard given >= poll.keyThreshold else {
+                try await request.setFlash("Votre part est enregistrée (\(given) sur \(poll.keyThreshold) nécessaires). "
+                    + "L'urne s'ouvrira quand d'autres détenteurs auront donné la leur.")
+                return request.redirect(to: .poll(pollID, .count))
+            }
+            let shares = try await KeyCustody.givenShares(poll, master: master, on: request.db)
+            guard let privateKey = try? SecretSharing.combine(shares, threshold: poll.keyThreshold),
+                  let publicKey = try? BallotSeal.publicKey(of: privateKey),
+                  Data(publicKey).base64EncodedString() == poll.publicKey
+            else {
+                // Cannot happen with fingerprinted shares; if it does, nothing given is kept.
+                try await KeyCustody.forgetGivenShares(pollID: pollID, on: request.db.sql)
+                try await request.audit("poll.count.refused", about: .poll(pollID),
+                                        ["accepted": String(shares.count), "threshold": String(poll.keyThreshold), "mismatch": "1"])
+                return refuse("Ces parts ne permettent pas d'ouvrir cette urne : chaque détenteur doit retaper la sienne.")
+            }
+            guard try await PollCount.count(poll, privateKey: privateKey, app: request.application) else {
+                try await request.setFlash("L'urne vient d'être dépouillée. Les résultats sont publiés.")
+                return request.redirect(to: .poll(pollID))
+            }
+            try await request.audit("poll.count", about: .poll(pollID),
+                                    ["accepted": String(shares.count), "threshold": String(poll.keyThreshold)])
+            try await request.setFlash("L'urne est dépouillée. Les résultats sont publiés.")
+            return request.redirect(to: .poll(pollID))
+        }
+    }
+
+    // MARK: A holder's own share
+
+    func ownShare(_ request: Request) async throws -> (Poll, PollKeyShare) {
+        // A draft too: holders open their shares before the poll opens. The
+        // poll exists for this member only if they hold one of its keys.
+        guard let id = request.id(.poll), let poll = try await Poll.find(id, on: request.db) else { throw Abort(.notFound) }
+        guard let row = try await PollKeyShare.query(on: request.db).filter(\.$pollID == poll.requireID())
+            .filter(\.$member.$id == request.requireMember().requireID()).first()
+        else { throw Abort(.notFound) }
+        return (poll, row)
+    }
+
+    func myShareForm(request: Request) async throws -> Response {
+        let (poll, row) = try await ownShare(request)
+        let model = PollPages.MyShareModel(poll: PollSummary(poll, asOf: Date()), number: row.holder,
+                                           holders: poll.holderNames.count, fetchedAt: row.fetchedAt,
+                                           csrf: try await request.csrfToken())
+        return PollPages.myShare(model, context: request.pageContext).response(status: .ok).noStore()
+    }
+
+    /// Shows the share once and deletes it from the server in the same step.
+    func fetchMyShare(request: Request) async throws -> Response {
+        let (poll, row) = try await ownShare(request)
+        var model = PollPages.MyShareModel(poll: PollSummary(poll, asOf: Date()), number: row.holder,
+                                           holders: poll.holderNames.count, fetchedAt: row.fetchedAt,
+                                           csrf: try await request.csrfToken())
+        switch try await KeyCustody.fetch(pollID: poll.requireID(), identifier: poll.identifier,
+                                          memberID: request.requireMember().requireID(),
+                                          master: request.application.siteKeys.ballotMaster, on: request.db) {
+        case .notHolder: throw Abort(.notFound)
+        case .alreadyFetched(let date):
+            model.fetchedAt = date
+            return PollPages.myShare(model, context: request.pageContext).response(status: .conflict).noStore()
+        case .share(let code, _):
+            try await request.audit("poll.share.fetched", about: .poll(try poll.requireID()), ["holder": String(row.holder)])
+            model.code = code
+            return PollPages.myShare(model, context: request.pageContext).response(status: .ok).noStore()
+        }
+    }
+
+    /// Polls created before key holders were accounts: the holders typed
+    /// their printed shares one after the other on one device.
     func countWithShares(request: Request) async throws -> Response {
         let poll = try await sealedAwaitingCount(request)
+        if try await PollKeyShare.query(on: request.db).filter(\.$pollID == poll.requireID()).count() > 0 {
+            return try await giveShare(poll, request: request)
+        }
+        try requireOrganiser(request)
         let holders = poll.holderNames
         var model = PollPages.CountModel(poll: PollSummary(poll, asOf: Date()), csrf: try await request.csrfToken())
         var accepted: [SecretSharing.Share] = []

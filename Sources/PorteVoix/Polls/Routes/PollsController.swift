@@ -25,9 +25,24 @@ struct PollsController {
         let id = try poll.requireID()
         switch ((try? request.content.get(String.self, at: "action")), poll.status) {
         case ("ouvrir", .draft):
+            guard poll.keySharesPending == 0 else {
+                throw PageError(.conflict, title: "Des parts de clé attendent encore leurs détenteurs",
+                                message: "Le vote s'ouvrira quand chaque détenteur de clé aura ouvert sa part : \(poll.keySharesPending) "
+                                    + "\(poll.keySharesPending > 1 ? "parts attendent" : "part attend") encore. Chacun a reçu un avis "
+                                    + "dans ses notifications.")
+            }
+            // Claimed once, and refused by the database while a share waits on the server.
+            let now = Date()
+            let opened = try await request.db.sql.raw("""
+                UPDATE polls SET status = 'open', opened_at = \(bind: now)
+                WHERE id = \(bind: id) AND status = 'draft' AND key_shares_pending = 0 RETURNING id
+                """).all()
+            guard !opened.isEmpty else {
+                try await request.setFlash("Le vote était déjà ouvert.")
+                return request.redirect(to: .poll(id))
+            }
             poll.status = .open
-            poll.openedAt = Date()
-            try await poll.save(on: request.db)
+            poll.openedAt = now
         case ("clore", .open):
             try await PollCount.close(poll, app: request.application)
         case ("clore", .closed):
@@ -64,16 +79,57 @@ struct PollsController {
             return PollPages.form(model, context: request.pageContext).response(status: .unprocessableEntity)
         case .success(let checked): draft = checked
         }
-        let (poll, shares) = try await PollCreation.store(draft, meetingID: item?.$meeting.id,
-                                                          master: request.application.siteKeys.ballotMaster, on: request.db)
-        try await request.audit("poll.create", about: .poll(try poll.requireID()), draft.custody == .sealed
-            ? ["threshold": String(draft.threshold), "holders": String(draft.holders.count)] : [:])
-        guard draft.custody == .sealed else {
-            try await request.setFlash("Le scrutin est prêt. Ouvrez-le quand le moment est venu.")
-            return request.redirect(to: .poll(try poll.requireID()))
+        var holders: [Member] = []
+        if draft.custody == .sealed {
+            switch try await keyHolders(draft, on: request.db) {
+            case .failure(let problem):
+                model.errors.add("detenteurs", problem.message)
+                return PollPages.form(model, context: request.pageContext).response(status: .unprocessableEntity)
+            case .success(let found): holders = found
+            }
         }
-        // The shares exist nowhere else: shown once, never cached.
-        return PollPages.shares(PollSummary(poll, asOf: Date()), holders: draft.holders, shares: shares, context: request.pageContext)
-            .response(status: .ok).noStore()
+        let poll = try await PollCreation.store(draft, meetingID: item?.$meeting.id, holders: holders,
+                                                master: request.application.siteKeys.ballotMaster, on: request.db)
+        var details = ["channel": draft.channel.rawValue]
+        if draft.custody == .sealed {
+            details["threshold"] = String(draft.threshold)
+            details["holders"] = String(holders.count)
+        }
+        try await request.audit("poll.create", about: .poll(try poll.requireID()), details)
+        try await request.setFlash(draft.custody == .sealed
+            ? "Le scrutin est prêt. Chaque détenteur de clé a reçu un avis : le vote pourra s'ouvrir quand tous auront ouvert leur part."
+            : "Le scrutin est prêt. Ouvrez-le quand le moment est venu.")
+        return request.redirect(to: .poll(try poll.requireID()))
     }
+
+    /// The key holders' accounts, from the pseudonyms typed one per line.
+    func keyHolders(_ draft: PollDraft, on database: any Database) async throws -> Result<[Member], PollHoldersProblem> {
+        var found: [Member] = []
+        var unknown: [String] = []
+        for typed in draft.holders {
+            if let member = try await Member.query(on: database).filter(\.$pseudonymKey == Pseudonym.key(for: typed))
+                .filter(\.$status == .active).with(\.$roleRows).first() {
+                found.append(member)
+            } else {
+                unknown.append(typed)
+            }
+        }
+        if !unknown.isEmpty {
+            return .failure(PollHoldersProblem(message: "Aucun compte actif n'a \(unknown.count > 1 ? "ces pseudonymes" : "ce pseudonyme") : "
+                + unknown.map { "« \($0) »" }.joined(separator: ", ") + ". Chaque détenteur de clé est un compte du site, "
+                + "qui ouvrira sa part en se connectant."))
+        }
+        if Set(found.compactMap(\.id)).count != found.count {
+            return .failure(PollHoldersProblem(message: "Le même compte est écrit deux fois : chaque détenteur est une personne différente."))
+        }
+        if let problem = KeyCustody.holdersProblem(found, threshold: draft.threshold) {
+            return .failure(PollHoldersProblem(message: problem))
+        }
+        return .success(found)
+    }
+}
+
+/// Why the key holders typed on the poll form cannot hold the shares, in French.
+struct PollHoldersProblem: Error {
+    var message: String
 }

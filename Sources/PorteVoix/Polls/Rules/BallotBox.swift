@@ -17,9 +17,12 @@ enum BallotBox {
         case alreadyVoted
         /// The poll closed (or its closing time passed) before the ballot landed.
         case closed
+        /// The poll takes its ballots on the other channel (paper, or online).
+        case otherChannel
     }
 
     struct PollNotOpen: Error {}
+    struct OtherChannel: Error {}
 
     /// The ballot sealed for this poll, base64.
     static func seal(_ content: BallotContent, poll: Poll, rules: PollRules) throws -> String {
@@ -46,13 +49,15 @@ enum BallotBox {
                     INSERT INTO poll_voters (poll_id, member_id, channel) VALUES (\(bind: pollID), \(bind: memberID), \(bind: channel.rawValue))
                     """).run()
                 // The clock is read once the lock is held: waiting for it never lets a late ballot in.
-                guard try await isOpen(pollID, at: now ?? Date(), on: sql) else { throw PollNotOpen() }
+                guard try await isOpen(pollID, at: now ?? Date(), for: channel, on: sql) else { throw PollNotOpen() }
                 try await insert(sealed, tracker: tracker, pollID: pollID, on: sql)
             }
         } catch let error as any DatabaseError where error.isConstraintFailure {
             return .alreadyVoted
         } catch is PollNotOpen {
             return .closed
+        } catch is OtherChannel {
+            return .otherChannel
         }
         return .cast(tracker: tracker)
     }
@@ -60,16 +65,20 @@ enum BallotBox {
     /// Whether the poll is open as its status and its schedule make it now.
     /// On PostgreSQL the row is locked for share: a close waits for the casts
     /// in flight, and a cast that waited for a close sees it.
-    static func isOpen(_ pollID: UUID, at now: Date, on sql: any SQLDatabase) async throws -> Bool {
+    /// Throws `OtherChannel` when the poll takes no ballot of `channel`:
+    /// paper and web ballots never mix in one poll (design/voting.md, "Insiders").
+    static func isOpen(_ pollID: UUID, at now: Date, for channel: Channel, on sql: any SQLDatabase) async throws -> Bool {
         let lock = sql.dialect.name == "sqlite" ? "" : " FOR SHARE"
         guard let row = try await sql.raw("""
-            SELECT status, closes_at FROM polls WHERE id = \(bind: pollID)\(unsafeRaw: lock)
+            SELECT status, closes_at, channel FROM polls WHERE id = \(bind: pollID)\(unsafeRaw: lock)
             """).first() else { return false }
+        let accepted = PollChannel(rawValue: try row.decode(column: "channel", as: String.self)) ?? .online
+        guard channel == .online ? accepted.takesWebBallots : accepted.takesPaperBallots else { throw OtherChannel() }
         let closesAt = try row.decode(column: "closes_at", as: Date?.self)
         return try row.decode(column: "status", as: String.self) == PollStatus.open.rawValue && (closesAt.map { $0 > now } ?? true)
     }
 
-    enum PaperResult: Equatable { case typed, full, closed }
+    enum PaperResult: Equatable { case typed, full, closed, otherChannel }
 
     /// A paper ballot: its voter is already in the register (channel paper).
     static func castPaper(_ content: BallotContent, poll: Poll, on database: any Database) async throws -> PaperResult {
@@ -80,7 +89,7 @@ enum BallotBox {
                 let sql = database.sql
                 // Taking the write lock first, as for an online ballot.
                 try await sql.raw("UPDATE polls SET paper_ballots = paper_ballots + 1 WHERE id = \(bind: pollID)").run()
-                guard try await isOpen(pollID, at: Date(), on: sql) else { throw PollNotOpen() }
+                guard try await isOpen(pollID, at: Date(), for: .paper, on: sql) else { throw PollNotOpen() }
                 let typed = try await sql.raw("SELECT paper_ballots FROM polls WHERE id = \(bind: pollID)").first()?
                     .decode(column: "paper_ballots", as: Int.self) ?? 0
                 guard typed <= (try await voterCount(pollID: pollID, channel: .paper, on: sql)) else { throw PaperFull() }
@@ -92,6 +101,8 @@ enum BallotBox {
             return .full
         } catch is PollNotOpen {
             return .closed
+        } catch is OtherChannel {
+            return .otherChannel
         }
     }
 
@@ -110,7 +121,7 @@ enum BallotBox {
         return (0..<2).map { _ in String(format: "%016llx", generator.next() as UInt64) }.joined()
     }
 
-    enum PaperRegistration: Equatable { case registered, alreadyVoted, typingStarted, closed }
+    enum PaperRegistration: Equatable { case registered, alreadyVoted, typingStarted, closed, otherChannel }
 
     /// Marks a member as having voted on paper, and keeps who did it and
     /// when, so that the member can be told. Registration closes when the
@@ -124,7 +135,7 @@ enum BallotBox {
                 try await sql.raw("""
                     INSERT INTO poll_voters (poll_id, member_id, channel) VALUES (\(bind: pollID), \(bind: memberID), 'paper')
                     """).run()
-                guard try await isOpen(pollID, at: Date(), on: sql) else { throw PollNotOpen() }
+                guard try await isOpen(pollID, at: Date(), for: .paper, on: sql) else { throw PollNotOpen() }
                 let typed = try await sql.raw("SELECT paper_ballots FROM polls WHERE id = \(bind: pollID)").first()?
                     .decode(column: "paper_ballots", as: Int.self) ?? 0
                 guard typed == 0 else { throw PaperFull() }
@@ -141,6 +152,8 @@ enum BallotBox {
             return .closed
         } catch is PaperFull {
             return .typingStarted
+        } catch is OtherChannel {
+            return .otherChannel
         }
     }
 

@@ -77,6 +77,14 @@ public enum PollCount {
         if counting, poll.custody == .standard {
             await countStandardOrLog(poll, app: app)
         }
+        if poll.custody == .sealed {
+            // Each holder is told in their own inbox: the count waits for them.
+            for row in try await PollKeyShare.query(on: app.db).filter(\.$pollID == poll.requireID()).all() {
+                try await Notifier.notify(row.$member.id, "Le vote « \(poll.question) » est clos. Pour le dépouiller, connectez-vous "
+                    + "et tapez votre part de clé : l'urne s'ouvrira quand \(poll.keyThreshold) détenteurs auront donné la leur.",
+                    link: .poll(try poll.requireID(), .count), on: app.db)
+            }
+        }
         return true
     }
 
@@ -128,7 +136,8 @@ public enum PollCount {
         let voters = try await BallotBox.voterCount(pollID: pollID, on: app.db.sql)
         guard contents.count <= voters else { throw Failure.moreBallotsThanVoters(ballots: contents.count, voters: voters) }
         let minimum = try await PollResults.minimumBallots(poll, on: app.db)
-        let aggregate = PollAggregate.count(contents, rules: rules).publishable(minimum: minimum)
+        let aggregate = PollAggregate.count(contents, rules: rules)
+            .publishable(minimum: PollResults.channelMinimum(poll, ballots: contents.count, minimum: minimum))
         let result = String(decoding: try JSONEncoder().encode(aggregate), as: UTF8.self)
         var generator = SystemRandomNumberGenerator()
         let shuffled = trackers.shuffled(using: &generator)
@@ -148,6 +157,8 @@ public enum PollCount {
             for tracker in shuffled {
                 try await sql.raw("INSERT INTO poll_trackers (poll_id, tracker_hash) VALUES (\(bind: pollID), \(bind: tracker))").run()
             }
+            // The holders' shares given for this count go with the ballots.
+            try await KeyCustody.forgetGivenShares(pollID: pollID, on: sql)
             if sql.dialect.name == "sqlite" {
                 try await sql.raw("DELETE FROM ballots WHERE poll_id = \(bind: pollID)").run()
             } else {
@@ -169,7 +180,7 @@ public enum PollCount {
     /// After a count, no copy of the files made from now on holds the
     /// deleted ballots or key (`FreeSpace`).
     static func scrub(_ app: Application, after deletingTransaction: Int? = nil) async throws {
-        try await FreeSpace.scrub(app, tables: ["ballots", "polls"], after: deletingTransaction,
+        try await FreeSpace.scrub(app, tables: ["ballots", "polls", "poll_key_shares"], after: deletingTransaction,
                                   what: "Après un dépouillement")
     }
 

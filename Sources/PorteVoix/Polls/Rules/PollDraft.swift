@@ -16,6 +16,7 @@ struct PollDraft: Sendable, Equatable {
     var territoryID: UUID?
     var agendaItemID: UUID?
     var proposalID: UUID?
+    var channel: PollChannel
     var custody: BallotCustody
     var holders: [String]
     var threshold: Int
@@ -65,11 +66,11 @@ struct PollDraft: Sendable, Equatable {
         var threshold = 2
         if custody == .sealed {
             if !PollLimits.keyHolders.contains(holders.count) {
-                errors.add("detenteurs", "Écrivez le nom de 2 à 9 détenteurs de clés, un par ligne.")
+                errors.add("detenteurs", "Écrivez le pseudonyme de 2 à 9 détenteurs de clés, un par ligne.")
             } else if holders.contains(where: { $0.count > PollLimits.holderName }) {
-                errors.add("detenteurs", "Chaque nom doit avoir au plus \(PollLimits.holderName) caractères.")
+                errors.add("detenteurs", "Chaque pseudonyme doit avoir au plus \(PollLimits.holderName) caractères.")
             } else if Set(holders.map(SearchText.fold)).count != holders.count {
-                errors.add("detenteurs", "Deux détenteurs ont le même nom : donnez un nom différent à chacun.")
+                errors.add("detenteurs", "Le même pseudonyme est écrit deux fois : chaque détenteur est une personne différente.")
             }
             switch typedNumber(form.seuil) {
             case .some(.some(let value)) where value >= 2 && value <= max(2, holders.count): threshold = value
@@ -81,6 +82,19 @@ struct PollDraft: Sendable, Equatable {
         if eligibility == .territory && territory == nil { errors.add("territoire", "Choisissez le territoire des votants.") }
         if eligibility == .present && agendaItem == nil {
             errors.add("point", "Pour un vote des présents, rattachez le scrutin à un point d'une séance.")
+        }
+        // A session's poll is on paper or online, never both (design/voting.md, "Insiders").
+        let channel: PollChannel
+        switch form.canal.flatMap(PollChannel.init(rawValue:)) {
+        case .paper?:
+            channel = .paper
+            if agendaItem == nil {
+                errors.add("canal", "Le vote sur papier se fait pendant une séance : choisissez un point de l'ordre du jour.")
+            }
+        case .online?, nil: channel = .online
+        case .mixed?:
+            channel = .online
+            errors.add("canal", "Choisissez sur papier ou en ligne : un même vote ne mélange jamais les deux.")
         }
         let opensAt = instant(day: form.ouvertureJour, time: form.ouvertureHeure)
         if opensAt == .failure { errors.add("ouvertureJour", "Cette date ou cette heure d'ouverture n'existe pas.") }
@@ -94,7 +108,7 @@ struct PollDraft: Sendable, Equatable {
             question: question, details: details, kind: kind, options: options,
             maxChoices: maxChoices, minimumBallots: minimum, eligibility: eligibility,
             territoryID: eligibility == .territory ? territory : nil, agendaItemID: agendaItem, proposalID: proposal,
-            custody: custody, holders: holders, threshold: threshold, opensAt: opensAt.date, closesAt: closesAt.date
+            channel: channel, custody: custody, holders: holders, threshold: threshold, opensAt: opensAt.date, closesAt: closesAt.date
         ))
     }
 

@@ -34,6 +34,6 @@ extension Poll {
     /// Shows the poll as it is at `now`, in memory only: pages read the
     /// schedule, they never apply it (`PollSchedule` does).
     func showAsOf(_ now: Date) {
-        status = PollLifecycle.status(status, opensAt: opensAt, closesAt: closesAt, now: now)
+        status = PollLifecycle.status(status, opensAt: scheduledOpening, closesAt: closesAt, now: now)
     }
 }

@@ -15,6 +15,18 @@ enum PollResults {
         max(poll.minimumBallots, try await SiteSettingsStore.minimumBallots(on: database))
     }
 
+    /// The minimum the count applies. A mixed poll (paper and web ballots,
+    /// opened before one channel per poll was the rule) publishes only if
+    /// each channel that holds ballots holds the minimum: otherwise whoever
+    /// typed the paper ballots could subtract them and learn the web votes.
+    static func channelMinimum(_ poll: Poll, ballots: Int, minimum: Int) -> Int {
+        guard poll.channel == .mixed else { return minimum }
+        let paper = min(poll.paperBallots, ballots)
+        let online = ballots - paper
+        let channelsShort = [paper, online].contains { $0 > 0 && $0 < minimum }
+        return channelsShort ? Int.max : minimum
+    }
+
     /// The one rule for showing results, wherever they are shown (the poll's
     /// page, the projector): counted, with counts, and enough ballots that
     /// nobody's choice can be told.

@@ -10,6 +10,7 @@ enum PollAccess {
         guard member.status == .active, member.roles.contains(.participant) else {
             return "Ce scrutin est réservé aux membres du conseil."
         }
+        if let refusal = electorateRefusal(poll, member: member) { return refusal }
         switch poll.eligibility {
         case .all:
             return nil
@@ -31,27 +32,98 @@ enum PollAccess {
     }
 }
 
+extension PollAccess {
+    /// A session's poll has a fixed electorate: accounts first activated
+    /// (charter accepted) before it opened. Cards printed during the vote
+    /// give no vote in it. Polls open to all members for weeks, outside any
+    /// session, admit members who join meanwhile (design/voting.md, "Insiders").
+    static func electorateRefusal(_ poll: Poll, member: Member) -> String? {
+        guard poll.isSessionPoll, let openedAt = poll.openedAt ?? (poll.status == .draft ? nil : poll.createdAt) else { return nil }
+        let activated = member.firstActivatedAt ?? member.charterAcceptedAt
+        guard let activated, activated < openedAt else {
+            return "Ce vote de séance est réservé aux comptes ouverts avant son ouverture : "
+                + "votre compte a été activé après. Vous pourrez voter aux prochains scrutins."
+        }
+        return nil
+    }
+
+    /// Why a member may not vote on the web in this poll (its channel), nil if they may.
+    static func channelRefusal(_ poll: Poll) -> String? {
+        poll.channel.takesWebBallots ? nil
+            : "Ce vote se fait sur papier, dans la salle : l'équipe d'animation note les votants et saisit les bulletins "
+                + "de l'urne. Il n'est pas possible de voter ici pour ce scrutin."
+    }
+}
+
 /// Reads a ballot from the form fields of its kind: `choix` (yes/no and
-/// single), `choix[]` (approval), `note-<index>` (majority judgment; a
-/// missing grade counts as "À rejeter", as the form says).
+/// single), `choix-<index>` = `O`/`N` for every option (approval), and
+/// `note-<index>` for every option (majority judgment). Every option of an
+/// approval or majority-judgment ballot sends one value of fixed width, so
+/// every request of a poll has one size whatever the choice; and nothing is
+/// pre-selected, so a ballot with an unanswered option is refused, its
+/// answers kept (design/voting.md, "Traffic").
 enum BallotForm {
-    static func read(_ request: Request, poll: Poll) -> BallotContent? {
-        let options = poll.$options.value?.count ?? 0
-        switch poll.kind {
-        case .yesNo:
-            return (try? request.content.get(String.self, at: "choix")).flatMap(yesNo).map { .yesNo($0) }
-        case .single:
-            return (try? request.content.get(String.self, at: "choix")).flatMap { Int($0, radix: 10) }.map { .single($0) }
-        case .approval:
-            let chosen = ((try? request.content.get([String].self, at: "choix")) ?? []).compactMap(Int.init)
-            return .approval(Array(Set(chosen)).sorted())
-        case .majorityJudgment:
-            return .grades((0..<options).map { index in
-                (try? request.content.get(String.self, at: "note-\(index)")).flatMap(Int.init).flatMap(Grade.init(rawValue:))
-                    ?? .aRejeter
-            })
+    /// The answers sent, by field name, only those this poll's form can send.
+    static func answers(_ request: Request, poll: Poll) -> [String: String] {
+        var answers: [String: String] = [:]
+        for name in fieldNames(kind: poll.kind, optionCount: poll.$options.value?.count ?? 0) {
+            if let value = try? request.content.get(String.self, at: name), isValid(value, kind: poll.kind) {
+                answers[name] = value
+            }
+        }
+        return answers
+    }
+
+    static func fieldNames(kind: PollKind, optionCount: Int) -> [String] {
+        switch kind {
+        case .yesNo, .single: ["choix"]
+        case .approval: (0..<optionCount).map { "choix-\($0)" }
+        case .majorityJudgment: (0..<optionCount).map { "note-\($0)" }
         }
     }
+
+    private static func isValid(_ value: String, kind: PollKind) -> Bool {
+        switch kind {
+        case .yesNo: yesNo(value) != nil
+        case .single: value.count == 2 && Int(value) != nil
+        case .approval: value == yes || value == no
+        case .majorityJudgment: Int(value).flatMap(Grade.init(rawValue:)) != nil
+        }
+    }
+
+    static func read(_ request: Request, poll: Poll) -> BallotContent? {
+        read(answers(request, poll: poll), kind: poll.kind, optionCount: poll.$options.value?.count ?? 0)
+    }
+
+    /// The ballot, or nil while any option is unanswered.
+    static func read(_ answers: [String: String], kind: PollKind, optionCount: Int) -> BallotContent? {
+        switch kind {
+        case .yesNo:
+            return answers["choix"].flatMap(yesNo).map { .yesNo($0) }
+        case .single:
+            return answers["choix"].flatMap { Int($0, radix: 10) }.map { .single($0) }
+        case .approval:
+            let values = (0..<optionCount).map { answers["choix-\($0)"] }
+            guard !values.contains(nil) else { return nil }
+            return .approval(values.enumerated().filter { $0.element == yes }.map(\.offset))
+        case .majorityJudgment:
+            let grades = (0..<optionCount).map { answers["note-\($0)"].flatMap(Int.init).flatMap(Grade.init(rawValue:)) }
+            guard !grades.contains(nil) else { return nil }
+            return .grades(grades.compactMap { $0 })
+        }
+    }
+
+    /// What to say when the ballot is not complete.
+    static func missingAnswer(_ kind: PollKind) -> String {
+        switch kind {
+        case .yesNo, .single: BallotProblem.noChoice.message
+        case .approval: "Répondez « oui » ou « non » pour chaque choix : rien n'est coché d'avance. Vos réponses sont gardées."
+        case .majorityJudgment: "Donnez une appréciation à chaque choix : rien n'est choisi d'avance. Vos réponses sont gardées."
+        }
+    }
+
+    /// Approval: « oui » and « non », one letter each.
+    static let yes = "O", no = "N"
 
     /// The form value of a yes/no choice: one letter each, so that the size
     /// of a request does not tell the choice (design/voting.md, "Traffic").
@@ -73,14 +145,21 @@ enum BallotForm {
         index < 10 ? "0\(index)" : String(index)
     }
 
-    /// The hidden fields that carry a ballot from the confirmation page to the vote.
-    static func fields(_ content: BallotContent) -> [(String, String)] {
+    /// The fields of a ballot: the hidden fields that carry it from the
+    /// confirmation page to the vote, and the answers a form shows again.
+    /// One value for every option, whatever the choice.
+    static func fields(_ content: BallotContent, optionCount: Int) -> [(String, String)] {
         switch content {
         case .yesNo(let choice): [("choix", value(choice))]
         case .single(let index): [("choix", value(option: index))]
-        case .approval(let indices): indices.map { ("choix[]", String($0)) }
+        case .approval(let indices):
+            (0..<optionCount).map { ("choix-\($0)", indices.contains($0) ? yes : no) }
         case .grades(let grades): grades.enumerated().map { ("note-\($0.offset)", String($0.element.rawValue)) }
         }
+    }
+
+    static func answers(_ content: BallotContent, optionCount: Int) -> [String: String] {
+        Dictionary(fields(content, optionCount: optionCount), uniquingKeysWith: { $1 })
     }
 
     /// The choice in words, for the confirmation page.
@@ -112,6 +191,7 @@ struct PollFormFields: Content {
     var ouvertureHeure: String?
     var clotureJour: String?
     var clotureHeure: String?
+    var canal: String?
     var urne: String?
     var detenteurs: String?
     var seuil: String?

@@ -16,12 +16,13 @@ enum PollSchedule {
     /// needs them; the count itself, which opens every ballot and scrubs the
     /// files, is left to the server's task.
     static func apply(_ poll: Poll, app: Application, now: Date = Date(), counting: Bool = true) async throws {
-        switch PollLifecycle.due(poll.status, opensAt: poll.opensAt, closesAt: poll.closesAt,
+        switch PollLifecycle.due(poll.status, opensAt: poll.scheduledOpening, closesAt: poll.closesAt,
                                  counted: poll.countedAt != nil, custody: poll.custody, now: now) {
         case .open?:
             let opensAt = poll.opensAt ?? now
             try await app.db.sql.raw("""
-                UPDATE polls SET status = 'open', opened_at = \(bind: opensAt) WHERE id = \(bind: poll.requireID()) AND status = 'draft'
+                UPDATE polls SET status = 'open', opened_at = \(bind: opensAt)
+                WHERE id = \(bind: poll.requireID()) AND status = 'draft' AND key_shares_pending = 0
                 """).run()
             poll.status = .open
             poll.openedAt = opensAt
@@ -39,7 +40,7 @@ enum PollSchedule {
     /// Every poll whose schedule is due.
     static func applyDue(_ app: Application, now: Date = Date()) async throws {
         let due = try await Poll.query(on: app.db).group(.or) { group in
-            group.group(.and) { $0.filter(\.$status == .draft).filter(\.$opensAt <= now) }
+            group.group(.and) { $0.filter(\.$status == .draft).filter(\.$opensAt <= now).filter(\.$keySharesPending == 0) }
                 .group(.and) { $0.filter(\.$status == .open).filter(\.$closesAt <= now) }
                 .group(.and) { $0.filter(\.$status == .closed).filter(\.$countedAt == nil).filter(\.$custody == .standard) }
         }.sort(\.$closesAt).limit(100).all()
