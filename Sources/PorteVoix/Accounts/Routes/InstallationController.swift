@@ -77,8 +77,11 @@ struct InstallationController {
             if database.sql.dialect.name != "sqlite" {
                 try await database.sql.raw("SELECT pg_advisory_xact_lock(\(bind: InstallationLinks.lockKey))").run()
             }
-            guard try await !Administrators.exist(on: database),
-                  try await InstallationLinks.consume(token, on: database) else { return nil }
+            // The link is consumed first: on SQLite that write takes the lock
+            // before anything is read, so the loser waits and then reads the
+            // winner's commit instead of failing to upgrade a stale snapshot.
+            guard try await InstallationLinks.consume(token, on: database),
+                  try await !Administrators.exist(on: database) else { return nil }
             return try await Administrators.create(pseudonym: pseudonym, passwordHash: hash, on: database)
         }
     }
