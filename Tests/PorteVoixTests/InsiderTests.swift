@@ -270,10 +270,11 @@ struct InsiderTests {
 
     @Test func eachKeyHolderAloneHoldsTheirShareAndTheCreatorCannotCountAlone() async throws {
         try await withTestApp { app in
-            try await makeMember(app, "Nadia", roles: [.facilitator])
-            try await makeMember(app, "Alice", roles: [.admin])
-            try await makeMember(app, "Amina")
-            try await makeMember(app, "Bernard")
+            try await makeMember(app, "Nadia", roles: [.facilitator], activatedAt: aMonthAgo)
+            try await makeMember(app, "Alice", roles: [.admin], activatedAt: aMonthAgo)
+            try await makeMember(app, "Amina", activatedAt: aMonthAgo)
+            try await makeMember(app, "Bernard", activatedAt: aMonthAgo)
+            try await makeMember(app, "Nouveau")
             var voters: [String] = []
             for index in 0..<5 { voters.append(try await makeMember(app, "Votant \(index)").pseudonym!) }
             var nadia = Browser(app)
@@ -287,6 +288,10 @@ struct InsiderTests {
             let unknown = try await nadia.submit(base.merging(["question": "Inconnu", "detenteurs": "Amina\nPersonne"]) { $1 },
                                                  on: "/scrutins/nouveau")
             #expect(unknown.status == .unprocessableEntity && unknown.text.contains("Personne"))
+            // An account made for the occasion cannot stand in for a member.
+            let recentHolder = try await nadia.submit(base.merging(["question": "Récent", "detenteurs": "Amina\nNouveau"]) { $1 },
+                                                      on: "/scrutins/nouveau")
+            #expect(recentHolder.status == .unprocessableEntity && recentHolder.text.contains("depuis au moins 7 jours"))
 
             var seen: [String] = []
             let created = try await nadia.submit(base.merging(["question": "Quelle priorité ?", "detenteurs": "Amina\nBernard\nNadia"]) { $1 },
@@ -355,6 +360,45 @@ struct InsiderTests {
             #expect(counted.countedAt != nil)
             #expect(try await PollKeyShare.query(on: app.db).filter(\.$givenShare != nil).count() == 0, "given shares destroyed")
             #expect(try await Self.visit(app, poll.path).text.contains("Résultats"))
+        }
+    }
+
+    @Test func aRoleGrantedToAHolderAfterwardsNeverLetsTheDepartementsSideOpenTheBoxAlone() async throws {
+        try await withTestApp { app in
+            try await makeMember(app, "Nadia", roles: [.facilitator], activatedAt: aMonthAgo)
+            let amina = try await makeMember(app, "Amina", activatedAt: aMonthAgo)
+            try await makeMember(app, "Bernard", activatedAt: aMonthAgo)
+            var nadia = Browser(app)
+            try await nadia.signIn("Nadia")
+            let poll = try await Self.preparePoll(&nadia, app, ["question": "Scellé", "urne": "sealed", "seuil": "2",
+                                                                "detenteurs": "Nadia\nAmina\nBernard"])
+            var browsers: [String: Browser] = ["Nadia": nadia]
+            var shares: [String: String] = [:]
+            for name in ["Nadia", "Amina", "Bernard"] {
+                var browser = browsers[name] ?? Browser(app)
+                if browsers[name] == nil { try await browser.signIn(name) }
+                shares[name] = Self.shareCode(in: try await browser.submit([:], on: poll.path + "/ma-part").text)
+                browsers[name] = browser
+            }
+            try await Self.setStatus(&nadia, poll, "ouvrir")
+            for index in 0..<5 {
+                try await makeMember(app, "Votant \(index)")
+                var voter = Browser(app)
+                try await voter.signIn("Votant \(index)")
+                #expect(try await voter.submit(["choix": "P"], on: poll.path, to: poll.path + "/vote").status == .ok)
+            }
+            try await Self.setStatus(&nadia, poll, "clore")
+            // An administrator makes Amina a facilitator after the poll was prepared.
+            try await MemberRole(memberID: amina.requireID(), role: .facilitator).create(on: app.db)
+            var nadiaHolder = browsers["Nadia"]!, aminaHolder = browsers["Amina"]!, bernard = browsers["Bernard"]!
+            #expect(try await nadiaHolder.submit(["part": try #require(shares["Nadia"])], on: poll.path + "/depouillement")
+                .status == .seeOther)
+            let second = try await aminaHolder.submit(["part": try #require(shares["Amina"])], on: poll.path + "/depouillement")
+            #expect(second.status == .conflict, "two holders with a role do not open the box")
+            #expect(try await Poll.find(poll.id, on: app.db)?.countedAt == nil)
+            #expect(try await PollKeyShare.query(on: app.db).filter(\.$givenShare != nil).count() == 1, "never t shares waiting")
+            try await bernard.submit(["part": try #require(shares["Bernard"])], on: poll.path + "/depouillement")
+            #expect(try await Poll.find(poll.id, on: app.db)?.countedAt != nil, "a member's share opens it")
         }
     }
 

@@ -7,18 +7,21 @@ import VaporTesting
 
 let defaultTestPassword = "une phrase assez longue"
 
+/// Long enough ago for an account to hold a key of a sealed box.
+let aMonthAgo = Date().addingTimeInterval(-30 * 86_400)
+
 /// A member straight in the database, as if they had activated a card.
 @discardableResult
 func makeMember(
     _ app: Application, _ name: String, password: String = defaultTestPassword, roles: [Role] = [.participant],
-    status: MemberStatus = .active, territory: Territory? = nil
+    status: MemberStatus = .active, territory: Territory? = nil, activatedAt: Date = Date()
 ) async throws -> Member {
     let member = Member(
         pseudonym: try Pseudonym(name),
         passwordHash: try await SecretHasher.hash(password, application: app),
         status: status, territoryID: territory?.id
     )
-    if status != .pending { member.acceptCharter() }
+    if status != .pending { member.acceptCharter(at: activatedAt) }
     try await member.create(on: app.db)
     for role in roles {
         try await MemberRole(memberID: member.requireID(), role: role).create(on: app.db)

@@ -17,7 +17,7 @@ enum AccessCardQueries {
             typedAddress: PublicAddress.suggestion(for: request),
             territories: try await Territory.query(on: request.db).sort(\.$position).all().map(\.choice),
             recent: recent.map { AccessCardPages.row($0, now: Date()) },
-            pending: try pending.map { replacement in
+            pending: try pending.filter { !CardReplacementRules.isExpired($0) }.map { replacement in
                 .init(id: try replacement.requireID(), pseudonym: replacement.member.publicName,
                       requestedAt: replacement.requestedAt, requestedBy: replacement.requestedBy?.publicName ?? "—",
                       mine: replacement.$requestedBy.id == me, confirmed: replacement.confirmedAt != nil)

@@ -168,6 +168,7 @@ enum AuditSentence {
             let removed = AuditDetails.ids(in: details["removed"]).map(names.member).sorted()
             if !added.isEmpty { changes.append("présents ajoutés : " + added.joined(separator: ", ")) }
             if !removed.isEmpty { changes.append("présents retirés : " + removed.joined(separator: ", ")) }
+            if let others = details["others"] { changes.append("autres personnes présentes : " + others) }
             if let reason = details["correction"] {
                 return "Émargement de la séance terminée \(what) corrigé : " + changes.joined(separator: " ; ")
                     + ". Raison donnée : « \(reason) »."
@@ -186,6 +187,8 @@ enum AuditSentence {
         case "poll.count.share.other_holder":
             return "Dépouillement du scrutin \(what) : refusé, le compte du détenteur n° \(details["holder"] ?? "?") a tapé "
                 + "la part du détenteur n° \(details["typed"] ?? "?")."
+        case "poll.count.share.not_holder":
+            return "Dépouillement du scrutin \(what) : refusé, une part de ce vote a été tapée depuis un compte qui n'en détient aucune."
         case "poll.count.share.refused":
             return "Dépouillement du scrutin \(what) : une part tapée par le détenteur n° \(details["holder"] ?? "?") "
                 + "ne correspond pas à celle qui lui a été remise."
@@ -242,6 +245,7 @@ enum AuditSentence {
             "cards.replacement.confirm": "Carte de remplacement confirmée", "cards.replacement.cli": "Carte de remplacement (terminal)",
             "poll.share.fetched": "Part de clé ouverte par son détenteur", "poll.count.share": "Part de clé donnée au dépouillement",
             "poll.count.share.other_holder": "Part d'un autre détenteur refusée", "poll.count.share.refused": "Part de clé refusée",
+            "poll.count.share.not_holder": "Part tapée par un non-détenteur",
             "poll.create": "Scrutin préparé", "poll.open": "Scrutin ouvert", "poll.closed": "Scrutin clos",
             "poll.count": "Dépouillement", "poll.count.refused": "Dépouillement refusé",
             "poll.paper.voters": "Votants sur papier notés", "poll.paper.ballot": "Bulletin papier saisi",

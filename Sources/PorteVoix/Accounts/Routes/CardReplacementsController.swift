@@ -26,16 +26,27 @@ struct CardReplacementsController {
             return AccessCardPages.form(model, context: request.pageContext).response(status: .unprocessableEntity)
         }
         let memberID = try member.requireID()
+        if try await CardReplacementRules.holdsAPendingKey(memberID, on: request.db) {
+            model.errors.add("pseudonyme", "Ce compte détient une part de clé d'une urne scellée pas encore dépouillée : "
+                + "sa carte de remplacement ne se fait que depuis le terminal du serveur "
+                + "(« portevoix carte-de-remplacement »), pour que personne ne prenne sa part à sa place.")
+            try await request.audit("cards.replacement.refused", about: .member(memberID))
+            return AccessCardPages.form(model, context: request.pageContext).response(status: .forbidden)
+        }
         switch CardReplacementRules.decide(actor: actor, target: member) {
         case .refused(let reason):
             model.errors.add("pseudonyme", reason)
             try await request.audit("cards.replacement.refused", about: .member(memberID))
             return AccessCardPages.form(model, context: request.pageContext).response(status: .forbidden)
         case .confirm, .needsConfirmation:
-            if try await CardReplacement.query(on: request.db).filter(\.$member.$id == memberID)
-                .filter(\.$printedAt == nil).count() == 0 {
+            let open = try await CardReplacement.query(on: request.db).filter(\.$member.$id == memberID)
+                .filter(\.$printedAt == nil).all().filter { !CardReplacementRules.isExpired($0) }
+            if open.isEmpty {
                 try await CardReplacement(memberID: memberID, requester: actor).create(on: request.db)
                 try await request.audit("cards.replacement.request", about: .member(memberID))
+                // If the account's holder still signs in, they learn it at once.
+                try await Notifier.notify(memberID, "Une carte de remplacement a été demandée pour votre compte. Si vous n'avez "
+                    + "rien demandé, dites-le tout de suite à l'administration du site.", link: .myAccount(.show), on: request.db)
             }
             if CardReplacementRules.isPrivileged(member),
                try await CardReplacementRules.administratorCount(on: request.db) < 2 {
@@ -99,6 +110,15 @@ struct CardReplacementsController {
         else {
             throw PageError(.notFound, title: "Cette carte n'est pas à imprimer",
                             message: "La demande n'est pas encore confirmée, ou la carte a déjà été imprimée.")
+        }
+        if CardReplacementRules.isExpired(replacement) {
+            throw PageError(.gone, title: "Cette confirmation a expiré",
+                            message: "Une carte confirmée s'imprime dans les 48 heures. Demandez-la de nouveau : une autre personne "
+                                + "la confirmera.")
+        }
+        if try await CardReplacementRules.holdsAPendingKey(try member.requireID(), on: request.db) {
+            throw PageError(.forbidden, title: "Cette carte se fait depuis le terminal du serveur",
+                            message: "Ce compte détient une part de clé d'une urne scellée pas encore dépouillée.")
         }
         if let refusal = CardReplacementRules.mayPrint(replacement, actor: actor, target: member) {
             var model = try await AccessCardQueries.pageModel(request)

@@ -60,6 +60,21 @@ enum CardReplacementRules {
         return nil
     }
 
+    /// How long a confirmation stays good: past it, the card is asked and confirmed again.
+    static let confirmationLifetime: TimeInterval = 48 * 3600
+
+    static func isExpired(_ replacement: CardReplacement, now: Date = Date()) -> Bool {
+        replacement.confirmedAt.map { $0.addingTimeInterval(confirmationLifetime) < now } ?? false
+    }
+
+    /// A key holder of a sealed box not yet counted: taking their account
+    /// would take their share. Their card is made from the command line only.
+    static func holdsAPendingKey(_ memberID: UUID, on database: any Database) async throws -> Bool {
+        try await PollKeyShare.query(on: database).filter(\.$member.$id == memberID)
+            .join(Poll.self, on: \PollKeyShare.$pollID == \Poll.$id)
+            .filter(Poll.self, \.$countedAt == nil).count() > 0
+    }
+
     /// Active administrators: with one only, role accounts are replaced from the command line.
     static func administratorCount(on database: any Database) async throws -> Int {
         try await MemberRole.query(on: database).filter(\.$role == .admin)

@@ -37,9 +37,14 @@ struct AttendanceController {
         return model
     }
 
-    /// A session that has ended keeps the attendance it had.
-    static func isFrozen(_ meeting: Meeting) -> Bool {
-        meeting.status == .closed
+    /// How long after its planned end a session's attendance may still be
+    /// completed, even if nobody marked it « terminée ».
+    static let completionWindow: TimeInterval = 12 * 3600
+
+    /// A session that has ended keeps the attendance it had: once marked
+    /// « terminée », or once its planned end is well past.
+    static func isFrozen(_ meeting: Meeting, now: Date = Date()) -> Bool {
+        meeting.status == .closed || meeting.endsAt.addingTimeInterval(completionWindow) < now
     }
 
     func attendanceSheet(request: Request) async throws -> HTML {
@@ -103,18 +108,23 @@ struct AttendanceController {
                 try await row.delete(on: database)
             }
             let already = Set(existing.map(\.$member.id))
-            let valid = try await Member.query(on: database).filter(\.$id ~~ Array(ticked.subtracting(already))).all()
+            let valid = try await Member.query(on: database).filter(\.$id ~~ Array(ticked.subtracting(already)))
+                .filter(\.$status == .active).all()
             for member in valid {
                 try await MeetingAttendance(meetingID: id, memberID: member.requireID()).create(on: database)
             }
             let added = valid.compactMap(\.id)
-            if meeting.otherAttendees != others ?? 0 {
+            let othersBefore = meeting.otherAttendees
+            if othersBefore != others ?? 0 {
                 meeting.otherAttendees = others ?? 0
                 try await meeting.save(on: database)
             }
-            if !added.isEmpty || !removed.isEmpty {
+            if !added.isEmpty || !removed.isEmpty || othersBefore != meeting.otherAttendees {
                 var details = ["added": AuditDetails.ids(added), "removed": AuditDetails.ids(removed),
                                "addedCount": String(added.count), "removedCount": String(removed.count)]
+                if othersBefore != meeting.otherAttendees {
+                    details["others"] = "\(othersBefore)→\(meeting.otherAttendees)"
+                }
                 if openPolls > 0 { details["duringVote"] = "1" }
                 if frozen { details["correction"] = reason }
                 try await request.audit(frozen ? "meeting.attendance.correction" : "meeting.attendance", about: .meeting(id),
@@ -127,11 +137,16 @@ struct AttendanceController {
                     + "\(FrenchDates.day(meeting.startsAt)). Si ce n'est pas le cas, dites-le à la modération ou à l'administration.",
                     link: .meeting(id), on: database)
             }
+            for memberID in removed {
+                try await Notifier.notify(memberID, "Vous avez été retiré·e de la liste des présents de la séance « \(meeting.title) » "
+                    + "du \(FrenchDates.day(meeting.startsAt)). Si c'est une erreur, dites-le à la modération ou à l'administration.",
+                    link: .meeting(id), on: database)
+            }
             return (added, removed)
         }
         try await request.setFlash(added.isEmpty && removed.isEmpty ? "Les présences sont enregistrées, sans changement."
             : "Les présences sont enregistrées : \(added.count) ajout\(added.count > 1 ? "s" : ""), "
-                + "\(removed.count) retrait\(removed.count > 1 ? "s" : ""). Chaque personne ajoutée est prévenue.")
+                + "\(removed.count) retrait\(removed.count > 1 ? "s" : ""). Chaque personne ajoutée ou retirée en est prévenue.")
         return request.redirect(to: .meeting(id, .attendance))
     }
 }

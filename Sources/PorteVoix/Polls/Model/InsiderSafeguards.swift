@@ -50,6 +50,9 @@ struct GuardAgainstInsiders: AsyncMigration {
         try await sql.raw("""
             UPDATE polls SET channel = 'mixed' WHERE meeting_id IS NOT NULL AND status <> 'draft'
             """).run()
+        // A sealed draft prepared before: its creator saw every share at once.
+        // It never opens; the page says to prepare it again.
+        try await sql.raw("UPDATE polls SET key_shares_pending = 1 WHERE custody = 'sealed' AND status = 'draft'").run()
         try await database.schema(PollKeyShare.schema)
             .id()
             .field("poll_id", .uuid, .required, .references(Poll.schema, "id", onDelete: .cascade))

@@ -19,8 +19,9 @@ extension PollPages {
                 .h2("Résultats"),
                 .p(.plain(poll.awaitsKeyHolders
                     ? "Le scrutin est clos, en attente des détenteurs de clés : les résultats seront publiés quand "
-                        + "\(poll.keyThreshold) d'entre eux se réuniront pour ouvrir l'urne."
-                    : "Le dépouillement est en cours. Rechargez la page dans un instant."))
+                        + "\(poll.keyThreshold) d'entre eux auront donné leur part, chacun depuis son compte."
+                    : "Le dépouillement est en cours. Rechargez la page dans un instant.")),
+                .if(model.holdsAKey, .p(.a(.class("bouton"), .href(url(poll, .count)), .text("Donner ma part de clé"))))
             )
         }
         guard let results = model.results else {
@@ -161,7 +162,10 @@ extension PollPages {
                                                   .input(.type(.hidden), .name("action"), .value("ouvrir")),
                                                   Forms.submit("Ouvrir le vote"))),
             .if(poll.status == .draft && poll.keySharesPending > 0,
-                .p(.plain("Le vote pourra s'ouvrir quand chaque détenteur de clé aura ouvert sa part : chacun a reçu un avis."))),
+                .p(.plain(model.custody?.isEmpty == false
+                    ? "Le vote pourra s'ouvrir quand chaque détenteur de clé aura ouvert sa part : chacun a reçu un avis."
+                    : "Ce vote scellé a été préparé avant que chaque détenteur ouvre sa part seul : toutes ses parts ont été "
+                        + "montrées d'un coup à la personne qui l'a préparé. Il ne peut pas s'ouvrir : préparez-le de nouveau."))),
             .if(poll.status == .open, .group(
                 Forms.post(action: url(poll, .status), csrf: csrf,
                            .input(.type(.hidden), .name("action"), .value("clore")),

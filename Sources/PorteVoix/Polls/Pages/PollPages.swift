@@ -26,7 +26,21 @@ enum PollPages {
         case .sealed:
             "Votre vote est secret. Les bulletins sont chiffrés dès leur arrivée et séparés de la liste des votants. "
                 + "L'urne est scellée : personne, pas même la personne qui fait fonctionner le serveur, ne peut l'ouvrir "
-                + "avant que plusieurs détenteurs de clés se réunissent pour le dépouillement ; seuls les totaux sont alors gardés."
+                + "avant que plusieurs détenteurs de clés, dont au moins un membre du conseil, donnent chacun leur part "
+                + "pour le dépouillement ; seuls les totaux sont alors gardés."
+        }
+    }
+
+    /// What the channel adds to the promise: paper ballots are seen by whoever types them, never tied to a name.
+    static func secrecy(_ channel: PollChannel) -> String? {
+        switch channel {
+        case .online: nil
+        case .paper:
+            "Ce vote se fait sur papier, dans la salle. La personne qui saisit les bulletins les voit un par un, dans l'ordre "
+                + "de la pile, sans savoir qui a écrit lequel ; aucun vote en ligne ne s'y mêle."
+        case .mixed:
+            "Ce vote mêle des bulletins papier et en ligne, car il a été ouvert avant la règle d'un seul canal : son résultat "
+                + "n'est publié que si chaque canal compte assez de bulletins."
         }
     }
 
@@ -80,6 +94,8 @@ enum PollPages {
         var paperRegistration: (at: Date, roles: [Role])?
         /// Organisers of a sealed poll: which holders have opened their share (never the share).
         var custody: [CustodyModel.Holder]?
+        /// The signed-in member holds one of this sealed box's keys.
+        var holdsAKey = false
     }
 
     static func show(_ model: Model, context: PageContext) -> HTML {
@@ -92,6 +108,7 @@ enum PollPages {
                 .h1(.plain(poll.question)),
                 .p(badge(poll)),
                 .if(poll.status == .open, .p(.class("aide-champ"), .plain(secrecy(poll.custody)))),
+                .if(poll.status != .closed, .unwrap(secrecy(poll.channel)) { .p(.class("aide-champ"), .plain($0)) }),
                 .if(!poll.details.isEmpty, .div(richText(poll.details))),
                 .ul(.class("meta"),
                     .li(.plain(poll.kind.label)),
@@ -99,7 +116,11 @@ enum PollPages {
                                 : poll.eligibility.label)),
                     .unwrap(poll.meeting) { .li(.text("Séance : "), .a(.href($0.url), .plain($0.title))) },
                     .unwrap(poll.proposal) { .li(.text("Proposition : "), .a(.href($0.url), .plain($0.title))) },
-                    .unwrap(poll.closesAt) { .li(.plain("Clôture prévue le \(FrenchDates.dayAndTime($0))")) }),
+                    .unwrap(poll.closesAt) { .li(.plain("Clôture prévue le \(FrenchDates.dayAndTime($0))")) },
+                    // Public, so that the council recognises its key holders.
+                    .if(poll.custody == .sealed && !poll.holderNames.isEmpty,
+                        .li(.plain("Urne scellée — détenteurs de clés : \(poll.holderNames.joined(separator: ", ")) "
+                            + "(il en faut \(poll.keyThreshold) pour l'ouvrir)")))),
                 .p(.class("nombre-bulletins"), .attribute(named: "role", value: "status"), .plain("\(people(model.ballots)).")),
                 .unwrap(model.error) { message in
                     .div(.class("resume-erreurs"), .attribute(named: "role", value: "alert"), .id("erreurs"),
@@ -171,7 +192,7 @@ enum PollPages {
                 .forEach(Array(options.enumerated())) { index, label in
                     radios(legend: label, name: "choix-\(index)",
                            choices: [(BallotForm.yes, "Oui"), (BallotForm.no, "Non")],
-                           selected: typed["choix-\(index)"], className: "choix choix-oui-non")
+                           selected: typed["choix-\(index)"], className: "appreciations")
                 }
             )
         case .majorityJudgment:
@@ -313,7 +334,8 @@ enum PollPages {
                                  selected: form.urne ?? BallotCustody.standard.rawValue,
                                  help: "Urne ordinaire : protégée contre une copie de la base de données ; le serveur la dépouille à la clôture. "
                                     + "Urne scellée, pour les votes les plus importants : personne, pas même la personne qui fait "
-                                    + "fonctionner le serveur, ne peut l'ouvrir avant que plusieurs détenteurs de clés se réunissent."),
+                                    + "fonctionner le serveur, ni vous, ne peut l'ouvrir avant que plusieurs détenteurs de clés, "
+                                    + "dont au moins un membre du conseil sans rôle, donnent chacun leur part."),
                     Forms.textArea("detenteurs", label: "Urne scellée : les détenteurs de clés, un pseudonyme par ligne",
                                    value: form.detenteurs ?? "", help: "De 2 à 9 comptes du site. Chacun reçoit un avis, ouvre "
                                     + "sa part seul en se connectant, une seule fois, et l'imprime : personne d'autre ne la voit, "

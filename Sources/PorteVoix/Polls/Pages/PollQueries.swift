@@ -26,6 +26,10 @@ enum PollQueries {
             }
         }
         model.results = PollResults.published(poll, minimum: model.minimumBallots)
+        if let member, poll.custody == .sealed, poll.awaitsKeyHolders {
+            model.holdsAKey = try await PollKeyShare.query(on: request.db).filter(\.$pollID == id)
+                .filter(\.$member.$id == member.requireID()).count() > 0
+        }
         if model.canManage, poll.custody == .sealed {
             model.custody = try await KeyCustody.holders(pollID: id, on: request.db).map {
                 .init(number: $0.holder, name: $0.member.publicName, fetched: $0.wrappedShare == nil, given: $0.givenShare != nil)

@@ -64,7 +64,15 @@ struct PollCountController {
             return PollPages.custodyCount(model, context: request.pageContext).response(status: status).noStore()
         }
         switch try await KeyCustody.give(typed, poll: poll, memberID: member.requireID(), master: master, on: request.db) {
+        case .needsAMember:
+            return refuse("Votre part n'est pas gardée pour l'instant : avec elle, toutes les parts données viendraient de comptes "
+                + "qui ont aujourd'hui un rôle d'animation, d'agent ou d'administration. Il faut d'abord la part d'au moins un "
+                + "membre du conseil sans rôle ; revenez ensuite taper la vôtre.", status: .conflict)
         case .notHolder:
+            // Someone who holds no key of this poll typing one of its shares: journaled.
+            if (try? KeyShareCode.decode(typed, pollIdentifier: poll.identifier)) != nil {
+                try await request.audit("poll.count.share.not_holder", about: .poll(pollID))
+            }
             return refuse("Vous ne détenez pas de part de clé pour ce vote : seuls ses détenteurs tapent leur part, "
                 + "chacun depuis son propre compte.", status: .forbidden)
         case .alreadyGiven:
@@ -102,7 +110,15 @@ struct PollCountController {
                                         ["accepted": String(shares.count), "threshold": String(poll.keyThreshold), "mismatch": "1"])
                 return refuse("Ces parts ne permettent pas d'ouvrir cette urne : chaque détenteur doit retaper la sienne.")
             }
-            guard try await PollCount.count(poll, privateKey: privateKey, app: request.application) else {
+            let counted: Bool
+            do {
+                counted = try await PollCount.count(poll, privateKey: privateKey, app: request.application)
+            } catch {
+                // The box stays sealed; the shares given are not kept: the holders type them again.
+                try await KeyCustody.forgetGivenShares(pollID: pollID, on: request.db.sql)
+                throw error
+            }
+            guard counted else {
                 try await request.setFlash("L'urne vient d'être dépouillée. Les résultats sont publiés.")
                 return request.redirect(to: .poll(pollID))
             }
@@ -148,6 +164,7 @@ struct PollCountController {
             return PollPages.myShare(model, context: request.pageContext).response(status: .conflict).noStore()
         case .share(let code, _):
             try await request.audit("poll.share.fetched", about: .poll(try poll.requireID()), ["holder": String(row.holder)])
+            await KeyCustody.scrub(request.application)
             model.code = code
             return PollPages.myShare(model, context: request.pageContext).response(status: .ok).noStore()
         }

@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import SQLKit
+import Vapor
 import Voting
 
 /// Sealed custody: each key holder alone ever holds their share
@@ -20,8 +21,18 @@ enum KeyCustody {
     /// Roles of the département's side: fewer holders than the threshold may hold one.
     static let institutionalRoles: Set<Role> = [.staff, .facilitator, .admin]
 
+    /// How long a holder's account must have existed: accounts made for the
+    /// occasion (cards printed, activated and named by the poll's creator)
+    /// cannot stand in for the council's members.
+    static let minimumAccountAge: TimeInterval = 7 * 86_400
+
     /// What the holders' list must satisfy, in plain French; nil when it does.
-    static func holdersProblem(_ holders: [Member], threshold: Int) -> String? {
+    static func holdersProblem(_ holders: [Member], threshold: Int, now: Date = Date()) -> String? {
+        let recent = holders.filter { ($0.firstActivatedAt ?? $0.charterAcceptedAt ?? now) > now - minimumAccountAge }
+        if !recent.isEmpty {
+            return "Un détenteur de clé doit avoir un compte ouvert depuis au moins 7 jours : ce n'est pas le cas de "
+                + recent.map { "« \($0.publicName) »" }.joined(separator: ", ") + "."
+        }
         let institutional = holders.filter { !$0.roles.isDisjoint(with: institutionalRoles) }
         guard institutional.count < threshold else {
             return "Au plus \(threshold - 1) détenteur\(threshold - 1 > 1 ? "s peuvent" : " peut") avoir un rôle d'animation, "
@@ -104,6 +115,11 @@ enum KeyCustody {
         }
     }
 
+    /// After a share leaves the server: no copy of the files made from now on holds it.
+    static func scrub(_ app: Application) async {
+        _ = try? await FreeSpace.scrub(app, tables: [PollKeyShare.schema], what: "Après l'ouverture d'une part de clé")
+    }
+
     // MARK: Giving one's share at the count
 
     enum Give: Equatable {
@@ -116,6 +132,9 @@ enum KeyCustody {
         case otherHolder(number: Int)
         /// Well formed and numbered right, but not the share that was handed out.
         case notTheShareHandedOut
+        /// The threshold would be reached by holders who all hold a role of the
+        /// département's side now: not kept, so that at most `t − 1` shares ever wait.
+        case needsAMember
     }
 
     static func give(_ typed: String, poll: Poll, memberID: UUID, master: [UInt8], on database: any Database) async throws -> Give {
@@ -133,6 +152,13 @@ enum KeyCustody {
         }
         guard Int(decoded.share.holder) == row.holder else { return .otherHolder(number: Int(decoded.share.holder)) }
         guard fingerprint(decoded.share, poll: poll.identifier) == row.fingerprint else { return .notTheShareHandedOut }
+        let others = try await PollKeyShare.query(on: database).filter(\.$pollID == pollID).filter(\.$givenShare != nil)
+            .with(\.$member) { $0.with(\.$roleRows) }.all()
+        let me = try await Member.query(on: database).filter(\.$id == memberID).with(\.$roleRows).first()
+        let givers = others.map(\.member) + (me.map { [$0] } ?? [])
+        if givers.count >= poll.keyThreshold, !givers.contains(where: { $0.roles.isDisjoint(with: institutionalRoles) }) {
+            return .needsAMember
+        }
         let code = KeyShareCode.encode(decoded.share, threshold: decoded.threshold, pollIdentifier: poll.identifier)
         let wrapped = wrap(code, poll: poll.identifier, holder: row.holder, master: master)
         try await database.sql.raw("""

@@ -19,7 +19,10 @@ enum PollSchedule {
         switch PollLifecycle.due(poll.status, opensAt: poll.scheduledOpening, closesAt: poll.closesAt,
                                  counted: poll.countedAt != nil, custody: poll.custody, now: now) {
         case .open?:
-            let opensAt = poll.opensAt ?? now
+            // The moment it really opens, never the time it was set for: the
+            // fixed electorate of a session's poll counts from here, and an
+            // opening set in the past must not reach back.
+            let opensAt = now
             try await app.db.sql.raw("""
                 UPDATE polls SET status = 'open', opened_at = \(bind: opensAt)
                 WHERE id = \(bind: poll.requireID()) AND status = 'draft' AND key_shares_pending = 0
