@@ -62,16 +62,24 @@ struct CardReplacementsController {
         }
     }
 
+    /// The request the route names, waiting for a confirmation or, once
+    /// confirmed, to be printed; and its account, roles read now.
+    func replacement(_ request: Request, confirmed: Bool) async throws -> (CardReplacement, Member)? {
+        guard let id = request.id(.replacement) else { return nil }
+        var query = CardReplacement.query(on: request.db).filter(\.$id == id).filter(\.$printedAt == nil)
+        query = confirmed ? query.filter(\.$confirmedAt != nil) : query.filter(\.$confirmedAt == nil)
+        guard let replacement = try await query.first(),
+              let member = try await Member.query(on: request.db).filter(\.$id == replacement.$member.id)
+                .filter(\.$status != .deleted).with(\.$territory).with(\.$roleRows).first()
+        else { return nil }
+        return (replacement, member)
+    }
+
     /// A second person confirms: the card is not printed for them. The
     /// person who asked prints it (`printReplacement`).
     func confirmReplacement(request: Request) async throws -> Response {
         let actor = try request.requireMember()
-        guard let id = request.id(.replacement),
-              let replacement = try await CardReplacement.query(on: request.db).filter(\.$id == id)
-                .filter(\.$confirmedAt == nil).first(),
-              let member = try await Member.query(on: request.db).filter(\.$id == replacement.$member.id)
-                .filter(\.$status != .deleted).with(\.$territory).with(\.$roleRows).first()
-        else {
+        guard let (replacement, member) = try await replacement(request, confirmed: false) else {
             throw PageError(.notFound, title: "Cette demande n'existe plus",
                             message: "Elle a peut-être déjà été confirmée. Revenez à la page des cartes d'accès.")
         }
@@ -102,12 +110,7 @@ struct CardReplacementsController {
     /// The requester prints the confirmed card, once.
     func printReplacement(request: Request) async throws -> Response {
         let actor = try request.requireMember()
-        guard let id = request.id(.replacement),
-              let replacement = try await CardReplacement.query(on: request.db).filter(\.$id == id)
-                .filter(\.$confirmedAt != nil).filter(\.$printedAt == nil).first(),
-              let member = try await Member.query(on: request.db).filter(\.$id == replacement.$member.id)
-                .filter(\.$status != .deleted).with(\.$territory).with(\.$roleRows).first()
-        else {
+        guard let (replacement, member) = try await replacement(request, confirmed: true) else {
             throw PageError(.notFound, title: "Cette carte n'est pas à imprimer",
                             message: "La demande n'est pas encore confirmée, ou la carte a déjà été imprimée.")
         }
