@@ -464,7 +464,7 @@ struct AccountsTests {
     /// only the roles the design allows succeed.
     @Test func noRoleCanGiveItselfOrAnyoneMoreThanAnAdministratorGranted() async throws {
         try await withTestApp { app in
-            let admin = try await makeMember(app, "Admin Démo", roles: [.admin])
+            let admin = try await makeMember(app, "Admin Démo", roles: [.admin], activatedAt: aMonthAgo)
             try await makeMember(app, "Second admin", roles: [.admin])
             try await makeMember(app, "Julien anime", roles: [.facilitator])
             try await makeMember(app, "Modératrice", roles: [.moderator])

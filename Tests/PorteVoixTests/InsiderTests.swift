@@ -442,8 +442,9 @@ struct InsiderTests {
 
     @Test func aReplacementCardIsAskedByOneConfirmedByAnotherAndPrintedByTheOneWhoAsked() async throws {
         try await withTestApp { app in
-            try await makeMember(app, "Alice", roles: [.admin])
-            try await makeMember(app, "Bruno", roles: [.admin])
+            try await makeMember(app, "Alice", roles: [.admin], activatedAt: aMonthAgo)
+            try await makeMember(app, "Bruno", roles: [.admin], activatedAt: aMonthAgo)
+            try await makeMember(app, "Neuf", roles: [.admin])
             try await makeMember(app, "Nadia", roles: [.facilitator])
             let moderator = try await makeMember(app, "Modo", roles: [.moderator])
             let member = try await makeMember(app, "Camille")
@@ -458,6 +459,11 @@ struct InsiderTests {
             let forModo = try #require(try await CardReplacement.query(on: app.db).filter(\.$member.$id == moderator.requireID()).first())
             let byNadia = try await nadia.submit([:], on: "/admin/cartes", to: "/admin/cartes/remplacement/\(forModo.id!)/confirmer")
             #expect(byNadia.status == .forbidden)
+            // An administrator made for the occasion does not confirm it either.
+            var newcomer = Browser(app)
+            try await newcomer.signIn("Neuf")
+            let byNewcomer = try await newcomer.submit([:], on: "/admin/cartes", to: "/admin/cartes/remplacement/\(forModo.id!)/confirmer")
+            #expect(byNewcomer.status == .forbidden && byNewcomer.text.contains("depuis au moins 7 jours"))
             let confirmed = try await bruno.submit([:], on: "/admin/cartes", to: "/admin/cartes/remplacement/\(forModo.id!)/confirmer")
             #expect(confirmed.status == .seeOther && confirmed.printedCodes.isEmpty)
             #expect(try await bruno.get("/admin/cartes").printedCodes.isEmpty)

@@ -90,6 +90,13 @@ struct CardReplacementsController {
             model.errors.add("pseudonyme", reason)
             return AccessCardPages.form(model, context: request.pageContext).response(status: .forbidden)
         case .needsConfirmation, .confirm:
+            if CardReplacementRules.isPrivileged(member),
+               try await !CardReplacementRules.isSeasonedAdministrator(actor, on: request.db) {
+                var model = try await AccessCardQueries.pageModel(request)
+                model.errors.add("pseudonyme", "Pour un compte qui a un rôle, la confirmation vient d'un administrateur qui l'est "
+                    + "depuis au moins 7 jours, sur un compte ouvert depuis au moins 7 jours.")
+                return AccessCardPages.form(model, context: request.pageContext).response(status: .forbidden)
+            }
             let claimed = try await request.db.sql.raw("""
                 UPDATE card_replacements SET confirmed_at = \(bind: Date()), confirmed_by = \(bind: actor.id),
                   confirmed_by_roles = \(bind: CardReplacement.roles(of: actor))

@@ -75,6 +75,20 @@ enum CardReplacementRules {
             .filter(Poll.self, \.$countedAt == nil).count() > 0
     }
 
+    /// How long an administrator must have been one, and their account
+    /// open, to confirm a card for an account with a role: a lone
+    /// administrator cannot make themselves a second one for the occasion.
+    static let seasoning: TimeInterval = 7 * 86_400
+
+    static func isSeasonedAdministrator(_ actor: Member, now: Date = Date(), on database: any Database) async throws -> Bool {
+        guard actor.roles.contains(.admin), let actorID = actor.id,
+              (actor.firstActivatedAt ?? actor.charterAcceptedAt ?? now) <= now - seasoning else { return false }
+        let recentRoleChange = try await AuditEntry.query(on: database).filter(\.$action == "member.roles")
+            .filter(\.$subjectKind == "member").filter(\.$subjectID == actorID)
+            .filter(\.$createdAt > now - seasoning).count()
+        return recentRoleChange == 0
+    }
+
     /// Active administrators: with one only, role accounts are replaced from the command line.
     static func administratorCount(on database: any Database) async throws -> Int {
         try await MemberRole.query(on: database).filter(\.$role == .admin)
