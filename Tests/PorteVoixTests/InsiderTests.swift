@@ -576,6 +576,14 @@ struct InsiderTests {
                                       reason: .personalData, by: nil, on: app.db)
             let flash = try #require(try await WebSessionRecord.find(record.id, on: app.db)?.flash)
             #expect(!flash.contains("06 12 34 56 78"), "\(flash)")
+
+            // The same number written in full-width digits in the text, and plainly in a copy.
+            let wide = try await makeProposal(app, title: "Un bus", body: "Mon numéro : ０６ １２ ３４ ５６ ７８, appelez-moi.", author: author)
+            try await Notifier.notify(author.id, "On vous a répondu au sujet de 06 12 34 56 78.", link: .myAccount(.show), on: app.db)
+            try await Redaction.apply(.proposal(try wide.requireID()), title: nil, body: "Mon numéro : [retiré], appelez-moi.",
+                                      reason: .personalData, by: nil, on: app.db)
+            let messages = try await MemberNotification.query(on: app.db).filter(\.$member.$id == author.requireID()).all().map(\.message)
+            #expect(!messages.contains { $0.contains("06 12 34 56 78") }, "\(messages)")
         }
     }
 }

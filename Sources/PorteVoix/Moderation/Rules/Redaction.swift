@@ -40,10 +40,11 @@ enum Redaction {
         return Array(Set(pieces)).sorted { $0.count > $1.count }
     }
 
-    /// The same number or address however it is written: letters and
-    /// digits only, lower case ("06.12.34.56.78" and "0612345678" match).
+    /// The same number or address however it is written: compatibility
+    /// forms folded (full-width "０６" is "06"), letters and digits only,
+    /// lower case ("06.12.34.56.78" and "0612345678" match).
     static func canonical(_ piece: String) -> String {
-        String(piece.lowercased().unicodeScalars.filter { CharacterSet.alphanumerics.contains($0) }.map(Character.init))
+        String(piece.precomposedStringWithCompatibilityMapping.lowercased().unicodeScalars.filter { CharacterSet.alphanumerics.contains($0) }.map(Character.init))
     }
 
     /// A copy without the removed pieces: each quoted as it was, and each
@@ -100,7 +101,9 @@ enum Redaction {
             var notifications = try await MemberNotification.query(on: database).group(.or) { group in
                 group.filter(\.$link == path).filter(\.$link, .custom("LIKE"), path + "#%")
             }.all()
-            for piece in pieces {
+            // Each piece as written, and folded ("０６" written "06" in a copy).
+            let searched = Set(pieces + pieces.map(\.precomposedStringWithCompatibilityMapping))
+            for piece in searched {
                 notifications += try await MemberNotification.query(on: database).filter(\.$message ~~ piece).all()
             }
             var seen = Set<UUID>()
@@ -137,7 +140,7 @@ enum Redaction {
             }
             // Flash messages waiting in someone's session (« Votre proposition
             // « … » est publiée ») quote the old title or text too.
-            var quoted = pieces
+            var quoted = Array(searched)
             if let titleChange, titleChange.old != titleChange.new { quoted.append(titleChange.old) }
             var flashed: [WebSessionRecord] = []
             for piece in quoted where !piece.isEmpty {
