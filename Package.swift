@@ -64,6 +64,7 @@ let package = Package(
             dependencies: [
                 .target(name: "PorteVoix"),
                 .target(name: "Voting"),
+                .target(name: "PersonalData"),
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Fluent", package: "fluent"),
             ]

@@ -21,6 +21,8 @@ enum Bench {
             try await ListingBench.run(count: arguments.dropFirst().first.flatMap(Int.init) ?? 10_000)
         case "voting":
             try await VotingBench.run()
+        case "screening":
+            ScreeningBench.run()
         case "exports":
             let rest = Array(arguments.dropFirst())
             try await ExportsBench.run(count: rest.first.flatMap(Int.init) ?? 100_000,
@@ -53,7 +55,7 @@ enum Bench {
                 exit(1)
             }
         default:
-            print("usage: portevoix-bench listing [count] | voting | exports [count] [formats…] | drill-instances BIN [voters] | drill-crash BIN [voters] | drill-backup BIN [voters]")
+            print("usage: portevoix-bench listing [count] | voting | screening | exports [count] [formats…] | drill-instances BIN [voters] | drill-crash BIN [voters] | drill-backup BIN [voters]")
         }
     }
 }
