@@ -375,7 +375,7 @@ struct AccountsTests {
             try await marieOldSession.signIn("Marie")
 
             try await makeMember(app, "Nadia anime", roles: [.facilitator])
-            try await makeMember(app, "Paul anime", roles: [.facilitator])
+            try await makeMember(app, "Paul anime", roles: [.facilitator], activatedAt: aMonthAgo)
             var facilitator = Browser(app)
             try await facilitator.signIn("Nadia anime")
             let unknown = try await facilitator.submit(["pseudonyme": "Personne"], on: "/admin/cartes",

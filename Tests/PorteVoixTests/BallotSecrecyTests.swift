@@ -313,7 +313,7 @@ struct SecrecyPromiseTests {
             #expect(pages["/confidentialite"]?.contains("même pour les votes à plusieurs choix") == true)
             // Against the people who run the room (design/voting.md, "Insiders").
             for promise in ["soit sur papier, soit en ligne, jamais les deux", "vous en êtes averti·e dans vos notifications",
-                            "ni la personne qui a préparé le vote", "Une personne la demande, une autre la confirme",
+                            "ni la personne qui a préparé le vote", "une personne la demande, une autre la confirme",
                             "saurait aussi, par déduction, le vote du dernier"] {
                 #expect(pages["/confidentialite"]?.contains(promise) == true, "\(promise)")
             }

@@ -402,6 +402,107 @@ struct InsiderTests {
         }
     }
 
+    @Test func aSealedBoxKeepsItsSharesFromTheCountersOfOthersAndFromBackups() async throws {
+        try await withTestApp { app in
+            try await makeMember(app, "Nadia", roles: [.facilitator], activatedAt: aMonthAgo)
+            try await makeMember(app, "Amina", activatedAt: aMonthAgo)
+            let bernard = try await makeMember(app, "Bernard", activatedAt: aMonthAgo)
+            let replaced = try await makeMember(app, "Remplacee", activatedAt: aMonthAgo)
+            try await makeMember(app, "Curieux")
+            var nadia = Browser(app)
+            try await nadia.signIn("Nadia")
+            // A holder whose account just got a replacement card could be someone else.
+            try await AccessCard(lookup: "x", codeHash: "x", territoryID: nil, memberID: replaced.requireID(), createdByID: nil,
+                                 now: Date()).create(on: app.db)
+            let refused = try await nadia.submit(["question": "Remplacée", "type": "yesNo", "minimum": "5", "urne": "sealed",
+                                                  "seuil": "2", "detenteurs": "Amina\nRemplacee"], on: "/scrutins/nouveau")
+            #expect(refused.status == .unprocessableEntity && refused.text.contains("carte de remplacement"))
+
+            // Scheduled to close before its last holder came: it opens with no closing time, never closes at once.
+            let poll = try await Self.preparePoll(&nadia, app, ["question": "Tardif", "urne": "sealed", "seuil": "2",
+                                                                "detenteurs": "Amina\nBernard"])
+            poll.closesAt = Date().addingTimeInterval(-60)
+            try await poll.save(on: app.db)
+            // A backup taken while the shares wait holds none of them.
+            if case .sqlite = app.settings.database {
+                let file = app.settings.dataDirectory + "/copie.sqlite"
+                try await Backups.backup(app.settings, to: file)
+                let waiting = try await Backups.withConnection(file) { sql in
+                    try await sql.raw("SELECT COUNT(*) AS n FROM poll_key_shares WHERE wrapped_share IS NOT NULL").first()?
+                        .decode(column: "n", as: Int.self) ?? -1
+                }
+                #expect(waiting == 0)
+                #expect(try await PollKeyShare.query(on: app.db).filter(\.$wrappedShare != nil).count() == 2, "the site keeps them")
+            }
+            var shares: [String] = []
+            for name in ["Amina", "Bernard"] {
+                var holder = Browser(app)
+                try await holder.signIn(name)
+                shares.append(try #require(Self.shareCode(in: try await holder.submit([:], on: poll.path + "/ma-part").text)))
+            }
+            #expect(try await Self.setStatus(&nadia, poll, "ouvrir").status == .seeOther)
+            let opened = try #require(try await Poll.find(poll.id, on: app.db))
+            #expect(opened.status == .open && opened.closesAt == nil)
+
+            // A member who holds no key types one: not found, and journaled.
+            var curious = Browser(app)
+            try await curious.signIn("Curieux")
+            let token = try #require(try await curious.get("/mon-compte").csrfToken)
+            #expect(try await curious.post(poll.path + "/depouillement", form: ["_csrf": token, "part": shares[0]]).status == .conflict,
+                    "nothing to count while it is open")
+            try await Self.setStatus(&nadia, poll, "clore")
+            #expect(try await curious.post(poll.path + "/depouillement", form: ["_csrf": token, "part": shares[1]]).status == .notFound)
+            #expect(try await auditSentences(app, action: "poll.count.share.not_holder").count == 1)
+            _ = bernard
+        }
+    }
+
+    @Test func aPastSessionKeepsItsDatesAndAConfirmerMustBeOfLongStanding() async throws {
+        try await withTestApp { app in
+            try await makeMember(app, "Nadia", roles: [.facilitator], activatedAt: aMonthAgo)
+            try await makeMember(app, "Paul", roles: [.facilitator])
+            try await makeMember(app, "Alice", roles: [.admin], activatedAt: aMonthAgo)
+            let camille = try await makeMember(app, "Camille", activatedAt: aMonthAgo)
+            let meeting = try await makeMeeting(app)
+            meeting.startsAt = Date().addingTimeInterval(-3 * 86_400)
+            meeting.endsAt = meeting.startsAt.addingTimeInterval(7200)
+            try await meeting.save(on: app.db)
+            var nadia = Browser(app)
+            try await nadia.signIn("Nadia")
+            // Moving a past session's dates would reopen its attendance: refused.
+            let edit = "/seances/\(meeting.id!)/modifier"
+            let moved = try await nadia.submit(["titre": "Séance", "jour": "12/03/2099", "debut": "14:00", "fin": "16:00",
+                                                "lieu": "Mairie"], on: edit)
+            #expect(moved.status == .unprocessableEntity && moved.text.contains("ne changent plus"))
+            let frozen = try await Self.post(&nadia, [("affiches[]", camille.id!.uuidString), ("presents[]", camille.id!.uuidString)],
+                                             on: "/seances/\(meeting.id!)/emargement")
+            #expect(frozen.status == .forbidden)
+
+            // A confirmer new to their role, or a request left 48 hours: no card.
+            try await nadia.submit(["pseudonyme": "Camille"], on: "/admin/cartes", to: "/admin/cartes/remplacement")
+            #expect(try await MemberNotification.query(on: app.db).filter(\.$member.$id == camille.requireID())
+                .filter(\.$message ~~ "carte de remplacement a été demandée").count() == 1, "the account's holder is told")
+            let request = try #require(try await CardReplacement.query(on: app.db).first())
+            var paul = Browser(app)
+            try await paul.signIn("Paul")
+            let byNewcomer = try await paul.submit([:], on: "/admin/cartes", to: "/admin/cartes/remplacement/\(request.id!)/confirmer")
+            #expect(byNewcomer.status == .forbidden)
+            request.requestedAt = Date().addingTimeInterval(-3 * 86_400)
+            try await request.save(on: app.db)
+            var alice = Browser(app)
+            try await alice.signIn("Alice")
+            #expect(try await alice.submit([:], on: "/admin/cartes", to: "/admin/cartes/remplacement/\(request.id!)/confirmer")
+                .status == .gone)
+
+            // Roles taken away for a day do not make a role account a member's.
+            let modo = try await makeMember(app, "Modo", activatedAt: aMonthAgo)
+            try await AuditLog.append(actorID: nil, action: "member.roles", subject: .member(try modo.requireID()),
+                                      details: ["roles": "participant"], on: app.db)
+            #expect(try await nadia.submit(["pseudonyme": "Modo"], on: "/admin/cartes", to: "/admin/cartes/remplacement")
+                .status == .forbidden)
+        }
+    }
+
     static func shareCode(in page: String) -> String? {
         guard let range = page.range(of: #"<p class="code-part">[^<]+</p>"#, options: .regularExpression) else { return nil }
         return String(page[range].dropFirst(#"<p class="code-part">"#.count).dropLast(4))

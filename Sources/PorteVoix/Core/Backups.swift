@@ -59,6 +59,15 @@ public enum Backups {
         try await withConnection(databasePath) { sql in
             try await sql.raw("VACUUM INTO \(bind: partial)").run()
         }
+        // Key shares waiting for their holders, or given at a count under
+        // way, never go into a backup: a copy kept with the master key would
+        // open the sealed box (docs/cles-des-urnes.md). Rewritten in place
+        // in the copy, free pages zeroed.
+        try await withConnection(partial) { sql in
+            try await sql.raw("PRAGMA secure_delete = ON").run()
+            try await sql.raw("UPDATE poll_key_shares SET wrapped_share = NULL, given_share = NULL").run()
+            try await sql.raw("VACUUM").run()
+        }
         let summary = try await inspect(partial)
         try sync(partial)
         // link() never replaces: a file that appeared meanwhile is kept.

@@ -33,7 +33,8 @@ struct CardReplacementsController {
             try await request.audit("cards.replacement.refused", about: .member(memberID))
             return AccessCardPages.form(model, context: request.pageContext).response(status: .forbidden)
         }
-        switch CardReplacementRules.decide(actor: actor, target: member) {
+        let privileged = try await CardReplacementRules.isPrivileged(member, on: request.db)
+        switch CardReplacementRules.decide(actor: actor, target: member, targetPrivileged: privileged) {
         case .refused(let reason):
             model.errors.add("pseudonyme", reason)
             try await request.audit("cards.replacement.refused", about: .member(memberID))
@@ -48,13 +49,12 @@ struct CardReplacementsController {
                 try await Notifier.notify(memberID, "Une carte de remplacement a été demandée pour votre compte. Si vous n'avez "
                     + "rien demandé, dites-le tout de suite à l'administration du site.", link: .myAccount(.show), on: request.db)
             }
-            if CardReplacementRules.isPrivileged(member),
-               try await CardReplacementRules.administratorCount(on: request.db) < 2 {
+            if privileged, try await CardReplacementRules.administratorCount(on: request.db) < 2 {
                 try await request.setFlash("La demande est notée. Ce compte a un rôle : un autre administrateur doit la confirmer. "
                     + "Ce site n'a qu'un administrateur : la carte se fait alors depuis le terminal du serveur, avec la commande "
                     + "« portevoix carte-de-remplacement --pseudonyme … », écrite elle aussi dans le journal.")
             } else {
-                let confirmer = CardReplacementRules.isPrivileged(member) ? "un autre administrateur" : "animatrice, animateur ou administrateur"
+                let confirmer = privileged ? "un autre administrateur" : "animatrice, animateur ou administrateur"
                 try await request.setFlash("La demande est notée. Une autre personne (\(confirmer)) doit la confirmer ici ; "
                     + "vous pourrez ensuite imprimer la carte.")
             }
@@ -84,17 +84,22 @@ struct CardReplacementsController {
                             message: "Elle a peut-être déjà été confirmée. Revenez à la page des cartes d'accès.")
         }
         // The roles are read again now: they may have changed since the request.
-        switch CardReplacementRules.decide(actor: actor, target: member, requester: replacement.$requestedBy.id) {
+        let privileged = try await CardReplacementRules.isPrivileged(member, on: request.db)
+        if CardReplacementRules.isExpired(replacement) {
+            throw PageError(.gone, title: "Cette demande a expiré",
+                            message: "Une demande se confirme dans les 48 heures. Il faut la refaire.")
+        }
+        switch CardReplacementRules.decide(actor: actor, target: member, targetPrivileged: privileged,
+                                           requester: replacement.$requestedBy.id) {
         case .refused(let reason):
             var model = try await AccessCardQueries.pageModel(request)
             model.errors.add("pseudonyme", reason)
             return AccessCardPages.form(model, context: request.pageContext).response(status: .forbidden)
         case .needsConfirmation, .confirm:
-            if CardReplacementRules.isPrivileged(member),
-               try await !CardReplacementRules.isSeasonedAdministrator(actor, on: request.db) {
+            if try await !CardReplacementRules.isSeasoned(actor, on: request.db) {
                 var model = try await AccessCardQueries.pageModel(request)
-                model.errors.add("pseudonyme", "Pour un compte qui a un rôle, la confirmation vient d'un administrateur qui l'est "
-                    + "depuis au moins 7 jours, sur un compte ouvert depuis au moins 7 jours.")
+                model.errors.add("pseudonyme", "Une confirmation vient d'une personne dont le compte est ouvert, et le rôle "
+                    + "inchangé, depuis au moins 7 jours.")
                 return AccessCardPages.form(model, context: request.pageContext).response(status: .forbidden)
             }
             let claimed = try await request.db.sql.raw("""
@@ -130,7 +135,8 @@ struct CardReplacementsController {
             throw PageError(.forbidden, title: "Cette carte se fait depuis le terminal du serveur",
                             message: "Ce compte détient une part de clé d'une urne scellée pas encore dépouillée.")
         }
-        if let refusal = CardReplacementRules.mayPrint(replacement, actor: actor, target: member) {
+        let privileged = try await CardReplacementRules.isPrivileged(member, on: request.db)
+        if let refusal = CardReplacementRules.mayPrint(replacement, actor: actor, targetPrivileged: privileged) {
             var model = try await AccessCardQueries.pageModel(request)
             model.errors.add("pseudonyme", refusal)
             return AccessCardPages.form(model, context: request.pageContext).response(status: .forbidden)

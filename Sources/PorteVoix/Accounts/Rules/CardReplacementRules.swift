@@ -34,12 +34,12 @@ enum CardReplacementRules {
 
     /// What `actor` may do for `target`'s replacement: asking (`requester`
     /// nil) or confirming someone else's request.
-    static func decide(actor: Member, target: Member, requester: UUID? = nil) -> Decision {
+    static func decide(actor: Member, target: Member, targetPrivileged: Bool? = nil, requester: UUID? = nil) -> Decision {
         let actorIsAdmin = actor.roles.contains(.admin)
         if actor.id == target.id {
             return .refused("Vous ne pouvez ni demander ni confirmer une carte de remplacement pour votre propre compte.")
         }
-        if isPrivileged(target), !actorIsAdmin { return .refused(roleAccountRefusal) }
+        if targetPrivileged ?? isPrivileged(target), !actorIsAdmin { return .refused(roleAccountRefusal) }
         guard let requester else { return .needsConfirmation }
         if requester == actor.id {
             return .refused("Une autre personne doit confirmer cette demande : vous ne pouvez pas confirmer la vôtre.")
@@ -49,11 +49,11 @@ enum CardReplacementRules {
 
     /// Who may print a confirmed card now: its requester, and for a role
     /// account only if both the requester and the confirmer were administrators.
-    static func mayPrint(_ replacement: CardReplacement, actor: Member, target: Member) -> String? {
+    static func mayPrint(_ replacement: CardReplacement, actor: Member, targetPrivileged: Bool) -> String? {
         guard replacement.$requestedBy.id == actor.id else {
             return "Seule la personne qui a demandé cette carte peut l'imprimer, une fois la demande confirmée par une autre."
         }
-        if isPrivileged(target) {
+        if targetPrivileged {
             let confirmer = Set((replacement.confirmedByRoles ?? "").split(separator: ",").map(String.init))
             guard actor.roles.contains(.admin), confirmer.contains(Role.admin.rawValue) else { return roleAccountRefusal }
         }
@@ -63,8 +63,22 @@ enum CardReplacementRules {
     /// How long a confirmation stays good: past it, the card is asked and confirmed again.
     static let confirmationLifetime: TimeInterval = 48 * 3600
 
+    /// A request not confirmed in 48 hours, or a confirmation not printed in 48 hours, is asked again.
     static func isExpired(_ replacement: CardReplacement, now: Date = Date()) -> Bool {
-        replacement.confirmedAt.map { $0.addingTimeInterval(confirmationLifetime) < now } ?? false
+        (replacement.confirmedAt ?? replacement.requestedAt).addingTimeInterval(confirmationLifetime) < now
+    }
+
+    /// An account with a role, or one whose roles changed lately: taking
+    /// its roles away for a day does not make it a member's account.
+    static func isPrivileged(_ member: Member, now: Date = Date(), on database: any Database) async throws -> Bool {
+        if isPrivileged(member) { return true }
+        return try await recentRoleChanges(of: member.requireID(), now: now, on: database) > 0
+    }
+
+    static func recentRoleChanges(of memberID: UUID, now: Date, on database: any Database) async throws -> Int {
+        try await AuditEntry.query(on: database).filter(\.$action == "member.roles")
+            .filter(\.$subjectKind == "member").filter(\.$subjectID == memberID)
+            .filter(\.$createdAt > now - seasoning).count()
     }
 
     /// A key holder of a sealed box not yet counted: taking their account
@@ -80,13 +94,11 @@ enum CardReplacementRules {
     /// administrator cannot make themselves a second one for the occasion.
     static let seasoning: TimeInterval = 7 * 86_400
 
-    static func isSeasonedAdministrator(_ actor: Member, now: Date = Date(), on database: any Database) async throws -> Bool {
-        guard actor.roles.contains(.admin), let actorID = actor.id,
-              (actor.firstActivatedAt ?? actor.charterAcceptedAt ?? now) <= now - seasoning else { return false }
-        let recentRoleChange = try await AuditEntry.query(on: database).filter(\.$action == "member.roles")
-            .filter(\.$subjectKind == "member").filter(\.$subjectID == actorID)
-            .filter(\.$createdAt > now - seasoning).count()
-        return recentRoleChange == 0
+    /// Whether `actor` may confirm: their account open, and their roles
+    /// unchanged, for a week at least, so nobody makes a second person for the occasion.
+    static func isSeasoned(_ actor: Member, now: Date = Date(), on database: any Database) async throws -> Bool {
+        guard let actorID = actor.id, (actor.firstActivatedAt ?? actor.charterAcceptedAt ?? now) <= now - seasoning else { return false }
+        return try await recentRoleChanges(of: actorID, now: now, on: database) == 0
     }
 
     /// Active administrators: with one only, role accounts are replaced from the command line.

@@ -44,7 +44,11 @@ struct AttendanceController {
     /// A session that has ended keeps the attendance it had: once marked
     /// « terminée », or once its planned end is well past.
     static func isFrozen(_ meeting: Meeting, now: Date = Date()) -> Bool {
-        meeting.status == .closed || meeting.endsAt.addingTimeInterval(completionWindow) < now
+        isFrozen(startsAt: meeting.startsAt, endsAt: meeting.endsAt, status: meeting.status, now: now)
+    }
+
+    static func isFrozen(startsAt: Date, endsAt: Date, status: MeetingStatus, now: Date = Date()) -> Bool {
+        status == .closed || endsAt.addingTimeInterval(completionWindow) < now
     }
 
     func attendanceSheet(request: Request) async throws -> HTML {
@@ -87,6 +91,10 @@ struct AttendanceController {
         if frozen && reason.isEmpty { problems.reason = "Écrivez la raison de la correction : elle sera écrite dans le journal." }
         else if reason.count > MeetingLimits.attendanceReason {
             problems.reason = "La raison doit avoir au plus \(MeetingLimits.attendanceReason) caractères."
+        } else if !Screening.kinds(in: reason).isEmpty {
+            // The journal keeps it for good: no personal data in it.
+            problems.reason = "La raison est gardée pour toujours dans le journal : écrivez-la sans numéro, adresse "
+                + "ni autre donnée personnelle."
         }
         if problems.others != nil || problems.reason != nil {
             var model = try await attendanceModel(meeting, request: request)

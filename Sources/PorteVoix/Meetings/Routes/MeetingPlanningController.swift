@@ -80,9 +80,22 @@ struct MeetingPlanningController {
         guard let draft = try await read(request, into: &model) else {
             return MeetingPages.form(model, context: request.pageContext).response(status: .unprocessableEntity)
         }
+        let (startsAt, endsAt) = (meeting.startsAt, meeting.endsAt)
         draft.apply(to: meeting)
+        // Its dates decide when attendance becomes a record: once past, they stay.
+        if AttendanceController.isFrozen(startsAt: startsAt, endsAt: endsAt, status: meeting.status),
+           meeting.startsAt != startsAt || meeting.endsAt != endsAt {
+            model.errors.add("jour", "Cette séance est passée : sa date et ses heures ne changent plus, "
+                + "car la liste des présents est maintenant un registre.")
+            return MeetingPages.form(model, context: request.pageContext).response(status: .unprocessableEntity)
+        }
         try await meeting.save(on: request.db)
-        try await request.audit("meeting.update", about: .meeting(try meeting.requireID()))
+        var details: [String: String] = [:]
+        if meeting.startsAt != startsAt || meeting.endsAt != endsAt {
+            details["from"] = FrenchDates.iso(startsAt) + "/" + FrenchDates.iso(endsAt)
+            details["to"] = FrenchDates.iso(meeting.startsAt) + "/" + FrenchDates.iso(meeting.endsAt)
+        }
+        try await request.audit("meeting.update", about: .meeting(try meeting.requireID()), details)
         try await request.setFlash("La séance est modifiée.")
         return request.redirect(to: .meeting(try meeting.requireID()))
     }

@@ -41,9 +41,8 @@ extension PollPages {
     static func myShare(_ model: MyShareModel, context: PageContext) -> HTML {
         let poll = model.poll
         let lost = max(0, model.holders - poll.keyThreshold)
-        let loss = "Si vous la perdez, il suffit des parts de \(poll.keyThreshold) détenteurs sur \(model.holders) ; mais si plus de "
-            + "\(lost) \(lost > 1 ? "parts sont perdues" : "part est perdue"), le vote ne pourra jamais être dépouillé : "
-            + "personne, pas même l'administration du site, ne peut retrouver une part."
+        let loss = "Si vous la perdez, il suffit des parts de \(poll.keyThreshold) détenteurs sur \(model.holders). "
+            + lostShares(lost) + " Personne, pas même l'administration du site, ne peut retrouver une part."
         return Layout.page(
             context,
             title: "Ma part de clé — \(poll.question)",
@@ -78,6 +77,12 @@ extension PollPages {
                 ))
             )
         )
+    }
+
+    /// « Si plus de 1 part est perdue, … », said right for one or several.
+    static func lostShares(_ spare: Int) -> String {
+        let spare = max(0, spare)
+        return "Si plus de \(spare) \(spare > 1 ? "parts sont perdues" : "part est perdue"), le vote ne pourra jamais être dépouillé."
     }
 
     /// The count of a sealed box whose holders are accounts.
@@ -122,8 +127,7 @@ extension PollPages {
                         )
                 } ?? .p(.text("Seuls les détenteurs de clés peuvent taper une part, chacun depuis son compte. ")),
                 .p(.class("aide-champ"), .plain("Une part perdue n'empêche pas le dépouillement tant qu'il reste \(poll.keyThreshold) "
-                    + "détenteurs avec la leur. Si plus de \(max(0, model.holders.count - poll.keyThreshold)) parts sont perdues, "
-                    + "le vote ne pourra jamais être dépouillé."))
+                    + "détenteurs avec la leur. " + lostShares(model.holders.count - poll.keyThreshold)))
             )
         )
     }

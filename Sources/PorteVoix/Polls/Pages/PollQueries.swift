@@ -30,9 +30,14 @@ enum PollQueries {
             model.holdsAKey = try await PollKeyShare.query(on: request.db).filter(\.$pollID == id)
                 .filter(\.$member.$id == member.requireID()).count() > 0
         }
-        if model.canManage, poll.custody == .sealed {
-            model.custody = try await KeyCustody.holders(pollID: id, on: request.db).map {
-                .init(number: $0.holder, name: $0.member.publicName, fetched: $0.wrappedShare == nil, given: $0.givenShare != nil)
+        if poll.custody == .sealed {
+            let holders = try await KeyCustody.holders(pollID: id, on: request.db)
+            // The holders' names as they are now: a pseudonym changed since is shown as it reads today.
+            if !holders.isEmpty { model.poll.holderNames = holders.map(\.member.publicName) }
+            if model.canManage {
+                model.custody = holders.map {
+                    .init(number: $0.holder, name: $0.member.publicName, fetched: $0.wrappedShare == nil, given: $0.givenShare != nil)
+                }
             }
         }
         return model

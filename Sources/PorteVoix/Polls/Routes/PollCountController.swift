@@ -57,6 +57,12 @@ struct PollCountController {
         let pollID = try poll.requireID()
         let master = request.application.siteKeys.ballotMaster
         let typed = String(((try? request.content.get(String.self, at: "part")) ?? "").prefix(PollLimits.typedShare))
+        // Someone who holds no key of this poll typing one of its shares: journaled, whoever they are.
+        let holds = try await PollKeyShare.query(on: request.db).filter(\.$pollID == pollID)
+            .filter(\.$member.$id == member.requireID()).count() > 0
+        if !holds, (try? KeyShareCode.decode(typed, pollIdentifier: poll.identifier)) != nil {
+            try await request.audit("poll.count.share.not_holder", about: .poll(pollID))
+        }
         var model = try await custodyPage(poll, request: request)
         model.typed = typed
         func refuse(_ message: String, status: HTTPStatus = .unprocessableEntity) -> Response {
@@ -69,12 +75,11 @@ struct PollCountController {
                 + "qui ont aujourd'hui un rôle d'animation, d'agent ou d'administration. Il faut d'abord la part d'au moins un "
                 + "membre du conseil sans rôle ; revenez ensuite taper la vôtre.", status: .conflict)
         case .notHolder:
-            // Someone who holds no key of this poll typing one of its shares: journaled.
-            if (try? KeyShareCode.decode(typed, pollIdentifier: poll.identifier)) != nil {
-                try await request.audit("poll.count.share.not_holder", about: .poll(pollID))
-            }
             return refuse("Vous ne détenez pas de part de clé pour ce vote : seuls ses détenteurs tapent leur part, "
                 + "chacun depuis son propre compte.", status: .forbidden)
+        case .counted:
+            try await request.setFlash("L'urne est déjà dépouillée : votre part n'est plus utile, et n'a pas été gardée.")
+            return request.redirect(to: .poll(pollID))
         case .alreadyGiven:
             return refuse("Vous avez déjà donné votre part. Il faut maintenant celles d'autres détenteurs.", status: .conflict)
         case .mistyped:
@@ -116,9 +121,11 @@ struct PollCountController {
             } catch {
                 // The box stays sealed; the shares given are not kept: the holders type them again.
                 try await KeyCustody.forgetGivenShares(pollID: pollID, on: request.db.sql)
+                await KeyCustody.scrub(request.application)
                 throw error
             }
             guard counted else {
+                try await KeyCustody.forgetGivenShares(pollID: pollID, on: request.db.sql)
                 try await request.setFlash("L'urne vient d'être dépouillée. Les résultats sont publiés.")
                 return request.redirect(to: .poll(pollID))
             }

@@ -34,7 +34,8 @@ struct PollsController {
             // Claimed once, and refused by the database while a share waits on the server.
             let now = Date()
             let opened = try await request.db.sql.raw("""
-                UPDATE polls SET status = 'open', opened_at = \(bind: now)
+                UPDATE polls SET status = 'open', opened_at = \(bind: now),
+                  closes_at = CASE WHEN closes_at <= \(bind: now) THEN NULL ELSE closes_at END
                 WHERE id = \(bind: id) AND status = 'draft' AND key_shares_pending = 0 RETURNING id
                 """).all()
             guard !opened.isEmpty else {
@@ -55,7 +56,8 @@ struct PollsController {
         }
         try await request.audit("poll.\(poll.status.rawValue)", about: .poll(id))
         try await request.setFlash(poll.status == .open ? "Le scrutin est ouvert : les membres peuvent voter."
-            : poll.awaitsKeyHolders ? "Le scrutin est clos. Les détenteurs de clés doivent maintenant se réunir pour le dépouiller."
+            : poll.awaitsKeyHolders ? "Le scrutin est clos. Chaque détenteur de clé est prévenu : l'urne s'ouvrira quand "
+                + "assez d'entre eux auront donné leur part, chacun depuis son compte."
             : "Le scrutin est clos et dépouillé.")
         return request.redirect(to: .poll(id))
     }
@@ -124,6 +126,11 @@ struct PollsController {
         }
         if let problem = KeyCustody.holdersProblem(found, threshold: draft.threshold) {
             return .failure(PollHoldersProblem(message: problem))
+        }
+        let replaced = try await KeyCustody.recentlyReplaced(found, on: database)
+        if !replaced.isEmpty {
+            return .failure(PollHoldersProblem(message: "Un détenteur de clé ne doit pas avoir reçu de carte de remplacement "
+                + "depuis 7 jours : ce n'est pas le cas de " + replaced.map { "« \($0.publicName) »" }.joined(separator: ", ") + "."))
         }
         return .success(found)
     }

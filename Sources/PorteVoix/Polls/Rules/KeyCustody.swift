@@ -26,6 +26,18 @@ enum KeyCustody {
     /// cannot stand in for the council's members.
     static let minimumAccountAge: TimeInterval = 7 * 86_400
 
+    /// Holders whose account got a replacement card lately, or holds one not
+    /// yet used: whoever made it could be the one signing in.
+    static func recentlyReplaced(_ holders: [Member], now: Date = Date(), on database: any Database) async throws -> [Member] {
+        var replaced: [Member] = []
+        for holder in holders {
+            let cards = try await AccessCard.query(on: database).filter(\.$member.$id == holder.requireID())
+                .group(.or) { $0.filter(\.$createdAt > now - minimumAccountAge).filter(\.$usedAt == nil) }.count()
+            if cards > 0 { replaced.append(holder) }
+        }
+        return replaced
+    }
+
     /// What the holders' list must satisfy, in plain French; nil when it does.
     static func holdersProblem(_ holders: [Member], threshold: Int, now: Date = Date()) -> String? {
         let recent = holders.filter { ($0.firstActivatedAt ?? $0.charterAcceptedAt ?? now) > now - minimumAccountAge }
@@ -132,6 +144,8 @@ enum KeyCustody {
         case otherHolder(number: Int)
         /// Well formed and numbered right, but not the share that was handed out.
         case notTheShareHandedOut
+        /// The box was counted meanwhile: the share is not kept.
+        case counted
         /// The threshold would be reached by holders who all hold a role of the
         /// département's side now: not kept, so that at most `t − 1` shares ever wait.
         case needsAMember
@@ -139,9 +153,6 @@ enum KeyCustody {
 
     static func give(_ typed: String, poll: Poll, memberID: UUID, master: [UInt8], on database: any Database) async throws -> Give {
         let pollID = try poll.requireID()
-        guard let row = try await PollKeyShare.query(on: database).filter(\.$pollID == pollID)
-            .filter(\.$member.$id == memberID).first() else { return .notHolder }
-        if row.givenShare != nil { return .alreadyGiven }
         let decoded: KeyShareCode.Decoded
         do throws(KeyShareCode.Problem) {
             decoded = try KeyShareCode.decode(typed, pollIdentifier: poll.identifier)
@@ -150,23 +161,38 @@ enum KeyCustody {
         } catch {
             return .mistyped
         }
-        guard Int(decoded.share.holder) == row.holder else { return .otherHolder(number: Int(decoded.share.holder)) }
-        guard fingerprint(decoded.share, poll: poll.identifier) == row.fingerprint else { return .notTheShareHandedOut }
-        let others = try await PollKeyShare.query(on: database).filter(\.$pollID == pollID).filter(\.$givenShare != nil)
-            .with(\.$member) { $0.with(\.$roleRows) }.all()
-        let me = try await Member.query(on: database).filter(\.$id == memberID).with(\.$roleRows).first()
-        let givers = others.map(\.member) + (me.map { [$0] } ?? [])
-        if givers.count >= poll.keyThreshold, !givers.contains(where: { $0.roles.isDisjoint(with: institutionalRoles) }) {
-            return .needsAMember
+        // One giver at a time, on a poll not yet counted: the poll's row is
+        // locked first (a write on SQLite, FOR UPDATE on PostgreSQL), so two
+        // holders giving together never both slip past the rules below.
+        return try await database.transaction { database -> Give in
+            let sql = database.sql
+            let lock = sql.dialect.name == "sqlite" ? "" : " FOR UPDATE"
+            if sql.dialect.name == "sqlite" {
+                try await sql.raw("UPDATE polls SET key_shares_pending = key_shares_pending WHERE id = \(bind: pollID)").run()
+            }
+            guard let state = try await sql.raw("""
+                SELECT counted_at FROM polls WHERE id = \(bind: pollID)\(unsafeRaw: lock)
+                """).first(), try state.decode(column: "counted_at", as: Date?.self) == nil else { return .counted }
+            guard let row = try await PollKeyShare.query(on: database).filter(\.$pollID == pollID)
+                .filter(\.$member.$id == memberID).first() else { return .notHolder }
+            if row.givenShare != nil { return .alreadyGiven }
+            guard Int(decoded.share.holder) == row.holder else { return .otherHolder(number: Int(decoded.share.holder)) }
+            guard fingerprint(decoded.share, poll: poll.identifier) == row.fingerprint else { return .notTheShareHandedOut }
+            let others = try await PollKeyShare.query(on: database).filter(\.$pollID == pollID).filter(\.$givenShare != nil)
+                .with(\.$member) { $0.with(\.$roleRows) }.all()
+            let me = try await Member.query(on: database).filter(\.$id == memberID).with(\.$roleRows).first()
+            let givers = others.map(\.member) + (me.map { [$0] } ?? [])
+            if givers.count >= poll.keyThreshold, !givers.contains(where: { $0.roles.isDisjoint(with: institutionalRoles) }) {
+                return .needsAMember
+            }
+            let code = KeyShareCode.encode(decoded.share, threshold: decoded.threshold, pollIdentifier: poll.identifier)
+            let wrapped = wrap(code, poll: poll.identifier, holder: row.holder, master: master)
+            try await sql.raw("""
+                UPDATE poll_key_shares SET given_share = \(bind: wrapped), given_at = \(bind: Date())
+                WHERE id = \(bind: row.requireID()) AND given_share IS NULL
+                """).run()
+            return .accepted(given: givers.count)
         }
-        let code = KeyShareCode.encode(decoded.share, threshold: decoded.threshold, pollIdentifier: poll.identifier)
-        let wrapped = wrap(code, poll: poll.identifier, holder: row.holder, master: master)
-        try await database.sql.raw("""
-            UPDATE poll_key_shares SET given_share = \(bind: wrapped), given_at = \(bind: Date())
-            WHERE id = \(bind: row.requireID()) AND given_share IS NULL
-            """).run()
-        let given = try await PollKeyShare.query(on: database).filter(\.$pollID == pollID).filter(\.$givenShare != nil).count()
-        return .accepted(given: given)
     }
 
     /// The shares given so far, unwrapped, for the count only.

@@ -23,12 +23,17 @@ enum PollSchedule {
             // fixed electorate of a session's poll counts from here, and an
             // opening set in the past must not reach back.
             let opensAt = now
+            // Opening past its closing time (a sealed box whose last holder
+            // came late): it opens with no closing time, closed by hand,
+            // rather than closing at once with no ballot.
             try await app.db.sql.raw("""
-                UPDATE polls SET status = 'open', opened_at = \(bind: opensAt)
+                UPDATE polls SET status = 'open', opened_at = \(bind: opensAt),
+                  closes_at = CASE WHEN closes_at <= \(bind: now) THEN NULL ELSE closes_at END
                 WHERE id = \(bind: poll.requireID()) AND status = 'draft' AND key_shares_pending = 0
                 """).run()
             poll.status = .open
             poll.openedAt = opensAt
+            if let closesAt = poll.closesAt, closesAt <= now { poll.closesAt = nil }
             // Opened and already past its closing time: close it too.
             try await apply(poll, app: app, now: now, counting: counting)
         case .close?:
