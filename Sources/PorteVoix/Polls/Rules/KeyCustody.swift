@@ -32,6 +32,7 @@ enum KeyCustody {
         var replaced: [Member] = []
         for holder in holders {
             let cards = try await AccessCard.query(on: database).filter(\.$member.$id == holder.requireID())
+                .filter(\.$isReplacement == true)
                 .group(.or) { $0.filter(\.$createdAt > now - minimumAccountAge).filter(\.$usedAt == nil) }.count()
             if cards > 0 { replaced.append(holder) }
         }
