@@ -100,9 +100,9 @@ enum Drills {
             let batch = (chunk..<min(chunk + 200, count)).map { (UUID(), "\(prefix) \($0)") }
             let now = Date()
             let rows: [SQLQueryString] = batch.map { id, pseudonym in
-                "(\(bind: id), \(bind: pseudonym), \(bind: Pseudonym.key(for: pseudonym)), \(bind: hash), 'active', \(bind: now), \(bind: now))"
+                "(\(bind: id), \(bind: pseudonym), \(bind: Pseudonym.key(for: pseudonym)), \(bind: hash), 'active', \(bind: now), \(bind: now), \(bind: now))"
             }
-            try await sql.raw("INSERT INTO members (id, pseudonym, pseudonym_key, password_hash, status, created_at, charter_accepted_at) VALUES "
+            try await sql.raw("INSERT INTO members (id, pseudonym, pseudonym_key, password_hash, status, created_at, charter_accepted_at, first_activated_at) VALUES "
                 + rows.joined(separator: ", ")).run()
             let roles: [SQLQueryString] = batch.map { "(\(bind: UUID()), \(bind: $0.0), 'participant')" }
             try await sql.raw("INSERT INTO member_roles (id, member_id, role) VALUES " + roles.joined(separator: ", ")).run()

@@ -32,23 +32,9 @@ struct AttendanceController {
         let listed = members.map { NamedID(id: $0.id ?? UUID(), name: $0.publicName) }
         var model = MeetingPages.AttendanceModel(meeting: MeetingSummary(meeting), members: listed, present: present, search: search,
                                                  csrf: try await request.csrfToken())
-        model.frozen = Self.isFrozen(meeting)
+        model.frozen = AttendanceRecord.isFrozen(meeting)
         model.canCorrect = request.member?.roles.contains(.admin) == true
         return model
-    }
-
-    /// How long after its planned end a session's attendance may still be
-    /// completed, even if nobody marked it « terminée ».
-    static let completionWindow: TimeInterval = 12 * 3600
-
-    /// A session that has ended keeps the attendance it had: once marked
-    /// « terminée », or once its planned end is well past.
-    static func isFrozen(_ meeting: Meeting, now: Date = Date()) -> Bool {
-        isFrozen(startsAt: meeting.startsAt, endsAt: meeting.endsAt, status: meeting.status, now: now)
-    }
-
-    static func isFrozen(startsAt: Date, endsAt: Date, status: MeetingStatus, now: Date = Date()) -> Bool {
-        status == .closed || endsAt.addingTimeInterval(completionWindow) < now
     }
 
     func attendanceSheet(request: Request) async throws -> HTML {
@@ -72,7 +58,7 @@ struct AttendanceController {
         guard meeting.status != .cancelled else {
             throw PageError(.conflict, title: "Cette séance est annulée", message: "On ne note pas de présences pour une séance annulée.")
         }
-        let frozen = Self.isFrozen(meeting)
+        let frozen = AttendanceRecord.isFrozen(meeting)
         let isAdmin = request.member?.roles.contains(.admin) == true
         guard !frozen || isAdmin else {
             throw PageError(.forbidden, title: "L'émargement de cette séance ne peut plus changer",

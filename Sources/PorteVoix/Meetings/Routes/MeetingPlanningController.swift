@@ -83,7 +83,7 @@ struct MeetingPlanningController {
         let (startsAt, endsAt) = (meeting.startsAt, meeting.endsAt)
         draft.apply(to: meeting)
         // Its dates decide when attendance becomes a record: once past, they stay.
-        if AttendanceController.isFrozen(startsAt: startsAt, endsAt: endsAt, status: meeting.status),
+        if AttendanceRecord.isFrozen(endsAt: endsAt, status: meeting.status),
            meeting.startsAt != startsAt || meeting.endsAt != endsAt {
             model.errors.add("jour", "Cette séance est passée : sa date et ses heures ne changent plus, "
                 + "car la liste des présents est maintenant un registre.")

@@ -28,6 +28,11 @@ final class PollKeyShare: Model, @unchecked Sendable {
     @OptionalField(key: "given_at") var givenAt: Date?
 
     init() {}
+
+    /// What the poll's pages show of it: who, whether fetched or given; never the share.
+    var line: PollPages.CustodyModel.Holder {
+        .init(number: holder, name: member.publicName, fetched: wrappedShare == nil, given: givenShare != nil)
+    }
 }
 
 /// What the people who run the room could abuse, closed (design/voting.md,

@@ -26,19 +26,12 @@ enum PollQueries {
             }
         }
         model.results = PollResults.published(poll, minimum: model.minimumBallots)
-        if let member, poll.custody == .sealed, poll.awaitsKeyHolders {
-            model.holdsAKey = try await PollKeyShare.query(on: request.db).filter(\.$pollID == id)
-                .filter(\.$member.$id == member.requireID()).count() > 0
-        }
         if poll.custody == .sealed {
             let holders = try await KeyCustody.holders(pollID: id, on: request.db)
             // The holders' names as they are now: a pseudonym changed since is shown as it reads today.
             if !holders.isEmpty { model.poll.holderNames = holders.map(\.member.publicName) }
-            if model.canManage {
-                model.custody = holders.map {
-                    .init(number: $0.holder, name: $0.member.publicName, fetched: $0.wrappedShare == nil, given: $0.givenShare != nil)
-                }
-            }
+            if let member, poll.awaitsKeyHolders { model.holdsAKey = holders.contains { $0.$member.id == member.id } }
+            if model.canManage { model.custody = holders.map(\.line) }
         }
         return model
     }

@@ -20,24 +20,22 @@ struct PollCountController {
 
     /// Organisers follow the count; each key holder gives their own share.
     /// Anyone else is told nothing of who holds a key.
-    func custodyPage(_ poll: Poll, request: Request) async throws -> PollPages.CustodyModel {
+    func custodyPage(_ poll: Poll, holders rows: [PollKeyShare], request: Request) async throws -> PollPages.CustodyModel {
         let member = try request.requireMember()
         let memberID = try member.requireID()
-        let rows = try await KeyCustody.holders(pollID: poll.requireID(), on: request.db)
         let own = rows.first { $0.$member.id == memberID }
         guard own != nil || !member.roles.isDisjoint(with: Role.organisers) else { throw Abort(.notFound) }
         return PollPages.CustodyModel(
             poll: PollSummary(poll, asOf: Date()), csrf: try await request.csrfToken(),
-            holders: rows.map { .init(number: $0.holder, name: $0.member.publicName, fetched: $0.wrappedShare == nil,
-                                      given: $0.givenShare != nil || ($0.givenAt != nil && poll.countedAt != nil)) },
-            ownNumber: own?.holder, ownGiven: own?.givenShare != nil
+            holders: rows.map(\.line), ownNumber: own?.holder, ownGiven: own?.givenShare != nil
         )
     }
 
     func countForm(request: Request) async throws -> Response {
         let poll = try await sealedAwaitingCount(request)
-        if try await PollKeyShare.query(on: request.db).filter(\.$pollID == poll.requireID()).count() > 0 {
-            let model = try await custodyPage(poll, request: request)
+        let holders = try await KeyCustody.holders(pollID: poll.requireID(), on: request.db)
+        if !holders.isEmpty {
+            let model = try await custodyPage(poll, holders: holders, request: request)
             return PollPages.custodyCount(model, context: request.pageContext).response(status: .ok).noStore()
         }
         try requireOrganiser(request)
@@ -52,18 +50,17 @@ struct PollCountController {
     /// A holder gives their own share, signed in as themselves. It waits
     /// wrapped under the master key until enough holders have given theirs;
     /// the box opens then, and every given share is erased.
-    func giveShare(_ poll: Poll, request: Request) async throws -> Response {
+    func giveShare(_ poll: Poll, holders: [PollKeyShare], request: Request) async throws -> Response {
         let member = try request.requireMember()
         let pollID = try poll.requireID()
         let master = request.application.siteKeys.ballotMaster
         let typed = String(((try? request.content.get(String.self, at: "part")) ?? "").prefix(PollLimits.typedShare))
         // Someone who holds no key of this poll typing one of its shares: journaled, whoever they are.
-        let holds = try await PollKeyShare.query(on: request.db).filter(\.$pollID == pollID)
-            .filter(\.$member.$id == member.requireID()).count() > 0
-        if !holds, (try? KeyShareCode.decode(typed, pollIdentifier: poll.identifier)) != nil {
+        if !holders.contains(where: { $0.$member.id == member.id }),
+           (try? KeyShareCode.decode(typed, pollIdentifier: poll.identifier)) != nil {
             try await request.audit("poll.count.share.not_holder", about: .poll(pollID))
         }
-        var model = try await custodyPage(poll, request: request)
+        var model = try await custodyPage(poll, holders: holders, request: request)
         model.typed = typed
         func refuse(_ message: String, status: HTTPStatus = .unprocessableEntity) -> Response {
             model.errors.add("part", message)
@@ -181,8 +178,9 @@ struct PollCountController {
     /// their printed shares one after the other on one device.
     func countWithShares(request: Request) async throws -> Response {
         let poll = try await sealedAwaitingCount(request)
-        if try await PollKeyShare.query(on: request.db).filter(\.$pollID == poll.requireID()).count() > 0 {
-            return try await giveShare(poll, request: request)
+        let keyHolders = try await KeyCustody.holders(pollID: poll.requireID(), on: request.db)
+        if !keyHolders.isEmpty {
+            return try await giveShare(poll, holders: keyHolders, request: request)
         }
         try requireOrganiser(request)
         let holders = poll.holderNames
