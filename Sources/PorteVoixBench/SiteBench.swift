@@ -134,7 +134,7 @@ enum SiteBench {
             }
             try await sql.raw("INSERT INTO ballots (poll_id, id, sealed_content, tracker_hash) VALUES " + rows.joined(separator: ", ")).run()
         }
-        try await PollCount.close(poll, app: app)
+        try await PollCount.close(poll, at: app.clock.now(), app: app)
         return pollID
     }
 

@@ -68,7 +68,7 @@ enum VotingBench {
             try await sql.raw("INSERT INTO ballots (poll_id, id, sealed_content, tracker_hash) VALUES " + rows.joined(separator: ", ")).run()
         }
         let start = ContinuousClock.now
-        try await PollCount.close(poll, app: app)
+        try await PollCount.close(poll, at: app.clock.now(), app: app)
         let elapsed = ContinuousClock.now - start
         print("\(label): sealing 10,000 ballots took \(ListingBench.format(sealElapsed)); closing and counting them "
             + "(open, tally, store, delete, scrub) took \(ListingBench.format(elapsed)); "

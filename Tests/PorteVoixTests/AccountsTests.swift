@@ -283,7 +283,7 @@ struct AccountsTests {
             paper.fromPaper = true
             paper.$claimedAuthor.id = marie.id
             try await paper.save(on: app.db)
-            try await CardReplacement(memberID: marie.requireID(), requester: neighbour).create(on: app.db)
+            try await CardReplacement(memberID: marie.requireID(), requester: neighbour, now: app.clock.now()).create(on: app.db)
             var browser = Browser(app)
             try await browser.signIn("Marie")
             let download = try await browser.get("/mon-compte/donnees")
@@ -514,7 +514,7 @@ struct AccountsTests {
 
     @Test func theInstallationLinkCreatesTheFirstAdministratorOnce() async throws {
         try await withTestApp { app in
-            let token = try await InstallationLinks.make(on: app.db)
+            let token = try await InstallationLinks.make(on: app.db, now: app.clock.now())
             var visitor = Browser(app)
             #expect(try await visitor.get("/installation?jeton=faux").status == .notFound)
             #expect(try await visitor.get("/installation").status == .notFound)
@@ -584,7 +584,7 @@ struct AccountsTests {
 
     @Test func theAuditLogIsAppendOnly() async throws {
         try await withTestApp { app in
-            try await AuditLog.append(actorID: nil, action: "test", on: app.db)
+            try await AuditLog.append(actorID: nil, action: .demo, at: app.clock.now(), on: app.db)
             let sql = try #require(app.db as? any SQLDatabase)
             await #expect(throws: (any Error).self) {
                 try await sql.raw("UPDATE audit_entries SET action = 'falsifié'").run()
@@ -592,7 +592,7 @@ struct AccountsTests {
             await #expect(throws: (any Error).self) {
                 try await sql.raw("DELETE FROM audit_entries").run()
             }
-            #expect(try await AuditEntry.query(on: app.db).first()?.action == "test")
+            #expect(try await AuditEntry.query(on: app.db).first()?.action == "demo")
         }
     }
 

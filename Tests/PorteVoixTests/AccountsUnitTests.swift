@@ -55,7 +55,7 @@ struct AccountsUnitTests {
         // 1 July 2027, 12:05 UTC = 14 h 05 in Paris (summer time).
         let summer = Date(timeIntervalSince1970: 1_814_443_500)
         #expect(FrenchDates.dayAndTime(summer) == "jeudi 1er juillet 2027 à 14 h 05")
-        #expect(FrenchDates.wait(until: Date().addingTimeInterval(170)) == "dans 3 minutes")
+        #expect(FrenchDates.wait(until: Date(timeIntervalSince1970: 1_000_170), from: Date(timeIntervalSince1970: 1_000_000)) == "dans 3 minutes")
     }
 
     /// The hand-made ISO 8601 writes what Foundation's formatter writes, on

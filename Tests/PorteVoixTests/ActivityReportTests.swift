@@ -46,13 +46,13 @@ struct ActivityReportTests {
                 let poll = try await makePoll(app, kind: .yesNo, options: [], meeting: meeting)
                 for index in 0..<voters {
                     let voter = try await makeMember(app, "Votant \(voters) \(index)")
-                    _ = try await BallotBox.cast(.yesNo(.pour), poll: poll, memberID: voter.requireID(), on: app.db)
+                    _ = try await BallotBox.cast(.yesNo(.pour), poll: poll, memberID: voter.requireID(), clock: app.clock, on: app.db)
                 }
-                try await PollCount.close(poll, app: app)
+                try await PollCount.close(poll, at: app.clock.now(), app: app)
             }
 
             let report = try await ActivityReport.load(from: Self.date("2026-03-01T00:00:00+01:00"),
-                                                       to: Self.date("2026-04-01T00:00:00+02:00"), on: app.db)
+                                                       to: Self.date("2026-04-01T00:00:00+02:00"), now: app.clock.now(), on: app.db)
             #expect(report.proposals == 3)
             #expect(report.answered == 2 && report.medianDaysToAnswer == 20)
             #expect(report.byTheme.first { $0.label == first.name }?.count == 2)

@@ -24,7 +24,7 @@ struct AuditLogTests {
     static func fill(_ app: Application, count: Int) async throws {
         let admin = try await makeMember(app, "Adèle admin", roles: [.admin])
         for index in 0..<count {
-            try await AuditLog.append(actorID: admin.id, action: "cards.create", details: ["count": String(index + 1)], on: app.db)
+            try await AuditLog.append(actorID: admin.id, action: .cardsCreate, details: ["count": String(index + 1)], at: app.clock.now(), on: app.db)
         }
     }
 
@@ -95,7 +95,7 @@ struct AuditLogTests {
             let page = try await visitor.get(SiteURL.transparency.path).text
             #expect(page.contains(published.hash))
 
-            try await AuditLog.append(actorID: nil, action: "demo", on: app.db)
+            try await AuditLog.append(actorID: nil, action: .demo, at: app.clock.now(), on: app.db)
             try await Self.liftGuard(app.db.sql)
             var previous = AuditChain.genesis
             for entry in try await AuditEntry.query(on: app.db).sort(\.$sequence).all() {
@@ -118,7 +118,7 @@ struct AuditLogTests {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for index in 0..<24 {
                     group.addTask {
-                        try await AuditLog.append(actorID: nil, action: "test", details: ["n": String(index)], on: app.db)
+                        try await AuditLog.append(actorID: nil, action: .demo, details: ["n": String(index)], at: app.clock.now(), on: app.db)
                     }
                 }
                 try await group.waitForAll()

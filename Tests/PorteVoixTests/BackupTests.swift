@@ -21,7 +21,7 @@ import VaporTesting
             let poll = try await makePoll(app, kind: .yesNo)
             for index in 0..<6 {
                 let voter = try await makeMember(app, "Votant \(index)")
-                _ = try await BallotBox.cast(.yesNo(index < 4 ? .pour : .contre), poll: poll, memberID: voter.requireID(), on: app.db)
+                _ = try await BallotBox.cast(.yesNo(index < 4 ? .pour : .contre), poll: poll, memberID: voter.requireID(), clock: app.clock, on: app.db)
             }
             // Proposals keep coming while the backup runs.
             let committed = NIOLockedValueBox<[String]>([])
@@ -72,7 +72,7 @@ import VaporTesting
         try await withTestApp { app in
             guard case .sqlite = app.settings.database else {
                 await #expect(throws: Backups.Problem.postgres) {
-                    try await Backups.restore(from: "/tmp/jamais.sqlite", settings: app.settings, replace: true)
+                    try await Backups.restore(from: "/tmp/jamais.sqlite", settings: app.settings, replace: true, now: app.clock.now())
                 }
                 return
             }
@@ -95,7 +95,7 @@ import VaporTesting
             var target = app.settings
             target.dataDirectory = folder
             target.database = .sqlite(path: folder + "/portevoix.sqlite")
-            let restored = try await Backups.restore(from: file, settings: target, replace: false)
+            let restored = try await Backups.restore(from: file, settings: target, replace: false, now: app.clock.now())
             #expect(restored.summary.rows.first { $0.table == "members" }?.count == 1)
             #expect(restored.keptAs == nil, "nothing to keep on a new machine")
             // Sessions come back to life with a backup: none is restored.
@@ -117,12 +117,12 @@ import VaporTesting
 
             // The data is there now: refused unless told.
             do {
-                try await Backups.restore(from: file, settings: target, replace: false)
+                try await Backups.restore(from: file, settings: target, replace: false, now: Date())
                 Issue.record("a database with data was overwritten without --remplacer")
             } catch Backups.Problem.notEmpty(_, let rows) {
                 #expect(rows > 0)
             }
-            let replaced = try await Backups.restore(from: file, settings: target, replace: true)
+            let replaced = try await Backups.restore(from: file, settings: target, replace: true, now: app.clock.now())
             let kept = try #require(replaced.keptAs, "the replaced database is kept beside")
             #expect(FileManager.default.fileExists(atPath: kept))
             #expect(try await Backups.inspect(kept).rows.first { $0.table == "members" }?.count == 1)
@@ -130,7 +130,7 @@ import VaporTesting
             // A site still serving that database holds the lock.
             let serving = try SiteLock.take(folder + "/portevoix.sqlite", exclusive: false, busy: .restoring(""))
             await #expect(throws: Backups.Problem.siteRunning(folder + "/portevoix.sqlite")) {
-                try await Backups.restore(from: file, settings: target, replace: true)
+                try await Backups.restore(from: file, settings: target, replace: true, now: Date())
             }
             serving.release()
 
@@ -138,32 +138,32 @@ import VaporTesting
             var otherKeys = target
             otherKeys.keys = .given(ballotMaster: SiteKeys.randomKey(), signing: app.siteKeys.signing)
             await #expect(throws: Backups.Problem.otherKeys("ballot-master")) {
-                try await Backups.restore(from: file, settings: otherKeys, replace: true)
+                try await Backups.restore(from: file, settings: otherKeys, replace: true, now: Date())
             }
 
             // Not a backup at all: bytes, or an SQLite file of something else.
             let garbage = folder + "/pas-une-sauvegarde.sqlite"
             FileManager.default.createFile(atPath: garbage, contents: Data(repeating: 0x42, count: 8192))
-            await #expect(throws: Backups.Problem.damaged(garbage)) { try await Backups.restore(from: garbage, settings: target, replace: true) }
+            await #expect(throws: Backups.Problem.damaged(garbage)) { try await Backups.restore(from: garbage, settings: target, replace: true, now: Date()) }
             let other = folder + "/autre-logiciel.sqlite"
             try await Backups.withConnection(other) { sql in try await sql.raw("CREATE TABLE notes (texte TEXT)").run() }
-            await #expect(throws: Backups.Problem.notPorteVoix(other)) { try await Backups.restore(from: other, settings: target, replace: true) }
+            await #expect(throws: Backups.Problem.notPorteVoix(other)) { try await Backups.restore(from: other, settings: target, replace: true, now: Date()) }
             // A backup with its key fingerprints removed proves nothing about its keys.
             let stripped = folder + "/sans-empreintes.sqlite"
             try FileManager.default.copyItem(atPath: file, toPath: stripped)
             try await Backups.withConnection(stripped) { sql in try await sql.raw("DELETE FROM site_keys").run() }
             await #expect(throws: Backups.Problem.otherKeys("ballot-master")) {
-                try await Backups.restore(from: stripped, settings: target, replace: true)
+                try await Backups.restore(from: stripped, settings: target, replace: true, now: Date())
             }
             // A key folder that is not there is not made up.
             var noFolder = target
             noFolder.keys = .folder(path: folder + "/cles-absentes")
             await #expect(throws: Backups.Problem.noKeys(folder + "/cles-absentes")) {
-                try await Backups.restore(from: file, settings: noFolder, replace: true)
+                try await Backups.restore(from: file, settings: noFolder, replace: true, now: Date())
             }
             #expect(!FileManager.default.fileExists(atPath: folder + "/cles-absentes"))
             await #expect(throws: Backups.Problem.notFound(folder + "/absente.sqlite")) {
-                try await Backups.restore(from: folder + "/absente.sqlite", settings: target, replace: true)
+                try await Backups.restore(from: folder + "/absente.sqlite", settings: target, replace: true, now: Date())
             }
             // A database SQLite cannot read at all (the disaster a restore is for):
             // replaced only when told, and kept beside.
@@ -174,12 +174,12 @@ import VaporTesting
             try FileManager.default.createDirectory(atPath: broken, withIntermediateDirectories: true)
             FileManager.default.createFile(atPath: broken + "/portevoix.sqlite", contents: Data(repeating: 0x13, count: 4096))
             do {
-                try await Backups.restore(from: file, settings: brokenSite, replace: false)
+                try await Backups.restore(from: file, settings: brokenSite, replace: false, now: Date())
                 Issue.record("an unreadable database was replaced without --remplacer")
             } catch Backups.Problem.notEmpty(_, let rows) {
                 #expect(rows == -1)
             }
-            let rescued = try await Backups.restore(from: file, settings: brokenSite, replace: true)
+            let rescued = try await Backups.restore(from: file, settings: brokenSite, replace: true, now: Date())
             #expect(rescued.keptAs != nil)
             #expect(try await Backups.inspect(broken + "/portevoix.sqlite").rows.first { $0.table == "members" }?.count == 1)
 
@@ -205,7 +205,7 @@ import VaporTesting
             var target = app.settings
             target.dataDirectory = folder
             target.database = .sqlite(path: folder + "/portevoix.sqlite")
-            try await Backups.restore(from: file, settings: target, replace: false)
+            try await Backups.restore(from: file, settings: target, replace: false, now: app.clock.now())
             let site = try await Application.make(.testing)
             site.logger.logLevel = .warning
             do {

@@ -134,7 +134,7 @@ struct BallotSecrecyTests {
             }
 
             // The count: results from the aggregate, the box emptied, the key destroyed.
-            try await PollCount.close(poll, app: app)
+            try await PollCount.close(poll, at: app.clock.now(), app: app)
             let counted = try #require(try await Poll.find(poll.id, on: app.db))
             #expect(counted.wrappedKey == nil)
             #expect(counted.aggregate?.ballots == 8)
@@ -335,10 +335,10 @@ struct BallotRulesTests {
                 for (index, memberID) in members.enumerated() {
                     group.addTask {
                         if index == 30 {
-                            try await PollCount.close(poll, app: app)
+                            try await PollCount.close(poll, at: app.clock.now(), app: app)
                             return nil
                         }
-                        return try await BallotBox.cast(.yesNo(.pour), poll: poll, memberID: memberID, on: app.db)
+                        return try await BallotBox.cast(.yesNo(.pour), poll: poll, memberID: memberID, clock: app.clock, on: app.db)
                     }
                 }
                 return try await group.reduce(into: []) { $0.append($1) }.compactMap { $0 }
@@ -362,7 +362,7 @@ struct BallotRulesTests {
             try await poll.save(on: app.db)
             let member = try await makeMember(app, "Tardive")
             // Still "open" as stored: the cast checks the schedule itself.
-            #expect(try await BallotBox.cast(.yesNo(.pour), poll: poll, memberID: member.requireID(), on: app.db) == .closed)
+            #expect(try await BallotBox.cast(.yesNo(.pour), poll: poll, memberID: member.requireID(), clock: app.clock, on: app.db) == .closed)
             var browser = Browser(app)
             try await browser.signIn("Tardive")
             let page = try await browser.get(poll.path).text
@@ -391,9 +391,9 @@ struct BallotRulesTests {
             let poll = try await makePoll(app, kind: .yesNo, options: [], minimum: 5)
             for index in 0..<6 {
                 let member = try await makeMember(app, "Votant \(index)")
-                _ = try await BallotBox.cast(.yesNo(.pour), poll: poll, memberID: member.requireID(), on: app.db)
+                _ = try await BallotBox.cast(.yesNo(.pour), poll: poll, memberID: member.requireID(), clock: app.clock, on: app.db)
             }
-            try await PollCount.close(poll, app: app)
+            try await PollCount.close(poll, at: app.clock.now(), app: app)
             let page = try await facilitator.get(poll.path).text
             #expect(page.contains("Trop peu de personnes ont voté (6)"))
             #expect(page.contains("Il en faut au moins 7"))

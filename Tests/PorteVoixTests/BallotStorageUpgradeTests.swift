@@ -74,8 +74,8 @@ struct BallotStorageUpgradeTests {
             #expect(stored.allSatisfy { !$0.contains("yesNo") && Data(base64Encoded: $0) != nil }, "no plaintext ballot left")
             // Members who voted before the upgrade are still known to have voted; the poll goes on.
             let late = try await makeMember(app, "Nouvelle")
-            _ = try await BallotBox.cast(.yesNo(.contre), poll: open, memberID: late.requireID(), on: app.db)
-            try await PollCount.close(open, app: app)
+            _ = try await BallotBox.cast(.yesNo(.contre), poll: open, memberID: late.requireID(), clock: app.clock, on: app.db)
+            try await PollCount.close(open, at: app.clock.now(), app: app)
             #expect(open.aggregate?.yesNo == YesNoResult(pour: 3, contre: 3, abstention: 1))
             if case .sqlite(let path) = settings.database {
                 for suffix in ["", "-wal"] {
@@ -114,7 +114,7 @@ struct BallotStorageUpgradeTests {
             let poll = try await makePoll(app, kind: .yesNo, options: [])
             for index in 0..<5 {
                 let member = try await makeMember(app, "Votant \(index)")
-                _ = try await BallotBox.cast(.yesNo(.pour), poll: poll, memberID: member.requireID(), on: app.db)
+                _ = try await BallotBox.cast(.yesNo(.pour), poll: poll, memberID: member.requireID(), clock: app.clock, on: app.db)
             }
             let sql = app.db as! any SQLDatabase
             for statement in ["DELETE FROM ballots", "UPDATE ballots SET tracker_hash = 'x'", "TRUNCATE ballots",
@@ -135,7 +135,7 @@ struct BallotStorageUpgradeTests {
             let forged = try await makePoll(app, kind: .yesNo, options: [])
             for index in 0..<3 {
                 let member = try await makeMember(app, "Autre votant \(index)")
-                _ = try await BallotBox.cast(.yesNo(.contre), poll: forged, memberID: member.requireID(), on: app.db)
+                _ = try await BallotBox.cast(.yesNo(.contre), poll: forged, memberID: member.requireID(), clock: app.clock, on: app.db)
             }
             try await sql.raw("""
                 UPDATE polls SET status = 'closed', closed_at = now(), counted_at = now(), result = '{"ballots":0}', wrapped_key = NULL
@@ -144,7 +144,7 @@ struct BallotStorageUpgradeTests {
             try await sql.raw("SELECT discard_counted_ballots(\(bind: forged.requireID()))").run()
             #expect(try await BallotBox.ballotCount(pollID: forged.requireID(), on: app.db) == 3, "the box outlives a forged count")
             // The count still works, as the serving role, and the owner vacuums.
-            try await PollCount.close(poll, app: app)
+            try await PollCount.close(poll, at: app.clock.now(), app: app)
             #expect(poll.aggregate?.yesNo?.pour == 5)
             #expect(try await BallotBox.ballotCount(pollID: poll.requireID(), on: app.db) == 0)
         } catch {

@@ -42,9 +42,9 @@ struct ExportsTests {
             try await poll.save(on: app.db)
             for index in 0..<voters {
                 let member = try await makeMember(app, "\(question) \(index)")
-                _ = try await BallotBox.cast(.yesNo(index % 3 == 0 ? .contre : .pour), poll: poll, memberID: member.requireID(), on: app.db)
+                _ = try await BallotBox.cast(.yesNo(index % 3 == 0 ? .contre : .pour), poll: poll, memberID: member.requireID(), clock: app.clock, on: app.db)
             }
-            try await PollCount.close(poll, app: app)
+            try await PollCount.close(poll, at: app.clock.now(), app: app)
         }
     }
 
@@ -93,7 +93,7 @@ struct ExportsTests {
             var proposals: [Proposal] = []
             for index in 0..<count {
                 let proposal = Proposal(title: "Proposition \(index)", body: "Texte", themeID: themeID, territoryID: nil, authorID: nil,
-                                        anonymous: false, fromPaper: false, enteredByID: nil, status: .published)
+                                        anonymous: false, fromPaper: false, enteredByID: nil, status: .published, at: app.clock.now())
                 // Groups of three share one instant.
                 proposal.publishedAt = base.addingTimeInterval(Double(index / 3) * 0.001_7)
                 proposals.append(proposal)
@@ -191,7 +191,7 @@ struct ExportsTests {
             let author = try await makeMember(app, "Camille Secrète")
             let current = try #require(try await ProposedName.query(on: app.db).filter(\.$isCurrent == true).first())
             _ = try await NamingContributions.giveOpinion(on: current.requireID(), by: author.requireID(), stance: .contre,
-                                                          text: "Un texte pas encore relu", anonymous: false, on: app.db)
+                                                          text: "Un texte pas encore relu", anonymous: false, on: app.db, now: app.clock.now())
             let debate = try await Self.download(app, "jeu=debat-denomination&format=json")
             let records = try JSONSerialization.jsonObject(with: Data(debate.body.readableBytesView)) as? [[String: Any]]
             #expect(records?.count == 1 && records?.first?["avis_contre"] as? Int == 0, "unpublished opinions are not counted")
@@ -302,9 +302,9 @@ struct ExportsTests {
                 try await poll.save(on: app.db)
                 for index in 0..<voters {
                     let member = try await makeMember(app, "\(question) \(index)")
-                    _ = try await BallotBox.cast(.yesNo(.pour), poll: poll, memberID: member.requireID(), on: app.db)
+                    _ = try await BallotBox.cast(.yesNo(.pour), poll: poll, memberID: member.requireID(), clock: app.clock, on: app.db)
                 }
-                try await PollCount.close(poll, app: app)
+                try await PollCount.close(poll, at: app.clock.now(), app: app)
             }
             var visitor = Browser(app)
             let page = try await visitor.get("/seances/\(meeting.id!)/rapport")

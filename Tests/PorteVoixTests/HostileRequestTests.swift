@@ -137,7 +137,7 @@ struct AnonymousFloodTests {
         try await withTestApp { app in
             let poll = try await makePoll(app, kind: .yesNo, options: [])
             let closed = try await makePoll(app, kind: .yesNo, options: [])
-            try await PollCount.close(closed, app: app)
+            try await PollCount.close(closed, at: app.clock.now(), app: app)
             var voters: [Browser] = []
             for index in 0..<20 {
                 try await makeMember(app, "Votant \(index)")

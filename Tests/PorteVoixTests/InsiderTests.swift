@@ -170,14 +170,14 @@ struct InsiderTests {
                 for index in 0..<(online + paper) {
                     let member = try await makeMember(app, "Mixte \(online) \(index)")
                     if index < online {
-                        _ = try await BallotBox.cast(.yesNo(.pour), poll: poll, memberID: member.requireID(), on: app.db)
+                        _ = try await BallotBox.cast(.yesNo(.pour), poll: poll, memberID: member.requireID(), clock: app.clock, on: app.db)
                     } else {
-                        #expect(try await BallotBox.registerPaperVoter(poll: poll, memberID: member.requireID(), by: member,
+                        #expect(try await BallotBox.registerPaperVoter(poll: poll, memberID: member.requireID(), by: member, clock: app.clock,
                                                                        on: app.db) == .registered)
                     }
                 }
-                for _ in 0..<paper { #expect(try await BallotBox.castPaper(.yesNo(.contre), poll: poll, on: app.db) == .typed) }
-                try await PollCount.close(poll, app: app)
+                for _ in 0..<paper { #expect(try await BallotBox.castPaper(.yesNo(.contre), poll: poll, clock: app.clock, on: app.db) == .typed) }
+                try await PollCount.close(poll, at: app.clock.now(), app: app)
                 let page = try await Self.visit(app, poll.path).text
                 #expect(page.contains("Pour : \(online)") == published, "\(online) online, \(paper) on paper")
                 if !published { #expect(page.contains("chacun des deux devait en compter au moins 5")) }
@@ -496,8 +496,8 @@ struct InsiderTests {
 
             // Roles taken away for a day do not make a role account a member's.
             let modo = try await makeMember(app, "Modo", activatedAt: aMonthAgo)
-            try await AuditLog.append(actorID: nil, action: "member.roles", subject: .member(try modo.requireID()),
-                                      details: ["roles": "participant"], on: app.db)
+            try await AuditLog.append(actorID: nil, action: .memberRoles, subject: .member(try modo.requireID()),
+                                      details: ["roles": "participant"], at: app.clock.now(), on: app.db)
             #expect(try await nadia.submit(["pseudonyme": "Modo"], on: "/admin/cartes", to: "/admin/cartes/remplacement")
                 .status == .forbidden)
         }
@@ -674,15 +674,15 @@ struct InsiderTests {
             record.flash = "Votre proposition « Appelez-moi au 06 12 34 56 78 » est publiée."
             try await record.save(on: app.db)
             try await Redaction.apply(.proposal(try proposal.requireID()), title: "Appelez-moi", body: proposal.body,
-                                      reason: .personalData, by: nil, on: app.db)
+                                      reason: .personalData, by: nil, on: app.db, now: app.clock.now())
             let flash = try #require(try await WebSessionRecord.find(record.id, on: app.db)?.flash)
             #expect(!flash.contains("06 12 34 56 78"), "\(flash)")
 
             // The same number written in full-width digits in the text, and plainly in a copy.
             let wide = try await makeProposal(app, title: "Un bus", body: "Mon numéro : ０６ １２ ３４ ５６ ７８, appelez-moi.", author: author)
-            try await Notifier.notify(author.id, "On vous a répondu au sujet de 06 12 34 56 78.", link: .myAccount(.show), on: app.db)
+            try await Notifier.notify(author.id, "On vous a répondu au sujet de 06 12 34 56 78.", link: .myAccount(.show), at: app.clock.now(), on: app.db)
             try await Redaction.apply(.proposal(try wide.requireID()), title: nil, body: "Mon numéro : [retiré], appelez-moi.",
-                                      reason: .personalData, by: nil, on: app.db)
+                                      reason: .personalData, by: nil, on: app.db, now: app.clock.now())
             let messages = try await MemberNotification.query(on: app.db).filter(\.$member.$id == author.requireID()).all().map(\.message)
             #expect(!messages.contains { $0.contains("06 12 34 56 78") }, "\(messages)")
         }

@@ -182,9 +182,9 @@ struct MeetingsTests {
             try await facilitator.$roleRows.load(on: app.db)
             let proposal = try await makeProposal(app, author: author)
             let stale = try #require(try await Proposal.find(proposal.id, on: app.db))
-            try await ProposalWorkflow.apply(.withdraw, to: proposal, by: author, note: "", on: app.db)
+            try await ProposalWorkflow.apply(.withdraw, to: proposal, by: author, note: "", on: app.db, now: app.clock.now())
             await #expect(throws: PageError.self) {
-                try await ProposalWorkflow.apply(.schedule, to: stale, by: facilitator, note: "", on: app.db)
+                try await ProposalWorkflow.apply(.schedule, to: stale, by: facilitator, note: "", on: app.db, now: app.clock.now())
             }
             #expect(try await Proposal.find(proposal.id, on: app.db)?.status == .withdrawn)
             #expect(try await ProposalEvent.query(on: app.db).filter(\.$status == .scheduled).count() == 0)

@@ -237,7 +237,7 @@ struct ModerationDecisionsTests {
             _ = try await makeMember(app, "Lou")
             _ = try await makeMember(app, "Sam modère", roles: [.moderator])
             let proposal = try await makeProposal(app, author: nil)
-            let comment = ProposalComment(proposalID: try proposal.requireID(), authorID: try author.requireID(), body: "Quel idiot, ce chauffeur.")
+            let comment = ProposalComment(proposalID: try proposal.requireID(), authorID: try author.requireID(), body: "Quel idiot, ce chauffeur.", at: app.clock.now())
             try await comment.create(on: app.db)
             let decision = proposal.path + "/commentaires/\(comment.id!)/moderation"
             var moderator = Browser(app)

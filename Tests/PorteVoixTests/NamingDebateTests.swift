@@ -32,7 +32,7 @@ struct NamingDebateTests {
     @Test func lookingAtTheDebateNeverClosesNorCountsARound() async throws {
         try await withTestApp { app in
             let poll = try await FeelingQuestion.openRound(opensAt: Date(timeIntervalSinceNow: -7200), closesAt: Date(timeIntervalSinceNow: -60),
-                                                           master: app.siteKeys.ballotMaster, on: app.db)
+                                                           master: app.siteKeys.ballotMaster, now: app.clock.now(), on: app.db)
             var visitor = Browser(app)
             #expect(try await visitor.get("/debat-denomination").status == .ok)
             let stored = try #require(try await Poll.find(poll.id, on: app.db))
@@ -44,21 +44,21 @@ struct NamingDebateTests {
         try await withTestApp { app in
             let author = try await makeMember(app, "Camille")
             let refused = ProposedName(name: "Allocataire", explanation: "Appelez-moi au 06 12 34 56 78.", authorID: author.id,
-                                       anonymous: false, status: .rejected)
+                                       anonymous: false, status: .rejected, at: app.clock.now())
             refused.nameKey = "refuse:" + UUID().uuidString
             try await refused.create(on: app.db)
             let again = try await NamingContributions.proposeName("allocataire", explanation: "Le mot de la CAF, sans jugement.",
-                                                                  authorID: try author.requireID(), anonymous: false, on: app.db)
+                                                                  authorID: try author.requireID(), anonymous: false, now: app.clock.now(), on: app.db)
             guard case .saved = again else { Issue.record("refused names block nothing: \(again)"); return }
 
             #expect(try await NamingShortlist.mayPrepareVote(on: app.db))
             let names = try await ProposedName.query(on: app.db).filter(\.$isCurrent == true).all()
             let poll = try await NamingShortlist.openVote(names + [refused], opensAt: nil, closesAt: nil, meetingID: nil,
-                                                          master: app.siteKeys.ballotMaster, on: app.db)
+                                                          master: app.siteKeys.ballotMaster, now: app.clock.now(), on: app.db)
             #expect(!(try await NamingShortlist.mayPrepareVote(on: app.db)), "one vote at a time")
             poll.status = .open
             try await poll.save(on: app.db)
-            try await PollCount.close(poll, app: app)
+            try await PollCount.close(poll, at: app.clock.now(), app: app)
             #expect(try await NamingShortlist.mayPrepareVote(on: app.db), "counted with too few ballots: a new vote may be prepared")
         }
     }
@@ -66,8 +66,8 @@ struct NamingDebateTests {
     @Test func theFeelingAnswersAreStoredApartFromWhoAnswered() async throws {
         try await withTestApp { app in
             let poll = try await FeelingQuestion.openRound(opensAt: Date(timeIntervalSinceNow: -60), closesAt: Date(timeIntervalSinceNow: 3600),
-                                                           master: app.siteKeys.ballotMaster, on: app.db)
-            try await PollSchedule.apply(poll, app: app)
+                                                           master: app.siteKeys.ballotMaster, now: app.clock.now(), on: app.db)
+            try await PollSchedule.apply(poll, app: app, now: app.clock.now())
             #expect(poll.status == .open && poll.kind == .single && poll.custody == .standard)
             var voters: [UUID] = []
             for index in 0..<6 {
@@ -90,7 +90,7 @@ struct NamingDebateTests {
                 }
             }
             // Counted at close: the debate page shows the aggregate, never who.
-            #expect(try await PollCount.close(poll, app: app))
+            #expect(try await PollCount.close(poll, at: app.clock.now(), app: app))
             #expect(try await BallotBox.ballotCount(pollID: poll.requireID(), on: app.db) == 0)
             var visitor = Browser(app)
             let page = try await visitor.get("/debat-denomination").text
@@ -187,7 +187,7 @@ struct NamingDebateTests {
             var ids: [UUID] = []
             for index in 0..<8 {
                 let name = ProposedName(name: "Nom \(index)", explanation: "Une explication.", authorID: nil, anonymous: false,
-                                        status: .published)
+                                        status: .published, at: app.clock.now())
                 try await name.create(on: app.db)
                 ids.append(try name.requireID())
             }

@@ -50,7 +50,7 @@ struct PollsTests {
             let pollID = try poll.requireID(), memberID = try member.requireID()
             let results = try await withThrowingTaskGroup(of: BallotBox.CastResult.self) { group in
                 for _ in 0..<50 {
-                    group.addTask { try await BallotBox.cast(.grades([.bien, .passable, .excellent]), poll: poll, memberID: memberID, on: app.db) }
+                    group.addTask { try await BallotBox.cast(.grades([.bien, .passable, .excellent]), poll: poll, memberID: memberID, clock: app.clock, on: app.db) }
                 }
                 return try await group.reduce(into: []) { $0.append($1) }
             }
@@ -68,13 +68,13 @@ struct PollsTests {
             let pollID = try poll.requireID()
             var members: [UUID] = []
             for index in 0..<200 {
-                let member = Member(pseudonym: try Pseudonym("Votant \(index)"), passwordHash: "x", status: .active, territoryID: nil)
+                let member = Member(pseudonym: try Pseudonym("Votant \(index)"), passwordHash: "x", status: .active, territoryID: nil, at: app.clock.now())
                 try await member.create(on: app.db)
                 members.append(try member.requireID())
             }
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for (index, memberID) in members.enumerated() {
-                    group.addTask { _ = try await BallotBox.cast(.single(index % 3), poll: poll, memberID: memberID, on: app.db) }
+                    group.addTask { _ = try await BallotBox.cast(.single(index % 3), poll: poll, memberID: memberID, clock: app.clock, on: app.db) }
                 }
                 try await group.waitForAll()
             }
@@ -116,7 +116,7 @@ struct PollsTests {
         try await withTestApp { app in
             let member = try await makeMember(app, "Camille")
             let poll = try await makePoll(app)
-            _ = try await BallotBox.cast(.grades([.bien, .bien, .bien]), poll: poll, memberID: member.requireID(), on: app.db)
+            _ = try await BallotBox.cast(.grades([.bien, .bien, .bien]), poll: poll, memberID: member.requireID(), clock: app.clock, on: app.db)
             let sql = app.db as! any SQLDatabase
             await #expect(throws: (any Error).self) { try await sql.raw("UPDATE ballots SET sealed_content = 'falsifié'").run() }
             await #expect(throws: (any Error).self) { try await sql.raw("DELETE FROM ballots").run() }
@@ -154,7 +154,7 @@ struct PollsTests {
             await #expect(throws: (any Error).self) { try await sql.raw("UPDATE polls SET counted_at = \(bind: Date()), result = '{}'").run() }
             #expect(try await BallotBox.ballotCount(pollID: poll.requireID(), on: app.db) == 1)
             // A closed poll never reopens, and its count is never rewritten.
-            try await PollCount.close(poll, app: app)
+            try await PollCount.close(poll, at: app.clock.now(), app: app)
             await #expect(throws: (any Error).self) { try await sql.raw("UPDATE polls SET status = 'open'").run() }
             await #expect(throws: (any Error).self) { try await sql.raw("UPDATE polls SET result = '{}'").run() }
         }
@@ -201,7 +201,7 @@ struct PollsTests {
             let pollID = try poll.requireID()
             for (index, choice) in [YesNoChoice.pour, .pour].enumerated() {
                 let member = try await makeMember(app, "Votant \(index)")
-                _ = try await BallotBox.cast(.yesNo(choice), poll: poll, memberID: member.requireID(), on: app.db)
+                _ = try await BallotBox.cast(.yesNo(choice), poll: poll, memberID: member.requireID(), clock: app.clock, on: app.db)
             }
             var visitor = Browser(app)
             let open = try await visitor.get(poll.path).text
@@ -209,7 +209,7 @@ struct PollsTests {
             #expect(!open.contains("Pour : 2"))
             #expect(try await visitor.get(poll.path + "/bulletins").status == .notFound)
 
-            try await PollCount.close(poll, app: app)
+            try await PollCount.close(poll, at: app.clock.now(), app: app)
             let tooFew = try await visitor.get(poll.path).text
             #expect(tooFew.contains("Trop peu de personnes ont voté (2)"))
             #expect(!tooFew.contains("Pour : 2"))
@@ -221,9 +221,9 @@ struct PollsTests {
             let later = try await makePoll(app, kind: .yesNo, options: [], minimum: 5)
             for (index, choice) in [YesNoChoice.pour, .contre, .pour, .abstention, .contre].enumerated() {
                 let member = try await makeMember(app, "Autre \(index)")
-                _ = try await BallotBox.cast(.yesNo(choice), poll: later, memberID: member.requireID(), on: app.db)
+                _ = try await BallotBox.cast(.yesNo(choice), poll: later, memberID: member.requireID(), clock: app.clock, on: app.db)
             }
-            try await PollCount.close(later, app: app)
+            try await PollCount.close(later, at: app.clock.now(), app: app)
             let results = try await visitor.get(later.path).text
             #expect(results.contains("Égalité entre pour et contre."))
             #expect(results.contains("Pour : 2"))
@@ -312,7 +312,7 @@ struct PollsTests {
             }
             // Opened before one channel per poll was the rule: both kinds of ballot.
             let poll = try await makePoll(app, kind: .yesNo, options: [], eligibility: .present, meeting: meeting, channel: .mixed)
-            _ = try await BallotBox.cast(.yesNo(.contre), poll: poll, memberID: onlineVoter.requireID(), on: app.db)
+            _ = try await BallotBox.cast(.yesNo(.contre), poll: poll, memberID: onlineVoter.requireID(), clock: app.clock, on: app.db)
 
             var facilitator = Browser(app)
             try await facilitator.signIn("Nadia")
@@ -344,11 +344,11 @@ struct PollsTests {
             var trackers: [String] = []
             for index in 0..<5 {
                 let member = try await makeMember(app, "Votant \(index)")
-                if case .cast(let tracker) = try await BallotBox.cast(.single(index % 3), poll: poll, memberID: member.requireID(), on: app.db) {
+                if case .cast(let tracker) = try await BallotBox.cast(.single(index % 3), poll: poll, memberID: member.requireID(), clock: app.clock, on: app.db) {
                     trackers.append(tracker)
                 }
             }
-            try await PollCount.close(poll, app: app)
+            try await PollCount.close(poll, at: app.clock.now(), app: app)
             var visitor = Browser(app)
             let list = try await visitor.get(poll.path + "/bulletins").text
             for tracker in trackers {
@@ -409,7 +409,7 @@ struct PollsRoomTests {
             let meeting = try await makeMeeting(app, otherAttendees: 4)
             let poll = try await makePoll(app, kind: .yesNo, options: [], meeting: meeting, minimum: 5)
             let voter = try await makeMember(app, "Camille")
-            _ = try await BallotBox.cast(.yesNo(.pour), poll: poll, memberID: voter.requireID(), on: app.db)
+            _ = try await BallotBox.cast(.yesNo(.pour), poll: poll, memberID: voter.requireID(), clock: app.clock, on: app.db)
             var projector = Browser(app)
             let open = try await projector.get("/seances/\(meeting.id!)/projection").text
             #expect(open.contains("Vote en cours : Quelle solution pour les transports ?"))
@@ -417,9 +417,9 @@ struct PollsRoomTests {
             #expect(!open.contains("Pour : 1"), "sealed until close")
             for index in 0..<4 {
                 let other = try await makeMember(app, "Votant \(index)")
-                _ = try await BallotBox.cast(.yesNo(.contre), poll: poll, memberID: other.requireID(), on: app.db)
+                _ = try await BallotBox.cast(.yesNo(.contre), poll: poll, memberID: other.requireID(), clock: app.clock, on: app.db)
             }
-            try await PollCount.close(poll, app: app)
+            try await PollCount.close(poll, at: app.clock.now(), app: app)
             let closed = try await projector.get("/seances/\(meeting.id!)/projection").text
             #expect(closed.contains("Résultat du vote"))
             #expect(closed.contains("Pour : 1"))
@@ -431,7 +431,7 @@ struct PollsRoomTests {
             let voter = try await makeMember(app, "Camille")
             let poll = try await makePoll(app, options: ["Option très secrète", "Autre", "Encore"])
             _ = try await BallotBox.cast(.grades([.excellent, .aRejeter, .passable]), poll: poll,
-                                         memberID: voter.requireID(), on: app.db)
+                                         memberID: voter.requireID(), clock: app.clock, on: app.db)
             var browser = Browser(app)
             try await browser.signIn("Camille")
             let data = try await browser.get("/mon-compte/donnees").text

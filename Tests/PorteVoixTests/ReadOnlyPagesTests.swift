@@ -85,7 +85,7 @@ struct ReadOnlyPagesTests {
             #expect(try await Poll.find(closing.id, on: app.db)?.status == .open)
 
             // The server's schedule task applies them: opened, closed, counted.
-            try await PollSchedule.applyDue(app)
+            try await PollSchedule.applyDue(app, now: app.clock.now())
             #expect(try await Poll.find(opening.id, on: app.db)?.status == .open)
             let counted = try await Poll.find(closing.id, on: app.db)
             #expect(counted?.status == .closed && counted?.countedAt != nil)
@@ -111,7 +111,7 @@ struct ReadOnlyPagesTests {
             let poll = try await makePoll(app, kind: .yesNo, options: [])
             for index in 0..<2 {
                 let member = try await makeMember(app, "Votant \(index)")
-                _ = try await BallotBox.cast(.yesNo(.pour), poll: poll, memberID: member.requireID(), on: app.db)
+                _ = try await BallotBox.cast(.yesNo(.pour), poll: poll, memberID: member.requireID(), clock: app.clock, on: app.db)
             }
             poll.closesAt = Date().addingTimeInterval(-1)
             try await poll.save(on: app.db)
@@ -123,7 +123,7 @@ struct ReadOnlyPagesTests {
             let closed = try #require(try await Poll.find(poll.id, on: app.db))
             #expect(closed.status == .closed && closed.countedAt == nil)
             #expect(try await BallotBox.ballotCount(pollID: poll.requireID(), on: app.db) == 2)
-            try await PollSchedule.applyDue(app)
+            try await PollSchedule.applyDue(app, now: app.clock.now())
             #expect(try await Poll.find(poll.id, on: app.db)?.countedAt != nil)
         }
     }

@@ -10,7 +10,7 @@ import VaporTesting
 @Suite("Reports")
 struct ReportsTests {
     func publishedComment(_ app: Application, on proposal: Proposal, by author: Member, body: String) async throws -> ProposalComment {
-        let comment = ProposalComment(proposalID: try proposal.requireID(), authorID: try author.requireID(), body: body)
+        let comment = ProposalComment(proposalID: try proposal.requireID(), authorID: try author.requireID(), body: body, at: app.clock.now())
         comment.status = .published
         try await comment.create(on: app.db)
         return comment
@@ -69,7 +69,7 @@ struct ReportsTests {
             // A decision sticks: the same members cannot hide it again.
             let lou = try #require(try await Member.query(on: app.db).filter(\.$pseudonym == "Lou").first())
             #expect(try await Reports.file(.comment, id: comment.requireID(), by: lou.requireID(), reason: .abuse, comment: "",
-                                           on: app.db) == .alreadyReported)
+                                           on: app.db, now: app.clock.now()) == .alreadyReported)
             #expect(try await ProposalComment.find(comment.id, on: app.db)?.hiddenAt == nil)
         }
     }
@@ -79,7 +79,7 @@ struct ReportsTests {
             let author = try await makeMember(app, "Camille")
             let proposal = try await makeProposal(app, author: author)
             _ = try await Reports.file(.proposal, id: proposal.requireID(), by: try makeMember(app, "Lou").requireID(),
-                                       reason: .offTopic, comment: "", on: app.db)
+                                       reason: .offTopic, comment: "", on: app.db, now: app.clock.now())
             try await makeMember(app, "Modo", roles: [.participant, .moderator])
             var moderator = Browser(app)
             try await moderator.signIn("Modo")
@@ -148,7 +148,7 @@ struct ReportsTests {
             let author = try await makeMember(app, "Camille")
             let proposal = try await makeProposal(app, author: author)
             let outcome = try await Reports.file(.proposal, id: proposal.requireID(), by: try makeMember(app, "Lou").requireID(),
-                                                 reason: .advertising, comment: "", on: app.db)
+                                                 reason: .advertising, comment: "", on: app.db, now: app.clock.now())
             #expect(outcome == .recorded(hidden: true))
             #expect(try await Proposal.find(proposal.id, on: app.db)?.hiddenReason == .reports)
         }
@@ -161,8 +161,8 @@ struct ReportsTests {
             let proposal = try await makeProposal(app, title: "Un titre qui sera masqué", author: author)
             try await ProposalSupport(proposalID: proposal.requireID(), memberID: lou.requireID()).create(on: app.db)
             _ = try await Reports.file(.proposal, id: proposal.requireID(), by: lou.requireID(), reason: .abuse,
-                                       comment: "Pas correct", on: app.db)
-            try await Reports.decide(.proposal, id: proposal.requireID(), hide: .abuse, on: app.db)
+                                       comment: "Pas correct", on: app.db, now: app.clock.now())
+            try await Reports.decide(.proposal, id: proposal.requireID(), hide: .abuse, on: app.db, now: app.clock.now())
             let export = try await MemberDataExport.make(for: lou, now: Date(), on: app.db)
             #expect(export.mesSignalements.map(\.commentaire) == ["Pas correct"])
             #expect(export.mesSignalements.first?.decide == true)
@@ -183,8 +183,8 @@ struct ReportsTests {
             let abusive = try await makeProposal(app, title: "Signalée pour injures", author: author)
             let offTopic = try await makeProposal(app, title: "Signalée hors sujet", author: author)
             let lou = try await makeMember(app, "Lou")
-            _ = try await Reports.file(.proposal, id: abusive.requireID(), by: lou.requireID(), reason: .abuse, comment: "", on: app.db)
-            _ = try await Reports.file(.proposal, id: offTopic.requireID(), by: lou.requireID(), reason: .offTopic, comment: "", on: app.db)
+            _ = try await Reports.file(.proposal, id: abusive.requireID(), by: lou.requireID(), reason: .abuse, comment: "", on: app.db, now: app.clock.now())
+            _ = try await Reports.file(.proposal, id: offTopic.requireID(), by: lou.requireID(), reason: .offTopic, comment: "", on: app.db, now: app.clock.now())
             try await makeMember(app, "Modo", roles: [.participant, .moderator])
             var moderator = Browser(app)
             try await moderator.signIn("Modo")
@@ -214,7 +214,7 @@ struct ReportsTests {
             for index in 0..<6 { reporters.append(try await makeMember(app, "Membre \(index)").requireID()) }
             let outcomes = try await withThrowingTaskGroup(of: Reports.Outcome.self) { group in
                 for reporter in reporters {
-                    group.addTask { try await Reports.file(.proposal, id: id, by: reporter, reason: .abuse, comment: "", on: app.db) }
+                    group.addTask { try await Reports.file(.proposal, id: id, by: reporter, reason: .abuse, comment: "", on: app.db, now: app.clock.now()) }
                 }
                 return try await group.reduce(into: [Reports.Outcome]()) { $0.append($1) }
             }

@@ -81,8 +81,8 @@ import VaporTesting
         try await withTestApp { first in
             try await Self.withSecondInstance(of: first) { second in
                 // Each instance printed its own link at start.
-                let fromFirst = try await InstallationLinks.make(on: first.db)
-                let fromSecond = try await InstallationLinks.make(on: second.db)
+                let fromFirst = try await InstallationLinks.make(on: first.db, now: first.clock.now())
+                let fromSecond = try await InstallationLinks.make(on: second.db, now: second.clock.now())
                 var visitor = Browser(second)
                 #expect(try await visitor.get("/installation?jeton=\(fromFirst)").status == .ok)
                 let created = try await visitor.submit(
@@ -111,7 +111,7 @@ import VaporTesting
             let old = try await InstallationLinks.make(on: app.db, now: Date().addingTimeInterval(-InstallationLinks.lifetime - 1))
             var visitor = Browser(app)
             #expect(try await visitor.get("/installation?jeton=\(old)").status == .notFound)
-            #expect(try await !InstallationLinks.consume(old, on: app.db))
+            #expect(try await !InstallationLinks.consume(old, on: app.db, now: app.clock.now()))
         }
     }
 
@@ -121,13 +121,13 @@ import VaporTesting
                 let poll = try await makePoll(first, kind: .yesNo, minimum: 2)
                 for index in 0..<6 {
                     let member = try await makeMember(first, "Votant \(index)")
-                    _ = try await BallotBox.cast(.yesNo(index < 4 ? .pour : .contre), poll: poll, memberID: member.requireID(), on: first.db)
+                    _ = try await BallotBox.cast(.yesNo(index < 4 ? .pour : .contre), poll: poll, memberID: member.requireID(), clock: first.clock, on: first.db)
                 }
                 poll.closesAt = Date().addingTimeInterval(-1)
                 try await poll.save(on: first.db)
                 // Both instances' schedule tasks wake up at once.
-                async let fromFirst: Void = PollSchedule.applyDue(first)
-                async let fromSecond: Void = PollSchedule.applyDue(second)
+                async let fromFirst: Void = PollSchedule.applyDue(first, now: first.clock.now())
+                async let fromSecond: Void = PollSchedule.applyDue(second, now: second.clock.now())
                 _ = try await (fromFirst, fromSecond)
                 let sql = first.db.sql
                 #expect(try await sql.raw("SELECT COUNT(*) AS n FROM poll_trackers").first()?.decode(column: "n", as: Int.self) == 6,
@@ -164,7 +164,7 @@ import VaporTesting
     @Test func twoInstallationLinksUsedAtTheSameMomentMakeOneAdministrator() async throws {
         try await withTestApp { first in
             try await Self.withSecondInstance(of: first) { second in
-                let links = [try await InstallationLinks.make(on: first.db), try await InstallationLinks.make(on: second.db)]
+                let links = [try await InstallationLinks.make(on: first.db, now: first.clock.now()), try await InstallationLinks.make(on: second.db, now: second.clock.now())]
                 var browsers = [Browser(first), Browser(second)]
                 var tokens: [String] = []
                 for index in 0..<2 {

@@ -12,7 +12,7 @@ struct SignInLimitsTests {
             let key = AttemptKey("connexion-compte", "marie", limit: .perAccount)
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for _ in 0..<40 {
-                    group.addTask { try await AttemptThrottle.recordFailure([key], on: app.db) }
+                    group.addTask { try await AttemptThrottle.recordFailure([key], on: app.db, now: app.clock.now()) }
                 }
                 try await group.waitForAll()
             }

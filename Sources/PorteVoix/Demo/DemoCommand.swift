@@ -60,7 +60,8 @@ enum DemoData {
                 pseudonym: pseudonym,
                 passwordHash: try await SecretHasher.hash(password, application: app),
                 status: .active,
-                territoryID: territoryIndex.flatMap { territories.indices.contains($0) ? territories[$0].id : nil }
+                territoryID: territoryIndex.flatMap { territories.indices.contains($0) ? territories[$0].id : nil },
+                at: Date()
             )
             member.createdAt = Date().addingTimeInterval(-Double.random(in: 30...300) * 86_400)
             member.acceptCharter(at: member.createdAt)
@@ -76,16 +77,16 @@ enum DemoData {
         let suspended = Member(
             pseudonym: try Pseudonym("Compte suspendu"),
             passwordHash: try await SecretHasher.hash(demoPassword(), application: app),
-            status: .suspended, territoryID: territories.first?.id
+            status: .suspended, territoryID: territories.first?.id, at: Date()
         )
-        suspended.acceptCharter()
+        suspended.acceptCharter(at: Date())
         try await suspended.create(on: database)
         try await MemberRole(memberID: suspended.requireID(), role: .participant).create(on: database)
 
         let admin = createdMembers[0]
-        try await AuditLog.append(actorID: nil, action: "demo", on: database)
-        try await AuditLog.append(actorID: admin.id, action: "member.suspend", subject: .member(try suspended.requireID()),
-                                  on: database)
+        try await AuditLog.append(actorID: nil, action: .demo, at: app.clock.now(), on: database)
+        try await AuditLog.append(actorID: admin.id, action: .memberSuspend, subject: .member(try suspended.requireID()),
+                                  at: app.clock.now(), on: database)
         for member in createdMembers {
             try await member.$roleRows.load(on: database)
         }

@@ -44,7 +44,7 @@ enum DemoNamingDebate {
                 let texts = opinionTexts[stance] ?? []
                 let text = voterIndex % 4 == 0 ? texts[(voterIndex / 4 + nameIndex) % texts.count] : ""
                 _ = try await NamingContributions.giveOpinion(on: name.requireID(), by: voter.requireID(), stance: stance, text: text,
-                                                              anonymous: voterIndex % 2 == 0, on: database)
+                                                              anonymous: voterIndex % 2 == 0, on: database, now: app.clock.now())
             }
         }
         try await NameOpinion.query(on: database).set(\.$status, to: .published).update()
@@ -54,7 +54,7 @@ enum DemoNamingDebate {
         for (period, spread) in spreads.enumerated() {
             let poll = try await FeelingQuestion.openRound(opensAt: Date().addingTimeInterval(-Double(90 - period * 40) * 86_400),
                                                            closesAt: Date().addingTimeInterval(-Double(80 - period * 40) * 86_400),
-                                                           master: app.siteKeys.ballotMaster, on: database)
+                                                           master: app.siteKeys.ballotMaster, now: app.clock.now(), on: database)
             // Answered in the past: open while the demo members answer, then closed at its date.
             let closesAt = poll.closesAt ?? Date()
             poll.status = .open
@@ -63,7 +63,7 @@ enum DemoNamingDebate {
             try await poll.save(on: database)
             let answers = spread.enumerated().flatMap { Array(repeating: $0.offset, count: $0.element) }
             for (index, answer) in answers.enumerated() where index < voters.count {
-                _ = try await BallotBox.cast(.single(answer), poll: poll, memberID: voters[index].requireID(), on: database)
+                _ = try await BallotBox.cast(.single(answer), poll: poll, memberID: voters[index].requireID(), clock: app.clock, on: database)
             }
             try await PollCount.close(poll, at: closesAt, app: app)
             try await Poll.query(on: database).filter(\.$id == poll.requireID()).set(\.$closesAt, to: closesAt).update()
@@ -74,7 +74,7 @@ enum DemoNamingDebate {
             .filter(\.$name ~~ ["personne accompagnée", "personne concernée", "allocataire", "ayant droit"]).all()
         guard let current else { return }
         let vote = try await NamingShortlist.openVote([current] + shortlist.sorted { $0.name < $1.name }, opensAt: nil, closesAt: nil,
-                                                      meetingID: nil, master: app.siteKeys.ballotMaster, on: database)
+                                                      meetingID: nil, master: app.siteKeys.ballotMaster, now: app.clock.now(), on: database)
         vote.status = .open
         vote.openedAt = Date().addingTimeInterval(-10 * 86_400)
         try await vote.save(on: database)
@@ -85,8 +85,8 @@ enum DemoNamingDebate {
             let grades = centres.prefix(shortlist.count + 1).map { centre in
                 Grade(rawValue: min(6, max(0, centre.rawValue + Int.random(in: -1...1, using: &random))))!
             }
-            _ = try await BallotBox.cast(.grades(Array(grades)), poll: vote, memberID: voter.requireID(), on: database)
+            _ = try await BallotBox.cast(.grades(Array(grades)), poll: vote, memberID: voter.requireID(), clock: app.clock, on: database)
         }
-        try await PollCount.close(vote, app: app)
+        try await PollCount.close(vote, at: app.clock.now(), app: app)
     }
 }

@@ -17,8 +17,8 @@ enum DemoPolls {
         var voters = members.filter { $0.roles.contains(.participant) }
         for name in names {
             let member = Member(pseudonym: try Pseudonym("\(name) (démo)"), passwordHash: try await SecretHasher.hash(
-                DemoData.demoPassword(), application: app), status: .active, territoryID: nil)
-            member.acceptCharter()
+                DemoData.demoPassword(), application: app), status: .active, territoryID: nil, at: app.clock.now())
+            member.acceptCharter(at: app.clock.now())
             try await member.create(on: database)
             try await MemberRole(memberID: member.requireID(), role: .participant).create(on: database)
             voters.append(member)
@@ -53,7 +53,7 @@ enum DemoPolls {
                                       options: [], meeting: nil, status: .open, on: app)
         for (index, voter) in voters.prefix(7).enumerated() {
             _ = try await BallotBox.cast(.yesNo(index % 4 == 0 ? .contre : .pour), poll: open,
-                                         memberID: voter.requireID(), on: database)
+                                         memberID: voter.requireID(), clock: app.clock, on: database)
         }
         return voters
     }
@@ -63,9 +63,9 @@ enum DemoPolls {
         let poll = try await makePoll(question, kind: kind, options: options, meeting: meeting, status: .open,
                                       maxChoices: maxChoices, on: app)
         for (index, voter) in voters.enumerated() {
-            _ = try await BallotBox.cast(ballot(index), poll: poll, memberID: voter.requireID(), on: app.db)
+            _ = try await BallotBox.cast(ballot(index), poll: poll, memberID: voter.requireID(), clock: app.clock, on: app.db)
         }
-        try await PollCount.close(poll, app: app)
+        try await PollCount.close(poll, at: app.clock.now(), app: app)
     }
 
     static func makePoll(_ question: String, kind: PollKind, options: [String], meeting: Meeting?, status: PollStatus,

@@ -184,7 +184,7 @@ enum DemoProposals {
             try await proposal.save(on: database)
             if status != .submitted && status != .withdrawn {
                 try await Notifier.notify(author.id, ProposalMessages.statusChanged(proposal, note: ""),
-                                          link: .proposal(id), on: database)
+                                          link: .proposal(id), at: Date(), on: database)
             }
         }
     }

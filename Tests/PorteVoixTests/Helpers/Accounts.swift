@@ -14,14 +14,14 @@ let aMonthAgo = Date().addingTimeInterval(-30 * 86_400)
 @discardableResult
 func makeMember(
     _ app: Application, _ name: String, password: String = defaultTestPassword, roles: [Role] = [.participant],
-    status: MemberStatus = .active, territory: Territory? = nil, activatedAt: Date = Date()
+    status: MemberStatus = .active, territory: Territory? = nil, activatedAt: Date? = nil
 ) async throws -> Member {
     let member = Member(
         pseudonym: try Pseudonym(name),
         passwordHash: try await SecretHasher.hash(password, application: app),
-        status: status, territoryID: territory?.id
+        status: status, territoryID: territory?.id, at: app.clock.now()
     )
-    if status != .pending { member.acceptCharter(at: activatedAt) }
+    if status != .pending { member.acceptCharter(at: activatedAt ?? app.clock.now()) }
     try await member.create(on: app.db)
     for role in roles {
         try await MemberRole(memberID: member.requireID(), role: role).create(on: app.db)

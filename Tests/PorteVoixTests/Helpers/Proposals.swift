@@ -18,11 +18,11 @@ func makeProposal(
     }
     let proposal = Proposal(
         title: title, body: body, themeID: themeID, territoryID: territory?.id, authorID: author?.id,
-        anonymous: anonymous, fromPaper: false, enteredByID: nil, status: status
+        anonymous: anonymous, fromPaper: false, enteredByID: nil, status: status, at: app.clock.now()
     )
     if status.isPublic { proposal.publishedAt = publishedAt }
     try await proposal.create(on: app.db)
-    try await ProposalEvent(proposalID: proposal.requireID(), status: status, actorID: author?.id, note: nil).create(on: app.db)
+    try await ProposalEvent(proposalID: proposal.requireID(), status: status, actorID: author?.id, note: nil, at: app.clock.now()).create(on: app.db)
     return proposal
 }
 

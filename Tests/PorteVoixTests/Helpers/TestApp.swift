@@ -65,11 +65,14 @@ func withTestApp(
     let app = try await Application.make(.testing)
     // Request lines would drown the test report; LOG_LEVEL brings them back.
     app.logger.logLevel = Logger.Level(rawValue: ProcessInfo.processInfo.environment["LOG_LEVEL"] ?? "") ?? .warning
+    // A clock the test can move on instead of sleeping.
+    app.clock = TestClock()
     do {
         // Runs before `configure`, like the real start-up (which sets the logger first).
         try await beforeConfigure(app)
         try await configure(app, settings: settings)
         try await body(app)
+        try await expectKnownJournalActions(app)
     } catch {
         try? await app.asyncShutdown()
         try? await postgres?.drop()
@@ -112,5 +115,22 @@ struct PostgresTestDatabase {
             throw error
         }
         try await app.asyncShutdown()
+    }
+}
+
+extension Application {
+    /// The clock `withTestApp` gave this application.
+    var testClock: TestClock {
+        guard let clock = clock as? TestClock else { fatalError("withTestApp installs a TestClock") }
+        return clock
+    }
+}
+
+/// Every journal entry a test produced is a known `AuditAction`, so that
+/// the journal shows a sentence for it: run after each test's body.
+func expectKnownJournalActions(_ app: Application) async throws {
+    let codes = try await AuditEntry.query(on: app.db).all().map(\.action)
+    for code in Set(codes) {
+        #expect(AuditAction(rawValue: code) != nil, "the journal holds an unknown action « \(code) »")
     }
 }

@@ -26,7 +26,7 @@ final class CardReplacement: Model, @unchecked Sendable {
 
     init() {}
 
-    init(memberID: UUID, requester: Member, now: Date = Date()) {
+    init(memberID: UUID, requester: Member, now: Date) {
         self.$member.id = memberID
         self.$requestedBy.id = requester.id
         self.requestedByRoles = Self.roles(of: requester)

@@ -68,14 +68,14 @@ public final class Member: Model, @unchecked Sendable {
 
     public init() {}
 
-    init(id: UUID? = nil, pseudonym: Pseudonym, passwordHash: String, status: MemberStatus, territoryID: UUID?) {
+    init(id: UUID? = nil, pseudonym: Pseudonym, passwordHash: String, status: MemberStatus, territoryID: UUID?, at date: Date) {
         self.id = id
         self.pseudonym = pseudonym.display
         self.pseudonymKey = pseudonym.key
         self.passwordHash = passwordHash
         self.status = status
         self.$territory.id = territoryID
-        self.createdAt = Date()
+        self.createdAt = date
     }
 
     /// The roles, when loaded with `.with(\.$roleRows)`.
@@ -84,7 +84,7 @@ public final class Member: Model, @unchecked Sendable {
     }
 
     /// Records the charter's acceptance; the first one is kept for good.
-    func acceptCharter(at date: Date = Date()) {
+    func acceptCharter(at date: Date) {
         charterAcceptedAt = date
         if firstActivatedAt == nil { firstActivatedAt = date }
     }

@@ -17,7 +17,7 @@ final class MemberNotification: Model, @unchecked Sendable {
 
     init() {}
 
-    init(memberID: UUID, message: String, link: String, at date: Date = Date()) {
+    init(memberID: UUID, message: String, link: String, at date: Date) {
         self.$member.id = memberID
         self.message = message
         self.link = link

@@ -16,8 +16,8 @@ enum AccessCardQueries {
             canSetAddress: request.member?.roles.contains(.admin) == true,
             typedAddress: PublicAddress.suggestion(for: request),
             territories: try await Territory.query(on: request.db).sort(\.$position).all().map(\.choice),
-            recent: recent.map { AccessCardPages.row($0, now: Date()) },
-            pending: try pending.filter { !CardReplacementRules.isExpired($0) }.map { replacement in
+            recent: recent.map { AccessCardPages.row($0, now: request.now) },
+            pending: try pending.filter { !CardReplacementRules.isExpired($0, now: request.now) }.map { replacement in
                 .init(id: try replacement.requireID(), pseudonym: replacement.member.publicName,
                       requestedAt: replacement.requestedAt, requestedBy: replacement.requestedBy?.publicName ?? "—",
                       mine: replacement.$requestedBy.id == me, confirmed: replacement.confirmedAt != nil)

@@ -7,7 +7,7 @@ enum ActivationPages {
         var csrf: String
         var code: String
         var errors = FormErrors()
-        var blockedUntil: Date?
+        var blocked: Pause?
         /// Every place for checking a code was taken: try again in a moment.
         var busy = false
     }
@@ -39,10 +39,10 @@ enum ActivationPages {
                 .h1("Activer ma carte d'accès"),
                 .p(.text("Vous avez reçu une carte d'accès en papier. Elle vous permet de créer votre compte, une seule fois.")),
                 .if(model.busy, HashingGate.busyNotice),
-                .unwrap(model.blockedUntil) { until in
+                .unwrap(model.blocked) { pause in
                     .div(.class("resume-erreurs"), .attribute(named: "role", value: "alert"),
                          .h2("Trop d'essais d'un coup"),
-                         .p(.plain("Vous pourrez réessayer à \(FrenchDates.time(until)) (\(FrenchDates.wait(until: until))).")))
+                         .p(.plain("Vous pourrez réessayer à \(FrenchDates.pause(pause)).")))
                 },
                 Forms.errorSummary(model.errors),
                 Forms.post(

@@ -23,7 +23,7 @@ enum SignInPage {
         var pseudonym: String
         var returnPath: String?
         var errors = FormErrors()
-        var blockedUntil: Date?
+        var blocked: Pause?
         /// Every place for checking a password was taken: try again in a moment.
         var busy = false
         var suspended = false
@@ -35,7 +35,7 @@ enum SignInPage {
     static func view(_ model: Model, context: PageContext) -> HTML {
         Layout.page(
             context,
-            title: model.errors.isEmpty && !model.busy && model.blockedUntil == nil && !model.suspended
+            title: model.errors.isEmpty && !model.busy && model.blocked == nil && !model.suspended
                 ? "Se connecter" : "Erreur — Se connecter",
             content: .group(
                 .h1("Se connecter"),
@@ -63,12 +63,12 @@ enum SignInPage {
 
     static func message(_ model: Model) -> Node<HTML.BodyContext> {
         if model.busy { return HashingGate.busyNotice }
-        if let until = model.blockedUntil {
+        if let pause = model.blocked {
             return .div(
                 .class("resume-erreurs"), .attribute(named: "role", value: "alert"),
                 .h2("Trop d'essais d'un coup"),
                 .p(.plain("Pour protéger les comptes, la connexion est en pause. Vous pourrez réessayer à "
-                    + "\(FrenchDates.time(until)) (\(FrenchDates.wait(until: until))).")),
+                    + "\(FrenchDates.pause(pause)).")),
                 .p(.text("Si vous avez oublié votre mot de passe, demandez une nouvelle carte d'accès."))
             )
         }

@@ -66,10 +66,10 @@ struct AccessCardsController {
         // their number, so that a burst during a session's vote shows.
         let openPolls = try await Poll.query(on: request.db).filter(\.$status == .open).count()
         let issued = try await request.db.transaction { database in
-            let issued = try await CardIssuing.store(prepared, territory: chosen, member: nil, createdBy: creator, on: database)
+            let issued = try await CardIssuing.store(prepared, territory: chosen, member: nil, createdBy: creator, now: request.now, on: database)
             var details = ["count": String(count), "territory": chosen?.id?.uuidString ?? ""]
             if openPolls > 0 { details["openPolls"] = String(openPolls) }
-            try await request.audit("cards.create", details, on: database)
+            try await request.audit(.cardsCreate, details, on: database)
             return issued
         }
         return AccessCardPages.print(issued, context: request.pageContext, siteAddress: address)

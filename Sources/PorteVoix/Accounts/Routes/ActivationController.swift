@@ -29,8 +29,8 @@ struct ActivationController {
             return ActivationPages.code(model, context: request.pageContext).response(status: .unprocessableEntity)
         }
         let cardKey = AttemptKey("activation-carte", ActivationCode.lookup(of: code), limit: .perAccount)
-        if let until = try await AttemptThrottle.blockedUntil([addressKey, cardKey], on: request.db) {
-            model.blockedUntil = until
+        if let until = try await AttemptThrottle.blockedUntil([addressKey, cardKey], on: request.db, now: request.now) {
+            model.blocked = Pause(until: until, now: request.now)
             return ActivationPages.code(model, context: request.pageContext).response(status: .tooManyRequests)
         }
         let card = try await AccessCard.query(on: request.db)
@@ -47,7 +47,7 @@ struct ActivationController {
             return ActivationPages.code(model, context: request.pageContext).response(status: .tooManyRequests).retryAfter(5)
         }
         guard let card, matches else {
-            try await AttemptThrottle.recordFailure([addressKey, cardKey], on: request.db)
+            try await AttemptThrottle.recordFailure([addressKey, cardKey], on: request.db, now: request.now)
             model.errors.add("code", "Ce code ne correspond à aucune carte. Vérifiez chaque caractère et réessayez.")
             return ActivationPages.code(model, context: request.pageContext).response(status: .unprocessableEntity)
         }
@@ -56,7 +56,7 @@ struct ActivationController {
                 + "avec votre pseudonyme. Sinon, demandez une nouvelle carte à l'animatrice ou l'animateur.")
             return ActivationPages.code(model, context: request.pageContext).response(status: .unprocessableEntity)
         }
-        if card.expiresAt <= Date() {
+        if card.expiresAt <= request.now {
             model.errors.add("code", "Cette carte a expiré : elle était valable 60 jours. "
                 + "Demandez une nouvelle carte à l'animatrice ou l'animateur du conseil.")
             return ActivationPages.code(model, context: request.pageContext).response(status: .unprocessableEntity)
@@ -80,7 +80,7 @@ struct ActivationController {
     func pendingCard(_ request: Request) async throws -> AccessCard? {
         guard let cardID = try request.webSession.record?.activationCardID,
               let card = try await AccessCard.query(on: request.db).filter(\.$id == cardID).with(\.$member).first(),
-              card.usedAt == nil, card.expiresAt > Date()
+              card.usedAt == nil, card.expiresAt > request.now
         else { return nil }
         return card
     }
@@ -137,11 +137,11 @@ struct ActivationController {
                     member = existing
                 } else {
                     member = Member(pseudonym: chosenPseudonym!, passwordHash: hash, status: .pending,
-                                    territoryID: card.$territory.id)
+                                    territoryID: card.$territory.id, at: request.now)
                     try await member.create(on: database)
                     try await MemberRole(memberID: member.requireID(), role: .participant).create(on: database)
                 }
-                try await AccessCard.claim(cardID, for: member.requireID(), on: database)
+                try await AccessCard.claim(cardID, for: member.requireID(), at: request.now, on: database)
                 return member
             }
         } catch is CardAlreadyUsed {
@@ -154,7 +154,7 @@ struct ActivationController {
         if card.isReplacement {
             // The old password stops working, and so do the sessions opened with it.
             try await WebSessionRecord.query(on: request.db).filter(\.$memberID == member.id).delete()
-            try await APITokens.revokeAll(of: member.requireID(), on: request.db)
+            try await APITokens.revokeAll(of: member.requireID(), now: request.now, on: request.db)
         }
         try await member.$roleRows.load(on: request.db)
         try await request.signIn(member)

@@ -30,24 +30,24 @@ struct CardReplacementsController {
             model.errors.add("pseudonyme", "Ce compte détient une part de clé d'une urne scellée pas encore dépouillée : "
                 + "sa carte de remplacement ne se fait que depuis le terminal du serveur "
                 + "(« portevoix carte-de-remplacement »), pour que personne ne prenne sa part à sa place.")
-            try await request.audit("cards.replacement.refused", about: .member(memberID))
+            try await request.audit(.cardsReplacementRefused, about: .member(memberID))
             return AccessCardPages.form(model, context: request.pageContext).response(status: .forbidden)
         }
-        let privileged = try await CardReplacementRules.isPrivileged(member, on: request.db)
+        let privileged = try await CardReplacementRules.isPrivileged(member, now: request.now, on: request.db)
         switch CardReplacementRules.decide(actor: actor, target: member, targetPrivileged: privileged) {
         case .refused(let reason):
             model.errors.add("pseudonyme", reason)
-            try await request.audit("cards.replacement.refused", about: .member(memberID))
+            try await request.audit(.cardsReplacementRefused, about: .member(memberID))
             return AccessCardPages.form(model, context: request.pageContext).response(status: .forbidden)
         case .confirm, .needsConfirmation:
             let open = try await CardReplacement.query(on: request.db).filter(\.$member.$id == memberID)
-                .filter(\.$printedAt == nil).all().filter { !CardReplacementRules.isExpired($0) }
+                .filter(\.$printedAt == nil).all().filter { !CardReplacementRules.isExpired($0, now: request.now) }
             if open.isEmpty {
-                try await CardReplacement(memberID: memberID, requester: actor).create(on: request.db)
-                try await request.audit("cards.replacement.request", about: .member(memberID))
+                try await CardReplacement(memberID: memberID, requester: actor, now: request.now).create(on: request.db)
+                try await request.audit(.cardsReplacementRequest, about: .member(memberID))
                 // If the account's holder still signs in, they learn it at once.
                 try await Notifier.notify(memberID, "Une carte de remplacement a été demandée pour votre compte. Si vous n'avez "
-                    + "rien demandé, dites-le tout de suite à l'administration du site.", link: .myAccount(.show), on: request.db)
+                    + "rien demandé, dites-le tout de suite à l'administration du site.", link: .myAccount(.show), at: request.now, on: request.db)
             }
             if privileged, try await CardReplacementRules.administratorCount(on: request.db) < 2 {
                 try await request.setFlash("La demande est notée. Ce compte a un rôle : un autre administrateur doit la confirmer. "
@@ -84,8 +84,8 @@ struct CardReplacementsController {
                             message: "Elle a peut-être déjà été confirmée. Revenez à la page des cartes d'accès.")
         }
         // The roles are read again now: they may have changed since the request.
-        let privileged = try await CardReplacementRules.isPrivileged(member, on: request.db)
-        if CardReplacementRules.isExpired(replacement) {
+        let privileged = try await CardReplacementRules.isPrivileged(member, now: request.now, on: request.db)
+        if CardReplacementRules.isExpired(replacement, now: request.now) {
             throw PageError(.gone, title: "Cette demande a expiré",
                             message: "Une demande se confirme dans les 48 heures. Il faut la refaire.")
         }
@@ -96,14 +96,14 @@ struct CardReplacementsController {
             model.errors.add("pseudonyme", reason)
             return AccessCardPages.form(model, context: request.pageContext).response(status: .forbidden)
         case .needsConfirmation, .confirm:
-            if try await !CardReplacementRules.isSeasoned(actor, on: request.db) {
+            if try await !CardReplacementRules.isSeasoned(actor, now: request.now, on: request.db) {
                 var model = try await AccessCardQueries.pageModel(request)
                 model.errors.add("pseudonyme", "Une confirmation vient d'une personne dont le compte est ouvert, et le rôle "
                     + "inchangé, depuis au moins 7 jours.")
                 return AccessCardPages.form(model, context: request.pageContext).response(status: .forbidden)
             }
             let claimed = try await request.db.sql.raw("""
-                UPDATE card_replacements SET confirmed_at = \(bind: Date()), confirmed_by = \(bind: actor.id),
+                UPDATE card_replacements SET confirmed_at = \(bind: request.now), confirmed_by = \(bind: actor.id),
                   confirmed_by_roles = \(bind: CardReplacement.roles(of: actor))
                 WHERE id = \(bind: replacement.requireID()) AND confirmed_at IS NULL RETURNING id
                 """).all()
@@ -111,7 +111,7 @@ struct CardReplacementsController {
                 throw PageError(.conflict, title: "Cette demande vient d'être confirmée",
                                 message: "Une autre personne l'a confirmée en même temps.")
             }
-            try await request.audit("cards.replacement.confirm", about: .member(try member.requireID()),
+            try await request.audit(.cardsReplacementConfirm, about: .member(try member.requireID()),
                                     ["requester": replacement.$requestedBy.id?.uuidString ?? ""])
             try await request.setFlash("La demande est confirmée. La personne qui l'a faite peut maintenant imprimer la carte "
                 + "et la remettre au membre.")
@@ -126,7 +126,7 @@ struct CardReplacementsController {
             throw PageError(.notFound, title: "Cette carte n'est pas à imprimer",
                             message: "La demande n'est pas encore confirmée, ou la carte a déjà été imprimée.")
         }
-        if CardReplacementRules.isExpired(replacement) {
+        if CardReplacementRules.isExpired(replacement, now: request.now) {
             throw PageError(.gone, title: "Cette confirmation a expiré",
                             message: "Une carte confirmée s'imprime dans les 48 heures. Demandez-la de nouveau : une autre personne "
                                 + "la confirmera.")
@@ -135,7 +135,7 @@ struct CardReplacementsController {
             throw PageError(.forbidden, title: "Cette carte se fait depuis le terminal du serveur",
                             message: "Ce compte détient une part de clé d'une urne scellée pas encore dépouillée.")
         }
-        let privileged = try await CardReplacementRules.isPrivileged(member, on: request.db)
+        let privileged = try await CardReplacementRules.isPrivileged(member, now: request.now, on: request.db)
         if let refusal = CardReplacementRules.mayPrint(replacement, actor: actor, targetPrivileged: privileged) {
             var model = try await AccessCardQueries.pageModel(request)
             model.errors.add("pseudonyme", refusal)
@@ -167,13 +167,13 @@ struct CardReplacementsController {
         }
         // The counters a browser the member never used goes under: this one's.
         let keys = AttemptKey.password(pseudonymKey: Pseudonym.key(for: typed), member: nil, request: request)
-        guard try await AttemptThrottle.blockedUntil(keys, on: request.db) != nil else {
+        guard try await AttemptThrottle.blockedUntil(keys, on: request.db, now: request.now) != nil else {
             try await request.setFlash("La connexion de « \(member.publicName) » n'est pas bloquée. Si elle ou il n'arrive pas "
                 + "à se connecter, vérifiez le pseudonyme ; un mot de passe oublié demande une carte de remplacement.")
             return request.redirect(to: .admin(.cards))
         }
         for key in keys { try await AttemptThrottle.reset(key, on: request.db) }
-        try await request.audit("signin.unblock", about: .member(try member.requireID()))
+        try await request.audit(.signinUnblock, about: .member(try member.requireID()))
         try await request.setFlash("La connexion de « \(member.publicName) » est débloquée : elle ou il peut se connecter tout de suite.")
         return request.redirect(to: .admin(.cards))
     }
@@ -189,15 +189,15 @@ struct CardReplacementsController {
         // The slow part first: if the server is too busy to hash the code,
         // nothing has changed yet and the request can be confirmed again.
         let prepared = try await CardIssuing.prepareCodes(count: 1, request: request)
-        let now = Date()
+        let now = request.now
         let issued = try await request.db.transaction { database -> [AccessCardPages.IssuedCard]? in
             let claimed = try await database.sql.raw("""
                 UPDATE card_replacements SET printed_at = \(bind: now)
                 WHERE id = \(bind: replacement.requireID()) AND confirmed_at IS NOT NULL AND printed_at IS NULL RETURNING id
                 """).all()
             guard !claimed.isEmpty else { return nil }
-            let issued = try await CardIssuing.replace(for: member, with: prepared[0], createdBy: actor.id, on: database)
-            try await request.audit("cards.replacement", about: .member(memberID),
+            let issued = try await CardIssuing.replace(for: member, with: prepared[0], createdBy: actor.id, now: request.now, on: database)
+            try await request.audit(.cardsReplacement, about: .member(memberID),
                                     ["requester": replacement.$requestedBy.id?.uuidString ?? "",
                                      "confirmer": replacement.$confirmedBy.id?.uuidString ?? ""], on: database)
             return issued

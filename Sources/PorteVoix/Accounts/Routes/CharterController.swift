@@ -28,7 +28,7 @@ struct CharterController {
             return ActivationPages.charter(model, context: request.pageContext).response(status: .unprocessableEntity)
         }
         member.status = .active
-        member.acceptCharter()
+        member.acceptCharter(at: request.now)
         try await member.save(on: request.db)
         try await request.setFlash("Bienvenue, \(member.pseudonym ?? "") ! Votre compte est prêt.")
         return request.redirect(to: .home)

@@ -48,7 +48,7 @@ struct CreateAdminCommand: AsyncCommand {
             throw CommandFailure()
         }
         let admin = try await Administrators.create(pseudonym: pseudonym, password: password, application: app, on: app.db)
-        try await AuditLog.append(actorID: nil, action: "admin.create", subject: .member(try admin.requireID()), on: app.db)
+        try await AuditLog.append(actorID: nil, action: .adminCreate, subject: .member(try admin.requireID()), at: app.clock.now(), on: app.db)
         context.console.success("Le compte administrateur « \(pseudonym.display) » est créé. Connectez-vous sur /connexion.")
     }
 }
@@ -94,9 +94,9 @@ struct ReplacementCardCommand: AsyncCommand {
         }
         let prepared = try await CardIssuing.prepareCodes(count: 1, application: app, on: app.db)
         let issued = try await app.db.transaction { database in
-            let issued = try await CardIssuing.replace(for: member, with: prepared[0], createdBy: nil, on: database)
-            try await AuditLog.append(actorID: nil, action: "cards.replacement.cli", subject: .member(try member.requireID()),
-                                      on: database)
+            let issued = try await CardIssuing.replace(for: member, with: prepared[0], createdBy: nil, now: app.clock.now(), on: database)
+            try await AuditLog.append(actorID: nil, action: .cardsReplacementCLI, subject: .member(try member.requireID()),
+                                      at: app.clock.now(), on: database)
             return issued
         }
         guard let card = issued.first else { throw CommandFailure() }

@@ -11,7 +11,7 @@ struct InstallationController {
     }
 
     func checkToken(_ token: String?, request: Request) async throws {
-        guard try await InstallationLinks.matches(token, on: request.db),
+        guard try await InstallationLinks.matches(token, on: request.db, now: request.now),
               try await !Administrators.exist(on: request.db)
         else {
             throw PageError(
@@ -64,7 +64,7 @@ struct InstallationController {
         }
         try await admin.$roleRows.load(on: request.db)
         try await request.signIn(admin)
-        try await request.audit("installation", about: .member(try admin.requireID()))
+        try await request.audit(.installation, about: .member(try admin.requireID()))
         try await request.setFlash("Votre compte administrateur est créé. Commencez par créer des cartes d'accès.")
         return request.redirect(to: .admin(.dashboard))
     }
@@ -80,9 +80,9 @@ struct InstallationController {
             // The link is consumed first: on SQLite that write takes the lock
             // before anything is read, so the loser waits and then reads the
             // winner's commit instead of failing to upgrade a stale snapshot.
-            guard try await InstallationLinks.consume(token, on: database),
+            guard try await InstallationLinks.consume(token, on: database, now: request.now),
                   try await !Administrators.exist(on: database) else { return nil }
-            return try await Administrators.create(pseudonym: pseudonym, passwordHash: hash, on: database)
+            return try await Administrators.create(pseudonym: pseudonym, passwordHash: hash, now: request.now, on: database)
         }
     }
 }

@@ -40,24 +40,24 @@ struct ListsController {
     }
 
     func addTerritory(request: Request) async throws -> Response {
-        try await add(Territory.self, kind: "territory", label: "territoire", request: request)
+        try await add(Territory.self, kind: .territory, label: "territoire", request: request)
     }
 
     func addTheme(request: Request) async throws -> Response {
-        try await add(Theme.self, kind: "theme", label: "thème", request: request)
+        try await add(Theme.self, kind: .theme, label: "thème", request: request)
     }
 
     func renameTerritory(request: Request) async throws -> Response {
-        try await rename(Territory.self, kind: "territory", label: "territoire", request: request)
+        try await rename(Territory.self, kind: .territory, label: "territoire", request: request)
     }
 
     func renameTheme(request: Request) async throws -> Response {
-        try await rename(Theme.self, kind: "theme", label: "thème", request: request)
+        try await rename(Theme.self, kind: .theme, label: "thème", request: request)
     }
 
-    func add<Item: NamedListItem>(_ type: Item.Type, kind: String, label: String, request: Request) async throws -> Response {
+    func add<Item: NamedListItem>(_ type: Item.Type, kind: AuditAction.ListKind, label: String, request: Request) async throws -> Response {
         let typed = (try? request.content.decode(NameForm.self))?.nom
-        let field = "\(kind)-nouveau"
+        let field = "\(kind.rawValue)-nouveau"
         switch Self.checkName(typed) {
         case .failure(let problem):
             return try await listsPage(request, field: field, problem.message, typed: typed ?? "")
@@ -68,18 +68,18 @@ struct ListsController {
             let position = (try await Item.query(on: request.db).max(Item.positionField) ?? -1) + 1
             let item = Item(name: name, position: position)
             try await item.create(on: request.db)
-            try await request.audit("\(kind).add", about: AuditSubject(kind: kind, id: item.id))
+            try await request.audit(.listAdd(kind), about: AuditSubject(kind: kind.rawValue, id: item.id))
             try await request.setFlash("Le \(label) « \(name) » est ajouté.")
             return request.redirect(to: .admin(.lists))
         }
     }
 
-    func rename<Item: NamedListItem>(_ type: Item.Type, kind: String, label: String, request: Request) async throws -> Response {
+    func rename<Item: NamedListItem>(_ type: Item.Type, kind: AuditAction.ListKind, label: String, request: Request) async throws -> Response {
         guard let id = request.id(.listItem),
               let item = try await Item.find(id, on: request.db)
         else { throw Abort(.notFound) }
         let typed = (try? request.content.decode(NameForm.self))?.nom
-        let field = "\(kind)-\(id)"
+        let field = "\(kind.rawValue)-\(id)"
         switch Self.checkName(typed) {
         case .failure(let problem):
             return try await listsPage(request, field: field, problem.message, typed: typed ?? "")
@@ -90,7 +90,7 @@ struct ListsController {
             }
             item.name = name
             try await item.save(on: request.db)
-            try await request.audit("\(kind).rename", about: AuditSubject(kind: kind, id: id))
+            try await request.audit(.listRename(kind), about: AuditSubject(kind: kind.rawValue, id: id))
             try await request.setFlash("Le \(label) s'appelle maintenant « \(name) ».")
             return request.redirect(to: .admin(.lists))
         }

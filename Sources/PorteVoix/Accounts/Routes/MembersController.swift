@@ -87,9 +87,9 @@ struct MembersController {
             target.$territory.id = territoryID
             try await target.save(on: database)
             if wanted.isDisjoint(with: APITokens.holders) && !before.isDisjoint(with: APITokens.holders) {
-                try await APITokens.revokeAll(of: targetID, on: database)
+                try await APITokens.revokeAll(of: targetID, now: request.now, on: database)
             }
-            try await request.audit("member.roles", about: .member(targetID),
+            try await request.audit(.memberRoles, about: .member(targetID),
                                     ["roles": wanted.map(\.rawValue).sorted().joined(separator: ","),
                                      "territory": territoryID?.uuidString ?? ""], on: database)
         }
@@ -113,13 +113,13 @@ struct MembersController {
             try await target.save(on: request.db)
             // A suspended member is signed out everywhere at once.
             try await WebSessionRecord.query(on: request.db).filter(\.$memberID == targetID).delete()
-            try await APITokens.revokeAll(of: targetID, on: request.db)
-            try await request.audit("member.suspend", about: .member(targetID))
+            try await APITokens.revokeAll(of: targetID, now: request.now, on: request.db)
+            try await request.audit(.memberSuspend, about: .member(targetID))
             try await request.setFlash("Le compte de « \(target.publicName) » est suspendu.")
         case "reactiver":
             target.status = target.charterAcceptedAt == nil ? .pending : .active
             try await target.save(on: request.db)
-            try await request.audit("member.reactivate", about: .member(targetID))
+            try await request.audit(.memberReactivate, about: .member(targetID))
             try await request.setFlash("Le compte de « \(target.publicName) » est réactivé.")
         default:
             throw Abort(.badRequest)

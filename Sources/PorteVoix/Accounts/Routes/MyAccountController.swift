@@ -36,15 +36,15 @@ struct MyAccountController {
     /// Checks the current password, with the same limits as signing in.
     func currentPasswordMatches(_ password: String, member: Member, request: Request, errors: inout FormErrors) async throws -> Bool {
         let keys = AttemptKey.password(pseudonymKey: member.pseudonymKey ?? "", member: member, request: request)
-        if let until = try await AttemptThrottle.blockedUntil(keys, on: request.db) {
+        if let until = try await AttemptThrottle.blockedUntil(keys, on: request.db, now: request.now) {
             errors.add("motDePasseActuel", "Trop d'essais d'un coup. Réessayez à \(FrenchDates.time(until)) "
-                + "(\(FrenchDates.wait(until: until))).")
+                + "(\(FrenchDates.wait(until: until, from: request.now))).")
             return false
         }
         guard let hash = member.passwordHash,
               try await SecretHasher.verify(password, against: hash, application: request.application)
         else {
-            try await AttemptThrottle.recordFailure(keys, on: request.db)
+            try await AttemptThrottle.recordFailure(keys, on: request.db, now: request.now)
             errors.add("motDePasseActuel", "Ce n'est pas votre mot de passe actuel. Retapez-le.")
             return false
         }
@@ -94,7 +94,7 @@ struct MyAccountController {
         try await member.save(on: request.db)
         // Other sessions opened with the old password end; this one gets a new id.
         try await WebSessionRecord.query(on: request.db).filter(\.$memberID == member.id).delete()
-        try await APITokens.revokeAll(of: member.requireID(), on: request.db)
+        try await APITokens.revokeAll(of: member.requireID(), now: request.now, on: request.db)
         try await request.signIn(member)
         try await request.setFlash("Votre mot de passe est changé.")
         // The new password ends every remembered browser's token: this one gets a new one.
@@ -105,7 +105,7 @@ struct MyAccountController {
 
     func downloadData(request: Request) async throws -> Response {
         let member = try request.requireMember()
-        let export = try await MemberDataExport.make(for: member, now: Date(), on: request.db)
+        let export = try await MemberDataExport.make(for: member, now: request.now, on: request.db)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .custom { date, encoder in
@@ -136,7 +136,7 @@ struct MyAccountController {
             page.errors.add("confirme", "Vous êtes le seul administrateur. Donnez d'abord ce rôle à une autre personne.")
             return MyAccountPage.view(page, context: request.pageContext).response(status: .unprocessableEntity)
         }
-        try await member.anonymise(on: request.db)
+        try await member.anonymise(at: request.now, on: request.db)
         try await request.signOut()
         try await request.setFlash("Votre compte est supprimé. Merci pour votre participation au conseil.")
         return request.redirect(to: .home)

@@ -18,7 +18,7 @@ struct NotificationsController {
         let member = try request.requireMember()
         try await MemberNotification.query(on: request.db)
             .filter(\.$member.$id == member.requireID()).filter(\.$readAt == nil)
-            .set(\.$readAt, to: Date()).update()
+            .set(\.$readAt, to: request.now).update()
         return request.redirect(to: .myAccount(.notifications))
     }
 }

@@ -35,8 +35,8 @@ struct SignInController {
             .first() : nil
 
         let keys = AttemptKey.password(pseudonymKey: Pseudonym.key(for: typed), member: member, request: request)
-        if let until = try await AttemptThrottle.blockedUntil(keys, on: request.db) {
-            model.blockedUntil = until
+        if let until = try await AttemptThrottle.blockedUntil(keys, on: request.db, now: request.now) {
+            model.blocked = Pause(until: until, now: request.now)
             return SignInPage.view(model, context: request.pageContext).response(status: .tooManyRequests)
         }
         guard model.errors.isEmpty else {
@@ -55,7 +55,7 @@ struct SignInController {
             return SignInPage.view(model, context: request.pageContext).response(status: .tooManyRequests).retryAfter(5)
         }
         guard let member, matches else {
-            try await AttemptThrottle.recordFailure(keys, on: request.db)
+            try await AttemptThrottle.recordFailure(keys, on: request.db, now: request.now)
             // A replaced card ended the password: whoever tries it learns when, and whom to ask.
             if let member, member.passwordHash == nil,
                let replaced = try await CardReplacement.query(on: request.db).filter(\.$member.$id == member.requireID())

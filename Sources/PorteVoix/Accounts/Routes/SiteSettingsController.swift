@@ -3,19 +3,9 @@ import Vapor
 
 /// `/admin/reglages`: settings administrators change in the interface.
 struct SiteSettingsController {
-    /// The number settings of the page, by form field.
-    static let numbers: [(field: String, setting: SiteSettingsStore.Number, audit: String)] = [
-        ("minimum", SiteSettingsStore.minimumBallotsSetting, "Nombre minimum de bulletins pour publier un résultat"),
-        ("propositions", SiteSettingsStore.proposalsPerHourSetting, "Propositions par compte et par heure"),
-        ("commentaires", SiteSettingsStore.commentsPerHourSetting, "Commentaires par compte et par heure"),
-        ("signalements", Reports.setting, "Signalements qui masquent un contenu"),
-        ("moderation-propositions", ModerationMode.proposals, "Propositions publiées avant relecture (1 : oui)"),
-        ("moderation-commentaires", ModerationMode.comments, "Commentaires publiés avant relecture (1 : oui)"),
-    ]
-
     func model(_ request: Request) async throws -> SiteSettingsPage.Model {
         var values: [String: String] = [:]
-        for number in Self.numbers {
+        for number in SettingLabels.numbers {
             values[number.field] = String(try await SiteSettingsStore.number(number.setting, on: request.db))
         }
         let settings = request.application.settings
@@ -35,7 +25,7 @@ struct SiteSettingsController {
         var parsed: [String: Int] = [:]
         var errors = FormErrors()
         // A setting the form did not send (an older copy of the page) keeps its value.
-        for number in Self.numbers {
+        for number in SettingLabels.numbers {
             guard let sent = try? request.content.get(String.self, at: number.field) else { continue }
             let text = String(sent.prefix(AccountLimits.typedNumber))
             typed[number.field] = text
@@ -54,14 +44,14 @@ struct SiteSettingsController {
             return SiteSettingsPage.view(model, context: request.pageContext).response(status: .unprocessableEntity)
         }
         var changes: [String: String] = [:]
-        for number in Self.numbers {
+        for number in SettingLabels.numbers {
             let old = try await SiteSettingsStore.number(number.setting, on: request.db)
             guard let value = parsed[number.field], value != old else { continue }
             try await SiteSettingsStore.setNumber(number.setting, value, on: request.db)
             changes[number.setting.name] = "\(old) → \(value)"
         }
         if !changes.isEmpty {
-            try await request.audit("settings.change", changes)
+            try await request.audit(.settingsChange, changes)
         }
         try await request.setFlash(changes.isEmpty ? "Rien n'a changé." : "Les réglages sont enregistrés.")
         return request.redirect(to: .admin(.settings))
@@ -79,11 +69,6 @@ struct SiteSettingsController {
         }
         try await request.setFlash("L'adresse du site est enregistrée.")
         return request.redirect(to: .admin(.settings))
-    }
-
-    /// The audit log names a setting by its key; the journal shows its label.
-    static func auditLabel(of name: String) -> String {
-        numbers.first { $0.setting.name == name }?.audit ?? name
     }
 }
 

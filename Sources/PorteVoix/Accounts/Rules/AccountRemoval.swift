@@ -15,14 +15,14 @@ extension Member {
     /// Deletes the account the way members are promised: the row stays so
     /// that contributions show "Ancien membre", but nothing about the person
     /// does, and every session ends.
-    func anonymise(on database: any Database) async throws {
+    func anonymise(at now: Date, on database: any Database) async throws {
         let memberID = try requireID()
         try await database.transaction { database in
             self.pseudonym = nil
             self.pseudonymKey = nil
             self.passwordHash = nil
             self.status = .deleted
-            self.deletedAt = Date()
+            self.deletedAt = now
             self.$territory.id = nil
             try await self.save(on: database)
             try await MemberRole.query(on: database).filter(\.$member.$id == memberID).delete()

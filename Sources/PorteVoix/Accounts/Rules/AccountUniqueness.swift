@@ -7,12 +7,12 @@ struct CardAlreadyUsed: Error {}
 extension AccessCard {
     /// Marks the card used by `memberID`, or throws `CardAlreadyUsed` when
     /// another request used it first.
-    static func claim(_ cardID: UUID, for memberID: UUID, on database: any Database) async throws {
+    static func claim(_ cardID: UUID, for memberID: UUID, at now: Date, on database: any Database) async throws {
         let claim = UUID()
         try await AccessCard.query(on: database)
             .filter(\.$id == cardID)
             .filter(\.$usedAt == nil)
-            .set(\.$usedAt, to: Date())
+            .set(\.$usedAt, to: now)
             .set(\.$claimID, to: claim)
             .set(\.$member.$id, to: memberID)
             .update()

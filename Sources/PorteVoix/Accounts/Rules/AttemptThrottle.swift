@@ -34,14 +34,14 @@ struct AttemptKey: Sendable {
 
 enum AttemptThrottle {
     /// When the visitor may try again, if any of the keys is blocked now.
-    static func blockedUntil(_ keys: [AttemptKey], on database: any Database, now: Date = Date()) async throws -> Date? {
+    static func blockedUntil(_ keys: [AttemptKey], on database: any Database, now: Date) async throws -> Date? {
         let counters = try await AttemptCounter.query(on: database).filter(\.$id ~~ keys.map(\.id)).all()
         return counters.compactMap(\.blockedUntil).filter { $0 > now }.max()
     }
 
     /// Counts one failure per key in one statement each, so that 40 wrong
     /// passwords sent at once count 40 (a read then a write would lose some).
-    static func recordFailure(_ keys: [AttemptKey], on database: any Database, now: Date = Date()) async throws {
+    static func recordFailure(_ keys: [AttemptKey], on database: any Database, now: Date) async throws {
         let sql = database.sql
         for key in keys {
             let forgetBefore = now.addingTimeInterval(-key.limit.forgetAfter)

@@ -33,20 +33,19 @@ enum CardIssuing {
     /// A replacement card for `member`, inside the caller's transaction: any
     /// unused card of the account is dropped, its password, sessions and API
     /// tokens end now, so the new card is the only way back in.
-    static func replace(for member: Member, with prepared: PreparedCode, createdBy: UUID?,
+    static func replace(for member: Member, with prepared: PreparedCode, createdBy: UUID?, now: Date,
                         on database: any Database) async throws -> [AccessCardPages.IssuedCard] {
         let memberID = try member.requireID()
         try await AccessCard.query(on: database).filter(\.$member.$id == memberID).filter(\.$usedAt == nil).delete()
         member.passwordHash = nil
         try await member.save(on: database)
         try await WebSessionRecord.query(on: database).filter(\.$memberID == memberID).delete()
-        try await APITokens.revokeAll(of: memberID, on: database)
-        return try await store([prepared], territory: member.territory, member: member, createdBy: createdBy, on: database)
+        try await APITokens.revokeAll(of: memberID, now: now, on: database)
+        return try await store([prepared], territory: member.territory, member: member, createdBy: createdBy, now: now, on: database)
     }
 
-    static func store(_ prepared: [PreparedCode], territory: Territory?, member: Member?, createdBy: UUID?,
+    static func store(_ prepared: [PreparedCode], territory: Territory?, member: Member?, createdBy: UUID?, now: Date,
                on database: any Database) async throws -> [AccessCardPages.IssuedCard] {
-        let now = Date()
         var issued: [AccessCardPages.IssuedCard] = []
         for code in prepared {
             let card = AccessCard(lookup: code.lookup, codeHash: code.hash, territoryID: territory?.id,

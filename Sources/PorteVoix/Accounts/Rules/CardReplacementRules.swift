@@ -64,13 +64,13 @@ enum CardReplacementRules {
     static let confirmationLifetime: TimeInterval = 48 * 3600
 
     /// A request not confirmed in 48 hours, or a confirmation not printed in 48 hours, is asked again.
-    static func isExpired(_ replacement: CardReplacement, now: Date = Date()) -> Bool {
+    static func isExpired(_ replacement: CardReplacement, now: Date) -> Bool {
         (replacement.confirmedAt ?? replacement.requestedAt).addingTimeInterval(confirmationLifetime) < now
     }
 
     /// An account with a role, or one whose roles changed lately: taking
     /// its roles away for a day does not make it a member's account.
-    static func isPrivileged(_ member: Member, now: Date = Date(), on database: any Database) async throws -> Bool {
+    static func isPrivileged(_ member: Member, now: Date, on database: any Database) async throws -> Bool {
         if isPrivileged(member) { return true }
         return try await recentRoleChanges(of: member.requireID(), now: now, on: database) > 0
     }
@@ -96,7 +96,7 @@ enum CardReplacementRules {
 
     /// Whether `actor` may confirm: their account open, and their roles
     /// unchanged, for a week at least, so nobody makes a second person for the occasion.
-    static func isSeasoned(_ actor: Member, now: Date = Date(), on database: any Database) async throws -> Bool {
+    static func isSeasoned(_ actor: Member, now: Date, on database: any Database) async throws -> Bool {
         guard let actorID = actor.id, (actor.firstActivatedAt ?? actor.charterAcceptedAt ?? now) <= now - seasoning else { return false }
         return try await recentRoleChanges(of: actorID, now: now, on: database) == 0
     }

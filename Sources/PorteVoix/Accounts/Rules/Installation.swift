@@ -13,7 +13,7 @@ enum InstallationLinks {
     static let lockKey: Int64 = 0x506F_7274_6541_646D
 
     /// A new link's token, valid on every instance for a day.
-    static func make(on database: any Database, now: Date = Date()) async throws -> String {
+    static func make(on database: any Database, now: Date) async throws -> String {
         let token = SecureToken.make()
         let sql = database.sql
         try await sql.raw("DELETE FROM installation_links WHERE expires_at <= \(bind: now)").run()
@@ -23,7 +23,7 @@ enum InstallationLinks {
         return token
     }
 
-    static func matches(_ token: String?, on database: any Database, now: Date = Date()) async throws -> Bool {
+    static func matches(_ token: String?, on database: any Database, now: Date) async throws -> Bool {
         guard let token, !token.isEmpty else { return false }
         return try await database.sql.raw("""
             SELECT token_hash FROM installation_links WHERE token_hash = \(bind: SecureToken.hash(token)) AND expires_at > \(bind: now)
@@ -33,7 +33,7 @@ enum InstallationLinks {
     /// Uses up every link at once if `token` is one of them; true for the one
     /// caller that did. One statement: of two people using two instances'
     /// links at the same moment, the second finds nothing left to delete.
-    static func consume(_ token: String, on database: any Database, now: Date = Date()) async throws -> Bool {
+    static func consume(_ token: String, on database: any Database, now: Date) async throws -> Bool {
         try await !database.sql.raw("""
             DELETE FROM installation_links WHERE EXISTS (
                 SELECT 1 FROM installation_links AS link WHERE link.token_hash = \(bind: SecureToken.hash(token)) AND link.expires_at > \(bind: now)
@@ -69,14 +69,14 @@ enum Administrators {
         async throws -> Member {
         let hash = try await SecretHasher.hash(password, application: application)
         return try await database.transaction { database in
-            try await create(pseudonym: pseudonym, passwordHash: hash, on: database)
+            try await create(pseudonym: pseudonym, passwordHash: hash, now: application.clock.now(), on: database)
         }
     }
 
     /// The same inside the caller's transaction; every installation link dies with it.
-    static func create(pseudonym: Pseudonym, passwordHash: String, on database: any Database) async throws -> Member {
-        let member = Member(pseudonym: pseudonym, passwordHash: passwordHash, status: .active, territoryID: nil)
-        member.acceptCharter()
+    static func create(pseudonym: Pseudonym, passwordHash: String, now: Date, on database: any Database) async throws -> Member {
+        let member = Member(pseudonym: pseudonym, passwordHash: passwordHash, status: .active, territoryID: nil, at: now)
+        member.acceptCharter(at: now)
         try await member.create(on: database)
         try await MemberRole(memberID: member.requireID(), role: .admin).create(on: database)
         try await database.sql.raw("DELETE FROM installation_links").run()
@@ -111,7 +111,7 @@ enum Administrators {
                 """)
             return
         }
-        let token = try await InstallationLinks.make(on: app.db)
+        let token = try await InstallationLinks.make(on: app.db, now: app.clock.now())
         let base = app.settings.publicURL?.absoluteString ?? localAddress(app)
         let link = base.trimmingCharacters(in: CharacterSet(charactersIn: "/")) + SiteURL.installation.path(query: [("jeton", token)])
         // Printed on the terminal, not written to the logs: it is a secret.

@@ -29,7 +29,7 @@ enum KnownDevice {
         let credential: String
     }
 
-    static func token(for holder: Holder, key: [UInt8], now: Date = Date()) -> String {
+    static func token(for holder: Holder, key: [UInt8], now: Date) -> String {
         let issued = Int(now.timeIntervalSince1970)
         let nonce = SecureToken.make()
         return "\(issued).\(nonce).\(signature(holder, issued: issued, nonce: nonce, key: key))"
@@ -37,7 +37,7 @@ enum KnownDevice {
 
     /// The token's random value when one of the cookie's tokens was issued
     /// to this member and is still valid: the key its failures count under.
-    static func match(_ cookie: String?, holder: Holder, key: [UInt8], now: Date = Date()) -> String? {
+    static func match(_ cookie: String?, holder: Holder, key: [UInt8], now: Date) -> String? {
         for token in tokens(cookie) {
             let parts = token.split(separator: ".", omittingEmptySubsequences: false)
             guard parts.count == 3, parts[0].count <= 12, let issued = Int(parts[0]),
@@ -63,7 +63,7 @@ enum KnownDevice {
 
     /// The cookie after this member signed in: their token added, unless one
     /// is already there; the oldest ones leave past `maximumTokens`.
-    static func remembering(_ cookie: String?, holder: Holder, key: [UInt8], now: Date = Date()) -> String? {
+    static func remembering(_ cookie: String?, holder: Holder, key: [UInt8], now: Date) -> String? {
         guard match(cookie, holder: holder, key: key, now: now) == nil else { return nil }
         let kept = tokens(cookie).suffix(maximumTokens - 1)
         return (kept + [token(for: holder, key: key, now: now)]).joined(separator: "~")
@@ -83,7 +83,7 @@ extension Request {
         guard let holder = member.flatMap(KnownDevice.Holder.init) else { return nil }
         let settings = application.settings
         return KnownDevice.match(cookies[KnownDevice.cookieName(secure: settings.secureCookies)]?.string,
-                                 holder: holder, key: application.siteKeys.signing)
+                                 holder: holder, key: application.siteKeys.signing, now: now)
     }
 
     /// Remembers this browser for the member who just signed in.
@@ -91,9 +91,9 @@ extension Request {
         let secure = application.settings.secureCookies
         let name = KnownDevice.cookieName(secure: secure)
         guard let holder = KnownDevice.Holder(member),
-              let value = KnownDevice.remembering(cookies[name]?.string, holder: holder, key: application.siteKeys.signing)
+              let value = KnownDevice.remembering(cookies[name]?.string, holder: holder, key: application.siteKeys.signing, now: now)
         else { return }
-        response.cookies[name] = HTTPCookies.Value(string: value, expires: Date().addingTimeInterval(KnownDevice.lifetime),
+        response.cookies[name] = HTTPCookies.Value(string: value, expires: now.addingTimeInterval(KnownDevice.lifetime),
                                                    maxAge: Int(KnownDevice.lifetime), domain: nil, path: "/",
                                                    isSecure: secure, isHTTPOnly: true, sameSite: .lax)
     }

@@ -83,7 +83,7 @@ public enum Backups {
     /// site keys, and (unless `replace`) a database that holds data. The
     /// replaced database is kept beside, renamed; nobody stays signed in.
     @discardableResult
-    public static func restore(from path: String, settings: Settings, replace: Bool, now: Date = Date()) async throws -> Restored {
+    public static func restore(from path: String, settings: Settings, replace: Bool, now: Date) async throws -> Restored {
         guard case .sqlite(let databasePath) = settings.database else { throw Problem.postgres }
         let source = absolute(path)
         let manager = FileManager.default
@@ -361,7 +361,7 @@ public enum BackupCommands {
                 print("Sauvegarde écrite dans \(Backups.absolute(files[0])) : \(summary.sentence).\n"
                     + "Elle ne contient pas les clés du site : gardez-les ailleurs que la sauvegarde (docs/exploitation.md).")
             } else {
-                let restored = try await Backups.restore(from: files[0], settings: settings, replace: replace)
+                let restored = try await Backups.restore(from: files[0], settings: settings, replace: replace, now: SystemClock().now())
                 print("Sauvegarde restaurée : \(restored.summary.sentence).\n"
                     + (restored.keptAs.map { "L'ancienne base est gardée dans \($0) : supprimez-la quand vous n'en aurez plus besoin.\n" } ?? "")
                     + "Tout le monde devra se reconnecter ; les jetons d'API sont révoqués. "

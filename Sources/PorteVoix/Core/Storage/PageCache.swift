@@ -115,7 +115,7 @@ final class PageCache: Sendable {
 
     /// Reads the database's number; empties the cache if it moved or the
     /// clock passed a scheduled change. Returns the generation to store under.
-    func refresh(on sql: any SQLDatabase, content: ContentStore?, now: Date = Date()) async throws -> UInt64 {
+    func refresh(on sql: any SQLDatabase, content: ContentStore?, now: Date) async throws -> UInt64 {
         try await withCheckedThrowingContinuation { continuation in
             refresh(on: sql, content: content, now: now) { continuation.resume(with: $0) }
         }
@@ -123,7 +123,7 @@ final class PageCache: Sendable {
 
     /// The same, answering `done` without a task of its own when nothing
     /// changed: the path of a page served from memory stays short.
-    func refresh(on sql: any SQLDatabase, content: ContentStore?, now: Date = Date(),
+    func refresh(on sql: any SQLDatabase, content: ContentStore?, now: Date,
                  done: @escaping @Sendable (Result<UInt64, any Error>) -> Void) {
         versionGate.read({
             SiteStamp(version: try await SiteVersion.read(on: sql), content: content?.fingerprint() ?? 0)
@@ -306,7 +306,7 @@ struct PageCacheMiddleware: Middleware {
               request.cookies[sessionCookie] == nil, request.cookies[visitorCookie] == nil
         else { return next.respond(to: request) }
         let promise = request.eventLoop.makePromise(of: UInt64.self)
-        cache.refresh(on: request.db.sql, content: request.application.contentStore) { promise.completeWith($0) }
+        cache.refresh(on: request.db.sql, content: request.application.contentStore, now: request.now) { promise.completeWith($0) }
         return promise.futureResult.flatMap { generation -> EventLoopFuture<Response> in
             if let entry = cache.lookup(key, generation: generation) {
                 var headers = HTTPHeaders()
@@ -340,7 +340,7 @@ extension Request {
         let cache = application.pageCache
         let generation: UInt64
         do {
-            generation = try await cache.refresh(on: db.sql, content: application.contentStore)
+            generation = try await cache.refresh(on: db.sql, content: application.contentStore, now: application.clock.now())
         } catch is SiteVersion.Missing {
             return try await make()
         }

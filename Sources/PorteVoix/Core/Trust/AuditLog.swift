@@ -117,9 +117,16 @@ enum AuditLog {
     /// claimed first (an UPDATE: a write lock on SQLite, a row lock on
     /// PostgreSQL), so appends from every connection and every instance
     /// queue one at a time and no two entries share a number.
-    static func append(actorID: UUID?, action: String, subject: AuditSubject? = nil, details: [String: String] = [:],
-                       at date: Date = Date(), on database: any Database) async throws {
-        let entry = AuditEntry(actorID: actorID, action: action, subject: subject, details: details, at: date)
+    static func append(actorID: UUID?, action: AuditAction, subject: AuditSubject? = nil, details: [String: String] = [:],
+                       at date: Date, on database: any Database) async throws {
+        try await append(actorID: actorID, code: action.rawValue, subject: subject, details: details, at: date, on: database)
+    }
+
+    /// The same with a stored code as it is: only the migration that
+    /// carries the first journal's entries over, whose codes are history.
+    static func append(actorID: UUID?, code: String, subject: AuditSubject? = nil, details: [String: String] = [:],
+                       at date: Date, on database: any Database) async throws {
+        let entry = AuditEntry(actorID: actorID, action: code, subject: subject, details: details, at: date)
         try await database.transaction { database in
             guard let head = try await database.sql.raw("""
                 UPDATE audit_head SET sequence = sequence + 1 WHERE singleton = 1 RETURNING sequence, hash
@@ -147,9 +154,9 @@ enum AuditLog {
 
 extension Request {
     /// Writes one entry of the audit log, in the name of the signed-in member.
-    func audit(_ action: String, about subject: AuditSubject? = nil, _ details: [String: String] = [:],
+    func audit(_ action: AuditAction, about subject: AuditSubject? = nil, _ details: [String: String] = [:],
                on database: (any Database)? = nil) async throws {
-        try await AuditLog.append(actorID: member?.id, action: action, subject: subject, details: details, on: database ?? db)
+        try await AuditLog.append(actorID: member?.id, action: action, subject: subject, details: details, at: now, on: database ?? db)
     }
 }
 
@@ -240,7 +247,7 @@ struct ChainAuditLog: AsyncMigration {
         let old = try await database.sql.raw("SELECT actor_id, action, created_at FROM audit_log ORDER BY created_at, id")
             .all(decoding: OldEntry.self)
         for entry in old {
-            try await AuditLog.append(actorID: entry.actor_id, action: entry.action, details: ["migrated": "1"],
+            try await AuditLog.append(actorID: entry.actor_id, code: entry.action, details: ["migrated": "1"],
                                       at: entry.created_at, on: database)
         }
         try await AppendOnly.protect(AuditEntry.schema, on: database)

@@ -37,7 +37,7 @@ struct CSRFMiddleware: AsyncMiddleware {
         } else {
             // A visitor without a session: a signed token bound to their visitor cookie.
             guard let nonce = state.visitorNonce,
-                  VisitorToken.verify(sent, nonce: nonce, key: request.application.siteKeys.signing)
+                  VisitorToken.verify(sent, nonce: nonce, key: request.application.siteKeys.signing, now: request.now)
             else { throw CSRFError(reason: "wrong visitor token") }
         }
         return try await next.respond(to: request)

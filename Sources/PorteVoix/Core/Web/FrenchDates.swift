@@ -43,8 +43,13 @@ public enum FrenchDates {
         return "\(dayNumber) \(months[parts.month! - 1]) \(parts.year!)"
     }
 
+    /// A pause (sign-in, sending) as people read it: "14 h 05 (dans 3 minutes)".
+    public static func pause(_ pause: Pause) -> String {
+        "\(time(pause.until)) (\(wait(until: pause.until, from: pause.now)))"
+    }
+
     /// "dans 3 minutes", "dans 1 heure", for a wait that is about to end.
-    public static func wait(until date: Date, from now: Date = Date()) -> String {
+    public static func wait(until date: Date, from now: Date) -> String {
         let seconds = max(0, date.timeIntervalSince(now))
         let minutes = Int((seconds / 60).rounded(.up))
         if minutes <= 1 { return "dans 1 minute" }
@@ -89,5 +94,17 @@ public enum FrenchDates {
     private static func pad(_ number: Int, _ width: Int) -> String {
         let digits = String(number)
         return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
+    }
+}
+
+/// A pause that ends at `until`, as told at `now` (the time of the request),
+/// so that a page says how long is left without reading the clock itself.
+public struct Pause: Sendable, Equatable {
+    public var until: Date
+    public var now: Date
+
+    public init(until: Date, now: Date) {
+        self.until = until
+        self.now = now
     }
 }

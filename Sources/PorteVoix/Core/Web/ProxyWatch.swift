@@ -62,11 +62,11 @@ struct ProxyWatchMiddleware: Middleware {
     func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
         let application = request.application
         guard !application.settings.trustForwardedFor, request.headers.contains(name: "X-Forwarded-For"),
-              ProxyWatch.couldBeAProxy(request.remoteAddress?.ipAddress), application.proxyWatch.record(Date())
+              ProxyWatch.couldBeAProxy(request.remoteAddress?.ipAddress), application.proxyWatch.record(request.now)
         else { return next.respond(to: request) }
         application.logger.warning("\(ProxyWatch.warning)")
         // Written once a process, so that the next start-up warns too.
-        let now = String(Int(Date().timeIntervalSince1970))
+        let now = String(Int(request.now.timeIntervalSince1970))
         return request.eventLoop.makeFutureWithTask {
             try? await SiteSettingsStore.setText(SiteSettingsStore.forwardedForSeenName, now, on: application.db)
         }.flatMap { next.respond(to: request) }

@@ -66,7 +66,7 @@ enum PublicAddress {
         guard request.application.settings.publicURL == nil else { throw fixedByServer }
         guard let address = normalize(typed) else { return nil }
         try await SiteSettingsStore.setText(SiteSettingsStore.publicAddressName, address, on: request.db)
-        try await request.audit("settings.public_address", ["address": address])
+        try await request.audit(.settingsPublicAddress, ["address": address])
         return address
     }
 

@@ -14,12 +14,12 @@ enum VisitorToken {
         secure ? "__Host-portevoix-visiteur" : "portevoix-visiteur"
     }
 
-    static func make(nonce: String, key: [UInt8], now: Date = Date()) -> String {
+    static func make(nonce: String, key: [UInt8], now: Date) -> String {
         let expiry = Int(now.timeIntervalSince1970 + lifetime)
         return "v1.\(expiry).\(signature(nonce: nonce, expiry: expiry, key: key))"
     }
 
-    static func verify(_ token: String, nonce: String, key: [UInt8], now: Date = Date()) -> Bool {
+    static func verify(_ token: String, nonce: String, key: [UInt8], now: Date) -> Bool {
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 3, parts[0] == "v1", let expiry = Int(parts[1]), parts[1].count <= 12,
               Double(expiry) > now.timeIntervalSince1970, Double(expiry) <= now.timeIntervalSince1970 + lifetime + 60

@@ -148,7 +148,7 @@ struct WebSessionMiddleware: AsyncMiddleware {
     }
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        let now = Date()
+        let now = request.now
         let state = WebSessionState(record: nil)
         if let token = request.cookies[cookieName]?.string {
             if SecureToken.isWellFormed(token),
@@ -217,7 +217,7 @@ struct WebSessionMiddleware: AsyncMiddleware {
 final class SessionCleanup: Sendable {
     private let lastRun = NIOLockedValueBox<Date>(.distantPast)
 
-    func runIfDue(on database: any Database, settings: Settings, now: Date = Date()) async throws {
+    func runIfDue(on database: any Database, settings: Settings, now: Date) async throws {
         let due = lastRun.withLockedValue { last -> Bool in
             guard now.timeIntervalSince(last) > 3600 else { return false }
             last = now
@@ -259,7 +259,7 @@ extension Request {
             state.visitorNonce = SecureToken.make()
             state.setsVisitorCookie = true
         }
-        return VisitorToken.make(nonce: state.visitorNonce!, key: application.siteKeys.signing)
+        return VisitorToken.make(nonce: state.visitorNonce!, key: application.siteKeys.signing, now: application.clock.now())
     }
 
     /// Gives the session a new id and a new form token, keeping nothing a
@@ -304,11 +304,11 @@ extension Request {
 
     private func startSession(_ state: WebSessionState, memberID: UUID? = nil) async throws -> WebSessionRecord {
         let settings = application.settings
-        try await application.sessionCleanup.runIfDue(on: db, settings: settings)
+        try await application.sessionCleanup.runIfDue(on: db, settings: settings, now: now)
         let token = SecureToken.make()
         let record = WebSessionRecord(
             tokenHash: SecureToken.hash(token), csrfSecret: SecureToken.make(),
-            now: Date(), lifetime: settings.sessionLifetime
+            now: now, lifetime: settings.sessionLifetime
         )
         record.memberID = memberID
         try await record.create(on: db)

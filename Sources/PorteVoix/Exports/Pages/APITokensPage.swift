@@ -20,12 +20,12 @@ enum APITokensPage {
         var errors = FormErrors()
         var typedLabel = ""
         var typedDays = String(APITokens.defaultDays)
-        var now = Date()
+        var now: Date
 
         static let mock = Model(csrf: "jeton", tokens: [
             Token(id: UUID(), label: "Tableau de bord insertion", createdAt: Date(timeIntervalSince1970: 1_790_000_000),
                   expiresAt: Date(timeIntervalSince1970: 1_797_776_000), lastUsedOn: Date(timeIntervalSince1970: 1_795_000_000)),
-        ], newToken: "pv_exemple")
+        ], newToken: "pv_exemple", now: Date(timeIntervalSince1970: 1_795_100_000))
     }
 
     static func view(_ model: Model, context: PageContext) -> HTML {

@@ -9,7 +9,7 @@ enum ActivityReportPage {
         var typedFrom = ""
         var typedTo = ""
         var errors = FormErrors()
-        var generatedAt = Date()
+        var generatedAt: Date
 
         static let mock = Model(report: ActivityReport(
             from: Date(timeIntervalSince1970: 1_767_222_000), to: Date(timeIntervalSince1970: 1_798_758_000), proposals: 12,
@@ -19,7 +19,7 @@ enum ActivityReportPage {
                              presentMembers: 14, others: 3, votes: 2, ballots: 25)],
             debate: .init(names: 5, opinions: 40, feeling: (2, [3, 5, 8, 6, 1]), ranking: ["personne concernée (rang 1)"],
                           answer: ("Nos courriers changent.", Date(timeIntervalSince1970: 1_790_000_000)))),
-            typedFrom: "2026-01-01", typedTo: "2026-12-31")
+            typedFrom: "2026-01-01", typedTo: "2026-12-31", generatedAt: Date(timeIntervalSince1970: 1_798_000_000))
     }
 
     static func view(_ model: Model, context: PageContext) -> HTML {

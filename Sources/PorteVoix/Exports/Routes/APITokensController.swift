@@ -5,7 +5,7 @@ import Vapor
 /// `/mon-compte/jetons`: staff create and revoke their personal API tokens.
 struct APITokensController {
     func model(_ request: Request, member: Member) async throws -> APITokensPage.Model {
-        var model = APITokensPage.Model(csrf: try await request.csrfToken())
+        var model = APITokensPage.Model(csrf: try await request.csrfToken(), now: request.now)
         model.tokens = try await APIToken.query(on: request.db).filter(\.$member.$id == member.requireID())
             .sort(\.$createdAt, .descending).all().map {
                 APITokensPage.Token(id: try $0.requireID(), label: $0.label, createdAt: $0.createdAt, expiresAt: $0.expiresAt,
@@ -39,7 +39,7 @@ struct APITokensController {
             errors.add("jours", "Écrivez un nombre de jours entre 1 et 365.")
         }
         let live = try await APIToken.query(on: request.db).filter(\.$member.$id == member.requireID())
-            .filter(\.$revokedAt == nil).filter(\.$expiresAt > Date()).count()
+            .filter(\.$revokedAt == nil).filter(\.$expiresAt > request.now).count()
         if live >= APITokens.maximumLive {
             errors.add("nom", "Vous avez déjà \(APITokens.maximumLive) jetons valables : révoquez-en un avant d'en créer un autre.")
         }
@@ -50,7 +50,7 @@ struct APITokensController {
             model.typedDays = typedDays
             return APITokensPage.view(model, context: request.pageContext).response(status: .unprocessableEntity)
         }
-        let (token, _) = try await APITokens.create(for: member, label: label, days: days, on: request.db)
+        let (token, _) = try await APITokens.create(for: member, label: label, days: days, now: request.now, on: request.db)
         model = try await self.model(request, member: member)
         model.newToken = token
         let response = APITokensPage.view(model, context: request.pageContext).response(status: .ok)
@@ -66,10 +66,10 @@ struct APITokensController {
             throw Abort(.notFound)
         }
         if token.revokedAt == nil {
-            token.revokedAt = Date()
+            token.revokedAt = request.now
             try await token.save(on: request.db)
-            try await AuditLog.append(actorID: member.id, action: "api_token.revoke", subject: .member(try member.requireID()),
-                                      on: request.db)
+            try await AuditLog.append(actorID: member.id, action: .apiTokenRevoke, subject: .member(try member.requireID()),
+                                      at: request.now, on: request.db)
         }
         return request.redirect(to: .apiTokens)
     }

@@ -7,8 +7,8 @@ struct ActivityReportController {
     func show(request: Request) async throws -> Response {
         let typedFrom = String((request.query[String.self, at: "du"] ?? "").prefix(32))
         let typedTo = String((request.query[String.self, at: "au"] ?? "").prefix(32))
-        var model = ActivityReportPage.Model(typedFrom: typedFrom, typedTo: typedTo)
-        let now = Date()
+        var model = ActivityReportPage.Model(typedFrom: typedFrom, typedTo: typedTo, generatedAt: request.now)
+        let now = request.now
         var from = FrenchDates.calendar.date(from: FrenchDates.calendar.dateComponents([.year], from: now)) ?? now
         var to = FrenchDates.calendar.startOfDay(for: now).addingTimeInterval(86_400)
         switch ExportsController.day(typedFrom) {
@@ -27,7 +27,7 @@ struct ActivityReportController {
         }
         if typedFrom.isEmpty { model.typedFrom = String(FrenchDates.iso(from).prefix(10)) }
         if typedTo.isEmpty { model.typedTo = String(FrenchDates.iso(to.addingTimeInterval(-1)).prefix(10)) }
-        model.report = try await ActivityReport.load(from: from, to: to, on: request.db)
+        model.report = try await ActivityReport.load(from: from, to: to, now: request.now, on: request.db)
         return ActivityReportPage.view(model, context: request.pageContext).response(status: .ok)
     }
 }

@@ -50,7 +50,7 @@ struct ExportsController {
             })
         let response = Response(status: .ok, body: body)
         response.headers.replaceOrAdd(name: .contentType, value: format.contentType)
-        let name = "\(dataset.rawValue)-\(FrenchDates.iso(Date()).prefix(10)).\(format.fileExtension)"
+        let name = "\(dataset.rawValue)-\(FrenchDates.iso(request.now).prefix(10)).\(format.fileExtension)"
         response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(name)\"")
         response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
         // The audit log's head when the file was made: a reader can check later that nothing before it changed.

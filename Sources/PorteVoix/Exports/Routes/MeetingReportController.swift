@@ -11,7 +11,7 @@ struct MeetingReportController {
         var votes: [MeetingReportPage.Vote] = []
         for poll in try await Poll.query(on: request.db).filter(\.$meeting.$id == id).filter(\.$status != .draft)
             .with(\.$options).sort(\.$createdAt).all() {
-            poll.showAsOf(Date())
+            poll.showAsOf(request.now)
             let results = PollResults.published(poll, minimum: try await PollResults.minimumBallots(poll, on: request.db))
             votes.append(.init(question: poll.question, status: poll.statusLabel, results: results, ballots: poll.aggregate?.ballots ?? 0))
         }

@@ -13,6 +13,8 @@ import Voting
 struct ReadAPI: APIProtocol {
     /// Used only outside a request (tests calling a handler directly).
     let fallback: any Database
+    /// The site's clock, which decides what a poll shows (open, closed).
+    let clock: any SiteClock
     /// The request's own database: its event loop's pool, its logger.
     var database: any Database { APIRequest.database ?? fallback }
 
@@ -28,7 +30,7 @@ struct ReadAPI: APIProtocol {
             return Response(status: .ok, headers: headers, body: .init(data: OpenAPIDocument.bytes))
         }
         let guarded = app.grouped("api", "v1").grouped(APITokenMiddleware())
-        try ReadAPI(fallback: app.db).registerHandlers(on: VaporTransport(routesBuilder: guarded))
+        try ReadAPI(fallback: app.db, clock: app.clock).registerHandlers(on: VaporTransport(routesBuilder: guarded))
     }
 
     // MARK: Paging
@@ -174,7 +176,7 @@ struct ReadAPI: APIProtocol {
 
     func getNamingDebate(_ input: Operations.GetNamingDebate.Input) async throws -> Operations.GetNamingDebate.Output {
         var debate = DebatePage.Model(introHTML: "")
-        try await NamingDebateController.fillPublicParts(&debate, on: database)
+        try await DebatePublicParts.fill(&debate, now: clock.now(), on: database)
         let texts = try await ExportDataset.opinionTexts(on: database)
         let synthesis = Components.Schemas.SyntheseDebat(
             questionRessenti: FeelingQuestion.question,

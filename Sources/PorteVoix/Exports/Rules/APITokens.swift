@@ -19,20 +19,20 @@ enum APITokens {
     }
 
     /// Creates a token; returns it in clear, the only time it exists outside the holder's hands.
-    static func create(for member: Member, label: String, days: Int, now: Date = Date(),
+    static func create(for member: Member, label: String, days: Int, now: Date,
                        on database: any Database) async throws -> (token: String, record: APIToken) {
         let token = prefix + SecureToken.make()
         let record = APIToken(memberID: try member.requireID(), label: label, tokenHash: SecureToken.hash(token),
                               createdAt: now, expiresAt: now.addingTimeInterval(Double(days) * 86_400))
         try await record.create(on: database)
-        try await AuditLog.append(actorID: member.id, action: "api_token.create", subject: .member(try member.requireID()),
-                                  details: ["days": String(days)], on: database)
+        try await AuditLog.append(actorID: member.id, action: .apiTokenCreate, subject: .member(try member.requireID()),
+                                  details: ["days": String(days)], at: now, on: database)
         return (token, record)
     }
 
     /// Ends every live token of a member: at suspension, a new password or
     /// card, or the loss of the staff role. A token never comes back to life.
-    static func revokeAll(of memberID: UUID, now: Date = Date(), on database: any Database) async throws {
+    static func revokeAll(of memberID: UUID, now: Date, on database: any Database) async throws {
         try await APIToken.query(on: database).filter(\.$member.$id == memberID).filter(\.$revokedAt == nil)
             .set(\.$revokedAt, to: now).update()
     }
@@ -41,7 +41,7 @@ enum APITokens {
 
     /// The holder of the token in an `Authorization: Bearer` header, if the
     /// token is live and its holder is still active staff.
-    static func holder(of header: String?, now: Date = Date(), on database: any Database) async throws -> Result<Member, RefusalError> {
+    static func holder(of header: String?, now: Date, on database: any Database) async throws -> Result<Member, RefusalError> {
         guard let header, header.lowercased().hasPrefix("bearer ") else { return .failure(RefusalError(.missing)) }
         let token = header.dropFirst("bearer ".count).trimmingCharacters(in: .whitespaces)
         guard token.hasPrefix(prefix), token.count < 100 else { return .failure(RefusalError(.unknown)) }
@@ -82,7 +82,7 @@ enum APITokens {
 /// It also hands the request's own database to the handlers (`ReadAPI.database`).
 struct APITokenMiddleware: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        switch try await APITokens.holder(of: request.headers.first(name: .authorization), on: request.db) {
+        switch try await APITokens.holder(of: request.headers.first(name: .authorization), now: request.now, on: request.db) {
         case .failure(let refusal): throw refusal.pageError
         case .success:
             // A client that accepts JSON also gets the errors, which are problem+json (otherwise the generated server answers 406).

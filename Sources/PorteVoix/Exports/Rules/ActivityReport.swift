@@ -39,7 +39,7 @@ struct ActivityReport: Sendable {
     var shareAnswered: Double? { proposals == 0 ? nil : Double(answered) / Double(proposals) }
 
     /// Proposals published in [from, to), read a batch at a time (`ExportDataset.proposalsPage`).
-    static func load(from: Date, to: Date, on database: any Database) async throws -> ActivityReport {
+    static func load(from: Date, to: Date, now: Date, on database: any Database) async throws -> ActivityReport {
         var report = ActivityReport(from: from, to: to)
         let themes = Dictionary(uniqueKeysWithValues: try await Theme.query(on: database).all().map { ($0.id!, $0.name) })
         let territories = Dictionary(uniqueKeysWithValues: try await Territory.query(on: database).all().map { ($0.id!, $0.name) })
@@ -70,7 +70,7 @@ struct ActivityReport: Sendable {
         report.byStatus = sorted(status)
         report.medianDaysToAnswer = median(delays)
         report.sessions = try await sessions(filters, territories: territories, on: database)
-        report.debate = try await debate(on: database)
+        report.debate = try await debate(now: now, on: database)
         return report
     }
 
@@ -113,10 +113,10 @@ struct ActivityReport: Sendable {
     }
 
     /// Where the naming debate stands: published counts, the latest feeling results, the vote, the answer.
-    static func debate(on database: any Database) async throws -> Debate {
+    static func debate(now: Date, on database: any Database) async throws -> Debate {
         var debate = Debate()
         var model = DebatePage.Model(introHTML: "")
-        try await NamingDebateController.fillPublicParts(&model, on: database)
+        try await DebatePublicParts.fill(&model, now: now, on: database)
         debate.names = model.names.count
         debate.opinions = model.names.reduce(0) { $0 + $1.counts.values.reduce(0, +) }
         if let round = model.rounds.last(where: { $0.counts != nil }), let counts = round.counts {

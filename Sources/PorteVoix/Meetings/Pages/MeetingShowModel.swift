@@ -30,7 +30,8 @@ struct MeetingShowModel: Sendable {
     var typedLink: (item: String, proposal: String) = ("", "")
     var cancelError: String?
 
-    static func make(_ meeting: Meeting, request: Request, now: Date = Date()) async throws -> MeetingShowModel {
+    static func make(_ meeting: Meeting, request: Request) async throws -> MeetingShowModel {
+        let now = request.now
         let id = try meeting.requireID()
         let viewer = request.member
         let canManage = viewer?.roles.isDisjoint(with: Role.organisers) == false

@@ -153,7 +153,7 @@ struct AgendaController {
                 if schedules {
                     try await ProposalWorkflow.apply(
                         .schedule, to: proposal, by: member,
-                        note: "Séance du \(FrenchDates.dayAndTime(meeting.startsAt)) : « \(meeting.title) ».", on: database)
+                        note: "Séance du \(FrenchDates.dayAndTime(meeting.startsAt)) : « \(meeting.title) ».", on: database, now: request.now)
                 }
             }
         }

@@ -32,7 +32,7 @@ struct AttendanceController {
         let listed = members.map { NamedID(id: $0.id ?? UUID(), name: $0.publicName) }
         var model = MeetingPages.AttendanceModel(meeting: MeetingSummary(meeting), members: listed, present: present, search: search,
                                                  csrf: try await request.csrfToken())
-        model.frozen = AttendanceRecord.isFrozen(meeting)
+        model.frozen = AttendanceRecord.isFrozen(meeting, now: request.now)
         model.canCorrect = request.member?.roles.contains(.admin) == true
         return model
     }
@@ -58,7 +58,7 @@ struct AttendanceController {
         guard meeting.status != .cancelled else {
             throw PageError(.conflict, title: "Cette séance est annulée", message: "On ne note pas de présences pour une séance annulée.")
         }
-        let frozen = AttendanceRecord.isFrozen(meeting)
+        let frozen = AttendanceRecord.isFrozen(meeting, now: request.now)
         let isAdmin = request.member?.roles.contains(.admin) == true
         guard !frozen || isAdmin else {
             throw PageError(.forbidden, title: "L'émargement de cette séance ne peut plus changer",
@@ -121,7 +121,7 @@ struct AttendanceController {
                 }
                 if openPolls > 0 { details["duringVote"] = "1" }
                 if frozen { details["correction"] = reason }
-                try await request.audit(frozen ? "meeting.attendance.correction" : "meeting.attendance", about: .meeting(id),
+                try await request.audit(frozen ? .meetingAttendanceCorrection : .meetingAttendance, about: .meeting(id),
                                         details, on: database)
             }
             // Each member marked present is told, so that a name nobody saw
@@ -129,12 +129,12 @@ struct AttendanceController {
             for memberID in added {
                 try await Notifier.notify(memberID, "Vous avez été noté·e présent·e à la séance « \(meeting.title) » du "
                     + "\(FrenchDates.day(meeting.startsAt)). Si ce n'est pas le cas, dites-le à la modération ou à l'administration.",
-                    link: .meeting(id), on: database)
+                    link: .meeting(id), at: request.now, on: database)
             }
             for memberID in removed {
                 try await Notifier.notify(memberID, "Vous avez été retiré·e de la liste des présents de la séance « \(meeting.title) » "
                     + "du \(FrenchDates.day(meeting.startsAt)). Si c'est une erreur, dites-le à la modération ou à l'administration.",
-                    link: .meeting(id), on: database)
+                    link: .meeting(id), at: request.now, on: database)
             }
             return (added, removed)
         }

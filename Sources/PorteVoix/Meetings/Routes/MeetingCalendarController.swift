@@ -7,7 +7,7 @@ struct MeetingCalendarController {
     // MARK: Calendar files
 
     func calendarFeed(request: Request) async throws -> Response {
-        let since = Date().addingTimeInterval(-MeetingLimits.calendarPast)
+        let since = request.now.addingTimeInterval(-MeetingLimits.calendarPast)
         let meetings = try await Meeting.query(on: request.db).filter(\.$startsAt >= since).with(\.$territory)
             .sort(\.$startsAt).limit(MeetingLimits.calendarSessions).all()
         return calendarResponse(meetings, name: "Séances du conseil — \(request.application.settings.siteName)",
@@ -41,6 +41,6 @@ struct MeetingCalendarController {
         var headers = HTTPHeaders()
         headers.replaceOrAdd(name: .contentType, value: "text/calendar; charset=utf-8")
         headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(filename)\"")
-        return Response(status: .ok, headers: headers, body: .init(string: ICalendar.calendar(name: name, events: events)))
+        return Response(status: .ok, headers: headers, body: .init(string: ICalendar.calendar(name: name, events: events, now: request.now)))
     }
 }

@@ -49,9 +49,9 @@ struct MeetingPlanningController {
         draft.apply(to: meeting)
         meeting.status = .planned
         meeting.otherAttendees = 0
-        meeting.createdAt = Date()
+        meeting.createdAt = request.now
         try await meeting.create(on: request.db)
-        try await request.audit("meeting.create", about: .meeting(try meeting.requireID()))
+        try await request.audit(.meetingCreate, about: .meeting(try meeting.requireID()))
         try await request.setFlash("La séance est créée. Ajoutez maintenant les points de l'ordre du jour.")
         return request.redirect(to: .meeting(try meeting.requireID()))
     }
@@ -83,7 +83,7 @@ struct MeetingPlanningController {
         let (startsAt, endsAt) = (meeting.startsAt, meeting.endsAt)
         draft.apply(to: meeting)
         // Its dates decide when attendance becomes a record: once past, they stay.
-        if AttendanceRecord.isFrozen(endsAt: endsAt, status: meeting.status),
+        if AttendanceRecord.isFrozen(endsAt: endsAt, status: meeting.status, now: request.now),
            meeting.startsAt != startsAt || meeting.endsAt != endsAt {
             model.errors.add("jour", "Cette séance est passée : sa date et ses heures ne changent plus, "
                 + "car la liste des présents est maintenant un registre.")
@@ -95,7 +95,7 @@ struct MeetingPlanningController {
             details["from"] = FrenchDates.iso(startsAt) + "/" + FrenchDates.iso(endsAt)
             details["to"] = FrenchDates.iso(meeting.startsAt) + "/" + FrenchDates.iso(meeting.endsAt)
         }
-        try await request.audit("meeting.update", about: .meeting(try meeting.requireID()), details)
+        try await request.audit(.meetingUpdate, about: .meeting(try meeting.requireID()), details)
         try await request.setFlash("La séance est modifiée.")
         return request.redirect(to: .meeting(try meeting.requireID()))
     }
@@ -134,7 +134,7 @@ struct MeetingPlanningController {
                             message: "La séance est « \(meeting.status.label) ». Rechargez la page pour voir son état.")
         }
         try await meeting.save(on: request.db)
-        try await request.audit("meeting.status", about: .meeting(id), ["status": meeting.status.rawValue])
+        try await request.audit(.meetingStatus, about: .meeting(id), ["status": meeting.status.rawValue])
         try await request.setFlash("La séance est maintenant « \(meeting.status.label) ».")
         return request.redirect(to: .meeting(id))
     }

@@ -14,7 +14,7 @@ struct MeetingsController {
         } else if let id = territory.flatMap(UUID.init(uuidString:)) {
             query = query.filter(\.$territory.$id == id)
         }
-        let now = Date()
+        let now = request.now
         // Upcoming sessions are few; past ones grow with the years: pages of 20.
         let upcoming = try await query.copy().filter(\.$endsAt >= now).filter(\.$status != .closed)
             .sort(\.$startsAt).limit(MeetingLimits.upcomingListed).all()
@@ -46,7 +46,7 @@ struct MeetingsController {
         let member = try request.requireMember()
         let meeting = try await MeetingLookup.find(request)
         let id = try meeting.requireID()
-        guard meeting.status == .planned, meeting.startsAt > Date() else {
+        guard meeting.status == .planned, meeting.startsAt > request.now else {
             throw PageError(.conflict, title: "La séance a commencé",
                             message: "Vous ne pouvez plus changer votre réponse : la séance a commencé ou elle est terminée.")
         }

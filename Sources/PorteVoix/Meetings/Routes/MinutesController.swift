@@ -49,14 +49,14 @@ struct MinutesController {
         }
         let firstPublication = publish && meeting.minutesPublishedAt == nil
         meeting.minutes = text
-        if publish { meeting.minutesPublishedAt = meeting.minutesPublishedAt ?? Date() }
+        if publish { meeting.minutesPublishedAt = meeting.minutesPublishedAt ?? request.now }
         try await request.db.transaction { database in
             try await meeting.save(on: database)
             if firstPublication {
-                try await request.audit("meeting.minutes", about: .meeting(id), on: database)
+                try await request.audit(.meetingMinutes, about: .meeting(id), on: database)
                 for memberID in try await MeetingAudience.memberIDs(for: meeting, on: database) {
                     try await Notifier.notify(memberID, "Le compte rendu de la séance « \(meeting.title) » est publié.",
-                                              link: .meeting(id), fragment: "compte-rendu", on: database)
+                                              link: .meeting(id), fragment: "compte-rendu", at: request.now, on: database)
                 }
             }
         }

@@ -8,7 +8,7 @@ struct ProjectorController {
         let meeting = try await MeetingLookup.find(request)
         let items = try await AgendaItem.query(on: request.db).filter(\.$meeting.$id == meeting.requireID())
             .sort(\.$position).all()
-        let now = Date()
+        let now = request.now
         let polls = try await Poll.query(on: request.db).filter(\.$meeting.$id == meeting.requireID())
             .group(.or) { group in
                 group.filter(\.$status ~~ [.open, .closed]).group(.and) { $0.filter(\.$status == .draft).filter(\.$opensAt <= now) }

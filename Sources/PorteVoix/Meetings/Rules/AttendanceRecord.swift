@@ -10,11 +10,11 @@ enum AttendanceRecord {
 
     /// A session that has ended keeps the attendance it had: once marked
     /// « terminée », or once its planned end is well past.
-    static func isFrozen(_ meeting: Meeting, now: Date = Date()) -> Bool {
+    static func isFrozen(_ meeting: Meeting, now: Date) -> Bool {
         isFrozen(endsAt: meeting.endsAt, status: meeting.status, now: now)
     }
 
-    static func isFrozen(endsAt: Date, status: MeetingStatus, now: Date = Date()) -> Bool {
+    static func isFrozen(endsAt: Date, status: MeetingStatus, now: Date) -> Bool {
         status == .closed || endsAt.addingTimeInterval(completionWindow) < now
     }
 }

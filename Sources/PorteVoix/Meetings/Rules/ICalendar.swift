@@ -35,7 +35,7 @@ enum ICalendar {
         "END:VTIMEZONE",
     ]
 
-    static func calendar(name: String, events: [Event], now: Date = Date()) -> String {
+    static func calendar(name: String, events: [Event], now: Date) -> String {
         var lines = [
             "BEGIN:VCALENDAR",
             "VERSION:2.0",

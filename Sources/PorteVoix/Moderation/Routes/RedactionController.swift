@@ -33,11 +33,11 @@ struct RedactionController {
             return RedactionPage.view(model, context: request.pageContext).response(status: .unprocessableEntity).noStore()
         }
         let transaction = try await Redaction.apply(.proposal(id), title: model.title, body: model.body, reason: reason,
-                                                    by: request.member?.id, on: request.db)
+                                                    by: request.member?.id, on: request.db, now: request.now)
         try await Notifier.notify(proposal.$author.id ?? proposal.$claimedAuthor.id,
                                   "L'équipe de modération a modifié votre proposition « \(model.title ?? proposal.title) » "
                                     + "(\(reason.label))." + (message.isEmpty ? "" : " \(message)"),
-                                  link: .proposal(id), on: request.db)
+                                  link: .proposal(id), at: request.now, on: request.db)
         try await finish(request, after: transaction, what: "Le texte")
         return request.redirect(to: .proposal(id))
     }
@@ -50,11 +50,11 @@ struct RedactionController {
             return RedactionPage.view(model, context: request.pageContext).response(status: .unprocessableEntity).noStore()
         }
         let transaction = try await Redaction.apply(.comment(id), title: nil, body: model.body, reason: reason,
-                                                    by: request.member?.id, on: request.db)
+                                                    by: request.member?.id, on: request.db, now: request.now)
         try await Notifier.notify(comment.$author.id,
                                   "L'équipe de modération a modifié votre commentaire sur « \(proposal.title) » "
                                     + "(\(reason.label))." + (message.isEmpty ? "" : " \(message)"),
-                                  link: .proposal(proposal.id!), fragment: "commentaire-\(id)", on: request.db)
+                                  link: .proposal(proposal.id!), fragment: "commentaire-\(id)", at: request.now, on: request.db)
         try await finish(request, after: transaction, what: "Le commentaire")
         return request.redirect(to: .proposal(proposal.id!), fragment: "commentaire-\(id)")
     }

@@ -50,7 +50,7 @@ struct ReportsController {
             model.reportError = .init(target: id, typed: typed, reason: form.raison ?? "", errors: errors)
             return ProposalPages.show(model, context: request.pageContext).response(status: .unprocessableEntity)
         }
-        let outcome = try await Reports.file(kind, id: id, by: member.requireID(), reason: reason, comment: comment, on: request.db)
+        let outcome = try await Reports.file(kind, id: id, by: member.requireID(), reason: reason, comment: comment, on: request.db, now: request.now)
         if outcome == .recorded(hidden: true) {
             let authorID = kind == .proposal ? proposal.$author.id
                 : try await ProposalComment.find(id, on: request.db)?.$author.id
@@ -58,7 +58,7 @@ struct ReportsController {
             try await Notifier.notify(authorID, kind == .proposal
                 ? "Votre proposition « \(proposal.title) » est masquée : plusieurs membres l'ont signalée. Une personne de l'équipe de modération va la relire."
                 : "Votre commentaire sur « \(proposal.title) » est masqué : plusieurs membres l'ont signalé. Une personne de l'équipe de modération va le relire.",
-                link: .proposal(try proposal.requireID()), on: request.db)
+                link: .proposal(try proposal.requireID()), at: request.now, on: request.db)
         }
         try await request.setFlash(outcome == .alreadyReported
             ? "Vous l'aviez déjà signalé : l'équipe de modération va le relire."
@@ -110,18 +110,18 @@ struct ReportsController {
         }
         // The decision, the author's notice and the journal entry: all or nothing.
         try await request.db.transaction { database in
-            let wasHidden = try await Reports.decide(kind, id: id, hide: hide, on: database)
+            let wasHidden = try await Reports.decide(kind, id: id, hide: hide, on: database, now: request.now)
             // The author hears of a change they can see, never of reports left without effect.
             if hide != nil || wasHidden {
                 let what = kind == .proposal ? "Votre proposition « \(title) »" : "Votre commentaire sur « \(title) »"
                 let ending = kind == .proposal ? "e" : ""
                 try await Notifier.notify(authorID, hide.map { "\(what) est masqué\(ending) par l'équipe de modération. Raison : \($0.label)." }
                     ?? "\(what) est de nouveau visible : l'équipe de modération l'a relu\(ending).",
-                    link: .proposal(proposalID), on: database)
+                    link: .proposal(proposalID), at: request.now, on: database)
             }
             // Reports on a text that stays as it was are "dismissed", not a restoration.
-            let decision = hide != nil ? "hide" : wasHidden ? "restore" : "dismiss"
-            try await request.audit("\(kind.rawValue).\(decision)", about: kind == .proposal ? .proposal(id) : .comment(id),
+            let decision: AuditAction.ReportDecision = hide != nil ? .hide : wasHidden ? .restore : .dismiss
+            try await request.audit(.moderation(kind, decision), about: kind == .proposal ? .proposal(id) : .comment(id),
                                     hide.map { ["reason": $0.rawValue] } ?? [:], on: database)
         }
         try await request.setFlash(hide == nil ? "Le contenu est de nouveau visible." : "Le contenu est masqué.")

@@ -11,7 +11,8 @@ struct TransparencyController {
 
     /// Decisions on members' texts: who took them, on what, why.
     func journal(request: Request) async throws -> HTML {
-        try await AdminController.journal(AuditEntry.query(on: request.db).filter(\.$action ~~ TransparencyCounts.moderationActions),
-                                          path: .moderationJournal, title: "Journal de la modération", request: request)
+        let decisions = AuditAction.moderationActions.map(\.rawValue)
+        return try await AdminController.journal(AuditEntry.query(on: request.db).filter(\.$action ~~ decisions),
+                                                 path: .moderationJournal, title: "Journal de la modération", request: request)
     }
 }

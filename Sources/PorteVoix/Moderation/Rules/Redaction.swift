@@ -66,7 +66,7 @@ enum Redaction {
     /// - Returns: on PostgreSQL, the transaction's id, for the scrub to wait for older snapshots.
     @discardableResult
     static func apply(_ target: Target, title newTitle: String?, body newBody: String, reason: ModerationReason,
-                      by moderatorID: UUID?, on database: any Database, now: Date = Date()) async throws -> Int? {
+                      by moderatorID: UUID?, on database: any Database, now: Date) async throws -> Int? {
         try await database.transaction { database in
             let proposalID: UUID
             let contentID: UUID
@@ -155,7 +155,7 @@ enum Redaction {
                     try await record.save(on: database)
                 }
             }
-            try await AuditLog.append(actorID: moderatorID, action: "\(kind.rawValue).redact",
+            try await AuditLog.append(actorID: moderatorID, action: .redact(kind),
                                       subject: kind == .proposal ? .proposal(contentID) : .comment(contentID),
                                       details: ["reason": reason.rawValue], at: now, on: database)
             guard database.sql.dialect.name != "sqlite" else { return nil }

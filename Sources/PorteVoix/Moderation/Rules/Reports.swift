@@ -60,7 +60,7 @@ enum Reports {
     /// Records a member's report; hides the contribution when reports from
     /// enough different members wait for a decision. One transaction.
     static func file(_ kind: ReportedKind, id: UUID, by reporterID: UUID, reason: ReportReason, comment: String,
-                     on database: any Database, now: Date = Date()) async throws -> Outcome {
+                     on database: any Database, now: Date) async throws -> Outcome {
         let threshold = try await SiteSettingsStore.number(setting, on: database)
         let table = kind == .proposal ? Proposal.schema : ProposalComment.schema
         return try await database.transaction { database in
@@ -92,7 +92,7 @@ enum Reports {
                 WHERE id = \(bind: id) AND hidden_at IS NULL
                 """).run()
             // Written by "the server": the log never names who reported.
-            try await AuditLog.append(actorID: nil, action: "\(kind.rawValue).hidden_by_reports",
+            try await AuditLog.append(actorID: nil, action: .hiddenByReports(kind),
                                       subject: kind == .proposal ? .proposal(id) : .comment(id),
                                       details: ["count": String(waiting)], at: now, on: database)
             return .recorded(hidden: true)
@@ -104,7 +104,7 @@ enum Reports {
     /// - Returns: whether it was hidden before: the author hears only of a change they can see.
     @discardableResult
     static func decide(_ kind: ReportedKind, id: UUID, hide reason: ReportReason?, on database: any Database,
-                       now: Date = Date()) async throws -> Bool {
+                       now: Date) async throws -> Bool {
         let table = kind == .proposal ? Proposal.schema : ProposalComment.schema
         return try await database.transaction { database in
             let wasHidden = try await database.sql.raw("""

@@ -23,17 +23,6 @@ struct TransparencyCounts: Sendable {
 
     var months: [Month]
 
-    /// Every moderation decision, by audit action: what the moderators' journal lists.
-    static let moderationActions: [String] = ["proposal", "comment"].flatMap { kind in
-        ["publish", "reject", "requestChanges", "redact", "hide", "restore", "dismiss", "hidden_by_reports", "reviewed"]
-            .map { "\(kind).\($0)" }
-    } + ["name.publish", "name.reject", "opinion.publish", "opinion.reject"]
-
-    /// The decisions the page counts, by audit action.
-    static let actions = ["proposal.reject", "comment.reject", "name.reject", "opinion.reject", "proposal.requestChanges", "comment.requestChanges", "proposal.redact", "comment.redact",
-                          "proposal.hidden_by_reports", "comment.hidden_by_reports", "proposal.hide", "comment.hide",
-                          "proposal.restore", "comment.restore"]
-
     static func load(on database: any Database, months limit: Int = 24) async throws -> TransparencyCounts {
         var byMonth: [Int: Month] = [:]
         func key(_ date: Date) -> Int {
@@ -52,25 +41,27 @@ struct TransparencyCounts: Sendable {
         let comments = try await database.sql.raw("""
             SELECT decided_at AS at FROM proposal_comments WHERE status = 'published' AND decided_at IS NOT NULL
             """).all(decoding: Dated.self)
-        // Names and opinions' texts of the naming debate, once a moderator published them.
+        // Names of the naming debate, once a moderator published them (opinions: from the log, below).
         let names = try await database.sql.raw("""
             SELECT published_at AS at FROM proposed_names WHERE published_at IS NOT NULL AND is_current = \(bind: false)
             """).all(decoding: Dated.self)
-        let opinions = try await AuditEntry.query(on: database).filter(\.$action == "opinion.publish").all()
         for row in proposals + comments + names { touch(row.at) { $0.published += 1 } }
-        for entry in opinions { touch(entry.createdAt) { $0.published += 1 } }
-        let entries = try await AuditEntry.query(on: database).filter(\.$action ~~ actions).all()
+        // The decisions, and the opinions' publications, from the log (`AuditAction.transparency`).
+        let counted = AuditAction.transparencyActions.map(\.rawValue)
+        let entries = try await AuditEntry.query(on: database).filter(\.$action ~~ counted).all()
         for entry in entries {
+            guard let category = AuditAction(rawValue: entry.action)?.transparency else { continue }
             touch(entry.createdAt) { month in
-                switch entry.action {
-                case "proposal.reject", "comment.reject", "name.reject", "opinion.reject":
+                switch category {
+                case .published: month.published += 1
+                case .refused:
                     let reason = entry.detailValues["reason"].flatMap(ModerationReason.init(rawValue:)) ?? .other
                     month.refused[reason, default: 0] += 1
-                case "proposal.requestChanges", "comment.requestChanges": month.sentBack += 1
-                case "proposal.redact", "comment.redact": month.redacted += 1
-                case "proposal.hidden_by_reports", "comment.hidden_by_reports": month.hiddenAfterReports += 1
-                case "proposal.hide", "comment.hide": month.hiddenByModerators += 1
-                default: month.restored += 1
+                case .sentBack: month.sentBack += 1
+                case .redacted: month.redacted += 1
+                case .hiddenAfterReports: month.hiddenAfterReports += 1
+                case .hiddenByModerators: month.hiddenByModerators += 1
+                case .restored: month.restored += 1
                 }
             }
         }

@@ -30,7 +30,7 @@ final class ProposedName: Model, @unchecked Sendable {
 
     init() {}
 
-    init(name: String, explanation: String, authorID: UUID?, anonymous: Bool, status: DebateTextStatus, at date: Date = Date()) {
+    init(name: String, explanation: String, authorID: UUID?, anonymous: Bool, status: DebateTextStatus, at date: Date) {
         self.name = name
         self.nameKey = NameKey.make(name)
         self.explanation = explanation
@@ -95,7 +95,7 @@ final class NamingRound: Model, @unchecked Sendable {
 
     init() {}
 
-    init(pollID: UUID, number: Int, at date: Date = Date()) {
+    init(pollID: UUID, number: Int, at date: Date) {
         self.$poll.id = pollID
         self.number = number
         self.createdAt = date
@@ -112,7 +112,7 @@ final class NamingDecision: Model, @unchecked Sendable {
 
     init() {}
 
-    init(pollID: UUID, at date: Date = Date()) {
+    init(pollID: UUID, at date: Date) {
         self.$poll.id = pollID
         self.createdAt = date
     }
@@ -130,7 +130,7 @@ final class NamingAnswer: Model, @unchecked Sendable {
 
     init() {}
 
-    init(text: String, authorID: UUID?, at date: Date = Date()) {
+    init(text: String, authorID: UUID?, at date: Date) {
         self.text = text
         self.$author.id = authorID
         self.publishedAt = date
@@ -209,7 +209,7 @@ struct CreateNamingDebate: AsyncMigration {
         // The name under debate is the first candidate, proposed by nobody.
         let current = ProposedName(name: Self.currentName,
                                    explanation: "Le nom utilisé aujourd'hui dans les courriers, les formulaires et les textes officiels.",
-                                   authorID: nil, anonymous: false, status: .published)
+                                   authorID: nil, anonymous: false, status: .published, at: Date())
         current.isCurrent = true
         try await current.create(on: database)
     }

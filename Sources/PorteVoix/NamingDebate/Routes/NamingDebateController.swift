@@ -20,50 +20,8 @@ struct NamingDebateController {
                 .sort(\.$startsAt).limit(20).all().map { NamedID(id: try $0.requireID(), name: "\($0.title), \(FrenchDates.day($0.startsAt))") }
         }
         model.isStaff = roles.contains(.staff)
-        try await Self.fillPublicParts(&model, on: request.db)
+        try await DebatePublicParts.fill(&model, now: request.now, on: request.db)
         return model
-    }
-
-    /// What anyone may read of the debate: the feeling periods (counts once
-    /// published), the published names, the decision vote, the answers.
-    static func fillPublicParts(_ model: inout DebatePage.Model, on database: any Database) async throws {
-        // Looking shows the schedule, never applies it: the scheduler opens, closes and counts.
-        let now = Date()
-        var rounds: [DebatePage.Round] = []
-        for round in try await NamingRound.query(on: database).with(\.$poll, { $0.with(\.$options) }).sort(\.$number).all() {
-            let poll = round.poll
-            poll.showAsOf(now)
-            // The same rule as the poll's own page: below the minimum, no counts.
-            let published = PollResults.published(poll, minimum: try await PollResults.minimumBallots(poll, on: database)) != nil
-            rounds.append(DebatePage.Round(number: round.number, pollID: try poll.requireID(), status: poll.status,
-                                           opensAt: poll.opensAt, closesAt: poll.closesAt,
-                                           ballots: published ? poll.aggregate?.ballots : nil,
-                                           counts: published ? poll.aggregate?.options?.counts : nil, counted: poll.countedAt != nil))
-        }
-        model.rounds = rounds
-        let counts = try await NamingContributions.counts(on: database)
-        model.names = try await ProposedName.query(on: database).filter(\.$status == .published).with(\.$author)
-            .sort(\.$isCurrent, .descending).sort(\.$publishedAt).all().map { name in
-                DebatePage.Name(id: try name.requireID(), name: name.name, explanation: name.explanation, authorName: name.authorName,
-                                isCurrent: name.isCurrent, counts: counts[try name.requireID()] ?? [:])
-            }
-        if let decision = try await NamingDecision.query(on: database).with(\.$poll).sort(\.$createdAt, .descending).first() {
-            let poll = decision.poll
-            poll.showAsOf(now)
-            try await poll.$options.load(on: database)
-            var ranking: [String] = []
-            let published = PollResults.published(poll, minimum: try await PollResults.minimumBallots(poll, on: database)) != nil
-            if published, let grades = poll.aggregate?.grades {
-                let ranks = MajorityJudgment.ranks(grades)
-                let labels = poll.options.sorted { $0.position < $1.position }.map(\.label)
-                ranking = labels.indices.sorted { ranks[$0] < ranks[$1] }.map { "\(labels[$0]) (rang \(ranks[$0]))" }
-            }
-            model.decision = DebatePage.Decision(pollID: try poll.requireID(), status: poll.statusLabel, ranking: ranking,
-                                                 isDraft: poll.status == .draft,
-                                                 tooFewBallots: poll.countedAt != nil && !published)
-        }
-        model.answers = try await NamingAnswer.query(on: database).sort(\.$publishedAt, .descending).all()
-            .map { DebatePage.Answer(text: $0.text, publishedAt: $0.publishedAt) }
     }
 
     // MARK: Names
@@ -84,7 +42,7 @@ struct NamingDebateController {
         var duplicateOf: UUID?
         if errors.isEmpty {
             switch try await NamingContributions.proposeName(name, explanation: explanation, authorID: member.requireID(),
-                                                             anonymous: form.anonyme == "oui", on: request.db) {
+                                                             anonymous: form.anonyme == "oui", now: request.now, on: request.db) {
             case .saved:
                 try await request.setFlash("Merci ! Votre nom est envoyé : une personne de l'équipe de modération va le relire.")
                 return request.redirect(to: .namingDebate, fragment: "noms")
@@ -157,7 +115,7 @@ struct NamingDebateController {
         let memberID = try member.requireID(), anonymous = form.anonyme == "oui", nameID = model.id
         func save() async throws -> DebateTextStatus {
             try await NamingContributions.giveOpinion(on: nameID, by: memberID, stance: stance, text: text, anonymous: anonymous,
-                                                      on: request.db)
+                                                      on: request.db, now: request.now)
         }
         let status: DebateTextStatus
         do {

@@ -36,8 +36,8 @@ struct NamingStewardsController {
             return DebatePage.view(model, context: request.pageContext).response(status: .unprocessableEntity)
         }
         let poll = try await FeelingQuestion.openRound(opensAt: start, closesAt: end,
-                                                       master: request.application.siteKeys.ballotMaster, on: request.db)
-        try await request.audit("poll.create", about: .poll(try poll.requireID()))
+                                                       master: request.application.siteKeys.ballotMaster, now: request.now, on: request.db)
+        try await request.audit(.pollCreate, about: .poll(try poll.requireID()))
         try await request.setFlash("La question est prête : elle s'ouvrira le \(FrenchDates.dayAndTime(start)).")
         return request.redirect(to: .namingDebate, fragment: "ressenti")
     }
@@ -62,14 +62,14 @@ struct NamingStewardsController {
                 try await database.sql.raw("UPDATE proposed_names SET is_current = is_current WHERE is_current = \(bind: true)").run()
                 guard try await NamingShortlist.mayPrepareVote(on: database) else { return nil }
                 return try await NamingShortlist.openVote(names, opensAt: nil, closesAt: nil, meetingID: meeting?.id,
-                                                          master: request.application.siteKeys.ballotMaster, on: database)
+                                                          master: request.application.siteKeys.ballotMaster, now: request.now, on: database)
             }
             guard let poll else {
                 throw PageError(.conflict, title: "Le vote est déjà préparé",
                                 message: "Un seul vote à la fois : un nouveau se prépare seulement si le précédent a eu trop peu de votes. "
                                     + "Rechargez la page du débat.")
             }
-            try await request.audit("poll.create", about: .poll(try poll.requireID()))
+            try await request.audit(.pollCreate, about: .poll(try poll.requireID()))
             try await request.setFlash("Le vote est préparé avec \(names.count) noms. Ouvrez-le quand le moment est venu.")
             return request.redirect(to: .poll(try poll.requireID()))
         }
@@ -90,11 +90,11 @@ struct NamingStewardsController {
             return DebatePage.view(model, context: request.pageContext).response(status: .unprocessableEntity)
         }
         try await request.db.transaction { database in
-            try await NamingAnswer(text: text, authorID: request.member?.id).create(on: database)
+            try await NamingAnswer(text: text, authorID: request.member?.id, at: request.now).create(on: database)
             let members = try await Member.query(on: database).filter(\.$status == .active).all()
             for member in members {
                 try await Notifier.notify(member.id, "Le Département a répondu au débat sur le nom.",
-                                          link: .namingDebate, fragment: "reponse", on: database)
+                                          link: .namingDebate, fragment: "reponse", at: request.now, on: database)
             }
         }
         try await request.setFlash("La réponse est publiée. Les membres sont prévenus.")
@@ -109,7 +109,7 @@ struct NamingStewardsController {
             SynthesisPage.NameBlock(name: name, opinions: opinions.filter { $0.$proposedName.id == name.id }
                 .map { NamePage.Opinion(stance: $0.stance, text: $0.text, authorName: $0.authorName) })
         }
-        return SynthesisPage.view(.init(debate: debate, names: blocks, generatedAt: Date()), context: request.pageContext)
+        return SynthesisPage.view(.init(debate: debate, names: blocks, generatedAt: request.now), context: request.pageContext)
     }
 
     // MARK: Moderation
@@ -135,18 +135,18 @@ struct NamingStewardsController {
         }
         name.status = status
         name.moderationReason = reason
-        if status == .published { name.publishedAt = Date() }
+        if status == .published { name.publishedAt = request.now }
         // Refused (perhaps for its explanation only): the name itself may be proposed again.
         if status == .rejected { name.nameKey = "refuse:" + id.uuidString }
         try await request.db.transaction { database in
             try await name.save(on: database)
-            try await request.audit(status == .published ? "name.publish" : "name.reject", about: .name(id),
+            try await request.audit(status == .published ? .namePublish : .nameReject, about: .name(id),
                                     reason.map { ["reason": $0.rawValue] } ?? [:], on: database)
             try await Notifier.notify(name.$author.id, status == .published
                 ? "Le nom « \(name.name) » que vous avez proposé est publié : les membres peuvent donner leur avis."
                 : takenDown ? "Le nom « \(name.name) » que vous avez proposé a été retiré par l'équipe de modération (\(reason?.label ?? ""))."
                 : "Le nom « \(name.name) » que vous avez proposé n'a pas été publié (\(reason?.label ?? "")).",
-                link: status == .published ? .namingName(id) : .namingDebate, on: database)
+                link: status == .published ? .namingName(id) : .namingDebate, at: request.now, on: database)
         }
         try await request.setFlash(status == .published ? "Le nom est publié." : takenDown ? "Le nom est retiré." : "Le nom est refusé.")
         return takenDown ? request.redirect(to: .namingDebate, fragment: "noms") : request.redirect(to: .moderation, fragment: "debat")
@@ -183,14 +183,14 @@ struct NamingStewardsController {
                 throw PageError(.conflict, title: "Cet avis vient de changer",
                                 message: "Son auteur l'a modifié pendant votre relecture, ou une autre personne l'a relu. Rechargez la file.")
             }
-            try await request.audit(status == .published ? "opinion.publish" : "opinion.reject", about: .opinion(id),
+            try await request.audit(status == .published ? .opinionPublish : .opinionReject, about: .opinion(id),
                                     reason.map { ["reason": $0.rawValue] } ?? [:], on: database)
             let what = opinion.proposedName.isCurrent ? "le nom actuel" : "« \(opinion.proposedName.name) »"
             try await Notifier.notify(opinion.$member.id, status == .published
                 ? "Votre avis sur \(what) est publié."
                 : "Le texte de votre avis sur \(what) n'a pas été publié (\(reason?.label ?? "")). "
                     + "Votre position ne compte pas tant que le texte n'est pas changé ou retiré.",
-                link: .namingName(opinion.$proposedName.id), on: database)
+                link: .namingName(opinion.$proposedName.id), at: request.now, on: database)
         }
         try await request.setFlash(status == .published ? "L'avis est publié." : takenDown ? "L'avis est retiré." : "L'avis est refusé.")
         return takenDown ? request.redirect(to: .namingName(opinion.$proposedName.id)) : request.redirect(to: .moderation, fragment: "debat")

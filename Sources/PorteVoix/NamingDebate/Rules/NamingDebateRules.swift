@@ -10,7 +10,7 @@ enum FeelingQuestion {
     static let options = ["respecté·e", "indifférent·e", "gêné·e", "blessé·e", "sans avis"]
 
     /// A new period, in preparation until its opening date (the scheduler opens and closes it).
-    static func openRound(opensAt: Date, closesAt: Date, master: [UInt8], on database: any Database) async throws -> Poll {
+    static func openRound(opensAt: Date, closesAt: Date, master: [UInt8], now: Date, on database: any Database) async throws -> Poll {
         let minimum = try await SiteSettingsStore.minimumBallots(on: database)
         let number = (try await NamingRound.query(on: database).max(\.$number) ?? 0) + 1
         let draft = PollDraft(question: question, details: "Question anonyme du débat sur le nom, période n° \(number).",
@@ -18,8 +18,8 @@ enum FeelingQuestion {
                               territoryID: nil, agendaItemID: nil, proposalID: nil, channel: .online, custody: .standard, holders: [],
                               threshold: 0, opensAt: opensAt, closesAt: closesAt)
         return try await database.transaction { database in
-            let poll = try await PollCreation.store(draft, meetingID: nil, master: master, on: database)
-            try await NamingRound(pollID: try poll.requireID(), number: number).create(on: database)
+            let poll = try await PollCreation.store(draft, meetingID: nil, master: master, now: now, on: database)
+            try await NamingRound(pollID: try poll.requireID(), number: number, at: now).create(on: database)
             return poll
         }
     }
@@ -62,7 +62,7 @@ enum NamingShortlist {
         return PollResults.published(poll, minimum: try await PollResults.minimumBallots(poll, on: database)) == nil
     }
 
-    static func openVote(_ names: [ProposedName], opensAt: Date?, closesAt: Date?, meetingID: UUID?, master: [UInt8],
+    static func openVote(_ names: [ProposedName], opensAt: Date?, closesAt: Date?, meetingID: UUID?, master: [UInt8], now: Date,
                          on database: any Database) async throws -> Poll {
         let minimum = try await SiteSettingsStore.minimumBallots(on: database)
         let draft = PollDraft(question: "Quel nom le conseil préfère-t-il ?",
@@ -74,8 +74,8 @@ enum NamingShortlist {
                               eligibility: .all, territoryID: nil, agendaItemID: nil, proposalID: nil, channel: .online, custody: .standard,
                               holders: [], threshold: 0, opensAt: opensAt, closesAt: closesAt)
         return try await database.transaction { database in
-            let poll = try await PollCreation.store(draft, meetingID: meetingID, master: master, on: database)
-            try await NamingDecision(pollID: try poll.requireID()).create(on: database)
+            let poll = try await PollCreation.store(draft, meetingID: meetingID, master: master, now: now, on: database)
+            try await NamingDecision(pollID: try poll.requireID(), at: now).create(on: database)
             return poll
         }
     }
@@ -107,13 +107,13 @@ enum NamingContributions {
 
     /// Saves a proposed name for review, unless the same name (whatever its
     /// case, accents and spaces) was already proposed.
-    static func proposeName(_ name: String, explanation: String, authorID: UUID, anonymous: Bool,
+    static func proposeName(_ name: String, explanation: String, authorID: UUID, anonymous: Bool, now: Date,
                             on database: any Database) async throws -> NameOutcome {
         let key = NameKey.make(name)
         if let existing = try await ProposedName.query(on: database).filter(\.$nameKey == key).first() {
             return .duplicate(of: existing.status == .published ? existing.id : nil)
         }
-        let proposed = ProposedName(name: name, explanation: explanation, authorID: authorID, anonymous: anonymous, status: .submitted)
+        let proposed = ProposedName(name: name, explanation: explanation, authorID: authorID, anonymous: anonymous, status: .submitted, at: now)
         proposed.personalData = Screening.stored(Screening.kinds(in: name, explanation))
         do {
             try await proposed.create(on: database)
@@ -127,7 +127,7 @@ enum NamingContributions {
     /// One opinion per member and name: a second one replaces the first.
     /// A stance alone is counted at once; a text waits for a moderator.
     static func giveOpinion(on nameID: UUID, by memberID: UUID, stance: OpinionStance, text: String, anonymous: Bool,
-                            on database: any Database, now: Date = Date()) async throws -> DebateTextStatus {
+                            on database: any Database, now: Date) async throws -> DebateTextStatus {
         let personalData = Screening.stored(Screening.kinds(in: text))
         return try await database.transaction { database in
             let existing = try await NameOpinion.query(on: database).filter(\.$proposedName.$id == nameID)

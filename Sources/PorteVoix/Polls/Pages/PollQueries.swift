@@ -10,7 +10,7 @@ enum PollQueries {
         let id = try poll.requireID()
         let member = request.member
         var model = PollPages.Model(
-            poll: PollSummary(poll, asOf: Date()),
+            poll: PollSummary(poll, asOf: request.now),
             ballots: try await BallotBox.ballotCount(poll, on: request.db),
             csrf: member == nil ? nil : try await request.csrfToken(),
             canManage: member?.roles.isDisjoint(with: Role.organisers) == false
@@ -76,7 +76,7 @@ enum PollQueries {
         }
         // One query for the whole register, not one per person present.
         let voters = try await BallotBox.voters(pollID: id, on: request.db)
-        return PollPages.PaperModel(poll: PollSummary(poll, asOf: Date()), present: present,
+        return PollPages.PaperModel(poll: PollSummary(poll, asOf: request.now), present: present,
                                     voted: Set(voters.keys), paperVoters: Set(voters.filter { $0.value == .paper }.keys),
                                     csrf: try await request.csrfToken())
     }

@@ -10,7 +10,7 @@ struct BallotsController {
     /// The ballot read from the form and checked, or the page again with the reason.
     func checkedBallot(_ request: Request, poll: Poll) async throws -> Result<BallotContent, PollPageError> {
         let member = try request.requireMember()
-        guard poll.status == .open, poll.closesAt.map({ $0 > Date() }) ?? true else {
+        guard poll.status == .open, poll.closesAt.map({ $0 > request.now }) ?? true else {
             return .failure(PollPageError(status: .conflict, message: poll.status == .closed
                 ? "Ce scrutin est clos : il n'est plus possible de voter." : "Ce scrutin n'est pas encore ouvert."))
         }
@@ -57,7 +57,7 @@ struct BallotsController {
             let context = request.pageContext
             let options = poll.options.map(\.label)
             // Every choice gives a page of the same size (design/voting.md, "Traffic").
-            let summary = PollSummary(poll, asOf: Date())
+            let summary = PollSummary(poll, asOf: request.now)
             let page = PollPages.confirmation(summary, content: content, options: options, csrf: csrf, context: context).render()
             return HTML.paddedResponse(page, size: PollPages.confirmationSize(summary, page: page, content: content, options: options))
         }
@@ -76,10 +76,10 @@ struct BallotsController {
         case .failure(let error): return try await errorPage(error, poll: poll, request: request)
         case .success(let content):
             let result = try await BallotBox.cast(content, poll: poll, memberID: request.requireMember().requireID(),
-                                                  on: request.db)
+                                                  clock: request.application.clock, on: request.db)
             switch result {
             case .closed:
-                try await PollSchedule.apply(poll, app: request.application, counting: false)
+                try await PollSchedule.apply(poll, app: request.application, now: request.now, counting: false)
                 return try await errorPage(PollPageError(status: .conflict, message: "Ce scrutin vient de se clore : "
                     + "votre vote n'a pas pu être enregistré. Rien n'a été compté à votre nom."), poll: poll, request: request)
             case .otherChannel:
@@ -92,7 +92,7 @@ struct BallotsController {
             case .cast(let tracker):
                 // Shown once: never stored, never cached; the same size for every choice.
                 let context = request.pageContext
-                let summary = PollSummary(poll, asOf: Date())
+                let summary = PollSummary(poll, asOf: request.now)
                 return PollPages.tracker(summary, tracker: tracker, context: context)
                     .paddedResponse(size: PollPages.trackerSize(summary, context: context))
             }

@@ -22,7 +22,7 @@ struct PaperBallotsController {
         var registered: [UUID] = [], refused = 0, notEligible = 0, typingStarted = false
         for memberID in Set(chosen) {
             guard eligible[memberID] != nil else { notEligible += 1; continue }
-            switch try await BallotBox.registerPaperVoter(poll: poll, memberID: memberID, by: registrar, on: request.db) {
+            switch try await BallotBox.registerPaperVoter(poll: poll, memberID: memberID, by: registrar, clock: request.application.clock, on: request.db) {
             case .registered: registered.append(memberID)
             case .alreadyVoted: refused += 1
             case .typingStarted: typingStarted = true
@@ -31,14 +31,14 @@ struct PaperBallotsController {
             }
         }
         if !registered.isEmpty {
-            try await request.audit("poll.paper.voters", about: .poll(try poll.requireID()),
+            try await request.audit(.pollPaperVoters, about: .poll(try poll.requireID()),
                                     ["members": AuditDetails.ids(registered)])
             // Told in their own inbox, never only to the person who registered them.
             let when = poll.meeting.map { " de la séance du \(FrenchDates.day($0.startsAt))" } ?? ""
             for memberID in registered {
                 try await Notifier.notify(memberID, "Vous avez été noté·e comme ayant voté sur papier au scrutin « \(poll.question) »\(when). "
                     + "Si ce n'est pas le cas, dites-le à la modération ou à l'administration.", link: .poll(try poll.requireID()),
-                    on: request.db)
+                    at: request.now, on: request.db)
             }
         }
         var messages: [String] = []
@@ -75,7 +75,7 @@ struct PaperBallotsController {
             model.typed = answers
             return PollPages.paper(model, context: request.pageContext).response(status: .unprocessableEntity)
         }
-        switch try await BallotBox.castPaper(content, poll: poll, on: request.db) {
+        switch try await BallotBox.castPaper(content, poll: poll, clock: request.application.clock, on: request.db) {
         case .full:
             model.error = "Tous les bulletins papier sont déjà saisis : il y a autant de bulletins que de votants sur papier."
             return PollPages.paper(model, context: request.pageContext).response(status: .conflict)
@@ -85,7 +85,7 @@ struct PaperBallotsController {
             throw PageError(.conflict, title: "Ce vote se fait en ligne", message: "Ce scrutin ne prend pas de bulletins papier.")
         case .typed:
             // How many, never what.
-            try await request.audit("poll.paper.ballot", about: .poll(try poll.requireID()), ["number": String(poll.paperBallots)])
+            try await request.audit(.pollPaperBallot, about: .poll(try poll.requireID()), ["number": String(poll.paperBallots)])
             try await request.setFlash("Le bulletin papier est enregistré.")
             return request.redirect(to: .poll(try poll.requireID(), .paper))
         }

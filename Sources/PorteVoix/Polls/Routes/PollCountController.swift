@@ -26,7 +26,7 @@ struct PollCountController {
         let own = rows.first { $0.$member.id == memberID }
         guard own != nil || !member.roles.isDisjoint(with: Role.organisers) else { throw Abort(.notFound) }
         return PollPages.CustodyModel(
-            poll: PollSummary(poll, asOf: Date()), csrf: try await request.csrfToken(),
+            poll: PollSummary(poll, asOf: request.now), csrf: try await request.csrfToken(),
             holders: rows.map(\.line), ownNumber: own?.holder, ownGiven: own?.givenShare != nil
         )
     }
@@ -39,7 +39,7 @@ struct PollCountController {
             return PollPages.custodyCount(model, context: request.pageContext).response(status: .ok).noStore()
         }
         try requireOrganiser(request)
-        let model = PollPages.CountModel(poll: PollSummary(poll, asOf: Date()), csrf: try await request.csrfToken())
+        let model = PollPages.CountModel(poll: PollSummary(poll, asOf: request.now), csrf: try await request.csrfToken())
         return PollPages.count(model, context: request.pageContext).response(status: .ok).noStore()
     }
 
@@ -58,7 +58,7 @@ struct PollCountController {
         // Someone who holds no key of this poll typing one of its shares: journaled, whoever they are.
         if !holders.contains(where: { $0.$member.id == member.id }),
            (try? KeyShareCode.decode(typed, pollIdentifier: poll.identifier)) != nil {
-            try await request.audit("poll.count.share.not_holder", about: .poll(pollID))
+            try await request.audit(.pollCountShareNotHolder, about: .poll(pollID))
         }
         var model = try await custodyPage(poll, holders: holders, request: request)
         model.typed = typed
@@ -66,7 +66,7 @@ struct PollCountController {
             model.errors.add("part", message)
             return PollPages.custodyCount(model, context: request.pageContext).response(status: status).noStore()
         }
-        switch try await KeyCustody.give(typed, poll: poll, memberID: member.requireID(), master: master, on: request.db) {
+        switch try await KeyCustody.give(typed, poll: poll, memberID: member.requireID(), master: master, now: request.now, on: request.db) {
         case .needsAMember:
             return refuse("Votre part n'est pas gardée pour l'instant : avec elle, toutes les parts données viendraient de comptes "
                 + "qui ont aujourd'hui un rôle d'animation, d'agent ou d'administration. Il faut d'abord la part d'au moins un "
@@ -85,16 +85,16 @@ struct PollCountController {
             return refuse("Cette part appartient à un autre vote.")
         case .otherHolder(let number):
             // Someone typing another holder's share: refused, and the journal says so.
-            try await request.audit("poll.count.share.other_holder", about: .poll(pollID),
+            try await request.audit(.pollCountShareOtherHolder, about: .poll(pollID),
                                     ["holder": String(model.ownNumber ?? 0), "typed": String(number)])
             let owner = model.holders.first { $0.number == number }?.name
             return refuse("Cette part est celle du détenteur n° \(number)\(owner.map { " (\($0))" } ?? "") : chaque détenteur tape "
                 + "sa propre part, depuis son propre compte. Ce refus est écrit dans le journal des actions.", status: .forbidden)
         case .notTheShareHandedOut:
-            try await request.audit("poll.count.share.refused", about: .poll(pollID), ["holder": String(model.ownNumber ?? 0)])
+            try await request.audit(.pollCountShareRefused, about: .poll(pollID), ["holder": String(model.ownNumber ?? 0)])
             return refuse("Cette part ne correspond pas à celle qui vous a été remise. Vérifiez-la et retapez-la.")
         case .accepted(let given):
-            try await request.audit("poll.count.share", about: .poll(pollID),
+            try await request.audit(.pollCountShare, about: .poll(pollID),
                                     ["holder": String(model.ownNumber ?? 0), "given": String(given), "threshold": String(poll.keyThreshold)])
             guard given >= poll.keyThreshold else {
                 try await request.setFlash("Votre part est enregistrée (\(given) sur \(poll.keyThreshold) nécessaires). "
@@ -108,7 +108,7 @@ struct PollCountController {
             else {
                 // Cannot happen with fingerprinted shares; if it does, nothing given is kept.
                 try await KeyCustody.forgetGivenShares(pollID: pollID, on: request.db.sql)
-                try await request.audit("poll.count.refused", about: .poll(pollID),
+                try await request.audit(.pollCountRefused, about: .poll(pollID),
                                         ["accepted": String(shares.count), "threshold": String(poll.keyThreshold), "mismatch": "1"])
                 return refuse("Ces parts ne permettent pas d'ouvrir cette urne : chaque détenteur doit retaper la sienne.")
             }
@@ -126,7 +126,7 @@ struct PollCountController {
                 try await request.setFlash("L'urne vient d'être dépouillée. Les résultats sont publiés.")
                 return request.redirect(to: .poll(pollID))
             }
-            try await request.audit("poll.count", about: .poll(pollID),
+            try await request.audit(.pollCount, about: .poll(pollID),
                                     ["accepted": String(shares.count), "threshold": String(poll.keyThreshold)])
             try await request.setFlash("L'urne est dépouillée. Les résultats sont publiés.")
             return request.redirect(to: .poll(pollID))
@@ -147,7 +147,7 @@ struct PollCountController {
 
     func myShareForm(request: Request) async throws -> Response {
         let (poll, row) = try await ownShare(request)
-        let model = PollPages.MyShareModel(poll: PollSummary(poll, asOf: Date()), number: row.holder,
+        let model = PollPages.MyShareModel(poll: PollSummary(poll, asOf: request.now), number: row.holder,
                                            holders: poll.holderNames.count, fetchedAt: row.fetchedAt,
                                            csrf: try await request.csrfToken())
         return PollPages.myShare(model, context: request.pageContext).response(status: .ok).noStore()
@@ -156,18 +156,18 @@ struct PollCountController {
     /// Shows the share once and deletes it from the server in the same step.
     func fetchMyShare(request: Request) async throws -> Response {
         let (poll, row) = try await ownShare(request)
-        var model = PollPages.MyShareModel(poll: PollSummary(poll, asOf: Date()), number: row.holder,
+        var model = PollPages.MyShareModel(poll: PollSummary(poll, asOf: request.now), number: row.holder,
                                            holders: poll.holderNames.count, fetchedAt: row.fetchedAt,
                                            csrf: try await request.csrfToken())
         switch try await KeyCustody.fetch(pollID: poll.requireID(), identifier: poll.identifier,
                                           memberID: request.requireMember().requireID(),
-                                          master: request.application.siteKeys.ballotMaster, on: request.db) {
+                                          master: request.application.siteKeys.ballotMaster, now: request.now, on: request.db) {
         case .notHolder: throw Abort(.notFound)
         case .alreadyFetched(let date):
             model.fetchedAt = date
             return PollPages.myShare(model, context: request.pageContext).response(status: .conflict).noStore()
         case .share(let code, _):
-            try await request.audit("poll.share.fetched", about: .poll(try poll.requireID()), ["holder": String(row.holder)])
+            try await request.audit(.pollShareFetched, about: .poll(try poll.requireID()), ["holder": String(row.holder)])
             await KeyCustody.scrub(request.application)
             model.code = code
             return PollPages.myShare(model, context: request.pageContext).response(status: .ok).noStore()
@@ -184,7 +184,7 @@ struct PollCountController {
         }
         try requireOrganiser(request)
         let holders = poll.holderNames
-        var model = PollPages.CountModel(poll: PollSummary(poll, asOf: Date()), csrf: try await request.csrfToken())
+        var model = PollPages.CountModel(poll: PollSummary(poll, asOf: request.now), csrf: try await request.csrfToken())
         var accepted: [SecretSharing.Share] = []
         for (index, name) in holders.enumerated() {
             let number = index + 1
@@ -209,7 +209,7 @@ struct PollCountController {
         let audit = ["accepted": String(accepted.count), "threshold": String(poll.keyThreshold)]
         let pollID = try poll.requireID()
         guard accepted.count >= poll.keyThreshold else {
-            try await request.audit("poll.count.refused", about: .poll(pollID), audit)
+            try await request.audit(.pollCountRefused, about: .poll(pollID), audit)
             model.missing = poll.keyThreshold - accepted.count
             // The page holds the shares typed so far: never kept in a cache.
             return PollPages.count(model, context: request.pageContext).response(status: .unprocessableEntity).noStore()
@@ -218,7 +218,7 @@ struct PollCountController {
               let publicKey = try? BallotSeal.publicKey(of: privateKey),
               Data(publicKey).base64EncodedString() == poll.publicKey
         else {
-            try await request.audit("poll.count.refused", about: .poll(pollID), audit.merging(["mismatch": "1"]) { $1 })
+            try await request.audit(.pollCountRefused, about: .poll(pollID), audit.merging(["mismatch": "1"]) { $1 })
             model.mismatch = true
             return PollPages.count(model, context: request.pageContext).response(status: .unprocessableEntity).noStore()
         }
@@ -227,7 +227,7 @@ struct PollCountController {
             try await request.setFlash("L'urne vient d'être dépouillée par d'autres détenteurs de clés. Les résultats sont publiés.")
             return request.redirect(to: .poll(try poll.requireID()))
         }
-        try await request.audit("poll.count", about: .poll(pollID), audit)
+        try await request.audit(.pollCount, about: .poll(pollID), audit)
         try await request.setFlash("L'urne est dépouillée. Les résultats sont publiés.")
         return request.redirect(to: .poll(try poll.requireID()))
     }

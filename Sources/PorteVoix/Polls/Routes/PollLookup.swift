@@ -15,9 +15,9 @@ enum PollLookup {
         // closed); looking at it only shows it. Counting is the server task's
         // job, or the facilitator's "clore": never a voter's request.
         if request.method == .GET || request.method == .HEAD {
-            poll.showAsOf(Date())
+            poll.showAsOf(request.now)
         } else {
-            try await PollSchedule.apply(poll, app: request.application, counting: false)
+            try await PollSchedule.apply(poll, app: request.application, now: request.now, counting: false)
         }
         if poll.status == .draft && request.member?.roles.isDisjoint(with: Role.organisers) != false {
             throw Abort(.notFound)

@@ -7,7 +7,7 @@ import Voting
 struct PollsController {
     func list(request: Request) async throws -> HTML {
         let polls = try await Poll.query(on: request.db).sort(\.$createdAt, .descending).limit(PollLimits.listed).all()
-        let now = Date()
+        let now = request.now
         let canManage = request.member?.roles.isDisjoint(with: Role.organisers) == false
         return PollPages.list(polls.map { PollSummary($0, asOf: now) }.filter { canManage || $0.status != .draft },
                               canManage: canManage, context: request.pageContext)
@@ -32,7 +32,7 @@ struct PollsController {
                                     + "dans ses notifications.")
             }
             // Claimed once, and refused by the database while a share waits on the server.
-            let now = Date()
+            let now = request.now
             let opened = try await request.db.sql.raw("""
                 UPDATE polls SET status = 'open', opened_at = \(bind: now),
                   closes_at = CASE WHEN closes_at <= \(bind: now) THEN NULL ELSE closes_at END
@@ -45,7 +45,7 @@ struct PollsController {
             poll.status = .open
             poll.openedAt = now
         case ("clore", .open):
-            try await PollCount.close(poll, app: request.application)
+            try await PollCount.close(poll, at: request.now, app: request.application)
         case ("clore", .closed):
             // Its closing time came, or someone else closed it, a moment before.
             try await request.setFlash("Le scrutin était déjà clos.")
@@ -54,7 +54,7 @@ struct PollsController {
             throw PageError(.conflict, title: "Ce changement n'est pas possible",
                             message: "Un scrutin s'ouvre une fois et se ferme une fois ; un scrutin clos ne rouvre jamais.")
         }
-        try await request.audit("poll.\(poll.status.rawValue)", about: .poll(id))
+        try await request.audit(.poll(poll.status), about: .poll(id))
         try await request.setFlash(poll.status == .open ? "Le scrutin est ouvert : les membres peuvent voter."
             : poll.awaitsKeyHolders ? "Le scrutin est clos. Chaque détenteur de clé est prévenu : l'urne s'ouvrira quand "
                 + "assez d'entre eux auront donné leur part, chacun depuis son compte."
@@ -83,7 +83,7 @@ struct PollsController {
         }
         var holders: [Member] = []
         if draft.custody == .sealed {
-            switch try await keyHolders(draft, on: request.db) {
+            switch try await keyHolders(draft, now: request.now, on: request.db) {
             case .failure(let problem):
                 model.errors.add("detenteurs", problem.message)
                 return PollPages.form(model, context: request.pageContext).response(status: .unprocessableEntity)
@@ -91,13 +91,13 @@ struct PollsController {
             }
         }
         let poll = try await PollCreation.store(draft, meetingID: item?.$meeting.id, holders: holders,
-                                                master: request.application.siteKeys.ballotMaster, on: request.db)
+                                                master: request.application.siteKeys.ballotMaster, now: request.now, on: request.db)
         var details = ["channel": draft.channel.rawValue]
         if draft.custody == .sealed {
             details["threshold"] = String(draft.threshold)
             details["holders"] = String(holders.count)
         }
-        try await request.audit("poll.create", about: .poll(try poll.requireID()), details)
+        try await request.audit(.pollCreate, about: .poll(try poll.requireID()), details)
         try await request.setFlash(draft.custody == .sealed
             ? "Le scrutin est prêt. Chaque détenteur de clé a reçu un avis : le vote pourra s'ouvrir quand tous auront ouvert leur part."
             : "Le scrutin est prêt. Ouvrez-le quand le moment est venu.")
@@ -105,7 +105,7 @@ struct PollsController {
     }
 
     /// The key holders' accounts, from the pseudonyms typed one per line.
-    func keyHolders(_ draft: PollDraft, on database: any Database) async throws -> Result<[Member], PollHoldersProblem> {
+    func keyHolders(_ draft: PollDraft, now: Date, on database: any Database) async throws -> Result<[Member], PollHoldersProblem> {
         var found: [Member] = []
         var unknown: [String] = []
         for typed in draft.holders {
@@ -124,10 +124,10 @@ struct PollsController {
         if Set(found.compactMap(\.id)).count != found.count {
             return .failure(PollHoldersProblem(message: "Le même compte est écrit deux fois : chaque détenteur est une personne différente."))
         }
-        if let problem = KeyCustody.holdersProblem(found, threshold: draft.threshold) {
+        if let problem = KeyCustody.holdersProblem(found, threshold: draft.threshold, now: now) {
             return .failure(PollHoldersProblem(message: problem))
         }
-        let replaced = try await KeyCustody.recentlyReplaced(found, on: database)
+        let replaced = try await KeyCustody.recentlyReplaced(found, now: now, on: database)
         if !replaced.isEmpty {
             return .failure(PollHoldersProblem(message: "Un détenteur de clé ne doit pas avoir reçu de carte de remplacement "
                 + "depuis 7 jours : ce n'est pas le cas de " + replaced.map { "« \($0.publicName) »" }.joined(separator: ", ") + "."))

@@ -14,7 +14,7 @@ struct TrackersController {
                             message: "Elle le sera au dépouillement, après la clôture du scrutin.")
         }
         let hashes = try await BallotBox.trackerHashes(pollID: poll.requireID(), on: request.db)
-        return PollPages.trackers(PollSummary(poll, asOf: Date()), fingerprints: hashes.map(TrackerCode.fingerprint).sorted(),
+        return PollPages.trackers(PollSummary(poll, asOf: request.now), fingerprints: hashes.map(TrackerCode.fingerprint).sorted(),
                                   csrf: try await request.csrfToken(), check: nil, context: request.pageContext)
     }
 
@@ -31,7 +31,7 @@ struct TrackersController {
         } else {
             check.malformed = true
         }
-        return PollPages.trackers(PollSummary(poll, asOf: Date()), fingerprints: hashes.map(TrackerCode.fingerprint).sorted(),
+        return PollPages.trackers(PollSummary(poll, asOf: request.now), fingerprints: hashes.map(TrackerCode.fingerprint).sorted(),
                                   csrf: try await request.csrfToken(), check: check, context: request.pageContext)
             .response(status: check.malformed ? .unprocessableEntity : .ok)
     }

@@ -35,7 +35,7 @@ enum BallotBox {
     /// in one transaction that also checks that the poll is open at that
     /// instant: a second attempt (even at the same instant) finds the
     /// register row and leaves no ballot; a close that commits first leaves none either.
-    static func cast(_ content: BallotContent, poll: Poll, memberID: UUID, channel: Channel = .online, now: Date? = nil,
+    static func cast(_ content: BallotContent, poll: Poll, memberID: UUID, channel: Channel = .online, clock: any SiteClock,
                      on database: any Database) async throws -> CastResult {
         let pollID = try poll.requireID()
         let sealed = try seal(content, poll: poll, rules: try await PollKeys.rules(of: poll, on: database))
@@ -49,7 +49,7 @@ enum BallotBox {
                     INSERT INTO poll_voters (poll_id, member_id, channel) VALUES (\(bind: pollID), \(bind: memberID), \(bind: channel.rawValue))
                     """).run()
                 // The clock is read once the lock is held: waiting for it never lets a late ballot in.
-                guard try await isOpen(pollID, at: now ?? Date(), for: channel, on: sql) else { throw PollNotOpen() }
+                guard try await isOpen(pollID, at: clock.now(), for: channel, on: sql) else { throw PollNotOpen() }
                 try await insert(sealed, tracker: tracker, pollID: pollID, on: sql)
             }
         } catch let error as any DatabaseError where error.isConstraintFailure {
@@ -81,7 +81,7 @@ enum BallotBox {
     enum PaperResult: Equatable { case typed, full, closed, otherChannel }
 
     /// A paper ballot: its voter is already in the register (channel paper).
-    static func castPaper(_ content: BallotContent, poll: Poll, on database: any Database) async throws -> PaperResult {
+    static func castPaper(_ content: BallotContent, poll: Poll, clock: any SiteClock, on database: any Database) async throws -> PaperResult {
         let pollID = try poll.requireID()
         let sealed = try seal(content, poll: poll, rules: try await PollKeys.rules(of: poll, on: database))
         do {
@@ -89,7 +89,7 @@ enum BallotBox {
                 let sql = database.sql
                 // Taking the write lock first, as for an online ballot.
                 try await sql.raw("UPDATE polls SET paper_ballots = paper_ballots + 1 WHERE id = \(bind: pollID)").run()
-                guard try await isOpen(pollID, at: Date(), for: .paper, on: sql) else { throw PollNotOpen() }
+                guard try await isOpen(pollID, at: clock.now(), for: .paper, on: sql) else { throw PollNotOpen() }
                 let typed = try await sql.raw("SELECT paper_ballots FROM polls WHERE id = \(bind: pollID)").first()?
                     .decode(column: "paper_ballots", as: Int.self) ?? 0
                 guard typed <= (try await voterCount(pollID: pollID, channel: .paper, on: sql)) else { throw PaperFull() }
@@ -126,7 +126,7 @@ enum BallotBox {
     /// Marks a member as having voted on paper, and keeps who did it and
     /// when, so that the member can be told. Registration closes when the
     /// first paper ballot is typed: the pile is typed once every paper voter is known.
-    static func registerPaperVoter(poll: Poll, memberID: UUID, by registrar: Member,
+    static func registerPaperVoter(poll: Poll, memberID: UUID, by registrar: Member, clock: any SiteClock,
                                    on database: any Database) async throws -> PaperRegistration {
         let pollID = try poll.requireID()
         do {
@@ -135,14 +135,14 @@ enum BallotBox {
                 try await sql.raw("""
                     INSERT INTO poll_voters (poll_id, member_id, channel) VALUES (\(bind: pollID), \(bind: memberID), 'paper')
                     """).run()
-                guard try await isOpen(pollID, at: Date(), for: .paper, on: sql) else { throw PollNotOpen() }
+                guard try await isOpen(pollID, at: clock.now(), for: .paper, on: sql) else { throw PollNotOpen() }
                 let typed = try await sql.raw("SELECT paper_ballots FROM polls WHERE id = \(bind: pollID)").first()?
                     .decode(column: "paper_ballots", as: Int.self) ?? 0
                 guard typed == 0 else { throw PaperFull() }
                 let roles = registrar.roles.filter { $0 != .participant }.map(\.rawValue).sorted().joined(separator: ",")
                 try await sql.raw("""
                     INSERT INTO paper_registrations (poll_id, member_id, registered_by, registered_by_roles, registered_at)
-                    VALUES (\(bind: pollID), \(bind: memberID), \(bind: registrar.id), \(bind: roles), \(bind: Date()))
+                    VALUES (\(bind: pollID), \(bind: memberID), \(bind: registrar.id), \(bind: roles), \(bind: clock.now()))
                     """).run()
                 return .registered
             }

@@ -28,7 +28,7 @@ enum KeyCustody {
 
     /// Holders whose account got a replacement card lately, or holds one not
     /// yet used: whoever made it could be the one signing in.
-    static func recentlyReplaced(_ holders: [Member], now: Date = Date(), on database: any Database) async throws -> [Member] {
+    static func recentlyReplaced(_ holders: [Member], now: Date, on database: any Database) async throws -> [Member] {
         var replaced: [Member] = []
         for holder in holders {
             let cards = try await AccessCard.query(on: database).filter(\.$member.$id == holder.requireID())
@@ -40,7 +40,7 @@ enum KeyCustody {
     }
 
     /// What the holders' list must satisfy, in plain French; nil when it does.
-    static func holdersProblem(_ holders: [Member], threshold: Int, now: Date = Date()) -> String? {
+    static func holdersProblem(_ holders: [Member], threshold: Int, now: Date) -> String? {
         let recent = holders.filter { ($0.firstActivatedAt ?? $0.charterAcceptedAt ?? now) > now - minimumAccountAge }
         if !recent.isEmpty {
             return "Un détenteur de clé doit avoir un compte ouvert depuis au moins 7 jours : ce n'est pas le cas de "
@@ -106,21 +106,21 @@ enum KeyCustody {
         case notHolder
     }
 
-    static func fetch(pollID: UUID, identifier: String, memberID: UUID, master: [UInt8],
+    static func fetch(pollID: UUID, identifier: String, memberID: UUID, master: [UInt8], now: Date,
                       on database: any Database) async throws -> Fetch {
         try await database.transaction { database in
             guard let row = try await PollKeyShare.query(on: database).filter(\.$pollID == pollID)
                 .filter(\.$member.$id == memberID).first() else { return .notHolder }
             guard let wrapped = row.wrappedShare,
                   let code = unwrap(wrapped, poll: identifier, holder: row.holder, master: master) else {
-                return .alreadyFetched(row.fetchedAt ?? Date())
+                return .alreadyFetched(row.fetchedAt ?? now)
             }
             // Claimed once: of two tabs opening it together, one shows it.
             let claimed = try await database.sql.raw("""
-                UPDATE poll_key_shares SET wrapped_share = NULL, fetched_at = \(bind: Date())
+                UPDATE poll_key_shares SET wrapped_share = NULL, fetched_at = \(bind: now)
                 WHERE id = \(bind: row.requireID()) AND wrapped_share IS NOT NULL RETURNING id
                 """).all()
-            guard !claimed.isEmpty else { return .alreadyFetched(Date()) }
+            guard !claimed.isEmpty else { return .alreadyFetched(now) }
             try await database.sql.raw("""
                 UPDATE polls SET key_shares_pending = key_shares_pending - 1 WHERE id = \(bind: pollID) AND key_shares_pending > 0
                 """).run()
@@ -152,7 +152,7 @@ enum KeyCustody {
         case needsAMember
     }
 
-    static func give(_ typed: String, poll: Poll, memberID: UUID, master: [UInt8], on database: any Database) async throws -> Give {
+    static func give(_ typed: String, poll: Poll, memberID: UUID, master: [UInt8], now: Date, on database: any Database) async throws -> Give {
         let pollID = try poll.requireID()
         let decoded: KeyShareCode.Decoded
         do throws(KeyShareCode.Problem) {
@@ -189,7 +189,7 @@ enum KeyCustody {
             let code = KeyShareCode.encode(decoded.share, threshold: decoded.threshold, pollIdentifier: poll.identifier)
             let wrapped = wrap(code, poll: poll.identifier, holder: row.holder, master: master)
             try await sql.raw("""
-                UPDATE poll_key_shares SET given_share = \(bind: wrapped), given_at = \(bind: Date())
+                UPDATE poll_key_shares SET given_share = \(bind: wrapped), given_at = \(bind: now)
                 WHERE id = \(bind: row.requireID()) AND given_share IS NULL
                 """).run()
             return .accepted(given: givers.count)

@@ -62,7 +62,7 @@ public enum PollCount {
     /// scheduled time together, exactly one caller wins. A standard poll is
     /// counted straight away. Returns whether this call closed it.
     @discardableResult
-    public static func close(_ poll: Poll, at date: Date = Date(), app: Application, counting: Bool = true) async throws -> Bool {
+    public static func close(_ poll: Poll, at date: Date, app: Application, counting: Bool = true) async throws -> Bool {
         let sql = app.db.sql
         let claimed = try await sql.raw("""
             UPDATE polls SET status = 'closed', closed_at = \(bind: date)
@@ -82,7 +82,7 @@ public enum PollCount {
             for row in try await PollKeyShare.query(on: app.db).filter(\.$pollID == poll.requireID()).all() {
                 try await Notifier.notify(row.$member.id, "Le vote « \(poll.question) » est clos. Pour le dépouiller, connectez-vous "
                     + "et tapez votre part de clé : l'urne s'ouvrira quand \(poll.keyThreshold) détenteurs auront donné la leur.",
-                    link: .poll(try poll.requireID(), .count), on: app.db)
+                    link: .poll(try poll.requireID(), .count), at: app.clock.now(), on: app.db)
             }
         }
         return true
@@ -141,7 +141,7 @@ public enum PollCount {
         let result = String(decoding: try JSONEncoder().encode(aggregate), as: UTF8.self)
         var generator = SystemRandomNumberGenerator()
         let shuffled = trackers.shuffled(using: &generator)
-        let now = Date()
+        let now = app.clock.now()
         let (counted, deletingTransaction) = try await app.db.transaction { database -> (Bool, Int?) in
             let sql = database.sql
             var deletingTransaction: Int?
@@ -207,7 +207,7 @@ public enum PollFixture {
         poll.eligibility = .all
         poll.status = .open
         poll.paperBallots = 0
-        poll.createdAt = Date()
+        poll.createdAt = app.clock.now()
         PollKeys.standard(poll, master: app.siteKeys.ballotMaster)
         try await poll.create(on: app.db)
         for index in 0..<options {

@@ -7,7 +7,7 @@ enum PollCreation {
     /// - Parameter holders: for a sealed box, the key holders' accounts, in
     ///   the draft's order. Their shares wait for them (`KeyCustody`): nobody
     ///   else, the creator included, ever sees one.
-    static func store(_ draft: PollDraft, meetingID: UUID?, holders: [Member] = [], master: [UInt8],
+    static func store(_ draft: PollDraft, meetingID: UUID?, holders: [Member] = [], master: [UInt8], now: Date,
                       on database: any Database) async throws -> Poll {
         let poll = Poll()
         poll.id = UUID()
@@ -26,7 +26,7 @@ enum PollCreation {
         poll.closesAt = draft.closesAt
         poll.paperBallots = 0
         poll.channel = draft.channel
-        poll.createdAt = Date()
+        poll.createdAt = now
         let shares: [PollKeyShare]
         switch draft.custody {
         case .standard:
@@ -43,7 +43,7 @@ enum PollCreation {
                 try await share.create(on: database)
                 try await Notifier.notify(share.$member.id, "Vous détenez une part de la clé de l'urne scellée du vote "
                     + "« \(poll.question) ». Ouvrez-la, seul·e, et imprimez-la : le vote ne peut pas s'ouvrir avant que "
-                    + "chaque détenteur ait ouvert la sienne.", link: .poll(try poll.requireID(), .myShare), on: database)
+                    + "chaque détenteur ait ouvert la sienne.", link: .poll(try poll.requireID(), .myShare), at: now, on: database)
             }
         }
         return poll

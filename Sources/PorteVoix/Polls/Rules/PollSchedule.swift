@@ -15,7 +15,7 @@ enum PollSchedule {
     /// `counting` false: only the state changes (open, closed), as a request
     /// needs them; the count itself, which opens every ballot and scrubs the
     /// files, is left to the server's task.
-    static func apply(_ poll: Poll, app: Application, now: Date = Date(), counting: Bool = true) async throws {
+    static func apply(_ poll: Poll, app: Application, now: Date, counting: Bool = true) async throws {
         switch PollLifecycle.due(poll.status, opensAt: poll.scheduledOpening, closesAt: poll.closesAt,
                                  counted: poll.countedAt != nil, custody: poll.custody, now: now) {
         case .open?:
@@ -46,7 +46,7 @@ enum PollSchedule {
     }
 
     /// Every poll whose schedule is due.
-    static func applyDue(_ app: Application, now: Date = Date()) async throws {
+    static func applyDue(_ app: Application, now: Date) async throws {
         let due = try await Poll.query(on: app.db).group(.or) { group in
             group.group(.and) { $0.filter(\.$status == .draft).filter(\.$opensAt <= now).filter(\.$keySharesPending == 0) }
                 .group(.and) { $0.filter(\.$status == .open).filter(\.$closesAt <= now) }
@@ -77,7 +77,7 @@ final class PollScheduler: LifecycleHandler {
                     // a count or its clean-up half-way.
                     await Task {
                         do {
-                            try await PollSchedule.applyDue(application)
+                            try await PollSchedule.applyDue(application, now: application.clock.now())
                         } catch {
                             application.logger.warning("Les horaires des scrutins n'ont pas pu être appliqués : \(SafeErrorDescription.of(error))")
                         }

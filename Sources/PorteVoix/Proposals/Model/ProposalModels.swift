@@ -119,7 +119,7 @@ public final class Proposal: Model, @unchecked Sendable {
     public init() {}
 
     init(title: String, body: String, themeID: UUID, territoryID: UUID?, authorID: UUID?, anonymous: Bool,
-         fromPaper: Bool, enteredByID: UUID?, status: ProposalStatus, at date: Date = Date()) {
+         fromPaper: Bool, enteredByID: UUID?, status: ProposalStatus, at date: Date) {
         self.title = title
         self.body = body
         self.$theme.id = themeID
@@ -165,7 +165,7 @@ final class ProposalEvent: Model, @unchecked Sendable {
 
     init() {}
 
-    init(proposalID: UUID, status: ProposalStatus, actorID: UUID?, note: String?, at date: Date = Date()) {
+    init(proposalID: UUID, status: ProposalStatus, actorID: UUID?, note: String?, at date: Date) {
         self.$proposal.id = proposalID
         self.status = status
         self.$actor.id = actorID
@@ -220,7 +220,7 @@ final class ProposalComment: Model, @unchecked Sendable {
 
     init() {}
 
-    init(proposalID: UUID, authorID: UUID, body: String, at date: Date = Date()) {
+    init(proposalID: UUID, authorID: UUID, body: String, at date: Date) {
         self.$proposal.id = proposalID
         self.$author.id = authorID
         self.body = body

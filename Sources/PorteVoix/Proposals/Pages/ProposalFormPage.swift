@@ -24,7 +24,7 @@ extension ProposalPages {
         var screened = false
         var errors = FormErrors()
         /// Past the hourly limit: when the proposal can be sent.
-        var pausedUntil: Date?
+        var paused: Pause?
     }
 
     static func form(_ model: FormModel, context: PageContext) -> HTML {
@@ -35,11 +35,11 @@ extension ProposalPages {
         }
         return Layout.page(
             context,
-            title: (model.errors.isEmpty && model.pausedUntil == nil ? (model.screened ? "À vérifier — " : "") : "Erreur — ") + heading,
+            title: (model.errors.isEmpty && model.paused == nil ? (model.screened ? "À vérifier — " : "") : "Erreur — ") + heading,
             content: .group(
                 .h1(.plain(heading)),
                 intro(model.mode),
-                .unwrap(model.pausedUntil) { ContributionLimit.notice(.proposals, until: $0) },
+                .unwrap(model.paused) { ContributionPages.notice(.proposals, pause: $0) },
                 Forms.errorSummary(model.errors),
                 .if(model.preview, preview(model)),
                 .if(model.screened, Screening.warning([("Titre", TextInput.clean(model.title, multiline: false)),

@@ -88,7 +88,7 @@ struct ProposalShowModel: Sendable {
     /// The detectors found personal data in the comment: the warning, and a button to send anyway.
     var commentScreened = false
     /// Past the hourly limit: when the comment can be sent.
-    var commentPausedUntil: Date?
+    var commentPaused: Pause?
     var commentDecisionErrors: [UUID: String] = [:]
     /// A report to correct: which contribution, what was typed and chosen, and why.
     struct ReportError: Sendable {

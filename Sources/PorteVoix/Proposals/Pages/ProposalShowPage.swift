@@ -5,7 +5,7 @@ extension ProposalPages {
     static func show(_ model: ProposalShowModel, context: PageContext) -> HTML {
         let proposal = model.proposal
         let hasErrors = !model.actionErrors.isEmpty || !model.commentErrors.isEmpty || !model.commentDecisionErrors.isEmpty
-            || model.commentPausedUntil != nil || model.reportError != nil || model.commentScreened
+            || model.commentPaused != nil || model.reportError != nil || model.commentScreened
         return Layout.page(
             context,
             title: (hasErrors ? "Erreur — " : "") + proposal.title,
@@ -270,7 +270,7 @@ extension ProposalPages {
         }
         return .group(
             .h3("Ajouter un commentaire"),
-            .unwrap(model.commentPausedUntil) { ContributionLimit.notice(.comments, until: $0) },
+            .unwrap(model.commentPaused) { ContributionPages.notice(.comments, pause: $0) },
             Forms.errorSummary(model.commentErrors),
             .if(model.commentScreened, Screening.warning([("Votre commentaire", TextInput.clean(model.typedComment, multiline: true))])),
             Forms.post(

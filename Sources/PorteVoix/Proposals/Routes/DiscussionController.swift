@@ -75,8 +75,8 @@ struct DiscussionController {
             return ProposalPages.show(model, context: request.pageContext).response(status: .ok)
         }
         let memberID = try member.requireID()
-        let outcome = try await ContributionLimit.send(.comments, memberID: memberID, on: request.db) { database in
-            let comment = ProposalComment(proposalID: id, authorID: memberID, body: text)
+        let outcome = try await ContributionLimit.send(.comments, memberID: memberID, clock: request.application.clock, on: request.db) { database in
+            let comment = ProposalComment(proposalID: id, authorID: memberID, body: text, at: request.now)
             // Sent despite the warning: a moderator checks it before anyone reads it.
             comment.personalData = Screening.stored(found)
             // Post-moderation: published at once, read by a moderator after.
@@ -90,7 +90,7 @@ struct DiscussionController {
         }
         if case .paused(let until) = outcome {
             var model = try await ProposalShowModel.make(proposal, request: request)
-            model.commentPausedUntil = until
+            model.commentPaused = Pause(until: until, now: request.now)
             model.typedComment = typed
             return ProposalPages.show(model, context: request.pageContext).response(status: .tooManyRequests)
         }

@@ -74,11 +74,10 @@ struct ModerationController {
             throw Abort(.badRequest)
         }
         let refusal = [comment.moderationReason?.label, comment.refusalReason].compactMap { $0 }.joined(separator: ". ")
-        comment.decidedAt = Date()
+        comment.decidedAt = request.now
         try await request.db.transaction { database in
             try await comment.save(on: database)
-            try await request.audit(comment.status == .published ? "comment.publish"
-                                        : comment.status == .changesRequested ? "comment.requestChanges" : "comment.reject",
+            try await request.audit(AuditAction.commentDecision(comment.status) ?? .commentReject,
                                     about: .comment(commentID), comment.moderationReason.map { ["reason": $0.rawValue] } ?? [:],
                                     on: database)
             try await Notifier.notify(
@@ -89,7 +88,7 @@ struct ModerationController {
                     ? "L'équipe de modération vous demande de modifier votre commentaire sur « \(proposal.title) » avant de le publier. "
                         + "Raison : \(refusal)"
                     : "Votre commentaire sur « \(proposal.title) » n'a pas été publié. Raison : \(refusal)",
-                link: .proposal(id), fragment: "commentaires", on: database
+                link: .proposal(id), fragment: "commentaires", at: request.now, on: database
             )
         }
         try await request.setFlash(comment.status == .published ? "Le commentaire est publié."
@@ -102,27 +101,27 @@ struct ModerationController {
 
     func markProposalReviewed(request: Request) async throws -> Response {
         guard let id = request.id(.proposal), let proposal = try await Proposal.find(id, on: request.db) else { throw Abort(.notFound) }
-        try await markReviewed(table: Proposal.schema, id: id, subject: .proposal(id), authorID: proposal.$author.id, request: request)
+        try await markReviewed(.proposal, id: id, authorID: proposal.$author.id, request: request)
         return request.redirect(to: .moderation, fragment: "apres-publication")
     }
 
     func markCommentReviewed(request: Request) async throws -> Response {
         guard let id = request.id(.comment), let comment = try await ProposalComment.find(id, on: request.db) else { throw Abort(.notFound) }
-        try await markReviewed(table: ProposalComment.schema, id: id, subject: .comment(id), authorID: comment.$author.id, request: request)
+        try await markReviewed(.comment, id: id, authorID: comment.$author.id, request: request)
         return request.redirect(to: .moderation, fragment: "apres-publication")
     }
 
     /// Claimed once: two moderators clicking together write one entry.
-    private func markReviewed(table: String, id: UUID, subject: AuditSubject, authorID: UUID?, request: Request) async throws {
+    private func markReviewed(_ kind: ReportedKind, id: UUID, authorID: UUID?, request: Request) async throws {
         if let authorID, authorID == request.member?.id {
             throw PageError(.forbidden, title: "Vous ne pouvez pas relire votre propre texte",
                             message: "Une autre modératrice ou un autre modérateur le relira.")
         }
         try await request.db.transaction { database in
             let claimed = try await database.sql.raw("""
-                UPDATE \(ident: table) SET review_pending = NULL WHERE id = \(bind: id) AND review_pending = \(bind: true) RETURNING id
+                UPDATE \(ident: kind == .proposal ? Proposal.schema : ProposalComment.schema) SET review_pending = NULL WHERE id = \(bind: id) AND review_pending = \(bind: true) RETURNING id
                 """).all()
-            if !claimed.isEmpty { try await request.audit("\(subject.kind).reviewed", about: subject, on: database) }
+            if !claimed.isEmpty { try await request.audit(.reviewed(kind), about: kind == .proposal ? .proposal(id) : .comment(id), on: database) }
         }
         try await request.setFlash("C'est noté : le texte est relu et reste publié.")
     }

@@ -61,18 +61,18 @@ struct PaperAttributionController {
             if proposal.anonymous {
                 // Signed "Un membre du conseil" for everyone, staff included: the
                 // journal keeps no name, not even as the entry's author.
-                try await AuditLog.append(actorID: nil, action: "proposal.paper.confirmed", subject: .proposal(id), on: request.db)
+                try await AuditLog.append(actorID: nil, action: .proposalPaperConfirmed, subject: .proposal(id), at: request.now, on: request.db)
             } else {
-                try await request.audit("proposal.paper.confirmed", about: .proposal(id))
+                try await request.audit(.proposalPaperConfirmed, about: .proposal(id))
             }
             try await request.setFlash("Merci. La proposition « \(proposal.title) » est maintenant à votre nom : "
                 + "vous serez prévenu de chaque étape.")
         } else {
             // Written by the server: the journal never says who was named on a paper proposal.
-            try await AuditLog.append(actorID: nil, action: "proposal.paper.declined", subject: .proposal(id), on: request.db)
+            try await AuditLog.append(actorID: nil, action: .proposalPaperDeclined, subject: .proposal(id), at: request.now, on: request.db)
             try await Notifier.notify(proposal.$enteredBy.id, "« \(member.publicName) » dit ne pas avoir écrit la proposition "
                 + "sur papier « \(proposal.title) » : elle reste signée « \(Proposal.paperSignature) ».",
-                link: .proposal(id), on: request.db)
+                link: .proposal(id), at: request.now, on: request.db)
             try await request.setFlash("C'est noté : la proposition « \(proposal.title) » n'est pas à votre nom. "
                 + "La personne qui l'a saisie est prévenue.")
         }

@@ -76,11 +76,11 @@ struct ProposalFormController {
         }
         if let paused = pause(request, model: model, draft: valid) { return paused }
         let memberID = try member.requireID()
-        let outcome = try await ContributionLimit.send(.proposals, memberID: memberID, on: request.db) { database in
-            try await save(valid, authorID: memberID, fromPaper: false, enteredBy: nil, on: database)
+        let outcome = try await ContributionLimit.send(.proposals, memberID: memberID, clock: request.application.clock, on: request.db) { database in
+            try await save(valid, authorID: memberID, fromPaper: false, enteredBy: nil, now: request.now, on: database)
         }
         guard case .saved(let proposal) = outcome else {
-            if case .paused(let until) = outcome { model.pausedUntil = until }
+            if case .paused(let until) = outcome { model.paused = Pause(until: until, now: request.now) }
             return ProposalPages.form(model, context: request.pageContext).response(status: .tooManyRequests)
         }
         try await request.setFlash(proposal.status == .published
@@ -100,23 +100,23 @@ struct ProposalFormController {
         if let paused = pause(request, model: model, draft: valid) { return paused }
         // Named, the member is asked to confirm: until then nobody's name is on it.
         let proposal = try await save(valid, authorID: nil, claimedAuthorID: valid.paperAuthorID, fromPaper: true,
-                                      enteredBy: facilitator.requireID(), on: request.db)
-        try await request.audit("proposal.paper", about: .proposal(try proposal.requireID()),
+                                      enteredBy: facilitator.requireID(), now: request.now, on: request.db)
+        try await request.audit(.proposalPaper, about: .proposal(try proposal.requireID()),
                                 valid.paperAuthorID == nil ? [:] : ["claimed": "1"])
         try await Notifier.notify(valid.paperAuthorID, "Une proposition écrite sur papier, « \(valid.title) », porte votre pseudonyme. "
-            + "Dites-nous si c'est bien vous qui l'avez écrite.", link: .paperToConfirm, on: request.db)
+            + "Dites-nous si c'est bien vous qui l'avez écrite.", link: .paperToConfirm, at: request.now, on: request.db)
         try await request.setFlash("La proposition sur papier est enregistrée. Elle sera relue avant publication."
             + (valid.paperAuthorID == nil ? "" : " Elle sera au nom du membre indiqué quand il l'aura confirmé, à sa prochaine connexion."))
         return request.redirect(to: .proposal(try proposal.requireID()))
     }
 
-    func save(_ valid: ProposalDraft, authorID: UUID?, claimedAuthorID: UUID? = nil, fromPaper: Bool, enteredBy: UUID?,
+    func save(_ valid: ProposalDraft, authorID: UUID?, claimedAuthorID: UUID? = nil, fromPaper: Bool, enteredBy: UUID?, now: Date,
               on database: any Database) async throws -> Proposal {
         try await database.transaction { database in
             let proposal = Proposal(
                 title: valid.title, body: valid.body, themeID: valid.themeID, territoryID: valid.territoryID,
                 authorID: authorID, anonymous: valid.anonymous, fromPaper: fromPaper, enteredByID: enteredBy,
-                status: .submitted
+                status: .submitted, at: now
             )
             proposal.$claimedAuthor.id = claimedAuthorID
             // Sent despite the warning: a moderator checks it before anyone reads it.
@@ -178,7 +178,7 @@ struct ProposalFormController {
             : false
         let readStatus = proposal.status
         let saved = try await request.db.transaction { database -> Bool in
-            let now = Date()
+            let now = request.now
             // Claimed from the status read: a moderator's decision taken meanwhile is never overwritten.
             let claimed = try await database.sql.raw("""
                 UPDATE proposals SET status_changed_at = status_changed_at
@@ -189,7 +189,7 @@ struct ProposalFormController {
                 proposal.status = .submitted
                 proposal.statusChangedAt = now
                 try await ProposalEvent(proposalID: id, status: .submitted, actorID: proposal.$author.id,
-                                        note: "Modifiée par son auteur, à la demande de l'équipe de modération.").create(on: database)
+                                        note: "Modifiée par son auteur, à la demande de l'équipe de modération.", at: request.now).create(on: database)
             } else if publishNow {
                 proposal.status = .published
                 proposal.statusChangedAt = now

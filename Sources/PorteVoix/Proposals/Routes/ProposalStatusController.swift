@@ -64,7 +64,7 @@ struct ProposalStatusController {
         try await request.db.transaction { database in
             try await ProposalWorkflow.apply(action, to: proposal, by: member, note: note,
                                              answer: action == .answer ? answer : nil, reason: reason,
-                                             duplicateOf: original, on: database)
+                                             duplicateOf: original, on: database, now: request.now)
         }
         try await request.setFlash(ProposalMessages.confirmation(action))
         return request.redirect(to: .proposal(id))

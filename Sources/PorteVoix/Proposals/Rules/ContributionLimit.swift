@@ -1,6 +1,5 @@
 import Fluent
 import Foundation
-import Plot
 import SQLKit
 
 /// At most so many proposals and comments an account sends in an hour (site
@@ -21,7 +20,7 @@ enum ContributionLimit {
     static let window: TimeInterval = 3600
 
     /// Nil when the member may send one more now; else when they may.
-    static func nextAllowed(_ kind: Kind, memberID: UUID, on database: any Database, now: Date = Date()) async throws -> Date? {
+    static func nextAllowed(_ kind: Kind, memberID: UUID, on database: any Database, now: Date) async throws -> Date? {
         let limit = try await SiteSettingsStore.number(kind.setting, on: database)
         let since = now.addingTimeInterval(-window)
         // The newest `limit` sends of the hour, newest first: the last of them
@@ -47,7 +46,7 @@ enum ContributionLimit {
     /// row: two sends at once from one account are counted one after the
     /// other, so a script sending in parallel gets no more than the limit.
     static func send<Saved: Sendable>(
-        _ kind: Kind, memberID: UUID, on database: any Database,
+        _ kind: Kind, memberID: UUID, clock: any SiteClock, on database: any Database,
         _ save: @escaping @Sendable (any Database) async throws -> Saved
     ) async throws -> Outcome<Saved> {
         try await database.transaction { database in
@@ -55,25 +54,11 @@ enum ContributionLimit {
             try await database.sql.raw("""
                 UPDATE members SET pseudonym_key = pseudonym_key WHERE id = \(bind: memberID)
                 """).run()
-            if let until = try await nextAllowed(kind, memberID: memberID, on: database) {
+            // The clock is read once the lock is held.
+            if let until = try await nextAllowed(kind, memberID: memberID, on: database, now: clock.now()) {
                 return .paused(until: until)
             }
             return .saved(try await save(database))
         }
-    }
-
-    /// The kind message shown above the form, which keeps the text.
-    static func notice(_ kind: Kind, until: Date) -> Node<HTML.BodyContext> {
-        let (heading, what) = switch kind {
-        case .proposals: ("Vous avez envoyé beaucoup de propositions cette heure-ci", "votre proposition")
-        case .comments: ("Vous avez envoyé beaucoup de commentaires cette heure-ci", "votre commentaire")
-        }
-        return .div(
-            .class("resume-erreurs"), .attribute(named: "role", value: "alert"), .id("pause-envois"),
-            .h2(.plain(heading)),
-            .p(.plain("Pour éviter les envois en masse, le site fait une petite pause. Votre texte est gardé ci-dessous : "
-                + "vous pourrez envoyer \(what) à partir de \(FrenchDates.time(until)) (\(FrenchDates.wait(until: until))).")),
-            .p(.text("Si vous avez besoin d'en envoyer davantage, parlez-en à l'animatrice ou l'animateur du conseil."))
-        )
     }
 }

@@ -9,7 +9,7 @@ extension ProposalWorkflow {
     /// The caller has checked `allows` and read the note and answer.
     static func apply(_ action: ProposalAction, to proposal: Proposal, by member: Member, note: String,
                       answer: String? = nil, reason: ModerationReason? = nil, duplicateOf: UUID? = nil,
-                      on database: any Database, now: Date = Date()) async throws {
+                      on database: any Database, now: Date) async throws {
         let id = try proposal.requireID()
         // Claimed from the status the caller checked: two changes at once
         // (the author withdrawing while a session links it) cannot both win.
@@ -38,10 +38,10 @@ extension ProposalWorkflow {
         // Withdrawing is the author's own act: nobody to tell, nothing to audit.
         guard action != .withdraw else { return }
         let auditDetails = reason.map { ["reason": $0.rawValue] } ?? [:]
-        try await AuditLog.append(actorID: member.id, action: "proposal.\(action.rawValue)", subject: .proposal(id),
+        try await AuditLog.append(actorID: member.id, action: .proposal(action), subject: .proposal(id),
                                   details: auditDetails, at: now, on: database)
         try await Notifier.notify(proposal.$author.id, ProposalMessages.statusChanged(proposal, note: note),
-                                  link: .proposal(id), on: database)
+                                  link: .proposal(id), at: now, on: database)
     }
 
     /// The note and the answer an action asks for, checked: an error per field, none when all is right.
