@@ -334,11 +334,14 @@ func routes(_ app: Application) throws {
     site.post(.proposal(.key, .paperAnswer), .member, use: paper.answer)
 
     let meetings = MeetingsController()
-    site.get(.meetings, use: meetings.list)
-    // Also serves `.meeting(id, .calendarFile)`: the router has one parameter per place.
-    site.get(.meeting(.key, .show), use: meetings.show)
-    site.post(.meeting(.key, .reply), .member, use: meetings.respond)
     let calendar = MeetingCalendarController()
+    site.get(.meetings, use: meetings.list)
+    // Also serves `.meeting(id, .calendarFile)` (/seances/{id}.ics): the router has one parameter per place.
+    site.get(.meeting(.key, .show), use: { request async throws -> Response in
+        request.parameters.get(ParamName.meeting.rawValue)?.hasSuffix(".ics") == true
+            ? try await calendar.oneCalendar(request: request) : try await meetings.show(request: request)
+    })
+    site.post(.meeting(.key, .reply), .member, use: meetings.respond)
     site.get(.calendar, use: calendar.calendarFeed)
     let projector = ProjectorController()
     site.get(.meeting(.key, .projection), use: projector.projection)

@@ -24,4 +24,14 @@ enum AccessCardQueries {
             }
         )
     }
+
+    /// The cards page sent back because the site's address is not set yet.
+    static func missingAddress(_ model: AccessCardPages.Model, request: Request) -> Response {
+        var model = model
+        // Administrators get the field; facilitators the section that says whom to ask.
+        if model.canSetAddress {
+            model.errors.add("adresse", "Avant d'imprimer des cartes, indiquez l'adresse du site.")
+        }
+        return AccessCardPages.form(model, context: request.pageContext).response(status: .conflict)
+    }
 }

@@ -38,7 +38,7 @@ enum ActivationPages {
                 steps(current: 1),
                 .h1("Activer ma carte d'accès"),
                 .p(.text("Vous avez reçu une carte d'accès en papier. Elle vous permet de créer votre compte, une seule fois.")),
-                .if(model.busy, HashingGate.busyNotice),
+                .if(model.busy, BusyNotice.node),
                 .unwrap(model.blocked) { pause in
                     .div(.class("resume-erreurs"), .attribute(named: "role", value: "alert"),
                          .h2("Trop d'essais d'un coup"),

@@ -1,5 +1,7 @@
 import Fluent
 import Foundation
+import Plot
+import Vapor
 
 /// The names an audit log page needs, looked up when it is shown: the log
 /// itself holds ids only, so a deleted account or a redacted title leaves
@@ -104,5 +106,23 @@ enum AuditSentence {
     /// A short French name for an action code, for migrated entries and filters.
     static func label(of action: String) -> String {
         AuditAction(rawValue: action)?.label ?? "Action « \(action) »"
+    }
+}
+
+/// A journal page (the administrators' whole journal, the moderators' part).
+enum JournalQueries {
+    static func journal(_ query: QueryBuilder<AuditEntry>, path: SiteURL, title: String, request: Request) async throws -> HTML {
+        let result = try await query.sort(\.$sequence, .descending)
+            .paginateWithinRange(page: Pagination.number(request.query[String.self, at: "page"]), per: AccountLimits.journalPage)
+        let names = try await AuditNames.load(for: result.items, on: request.db)
+        let head = try await AuditLog.head(on: request.db)
+        return AdminPages.journal(
+            entries: result.items.map {
+                .init(sequence: $0.sequence, createdAt: $0.createdAt, actorName: names.actor($0),
+                      summary: AuditSentence.describe($0, names: names))
+            },
+            title: title, path: path, head: head,
+            page: result.metadata.page, pageCount: result.metadata.pageCount, context: request.pageContext
+        )
     }
 }

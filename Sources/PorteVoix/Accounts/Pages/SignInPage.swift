@@ -62,7 +62,7 @@ enum SignInPage {
     }
 
     static func message(_ model: Model) -> Node<HTML.BodyContext> {
-        if model.busy { return HashingGate.busyNotice }
+        if model.busy { return BusyNotice.node }
         if let pause = model.blocked {
             return .div(
                 .class("resume-erreurs"), .attribute(named: "role", value: "alert"),

@@ -17,15 +17,6 @@ struct AccessCardsController {
 
     /// The address printed on the cards; nil, with the page explaining why,
     /// while no administrator has set it: never the request's `Host`.
-    static func missingAddress(_ model: AccessCardPages.Model, request: Request) -> Response {
-        var model = model
-        // Administrators get the field; facilitators the section that says whom to ask.
-        if model.canSetAddress {
-            model.errors.add("adresse", "Avant d'imprimer des cartes, indiquez l'adresse du site.")
-        }
-        return AccessCardPages.form(model, context: request.pageContext).response(status: .conflict)
-    }
-
     /// Saved from the cards page, before the first print.
     func saveAddress(request: Request) async throws -> Response {
         let typed = String(((try? request.content.get(String.self, at: "adresse")) ?? "").prefix(AccountLimits.keptAddress))
@@ -58,7 +49,7 @@ struct AccessCardsController {
         guard let count, model.errors.isEmpty else {
             return AccessCardPages.form(model, context: request.pageContext).response(status: .unprocessableEntity)
         }
-        guard let address = model.publicAddress else { return AccessCardsController.missingAddress(model, request: request) }
+        guard let address = model.publicAddress else { return AccessCardQueries.missingAddress(model, request: request) }
         let prepared = try await CardIssuing.prepareCodes(count: count, request: request)
         let creator = request.member?.id
         let chosen = territory

@@ -13,7 +13,7 @@ struct CardReplacementsController {
         let actor = try request.requireMember()
         var model = try await AccessCardQueries.pageModel(request)
         model.typedPseudonym = typed
-        guard model.publicAddress != nil else { return AccessCardsController.missingAddress(model, request: request) }
+        guard model.publicAddress != nil else { return AccessCardQueries.missingAddress(model, request: request) }
         let member = try await Member.query(on: request.db)
             .filter(\.$pseudonymKey == Pseudonym.key(for: typed))
             .filter(\.$status != .deleted)
@@ -183,7 +183,7 @@ struct CardReplacementsController {
     func issueReplacement(_ replacement: CardReplacement, for member: Member, by actor: Member,
                           request: Request) async throws -> Response {
         guard let address = try await request.publicAddress() else {
-            return AccessCardsController.missingAddress(try await AccessCardQueries.pageModel(request), request: request)
+            return AccessCardQueries.missingAddress(try await AccessCardQueries.pageModel(request), request: request)
         }
         let memberID = try member.requireID()
         // The slow part first: if the server is too busy to hash the code,

@@ -27,9 +27,7 @@ struct CharterController {
             model.errors.add("accepte", "Cochez la case pour accepter la charte. Sans cela, vous ne pouvez pas participer.")
             return ActivationPages.charter(model, context: request.pageContext).response(status: .unprocessableEntity)
         }
-        member.status = .active
-        member.acceptCharter(at: request.now)
-        try await member.save(on: request.db)
+        try await MemberStatusRules.acceptCharter(member, now: request.now, on: request.db)
         try await request.setFlash("Bienvenue, \(member.pseudonym ?? "") ! Votre compte est prêt.")
         return request.redirect(to: .home)
     }

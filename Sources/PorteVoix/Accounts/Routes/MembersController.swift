@@ -109,16 +109,11 @@ struct MembersController {
                 throw PageError(.badRequest, title: "Vous ne pouvez pas vous suspendre vous-même",
                                 message: "Demandez à un autre administrateur de le faire.")
             }
-            target.status = .suspended
-            try await target.save(on: request.db)
-            // A suspended member is signed out everywhere at once.
-            try await WebSessionRecord.query(on: request.db).filter(\.$memberID == targetID).delete()
-            try await APITokens.revokeAll(of: targetID, now: request.now, on: request.db)
+            try await MemberStatusRules.suspend(target, now: request.now, on: request.db)
             try await request.audit(.memberSuspend, about: .member(targetID))
             try await request.setFlash("Le compte de « \(target.publicName) » est suspendu.")
         case "reactiver":
-            target.status = target.charterAcceptedAt == nil ? .pending : .active
-            try await target.save(on: request.db)
+            try await MemberStatusRules.reactivate(target, on: request.db)
             try await request.audit(.memberReactivate, about: .member(targetID))
             try await request.setFlash("Le compte de « \(target.publicName) » est réactivé.")
         default:

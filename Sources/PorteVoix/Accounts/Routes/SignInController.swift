@@ -76,7 +76,7 @@ struct SignInController {
         try await request.signIn(member)
         var next = member.status == .pending ? SiteURL.activationCharter.path : back ?? SiteURL.home.path
         // A paper proposal names this member: they say whether they wrote it.
-        if member.status == .active, try await PaperAttributionController.hasWaiting(for: member.requireID(), on: request.db) {
+        if member.status == .active, try await PaperAttribution.hasWaiting(for: member.requireID(), on: request.db) {
             next = SignInPage.path(returningTo: back, from: .paperToConfirm)
         }
         let response = request.redirect(to: next)
@@ -87,7 +87,7 @@ struct SignInController {
     func signOut(request: Request) async throws -> Response {
         try await request.signOut()
         // No session for a flash message: the cookie is expired, not replaced.
-        let response = request.redirect(to: "/?au-revoir=1")
+        let response = request.redirect(to: .home, query: [("au-revoir", "1")])
         // A shared computer keeps no copy of the pages seen while signed in.
         response.headers.replaceOrAdd(name: "Clear-Site-Data", value: "\"cache\"")
         return response

@@ -1,5 +1,4 @@
 import Foundation
-import Plot
 import Vapor
 
 /// At most as many password hashes at once as there are cores: Bcrypt is
@@ -62,17 +61,6 @@ actor HashingGate {
             running -= 1
         }
     }
-
-    /// Above a sign-in or activation form, which keeps what was typed.
-    static var busyNotice: Node<HTML.BodyContext> {
-        .div(
-            .class("resume-erreurs"), .attribute(named: "role", value: "alert"),
-            .h2("Trop d'essais d'un coup"),
-            .p(.text("Beaucoup de personnes se connectent en ce moment. Attendez quelques secondes, puis réessayez.")),
-            .p(.text("Ce n'est pas une erreur de votre part : cet essai ne compte pas."))
-        )
-    }
-
 }
 
 /// Every hashing place was taken for the whole wait. Sign-in and activation

@@ -1,5 +1,4 @@
 import Fluent
-import Plot
 import Vapor
 
 /// The first administrator. On a database without one, `portevoix` prints a

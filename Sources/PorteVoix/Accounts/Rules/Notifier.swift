@@ -1,5 +1,4 @@
 import Fluent
-import Plot
 import Vapor
 
 /// The only way a notification is sent: with a link to a page of this site.

@@ -77,6 +77,16 @@ enum DatabaseSetup {
         }
     }
 
+    /// Each migration's lines at debug level; one line a person reads, when
+    /// there were any to apply (a first start applies some forty).
+    static func quietlyMigrate(_ app: Application) async throws {
+        app.fluent.migrationLogLevel = .debug
+        try await app.migrator.setupIfNeeded().get()
+        let pending = try await app.migrator.previewPrepareBatch().get().count
+        try await app.autoMigrate()
+        if pending > 0 { app.logger.notice("\(pending) migration\(pending > 1 ? "s appliquées" : " appliquée")") }
+    }
+
     /// Runs the migrations as the tables' owner when a separate address is
     /// set, then lets the serving role do only what serving needs: it may add
     /// ballots and register rows but never change them, nor the audit log
@@ -86,13 +96,13 @@ enum DatabaseSetup {
     /// destroy the box, but never read a ballot.
     static func migrate(_ app: Application, settings: Settings) async throws {
         guard settings.migrationDatabaseURL != nil, case .postgres(let url) = settings.database else {
-            try await app.autoMigrate()
+            try await quietlyMigrate(app)
             try await SiteVersion.installTriggers(on: app.db.sql)
             return
         }
         app.databases.default(to: .owner)
         defer { app.databases.default(to: .psql) }
-        try await app.autoMigrate()
+        try await quietlyMigrate(app)
         try await SiteVersion.installTriggers(on: app.db(.owner).sql)
         guard let role = URLComponents(string: url)?.user, !role.isEmpty else { return }
         let sql = app.db(.owner) as! any SQLDatabase

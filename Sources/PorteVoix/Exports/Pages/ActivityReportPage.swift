@@ -99,7 +99,7 @@ enum ActivityReportPage {
         .section(
             .class("rapport-vote"),
             .h3(.plain(title)),
-            PollResults.barChart(counts, total: total, title: "\(title) : " + counts.map { "\($0.label) \($0.count)" }.joined(separator: ", ")),
+            PollCharts.bars(counts, total: total, title: "\(title) : " + counts.map { "\($0.label) \($0.count)" }.joined(separator: ", ")),
             .ul(.forEach(counts) { .li(.plain("\($0.label) : \($0.count)")) })
         )
     }

@@ -11,12 +11,12 @@ struct ActivityReportController {
         let now = request.now
         var from = FrenchDates.calendar.date(from: FrenchDates.calendar.dateComponents([.year], from: now)) ?? now
         var to = FrenchDates.calendar.startOfDay(for: now).addingTimeInterval(86_400)
-        switch ExportsController.day(typedFrom) {
+        switch TypedDay.read(typedFrom) {
         case .failure: model.errors.add("du", "Cette date n'existe pas : écrivez-la comme 2026-01-31.")
         case .date(let date): from = date
         case .none: break
         }
-        switch ExportsController.day(typedTo) {
+        switch TypedDay.read(typedTo) {
         case .failure: model.errors.add("au", "Cette date n'existe pas : écrivez-la comme 2026-12-31.")
         case .date(let date): to = date.addingTimeInterval(86_400)
         case .none: break

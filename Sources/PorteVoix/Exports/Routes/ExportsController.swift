@@ -30,7 +30,7 @@ struct ExportsController {
         let format = ExportFormat(rawValue: typed["format"] ?? "")
         if dataset == nil { errors.add("jeu", "Choisissez les données à exporter.") }
         if format == nil { errors.add("format", "Choisissez un format.") }
-        let from = Self.day(typed["du"] ?? ""), to = Self.day(typed["au"] ?? "")
+        let from = TypedDay.read(typed["du"] ?? ""), to = TypedDay.read(typed["au"] ?? "")
         if from == .failure { errors.add("du", "Cette date n'existe pas : écrivez-la comme 2026-01-31.") }
         if to == .failure { errors.add("au", "Cette date n'existe pas : écrivez-la comme 2026-12-31.") }
         guard errors.isEmpty, let dataset, let format else {
@@ -80,17 +80,6 @@ struct ExportsController {
         } catch {
             file.remove()
             throw error
-        }
-    }
-
-    enum Day: Equatable { case none, date(Date), failure }
-
-    /// A day typed as 2026-01-31, from midnight in Paris.
-    static func day(_ typed: String) -> Day {
-        guard !typed.isEmpty else { return .none }
-        switch MeetingTime.instant(day: typed, time: "00:00") {
-        case .success(let date): return .date(date)
-        case .failure: return .failure
         }
     }
 }

@@ -161,7 +161,7 @@ struct ReadAPI: APIProtocol {
                 let results = try await ExportDataset.publishedResults(poll, on: database)
                 items.append(.init(
                     id: poll.id?.uuidString ?? "", question: poll.question,
-                    _type: Components.Schemas.Scrutin._TypePayload(rawValue: poll.kind.rawValue) ?? .yesNo,
+                    _type: Self.apiKind(poll.kind),
                     statut: poll.statusLabel, closLe: poll.closedAt,
                     bulletins: results?.ballots ?? poll.aggregate?.ballots ?? 0, resultatPublie: results != nil,
                     options: (results?.exportRows ?? []).map {
@@ -169,6 +169,17 @@ struct ReadAPI: APIProtocol {
                     }))
             }
             return .ok(.init(body: .json(.init(elements: items, suivant: next))))
+        }
+    }
+
+    /// The document's name for a poll kind. Exhaustive on purpose: a new
+    /// kind does not compile until it is given its value in `openapi.json`.
+    static func apiKind(_ kind: PollKind) -> Components.Schemas.Scrutin._TypePayload {
+        switch kind {
+        case .yesNo: .yesNo
+        case .single: .single
+        case .approval: .approval
+        case .majorityJudgment: .majorityJudgment
         }
     }
 

@@ -144,11 +144,8 @@ enum ExportDataset: String, CaseIterable, Sendable {
     /// Who was ticked present, session by session: the one export that names members.
     private static func attendance(_ filters: ExportFilters, on database: any Database,
                                    _ emit: ([[(String, ExportCell)]]) async throws -> Void) async throws {
-        var after: UUID?
-        while true {
-            let page = try await meetingsPage(filters, after: after, on: database)
-            guard let last = page.last else { return }
-            after = last.id
+        try await forEachPage(size: batch, fetch: { try await meetingsPage(filters, after: $0, limit: $1, on: database) },
+                              cursor: { $0.id }) { page in
             let byID = Dictionary(uniqueKeysWithValues: page.map { ($0.id!, $0) })
             let rows = try await MeetingAttendance.query(on: database).filter(\.$meeting.$id ~~ Array(byID.keys)).with(\.$member).all()
             try await emit(rows.compactMap { row in
@@ -163,14 +160,9 @@ enum ExportDataset: String, CaseIterable, Sendable {
 
     private static func proposals(_ filters: ExportFilters, on database: any Database,
                                   _ emit: ([[(String, ExportCell)]]) async throws -> Void) async throws {
-        var after: UUID?
-        while true {
-            // Plain rows are light: larger batches, fewer round trips.
-            let page = try await proposalRows(filters, after: after, limit: 4 * batch, on: database)
-            guard let last = page.last else { return }
-            after = last.id
-            try await emit(try await proposalRecords(page, on: database))
-        }
+        // Plain rows are light: larger batches, fewer round trips.
+        try await forEachPage(size: 4 * batch, fetch: { try await proposalRows(filters, after: $0, limit: $1, on: database) },
+                              cursor: { $0.id }) { page in try await emit(try await proposalRecords(page, on: database)) }
     }
 
     /// Public proposals after the one with id `after`, by publication date.
@@ -295,13 +287,8 @@ enum ExportDataset: String, CaseIterable, Sendable {
 
     private static func meetings(_ filters: ExportFilters, on database: any Database,
                                  _ emit: ([[(String, ExportCell)]]) async throws -> Void) async throws {
-        var after: UUID?
-        while true {
-            let page = try await meetingsPage(filters, after: after, on: database)
-            guard let last = page.last else { return }
-            after = last.id
-            try await emit(try await meetingRecords(page, on: database))
-        }
+        try await forEachPage(size: batch, fetch: { try await meetingsPage(filters, after: $0, limit: $1, on: database) },
+                              cursor: { $0.id }) { page in try await emit(try await meetingRecords(page, on: database)) }
     }
 
     /// What the public reads of each session: counts of who came, never names.
@@ -349,11 +336,8 @@ enum ExportDataset: String, CaseIterable, Sendable {
     /// publication minimum is listed once, without results.
     private static func polls(_ filters: ExportFilters, on database: any Database,
                               _ emit: ([[(String, ExportCell)]]) async throws -> Void) async throws {
-        var after: UUID?
-        while true {
-            let page = try await pollsPage(filters, after: after, on: database)
-            guard let last = page.last else { return }
-            after = last.id
+        try await forEachPage(size: batch, fetch: { try await pollsPage(filters, after: $0, limit: $1, on: database) },
+                              cursor: { $0.id }) { page in
             var records: [[(String, ExportCell)]] = []
             for poll in page {
                 let base: [(String, ExportCell)] = [
@@ -389,18 +373,5 @@ enum ExportDataset: String, CaseIterable, Sendable {
     /// The results the poll's page shows: none below the publication minimum.
     static func publishedResults(_ poll: Poll, on database: any Database) async throws -> PollResults? {
         PollResults.published(poll, minimum: try await PollResults.minimumBallots(poll, on: database))
-    }
-}
-
-extension QueryBuilder {
-    /// Rows that come after the row with id `id` in (`column`, id) order.
-    /// The database compares its own stored values: a date read back into
-    /// Swift and bound again can differ in its last bit, which once returned
-    /// the same page forever. A row whose `column` is NULL never follows.
-    func after(_ id: UUID?, orderedBy column: String) -> Self {
-        guard let id else { return self }
-        return filter(.sql(embed: """
-            (\(ident: column), "id") > (SELECT \(ident: column), "id" FROM \(ident: Model.schema) WHERE "id" = \(bind: id))
-            """))
     }
 }

@@ -32,7 +32,7 @@ struct AttendanceController {
         let listed = members.map { NamedID(id: $0.id ?? UUID(), name: $0.publicName) }
         var model = MeetingPages.AttendanceModel(meeting: MeetingSummary(meeting), members: listed, present: present, search: search,
                                                  csrf: try await request.csrfToken())
-        model.frozen = AttendanceRecord.isFrozen(meeting, now: request.now)
+        model.frozen = MeetingWorkflow.isFrozen(meeting, now: request.now)
         model.canCorrect = request.member?.roles.contains(.admin) == true
         return model
     }
@@ -58,7 +58,7 @@ struct AttendanceController {
         guard meeting.status != .cancelled else {
             throw PageError(.conflict, title: "Cette séance est annulée", message: "On ne note pas de présences pour une séance annulée.")
         }
-        let frozen = AttendanceRecord.isFrozen(meeting, now: request.now)
+        let frozen = MeetingWorkflow.isFrozen(meeting, now: request.now)
         let isAdmin = request.member?.roles.contains(.admin) == true
         guard !frozen || isAdmin else {
             throw PageError(.forbidden, title: "L'émargement de cette séance ne peut plus changer",
@@ -95,24 +95,9 @@ struct AttendanceController {
         // a "present members" poll: the journal says the marking came then.
         let openPolls = try await Poll.query(on: request.db).filter(\.$meeting.$id == id).filter(\.$status == .open).count()
         let (added, removed) = try await request.db.transaction { database -> ([UUID], [UUID]) in
-            let existing = try await MeetingAttendance.query(on: database).filter(\.$meeting.$id == id).all()
-            var removed: [UUID] = []
-            for row in existing where shown.contains(row.$member.id) && !ticked.contains(row.$member.id) {
-                removed.append(row.$member.id)
-                try await row.delete(on: database)
-            }
-            let already = Set(existing.map(\.$member.id))
-            let valid = try await Member.query(on: database).filter(\.$id ~~ Array(ticked.subtracting(already)))
-                .filter(\.$status == .active).all()
-            for member in valid {
-                try await MeetingAttendance(meetingID: id, memberID: member.requireID()).create(on: database)
-            }
-            let added = valid.compactMap(\.id)
-            let othersBefore = meeting.otherAttendees
-            if othersBefore != others ?? 0 {
-                meeting.otherAttendees = others ?? 0
-                try await meeting.save(on: database)
-            }
+            let change = try await MeetingWorkflow.recordAttendance(meeting, shown: shown, ticked: ticked, others: others ?? 0,
+                                                                    on: database)
+            let (added, removed, othersBefore) = (change.added, change.removed, change.othersBefore)
             if !added.isEmpty || !removed.isEmpty || othersBefore != meeting.otherAttendees {
                 var details = ["added": AuditDetails.ids(added), "removed": AuditDetails.ids(removed),
                                "addedCount": String(added.count), "removedCount": String(removed.count)]

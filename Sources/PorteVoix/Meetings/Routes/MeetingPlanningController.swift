@@ -47,10 +47,7 @@ struct MeetingPlanningController {
         }
         let meeting = Meeting()
         draft.apply(to: meeting)
-        meeting.status = .planned
-        meeting.otherAttendees = 0
-        meeting.createdAt = request.now
-        try await meeting.create(on: request.db)
+        try await MeetingWorkflow.plan(meeting, now: request.now, on: request.db)
         try await request.audit(.meetingCreate, about: .meeting(try meeting.requireID()))
         try await request.setFlash("La séance est créée. Ajoutez maintenant les points de l'ordre du jour.")
         return request.redirect(to: .meeting(try meeting.requireID()))
@@ -83,7 +80,7 @@ struct MeetingPlanningController {
         let (startsAt, endsAt) = (meeting.startsAt, meeting.endsAt)
         draft.apply(to: meeting)
         // Its dates decide when attendance becomes a record: once past, they stay.
-        if AttendanceRecord.isFrozen(endsAt: endsAt, status: meeting.status, now: request.now),
+        if MeetingWorkflow.isFrozen(endsAt: endsAt, status: meeting.status, now: request.now),
            meeting.startsAt != startsAt || meeting.endsAt != endsAt {
             model.errors.add("jour", "Cette séance est passée : sa date et ses heures ne changent plus, "
                 + "car la liste des présents est maintenant un registre.")
@@ -109,16 +106,12 @@ struct MeetingPlanningController {
         let meeting = try await MeetingLookup.find(request)
         let id = try meeting.requireID()
         let form = (try? request.content.decode(StatusForm.self)) ?? StatusForm()
+        let transition: MeetingWorkflow.Transition
         switch (form.action, meeting.status) {
         case ("ouvrir", .planned):
-            meeting.status = .inProgress
-            if meeting.currentItemID == nil {
-                meeting.currentItemID = try await AgendaItem.query(on: request.db).filter(\.$meeting.$id == id)
-                    .sort(\.$position).first()?.id
-            }
+            transition = .open
         case ("clore", .inProgress):
-            meeting.status = .closed
-            meeting.currentItemID = nil
+            transition = .close
         case ("annuler", .planned):
             let reason = TextInput.clean(form.motif ?? "", multiline: true)
             let tooLong = TextInput.tooLong(reason, limit: TextInput.Limit.reason, what: "La raison")
@@ -127,13 +120,15 @@ struct MeetingPlanningController {
                 model.cancelError = tooLong ?? "Écrivez la raison de l'annulation : les membres la liront."
                 return MeetingPages.show(model, context: request.pageContext).response(status: .unprocessableEntity)
             }
-            meeting.status = .cancelled
-            meeting.cancelReason = reason
+            transition = .cancel(reason: reason)
         default:
             throw PageError(.conflict, title: "Ce changement n'est pas possible",
                             message: "La séance est « \(meeting.status.label) ». Rechargez la page pour voir son état.")
         }
-        try await meeting.save(on: request.db)
+        guard try await MeetingWorkflow.apply(transition, to: meeting, on: request.db) else {
+            throw PageError(.conflict, title: "Ce changement n'est pas possible",
+                            message: "La séance est « \(meeting.status.label) ». Rechargez la page pour voir son état.")
+        }
         try await request.audit(.meetingStatus, about: .meeting(id), ["status": meeting.status.rawValue])
         try await request.setFlash("La séance est maintenant « \(meeting.status.label) ».")
         return request.redirect(to: .meeting(id))

@@ -31,10 +31,6 @@ struct MeetingsController {
     }
 
     func show(request: Request) async throws -> Response {
-        // /seances/{id}.ics shares the route: the router has one parameter per place.
-        if request.parameters.get(ParamName.meeting.rawValue)?.hasSuffix(".ics") == true {
-            return try await MeetingCalendarController().oneCalendar(request: request)
-        }
         let meeting = try await MeetingLookup.find(request)
         return MeetingPages.show(try await MeetingShowModel.make(meeting, request: request), context: request.pageContext)
             .response(status: .ok)

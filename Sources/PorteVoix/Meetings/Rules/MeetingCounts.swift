@@ -1,5 +1,4 @@
 import Fluent
-import Plot
 import Vapor
 
 /// The members a session concerns: its territory's (or everyone, for a

@@ -12,7 +12,7 @@ struct TransparencyController {
     /// Decisions on members' texts: who took them, on what, why.
     func journal(request: Request) async throws -> HTML {
         let decisions = AuditAction.moderationActions.map(\.rawValue)
-        return try await AdminController.journal(AuditEntry.query(on: request.db).filter(\.$action ~~ decisions),
+        return try await JournalQueries.journal(AuditEntry.query(on: request.db).filter(\.$action ~~ decisions),
                                                  path: .moderationJournal, title: "Journal de la modération", request: request)
     }
 }

@@ -33,7 +33,7 @@ enum DebateQueue {
             Item(id: try opinion.requireID(), name: opinion.proposedName.isCurrent ? "le nom actuel" : opinion.proposedName.name,
                  text: opinion.text, stance: opinion.stance,
                  personalData: Screening.kinds(stored: opinion.personalData).map(\.label),
-                 decision: .namingOpinionModeration(try opinion.requireID()), version: NamingStewardsController.version(of: opinion))
+                 decision: .namingOpinionModeration(try opinion.requireID()), version: NamingModeration.version(of: opinion))
         }
     }
 

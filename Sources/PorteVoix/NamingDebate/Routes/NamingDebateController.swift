@@ -6,23 +6,9 @@ import Voting
 /// `/debat-denomination`: the page, the names, the opinions.
 struct NamingDebateController {
     func show(request: Request) async throws -> HTML {
-        DebatePage.view(try await model(request), context: request.pageContext)
+        DebatePage.view(try await DebateQueries.model(request), context: request.pageContext)
     }
 
-    /// What the page shows now, for this visitor.
-    func model(_ request: Request) async throws -> DebatePage.Model {
-        let roles = request.member?.roles ?? []
-        var model = DebatePage.Model(introHTML: try request.application.contentStore.page("debat-denomination")?.html ?? "")
-        model.csrf = request.member == nil ? nil : try await request.csrfToken()
-        model.canOrganise = !roles.isDisjoint(with: Role.organisers)
-        if model.canOrganise {
-            model.meetings = try await Meeting.query(on: request.db).filter(\.$status ~~ [.planned, .inProgress])
-                .sort(\.$startsAt).limit(20).all().map { NamedID(id: try $0.requireID(), name: "\($0.title), \(FrenchDates.day($0.startsAt))") }
-        }
-        model.isStaff = roles.contains(.staff)
-        try await DebatePublicParts.fill(&model, now: request.now, on: request.db)
-        return model
-    }
 
     // MARK: Names
 
@@ -53,7 +39,7 @@ struct NamingDebateController {
                     : "Ce nom a déjà été proposé : donnez plutôt votre avis sur lui.")
             }
         }
-        var model = try await model(request)
+        var model = try await DebateQueries.model(request)
         model.errors = errors
         model.typedName = form.nom ?? ""
         model.typedExplanation = form.explication ?? ""
@@ -77,7 +63,7 @@ struct NamingDebateController {
                                    isCurrent: name.isCurrent, counts: try await NamingContributions.counts(on: request.db)[id] ?? [:],
                                    opinions: opinions.map {
                                        NamePage.Opinion(stance: $0.stance, text: $0.text, authorName: $0.authorName, id: $0.id,
-                                                        version: NamingStewardsController.version(of: $0))
+                                                        version: NamingModeration.version(of: $0))
                                    })
         model.isModerator = request.member?.roles.contains(.moderator) == true
         if let member = request.member {

@@ -30,7 +30,7 @@ struct NamingStewardsController {
             }
         }
         guard errors.isEmpty, case .success(let start) = opens, case .success(let end) = closes else {
-            var model = try await NamingDebateController().model(request)
+            var model = try await DebateQueries.model(request)
             model.errors = errors
             model.typedRound = [form.debutJour, form.debutHeure, form.finJour, form.finHeure].map { $0 ?? "" }
             return DebatePage.view(model, context: request.pageContext).response(status: .unprocessableEntity)
@@ -51,7 +51,7 @@ struct NamingStewardsController {
         }
         switch try await NamingShortlist.candidates(chosen: chosen, on: request.db) {
         case .failure(let problem):
-            var model = try await NamingDebateController().model(request)
+            var model = try await DebateQueries.model(request)
             model.errors.add("noms", problem.message)
             model.chosen = Set(chosen)
             model.chosenMeeting = typedMeeting
@@ -84,7 +84,7 @@ struct NamingStewardsController {
             errors.add("reponse", "La réponse est trop longue : \(NamingAnswer.maximumLength) caractères au plus.")
         }
         guard errors.isEmpty else {
-            var model = try await NamingDebateController().model(request)
+            var model = try await DebateQueries.model(request)
             model.errors = errors
             model.typedAnswer = String(((try? request.content.get(String.self, at: "reponse")) ?? "").prefix(NamingAnswer.maximumLength * 2))
             return DebatePage.view(model, context: request.pageContext).response(status: .unprocessableEntity)
@@ -102,7 +102,7 @@ struct NamingStewardsController {
     }
 
     func synthesis(request: Request) async throws -> HTML {
-        let debate = try await NamingDebateController().model(request)
+        let debate = try await DebateQueries.model(request)
         let opinions = try await NameOpinion.query(on: request.db).filter(\.$status == .published).filter(\.$text != "")
             .with(\.$member).sort(\.$updatedAt).all()
         let blocks = debate.names.map { name in
@@ -133,13 +133,8 @@ struct NamingStewardsController {
             throw PageError(.forbidden, title: "Vous ne pouvez pas relire votre propre proposition",
                             message: "Une autre modératrice ou un autre modérateur prendra la décision.")
         }
-        name.status = status
-        name.moderationReason = reason
-        if status == .published { name.publishedAt = request.now }
-        // Refused (perhaps for its explanation only): the name itself may be proposed again.
-        if status == .rejected { name.nameKey = "refuse:" + id.uuidString }
         try await request.db.transaction { database in
-            try await name.save(on: database)
+            try await NamingModeration.decide(name, status, reason: reason, now: request.now, on: database)
             try await request.audit(status == .published ? .namePublish : .nameReject, about: .name(id),
                                     reason.map { ["reason": $0.rawValue] } ?? [:], on: database)
             try await Notifier.notify(name.$author.id, status == .published
@@ -165,21 +160,14 @@ struct NamingStewardsController {
             throw PageError(.forbidden, title: "Vous ne pouvez pas relire votre propre avis",
                             message: "Une autre modératrice ou un autre modérateur prendra la décision.")
         }
-        let previous = opinion.status
         // The text the moderator read: a member who changed it meanwhile sends it back to the queue.
         let read = (try? request.content.get(String.self, at: "version")) ?? ""
-        guard read == NamingStewardsController.version(of: opinion) else {
+        guard read == NamingModeration.version(of: opinion) else {
             throw PageError(.conflict, title: "Cet avis vient de changer",
                             message: "Son auteur l'a modifié pendant votre relecture. Rechargez la file pour lire le nouveau texte.")
         }
-        opinion.status = status
-        opinion.moderationReason = reason
         try await request.db.transaction { database in
-            let claimed = try await database.sql.raw("""
-                UPDATE name_opinions SET status = \(bind: status.rawValue), moderation_reason = \(bind: reason?.rawValue)
-                WHERE id = \(bind: id) AND status = \(bind: previous.rawValue) AND text = \(bind: opinion.text) RETURNING id
-                """).all()
-            guard !claimed.isEmpty else {
+            guard try await NamingModeration.decide(opinion, status, reason: reason, on: database) else {
                 throw PageError(.conflict, title: "Cet avis vient de changer",
                                 message: "Son auteur l'a modifié pendant votre relecture, ou une autre personne l'a relu. Rechargez la file.")
             }
@@ -194,11 +182,6 @@ struct NamingStewardsController {
         }
         try await request.setFlash(status == .published ? "L'avis est publié." : takenDown ? "L'avis est retiré." : "L'avis est refusé.")
         return takenDown ? request.redirect(to: .namingName(opinion.$proposedName.id)) : request.redirect(to: .moderation, fragment: "debat")
-    }
-
-    /// What the queue's forms carry of the opinion they show: its last change.
-    static func version(of opinion: NameOpinion) -> String {
-        String(Int64((opinion.updatedAt.timeIntervalSince1970 * 1000).rounded()))
     }
 
     /// Publish, or refuse with a reason from the list.

@@ -59,7 +59,7 @@ extension PollPages {
             }
             return .group(
                 .p(.strong(.plain(outcome))),
-                PollResults.barChart([("Pour", result.pour), ("Contre", result.contre), ("Abstention", result.abstention)],
+                PollCharts.bars([("Pour", result.pour), ("Contre", result.contre), ("Abstention", result.abstention)],
                                      total: result.ballots, title: "Pour \(result.pour), contre \(result.contre), abstention \(result.abstention)"),
                 .ul(.li(.plain("Pour : \(result.pour)")), .li(.plain("Contre : \(result.contre)")),
                     .li(.plain("Abstention : \(result.abstention) (comptées à part)")))
@@ -69,7 +69,7 @@ extension PollPages {
             return .group(
                 .p(.strong(.plain(winners.isEmpty ? "Aucun choix n'a reçu de voix."
                     : counts.isTie ? "Égalité entre : \(winners.joined(separator: ", "))." : "En tête : \(winners[0])."))),
-                PollResults.barChart(zip(labels, counts.counts).map { ($0, $1) }, total: counts.ballots,
+                PollCharts.bars(zip(labels, counts.counts).map { ($0, $1) }, total: counts.ballots,
                                      title: zip(labels, counts.counts).map { "\($0) : \($1)" }.joined(separator: ", ")),
                 .ul(.forEach(Array(zip(labels, counts.counts))) { label, count in .li(.plain("\(label) : \(count)")) })
             )
@@ -78,7 +78,7 @@ extension PollPages {
             return .group(
                 .p(.plain("\(ballots) bulletins. Chaque choix reçoit la « mention majoritaire » : l'appréciation "
                     + "donnée par au moins la moitié des votants. Le classement suit ces mentions.")),
-                PollResults.judgmentChart(ordered.map { (labels[$0], results[$0].tally) },
+                PollCharts.judgments(ordered.map { (labels[$0], results[$0].tally) },
                                           title: ordered.map { "\(results[$0].rank). \(labels[$0]) : \(results[$0].majorityGrade?.label ?? "—")" }
                                             .joined(separator: ", ")),
                 .ul(.class("legende-appreciations"), .forEach(Array(Grade.allCases.enumerated())) { index, grade in

@@ -51,7 +51,8 @@ struct BallotsController {
         case .failure(let error): return try await errorPage(error, poll: poll, request: request)
         case .success(let content):
             if try await BallotBox.hasVoted(pollID: poll.requireID(), memberID: request.requireMember().requireID(), on: request.db) {
-                return try await PollsController().show(request: request)
+                return PollPages.show(try await PollQueries.showModel(poll, request: request), context: request.pageContext)
+                    .response(status: .ok)
             }
             let csrf = try await request.csrfToken()
             let context = request.pageContext

@@ -31,19 +31,10 @@ struct PollsController {
                                     + "\(poll.keySharesPending > 1 ? "parts attendent" : "part attend") encore. Chacun a reçu un avis "
                                     + "dans ses notifications.")
             }
-            // Claimed once, and refused by the database while a share waits on the server.
-            let now = request.now
-            let opened = try await request.db.sql.raw("""
-                UPDATE polls SET status = 'open', opened_at = \(bind: now),
-                  closes_at = CASE WHEN closes_at <= \(bind: now) THEN NULL ELSE closes_at END
-                WHERE id = \(bind: id) AND status = 'draft' AND key_shares_pending = 0 RETURNING id
-                """).all()
-            guard !opened.isEmpty else {
+            guard try await PollSchedule.open(poll, now: request.now, on: request.db) else {
                 try await request.setFlash("Le vote était déjà ouvert.")
                 return request.redirect(to: .poll(id))
             }
-            poll.status = .open
-            poll.openedAt = now
         case ("clore", .open):
             try await PollCount.close(poll, at: request.now, app: request.application)
         case ("clore", .closed):

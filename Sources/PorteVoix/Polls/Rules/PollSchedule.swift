@@ -22,19 +22,8 @@ enum PollSchedule {
             // The moment it really opens, never the time it was set for: the
             // fixed electorate of a session's poll counts from here, and an
             // opening set in the past must not reach back.
-            let opensAt = now
-            // Opening past its closing time (a sealed box whose last holder
-            // came late): it opens with no closing time, closed by hand,
-            // rather than closing at once with no ballot.
-            try await app.db.sql.raw("""
-                UPDATE polls SET status = 'open', opened_at = \(bind: opensAt),
-                  closes_at = CASE WHEN closes_at <= \(bind: now) THEN NULL ELSE closes_at END
-                WHERE id = \(bind: poll.requireID()) AND status = 'draft' AND key_shares_pending = 0
-                """).run()
-            poll.status = .open
-            poll.openedAt = opensAt
-            if let closesAt = poll.closesAt, closesAt <= now { poll.closesAt = nil }
-            // Opened and already past its closing time: close it too.
+            _ = try await open(poll, now: now, on: app.db)
+            // Opened (here or by another instance) and already past its closing time: close it too.
             try await apply(poll, app: app, now: now, counting: counting)
         case .close?:
             try await PollCount.close(poll, at: poll.closesAt ?? now, app: app, counting: counting)
@@ -43,6 +32,28 @@ enum PollSchedule {
         case nil:
             return
         }
+    }
+
+    /// The only way a poll opens, whichever door (the facilitator's button,
+    /// the schedule): claimed from « en préparation » once, refused by the
+    /// database while a key share waits on the server. Returns false when
+    /// it was not in preparation any more (opened by someone else meanwhile).
+    ///
+    /// The opening time is the moment it really opens, never the time it was
+    /// set for: the fixed electorate of a session's poll counts from here,
+    /// and an opening set in the past must not reach back. Opening past its
+    /// closing time (a sealed box whose last holder came late), it opens
+    /// with no closing time, closed by hand, rather than closing at once.
+    static func open(_ poll: Poll, now: Date, on database: any Database) async throws -> Bool {
+        let opened = try await database.sql.raw("""
+            UPDATE polls SET status = 'open', opened_at = \(bind: now),
+              closes_at = CASE WHEN closes_at <= \(bind: now) THEN NULL ELSE closes_at END
+            WHERE id = \(bind: poll.requireID()) AND status = 'draft' AND key_shares_pending = 0 RETURNING id
+            """).all()
+        poll.status = .open
+        if !opened.isEmpty { poll.openedAt = now }
+        if let closesAt = poll.closesAt, closesAt <= now { poll.closesAt = nil }
+        return !opened.isEmpty
     }
 
     /// Every poll whose schedule is due.

@@ -12,7 +12,7 @@ struct CommentEditController {
 
     func update(request: Request) async throws -> Response {
         let (comment, proposal) = try await find(request)
-        let form = (try? request.content.decode(DiscussionController.CommentForm.self)) ?? DiscussionController.CommentForm()
+        let form = (try? request.content.decode(CommentForm.self)) ?? CommentForm()
         let typed = String((form.commentaire ?? "").prefix(ProposalComment.maximumLength * 2))
         let text = TextInput.clean(typed, multiline: true)
         var model = try await model(comment, proposal, typed: typed, request: request)
@@ -30,13 +30,7 @@ struct CommentEditController {
             return CommentEditPage.view(model, context: request.pageContext).response(status: .ok)
         }
         let id = try comment.requireID()
-        // Claimed from "sent back": saved once, even from two tabs.
-        let claimed = try await request.db.sql.raw("""
-            UPDATE proposal_comments SET body = \(bind: text), status = \(bind: CommentStatus.submitted.rawValue),
-                   personal_data = \(bind: Screening.stored(found)), decided_at = NULL
-            WHERE id = \(bind: id) AND status = \(bind: CommentStatus.changesRequested.rawValue) RETURNING id
-            """).all()
-        guard !claimed.isEmpty else {
+        guard try await CommentWorkflow.resubmit(id, text: text, personalData: Screening.stored(found), on: request.db) else {
             model.errors.add("commentaire", "Ce commentaire a déjà été renvoyé. Rien n'est enregistré.")
             return CommentEditPage.view(model, context: request.pageContext).response(status: .conflict)
         }

@@ -2,6 +2,12 @@ import Fluent
 import Plot
 import Vapor
 
+/// A comment as its form sends it (new, or changed after being sent back).
+struct CommentForm: Content {
+    var commentaire: String?
+    var action: String?
+}
+
 /// Supports and comments on a published proposal.
 struct DiscussionController {
     // MARK: Supports
@@ -39,11 +45,6 @@ struct DiscussionController {
 
     // MARK: Comments
 
-    struct CommentForm: Content {
-        var commentaire: String?
-        var action: String?
-    }
-
     func addComment(request: Request) async throws -> Response {
         let member = try request.requireMember()
         let proposal = try await ProposalLookup.findVisible(request)
@@ -76,17 +77,8 @@ struct DiscussionController {
         }
         let memberID = try member.requireID()
         let outcome = try await ContributionLimit.send(.comments, memberID: memberID, clock: request.application.clock, on: request.db) { database in
-            let comment = ProposalComment(proposalID: id, authorID: memberID, body: text, at: request.now)
-            // Sent despite the warning: a moderator checks it before anyone reads it.
-            comment.personalData = Screening.stored(found)
-            // Post-moderation: published at once, read by a moderator after.
-            if try await ModerationMode.publishesAtOnce(ModerationMode.comments, personalData: comment.personalData, on: database) {
-                comment.status = .published
-                comment.decidedAt = comment.createdAt
-                comment.reviewPending = true
-            }
-            try await comment.create(on: database)
-            return comment.status
+            try await CommentWorkflow.create(on: id, by: memberID, text: text, personalData: Screening.stored(found),
+                                             now: request.now, on: database).status
         }
         if case .paused(let until) = outcome {
             var model = try await ProposalShowModel.make(proposal, request: request)

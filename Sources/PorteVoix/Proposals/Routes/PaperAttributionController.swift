@@ -15,10 +15,6 @@ struct PaperAttributionController {
             .with(\.$enteredBy).sort(\.$createdAt).limit(ProposalLimits.paperToConfirm).all()
     }
 
-    static func hasWaiting(for memberID: UUID, on database: any Database) async throws -> Bool {
-        try await Proposal.query(on: database).filter(\.$claimedAuthor.$id == memberID).count() > 0
-    }
-
     func show(request: Request) async throws -> HTML {
         let member = try request.requireMember()
         let proposals = try await Self.waiting(for: member.requireID(), on: request.db)
@@ -77,7 +73,7 @@ struct PaperAttributionController {
                 + "La personne qui l'a saisie est prévenue.")
         }
         let back = SignInPage.safeReturnPath(try? request.content.get(String.self, at: "retour"))
-        if try await Self.hasWaiting(for: memberID, on: request.db) {
+        if try await PaperAttribution.hasWaiting(for: memberID, on: request.db) {
             return request.redirect(to: SignInPage.path(returningTo: back, from: .paperToConfirm))
         }
         return request.redirect(to: back ?? SiteURL.myProposals.path)

@@ -77,7 +77,7 @@ struct ProposalFormController {
         if let paused = pause(request, model: model, draft: valid) { return paused }
         let memberID = try member.requireID()
         let outcome = try await ContributionLimit.send(.proposals, memberID: memberID, clock: request.application.clock, on: request.db) { database in
-            try await save(valid, authorID: memberID, fromPaper: false, enteredBy: nil, now: request.now, on: database)
+            try await ProposalWorkflow.create(valid, authorID: memberID, fromPaper: false, enteredBy: nil, now: request.now, on: database)
         }
         guard case .saved(let proposal) = outcome else {
             if case .paused(let until) = outcome { model.paused = Pause(until: until, now: request.now) }
@@ -99,7 +99,7 @@ struct ProposalFormController {
         }
         if let paused = pause(request, model: model, draft: valid) { return paused }
         // Named, the member is asked to confirm: until then nobody's name is on it.
-        let proposal = try await save(valid, authorID: nil, claimedAuthorID: valid.paperAuthorID, fromPaper: true,
+        let proposal = try await ProposalWorkflow.create(valid, authorID: nil, claimedAuthorID: valid.paperAuthorID, fromPaper: true,
                                       enteredBy: facilitator.requireID(), now: request.now, on: request.db)
         try await request.audit(.proposalPaper, about: .proposal(try proposal.requireID()),
                                 valid.paperAuthorID == nil ? [:] : ["claimed": "1"])
@@ -108,36 +108,6 @@ struct ProposalFormController {
         try await request.setFlash("La proposition sur papier est enregistrée. Elle sera relue avant publication."
             + (valid.paperAuthorID == nil ? "" : " Elle sera au nom du membre indiqué quand il l'aura confirmé, à sa prochaine connexion."))
         return request.redirect(to: .proposal(try proposal.requireID()))
-    }
-
-    func save(_ valid: ProposalDraft, authorID: UUID?, claimedAuthorID: UUID? = nil, fromPaper: Bool, enteredBy: UUID?, now: Date,
-              on database: any Database) async throws -> Proposal {
-        try await database.transaction { database in
-            let proposal = Proposal(
-                title: valid.title, body: valid.body, themeID: valid.themeID, territoryID: valid.territoryID,
-                authorID: authorID, anonymous: valid.anonymous, fromPaper: fromPaper, enteredByID: enteredBy,
-                status: .submitted, at: now
-            )
-            proposal.$claimedAuthor.id = claimedAuthorID
-            // Sent despite the warning: a moderator checks it before anyone reads it.
-            proposal.personalData = Screening.stored(Screening.kinds(in: valid.title, valid.body))
-            // Post-moderation: a member's own proposal is read after publication.
-            let atOnce = fromPaper ? false
-                : try await ModerationMode.publishesAtOnce(ModerationMode.proposals, personalData: proposal.personalData, on: database)
-            if atOnce {
-                proposal.status = .published
-                proposal.publishedAt = proposal.createdAt
-                proposal.reviewPending = true
-            }
-            try await proposal.create(on: database)
-            try await ProposalEvent(proposalID: proposal.requireID(), status: .submitted,
-                                    actorID: enteredBy ?? authorID, note: nil, at: proposal.createdAt).create(on: database)
-            if atOnce {
-                try await ProposalEvent(proposalID: proposal.requireID(), status: .published, actorID: authorID,
-                                        note: nil, at: proposal.createdAt).create(on: database)
-            }
-            return proposal
-        }
     }
 
     func editForm(request: Request) async throws -> HTML {
@@ -159,48 +129,10 @@ struct ProposalFormController {
             return ProposalPages.form(model, context: request.pageContext).response(status: .unprocessableEntity)
         }
         if let paused = pause(request, model: model, draft: valid) { return paused }
-        proposal.title = valid.title
-        proposal.body = valid.body
-        proposal.$theme.id = valid.themeID
-        proposal.$territory.id = valid.territoryID
-        proposal.anonymous = valid.anonymous
-        proposal.searchText = Proposal.searchText(title: valid.title, body: valid.body)
-        // Screened again: an edit that removes every hit clears the flag.
-        proposal.personalData = Screening.stored(Screening.kinds(in: valid.title, valid.body))
-        // Sent back by a moderator: changed, it returns to the queue.
-        let sentBack = proposal.status == .changesRequested
-        // Post-moderation: a text that waited only for its personal data is
-        // published once the author's edit took every hit out.
-        // Never a text a moderator has already decided on (sent back once, refused).
-        let mayPublish = !sentBack && !proposal.fromPaper && proposal.status == .submitted && proposal.moderationReason == nil
-        let publishNow = mayPublish
-            ? try await ModerationMode.publishesAtOnce(ModerationMode.proposals, personalData: proposal.personalData, on: request.db)
-            : false
-        let readStatus = proposal.status
-        let saved = try await request.db.transaction { database -> Bool in
-            let now = request.now
-            // Claimed from the status read: a moderator's decision taken meanwhile is never overwritten.
-            let claimed = try await database.sql.raw("""
-                UPDATE proposals SET status_changed_at = status_changed_at
-                WHERE id = \(bind: id) AND status = \(bind: readStatus.rawValue) RETURNING id
-                """).all()
-            guard !claimed.isEmpty else { return false }
-            if sentBack {
-                proposal.status = .submitted
-                proposal.statusChangedAt = now
-                try await ProposalEvent(proposalID: id, status: .submitted, actorID: proposal.$author.id,
-                                        note: "Modifiée par son auteur, à la demande de l'équipe de modération.", at: request.now).create(on: database)
-            } else if publishNow {
-                proposal.status = .published
-                proposal.statusChangedAt = now
-                proposal.publishedAt = now
-                proposal.reviewPending = true
-                try await ProposalEvent(proposalID: id, status: .published, actorID: proposal.$author.id, note: nil, at: now)
-                    .create(on: database)
-            }
-            try await proposal.save(on: database)
-            return true
-        }
+        let outcome = try await ProposalWorkflow.saveEdit(proposal, valid, now: request.now, on: request.db)
+        let saved = outcome != nil
+        let sentBack = outcome == .resubmitted
+        let publishNow = outcome == .published
         guard saved else {
             // What was typed stays on the form; nothing is overwritten.
             model.errors.add("texte", "L'équipe de modération vient de prendre une décision sur cette proposition : "

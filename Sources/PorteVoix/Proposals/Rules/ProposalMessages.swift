@@ -1,5 +1,4 @@
 import Fluent
-import Plot
 import Vapor
 
 enum ProposalMessages {

@@ -54,9 +54,10 @@ struct ModerationController {
         let form = (try? request.content.decode(DecisionForm.self)) ?? DecisionForm()
         let message = TextInput.clean(form.message ?? "", multiline: true)
         let reason = form.motif.flatMap(ModerationReason.init(rawValue:))
+        let decision: CommentWorkflow.Decision
         switch form.decision {
         case "publier":
-            comment.status = .published
+            decision = .publish
         case "refuser", "modifier":
             let sendsBack = form.decision == "modifier"
             let tooLong = TextInput.tooLong(message, limit: ProposalLimits.note, what: "Le message")
@@ -67,16 +68,14 @@ struct ModerationController {
                     : "Écrivez ce qu'il faut changer : l'auteur le lira.")
                 return ProposalPages.show(model, context: request.pageContext).response(status: .unprocessableEntity)
             }
-            comment.status = sendsBack ? .changesRequested : .rejected
-            comment.moderationReason = reason
-            comment.refusalReason = message.isEmpty ? nil : message
+            decision = sendsBack ? .sendBack(reason, message: message.isEmpty ? nil : message)
+                : .refuse(reason, message: message.isEmpty ? nil : message)
         default:
             throw Abort(.badRequest)
         }
-        let refusal = [comment.moderationReason?.label, comment.refusalReason].compactMap { $0 }.joined(separator: ". ")
-        comment.decidedAt = request.now
         try await request.db.transaction { database in
-            try await comment.save(on: database)
+            try await CommentWorkflow.decide(comment, decision, now: request.now, on: database)
+            let refusal = [comment.moderationReason?.label, comment.refusalReason].compactMap { $0 }.joined(separator: ". ")
             try await request.audit(AuditAction.commentDecision(comment.status) ?? .commentReject,
                                     about: .comment(commentID), comment.moderationReason.map { ["reason": $0.rawValue] } ?? [:],
                                     on: database)

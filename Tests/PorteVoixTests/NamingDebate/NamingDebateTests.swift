@@ -159,7 +159,7 @@ struct NamingDebateTests {
             let stale = try await moderator.submit(["decision": "publier", "version": "1"], on: "/moderation",
                                                    to: "/moderation/avis/\(opinion.id!)")
             #expect(stale.status == .conflict)
-            #expect(try await moderator.submit(["decision": "publier", "version": NamingStewardsController.version(of: opinion)],
+            #expect(try await moderator.submit(["decision": "publier", "version": NamingModeration.version(of: opinion)],
                                                on: "/moderation", to: "/moderation/avis/\(opinion.id!)").status == .seeOther)
             #expect(try await NamingContributions.counts(on: app.db)[current.id!] == [.contre: 1])
             var visitor = Browser(app)
@@ -173,7 +173,7 @@ struct NamingDebateTests {
             #expect(moderatorPage.contains("Retirer cet avis (modération)"))
             let published = try #require(try await NameOpinion.find(opinion.id, on: app.db))
             let takenDown = try await moderator.submit(["decision": "refuser", "motif": "abuse",
-                                                        "version": NamingStewardsController.version(of: published)],
+                                                        "version": NamingModeration.version(of: published)],
                                                        on: path, to: "/moderation/avis/\(opinion.id!)")
             #expect(takenDown.status == .seeOther)
             #expect(!(try await visitor.get(path).text.contains("Ce mot me fait honte au guichet.")))

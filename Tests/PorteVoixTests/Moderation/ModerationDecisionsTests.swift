@@ -231,6 +231,33 @@ struct ModerationDecisionsTests {
         }
     }
 
+    /// Regression: the journal showed « Action « comment.requestChanges » »
+    /// for a comment sent back, its sentence matched by another string.
+    @Test func theJournalSaysInFrenchThatACommentWasSentBack() async throws {
+        try await withTestApp { app in
+            let author = try await makeMember(app, "Camille")
+            _ = try await makeMember(app, "Sam modère", roles: [.moderator])
+            _ = try await makeMember(app, "Alex administre", roles: [.admin])
+            let proposal = try await makeProposal(app, title: "Un bus le dimanche", author: nil)
+            let comment = ProposalComment(proposalID: try proposal.requireID(), authorID: try author.requireID(),
+                                          body: "Quel idiot, ce chauffeur.", at: app.clock.now())
+            try await comment.create(on: app.db)
+            var moderator = Browser(app)
+            try await moderator.signIn("Sam modère")
+            let sentBack = try await moderator.submit(["decision": "modifier", "motif": "abuse", "message": "Sans l'insulte, merci."],
+                                                      on: proposal.path, to: proposal.path + "/commentaires/\(comment.id!)/moderation")
+            #expect(sentBack.status == .seeOther)
+            #expect(try await AuditEntry.query(on: app.db).all().map(\.action) == ["comment.requestChanges"], "the stored code stays")
+            var admin = Browser(app)
+            try await admin.signIn("Alex administre")
+            let journal = try await admin.get("/admin/journal").text
+            #expect(journal.contains("Commentaire sur « Un bus le dimanche » renvoyé à son auteur pour modification"))
+            #expect(!journal.contains("Action « "))
+            let moderators = try await moderator.get("/moderation/journal").text
+            #expect(moderators.contains("renvoyé à son auteur pour modification"))
+        }
+    }
+
     @Test func aCommentSentBackIsChangedByItsAuthorAndReturnsToTheQueue() async throws {
         try await withTestApp { app in
             let author = try await makeMember(app, "Camille")
