@@ -111,38 +111,6 @@ final class MemberRole: Model, @unchecked Sendable {
     }
 }
 
-/// A part of the département the council meets in ("territoire").
-public final class Territory: Model, @unchecked Sendable {
-    public static let schema = "territories"
-
-    @ID(key: .id) public var id: UUID?
-    @Field(key: "name") public var name: String
-    @Field(key: "position") var position: Int
-
-    public init() {}
-
-    init(name: String, position: Int) {
-        self.name = name
-        self.position = position
-    }
-}
-
-/// A policy theme proposals are filed under ("thème").
-public final class Theme: Model, @unchecked Sendable {
-    public static let schema = "themes"
-
-    @ID(key: .id) public var id: UUID?
-    @Field(key: "name") public var name: String
-    @Field(key: "position") var position: Int
-
-    public init() {}
-
-    init(name: String, position: Int) {
-        self.name = name
-        self.position = position
-    }
-}
-
 struct CreateTerritoriesAndThemes: AsyncMigration {
     /// A fresh install's lists; the admin renames them to fit the département.
     static let defaultTerritories = ["Territoire Nord", "Territoire Sud", "Territoire Est", "Territoire Ouest", "Agglomération"]

@@ -1,20 +1,40 @@
 import Fluent
-import Vapor
+import Foundation
 
-/// Territories and themes: lists an admin names and orders.
-protocol NamedListItem: Model where IDValue == UUID {
-    var name: String { get set }
-    static var nameField: KeyPath<Self, FieldProperty<Self, String>> { get }
-    static var positionField: KeyPath<Self, FieldProperty<Self, Int>> { get }
-    init(name: String, position: Int)
+/// Which list an item belongs to: its table.
+public protocol NamedListKind: Sendable {
+    static var schema: String { get }
 }
 
-extension Territory: NamedListItem {
-    static var nameField: KeyPath<Territory, FieldProperty<Territory, String>> { \.$name }
-    static var positionField: KeyPath<Territory, FieldProperty<Territory, Int>> { \.$position }
+/// The parts of the département the council meets in (« territoires »).
+public enum TerritoryList: NamedListKind {
+    public static let schema = "territories"
 }
 
-extension Theme: NamedListItem {
-    static var nameField: KeyPath<Theme, FieldProperty<Theme, String>> { \.$name }
-    static var positionField: KeyPath<Theme, FieldProperty<Theme, Int>> { \.$position }
+/// The policy themes proposals are filed under (« thèmes »).
+public enum ThemeList: NamedListKind {
+    public static let schema = "themes"
 }
+
+/// An item of a list an administrator names and orders: a territory or a
+/// theme, the same shape in two tables.
+public final class NamedListItem<Kind: NamedListKind>: Model, @unchecked Sendable {
+    public static var schema: String { Kind.schema }
+
+    @ID(key: .id) public var id: UUID?
+    @Field(key: "name") public var name: String
+    @Field(key: "position") var position: Int
+
+    public init() {}
+
+    init(name: String, position: Int) {
+        self.name = name
+        self.position = position
+    }
+
+    /// The item as a form's choice.
+    var choice: NamedID { NamedID(id: id ?? UUID(), name: name) }
+}
+
+public typealias Territory = NamedListItem<TerritoryList>
+public typealias Theme = NamedListItem<ThemeList>

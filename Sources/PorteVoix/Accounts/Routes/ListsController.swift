@@ -55,18 +55,18 @@ struct ListsController {
         try await rename(Theme.self, kind: .theme, label: "thème", request: request)
     }
 
-    func add<Item: NamedListItem>(_ type: Item.Type, kind: AuditAction.ListKind, label: String, request: Request) async throws -> Response {
+    func add<Kind>(_ type: NamedListItem<Kind>.Type, kind: AuditAction.ListKind, label: String, request: Request) async throws -> Response {
         let typed = (try? request.content.decode(NameForm.self))?.nom
         let field = "\(kind.rawValue)-nouveau"
         switch Self.checkName(typed) {
         case .failure(let problem):
             return try await listsPage(request, field: field, problem.message, typed: typed ?? "")
         case .success(let name):
-            if try await Item.query(on: request.db).filter(Item.nameField, .equal, name).count() > 0 {
+            if try await NamedListItem<Kind>.query(on: request.db).filter(\.$name == name).count() > 0 {
                 return try await listsPage(request, field: field, "Ce nom existe déjà.", typed: name)
             }
-            let position = (try await Item.query(on: request.db).max(Item.positionField) ?? -1) + 1
-            let item = Item(name: name, position: position)
+            let position = (try await NamedListItem<Kind>.query(on: request.db).max(\.$position) ?? -1) + 1
+            let item = NamedListItem<Kind>(name: name, position: position)
             try await item.create(on: request.db)
             try await request.audit(.listAdd(kind), about: AuditSubject(kind: kind.rawValue, id: item.id))
             try await request.setFlash("Le \(label) « \(name) » est ajouté.")
@@ -74,9 +74,9 @@ struct ListsController {
         }
     }
 
-    func rename<Item: NamedListItem>(_ type: Item.Type, kind: AuditAction.ListKind, label: String, request: Request) async throws -> Response {
+    func rename<Kind>(_ type: NamedListItem<Kind>.Type, kind: AuditAction.ListKind, label: String, request: Request) async throws -> Response {
         guard let id = request.id(.listItem),
-              let item = try await Item.find(id, on: request.db)
+              let item = try await NamedListItem<Kind>.find(id, on: request.db)
         else { throw Abort(.notFound) }
         let typed = (try? request.content.decode(NameForm.self))?.nom
         let field = "\(kind.rawValue)-\(id)"
@@ -84,7 +84,7 @@ struct ListsController {
         case .failure(let problem):
             return try await listsPage(request, field: field, problem.message, typed: typed ?? "")
         case .success(let name):
-            let sameName = try await Item.query(on: request.db).filter(Item.nameField, .equal, name).all()
+            let sameName = try await NamedListItem<Kind>.query(on: request.db).filter(\.$name == name).all()
             if sameName.contains(where: { $0.id != id }) {
                 return try await listsPage(request, field: field, "Ce nom existe déjà.", typed: name)
             }

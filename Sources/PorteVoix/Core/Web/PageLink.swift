@@ -11,11 +11,3 @@ struct NamedID: Sendable, Equatable {
     var id: UUID
     var name: String
 }
-
-extension Territory {
-    var choice: NamedID { NamedID(id: id ?? UUID(), name: name) }
-}
-
-extension Theme {
-    var choice: NamedID { NamedID(id: id ?? UUID(), name: name) }
-}
