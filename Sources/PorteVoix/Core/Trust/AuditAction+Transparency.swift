@@ -23,21 +23,31 @@ extension AuditAction {
         case restored
     }
 
-    /// Where the transparency page counts this entry; nil when it counts
-    /// nothing there (not a moderation decision, or counted from another table).
-    var transparency: TransparencyCategory? {
+    /// A moderation decision, and whether the transparency page counts it.
+    enum Moderation: Equatable {
+        /// Counted from the log, under this category.
+        case counted(TransparencyCategory)
+        /// A moderator's decision the page counts from another table (a
+        /// publication), or that changes nothing the public sees.
+        case uncounted
+    }
+
+    /// What this action is for moderation: nil when it is not a moderation
+    /// decision. One exhaustive switch for the moderators' journal and the
+    /// transparency page.
+    var moderation: Moderation? {
         switch self {
-        case .opinionPublish: .published
-        case .proposalReject, .commentReject, .nameReject, .opinionReject: .refused
-        case .proposalRequestChanges, .commentRequestChanges, .proposalChanges, .commentChanges: .sentBack
-        case .proposalRedact, .commentRedact: .redacted
-        case .proposalHiddenByReports, .commentHiddenByReports: .hiddenAfterReports
-        case .proposalHide, .commentHide: .hiddenByModerators
-        case .proposalRestore, .commentRestore: .restored
+        case .opinionPublish: .counted(.published)
+        case .proposalReject, .commentReject, .nameReject, .opinionReject: .counted(.refused)
+        case .proposalRequestChanges, .commentRequestChanges, .proposalChanges, .commentChanges: .counted(.sentBack)
+        case .proposalRedact, .commentRedact: .counted(.redacted)
+        case .proposalHiddenByReports, .commentHiddenByReports: .counted(.hiddenAfterReports)
+        case .proposalHide, .commentHide: .counted(.hiddenByModerators)
+        case .proposalRestore, .commentRestore: .counted(.restored)
         // Counted from the proposals', comments' and names' own rows.
-        case .proposalPublish, .commentPublish, .namePublish: nil
+        case .proposalPublish, .commentPublish, .namePublish: .uncounted
         // Moderators' decisions that change nothing the public sees.
-        case .proposalDismiss, .commentDismiss, .proposalReviewed, .commentReviewed: nil
+        case .proposalDismiss, .commentDismiss, .proposalReviewed, .commentReviewed: .uncounted
         case .demo, .adminCreate, .installation,
              .cardsCreate, .cardsReplacement, .cardsReplacementRequest, .cardsReplacementConfirm,
              .cardsReplacementRefused, .cardsReplacementCLI, .signinUnblock,
@@ -56,34 +66,15 @@ extension AuditAction {
         }
     }
 
+    /// Where the transparency page counts this entry; nil when it counts
+    /// nothing there (not a moderation decision, or counted from another table).
+    var transparency: TransparencyCategory? {
+        if case .counted(let category) = moderation { category } else { nil }
+    }
+
     /// A moderator's decision on a member's text, or the server's hiding
     /// after reports: what the moderators' journal lists.
-    var isModerationDecision: Bool {
-        switch self {
-        case .proposalPublish, .proposalReject, .proposalRequestChanges, .proposalChanges,
-             .commentPublish, .commentReject, .commentRequestChanges, .commentChanges,
-             .proposalHide, .proposalRestore, .proposalDismiss, .commentHide, .commentRestore, .commentDismiss,
-             .proposalHiddenByReports, .commentHiddenByReports, .proposalRedact, .commentRedact,
-             .proposalReviewed, .commentReviewed,
-             .namePublish, .nameReject, .opinionPublish, .opinionReject:
-            true
-        case .demo, .adminCreate, .installation,
-             .cardsCreate, .cardsReplacement, .cardsReplacementRequest, .cardsReplacementConfirm,
-             .cardsReplacementRefused, .cardsReplacementCLI, .signinUnblock,
-             .settingsChange, .settingsPublicAddress, .settingsMinimumBallots,
-             .memberRoles, .memberSuspend, .memberReactivate, .apiTokenCreate, .apiTokenRevoke,
-             .themeAdd, .themeRename, .territoryAdd, .territoryRename,
-             .proposalPaper, .proposalPaperConfirmed, .proposalPaperDeclined,
-             .proposalWithdraw, .proposalSchedule, .proposalAdopt, .proposalNotAdopt, .proposalForward,
-             .proposalAnswer, .proposalProgress, .proposalComplete, .proposalDecline,
-             .meetingCreate, .meetingUpdate, .meetingStatus, .meetingMinutes, .meetingAttendance,
-             .meetingAttendanceCorrection,
-             .pollCreate, .pollDraft, .pollOpen, .pollClosed, .pollShareFetched, .pollCountShare,
-             .pollCountShareOtherHolder, .pollCountShareNotHolder, .pollCountShareRefused, .pollCount,
-             .pollCountRefused, .pollPaperVoters, .pollPaperBallot:
-            false
-        }
-    }
+    var isModerationDecision: Bool { moderation != nil }
 
     /// Every moderation decision: the moderators' journal.
     static let moderationActions: [AuditAction] = allCases.filter(\.isModerationDecision)
