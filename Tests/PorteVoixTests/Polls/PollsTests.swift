@@ -441,3 +441,49 @@ struct PollsRoomTests {
         }
     }
 }
+
+@Suite("Opening a poll, whichever door")
+struct PollOpeningTests {
+    /// Two requests find a poll due to open; one opens it. The other must
+    /// read the opening time the first wrote, never guess: a session's
+    /// electorate counts from the real opening, so a member activated after
+    /// the poll was prepared but before it opened may vote.
+    @Test func theRequestThatLosesTheOpeningReadsTheTimeTheWinnerWrote() async throws {
+        try await withTestApp { app in
+            let meeting = try await makeMeeting(app)
+            let poll = try await makePoll(app, kind: .yesNo, status: .draft, meeting: meeting)
+            poll.createdAt = app.clock.now().addingTimeInterval(-86_400)
+            poll.opensAt = app.clock.now().addingTimeInterval(-1)
+            try await poll.update(on: app.db)
+            let member = try await makeMember(app, "Inès", activatedAt: app.clock.now().addingTimeInterval(-3600))
+            let stale = try #require(try await Poll.find(poll.id, on: app.db))
+            let winner = try #require(try await Poll.find(poll.id, on: app.db))
+            #expect(try await PollSchedule.open(winner, now: app.clock.now(), on: app.db))
+            app.testClock.advance(by: 5)
+            try await PollSchedule.apply(stale, app: app, now: app.clock.now(), counting: false)
+            #expect(stale.status == .open)
+            let stored = try #require(try await Poll.find(poll.id, on: app.db))
+            #expect(stale.openedAt != nil && stale.openedAt == stored.openedAt, "the loser reads the opening from the database")
+            // Activated after the poll was prepared, before it opened: in its electorate.
+            #expect(PollAccess.electorateRefusal(stale, member: member) == nil)
+        }
+    }
+
+    /// The button and the schedule share one guarded opening: a second
+    /// opening changes nothing and says the vote was already open.
+    @Test func theButtonOpensOnceAndASecondClickSaysSo() async throws {
+        try await withTestApp { app in
+            let poll = try await makePoll(app, kind: .yesNo, status: .draft)
+            _ = try await makeMember(app, "Nadia anime", roles: [.facilitator])
+            var facilitator = Browser(app)
+            try await facilitator.signIn("Nadia anime")
+            let path = "/scrutins/\(poll.id!)"
+            #expect(try await facilitator.submit(["action": "ouvrir"], on: path, to: path + "/statut").status == .seeOther)
+            let opened = try #require(try await Poll.find(poll.id, on: app.db))
+            #expect(opened.status == .open && opened.openedAt != nil)
+            // A second tab still showing « Ouvrir le vote ».
+            let stale = try await PollSchedule.open(poll, now: app.clock.now().addingTimeInterval(60), on: app.db)
+            #expect(!stale && poll.openedAt == opened.openedAt)
+        }
+    }
+}

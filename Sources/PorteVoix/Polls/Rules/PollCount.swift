@@ -187,6 +187,9 @@ public enum PollCount {
     static func reload(_ poll: Poll, on database: any Database) async throws {
         guard let fresh = try await Poll.find(poll.requireID(), on: database) else { return }
         poll.status = fresh.status
+        poll.openedAt = fresh.openedAt
+        poll.closesAt = fresh.closesAt
+        poll.keySharesPending = fresh.keySharesPending
         poll.closedAt = fresh.closedAt
         poll.countedAt = fresh.countedAt
         poll.result = fresh.result

@@ -22,8 +22,10 @@ enum PollSchedule {
             // The moment it really opens, never the time it was set for: the
             // fixed electorate of a session's poll counts from here, and an
             // opening set in the past must not reach back.
-            _ = try await open(poll, now: now, on: app.db)
-            // Opened (here or by another instance) and already past its closing time: close it too.
+            if try await open(poll, now: now, on: app.db) { return }
+            // Opened by another request or instance (now as the database
+            // holds it, perhaps already due to close), or a share still waits.
+            guard poll.status != .draft else { return }
             try await apply(poll, app: app, now: now, counting: counting)
         case .close?:
             try await PollCount.close(poll, at: poll.closesAt ?? now, app: app, counting: counting)
@@ -50,10 +52,15 @@ enum PollSchedule {
               closes_at = CASE WHEN closes_at <= \(bind: now) THEN NULL ELSE closes_at END
             WHERE id = \(bind: poll.requireID()) AND status = 'draft' AND key_shares_pending = 0 RETURNING id
             """).all()
+        guard !opened.isEmpty else {
+            // Never guessed: the opening time another request wrote decides who may vote.
+            try await PollCount.reload(poll, on: database)
+            return false
+        }
         poll.status = .open
-        if !opened.isEmpty { poll.openedAt = now }
+        poll.openedAt = now
         if let closesAt = poll.closesAt, closesAt <= now { poll.closesAt = nil }
-        return !opened.isEmpty
+        return true
     }
 
     /// Every poll whose schedule is due.
