@@ -61,3 +61,18 @@ struct EscapingTests {
             .replacingOccurrences(of: "&amp;", with: "&")
     }
 }
+
+@Suite("Charts show labels exactly")
+struct ChartEscapingTests {
+    /// A poll option or a theme is data: its label in the SVG reads exactly
+    /// as typed, entity-looking text included, and the title cannot leave
+    /// its attribute.
+    @Test func aLabelAndATitleAreEscapedExactly() {
+        let page = HTML(.body(PollCharts.bars([("R&amp;D <b>\"ici\"</b>", 3)], title: "Titre \" onload=\"x"))).render()
+        #expect(page.contains("R&amp;amp;D &lt;b&gt;&quot;ici&quot;&lt;/b&gt; : 3"))
+        #expect(page.contains("aria-label=\"Titre &quot; onload=&quot;x\""))
+        #expect(!page.contains("<b>"))
+        let judged = HTML(.body(PollCharts.judgments([("A&amp;B", [1, 2, 0, 0, 0, 0, 1])], title: "t"))).render()
+        #expect(judged.contains(">A&amp;amp;B</text>"))
+    }
+}

@@ -71,9 +71,9 @@ enum ActivityReportPage {
                 }
             ),
             .if(report.proposals > 0, .group(
-                countsSection("Par thème", report.byTheme, total: report.proposals),
-                countsSection("Par territoire", report.byTerritory, total: report.proposals),
-                countsSection("Par état aujourd'hui", report.byStatus, total: report.proposals)
+                countsSection("Par thème", report.byTheme),
+                countsSection("Par territoire", report.byTerritory),
+                countsSection("Par état aujourd'hui", report.byStatus)
             )),
             .section(
                 .h2("La participation aux séances"),
@@ -95,11 +95,11 @@ enum ActivityReportPage {
         )
     }
 
-    static func countsSection(_ title: String, _ counts: [(label: String, count: Int)], total: Int) -> Node<HTML.BodyContext> {
+    static func countsSection(_ title: String, _ counts: [(label: String, count: Int)]) -> Node<HTML.BodyContext> {
         .section(
             .class("rapport-vote"),
             .h3(.plain(title)),
-            PollCharts.bars(counts, total: total, title: "\(title) : " + counts.map { "\($0.label) \($0.count)" }.joined(separator: ", ")),
+            PollCharts.bars(counts, title: "\(title) : " + counts.map { "\($0.label) \($0.count)" }.joined(separator: ", ")),
             .ul(.forEach(counts) { .li(.plain("\($0.label) : \($0.count)")) })
         )
     }

@@ -7,7 +7,7 @@ enum PollCharts {
     static let gradeColours = ["#8c1c13", "#c4441c", "#d98a00", "#b3a100", "#6a9b34", "#2f7d3b", "#1b5e2a"]
 
     /// Horizontal bars.
-    static func bars(_ bars: [(label: String, count: Int)], total: Int, title: String) -> Node<HTML.BodyContext> {
+    static func bars(_ bars: [(label: String, count: Int)], title: String) -> Node<HTML.BodyContext> {
         let width = 600, rowHeight = 36
         let maximum = max(1, bars.map(\.count).max() ?? 1)
         let rows = bars.enumerated().flatMap { index, bar -> [Node<HTML.BodyContext>] in
@@ -53,8 +53,9 @@ enum PollCharts {
         ] + nodes)
     }
 
-    /// One shape; its attributes are numbers and colours of this file, its text is escaped by Plot.
+    /// One shape; its attributes are numbers and colours of this file, its text
+    /// (a label from data) is escaped exactly (`plain`).
     private static func shape(_ name: String, _ attributes: KeyValuePairs<String, String>, text: String? = nil) -> Node<HTML.BodyContext> {
-        .element(named: name, nodes: attributes.map { .attribute(named: $0.key, value: $0.value) } + (text.map { [.text($0)] } ?? []))
+        .element(named: name, nodes: attributes.map { .attribute(named: $0.key, value: $0.value) } + (text.map { [.plain($0)] } ?? []))
     }
 }

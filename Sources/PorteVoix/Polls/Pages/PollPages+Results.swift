@@ -60,7 +60,7 @@ extension PollPages {
             return .group(
                 .p(.strong(.plain(outcome))),
                 PollCharts.bars([("Pour", result.pour), ("Contre", result.contre), ("Abstention", result.abstention)],
-                                     total: result.ballots, title: "Pour \(result.pour), contre \(result.contre), abstention \(result.abstention)"),
+                                title: "Pour \(result.pour), contre \(result.contre), abstention \(result.abstention)"),
                 .ul(.li(.plain("Pour : \(result.pour)")), .li(.plain("Contre : \(result.contre)")),
                     .li(.plain("Abstention : \(result.abstention) (comptées à part)")))
             )
@@ -69,8 +69,8 @@ extension PollPages {
             return .group(
                 .p(.strong(.plain(winners.isEmpty ? "Aucun choix n'a reçu de voix."
                     : counts.isTie ? "Égalité entre : \(winners.joined(separator: ", "))." : "En tête : \(winners[0])."))),
-                PollCharts.bars(zip(labels, counts.counts).map { ($0, $1) }, total: counts.ballots,
-                                     title: zip(labels, counts.counts).map { "\($0) : \($1)" }.joined(separator: ", ")),
+                PollCharts.bars(zip(labels, counts.counts).map { ($0, $1) },
+                                title: zip(labels, counts.counts).map { "\($0) : \($1)" }.joined(separator: ", ")),
                 .ul(.forEach(Array(zip(labels, counts.counts))) { label, count in .li(.plain("\(label) : \(count)")) })
             )
         case .judgment(let results, let labels, let ballots):
