@@ -111,6 +111,7 @@ enum AuditSentence {
 
 /// A journal page (the administrators' whole journal, the moderators' part).
 enum JournalQueries {
+    /// A page of the log, newest first, with names looked up now and the chain's head.
     static func journal(_ query: QueryBuilder<AuditEntry>, path: SiteURL, title: String, request: Request) async throws -> HTML {
         let result = try await query.sort(\.$sequence, .descending)
             .paginateWithinRange(page: Pagination.number(request.query[String.self, at: "page"]), per: AccountLimits.journalPage)

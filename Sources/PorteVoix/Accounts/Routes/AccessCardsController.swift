@@ -15,8 +15,6 @@ struct AccessCardsController {
         AccessCardPages.form(try await AccessCardQueries.pageModel(request), context: request.pageContext)
     }
 
-    /// The address printed on the cards; nil, with the page explaining why,
-    /// while no administrator has set it: never the request's `Host`.
     /// Saved from the cards page, before the first print.
     func saveAddress(request: Request) async throws -> Response {
         let typed = String(((try? request.content.get(String.self, at: "adresse")) ?? "").prefix(AccountLimits.keptAddress))

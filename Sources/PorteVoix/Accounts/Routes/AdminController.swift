@@ -15,6 +15,4 @@ struct AdminController {
         try await JournalQueries.journal(AuditEntry.query(on: request.db), path: .admin(.journal),
                                           title: "Journal des actions", request: request)
     }
-
-    /// A page of the log, newest first, with names looked up now and the chain's head.
 }

@@ -196,7 +196,7 @@ struct CardReplacementsController {
                 WHERE id = \(bind: replacement.requireID()) AND confirmed_at IS NOT NULL AND printed_at IS NULL RETURNING id
                 """).all()
             guard !claimed.isEmpty else { return nil }
-            let issued = try await CardIssuing.replace(for: member, with: prepared[0], createdBy: actor.id, now: request.now, on: database)
+            let issued = try await CardIssuing.replace(for: member, with: prepared[0], createdBy: actor.id, now: now, on: database)
             try await request.audit(.cardsReplacement, about: .member(memberID),
                                     ["requester": replacement.$requestedBy.id?.uuidString ?? "",
                                      "confirmer": replacement.$confirmedBy.id?.uuidString ?? ""], on: database)

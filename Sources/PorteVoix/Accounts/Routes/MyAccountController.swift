@@ -37,8 +37,7 @@ struct MyAccountController {
     func currentPasswordMatches(_ password: String, member: Member, request: Request, errors: inout FormErrors) async throws -> Bool {
         let keys = AttemptKey.password(pseudonymKey: member.pseudonymKey ?? "", member: member, request: request)
         if let until = try await AttemptThrottle.blockedUntil(keys, on: request.db, now: request.now) {
-            errors.add("motDePasseActuel", "Trop d'essais d'un coup. Réessayez à \(FrenchDates.time(until)) "
-                + "(\(FrenchDates.wait(until: until, from: request.now))).")
+            errors.add("motDePasseActuel", "Trop d'essais d'un coup. Réessayez à \(FrenchDates.pause(Pause(until: until, now: request.now))).")
             return false
         }
         guard let hash = member.passwordHash,

@@ -66,7 +66,7 @@ struct PollCountController {
             model.errors.add("part", message)
             return PollPages.custodyCount(model, context: request.pageContext).response(status: status).noStore()
         }
-        switch try await KeyCustody.give(typed, poll: poll, memberID: member.requireID(), master: master, now: request.now, on: request.db) {
+        switch try await KeyCustody.give(typed, poll: poll, memberID: member.requireID(), master: master, clock: request.application.clock, on: request.db) {
         case .needsAMember:
             return refuse("Votre part n'est pas gardée pour l'instant : avec elle, toutes les parts données viendraient de comptes "
                 + "qui ont aujourd'hui un rôle d'animation, d'agent ou d'administration. Il faut d'abord la part d'au moins un "
@@ -161,7 +161,7 @@ struct PollCountController {
                                            csrf: try await request.csrfToken())
         switch try await KeyCustody.fetch(pollID: poll.requireID(), identifier: poll.identifier,
                                           memberID: request.requireMember().requireID(),
-                                          master: request.application.siteKeys.ballotMaster, now: request.now, on: request.db) {
+                                          master: request.application.siteKeys.ballotMaster, clock: request.application.clock, on: request.db) {
         case .notHolder: throw Abort(.notFound)
         case .alreadyFetched(let date):
             model.fetchedAt = date

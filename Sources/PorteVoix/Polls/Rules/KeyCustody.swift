@@ -106,16 +106,17 @@ enum KeyCustody {
         case notHolder
     }
 
-    static func fetch(pollID: UUID, identifier: String, memberID: UUID, master: [UInt8], now: Date,
+    static func fetch(pollID: UUID, identifier: String, memberID: UUID, master: [UInt8], clock: any SiteClock,
                       on database: any Database) async throws -> Fetch {
         try await database.transaction { database in
             guard let row = try await PollKeyShare.query(on: database).filter(\.$pollID == pollID)
                 .filter(\.$member.$id == memberID).first() else { return .notHolder }
             guard let wrapped = row.wrappedShare,
                   let code = unwrap(wrapped, poll: identifier, holder: row.holder, master: master) else {
-                return .alreadyFetched(row.fetchedAt ?? now)
+                return .alreadyFetched(row.fetchedAt ?? clock.now())
             }
             // Claimed once: of two tabs opening it together, one shows it.
+            let now = clock.now()
             let claimed = try await database.sql.raw("""
                 UPDATE poll_key_shares SET wrapped_share = NULL, fetched_at = \(bind: now)
                 WHERE id = \(bind: row.requireID()) AND wrapped_share IS NOT NULL RETURNING id
@@ -152,7 +153,7 @@ enum KeyCustody {
         case needsAMember
     }
 
-    static func give(_ typed: String, poll: Poll, memberID: UUID, master: [UInt8], now: Date, on database: any Database) async throws -> Give {
+    static func give(_ typed: String, poll: Poll, memberID: UUID, master: [UInt8], clock: any SiteClock, on database: any Database) async throws -> Give {
         let pollID = try poll.requireID()
         let decoded: KeyShareCode.Decoded
         do throws(KeyShareCode.Problem) {
@@ -189,7 +190,7 @@ enum KeyCustody {
             let code = KeyShareCode.encode(decoded.share, threshold: decoded.threshold, pollIdentifier: poll.identifier)
             let wrapped = wrap(code, poll: poll.identifier, holder: row.holder, master: master)
             try await sql.raw("""
-                UPDATE poll_key_shares SET given_share = \(bind: wrapped), given_at = \(bind: now)
+                UPDATE poll_key_shares SET given_share = \(bind: wrapped), given_at = \(bind: clock.now())
                 WHERE id = \(bind: row.requireID()) AND given_share IS NULL
                 """).run()
             return .accepted(given: givers.count)

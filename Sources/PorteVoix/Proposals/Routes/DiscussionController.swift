@@ -76,9 +76,9 @@ struct DiscussionController {
             return ProposalPages.show(model, context: request.pageContext).response(status: .ok)
         }
         let memberID = try member.requireID()
-        let outcome = try await ContributionLimit.send(.comments, memberID: memberID, clock: request.application.clock, on: request.db) { database in
+        let outcome = try await ContributionLimit.send(.comments, memberID: memberID, clock: request.application.clock, on: request.db) { database, now in
             try await CommentWorkflow.create(on: id, by: memberID, text: text, personalData: Screening.stored(found),
-                                             now: request.now, on: database).status
+                                             now: now, on: database).status
         }
         if case .paused(let until) = outcome {
             var model = try await ProposalShowModel.make(proposal, request: request)

@@ -76,8 +76,8 @@ struct ProposalFormController {
         }
         if let paused = pause(request, model: model, draft: valid) { return paused }
         let memberID = try member.requireID()
-        let outcome = try await ContributionLimit.send(.proposals, memberID: memberID, clock: request.application.clock, on: request.db) { database in
-            try await ProposalWorkflow.create(valid, authorID: memberID, fromPaper: false, enteredBy: nil, now: request.now, on: database)
+        let outcome = try await ContributionLimit.send(.proposals, memberID: memberID, clock: request.application.clock, on: request.db) { database, now in
+            try await ProposalWorkflow.create(valid, authorID: memberID, fromPaper: false, enteredBy: nil, now: now, on: database)
         }
         guard case .saved(let proposal) = outcome else {
             if case .paused(let until) = outcome { model.paused = Pause(until: until, now: request.now) }
@@ -129,19 +129,19 @@ struct ProposalFormController {
             return ProposalPages.form(model, context: request.pageContext).response(status: .unprocessableEntity)
         }
         if let paused = pause(request, model: model, draft: valid) { return paused }
-        let outcome = try await ProposalWorkflow.saveEdit(proposal, valid, now: request.now, on: request.db)
-        let saved = outcome != nil
-        let sentBack = outcome == .resubmitted
-        let publishNow = outcome == .published
-        guard saved else {
+        let outcome = try await ProposalWorkflow.saveEdit(proposal, valid, clock: request.application.clock, on: request.db)
+        let flash: String
+        switch outcome {
+        case nil:
             // What was typed stays on the form; nothing is overwritten.
             model.errors.add("texte", "L'équipe de modération vient de prendre une décision sur cette proposition : "
                 + "rien n'est enregistré. Copiez votre texte si vous voulez le garder, puis rouvrez la proposition.")
             return ProposalPages.form(model, context: request.pageContext).response(status: .conflict)
+        case .resubmitted?: flash = "Vos modifications sont enregistrées. La proposition retourne à l'équipe de modération."
+        case .published?: flash = "Vos modifications sont enregistrées et la proposition est publiée. Une modératrice ou un modérateur la relira aussi."
+        case .unchanged?: flash = "Vos modifications sont enregistrées."
         }
-        try await request.setFlash(sentBack ? "Vos modifications sont enregistrées. La proposition retourne à l'équipe de modération."
-            : publishNow ? "Vos modifications sont enregistrées et la proposition est publiée. Une modératrice ou un modérateur la relira aussi."
-            : "Vos modifications sont enregistrées.")
+        try await request.setFlash(flash)
         return request.redirect(to: .proposal(id))
     }
 }

@@ -45,9 +45,10 @@ enum ContributionLimit {
     /// Counts and saves in one transaction that first locks the member's
     /// row: two sends at once from one account are counted one after the
     /// other, so a script sending in parallel gets no more than the limit.
+    /// `save` gets the time read once the lock is held.
     static func send<Saved: Sendable>(
         _ kind: Kind, memberID: UUID, clock: any SiteClock, on database: any Database,
-        _ save: @escaping @Sendable (any Database) async throws -> Saved
+        _ save: @escaping @Sendable (any Database, Date) async throws -> Saved
     ) async throws -> Outcome<Saved> {
         try await database.transaction { database in
             // A write first: the row lock on PostgreSQL, the write lock on SQLite.
@@ -55,10 +56,11 @@ enum ContributionLimit {
                 UPDATE members SET pseudonym_key = pseudonym_key WHERE id = \(bind: memberID)
                 """).run()
             // The clock is read once the lock is held.
-            if let until = try await nextAllowed(kind, memberID: memberID, on: database, now: clock.now()) {
+            let now = clock.now()
+            if let until = try await nextAllowed(kind, memberID: memberID, on: database, now: now) {
                 return .paused(until: until)
             }
-            return .saved(try await save(database))
+            return .saved(try await save(database, now))
         }
     }
 }

@@ -49,7 +49,7 @@ extension ProposalWorkflow {
 
     /// Saves the author's edit, claimed from the status read: nil when a
     /// moderator's decision was taken meanwhile (nothing is overwritten).
-    static func saveEdit(_ proposal: Proposal, _ valid: ProposalDraft, now: Date,
+    static func saveEdit(_ proposal: Proposal, _ valid: ProposalDraft, clock: any SiteClock,
                          on database: any Database) async throws -> EditOutcome? {
         let id = try proposal.requireID()
         proposal.title = valid.title
@@ -77,6 +77,8 @@ extension ProposalWorkflow {
                 WHERE id = \(bind: id) AND status = \(bind: readStatus.rawValue) RETURNING id
                 """).all()
             guard !claimed.isEmpty else { return nil }
+            // Read once the row is claimed, as every status change.
+            let now = clock.now()
             if sentBack {
                 proposal.status = .submitted
                 proposal.statusChangedAt = now
