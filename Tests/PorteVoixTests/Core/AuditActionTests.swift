@@ -98,10 +98,9 @@ struct AuditActionTests {
             let subject: AuditSubject = kind == .proposal ? .proposal(UUID()) : .comment(UUID())
             #expect(AuditAction.reviewed(kind).rawValue == "\(subject.kind).reviewed")
         }
-        #expect(AuditAction.commentDecision(.published) == .commentPublish)
-        #expect(AuditAction.commentDecision(.rejected) == .commentReject)
-        #expect(AuditAction.commentDecision(.changesRequested)?.rawValue == "comment.requestChanges")
-        #expect(AuditAction.commentDecision(.submitted) == nil)
+        #expect(CommentWorkflow.auditAction(.publish) == .commentPublish)
+        #expect(CommentWorkflow.auditAction(.refuse(.abuse, message: nil)) == .commentReject)
+        #expect(CommentWorkflow.auditAction(.sendBack(.abuse, message: "x")).rawValue == "comment.requestChanges")
     }
 
     /// The moderators' journal and the transparency page read what they read

@@ -359,4 +359,32 @@ struct MeetingsTests {
             #expect(try await visitor.get("/seances").status == .ok)
         }
     }
+
+    /// A session's status moves from where it is, once: two facilitators
+    /// closing it together write one change; a closed session does not reopen.
+    @Test func aSessionClosesOnceAndNeverReopens() async throws {
+        try await withTestApp { app in
+            let meeting = try await makeMeeting(app, status: .inProgress)
+            _ = try await makeMember(app, "Nadia anime", roles: [.facilitator])
+            _ = try await makeMember(app, "Julien anime", roles: [.facilitator])
+            let path = "/seances/\(meeting.id!)"
+            var first = Browser(app), second = Browser(app)
+            try await first.signIn("Nadia anime")
+            try await second.signIn("Julien anime")
+            _ = try await first.get(path)
+            _ = try await second.get(path)
+            let (a, b) = (first, second)
+            async let one = { var browser = a; return try await browser.submit(["action": "clore"], on: path, to: path + "/statut") }()
+            async let two = { var browser = b; return try await browser.submit(["action": "clore"], on: path, to: path + "/statut") }()
+            let statuses = [try await one.status, try await two.status].map(\.code).sorted()
+            #expect(statuses == [303, 409])
+            #expect(try await AuditEntry.query(on: app.db).filter(\.$action == AuditAction.meetingStatus.rawValue).count() == 1)
+            let reopen = try await first.submit(["action": "ouvrir"], on: path, to: path + "/statut")
+            #expect(reopen.status == .conflict && reopen.text.contains("terminée"))
+            #expect(try await Meeting.find(meeting.id, on: app.db)?.status == .closed)
+            // A copy read while it was in progress closes nothing again.
+            #expect(meeting.status == .inProgress)
+            #expect(try await !MeetingWorkflow.apply(.close, to: meeting, on: app.db))
+        }
+    }
 }

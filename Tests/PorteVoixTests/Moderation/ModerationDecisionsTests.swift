@@ -231,6 +231,41 @@ struct ModerationDecisionsTests {
         }
     }
 
+    /// Two moderators deciding on the same comment at once: one decision is
+    /// kept, journaled and told to the author once; the other is told it
+    /// was already decided.
+    @Test func twoModeratorsDecidingAtOnceMakeOneDecision() async throws {
+        try await withTestApp { app in
+            let author = try await makeMember(app, "Camille")
+            _ = try await makeMember(app, "Sam modère", roles: [.moderator])
+            _ = try await makeMember(app, "Fatou modère", roles: [.moderator])
+            let proposal = try await makeProposal(app, author: nil)
+            let comment = ProposalComment(proposalID: try proposal.requireID(), authorID: try author.requireID(),
+                                          body: "Le bus est souvent en retard.", at: app.clock.now())
+            try await comment.create(on: app.db)
+            let decision = proposal.path + "/commentaires/\(comment.id!)/moderation"
+            var first = Browser(app), second = Browser(app)
+            try await first.signIn("Sam modère")
+            try await second.signIn("Fatou modère")
+            // Both pages are open before either decides.
+            _ = try await first.get(proposal.path)
+            _ = try await second.get(proposal.path)
+            let (a, b, page) = (first, second, proposal.path)
+            async let publish = { var browser = a; return try await browser.submit(["decision": "publier"], on: page, to: decision) }()
+            async let refuse = { var browser = b; return try await browser.submit(["decision": "refuser", "motif": "abuse"], on: page, to: decision) }()
+            let statuses = [try await publish.status, try await refuse.status].map(\.code).sorted()
+            #expect(statuses == [303, 409])
+            #expect(try await AuditEntry.query(on: app.db).count() == 1)
+            #expect(try await MemberNotification.query(on: app.db).filter(\.$member.$id == author.requireID()).count() == 1)
+            // However the two requests interleave, the rule claims from « waiting »:
+            // a copy read before the decision decides nothing.
+            #expect(comment.status == .submitted)
+            let decided = try #require(try await ProposalComment.find(comment.id, on: app.db))
+            #expect(try await !CommentWorkflow.decide(comment, .refuse(.abuse, message: nil), now: app.clock.now(), on: app.db))
+            #expect(try await ProposalComment.find(comment.id, on: app.db)?.status == decided.status)
+        }
+    }
+
     /// Regression: the journal showed « Action « comment.requestChanges » »
     /// for a comment sent back, its sentence matched by another string.
     @Test func theJournalSaysInFrenchThatACommentWasSentBack() async throws {

@@ -72,7 +72,7 @@ enum AuditAction: String, CaseIterable, Sendable {
     /// author; what is written is `proposal.requestChanges`.
     case proposalChanges = "proposal.changes"
 
-    // MARK: Comments' moderation (`commentDecision(_:)`)
+    // MARK: Comments' moderation (`CommentWorkflow.auditAction(_:)`)
 
     case commentPublish = "comment.publish"
     case commentReject = "comment.reject"
@@ -226,17 +226,6 @@ extension AuditAction {
         switch kind {
         case .proposal: .proposalReviewed
         case .comment: .commentReviewed
-        }
-    }
-
-    /// A moderator's decision on a waiting comment, by the status it leads
-    /// to; nil for `.submitted`, which is no decision.
-    static func commentDecision(_ status: CommentStatus) -> AuditAction? {
-        switch status {
-        case .submitted: nil
-        case .published: .commentPublish
-        case .rejected: .commentReject
-        case .changesRequested: .commentRequestChanges
         }
     }
 }

@@ -106,13 +106,12 @@ struct MeetingPlanningController {
         let meeting = try await MeetingLookup.find(request)
         let id = try meeting.requireID()
         let form = (try? request.content.decode(StatusForm.self)) ?? StatusForm()
-        let transition: MeetingWorkflow.Transition
-        switch (form.action, meeting.status) {
-        case ("ouvrir", .planned):
-            transition = .open
-        case ("clore", .inProgress):
-            transition = .close
-        case ("annuler", .planned):
+        let transition: MeetingWorkflow.Transition?
+        switch form.action {
+        case "ouvrir": transition = .open
+        case "clore": transition = .close
+        // The reason is asked only of a session that can still be cancelled.
+        case "annuler" where meeting.status == .planned:
             let reason = TextInput.clean(form.motif ?? "", multiline: true)
             let tooLong = TextInput.tooLong(reason, limit: TextInput.Limit.reason, what: "La raison")
             guard !reason.isEmpty, tooLong == nil else {
@@ -121,13 +120,12 @@ struct MeetingPlanningController {
                 return MeetingPages.show(model, context: request.pageContext).response(status: .unprocessableEntity)
             }
             transition = .cancel(reason: reason)
-        default:
-            throw PageError(.conflict, title: "Ce changement n'est pas possible",
-                            message: "La séance est « \(meeting.status.label) ». Rechargez la page pour voir son état.")
+        default: transition = nil
         }
-        guard try await MeetingWorkflow.apply(transition, to: meeting, on: request.db) else {
+        guard let transition, try await MeetingWorkflow.apply(transition, to: meeting, on: request.db) else {
+            let current = try await Meeting.find(id, on: request.db)?.status ?? meeting.status
             throw PageError(.conflict, title: "Ce changement n'est pas possible",
-                            message: "La séance est « \(meeting.status.label) ». Rechargez la page pour voir son état.")
+                            message: "La séance est « \(current.label) ». Rechargez la page pour voir son état.")
         }
         try await request.audit(.meetingStatus, about: .meeting(id), ["status": meeting.status.rawValue])
         try await request.setFlash("La séance est maintenant « \(meeting.status.label) ».")

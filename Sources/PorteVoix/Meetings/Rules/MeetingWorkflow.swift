@@ -38,27 +38,41 @@ enum MeetingWorkflow {
         case cancel(reason: String)
     }
 
-    /// Moves the session on; false when its status does not allow it
-    /// (someone else moved it meanwhile, or a closed session asked to open).
-    static func apply(_ transition: Transition, to meeting: Meeting, on database: any Database) async throws -> Bool {
-        switch (transition, meeting.status) {
-        case (.open, .planned):
-            meeting.status = .inProgress
-            if meeting.currentItemID == nil {
-                meeting.currentItemID = try await AgendaItem.query(on: database).filter(\.$meeting.$id == meeting.requireID())
-                    .sort(\.$position).first()?.id
-            }
-        case (.close, .inProgress):
-            meeting.status = .closed
-            meeting.currentItemID = nil
-        case (.cancel(let reason), .planned):
-            meeting.status = .cancelled
-            meeting.cancelReason = reason
-        default:
-            return false
+    /// The status a transition starts from, and the one it leads to.
+    static func steps(_ transition: Transition) -> (from: MeetingStatus, to: MeetingStatus) {
+        switch transition {
+        case .open: (.planned, .inProgress)
+        case .close: (.inProgress, .closed)
+        case .cancel: (.planned, .cancelled)
         }
-        try await meeting.save(on: database)
-        return true
+    }
+
+    /// Moves the session on, claimed from the status it starts from: false
+    /// when the session is not there (a closed session asked to open, or
+    /// someone else moved it meanwhile), nothing written.
+    static func apply(_ transition: Transition, to meeting: Meeting, on database: any Database) async throws -> Bool {
+        let (from, to) = steps(transition)
+        return try await database.transaction { database in
+            let claimed = try await database.sql.raw("""
+                UPDATE meetings SET status = \(bind: to.rawValue)
+                WHERE id = \(bind: meeting.requireID()) AND status = \(bind: from.rawValue) RETURNING id
+                """).all()
+            guard !claimed.isEmpty else { return false }
+            meeting.status = to
+            switch transition {
+            case .open:
+                if meeting.currentItemID == nil {
+                    meeting.currentItemID = try await AgendaItem.query(on: database).filter(\.$meeting.$id == meeting.requireID())
+                        .sort(\.$position).first()?.id
+                }
+            case .close:
+                meeting.currentItemID = nil
+            case .cancel(let reason):
+                meeting.cancelReason = reason
+            }
+            try await meeting.save(on: database)
+            return true
+        }
     }
 
     // MARK: Attendance

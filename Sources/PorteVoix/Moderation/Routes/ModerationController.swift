@@ -68,15 +68,18 @@ struct ModerationController {
                     : "Écrivez ce qu'il faut changer : l'auteur le lira.")
                 return ProposalPages.show(model, context: request.pageContext).response(status: .unprocessableEntity)
             }
-            decision = sendsBack ? .sendBack(reason, message: message.isEmpty ? nil : message)
-                : .refuse(reason, message: message.isEmpty ? nil : message)
+            let told = message.isEmpty ? nil : message
+            decision = sendsBack ? .sendBack(reason, message: told) : .refuse(reason, message: told)
         default:
             throw Abort(.badRequest)
         }
         try await request.db.transaction { database in
-            try await CommentWorkflow.decide(comment, decision, now: request.now, on: database)
+            guard try await CommentWorkflow.decide(comment, decision, now: request.now, on: database) else {
+                throw PageError(.conflict, title: "Ce commentaire a déjà été relu",
+                                message: "Une autre personne a pris la décision. Rechargez la page.")
+            }
             let refusal = [comment.moderationReason?.label, comment.refusalReason].compactMap { $0 }.joined(separator: ". ")
-            try await request.audit(AuditAction.commentDecision(comment.status) ?? .commentReject,
+            try await request.audit(CommentWorkflow.auditAction(decision),
                                     about: .comment(commentID), comment.moderationReason.map { ["reason": $0.rawValue] } ?? [:],
                                     on: database)
             try await Notifier.notify(

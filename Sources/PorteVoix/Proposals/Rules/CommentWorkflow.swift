@@ -30,21 +30,34 @@ enum CommentWorkflow {
         case refuse(ModerationReason, message: String?)
     }
 
-    static func decide(_ comment: ProposalComment, _ decision: Decision, now: Date, on database: any Database) async throws {
-        switch decision {
-        case .publish:
-            comment.status = .published
-        case .sendBack(let reason, let message):
-            comment.status = .changesRequested
-            comment.moderationReason = reason
-            comment.refusalReason = message
-        case .refuse(let reason, let message):
-            comment.status = .rejected
-            comment.moderationReason = reason
-            comment.refusalReason = message
+    /// Claimed from « waiting »: of two moderators deciding at once, one
+    /// decision is kept (false for the other, nothing written).
+    static func decide(_ comment: ProposalComment, _ decision: Decision, now: Date, on database: any Database) async throws -> Bool {
+        let (status, reason, message): (CommentStatus, ModerationReason?, String?) = switch decision {
+        case .publish: (.published, nil, nil)
+        case .sendBack(let reason, let message): (.changesRequested, reason, message)
+        case .refuse(let reason, let message): (.rejected, reason, message)
         }
+        let claimed = try await database.sql.raw("""
+            UPDATE proposal_comments SET status = \(bind: status.rawValue), moderation_reason = \(bind: reason?.rawValue),
+                   refusal_reason = \(bind: message), decided_at = \(bind: now)
+            WHERE id = \(bind: comment.requireID()) AND status = \(bind: CommentStatus.submitted.rawValue) RETURNING id
+            """).all()
+        guard !claimed.isEmpty else { return false }
+        comment.status = status
+        comment.moderationReason = reason
+        comment.refusalReason = message
         comment.decidedAt = now
-        try await comment.save(on: database)
+        return true
+    }
+
+    /// The journal's action for a decision.
+    static func auditAction(_ decision: Decision) -> AuditAction {
+        switch decision {
+        case .publish: .commentPublish
+        case .sendBack: .commentRequestChanges
+        case .refuse: .commentReject
+        }
     }
 
     /// The author's change to a comment sent back: waiting again. Claimed
