@@ -38,3 +38,20 @@ public final class NamedListItem<Kind: NamedListKind>: Model, @unchecked Sendabl
 
 public typealias Territory = NamedListItem<TerritoryList>
 public typealias Theme = NamedListItem<ThemeList>
+
+/// A list as its administration page and the journal name it.
+protocol AdministeredList: NamedListKind {
+    static var auditKind: AuditAction.ListKind { get }
+    /// « territoire », « thème », as the page's messages say it.
+    static var label: String { get }
+}
+
+extension TerritoryList: AdministeredList {
+    static var auditKind: AuditAction.ListKind { .territory }
+    static var label: String { "territoire" }
+}
+
+extension ThemeList: AdministeredList {
+    static var auditKind: AuditAction.ListKind { .theme }
+    static var label: String { "thème" }
+}

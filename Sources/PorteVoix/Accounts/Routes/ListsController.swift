@@ -40,22 +40,23 @@ struct ListsController {
     }
 
     func addTerritory(request: Request) async throws -> Response {
-        try await add(Territory.self, kind: .territory, label: "territoire", request: request)
+        try await add(TerritoryList.self, request: request)
     }
 
     func addTheme(request: Request) async throws -> Response {
-        try await add(Theme.self, kind: .theme, label: "thème", request: request)
+        try await add(ThemeList.self, request: request)
     }
 
     func renameTerritory(request: Request) async throws -> Response {
-        try await rename(Territory.self, kind: .territory, label: "territoire", request: request)
+        try await rename(TerritoryList.self, request: request)
     }
 
     func renameTheme(request: Request) async throws -> Response {
-        try await rename(Theme.self, kind: .theme, label: "thème", request: request)
+        try await rename(ThemeList.self, request: request)
     }
 
-    func add<Kind>(_ type: NamedListItem<Kind>.Type, kind: AuditAction.ListKind, label: String, request: Request) async throws -> Response {
+    func add<Kind: AdministeredList>(_ list: Kind.Type, request: Request) async throws -> Response {
+        let kind = Kind.auditKind, label = Kind.label
         let typed = (try? request.content.decode(NameForm.self))?.nom
         let field = "\(kind.rawValue)-nouveau"
         switch Self.checkName(typed) {
@@ -74,7 +75,8 @@ struct ListsController {
         }
     }
 
-    func rename<Kind>(_ type: NamedListItem<Kind>.Type, kind: AuditAction.ListKind, label: String, request: Request) async throws -> Response {
+    func rename<Kind: AdministeredList>(_ list: Kind.Type, request: Request) async throws -> Response {
+        let kind = Kind.auditKind, label = Kind.label
         guard let id = request.id(.listItem),
               let item = try await NamedListItem<Kind>.find(id, on: request.db)
         else { throw Abort(.notFound) }

@@ -46,11 +46,9 @@ struct ActivityReport: Sendable {
         var theme: [String: Int] = [:], territory: [String: Int] = [:], status: [String: Int] = [:]
         var delays: [Double] = []
         let filters = ExportFilters(from: from, to: to)
-        var after: UUID?
-        while true {
-            let page = try await ExportDataset.proposalsPage(filters, after: after, on: database)
-            guard let last = page.last else { break }
-            after = last.id
+        try await ExportDataset.forEachPage(size: ExportDataset.batch,
+                                            fetch: { try await ExportDataset.proposalsPage(filters, after: $0, limit: $1, on: database) },
+                                            cursor: \.id) { page in
             for proposal in page {
                 report.proposals += 1
                 theme[themes[proposal.$theme.id] ?? "Sans thème", default: 0] += 1
@@ -84,11 +82,9 @@ struct ActivityReport: Sendable {
     /// Sessions that started in the period: who came (counts) and how many voted.
     static func sessions(_ filters: ExportFilters, territories: [UUID: String], on database: any Database) async throws -> [Session] {
         var sessions: [Session] = []
-        var after: UUID?
-        while true {
-            let page = try await ExportDataset.meetingsPage(filters, after: after, on: database)
-            guard let last = page.last else { return sessions }
-            after = last.id
+        try await ExportDataset.forEachPage(size: ExportDataset.batch,
+                                            fetch: { try await ExportDataset.meetingsPage(filters, after: $0, limit: $1, on: database) },
+                                            cursor: \.id) { page in
             let ids = try page.map { try $0.requireID() }
             var present: [UUID: Int] = [:]
             for row in try await MeetingAttendance.query(on: database).filter(\.$meeting.$id ~~ ids).all() {
@@ -110,6 +106,7 @@ struct ActivityReport: Sendable {
                                votes: votes[id]?.count ?? 0, ballots: votes[id]?.ballots ?? 0)
             }
         }
+        return sessions
     }
 
     /// Where the naming debate stands: published counts, the latest feeling results, the vote, the answer.

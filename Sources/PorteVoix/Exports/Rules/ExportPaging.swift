@@ -8,11 +8,11 @@ extension ExportDataset {
     /// (`fetch(cursor, size)`; `nil` is the start), hands it to `body`, moves
     /// the cursor to the page's last row and reads on, until a page comes back
     /// empty. Memory stays flat, and each page costs the same however far in.
-    static func forEachPage<Row>(size: Int, after start: UUID? = nil,
+    static func forEachPage<Row>(size: Int,
                                  fetch: (UUID?, Int) async throws -> [Row],
                                  cursor: (Row) -> UUID?,
                                  _ body: ([Row]) async throws -> Void) async throws {
-        var after = start
+        var after: UUID?
         while true {
             let page = try await fetch(after, size)
             guard let last = page.last else { return }

@@ -4,6 +4,22 @@ import Foundation
 /// What members can report: a published proposal or comment.
 enum ReportedKind: String, Codable, Sendable, CaseIterable {
     case proposal, comment
+
+    /// The table that holds this kind of text.
+    var table: String {
+        switch self {
+        case .proposal: Proposal.schema
+        case .comment: ProposalComment.schema
+        }
+    }
+
+    /// The journal's subject for the text `id`.
+    func subject(_ id: UUID) -> AuditSubject {
+        switch self {
+        case .proposal: .proposal(id)
+        case .comment: .comment(id)
+        }
+    }
 }
 
 /// One member's report of one published contribution. The author never

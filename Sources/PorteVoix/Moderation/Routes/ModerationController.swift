@@ -120,10 +120,9 @@ struct ModerationController {
                             message: "Une autre modératrice ou un autre modérateur le relira.")
         }
         try await request.db.transaction { database in
-            let claimed = try await database.sql.raw("""
-                UPDATE \(ident: kind == .proposal ? Proposal.schema : ProposalComment.schema) SET review_pending = NULL WHERE id = \(bind: id) AND review_pending = \(bind: true) RETURNING id
-                """).all()
-            if !claimed.isEmpty { try await request.audit(.reviewed(kind), about: kind == .proposal ? .proposal(id) : .comment(id), on: database) }
+            if try await AfterPublication.markReviewed(kind, id: id, on: database) {
+                try await request.audit(.reviewed(kind), about: kind.subject(id), on: database)
+            }
         }
         try await request.setFlash("C'est noté : le texte est relu et reste publié.")
     }

@@ -121,7 +121,7 @@ struct ReportsController {
             }
             // Reports on a text that stays as it was are "dismissed", not a restoration.
             let decision: AuditAction.ReportDecision = hide != nil ? .hide : wasHidden ? .restore : .dismiss
-            try await request.audit(.moderation(kind, decision), about: kind == .proposal ? .proposal(id) : .comment(id),
+            try await request.audit(.moderation(kind, decision), about: kind.subject(id),
                                     hide.map { ["reason": $0.rawValue] } ?? [:], on: database)
         }
         try await request.setFlash(hide == nil ? "Le contenu est de nouveau visible." : "Le contenu est masqué.")

@@ -156,7 +156,7 @@ enum Redaction {
                 }
             }
             try await AuditLog.append(actorID: moderatorID, action: .redact(kind),
-                                      subject: kind == .proposal ? .proposal(contentID) : .comment(contentID),
+                                      subject: kind.subject(contentID),
                                       details: ["reason": reason.rawValue], at: now, on: database)
             guard database.sql.dialect.name != "sqlite" else { return nil }
             return try await database.sql.raw("SELECT txid_current() AS id").first()?.decode(column: "id", as: Int.self)

@@ -62,7 +62,7 @@ enum Reports {
     static func file(_ kind: ReportedKind, id: UUID, by reporterID: UUID, reason: ReportReason, comment: String,
                      on database: any Database, now: Date) async throws -> Outcome {
         let threshold = try await SiteSettingsStore.number(setting, on: database)
-        let table = kind == .proposal ? Proposal.schema : ProposalComment.schema
+        let table = kind.table
         return try await database.transaction { database in
             // A write first (the row lock on PostgreSQL, the write lock on
             // SQLite): reports sent at the same moment are counted one after
@@ -93,7 +93,7 @@ enum Reports {
                 """).run()
             // Written by "the server": the log never names who reported.
             try await AuditLog.append(actorID: nil, action: .hiddenByReports(kind),
-                                      subject: kind == .proposal ? .proposal(id) : .comment(id),
+                                      subject: kind.subject(id),
                                       details: ["count": String(waiting)], at: now, on: database)
             return .recorded(hidden: true)
         }
@@ -105,7 +105,7 @@ enum Reports {
     @discardableResult
     static func decide(_ kind: ReportedKind, id: UUID, hide reason: ReportReason?, on database: any Database,
                        now: Date) async throws -> Bool {
-        let table = kind == .proposal ? Proposal.schema : ProposalComment.schema
+        let table = kind.table
         return try await database.transaction { database in
             let wasHidden = try await database.sql.raw("""
                 SELECT COUNT(*) AS n FROM \(ident: table) WHERE id = \(bind: id) AND hidden_at IS NOT NULL
