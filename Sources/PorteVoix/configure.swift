@@ -29,6 +29,7 @@ public func configure(_ app: Application, settings: Settings) async throws {
     app.passwords.use(.bcrypt(cost: settings.passwordHashCost))
     app.hashingGate = HashingGate()
     app.proxyWatch = ProxyWatch()
+    _ = app.storageWatch
     app.dummySecretHash = try Bcrypt.hash("portevoix", cost: settings.passwordHashCost)
 
     // SQLite calls block a thread (a writer waiting for the lock sleeps in
@@ -52,6 +53,7 @@ public func configure(_ app: Application, settings: Settings) async throws {
         try await DatabaseSetup.migrate(app, settings: settings)
     }
     try await DatabaseSetup.warnIfNotDurable(app)
+    await DiskSpace.warnIfLow(app)
     // Whatever a migration deleted (plaintext ballots of a database made
     // before sealed boxes) leaves the journal and the free pages now.
     try await PollCount.scrub(app)

@@ -28,60 +28,63 @@ struct SignInController {
 
         if typed.trimmingCharacters(in: .whitespaces).isEmpty { model.errors.add("pseudonyme", "Indiquez votre pseudonyme.") }
         if password.isEmpty { model.errors.add("motDePasse", "Indiquez votre mot de passe.") }
-        let member = model.errors.isEmpty ? try await Member.query(on: request.db)
-            .filter(\.$pseudonymKey == Pseudonym.key(for: typed))
-            .filter(\.$status != .deleted)
-            .with(\.$roleRows)
-            .first() : nil
+        // The database may fail at any step: the pseudonym stays, the password is typed again.
+        return try await request.keepingText(form: { SignInPage.view(model, context: request.pageContext) }) {
+            let member = model.errors.isEmpty ? try await Member.query(on: request.db)
+                .filter(\.$pseudonymKey == Pseudonym.key(for: typed))
+                .filter(\.$status != .deleted)
+                .with(\.$roleRows)
+                .first() : nil
 
-        let keys = AttemptKey.password(pseudonymKey: Pseudonym.key(for: typed), member: member, request: request)
-        if let until = try await AttemptThrottle.blockedUntil(keys, on: request.db, now: request.now) {
-            model.blocked = Pause(until: until, now: request.now)
-            return SignInPage.view(model, context: request.pageContext).response(status: .tooManyRequests)
-        }
-        guard model.errors.isEmpty else {
-            return SignInPage.view(model, context: request.pageContext).response(status: .unprocessableEntity)
-        }
-        var matches = false
-        do {
-            if let hash = member?.passwordHash {
-                matches = try await SecretHasher.verify(password, against: hash, application: request.application)
-            } else {
-                try await SecretHasher.verifyNothing(application: request.application)
+            let keys = AttemptKey.password(pseudonymKey: Pseudonym.key(for: typed), member: member, request: request)
+            if let until = try await AttemptThrottle.blockedUntil(keys, on: request.db, now: request.now) {
+                model.blocked = Pause(until: until, now: request.now)
+                return SignInPage.view(model, context: request.pageContext).response(status: .tooManyRequests)
             }
-        } catch is HashingBusy {
-            // Nothing was checked: not a failure, and the pseudonym stays in the form.
-            model.busy = true
-            return SignInPage.view(model, context: request.pageContext).response(status: .tooManyRequests).retryAfter(5)
-        }
-        guard let member, matches else {
-            try await AttemptThrottle.recordFailure(keys, on: request.db, now: request.now)
-            // A replaced card ended the password: whoever tries it learns when, and whom to ask.
-            if let member, member.passwordHash == nil,
-               let replaced = try await CardReplacement.query(on: request.db).filter(\.$member.$id == member.requireID())
-                .filter(\.$printedAt != nil).sort(\.$printedAt, .descending).first() {
-                model.replacedAt = replaced.printedAt
-                model.replacedBy = CardReplacement.who(replaced.confirmedByRoles)
+            guard model.errors.isEmpty else {
+                return SignInPage.view(model, context: request.pageContext).response(status: .unprocessableEntity)
             }
-            // The same words whether the pseudonym or the password is wrong.
-            model.errors.add("pseudonyme", "Ce pseudonyme et ce mot de passe ne vont pas ensemble. Vérifiez-les et réessayez.")
-            return SignInPage.view(model, context: request.pageContext).response(status: .unprocessableEntity)
+            var matches = false
+            do {
+                if let hash = member?.passwordHash {
+                    matches = try await SecretHasher.verify(password, against: hash, application: request.application)
+                } else {
+                    try await SecretHasher.verifyNothing(application: request.application)
+                }
+            } catch is HashingBusy {
+                // Nothing was checked: not a failure, and the pseudonym stays in the form.
+                model.busy = true
+                return SignInPage.view(model, context: request.pageContext).response(status: .tooManyRequests).retryAfter(5)
+            }
+            guard let member, matches else {
+                try await AttemptThrottle.recordFailure(keys, on: request.db, now: request.now)
+                // A replaced card ended the password: whoever tries it learns when, and whom to ask.
+                if let member, member.passwordHash == nil,
+                   let replaced = try await CardReplacement.query(on: request.db).filter(\.$member.$id == member.requireID())
+                    .filter(\.$printedAt != nil).sort(\.$printedAt, .descending).first() {
+                    model.replacedAt = replaced.printedAt
+                    model.replacedBy = CardReplacement.who(replaced.confirmedByRoles)
+                }
+                // The same words whether the pseudonym or the password is wrong.
+                model.errors.add("pseudonyme", "Ce pseudonyme et ce mot de passe ne vont pas ensemble. Vérifiez-les et réessayez.")
+                return SignInPage.view(model, context: request.pageContext).response(status: .unprocessableEntity)
+            }
+            // The per-account and per-device counts start again; the address's does not.
+            try await AttemptThrottle.reset(keys[0], on: request.db)
+            if member.status == .suspended {
+                model.suspended = true
+                return SignInPage.view(model, context: request.pageContext).response(status: .forbidden)
+            }
+            try await request.signIn(member)
+            var next = member.status == .pending ? SiteURL.activationCharter.path : back ?? SiteURL.home.path
+            // A paper proposal names this member: they say whether they wrote it.
+            if member.status == .active, try await PaperAttribution.hasWaiting(for: member.requireID(), on: request.db) {
+                next = SignInPage.path(returningTo: back, from: .paperToConfirm)
+            }
+            let response = request.redirect(to: next)
+            request.rememberDevice(for: member, on: response)
+            return response
         }
-        // The per-account and per-device counts start again; the address's does not.
-        try await AttemptThrottle.reset(keys[0], on: request.db)
-        if member.status == .suspended {
-            model.suspended = true
-            return SignInPage.view(model, context: request.pageContext).response(status: .forbidden)
-        }
-        try await request.signIn(member)
-        var next = member.status == .pending ? SiteURL.activationCharter.path : back ?? SiteURL.home.path
-        // A paper proposal names this member: they say whether they wrote it.
-        if member.status == .active, try await PaperAttribution.hasWaiting(for: member.requireID(), on: request.db) {
-            next = SignInPage.path(returningTo: back, from: .paperToConfirm)
-        }
-        let response = request.redirect(to: next)
-        request.rememberDevice(for: member, on: response)
-        return response
     }
 
     func signOut(request: Request) async throws -> Response {

@@ -57,7 +57,8 @@ extension Request {
                                waitingForReview: storage[WaitingForReviewKey.self] ?? 0)
             },
             csrfToken: session?.record?.csrfSecret,
-            flash: session?.flash
+            flash: session?.flash,
+            faultNotice: faultNotice
         )
     }
 }

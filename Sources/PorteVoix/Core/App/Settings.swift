@@ -44,6 +44,12 @@ public struct Settings: Sendable {
     /// migrations and maintenance; `database` is then a role that may not
     /// change or remove ballots, the register or the audit log.
     public var migrationDatabaseURL: String?
+    /// Below this much free space for the database, `/healthz` says « dégradé »
+    /// and the start-up log warns: a full disk is seen before it happens.
+    public var minimumFreeBytes: Int64
+    /// SQLite only: the database file never grows past this (`max_page_count`),
+    /// for a data folder on a disk shared with other services.
+    public var maximumDatabaseBytes: Int64?
 
     public init(
         database: Database,
@@ -60,7 +66,9 @@ public struct Settings: Sendable {
         passwordHashCost: Int = 12,
         trustForwardedFor: Bool = false,
         keys: SiteKeys.Source? = nil,
-        migrationDatabaseURL: String? = nil
+        migrationDatabaseURL: String? = nil,
+        minimumFreeBytes: Int64 = Settings.defaultMinimumFreeBytes,
+        maximumDatabaseBytes: Int64? = nil
     ) {
         self.database = database
         self.dataDirectory = dataDirectory
@@ -77,6 +85,8 @@ public struct Settings: Sendable {
         self.trustForwardedFor = trustForwardedFor
         self.keys = keys ?? .folder(path: Settings.defaultKeysDirectory(dataDirectory: dataDirectory))
         self.migrationDatabaseURL = migrationDatabaseURL
+        self.minimumFreeBytes = minimumFreeBytes
+        self.maximumDatabaseBytes = maximumDatabaseBytes
     }
 
     /// The key folder sits beside the data folder, never inside it: a copy
@@ -89,6 +99,7 @@ public struct Settings: Sendable {
     public static let defaultSiteName = "PorteVoix"
     public static let defaultDepartementName = "Le Département"
     public static let defaultMaxBodyBytes = 512 * 1024
+    public static let defaultMinimumFreeBytes: Int64 = 500 * 1024 * 1024
 
     /// The variables PorteVoix reads, for the README and error messages.
     public enum Variable: String, CaseIterable, Sendable {
@@ -104,6 +115,8 @@ public struct Settings: Sendable {
         case ballotKey = "PORTEVOIX_BALLOT_KEY"
         case signingKey = "PORTEVOIX_SIGNING_KEY"
         case migrationDatabaseURL = "PORTEVOIX_MIGRATION_DATABASE_URL"
+        case minimumFreeMegabytes = "PORTEVOIX_MIN_FREE_MB"
+        case maximumDatabaseMegabytes = "PORTEVOIX_MAX_DATABASE_MB"
         case port = "PORT"
     }
 
@@ -226,6 +239,24 @@ public struct Settings: Sendable {
             migrationURL = url
         }
 
+        var minimumFreeBytes = defaultMinimumFreeBytes
+        if let raw = value(.minimumFreeMegabytes) {
+            guard let megabytes = Int64(raw), (0...10_000_000).contains(megabytes) else {
+                throw SettingsError(variable: .minimumFreeMegabytes, value: raw,
+                                    accepts: "un nombre entier de méga-octets (500 par défaut ; 0 pour ne jamais prévenir)")
+            }
+            minimumFreeBytes = megabytes * 1024 * 1024
+        }
+        var maximumDatabaseBytes: Int64?
+        if let raw = value(.maximumDatabaseMegabytes) {
+            guard case .sqlite = database, let megabytes = Int64(raw), (1...10_000_000).contains(megabytes) else {
+                throw SettingsError(variable: .maximumDatabaseMegabytes, value: raw,
+                                    accepts: "sans DATABASE_URL seulement (SQLite), la taille la plus grande du fichier de la base, "
+                                        + "en méga-octets (un nombre entier, au moins 1)")
+            }
+            maximumDatabaseBytes = megabytes * 1024 * 1024
+        }
+
         return Settings(
             database: database,
             dataDirectory: dataDirectory,
@@ -238,7 +269,9 @@ public struct Settings: Sendable {
             showErrorDetails: isDevelopment,
             trustForwardedFor: trustProxy,
             keys: keys,
-            migrationDatabaseURL: migrationURL
+            migrationDatabaseURL: migrationURL,
+            minimumFreeBytes: minimumFreeBytes,
+            maximumDatabaseBytes: maximumDatabaseBytes
         )
     }
 

@@ -6,7 +6,7 @@ import Vapor
 
 enum DatabaseSetup {
     /// How long an SQLite connection waits for another writer before giving up.
-    static let sqliteBusyTimeoutMilliseconds = 5000
+    static let sqliteBusyTimeoutMilliseconds = 3000
 
     static func use(_ settings: Settings, on app: Application) async throws {
         switch settings.database {
@@ -20,7 +20,7 @@ enum DatabaseSetup {
                 .sqlite(.file(path), maxConnectionsPerEventLoop: 1, connectionPoolTimeout: .seconds(30), sqlLogLevel: nil),
                 as: .sqlite
             )
-            try await configureSQLiteConnections(app)
+            try await configureSQLiteConnections(app, maximumBytes: settings.maximumDatabaseBytes)
         case .postgres(let url):
             // .trace, the lowest level: never on in production.
             // Two connections per core, and time to wait for one when a room votes at once.
@@ -131,7 +131,7 @@ enum DatabaseSetup {
     /// The SQLite pool keeps one connection per event loop for the life of the
     /// application; each gets its pragmas here. Foreign keys are turned on by
     /// the driver for every new connection. WAL is a property of the file.
-    private static func configureSQLiteConnections(_ app: Application) async throws {
+    private static func configureSQLiteConnections(_ app: Application, maximumBytes: Int64?) async throws {
         for eventLoop in app.eventLoopGroup.makeIterator() {
             guard let database = app.databases.database(.sqlite, logger: app.logger, on: eventLoop) as? any SQLDatabase
             else { continue }
@@ -144,6 +144,10 @@ enum DatabaseSetup {
             // Deleted content (counted ballots, destroyed keys) is overwritten
             // with zeros, not left in free space for a copy of the file to show.
             try await database.raw("PRAGMA secure_delete = ON").run()
+            if let cap = maximumBytes {
+                let pageSize = try await database.raw("PRAGMA page_size").first()?.decode(column: "page_size", as: Int64.self) ?? 4096
+                try await database.raw("PRAGMA max_page_count = \(unsafeRaw: String(max(1, cap / pageSize)))").run()
+            }
         }
     }
 }

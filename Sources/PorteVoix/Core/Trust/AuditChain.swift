@@ -40,6 +40,64 @@ enum AuditChain {
         var isIntact: Bool { broken == nil }
     }
 
+    /// What is wrong with `entry` where entry n° `expected`, following `previous`, should be; nil when it holds.
+    static func problem(of entry: AuditEntry, expected: Int, previous: String) -> (sequence: Int, problem: String)? {
+        if entry.sequence != expected {
+            return (expected, entry.sequence > expected
+                ? "l'entrée n° \(expected) manque (la suivante est la n° \(entry.sequence))"
+                : "l'entrée n° \(entry.sequence) est en double")
+        }
+        if entry.previousHash != previous {
+            return (entry.sequence, "elle ne suit pas l'entrée précédente (empreinte précédente différente)")
+        }
+        if hash(of: entry) != entry.hash {
+            return (entry.sequence, "son contenu a été modifié (son empreinte ne correspond plus)")
+        }
+        return nil
+    }
+
+    /// How far a running check has come: the last entry found sound.
+    struct Progress: Sendable, Equatable {
+        var sequence = 0
+        var hash = AuditChain.genesis
+    }
+
+    enum Step: Sendable {
+        /// Sound up to `progress`; `caughtUp` when it reached the stored head.
+        case sound(Progress, caughtUp: Bool)
+        case broken(sequence: Int, problem: String)
+    }
+
+    /// Checks at most `limit` entries after `progress`, up to the head stored
+    /// when it starts (entries written meanwhile wait for the next step), for
+    /// `/healthz`: the whole chain once, then only what was added.
+    static func step(from progress: Progress, on database: any Database, limit: Int = 2000) async throws -> Step {
+        let head = try await AuditLog.storedHead(on: database)
+        if head.sequence < progress.sequence {
+            return .broken(sequence: head.sequence + 1, problem: "les entrées n° \(head.sequence + 1) à \(progress.sequence) ont disparu")
+        }
+        let entries = try await AuditEntry.query(on: database).filter(\.$sequence > progress.sequence)
+            .filter(\.$sequence <= head.sequence).sort(\.$sequence).limit(limit).all()
+        var current = progress
+        for entry in entries {
+            if let problem = problem(of: entry, expected: current.sequence + 1, previous: current.hash) {
+                return .broken(sequence: problem.sequence, problem: problem.problem)
+            }
+            current = Progress(sequence: entry.sequence, hash: entry.hash)
+        }
+        guard current.sequence == head.sequence else {
+            if entries.count < limit {
+                return .broken(sequence: current.sequence + 1,
+                               problem: "les entrées n° \(current.sequence + 1) à \(head.sequence) manquent à la fin du journal")
+            }
+            return .sound(current, caughtUp: false)
+        }
+        if current.hash != head.hash {
+            return .broken(sequence: head.sequence, problem: "la tête enregistrée ne correspond pas à la dernière entrée")
+        }
+        return .sound(current, caughtUp: true)
+    }
+
     /// Walks the whole chain in order, recomputing every hash.
     static func verify(on database: any Database, head: String? = nil, batch: Int = 1000) async throws -> Verification {
         var result = Verification()
@@ -53,14 +111,8 @@ enum AuditChain {
             guard let last = entries.last else { break }
             for entry in entries {
                 if result.broken == nil {
-                    if entry.sequence != expected {
-                        result.broken = (expected, entry.sequence > expected
-                            ? "l'entrée n° \(expected) manque (la suivante est la n° \(entry.sequence))"
-                            : "l'entrée n° \(entry.sequence) est en double")
-                    } else if entry.previousHash != previous {
-                        result.broken = (entry.sequence, "elle ne suit pas l'entrée précédente (empreinte précédente différente)")
-                    } else if hash(of: entry) != entry.hash {
-                        result.broken = (entry.sequence, "son contenu a été modifié (son empreinte ne correspond plus)")
+                    if let problem = problem(of: entry, expected: expected, previous: previous) {
+                        result.broken = problem
                     } else if wantedHead == entry.hash {
                         result.headFound = entry.sequence
                     }

@@ -127,7 +127,7 @@ enum AuditLog {
     static func append(actorID: UUID?, code: String, subject: AuditSubject? = nil, details: [String: String] = [:],
                        at date: Date, on database: any Database) async throws {
         let entry = AuditEntry(actorID: actorID, action: code, subject: subject, details: details, at: date)
-        try await database.transaction { database in
+        try await database.retryingTransaction { database in
             guard let head = try await database.sql.raw("""
                 UPDATE audit_head SET sequence = sequence + 1 WHERE singleton = 1 RETURNING sequence, hash
                 """).first()

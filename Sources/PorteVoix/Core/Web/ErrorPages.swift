@@ -26,7 +26,16 @@ public struct PageError: AbortError, Sendable {
 /// session store itself.
 struct ErrorPageMiddleware: Middleware {
     func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
-        next.respond(to: request).flatMapErrorThrowing { error in ErrorPage.response(for: error, request: request) }
+        next.respond(to: request).flatMapError { error in
+            // A fault before the form was read (the session store down): read
+            // it now, so that the page can give the typed text back.
+            guard DatabaseFault(error) != nil, request.method == .POST, request.body.data == nil else {
+                return request.eventLoop.makeSucceededFuture(ErrorPage.response(for: error, request: request))
+            }
+            return request.body.collect(max: request.application.settings.maxBodyBytes)
+                .map { _ in ErrorPage.response(for: error, request: request) }
+                .flatMapErrorThrowing { _ in ErrorPage.response(for: error, request: request) }
+        }
     }
 }
 
@@ -37,9 +46,30 @@ enum ErrorPage {
         var paragraphs: [String]
         /// Shown in development only: what went wrong, for the developer.
         var detail: String?
+        /// What the person typed, kept for them when the database could not save it.
+        var kept: [KeptText] = []
+        /// Where to go next, before the usual links (a ballot's poll).
+        var link: Link?
+    }
+
+    struct KeptText: Equatable {
+        var label: String
+        var value: String
+    }
+
+    struct Link: Equatable {
+        var url: SiteURL
+        var label: String
     }
 
     static func response(for error: any Error, request: Request) -> Response {
+        if let fault = DatabaseFault(error) {
+            request.noteFault(fault, error)
+            let model = FaultPages.model(fault, request: request)
+            let response = request.url.path.hasPrefix("/api/") ? apiResponse(model)
+                : view(model, context: request.pageContext).response(status: model.status).noStore()
+            return response.retryAfter(fault.retryAfterSeconds)
+        }
         let model = model(for: error, showDetails: request.application.settings.showErrorDetails)
         if model.status.code >= 500 {
             // The type and description only: never the request body.
@@ -183,9 +213,11 @@ enum ErrorPage {
                 .class("page-erreur"),
                 .h1(.plain(model.title)),
                 .forEach(model.paragraphs) { .p(.plain($0)) },
+                FaultPages.keptNode(model.kept),
                 .unwrap(model.detail) { .pre(.class("detail-technique"), .plain($0)) },
                 .ul(
                     .class("liens-secours"),
+                    .unwrap(model.link) { .li(.a(.href($0.url), .plain($0.label))) },
                     .li(.a(.href(.home), .text("Retour à l'accueil"))),
                     .li(.a(.href(.content(.help)), .text("Lire l'aide")))
                 )

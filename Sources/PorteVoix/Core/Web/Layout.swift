@@ -32,10 +32,12 @@ public struct PageContext: Sendable {
     public var csrfToken: String?
     /// A message left by the previous page ("Votre mot de passe est changé.").
     public var flash: String?
+    /// The database could not save a form shown again: what to tell on top (`FaultPages`).
+    public var faultNotice: [String]?
 
     public init(
         siteName: String, departementName: String, path: String, accessibilityStatus: String,
-        member: SignedInMember? = nil, csrfToken: String? = nil, flash: String? = nil
+        member: SignedInMember? = nil, csrfToken: String? = nil, flash: String? = nil, faultNotice: [String]? = nil
     ) {
         self.siteName = siteName
         self.departementName = departementName
@@ -44,6 +46,7 @@ public struct PageContext: Sendable {
         self.member = member
         self.csrfToken = csrfToken
         self.flash = flash
+        self.faultNotice = faultNotice
     }
 }
 
@@ -131,6 +134,10 @@ public enum Layout {
                 .main(
                     .id("contenu"), .attribute(named: "tabindex", value: "-1"),
                     .unwrap(context.flash) { .div(.class("message-succes"), .attribute(named: "role", value: "status"), .p(.plain($0))) },
+                    .unwrap(context.faultNotice) { lines in
+                        .div(.class("resume-erreurs"), .attribute(named: "role", value: "alert"), .id("enregistrement-impossible"),
+                             .h2(.plain(FaultPages.cannotSave)), .forEach(lines) { .p(.plain($0)) })
+                    },
                     content
                 ),
                 footer(context)

@@ -55,7 +55,12 @@ struct RequestLogMiddleware: Middleware {
         let start = ContinuousClock.now
         return next.respond(to: request).always { result in
             switch result {
-            case .success(let response): log(request, status: response.status, since: start)
+            case .success(let response):
+                log(request, status: response.status, since: start)
+                // A form sent and answered by a redirect was saved: earlier faults are over.
+                if request.method == .POST, response.status == .seeOther || response.status == .found {
+                    request.application.storageWatch.wrote()
+                }
             case .failure(let error): log(request, status: (error as? any AbortError)?.status ?? .internalServerError, since: start)
             }
         }

@@ -187,7 +187,13 @@ struct WebSessionMiddleware: AsyncMiddleware {
                 record.lastSeenAt = now
             }
             if record.hasChanges {
-                try await record.update(on: request.db)
+                do {
+                    try await record.update(on: request.db)
+                } catch let error where DatabaseFault(error) != nil {
+                    // The answer is already decided (a vote's tracker may be in
+                    // it): a session that could not be touched keeps its old time.
+                    request.noteFault(DatabaseFault(error)!, error)
+                }
             }
         } else if state.ended || state.hadUnknownCookie {
             // Expired with the attributes it was set with (Secure included),

@@ -50,18 +50,23 @@ struct MinutesController {
         let firstPublication = publish && meeting.minutesPublishedAt == nil
         meeting.minutes = text
         if publish { meeting.minutesPublishedAt = meeting.minutesPublishedAt ?? request.now }
-        try await request.db.transaction { database in
-            try await meeting.save(on: database)
-            if firstPublication {
-                try await request.audit(.meetingMinutes, about: .meeting(id), on: database)
-                for memberID in try await MeetingAudience.memberIDs(for: meeting, on: database) {
-                    try await Notifier.notify(memberID, "Le compte rendu de la séance « \(meeting.title) » est publié.",
-                                              link: .meeting(id), fragment: "compte-rendu", at: request.now, on: database)
+        return try await request.keepingText(form: {
+            MeetingPages.minutesForm(MeetingSummary(meeting), text: form.texte ?? "", csrf: try await request.csrfToken(),
+                                     error: nil, context: request.pageContext)
+        }) {
+            try await request.db.transaction { database in
+                try await meeting.save(on: database)
+                if firstPublication {
+                    try await request.audit(.meetingMinutes, about: .meeting(id), on: database)
+                    for memberID in try await MeetingAudience.memberIDs(for: meeting, on: database) {
+                        try await Notifier.notify(memberID, "Le compte rendu de la séance « \(meeting.title) » est publié.",
+                                                  link: .meeting(id), fragment: "compte-rendu", at: request.now, on: database)
+                    }
                 }
             }
+            try await request.setFlash(publish ? "Le compte rendu est publié. Les membres sont prévenus."
+                                               : "Le brouillon du compte rendu est enregistré. Il n'est pas encore visible.")
+            return publish ? request.redirect(to: .meeting(id), fragment: "compte-rendu") : request.redirect(to: .meeting(id, .minutes))
         }
-        try await request.setFlash(publish ? "Le compte rendu est publié. Les membres sont prévenus."
-                                           : "Le brouillon du compte rendu est enregistré. Il n'est pas encore visible.")
-        return publish ? request.redirect(to: .meeting(id), fragment: "compte-rendu") : request.redirect(to: .meeting(id, .minutes))
     }
 }

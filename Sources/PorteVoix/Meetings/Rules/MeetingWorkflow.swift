@@ -52,7 +52,7 @@ enum MeetingWorkflow {
     /// someone else moved it meanwhile), nothing written.
     static func apply(_ transition: Transition, to meeting: Meeting, on database: any Database) async throws -> Bool {
         let (from, to) = steps(transition)
-        return try await database.transaction { database in
+        return try await database.retryingTransaction { database in
             let claimed = try await database.sql.raw("""
                 UPDATE meetings SET status = \(bind: to.rawValue)
                 WHERE id = \(bind: meeting.requireID()) AND status = \(bind: from.rawValue) RETURNING id

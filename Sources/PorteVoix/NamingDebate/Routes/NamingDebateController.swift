@@ -26,26 +26,32 @@ struct NamingDebateController {
                                           multiline: true)
         var errors = NamingContributions.checkName(name, explanation: explanation)
         var duplicateOf: UUID?
+        func page() async throws -> HTML {
+            var model = try await DebateQueries.model(request)
+            model.errors = errors
+            model.typedName = form.nom ?? ""
+            model.typedExplanation = form.explication ?? ""
+            model.typedAnonymous = form.anonyme == "oui"
+            model.duplicateOf = duplicateOf
+            return DebatePage.view(model, context: request.pageContext)
+        }
         if errors.isEmpty {
-            switch try await NamingContributions.proposeName(name, explanation: explanation, authorID: member.requireID(),
-                                                             anonymous: form.anonyme == "oui", now: request.now, on: request.db) {
-            case .saved:
-                try await request.setFlash("Merci ! Votre nom est envoyé : une personne de l'équipe de modération va le relire.")
-                return request.redirect(to: .namingDebate, fragment: "noms")
-            case .duplicate(let original):
-                duplicateOf = original
-                errors.add("nom", original == nil
-                    ? "Ce nom a déjà été proposé : il attend sa relecture."
-                    : "Ce nom a déjà été proposé : donnez plutôt votre avis sur lui.")
+            return try await request.keepingText(form: page) {
+                switch try await NamingContributions.proposeName(name, explanation: explanation, authorID: member.requireID(),
+                                                                 anonymous: form.anonyme == "oui", now: request.now, on: request.db) {
+                case .saved:
+                    try await request.setFlash("Merci ! Votre nom est envoyé : une personne de l'équipe de modération va le relire.")
+                    return request.redirect(to: .namingDebate, fragment: "noms")
+                case .duplicate(let original):
+                    duplicateOf = original
+                    errors.add("nom", original == nil
+                        ? "Ce nom a déjà été proposé : il attend sa relecture."
+                        : "Ce nom a déjà été proposé : donnez plutôt votre avis sur lui.")
+                    return try await page().response(status: .unprocessableEntity)
+                }
             }
         }
-        var model = try await DebateQueries.model(request)
-        model.errors = errors
-        model.typedName = form.nom ?? ""
-        model.typedExplanation = form.explication ?? ""
-        model.typedAnonymous = form.anonyme == "oui"
-        model.duplicateOf = duplicateOf
-        return DebatePage.view(model, context: request.pageContext).response(status: .unprocessableEntity)
+        return try await page().response(status: .unprocessableEntity)
     }
 
     func showName(request: Request) async throws -> HTML {
@@ -103,15 +109,22 @@ struct NamingDebateController {
             try await NamingContributions.giveOpinion(on: nameID, by: memberID, stance: stance, text: text, anonymous: anonymous,
                                                       on: request.db, now: request.now)
         }
-        let status: DebateTextStatus
-        do {
-            status = try await save()
-        } catch let error as any DatabaseError where error.isConstraintFailure {
-            // The same member's first opinion sent twice at once: the second one updates the first.
-            status = try await save()
+        return try await request.keepingText(form: {
+            model.typedStance = form.position ?? "-"
+            model.typedText = form.texte ?? ""
+            model.typedAnonymous = form.anonyme == "oui"
+            return NamePage.view(model, context: request.pageContext)
+        }) {
+            let status: DebateTextStatus
+            do {
+                status = try await save()
+            } catch let error as any DatabaseError where error.isConstraintFailure {
+                // The same member's first opinion sent twice at once: the second one updates the first.
+                status = try await save()
+            }
+            try await request.setFlash(status == .published ? "Votre avis est enregistré et compté."
+                                       : "Votre avis est enregistré. Il sera compté et publié quand son texte aura été relu.")
+            return request.redirect(to: .namingName(model.id), fragment: "mon-avis")
         }
-        try await request.setFlash(status == .published ? "Votre avis est enregistré et compté."
-                                   : "Votre avis est enregistré. Il sera compté et publié quand son texte aura été relu.")
-        return request.redirect(to: .namingName(model.id), fragment: "mon-avis")
     }
 }

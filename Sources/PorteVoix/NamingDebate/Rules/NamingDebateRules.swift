@@ -129,7 +129,7 @@ enum NamingContributions {
     static func giveOpinion(on nameID: UUID, by memberID: UUID, stance: OpinionStance, text: String, anonymous: Bool,
                             on database: any Database, now: Date) async throws -> DebateTextStatus {
         let personalData = Screening.stored(Screening.kinds(in: text))
-        return try await database.transaction { database in
+        return try await database.retryingTransaction { database in
             let existing = try await NameOpinion.query(on: database).filter(\.$proposedName.$id == nameID)
                 .filter(\.$member.$id == memberID).first()
             let opinion = existing ?? NameOpinion()

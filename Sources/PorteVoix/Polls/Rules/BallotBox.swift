@@ -41,7 +41,7 @@ enum BallotBox {
         let sealed = try seal(content, poll: poll, rules: try await PollKeys.rules(of: poll, on: database))
         let tracker = TrackerCode.make()
         do {
-            try await database.transaction { database in
+            try await database.retryingTransaction { database in
                 let sql = database.sql
                 // The register row first: on SQLite it takes the write lock, so
                 // the status read next is the latest one and no close can slip in.
@@ -85,7 +85,7 @@ enum BallotBox {
         let pollID = try poll.requireID()
         let sealed = try seal(content, poll: poll, rules: try await PollKeys.rules(of: poll, on: database))
         do {
-            return try await database.transaction { database in
+            return try await database.retryingTransaction { database in
                 let sql = database.sql
                 // Taking the write lock first, as for an online ballot.
                 try await sql.raw("UPDATE polls SET paper_ballots = paper_ballots + 1 WHERE id = \(bind: pollID)").run()
@@ -130,7 +130,7 @@ enum BallotBox {
                                    on database: any Database) async throws -> PaperRegistration {
         let pollID = try poll.requireID()
         do {
-            return try await database.transaction { database in
+            return try await database.retryingTransaction { database in
                 let sql = database.sql
                 try await sql.raw("""
                     INSERT INTO poll_voters (poll_id, member_id, channel) VALUES (\(bind: pollID), \(bind: memberID), 'paper')

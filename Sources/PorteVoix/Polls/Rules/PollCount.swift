@@ -142,7 +142,7 @@ public enum PollCount {
         var generator = SystemRandomNumberGenerator()
         let shuffled = trackers.shuffled(using: &generator)
         let now = app.clock.now()
-        let (counted, deletingTransaction) = try await app.db.transaction { database -> (Bool, Int?) in
+        let (counted, deletingTransaction) = try await app.db.retryingTransaction { database -> (Bool, Int?) in
             let sql = database.sql
             var deletingTransaction: Int?
             if sql.dialect.name != "sqlite" {

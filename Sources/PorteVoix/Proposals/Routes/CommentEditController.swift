@@ -30,12 +30,14 @@ struct CommentEditController {
             return CommentEditPage.view(model, context: request.pageContext).response(status: .ok)
         }
         let id = try comment.requireID()
-        guard try await CommentWorkflow.resubmit(id, text: text, personalData: Screening.stored(found), on: request.db) else {
-            model.errors.add("commentaire", "Ce commentaire a déjà été renvoyé. Rien n'est enregistré.")
-            return CommentEditPage.view(model, context: request.pageContext).response(status: .conflict)
+        return try await request.keepingText(form: { CommentEditPage.view(model, context: request.pageContext) }) {
+            guard try await CommentWorkflow.resubmit(id, text: text, personalData: Screening.stored(found), on: request.db) else {
+                model.errors.add("commentaire", "Ce commentaire a déjà été renvoyé. Rien n'est enregistré.")
+                return CommentEditPage.view(model, context: request.pageContext).response(status: .conflict)
+            }
+            try await request.setFlash("Votre commentaire est renvoyé. Il sera publié après relecture.")
+            return request.redirect(to: .proposal(try proposal.requireID()), fragment: "commentaires")
         }
-        try await request.setFlash("Votre commentaire est renvoyé. Il sera publié après relecture.")
-        return request.redirect(to: .proposal(try proposal.requireID()), fragment: "commentaires")
     }
 
     private func model(_ comment: ProposalComment, _ proposal: Proposal, typed: String,

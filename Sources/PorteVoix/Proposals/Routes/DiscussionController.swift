@@ -76,20 +76,29 @@ struct DiscussionController {
             return ProposalPages.show(model, context: request.pageContext).response(status: .ok)
         }
         let memberID = try member.requireID()
-        let outcome = try await ContributionLimit.send(.comments, memberID: memberID, clock: request.application.clock, on: request.db) { database, now in
-            try await CommentWorkflow.create(on: id, by: memberID, text: text, personalData: Screening.stored(found),
-                                             now: now, on: database).status
+        return try await request.keepingText(form: { try await commentPage(proposal, typed: typed, request: request) }) {
+            let outcome = try await ContributionLimit.send(.comments, memberID: memberID, clock: request.application.clock, on: request.db) { database, now in
+                try await CommentWorkflow.create(on: id, by: memberID, text: text, personalData: Screening.stored(found),
+                                                 now: now, on: database).status
+            }
+            if case .paused(let until) = outcome {
+                var model = try await ProposalShowModel.make(proposal, request: request)
+                model.commentPaused = Pause(until: until, now: request.now)
+                model.typedComment = typed
+                return ProposalPages.show(model, context: request.pageContext).response(status: .tooManyRequests)
+            }
+            var published = false
+            if case .saved(.published) = outcome { published = true }
+            try await request.setFlash(published ? "Votre commentaire est publié."
+                                                                     : "Votre commentaire est envoyé. Il sera publié après relecture.")
+            return request.redirect(to: .proposal(id), fragment: "commentaires")
         }
-        if case .paused(let until) = outcome {
-            var model = try await ProposalShowModel.make(proposal, request: request)
-            model.commentPaused = Pause(until: until, now: request.now)
-            model.typedComment = typed
-            return ProposalPages.show(model, context: request.pageContext).response(status: .tooManyRequests)
-        }
-        var published = false
-        if case .saved(.published) = outcome { published = true }
-        try await request.setFlash(published ? "Votre commentaire est publié."
-                                                                 : "Votre commentaire est envoyé. Il sera publié après relecture.")
-        return request.redirect(to: .proposal(id), fragment: "commentaires")
+    }
+
+    /// The proposal's page with the comment typed still in its form.
+    private func commentPage(_ proposal: Proposal, typed: String, request: Request) async throws -> HTML {
+        var model = try await ProposalShowModel.make(proposal, request: request)
+        model.typedComment = typed
+        return ProposalPages.show(model, context: request.pageContext)
     }
 }

@@ -76,18 +76,20 @@ struct ProposalFormController {
         }
         if let paused = pause(request, model: model, draft: valid) { return paused }
         let memberID = try member.requireID()
-        let outcome = try await ContributionLimit.send(.proposals, memberID: memberID, clock: request.application.clock, on: request.db) { database, now in
-            try await ProposalWorkflow.create(valid, authorID: memberID, fromPaper: false, enteredBy: nil, now: now, on: database)
+        return try await request.keepingText(form: { ProposalPages.form(model, context: request.pageContext) }) {
+            let outcome = try await ContributionLimit.send(.proposals, memberID: memberID, clock: request.application.clock, on: request.db) { database, now in
+                try await ProposalWorkflow.create(valid, authorID: memberID, fromPaper: false, enteredBy: nil, now: now, on: database)
+            }
+            guard case .saved(let proposal) = outcome else {
+                if case .paused(let until) = outcome { model.paused = Pause(until: until, now: request.now) }
+                return ProposalPages.form(model, context: request.pageContext).response(status: .tooManyRequests)
+            }
+            try await request.setFlash(proposal.status == .published
+                ? "Votre proposition est publiée. Une modératrice ou un modérateur la relira aussi."
+                : "Votre proposition est envoyée. Une modératrice ou un modérateur va la relire "
+                    + "avant de la publier : vous recevrez une notification.")
+            return request.redirect(to: .proposal(try proposal.requireID()))
         }
-        guard case .saved(let proposal) = outcome else {
-            if case .paused(let until) = outcome { model.paused = Pause(until: until, now: request.now) }
-            return ProposalPages.form(model, context: request.pageContext).response(status: .tooManyRequests)
-        }
-        try await request.setFlash(proposal.status == .published
-            ? "Votre proposition est publiée. Une modératrice ou un modérateur la relira aussi."
-            : "Votre proposition est envoyée. Une modératrice ou un modérateur va la relire "
-                + "avant de la publier : vous recevrez une notification.")
-        return request.redirect(to: .proposal(try proposal.requireID()))
     }
 
     func createPaper(request: Request) async throws -> Response {
@@ -98,16 +100,18 @@ struct ProposalFormController {
             return ProposalPages.form(model, context: request.pageContext).response(status: .unprocessableEntity)
         }
         if let paused = pause(request, model: model, draft: valid) { return paused }
-        // Named, the member is asked to confirm: until then nobody's name is on it.
-        let proposal = try await ProposalWorkflow.create(valid, authorID: nil, claimedAuthorID: valid.paperAuthorID, fromPaper: true,
-                                      enteredBy: facilitator.requireID(), now: request.now, on: request.db)
-        try await request.audit(.proposalPaper, about: .proposal(try proposal.requireID()),
-                                valid.paperAuthorID == nil ? [:] : ["claimed": "1"])
-        try await Notifier.notify(valid.paperAuthorID, "Une proposition écrite sur papier, « \(valid.title) », porte votre pseudonyme. "
-            + "Dites-nous si c'est bien vous qui l'avez écrite.", link: .paperToConfirm, at: request.now, on: request.db)
-        try await request.setFlash("La proposition sur papier est enregistrée. Elle sera relue avant publication."
-            + (valid.paperAuthorID == nil ? "" : " Elle sera au nom du membre indiqué quand il l'aura confirmé, à sa prochaine connexion."))
-        return request.redirect(to: .proposal(try proposal.requireID()))
+        return try await request.keepingText(form: { ProposalPages.form(model, context: request.pageContext) }) {
+            // Named, the member is asked to confirm: until then nobody's name is on it.
+            let proposal = try await ProposalWorkflow.create(valid, authorID: nil, claimedAuthorID: valid.paperAuthorID, fromPaper: true,
+                                          enteredBy: facilitator.requireID(), now: request.now, on: request.db)
+            try await request.audit(.proposalPaper, about: .proposal(try proposal.requireID()),
+                                    valid.paperAuthorID == nil ? [:] : ["claimed": "1"])
+            try await Notifier.notify(valid.paperAuthorID, "Une proposition écrite sur papier, « \(valid.title) », porte votre pseudonyme. "
+                + "Dites-nous si c'est bien vous qui l'avez écrite.", link: .paperToConfirm, at: request.now, on: request.db)
+            try await request.setFlash("La proposition sur papier est enregistrée. Elle sera relue avant publication."
+                + (valid.paperAuthorID == nil ? "" : " Elle sera au nom du membre indiqué quand il l'aura confirmé, à sa prochaine connexion."))
+            return request.redirect(to: .proposal(try proposal.requireID()))
+        }
     }
 
     func editForm(request: Request) async throws -> HTML {
@@ -129,19 +133,21 @@ struct ProposalFormController {
             return ProposalPages.form(model, context: request.pageContext).response(status: .unprocessableEntity)
         }
         if let paused = pause(request, model: model, draft: valid) { return paused }
-        let outcome = try await ProposalWorkflow.saveEdit(proposal, valid, clock: request.application.clock, on: request.db)
-        let flash: String
-        switch outcome {
-        case nil:
-            // What was typed stays on the form; nothing is overwritten.
-            model.errors.add("texte", "L'équipe de modération vient de prendre une décision sur cette proposition : "
-                + "rien n'est enregistré. Copiez votre texte si vous voulez le garder, puis rouvrez la proposition.")
-            return ProposalPages.form(model, context: request.pageContext).response(status: .conflict)
-        case .resubmitted?: flash = "Vos modifications sont enregistrées. La proposition retourne à l'équipe de modération."
-        case .published?: flash = "Vos modifications sont enregistrées et la proposition est publiée. Une modératrice ou un modérateur la relira aussi."
-        case .unchanged?: flash = "Vos modifications sont enregistrées."
+        return try await request.keepingText(form: { ProposalPages.form(model, context: request.pageContext) }) {
+            let outcome = try await ProposalWorkflow.saveEdit(proposal, valid, clock: request.application.clock, on: request.db)
+            let flash: String
+            switch outcome {
+            case nil:
+                // What was typed stays on the form; nothing is overwritten.
+                model.errors.add("texte", "L'équipe de modération vient de prendre une décision sur cette proposition : "
+                    + "rien n'est enregistré. Copiez votre texte si vous voulez le garder, puis rouvrez la proposition.")
+                return ProposalPages.form(model, context: request.pageContext).response(status: .conflict)
+            case .resubmitted?: flash = "Vos modifications sont enregistrées. La proposition retourne à l'équipe de modération."
+            case .published?: flash = "Vos modifications sont enregistrées et la proposition est publiée. Une modératrice ou un modérateur la relira aussi."
+            case .unchanged?: flash = "Vos modifications sont enregistrées."
+            }
+            try await request.setFlash(flash)
+            return request.redirect(to: .proposal(id))
         }
-        try await request.setFlash(flash)
-        return request.redirect(to: .proposal(id))
     }
 }

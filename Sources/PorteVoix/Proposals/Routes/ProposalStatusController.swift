@@ -49,7 +49,8 @@ struct ProposalStatusController {
                     + "/propositions/) : elle doit être publiée, et ne pas être celle-ci.")
             }
         }
-        guard errors.isEmpty else {
+        /// The proposal's page with the action's form as it was sent.
+        func page() async throws -> HTML {
             var model = try await ProposalShowModel.make(proposal, request: request)
             model.actionErrors = errors
             model.typedNote = form.note ?? ""
@@ -57,16 +58,21 @@ struct ProposalStatusController {
             model.typedReason = form.motif ?? ""
             model.typedOriginal = String((form.original ?? "").prefix(200))
             model.failedAction = action
-            return ProposalPages.show(model, context: request.pageContext).response(status: .unprocessableEntity)
+            return ProposalPages.show(model, context: request.pageContext)
+        }
+        guard errors.isEmpty else {
+            return try await page().response(status: .unprocessableEntity)
         }
 
         let original = duplicateOf
-        try await request.db.transaction { database in
-            try await ProposalWorkflow.apply(action, to: proposal, by: member, note: note,
-                                             answer: action == .answer ? answer : nil, reason: reason,
-                                             duplicateOf: original, on: database, now: request.now)
+        return try await request.keepingText(form: page) {
+            try await request.db.transaction { database in
+                try await ProposalWorkflow.apply(action, to: proposal, by: member, note: note,
+                                                 answer: action == .answer ? answer : nil, reason: reason,
+                                                 duplicateOf: original, on: database, now: request.now)
+            }
+            try await request.setFlash(ProposalMessages.confirmation(action))
+            return request.redirect(to: .proposal(id))
         }
-        try await request.setFlash(ProposalMessages.confirmation(action))
-        return request.redirect(to: .proposal(id))
     }
 }

@@ -50,7 +50,7 @@ enum ContributionLimit {
         _ kind: Kind, memberID: UUID, clock: any SiteClock, on database: any Database,
         _ save: @escaping @Sendable (any Database, Date) async throws -> Saved
     ) async throws -> Outcome<Saved> {
-        try await database.transaction { database in
+        try await database.retryingTransaction { database in
             // A write first: the row lock on PostgreSQL, the write lock on SQLite.
             try await database.sql.raw("""
                 UPDATE members SET pseudonym_key = pseudonym_key WHERE id = \(bind: memberID)

@@ -1,0 +1,247 @@
+import Fluent
+import Foundation
+import SQLiteNIO
+import SQLKit
+import Testing
+import Vapor
+import VaporTesting
+@testable import PorteVoix
+
+/// Runs `statement` on every connection of the SQLite pool (pragmas are per connection).
+func onEverySQLiteConnection(_ app: Application, _ statement: String) async throws {
+    for eventLoop in app.eventLoopGroup.makeIterator() {
+        let database = try #require(app.databases.database(.sqlite, logger: app.logger, on: eventLoop) as? any SQLDatabase)
+        try await database.raw(SQLQueryString(stringLiteral: statement)).run()
+    }
+}
+
+/// The database file fills up: no page can be added. A `VACUUM` first
+/// leaves no free page inside the file to reuse.
+func fillTheDisk(_ app: Application) async throws {
+    let sql = app.db.sql
+    try await sql.raw("VACUUM").run()
+    let pages = try #require(try await sql.raw("PRAGMA page_count").first()?.decode(column: "page_count", as: Int.self))
+    try await onEverySQLiteConnection(app, "PRAGMA max_page_count = \(pages)")
+}
+
+func freeTheDisk(_ app: Application) async throws {
+    try await onEverySQLiteConnection(app, "PRAGMA max_page_count = 1073741823")
+}
+
+/// Another process holding SQLite's write lock (an operator's `sqlite3`
+/// shell in a transaction, a long maintenance): a connection of its own.
+final class HeldWriteLock {
+    let connection: SQLiteConnection
+
+    init(_ app: Application) async throws {
+        guard case .sqlite(let path) = app.settings.database else { throw Abort(.internalServerError) }
+        connection = try await SQLiteConnection.open(storage: .file(path: path), threadPool: app.threadPool,
+                                                     on: app.eventLoopGroup.any()).get()
+        _ = try await connection.query("BEGIN IMMEDIATE").get()
+    }
+
+    func release() async throws {
+        _ = try await connection.query("ROLLBACK").get()
+        try await connection.close().get()
+    }
+}
+
+/// What a member, a facilitator and an operator see when the database
+/// cannot write: the full disk, the lock held by another process.
+@Suite("When the database cannot write", .enabled(if: !TestDatabase.isPostgres, "SQLite's own faults"))
+struct DatabaseFaultTests {
+    /// The text a member typed: long enough to need new pages in the file.
+    static let body = String(repeating: "Un abri couvert à chaque arrêt de bus du canton, avec un banc et un plan lisible. ", count: 30)
+
+    func health(_ app: Application) async throws -> (HTTPStatus, String) {
+        var browser = Browser(app)
+        let response = try await browser.get("/healthz")
+        return (response.status, response.text)
+    }
+
+    @Test func aFullDiskKeepsTheProposalOnThePageTellsTheOperatorAndRecovers() async throws {
+        let capture = LogCapture()
+        try await withTestApp(beforeConfigure: { app in app.logger = capture.logger(level: .info) }) { app in
+            try await makeMember(app, "Clémence")
+            var member = Browser(app)
+            try await member.signIn("Clémence")
+            let theme = try #require(try await Theme.query(on: app.db).first()).id!.uuidString
+            let fields = ["titre": "Des abris aux arrêts de bus", "texte": Self.body, "theme": theme]
+            let proposalsBefore = try await Proposal.query(on: app.db).count()
+            let journalBefore = try await AuditEntry.query(on: app.db).count()
+
+            try await fillTheDisk(app)
+            let refused = try await member.submit(fields, on: "/propositions/nouvelle")
+            #expect(refused.status == .serviceUnavailable)
+            #expect(refused.headers.first(name: "Retry-After") != nil)
+            #expect(refused.text.contains("Le site ne peut pas enregistrer pour le moment."))
+            #expect(refused.text.contains("Votre texte est ci-dessous : il n&#39;est pas perdu."))
+            #expect(refused.text.contains(#"value="Des abris aux arrêts de bus""#), "the title is back in its field")
+            #expect(refused.text.contains(Self.body.trimmingCharacters(in: .whitespaces)), "the text is back in its field")
+            #expect(refused.csrfToken != nil, "the form can be sent again as it is")
+            // Nothing half-written: no proposal, no journal entry, a sound file.
+            #expect(try await Proposal.query(on: app.db).count() == proposalsBefore)
+            #expect(try await AuditEntry.query(on: app.db).count() == journalBefore)
+            let integrity = try await app.db.sql.raw("PRAGMA integrity_check").first()?.decode(column: "integrity_check", as: String.self)
+            #expect(integrity == "ok")
+            // The operator: a line naming the cause and the request, without the text.
+            let lines = capture.all.filter { $0.contains("disque plein") }
+            #expect(lines.contains { $0.contains("/propositions/nouvelle") && $0.contains("request-id") && $0.contains("SQLite full") },
+                    "\(lines)")
+            #expect(!capture.all.contains { $0.contains("abri couvert") }, "the typed text never reaches the log")
+            let (status, text) = try await health(app)
+            #expect(status == .ok && text.hasPrefix("dégradé\n") && text.contains("disque plein"), "\(text)")
+
+            try await freeTheDisk(app)
+            let sent = try await member.submit(fields, on: "/propositions/nouvelle")
+            #expect(sent.status == .seeOther, "the next try works without a restart")
+            #expect(try await Proposal.query(on: app.db).count() == proposalsBefore + 1)
+            let (after, afterText) = try await health(app)
+            #expect(after == .ok && afterText == "ok\n", "\(afterText)")
+        }
+    }
+
+    @Test func aHeldWriteLockKeepsAComment() async throws {
+        try await withTestApp { app in
+            try await onEverySQLiteConnection(app, "PRAGMA busy_timeout = 100")
+            let author = try await makeMember(app, "Autrice")
+            let proposal = try await makeProposal(app, author: author, status: .published)
+            try await makeMember(app, "Lecteur")
+            var reader = Browser(app)
+            try await reader.signIn("Lecteur")
+            let path = "/propositions/\(proposal.id!.uuidString)"
+            let comment = "Il faudrait aussi un abri à la gare routière, où l'on attend longtemps."
+            let lock = try await HeldWriteLock(app)
+            let refused = try await reader.submit(["commentaire": comment], on: path, to: path + "/commentaires")
+            try await lock.release()
+            #expect(refused.status == .serviceUnavailable)
+            #expect(refused.text.contains("Le site ne peut pas enregistrer pour le moment."))
+            #expect(refused.text.contains(comment.replacingOccurrences(of: "'", with: "&#39;")), "the comment is back in its field")
+            #expect(try await ProposalComment.query(on: app.db).count() == 0)
+            #expect(try await reader.submit(["commentaire": comment], on: path, to: path + "/commentaires").status == .seeOther)
+        }
+    }
+
+    @Test func aHeldWriteLockKeepsThePseudonymNeverThePasswordAndTellsTheOperator() async throws {
+        let capture = LogCapture()
+        try await withTestApp(beforeConfigure: { app in app.logger = capture.logger(level: .info) }) { app in
+            // Waits shortened for the test; the retries are the site's own.
+            try await onEverySQLiteConnection(app, "PRAGMA busy_timeout = 100")
+            try await makeMember(app, "Gaëlle", password: "mon mot de passe secret")
+            var visitor = Browser(app)
+            let lock = try await HeldWriteLock(app)
+            let token = try #require(try await visitor.get("/connexion").csrfToken)
+            let refused = try await visitor.post("/connexion", form: ["_csrf": token, "pseudonyme": "Gaëlle",
+                                                                      "motDePasse": "mon mot de passe secret"])
+            #expect(refused.status == .serviceUnavailable)
+            #expect(refused.headers.first(name: "Retry-After") != nil)
+            #expect(refused.text.contains(#"value="Gaëlle""#), "the pseudonym stays")
+            #expect(!refused.text.contains("mon mot de passe secret"), "the password is typed again, never echoed")
+            #expect(capture.all.contains { $0.contains("base occupée") && $0.contains("/connexion") })
+            app.testClock.advance(by: StorageWatch.busyWarningSeconds + 1)
+            let (status, text) = try await health(app)
+            #expect(status == .ok && text.contains("base de données occupée depuis"), "\(text)")
+
+            try await lock.release()
+            let signedIn = try await visitor.post("/connexion", form: ["_csrf": token, "pseudonyme": "Gaëlle",
+                                                                       "motDePasse": "mon mot de passe secret"])
+            #expect(signedIn.status == .seeOther)
+            let (_, healed) = try await health(app)
+            #expect(healed == "ok\n", "\(healed)")
+        }
+    }
+
+    @Test func aHeldWriteLockKeepsTheNameTheOpinionTheMinutesAndTheAnswer() async throws {
+        try await withTestApp { app in
+            try await onEverySQLiteConnection(app, "PRAGMA busy_timeout = 100")
+            try await makeMember(app, "Farida", roles: [.participant, .facilitator, .staff])
+            let proposal = try await makeProposal(app, author: try await makeMember(app, "Auteur"), status: .forwarded)
+            let meeting = try await makeMeeting(app, status: .closed)
+            var browser = Browser(app)
+            try await browser.signIn("Farida")
+            let lock = try await HeldWriteLock(app)
+
+            let name = try await browser.submit(["nom": "Allocataire du revenu", "explication": "Plus neutre que le mot d'avant."],
+                                                on: "/debat-denomination", to: "/debat-denomination/noms")
+            #expect(name.status == .serviceUnavailable)
+            #expect(name.text.contains("Allocataire du revenu") && name.text.contains("Plus neutre que le mot d&#39;avant."))
+
+            let minutesPath = "/seances/\(meeting.id!.uuidString)/compte-rendu/modifier"
+            let minutes = try await browser.submit(["texte": "La séance a parlé des transports.", "action": "brouillon"], on: minutesPath)
+            #expect(minutes.status == .serviceUnavailable)
+            #expect(minutes.text.contains("La séance a parlé des transports."))
+
+            let path = "/propositions/\(proposal.id!.uuidString)"
+            let answer = try await browser.submit(["action": "answer", "reponse": "Le Département étudie un abri par commune."],
+                                                  on: path, to: path + "/statut")
+            #expect(answer.status == .serviceUnavailable)
+            #expect(answer.text.contains("Le Département étudie un abri par commune."))
+            try await lock.release()
+        }
+    }
+
+    @Test func aVoteTheDatabaseRefusedSaysItWasNotCountedAndNeverShowsTheChoice() async throws {
+        try await withTestApp { app in
+            try await onEverySQLiteConnection(app, "PRAGMA busy_timeout = 100")
+            let poll = try await makePoll(app, options: ["Option Alpha", "Option Beta", "Option Gamma"])
+            try await makeMember(app, "Votante")
+            var voter = Browser(app)
+            try await voter.signIn("Votante")
+            let ballot = ["note-0": "4", "note-1": "6", "note-2": "0"]
+            let lock = try await HeldWriteLock(app)
+            let refused = try await voter.submit(ballot, on: poll.path, to: poll.path + "/vote")
+            try await lock.release()
+            #expect(refused.status == .serviceUnavailable)
+            #expect(refused.text.contains("Votre vote n&#39;a pas été compté"))
+            #expect(refused.text.contains(#"href="\#(poll.path)""#), "the poll's page is one link away")
+            for option in ["Option Alpha", "Option Beta", "Option Gamma", "Excellent", "À rejeter", "Bien"] {
+                #expect(!refused.text.contains(option), "the failure page never repeats the choice (\(option))")
+            }
+            #expect(refused.trackerCode == nil)
+            let pollID = try poll.requireID()
+            #expect(try await BallotBox.ballotCount(pollID: pollID, on: app.db) == 0)
+            #expect(try await BallotBox.voterCount(pollID: pollID, channel: .online, on: app.db.sql) == 0, "register = box")
+            // The poll's page says the member has not voted, and the vote goes through now.
+            let page = try await voter.get(poll.path)
+            #expect(!page.text.contains("Vous avez déjà voté"))
+            let cast = try await voter.submit(ballot, on: poll.path, to: poll.path + "/vote")
+            #expect(cast.status == .ok && cast.trackerCode != nil)
+        }
+    }
+}
+
+/// The fault's name from the database's own codes, and the pages for the
+/// cases a test cannot cause on SQLite (the connection dropped at commit).
+@Suite("Database faults by name")
+struct DatabaseFaultNamingTests {
+    @Test func sqliteCodesNameTheirCause() {
+        #expect(DatabaseFault.sqlite(.full) == .diskFull)
+        #expect(DatabaseFault.sqlite(.busy) == .busy)
+        #expect(DatabaseFault.sqlite(.ioErrorFailedWrite) == .ioError)
+        #expect(DatabaseFault.sqlite(.readonlyDirectory) == .readOnly)
+        #expect(DatabaseFault.sqlite(.constraintUniqueFailed) == nil, "a constraint is no fault")
+        #expect(DatabaseFault(ConnectionPoolTimeoutError.connectionRequestTimeout) == .unreachable)
+        #expect(DatabaseFault.postgres(sqlState: "53100") == .diskFull)
+        #expect(DatabaseFault.postgres(sqlState: "40001") == .conflict && DatabaseFault.postgres(sqlState: "40P01") == .conflict)
+        #expect(DatabaseFault.postgres(sqlState: "57P01") == .connectionLost && DatabaseFault.postgres(sqlState: "57P03") == .unreachable)
+        #expect(DatabaseFault.postgres(sqlState: "23505") == nil, "a unique violation is no fault")
+        #expect(DatabaseFault(Abort(.internalServerError)) == nil)
+        #expect(DatabaseFault.busy.isRetryable && DatabaseFault.conflict.isRetryable)
+        #expect(!DatabaseFault.connectionLost.isRetryable && DatabaseFault.connectionLost.mayHaveCommitted)
+        #expect(!DatabaseFault.diskFull.mayHaveCommitted && !DatabaseFault.unreachable.mayHaveCommitted)
+    }
+
+    @Test func aVoteWhoseCommitCannotBeKnownSendsTheMemberToTheRegister() throws {
+        let pollID = UUID()
+        let unknown = FaultPages.ballotModel(.connectionLost, poll: .poll(pollID))
+        #expect(unknown.title == "Nous ne savons pas si votre vote a été compté")
+        #expect(unknown.link?.url == .poll(pollID))
+        let refused = FaultPages.ballotModel(.diskFull, poll: .poll(pollID))
+        #expect(refused.title == "Votre vote n'a pas été compté")
+        for page in [SiteURL.PollPage.vote, .confirm, .change, .paperBallots] {
+            #expect(FaultPages.ballotPoll(of: SiteURL.poll(pollID, page).path) == .poll(pollID))
+        }
+        #expect(FaultPages.ballotPoll(of: SiteURL.poll(pollID).path) == nil)
+        #expect(FaultPages.ballotPoll(of: "/propositions/nouvelle") == nil)
+    }
+}
