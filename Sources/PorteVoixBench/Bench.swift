@@ -36,6 +36,17 @@ enum Bench {
                 exit(2)
             }
             try await SiteBench.cast(port: port, file: rest[1])
+        case "drill-faults":
+            guard let binary = arguments.dropFirst().first else {
+                print("usage: portevoix-bench drill-faults PORTEVOIX_BINARY")
+                exit(2)
+            }
+            do {
+                try await FaultsDrill.run(binary: binary)
+            } catch let failure as DrillFailure {
+                print(failure.description)
+                exit(1)
+            }
         case "drill-instances", "drill-crash", "drill-backup":
             let rest = Array(arguments.dropFirst())
             guard let binary = rest.first else {
@@ -55,7 +66,7 @@ enum Bench {
                 exit(1)
             }
         default:
-            print("usage: portevoix-bench listing [count] | voting | screening | exports [count] [formats…] | drill-instances BIN [voters] | drill-crash BIN [voters] | drill-backup BIN [voters]")
+            print("usage: portevoix-bench listing [count] | voting | screening | exports [count] [formats…] | drill-instances BIN [voters] | drill-crash BIN [voters] | drill-backup BIN [voters] | drill-faults BIN")
         }
     }
 }
