@@ -215,7 +215,7 @@ enum FaultsDrill {
             reply.status == .serviceUnavailable && reply.body.contains(proposalTitle) && reply.body.contains("Le site ne peut pas enregistrer")
         }.count
         let voteRefused = voteReply.status == .serviceUnavailable && voteReply.body.contains("pas été compté")
-            && voteReply.tracker == nil && !voteReply.body.contains(#"value="P""#)
+            && voteReply.tracker == nil && !voteReply.body.contains("texte-garde-")
         let pseudonymKept = signInReply.status == .serviceUnavailable && signInReply.body.contains("value=\"\(people[11].pseudonym)\"")
             && !signInReply.body.contains(Drills.password)
         print("SQLite, write lock held by another process: \(keptTexts) of 3 proposals answered 503 with their text (the last after \(String(format: "%.1f", waited)) s); "

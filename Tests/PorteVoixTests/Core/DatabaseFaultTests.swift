@@ -44,6 +44,19 @@ final class HeldWriteLock {
         _ = try await connection.query("ROLLBACK").get()
         try await connection.close().get()
     }
+
+    /// Runs `body` while the lock is held, and releases it whatever happens.
+    static func during<T>(_ app: Application, _ body: () async throws -> T) async throws -> T {
+        let lock = try await HeldWriteLock(app)
+        do {
+            let result = try await body()
+            try await lock.release()
+            return result
+        } catch {
+            try? await lock.release()
+            throw error
+        }
+    }
 }
 
 /// What a member, a facilitator and an operator see when the database
@@ -116,6 +129,7 @@ struct DatabaseFaultTests {
             try await lock.release()
             #expect(refused.status == .serviceUnavailable)
             #expect(refused.text.contains("Le site ne peut pas enregistrer pour le moment."))
+            #expect(refused.text.contains(#"id="enregistrement-impossible""#), "the proposal's page, its comment form filled")
             #expect(refused.text.contains(comment.replacingOccurrences(of: "'", with: "&#39;")), "the comment is back in its field")
             #expect(try await ProposalComment.query(on: app.db).count() == 0)
             #expect(try await reader.submit(["commentaire": comment], on: path, to: path + "/commentaires").status == .seeOther)
@@ -159,24 +173,36 @@ struct DatabaseFaultTests {
             let meeting = try await makeMeeting(app, status: .closed)
             var browser = Browser(app)
             try await browser.signIn("Farida")
-            let lock = try await HeldWriteLock(app)
+            let proposedName = ProposedName(name: "Allocataire", explanation: "Un nom neutre.", authorID: nil, anonymous: true,
+                                            status: .published, at: app.clock.now())
+            try await proposedName.create(on: app.db)
+            let namePath = "/debat-denomination/noms/\(proposedName.id!.uuidString)"
+            try await HeldWriteLock.during(app) {
+                let name = try await browser.submit(["nom": "Allocataire du revenu", "explication": "Plus neutre que le mot d'avant."],
+                                                    on: "/debat-denomination", to: "/debat-denomination/noms")
+                #expect(name.status == .serviceUnavailable)
+                #expect(name.text.contains(#"id="enregistrement-impossible""#), "the debate's own form, shown again")
+                #expect(name.text.contains("Allocataire du revenu") && name.text.contains("Plus neutre que le mot d&#39;avant."))
 
-            let name = try await browser.submit(["nom": "Allocataire du revenu", "explication": "Plus neutre que le mot d'avant."],
-                                                on: "/debat-denomination", to: "/debat-denomination/noms")
-            #expect(name.status == .serviceUnavailable)
-            #expect(name.text.contains("Allocataire du revenu") && name.text.contains("Plus neutre que le mot d&#39;avant."))
+                let opinion = try await browser.submit(["position": "pour", "texte": "Ce nom ne blesse personne."], on: namePath, to: namePath + "/avis")
+                #expect(opinion.status == .serviceUnavailable)
+                #expect(opinion.text.contains(#"id="enregistrement-impossible""#))
+                #expect(opinion.text.contains("Ce nom ne blesse personne."), "the opinion's text is back in its field")
+                #expect(opinion.text.contains(#"value="pour" checked"#), "and so is its position")
 
-            let minutesPath = "/seances/\(meeting.id!.uuidString)/compte-rendu/modifier"
-            let minutes = try await browser.submit(["texte": "La séance a parlé des transports.", "action": "brouillon"], on: minutesPath)
-            #expect(minutes.status == .serviceUnavailable)
-            #expect(minutes.text.contains("La séance a parlé des transports."))
+                let minutesPath = "/seances/\(meeting.id!.uuidString)/compte-rendu/modifier"
+                let minutes = try await browser.submit(["texte": "La séance a parlé des transports.", "action": "brouillon"], on: minutesPath)
+                #expect(minutes.status == .serviceUnavailable)
+                #expect(minutes.text.contains(#"id="enregistrement-impossible""#) && minutes.text.contains("<textarea"))
+                #expect(minutes.text.contains("La séance a parlé des transports."))
 
-            let path = "/propositions/\(proposal.id!.uuidString)"
-            let answer = try await browser.submit(["action": "answer", "reponse": "Le Département étudie un abri par commune."],
-                                                  on: path, to: path + "/statut")
-            #expect(answer.status == .serviceUnavailable)
-            #expect(answer.text.contains("Le Département étudie un abri par commune."))
-            try await lock.release()
+                let path = "/propositions/\(proposal.id!.uuidString)"
+                let answer = try await browser.submit(["action": "answer", "reponse": "Le Département étudie un abri par commune."],
+                                                      on: path, to: path + "/statut")
+                #expect(answer.status == .serviceUnavailable)
+                #expect(answer.text.contains(#"id="enregistrement-impossible""#))
+                #expect(answer.text.contains("Le Département étudie un abri par commune."))
+            }
         }
     }
 
@@ -206,6 +232,67 @@ struct DatabaseFaultTests {
             #expect(!page.text.contains("Vous avez déjà voté"))
             let cast = try await voter.submit(ballot, on: poll.path, to: poll.path + "/vote")
             #expect(cast.status == .ok && cast.trackerCode != nil)
+        }
+    }
+}
+
+extension DatabaseFaultTests {
+    @Test func aYesNoVoteRefusedAtAnySpellingOfItsAddressNeverEchoesTheChoice() async throws {
+        try await withTestApp { app in
+            try await onEverySQLiteConnection(app, "PRAGMA busy_timeout = 100")
+            let poll = try await makePoll(app, kind: .yesNo, options: [])
+            try await makeMember(app, "Oui")
+            var voter = Browser(app)
+            try await voter.signIn("Oui")
+            let token = try #require(try await voter.get(poll.path).csrfToken)
+            let lock = try await HeldWriteLock(app)
+            for path in [poll.path + "/vote", poll.path.lowercased() + "/vote", poll.path + "/vote/", poll.path + "//vote"] {
+                let refused = try await voter.post(path, form: ["_csrf": token, "choix": "pour"])
+                #expect(refused.status == .serviceUnavailable, "\(path)")
+                #expect(refused.text.contains("Votre vote n&#39;a pas été compté"), "\(path)")
+                #expect(!refused.text.contains("texte-garde-") && !refused.text.contains(">pour<"), "\(path): the choice never comes back")
+            }
+            try await lock.release()
+            #expect(try await BallotBox.voterCount(pollID: poll.requireID(), on: app.db.sql) == 0)
+        }
+    }
+
+    @Test func aLockHeldAMomentIsWaitedOutAndTheProposalSavedOnce() async throws {
+        try await withTestApp { app in
+            try await onEverySQLiteConnection(app, "PRAGMA busy_timeout = 100")
+            try await makeMember(app, "Patiente")
+            var member = Browser(app)
+            try await member.signIn("Patiente")
+            let theme = try #require(try await Theme.query(on: app.db).first()).id!.uuidString
+            let token = try #require(try await member.get("/propositions/nouvelle").csrfToken)
+            let lock = try await HeldWriteLock(app)
+            let releasing = Task {
+                try await Task.sleep(for: .milliseconds(400))
+                try await lock.release()
+            }
+            let sent = try await member.post("/propositions/nouvelle", form: [
+                "_csrf": token, "titre": "Un banc à l'arrêt", "texte": "Pour attendre le bus assis.", "theme": theme,
+            ])
+            try await releasing.value
+            #expect(sent.status == .seeOther, "the transaction refused while the lock was held ran again once it was free")
+            #expect(try await Proposal.query(on: app.db).filter(\.$title == "Un banc à l'arrêt").count() == 1, "saved once")
+        }
+    }
+
+    @Test func aJournalChainBrokenInTheFilesIsNamedByHealth() async throws {
+        try await withTestApp { app in
+            try await makeMember(app, "Admin", roles: [.admin])
+            try await AuditLog.append(actorID: nil, action: .proposalPaper, at: app.clock.now(), on: app.db)
+            try await AuditLog.append(actorID: nil, action: .proposalPaper, at: app.clock.now(), on: app.db)
+            #expect(try await health(app).1 == "ok\n")
+            // Someone with the files (the triggers are in them too) rewrites an entry the site has not checked yet.
+            try await AuditLog.append(actorID: nil, action: .proposalPaper, at: app.clock.now(), on: app.db)
+            let last = try await AuditLog.storedHead(on: app.db).sequence
+            try await app.db.sql.raw("DROP TRIGGER audit_entries_no_update").run()
+            try await app.db.sql.raw("UPDATE audit_entries SET details = '{\"x\":\"1\"}' WHERE sequence = \(bind: last)").run()
+            let (status, text) = try await health(app)
+            #expect(status == .ok && text.hasPrefix("dégradé\n") && text.contains("journal des actions invérifiable"), "\(text)")
+            #expect(text.contains("n° \(last)"))
         }
     }
 }

@@ -78,7 +78,8 @@ struct SignInController {
             try await request.signIn(member)
             var next = member.status == .pending ? SiteURL.activationCharter.path : back ?? SiteURL.home.path
             // A paper proposal names this member: they say whether they wrote it.
-            if member.status == .active, try await PaperAttribution.hasWaiting(for: member.requireID(), on: request.db) {
+            // Signed in now (a new session and form token): a fault here only skips the question.
+            if member.status == .active, (try? await PaperAttribution.hasWaiting(for: member.requireID(), on: request.db)) == true {
                 next = SignInPage.path(returningTo: back, from: .paperToConfirm)
             }
             let response = request.redirect(to: next)

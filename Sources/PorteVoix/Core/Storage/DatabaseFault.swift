@@ -1,6 +1,7 @@
 import FluentPostgresDriver
 import NIOCore
 import NIOPosix
+import OpenAPIRuntime
 import SQLiteNIO
 import Vapor
 
@@ -28,7 +29,11 @@ enum DatabaseFault: String, Sendable, CaseIterable {
     /// The fault behind `error`, if it is one; nil for every other error
     /// (a constraint, a bug), which keeps the generic 500.
     init?(_ error: any Error) {
-        if let sqlite = error as? SQLiteError {
+        if let server = error as? ServerError {
+            // The read API's generated server wraps what its handlers throw.
+            guard let fault = DatabaseFault(server.underlyingError) else { return nil }
+            self = fault
+        } else if let sqlite = error as? SQLiteError {
             guard let fault = Self.sqlite(sqlite.reason) else { return nil }
             self = fault
         } else if let postgres = error as? PSQLError {
@@ -55,6 +60,11 @@ enum DatabaseFault: String, Sendable, CaseIterable {
     static func logName(_ error: any Error) -> String {
         guard let fault = DatabaseFault(error) else { return SafeErrorDescription.of(error) }
         return "\(fault.rawValue) [\(code(of: error))]"
+    }
+
+    /// For a public page (`/healthz`): the fault's name, or only the error's type.
+    static func shortName(_ error: any Error) -> String {
+        DatabaseFault(error)?.rawValue ?? String(describing: type(of: error))
     }
 
     /// The database's own code for `error`: "SQLITE_FULL", "sqlState=53100", "connectionError".
@@ -84,12 +94,19 @@ enum DatabaseFault: String, Sendable, CaseIterable {
 
     private static func postgres(_ error: PSQLError) -> DatabaseFault? {
         switch error.code {
-        case .connectionError, .poolClosed, .sslUnsupported, .failedToAddSSLHandler:
+        case .connectionError:
+            // Refused while connecting: nothing was sent. Broken on an open
+            // connection (reset mid-query): a commit may have been on its way.
+            if let underlying = error.underlying, underlying is NIOConnectionError
+                || (underlying as? IOError).map({ [ECONNREFUSED, EHOSTUNREACH, ENETUNREACH].contains($0.errnoCode) }) == true {
+                return .unreachable
+            }
+            return error.underlying == nil ? .unreachable : .connectionLost
+        case .poolClosed, .sslUnsupported, .failedToAddSSLHandler:
             return .unreachable
-        case .serverClosedConnection, .uncleanShutdown, .clientClosedConnection:
+        case .serverClosedConnection, .uncleanShutdown, .clientClosedConnection, .queryCancelled:
+            // A cancelled query may still commit on the server.
             return .connectionLost
-        case .queryCancelled:
-            return .busy
         case .server:
             return error.serverInfo?[.sqlState].flatMap(postgres(sqlState:))
         default:

@@ -126,8 +126,9 @@ enum AuditLog {
     /// carries the first journal's entries over, whose codes are history.
     static func append(actorID: UUID?, code: String, subject: AuditSubject? = nil, details: [String: String] = [:],
                        at date: Date, on database: any Database) async throws {
-        let entry = AuditEntry(actorID: actorID, action: code, subject: subject, details: details, at: date)
         try await database.retryingTransaction { database in
+            // Made afresh on each attempt: a retried one must not be a row already inserted.
+            let entry = AuditEntry(actorID: actorID, action: code, subject: subject, details: details, at: date)
             guard let head = try await database.sql.raw("""
                 UPDATE audit_head SET sequence = sequence + 1 WHERE singleton = 1 RETURNING sequence, hash
                 """).first()

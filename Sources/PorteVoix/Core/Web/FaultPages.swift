@@ -19,21 +19,42 @@ enum FaultPages {
         return lines
     }
 
+    /// A path's segments as the router reads them: empty ones dropped, case ignored.
+    static func segments(_ path: String) -> [String] {
+        path.split(separator: "/", omittingEmptySubsequences: true).map { $0.lowercased() }
+    }
+
     /// Where a ballot is cast: the page there must never show the choice.
     /// Returns the poll's own page, which reads the register.
     static func ballotPoll(of path: String) -> SiteURL? {
-        if path == SiteURL.namingDecision.path || path == SiteURL.namingRounds.path { return .namingDebate }
-        let parts = path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+        let parts = segments(path)
         guard parts.count >= 3, parts[0] == "scrutins", let id = UUID(uuidString: parts[1]) else { return nil }
         let ballotPages: [SiteURL.PollPage] = [.vote, .confirm, .change, .paperBallots]
-        return ballotPages.contains { SiteURL.poll(id, $0).path == path } ? .poll(id) : nil
+        return ballotPages.contains { segments(SiteURL.poll(id, $0).path) == parts } ? .poll(id) : nil
+    }
+
+    /// No typed text comes back under `/scrutins/` but on the form that creates a
+    /// poll: the other forms there carry choices (`choix`, `note-…`).
+    static func mayEcho(_ path: String) -> Bool {
+        let parts = segments(path)
+        return parts.first != "scrutins" || parts == segments(SiteURL.newPoll.path)
     }
 
     /// The error page's model for a fault.
     static func model(_ fault: DatabaseFault, request: Request) -> ErrorPage.Model {
         let writing = request.method != .GET && request.method != .HEAD
         if writing, let poll = ballotPoll(of: request.url.path) {
-            return ballotModel(fault, poll: poll)
+            return ballotModel(fault, poll: poll, saved: request.saved)
+        }
+        if writing, let saved = request.saved {
+            return ErrorPage.Model(
+                status: .serviceUnavailable, title: "Ce que vous avez envoyé n'est enregistré qu'en partie",
+                paragraphs: [
+                    saved.sentence + " Le site n'a pas pu finir : " + cannotSave.lowercased(),
+                    "Rechargez la page pour voir où en sont les choses avant d'envoyer à nouveau. Réessayez dans quelques minutes.",
+                ],
+                detail: nil
+            )
         }
         guard writing else {
             return ErrorPage.Model(
@@ -58,8 +79,16 @@ enum FaultPages {
                                paragraphs: paragraphs, detail: nil, kept: kept.map { ErrorPage.KeptText(label: $0.label, value: $0.value) })
     }
 
-    /// A ballot: not counted (cast again), or cannot be known (look at the poll's page).
-    static func ballotModel(_ fault: DatabaseFault, poll: SiteURL) -> ErrorPage.Model {
+    /// A ballot: counted already (the fault came after), not counted (cast
+    /// again), or cannot be known (look at the poll's page).
+    static func ballotModel(_ fault: DatabaseFault, poll: SiteURL, saved: Saved? = nil) -> ErrorPage.Model {
+        if let saved {
+            return ErrorPage.Model(
+                status: .serviceUnavailable, title: saved == .paperBallot ? "Le bulletin papier est enregistré" : "Votre vote est compté",
+                paragraphs: [saved.sentence, "La suite de la page n'a pas pu s'afficher : rouvrez le scrutin dans quelques minutes."],
+                detail: nil, link: ErrorPage.Link(url: poll, label: "Revenir au scrutin")
+            )
+        }
         if fault.mayHaveCommitted {
             return ErrorPage.Model(
                 status: .serviceUnavailable, title: "Nous ne savons pas si votre vote a été compté",
@@ -95,7 +124,7 @@ enum FaultPages {
 
     /// What the person typed in the free-text fields of the form they sent.
     static func keptFields(_ request: Request) -> [(label: String, value: String)] {
-        guard request.headers.contentType == .urlEncodedForm,
+        guard mayEcho(request.url.path), request.headers.contentType == .urlEncodedForm,
               let fields = try? request.content.decode([String: String].self) else { return [] }
         return textFields.compactMap { field in
             guard let value = fields[field.name], !value.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { return nil }
@@ -120,8 +149,32 @@ enum FaultPages {
     }
 }
 
+extension FaultPages {
+    /// What a request had already saved when the database failed it.
+    enum Saved: Sendable, Equatable {
+        case vote, alreadyVoted, paperBallot, part
+
+        var sentence: String {
+            switch self {
+            case .vote: "Votre vote est enregistré et compté."
+            case .alreadyVoted: "Vous aviez déjà voté à ce scrutin : votre vote est compté, une seule fois."
+            case .paperBallot: "Le bulletin papier est enregistré."
+            case .part: "Une partie de ce que vous avez envoyé est enregistrée."
+            }
+        }
+    }
+}
+
 extension Request {
     private struct FaultNoticeKey: StorageKey { typealias Value = [String] }
+    private struct SavedKey: StorageKey { typealias Value = FaultPages.Saved }
+
+    /// What this request saved already, for a fault page that comes after:
+    /// it must never say « pas enregistré » of what was.
+    var saved: FaultPages.Saved? {
+        get { storage[SavedKey.self] }
+        set { storage[SavedKey.self] = newValue }
+    }
 
     /// The notice that a form shown again after a fault carries on top (`Layout`).
     /// The heading is `FaultPages.cannotSave`.
@@ -136,7 +189,7 @@ extension Request {
         do {
             return try await write()
         } catch {
-            guard let fault = DatabaseFault(error) else { throw error }
+            guard let fault = DatabaseFault(error), saved == nil else { throw error }
             noteFault(fault, error)
             storage[FaultNoticeKey.self] = FaultPages.formNotice(fault)
             guard let page = try? await form() else { throw error }

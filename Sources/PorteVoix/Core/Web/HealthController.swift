@@ -37,14 +37,14 @@ struct HealthController {
                 reasons.append("espace libre faible pour la base : \(DiskSpace.describe(room)) (seuil \(DiskSpace.describe(app.settings.minimumFreeBytes)))")
             }
         } catch {
-            reasons.append("espace libre inconnu : \(DatabaseFault.logName(error))")
+            reasons.append("espace libre inconnu : \(DatabaseFault.shortName(error))")
         }
         do {
             if let broken = try await watch.checkChain(on: request.db) {
                 reasons.append("journal des actions invérifiable : \(broken)")
             }
         } catch {
-            reasons.append("journal des actions invérifiable : \(DatabaseFault.logName(error))")
+            reasons.append("journal des actions invérifiable : \(DatabaseFault.shortName(error))")
         }
         if app.proxyWatch.seen != nil {
             reasons.append("attention : " + ProxyWatch.warning)
@@ -60,14 +60,18 @@ struct HealthController {
         guard case .sqlite = request.application.settings.database else { return nil }
         return try? await request.db.withConnection { connection -> Bool in
             let sql = connection.sql
-            try await sql.raw("PRAGMA busy_timeout = 0").run()
-            let busy: Bool
+            // Half a second: a room's votes hold the lock for milliseconds, not this long.
+            try await sql.raw("PRAGMA busy_timeout = 500").run()
+            var busy = false
             do {
                 try await sql.raw("BEGIN IMMEDIATE").run()
-                try await sql.raw("ROLLBACK").run()
-                busy = false
             } catch {
                 busy = DatabaseFault(error) == .busy
+            }
+            if !busy, (try? await sql.raw("ROLLBACK").run()) == nil {
+                // Never leave a pooled connection inside a transaction (a second
+                // ROLLBACK with none open fails harmlessly).
+                _ = try? await sql.raw("ROLLBACK").run()
             }
             try await sql.raw("PRAGMA busy_timeout = \(unsafeRaw: String(DatabaseSetup.sqliteBusyTimeoutMilliseconds))").run()
             return busy

@@ -57,8 +57,10 @@ struct RequestLogMiddleware: Middleware {
             switch result {
             case .success(let response):
                 log(request, status: response.status, since: start)
-                // A form sent and answered by a redirect was saved: earlier faults are over.
-                if request.method == .POST, response.status == .seeOther || response.status == .found {
+                // A member's (or a sign-in's) form answered by a redirect was saved:
+                // earlier faults are over. An anonymous post writes nothing.
+                if request.method == .POST, response.status == .seeOther || response.status == .found,
+                   (try? request.webSession.record) != nil {
                     request.application.storageWatch.wrote()
                 }
             case .failure(let error): log(request, status: (error as? any AbortError)?.status ?? .internalServerError, since: start)

@@ -78,6 +78,9 @@ struct BallotsController {
         case .success(let content):
             let result = try await BallotBox.cast(content, poll: poll, memberID: request.requireMember().requireID(),
                                                   clock: request.application.clock, on: request.db)
+            // From here on, a fault page must say the vote is counted.
+            if case .cast = result { request.saved = .vote }
+            if result == .alreadyVoted { request.saved = .alreadyVoted }
             switch result {
             case .closed:
                 try await PollSchedule.apply(poll, app: request.application, now: request.now, counting: false)

@@ -31,6 +31,7 @@ struct PaperBallotsController {
             }
         }
         if !registered.isEmpty {
+            request.saved = .part
             try await request.audit(.pollPaperVoters, about: .poll(try poll.requireID()),
                                     ["members": AuditDetails.ids(registered)])
             // Told in their own inbox, never only to the person who registered them.
@@ -75,7 +76,7 @@ struct PaperBallotsController {
             model.typed = answers
             return PollPages.paper(model, context: request.pageContext).response(status: .unprocessableEntity)
         }
-        switch try await BallotBox.castPaper(content, poll: poll, clock: request.application.clock, on: request.db) {
+        switch try await BallotBox.castPaper(content, poll: poll, by: request.member?.id, clock: request.application.clock, on: request.db) {
         case .full:
             model.error = "Tous les bulletins papier sont déjà saisis : il y a autant de bulletins que de votants sur papier."
             return PollPages.paper(model, context: request.pageContext).response(status: .conflict)
@@ -84,8 +85,7 @@ struct PaperBallotsController {
         case .otherChannel:
             throw PageError(.conflict, title: "Ce vote se fait en ligne", message: "Ce scrutin ne prend pas de bulletins papier.")
         case .typed:
-            // How many, never what.
-            try await request.audit(.pollPaperBallot, about: .poll(try poll.requireID()), ["number": String(poll.paperBallots)])
+            request.saved = .paperBallot
             try await request.setFlash("Le bulletin papier est enregistré.")
             return request.redirect(to: .poll(try poll.requireID(), .paper))
         }

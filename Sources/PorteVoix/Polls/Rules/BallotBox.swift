@@ -81,7 +81,9 @@ enum BallotBox {
     enum PaperResult: Equatable { case typed, full, closed, otherChannel }
 
     /// A paper ballot: its voter is already in the register (channel paper).
-    static func castPaper(_ content: BallotContent, poll: Poll, clock: any SiteClock, on database: any Database) async throws -> PaperResult {
+    /// Journaled in the same transaction, by `actorID` (how many, never what).
+    static func castPaper(_ content: BallotContent, poll: Poll, by actorID: UUID? = nil, clock: any SiteClock,
+                          on database: any Database) async throws -> PaperResult {
         let pollID = try poll.requireID()
         let sealed = try seal(content, poll: poll, rules: try await PollKeys.rules(of: poll, on: database))
         do {
@@ -94,6 +96,8 @@ enum BallotBox {
                     .decode(column: "paper_ballots", as: Int.self) ?? 0
                 guard typed <= (try await voterCount(pollID: pollID, channel: .paper, on: sql)) else { throw PaperFull() }
                 try await insert(sealed, tracker: TrackerCode.make(), pollID: pollID, on: sql)
+                try await AuditLog.append(actorID: actorID, action: .pollPaperBallot, subject: .poll(pollID),
+                                          details: ["number": String(typed)], at: clock.now(), on: database)
                 poll.paperBallots = typed
                 return .typed
             }

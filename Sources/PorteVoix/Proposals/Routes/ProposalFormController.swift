@@ -102,12 +102,17 @@ struct ProposalFormController {
         if let paused = pause(request, model: model, draft: valid) { return paused }
         return try await request.keepingText(form: { ProposalPages.form(model, context: request.pageContext) }) {
             // Named, the member is asked to confirm: until then nobody's name is on it.
-            let proposal = try await ProposalWorkflow.create(valid, authorID: nil, claimedAuthorID: valid.paperAuthorID, fromPaper: true,
-                                          enteredBy: facilitator.requireID(), now: request.now, on: request.db)
-            try await request.audit(.proposalPaper, about: .proposal(try proposal.requireID()),
-                                    valid.paperAuthorID == nil ? [:] : ["claimed": "1"])
-            try await Notifier.notify(valid.paperAuthorID, "Une proposition écrite sur papier, « \(valid.title) », porte votre pseudonyme. "
-                + "Dites-nous si c'est bien vous qui l'avez écrite.", link: .paperToConfirm, at: request.now, on: request.db)
+            // The proposal, its journal line and the notice are saved together, or none of them.
+            let facilitatorID = try facilitator.requireID(), now = request.now
+            let proposal = try await request.db.retryingTransaction { database in
+                let proposal = try await ProposalWorkflow.create(valid, authorID: nil, claimedAuthorID: valid.paperAuthorID, fromPaper: true,
+                                                                 enteredBy: facilitatorID, now: now, on: database)
+                try await AuditLog.append(actorID: facilitatorID, action: .proposalPaper, subject: .proposal(try proposal.requireID()),
+                                          details: valid.paperAuthorID == nil ? [:] : ["claimed": "1"], at: now, on: database)
+                try await Notifier.notify(valid.paperAuthorID, "Une proposition écrite sur papier, « \(valid.title) », porte votre pseudonyme. "
+                    + "Dites-nous si c'est bien vous qui l'avez écrite.", link: .paperToConfirm, at: now, on: database)
+                return proposal
+            }
             try await request.setFlash("La proposition sur papier est enregistrée. Elle sera relue avant publication."
                 + (valid.paperAuthorID == nil ? "" : " Elle sera au nom du membre indiqué quand il l'aura confirmé, à sa prochaine connexion."))
             return request.redirect(to: .proposal(try proposal.requireID()))
