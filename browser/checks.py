@@ -1425,6 +1425,63 @@ def server_commands(driver, server: Server, report: Report) -> None:
                  demo.returncode == 0 and "Admin Démo" in demo.stdout, demo.stdout[-500:] + demo.stderr[-500:])
 
 
+def a_full_disk_keeps_the_members_text(driver, server: Server, report: Report) -> None:
+    """On a full disk a member's proposal comes back on the page, and goes through once there is room"""
+    import sqlite3
+
+    if "DATABASE_URL" in server.extra_env:
+        return  # SQLite's own fault; PostgreSQL's is in bench/drill-faults
+    folder = tempfile.mkdtemp(prefix="portevoix-disque-plein-")
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env["PORTEVOIX_DATA_DIR"] = folder
+    demo = subprocess.run([str(server.binary), "demo"], cwd=server.data, env=env, capture_output=True, text=True, timeout=300)
+    passwords = dict(re.findall(r"^  (.+?)\s{2,}(\S+)\s{2,}", demo.stdout, re.M))
+    if not report.check("demo data for the full disk", demo.returncode == 0 and "Camille" in passwords, demo.stderr[-500:]):
+        return
+    database = sqlite3.connect(os.path.join(folder, "portevoix.sqlite"), isolation_level=None)
+    page_size = database.execute("PRAGMA page_size").fetchone()[0]
+    cap_mb = database.execute("PRAGMA page_count").fetchone()[0] * page_size // 1048576 + 3
+    title = "Des abris aux arrêts de bus"
+    # Long enough to need new pages in the file, as a real proposal often is.
+    text = "Un abri couvert à chaque arrêt du canton, avec un banc.\n\n" + "On attend longtemps sous la pluie, debout. " * 50
+    member = make_driver()
+    try:
+        with Server(server.binary, extra_env={"PORTEVOIX_DATA_DIR": folder, "PORTEVOIX_MAX_DATABASE_MB": str(cap_mb)}) as full:
+            phone(member)
+            sign_in(member, full, "Camille", passwords["Camille"])
+            member.get(full.url("/propositions/nouvelle"))
+            # Another program fills the disk (here: the database's size cap).
+            database.execute("CREATE TABLE remplissage (donnees BLOB)")
+            while database.execute("PRAGMA page_count").fetchone()[0] * page_size < (cap_mb + 1) * 1048576:
+                database.execute("INSERT INTO remplissage VALUES (zeroblob(65536))")
+            fill(member, "champ-titre", title)
+            fill(member, "champ-texte", text)
+            Select = __import__("selenium.webdriver.support.select", fromlist=["Select"]).Select
+            Select(member.find_element(By.ID, "champ-theme")).select_by_visible_text("Transports et déplacements")
+            click_button(member, "Envoyer ma proposition")
+            WebDriverWait(member, 10).until(EC.presence_of_element_located((By.ID, "enregistrement-impossible")))
+            notice = member.find_element(By.ID, "enregistrement-impossible").text
+            report.check("the page says the site cannot save now and the text is kept",
+                         "ne peut pas enregistrer" in notice and "pas perdu" in notice, notice)
+            kept = member.find_element(By.ID, "champ-texte").get_attribute("value")
+            report.check("the proposal's text is back in its field", kept.replace("\r\n", "\n") == text, kept[:200])
+            report.check("its title too", member.find_element(By.ID, "champ-titre").get_attribute("value") == title)
+            audit_current(report, member, full, "proposition sur disque plein", SCREENSHOTS)
+            # Room again: the same page sends it.
+            database.execute("DROP TABLE remplissage")
+            click_button(member, "Envoyer ma proposition")
+            WebDriverWait(member, 10).until(lambda d: "/propositions/nouvelle" not in d.current_url)
+            report.check("sent again once there is room, without a restart", title in member.page_source, member.current_url)
+            saved = database.execute("SELECT COUNT(*) FROM proposals WHERE title = ?", (title,)).fetchone()[0]
+            report.check("saved once", saved == 1, str(saved))
+            report.check("the file is sound", database.execute("PRAGMA integrity_check").fetchone()[0] == "ok")
+            report.check("the log names the full disk", "disque plein" in full.log_path.read_text())
+    finally:
+        member.quit()
+        database.close()
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 JOURNEYS = [
     admin_prints_cards_and_a_member_activates_one,
     proposal_from_idea_to_answer,
@@ -1435,6 +1492,7 @@ JOURNEYS = [
     a_council_of_ten_votes_on_paper_then_online,
     naming_debate_from_feeling_to_answer,
     staff_download_every_export,
+    a_full_disk_keeps_the_members_text,
     server_commands,
     fresh_start_creates_the_database,
     wrong_setting_stops_start_up,

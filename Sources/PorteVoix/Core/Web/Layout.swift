@@ -136,7 +136,8 @@ public enum Layout {
                     .unwrap(context.flash) { .div(.class("message-succes"), .attribute(named: "role", value: "status"), .p(.plain($0))) },
                     .unwrap(context.faultNotice) { lines in
                         .div(.class("resume-erreurs"), .attribute(named: "role", value: "alert"), .id("enregistrement-impossible"),
-                             .h2(.plain(FaultPages.cannotSave)), .forEach(lines) { .p(.plain($0)) })
+                             // No heading: it comes before the page's h1.
+                             .p(.strong(.plain(FaultPages.cannotSave))), .forEach(lines) { .p(.plain($0)) })
                     },
                     content
                 ),
