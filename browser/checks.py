@@ -1450,7 +1450,9 @@ def a_full_disk_keeps_the_members_text(driver, server: Server, report: Report) -
             phone(member)
             sign_in(member, full, "Camille", passwords["Camille"])
             member.get(full.url("/propositions/nouvelle"))
-            # Another program fills the disk (here: the database's size cap).
+            # Another program fills the disk (here: the database's size cap);
+            # compacted first, so that no half-empty page is left to reuse.
+            database.execute("VACUUM")
             database.execute("CREATE TABLE remplissage (donnees BLOB)")
             while database.execute("PRAGMA page_count").fetchone()[0] * page_size < (cap_mb + 1) * 1048576:
                 database.execute("INSERT INTO remplissage VALUES (zeroblob(65536))")

@@ -258,7 +258,8 @@ extension DatabaseFaultTests {
     }
 
     @Test func aLockHeldAMomentIsWaitedOutAndTheProposalSavedOnce() async throws {
-        try await withTestApp { app in
+        let capture = LogCapture()
+        try await withTestApp(beforeConfigure: { app in app.logger = capture.logger(level: .info) }) { app in
             try await onEverySQLiteConnection(app, "PRAGMA busy_timeout = 100")
             try await makeMember(app, "Patiente")
             var member = Browser(app)
@@ -266,8 +267,9 @@ extension DatabaseFaultTests {
             let theme = try #require(try await Theme.query(on: app.db).first()).id!.uuidString
             let token = try #require(try await member.get("/propositions/nouvelle").csrfToken)
             let lock = try await HeldWriteLock(app)
+            // Released once the site has been refused and is about to try again.
             let releasing = Task {
-                try await Task.sleep(for: .milliseconds(400))
+                while !capture.all.contains(where: { $0.contains("nouvel essai") }) { try await Task.sleep(for: .milliseconds(10)) }
                 try await lock.release()
             }
             let sent = try await member.post("/propositions/nouvelle", form: [
@@ -275,6 +277,7 @@ extension DatabaseFaultTests {
             ])
             try await releasing.value
             #expect(sent.status == .seeOther, "the transaction refused while the lock was held ran again once it was free")
+            #expect(capture.all.contains { $0.contains("Transaction refusée (base occupée), nouvel essai 2 sur 3") })
             #expect(try await Proposal.query(on: app.db).filter(\.$title == "Un banc à l'arrêt").count() == 1, "saved once")
         }
     }
@@ -325,6 +328,12 @@ struct DatabaseFaultNamingTests {
         #expect(unknown.link?.url == .poll(pollID))
         let refused = FaultPages.ballotModel(.diskFull, poll: .poll(pollID))
         #expect(refused.title == "Votre vote n'a pas été compté")
+        // The fault came after the commit (the page, the session): the vote is counted, and the page says so.
+        for saved in [FaultPages.Saved.vote, .alreadyVoted] {
+            let counted = FaultPages.ballotModel(.connectionLost, poll: .poll(pollID), saved: saved)
+            #expect(counted.title == "Votre vote est compté" && !counted.paragraphs.joined().contains("pas été compté"))
+        }
+        #expect(FaultPages.ballotModel(.diskFull, poll: .poll(pollID), saved: .paperBallot).title == "Le bulletin papier est enregistré")
         for page in [SiteURL.PollPage.vote, .confirm, .change, .paperBallots] {
             #expect(FaultPages.ballotPoll(of: SiteURL.poll(pollID, page).path) == .poll(pollID))
         }

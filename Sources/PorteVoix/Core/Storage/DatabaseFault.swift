@@ -156,6 +156,8 @@ extension Database {
     func retryingTransaction<T: Sendable>(attempts: Int = 3,
                                           _ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
         // Inside a caller's transaction, the caller's own retry (if any) starts it again whole.
+        // (On PostgreSQL a database from `withConnection` also says `inTransaction`:
+        // never call this inside one, it would run without BEGIN.)
         guard !inTransaction else { return try await transaction(body) }
         var attempt = 1
         while true {

@@ -104,8 +104,10 @@ enum FaultPages {
         return ErrorPage.Model(
             status: .serviceUnavailable, title: "Votre vote n'a pas été compté",
             paragraphs: [
-                "Le site ne peut pas enregistrer pour le moment : votre vote n'a pas été compté, et personne ne l'a vu.",
-                "Vous pourrez voter à nouveau dans quelques minutes, depuis la page du scrutin.",
+                "Le site ne peut pas enregistrer pour le moment : le vote que vous venez d'envoyer n'a pas été compté, "
+                    + "et personne ne l'a vu.",
+                "Vous pourrez voter à nouveau dans quelques minutes, depuis la page du scrutin. "
+                    + "Elle vous dira aussi si un vote envoyé plus tôt est déjà compté à votre nom.",
             ],
             detail: nil, link: ErrorPage.Link(url: poll, label: "Revenir au scrutin")
         )

@@ -23,7 +23,10 @@ struct PaperBallotsController {
         for memberID in Set(chosen) {
             guard eligible[memberID] != nil else { notEligible += 1; continue }
             switch try await BallotBox.registerPaperVoter(poll: poll, memberID: memberID, by: registrar, clock: request.application.clock, on: request.db) {
-            case .registered: registered.append(memberID)
+            case .registered:
+                registered.append(memberID)
+                // Committed: a fault from here on must not say « rien n'est enregistré ».
+                request.saved = .part
             case .alreadyVoted: refused += 1
             case .typingStarted: typingStarted = true
             case .closed: throw PageError(.conflict, title: "Le scrutin est clos", message: "On ne peut plus noter de votants.")
@@ -31,7 +34,6 @@ struct PaperBallotsController {
             }
         }
         if !registered.isEmpty {
-            request.saved = .part
             try await request.audit(.pollPaperVoters, about: .poll(try poll.requireID()),
                                     ["members": AuditDetails.ids(registered)])
             // Told in their own inbox, never only to the person who registered them.
