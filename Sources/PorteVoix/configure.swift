@@ -29,7 +29,7 @@ public func configure(_ app: Application, settings: Settings) async throws {
     app.passwords.use(.bcrypt(cost: settings.passwordHashCost))
     app.hashingGate = HashingGate()
     app.proxyWatch = ProxyWatch()
-    _ = app.storageWatch
+    app.storageWatch = StorageWatch()
     app.dummySecretHash = try Bcrypt.hash("portevoix", cost: settings.passwordHashCost)
 
     // SQLite calls block a thread (a writer waiting for the lock sleeps in

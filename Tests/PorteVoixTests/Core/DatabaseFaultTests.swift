@@ -92,6 +92,7 @@ struct DatabaseFaultTests {
             #expect(refused.text.contains(#"value="Des abris aux arrêts de bus""#), "the title is back in its field")
             #expect(refused.text.contains(Self.body.trimmingCharacters(in: .whitespaces)), "the text is back in its field")
             #expect(refused.csrfToken != nil, "the form can be sent again as it is")
+            #expect(refused.headers.first(name: .cacheControl) == "no-store", "the typed text stays out of every cache")
             // Nothing half-written: no proposal, no journal entry, a sound file.
             #expect(try await Proposal.query(on: app.db).count() == proposalsBefore)
             #expect(try await AuditEntry.query(on: app.db).count() == journalBefore)
@@ -152,6 +153,8 @@ struct DatabaseFaultTests {
             #expect(refused.text.contains(#"value="Gaëlle""#), "the pseudonym stays")
             #expect(!refused.text.contains("mon mot de passe secret"), "the password is typed again, never echoed")
             #expect(capture.all.contains { $0.contains("base occupée") && $0.contains("/connexion") })
+            #expect(!capture.all.contains { $0.contains("mon mot de passe secret") || $0.contains("Gaëlle") },
+                    "neither the password nor the pseudonym reaches the log")
             app.testClock.advance(by: StorageWatch.busyWarningSeconds + 1)
             let (status, text) = try await health(app)
             #expect(status == .ok && text.contains("base de données occupée depuis"), "\(text)")
@@ -237,6 +240,27 @@ struct DatabaseFaultTests {
 }
 
 extension DatabaseFaultTests {
+    @Test func aFormWithoutItsOwnPageKeepsItsTextNeverItsPassword() async throws {
+        try await withTestApp { app in
+            try await onEverySQLiteConnection(app, "PRAGMA busy_timeout = 100")
+            try await makeMember(app, "Ancien nom", password: "mon mot de passe secret")
+            var member = Browser(app)
+            try await member.signIn("Ancien nom", password: "mon mot de passe secret")
+            let token = try #require(try await member.get("/mon-compte").csrfToken)
+            let refused = try await HeldWriteLock.during(app) {
+                try await member.post("/mon-compte/pseudonyme", form: [
+                    "_csrf": token, "pseudonyme": "Nouveau nom", "motDePasseActuel": "mon mot de passe secret",
+                ])
+            }
+            #expect(refused.status == .serviceUnavailable)
+            #expect(refused.headers.first(name: "Retry-After") != nil && refused.headers.first(name: .cacheControl) == "no-store")
+            #expect(refused.text.contains("Votre envoi n&#39;a pas pu être enregistré"))
+            #expect(refused.text.contains("texte-garde-") && refused.text.contains(">Nouveau nom</textarea>"), "the pseudonym is there to copy")
+            #expect(!refused.text.contains("mon mot de passe secret"), "the password never comes back")
+            #expect(try await Member.query(on: app.db).filter(\.$pseudonym == "Nouveau nom").count() == 0)
+        }
+    }
+
     @Test func aYesNoVoteRefusedAtAnySpellingOfItsAddressNeverEchoesTheChoice() async throws {
         try await withTestApp { app in
             try await onEverySQLiteConnection(app, "PRAGMA busy_timeout = 100")

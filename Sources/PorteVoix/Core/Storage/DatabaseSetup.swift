@@ -152,6 +152,27 @@ enum DatabaseSetup {
     }
 }
 
+extension DatabaseSetup {
+    /// Runs `body` on one SQLite connection that waits `milliseconds` for
+    /// the write lock (0: not at all), then puts the usual wait back.
+    static func withSQLiteBusyTimeout<T: Sendable>(_ milliseconds: Int, on database: any Database,
+                                                   _ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        try await database.withConnection { connection in
+            let sql = connection.sql
+            try await sql.raw("PRAGMA busy_timeout = \(unsafeRaw: String(milliseconds))").run()
+            let result: T
+            do {
+                result = try await body(sql)
+            } catch {
+                try await sql.raw("PRAGMA busy_timeout = \(unsafeRaw: String(sqliteBusyTimeoutMilliseconds))").run()
+                throw error
+            }
+            try await sql.raw("PRAGMA busy_timeout = \(unsafeRaw: String(sqliteBusyTimeoutMilliseconds))").run()
+            return result
+        }
+    }
+}
+
 extension DatabaseID {
     /// PostgreSQL: the tables' owner, when a separate address is set.
     static let owner = DatabaseID(string: "owner")

@@ -94,11 +94,8 @@ enum FreeSpace {
     /// locks: a checkpoint that waited would hold every voter's write up.
     static func checkpoint(_ app: Application, attempts: Int) async throws -> Bool {
         for attempt in 0..<attempts {
-            let done = try await app.db.withConnection { connection -> Bool in
-                let sql = connection.sql
-                try await sql.raw("PRAGMA busy_timeout = 0").run()
+            let done = try await DatabaseSetup.withSQLiteBusyTimeout(0, on: app.db) { sql -> Bool in
                 let row = try? await sql.raw("PRAGMA wal_checkpoint(TRUNCATE)").first()
-                try await sql.raw("PRAGMA busy_timeout = \(unsafeRaw: String(DatabaseSetup.sqliteBusyTimeoutMilliseconds))").run()
                 return (try? row?.decode(column: "busy", as: Int.self)) == 0
             }
             if done { return true }

@@ -70,11 +70,15 @@ final class StorageWatch: Sendable {
 extension Application {
     private struct StorageWatchKey: StorageKey { typealias Value = StorageWatch }
 
+    /// Set once by `configure`, before any request.
     var storageWatch: StorageWatch {
-        if let watch = storage[StorageWatchKey.self] { return watch }
-        let watch = StorageWatch()
-        storage[StorageWatchKey.self] = watch
-        return watch
+        get {
+            guard let watch = storage[StorageWatchKey.self] else {
+                fatalError("configure(_:settings:) sets the storage watch before any use")
+            }
+            return watch
+        }
+        set { storage[StorageWatchKey.self] = newValue }
     }
 }
 

@@ -104,8 +104,7 @@ enum FaultPages {
         return ErrorPage.Model(
             status: .serviceUnavailable, title: "Votre vote n'a pas été compté",
             paragraphs: [
-                "Le site ne peut pas enregistrer pour le moment : le vote que vous venez d'envoyer n'a pas été compté, "
-                    + "et personne ne l'a vu.",
+                "Le site ne peut pas enregistrer pour le moment : le vote que vous venez d'envoyer n'a pas été compté.",
                 "Vous pourrez voter à nouveau dans quelques minutes, depuis la page du scrutin. "
                     + "Elle vous dira aussi si un vote envoyé plus tôt est déjà compté à votre nom.",
             ],

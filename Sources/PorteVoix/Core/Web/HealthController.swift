@@ -58,23 +58,18 @@ struct HealthController {
     /// as faults in requests.
     private func probeBusy(_ request: Request) async -> Bool? {
         guard case .sqlite = request.application.settings.database else { return nil }
-        return try? await request.db.withConnection { connection -> Bool in
-            let sql = connection.sql
-            // Half a second: a room's votes hold the lock for milliseconds, not this long.
-            try await sql.raw("PRAGMA busy_timeout = 500").run()
-            var busy = false
+        // Half a second: a room's votes hold the lock for milliseconds, not this long.
+        return try? await DatabaseSetup.withSQLiteBusyTimeout(500, on: request.db) { sql -> Bool in
             do {
                 try await sql.raw("BEGIN IMMEDIATE").run()
             } catch {
-                busy = DatabaseFault(error) == .busy
+                return DatabaseFault(error) == .busy
             }
-            if !busy, (try? await sql.raw("ROLLBACK").run()) == nil {
-                // Never leave a pooled connection inside a transaction (a second
-                // ROLLBACK with none open fails harmlessly).
+            if (try? await sql.raw("ROLLBACK").run()) == nil {
+                // Never leave a pooled connection inside a transaction.
                 _ = try? await sql.raw("ROLLBACK").run()
             }
-            try await sql.raw("PRAGMA busy_timeout = \(unsafeRaw: String(DatabaseSetup.sqliteBusyTimeoutMilliseconds))").run()
-            return busy
+            return false
         }
     }
 }
