@@ -64,6 +64,7 @@ public func configure(_ app: Application, settings: Settings) async throws {
     }
     try await PublicAddress.checkCookies(app)
 
+    app.findVoice()
     let contentStore = ContentStore(directory: settings.resourcesDirectory + "Content")
     app.contentStore = contentStore
     for slug in ContentStore.slugs where (try? contentStore.page(slug)) == nil {
@@ -80,11 +81,13 @@ public func configure(_ app: Application, settings: Settings) async throws {
     // Before files and sessions: a page served from memory needs neither.
     app.pageCache = PageCache()
     app.middleware.use(PageCacheMiddleware(sessionCookie: WebSessionMiddleware.cookieName(secure: settings.secureCookies),
-                                           visitorCookie: VisitorToken.cookieName(secure: settings.secureCookies)))
+                                           visitorCookie: VisitorToken.cookieName(secure: settings.secureCookies),
+                                           kioskCookie: Kiosks.cookieName(secure: settings.secureCookies)))
     app.middleware.use(FileMiddleware(publicDirectory: settings.resourcesDirectory + "Public/"))
     app.middleware.use(WebSessionMiddleware(settings: settings))
     app.middleware.use(ErrorPageMiddleware())
     app.middleware.use(CSRFMiddleware(maxBodyBytes: settings.maxBodyBytes))
+    app.middleware.use(KioskMiddleware(secure: settings.secureCookies))
     app.middleware.use(CurrentMemberMiddleware())
 
     try routes(app)
@@ -130,4 +133,5 @@ func registerMigrations(_ app: Application) {
     app.migrations.add(CreateInstallationLinks())
     app.migrations.add(CreateSiteVersion())
     app.migrations.add(GuardAgainstInsiders())
+    app.migrations.add(AddListeningAndKiosk())
 }

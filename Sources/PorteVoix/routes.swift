@@ -80,111 +80,8 @@ extension SiteURL {
         case .newPoll: ["scrutins", "nouveau"]
         case .poll(let id, let page):
             ["scrutins", .parameter(.poll, id)] + page.segments
-        }
-    }
-}
-
-extension SiteURL.MyAccountPage {
-    var segments: [PathSegment] {
-        switch self {
-        case .show: []
-        case .pseudonym: ["pseudonyme"]
-        case .password: ["mot-de-passe"]
-        case .data: ["donnees"]
-        case .deletion: ["suppression"]
-        case .notifications: ["notifications"]
-        case .notificationsRead: ["notifications", "lues"]
-        }
-    }
-}
-
-extension SiteURL.AdminPage {
-    var segments: [PathSegment] {
-        switch self {
-        case .dashboard: []
-        case .members: ["membres"]
-        case .lists: ["listes"]
-        case .territories: ["territoires"]
-        case .themes: ["themes"]
-        case .journal: ["journal"]
-        case .settings: ["reglages"]
-        case .settingsAddress: ["reglages", "adresse"]
-        case .cards: ["cartes"]
-        case .cardReplacements: ["cartes", "remplacement"]
-        case .cardUnblock: ["cartes", "debloquer"]
-        case .cardAddress: ["cartes", "adresse"]
-        }
-    }
-}
-
-extension SiteURL.AdminMemberPage {
-    var segments: [PathSegment] {
-        switch self {
-        case .show: []
-        case .roles: ["roles"]
-        case .status: ["statut"]
-        }
-    }
-}
-
-extension SiteURL.ProposalPage {
-    var segments: [PathSegment] {
-        switch self {
-        case .show: []
-        case .edit: ["modifier"]
-        case .status: ["statut"]
-        case .support: ["soutien"]
-        case .comments: ["commentaires"]
-        case .paperAnswer: ["papier"]
-        case .report: ["signalement"]
-        }
-    }
-}
-
-extension SiteURL.MeetingPage {
-    var segments: [PathSegment] {
-        switch self {
-        case .show, .calendarFile: []
-        case .projection: ["projection"]
-        case .printableMinutes: ["compte-rendu"]
-        case .report: ["rapport"]
-        case .reply: ["reponse"]
-        case .edit: ["modifier"]
-        case .status: ["statut"]
-        case .agenda: ["points"]
-        case .attendance: ["emargement"]
-        case .attendanceSheet: ["emargement", "feuille"]
-        case .minutes: ["compte-rendu", "modifier"]
-        case .linkProposal: ["propositions"]
-        }
-    }
-}
-
-extension SiteURL.AgendaItemPage {
-    var segments: [PathSegment] {
-        switch self {
-        case .edit: []
-        case .move: ["deplacer"]
-        case .current: ["courant"]
-        case .delete: ["supprimer"]
-        }
-    }
-}
-
-extension SiteURL.PollPage {
-    var segments: [PathSegment] {
-        switch self {
-        case .show: []
-        case .trackers: ["bulletins"]
-        case .confirm: ["confirmation"]
-        case .change: ["modifier"]
-        case .vote: ["vote"]
-        case .status: ["statut"]
-        case .paper: ["papier"]
-        case .paperVoters: ["papier", "votants"]
-        case .paperBallots: ["papier", "bulletins"]
-        case .count: ["depouillement"]
-        case .myShare: ["ma-part"]
+        case .listen(let page): ["ecouter"] + page.segments
+        case .kiosk(let page): ["borne"] + page.segments
         }
     }
 }
@@ -362,6 +259,12 @@ func routes(_ app: Application) throws {
     site.get(.meeting(.key, .attendance), organisers, use: attendance.attendanceForm)
     site.get(.meeting(.key, .attendanceSheet), organisers, use: attendance.attendanceSheet)
     site.post(.meeting(.key, .attendance), organisers, use: attendance.saveAttendance)
+    let kiosk = KioskController()
+    site.post(.meeting(.key, .kiosk), organisers, use: kiosk.start)
+    site.post(.meeting(.key, .kioskEnd), organisers, use: kiosk.end)
+    site.get(.kiosk(.welcome), use: kiosk.welcome)
+    site.post(.kiosk(.moreTime), use: kiosk.moreTime)
+    site.post(.kiosk(.done), use: kiosk.done)
     let minutes = MinutesController()
     site.get(.meeting(.key, .printableMinutes), use: minutes.printableMinutes)
     site.get(.meeting(.key, .report), use: MeetingReportController().report)
@@ -391,4 +294,22 @@ func routes(_ app: Application) throws {
     site.post(.poll(.key, .count), .member, use: count.countWithShares)
     site.get(.poll(.key, .myShare), .member, use: count.myShareForm)
     site.post(.poll(.key, .myShare), .member, use: count.fetchMyShare)
+
+    let easy = EasyReadingController()
+    site.get(.proposal(.key, .easyAnswer), .role(.staff), use: easy.answerForm)
+    site.post(.proposal(.key, .easyAnswer), .role(.staff), use: easy.saveAnswer)
+    site.post(.proposal(.key, .understanding), .member, use: easy.understanding)
+    let writers = AccessRule.anyRole(Role.organisers.union([.staff]))
+    site.get(.poll(.key, .easyQuestion), writers, use: easy.questionForm)
+    site.post(.poll(.key, .easyQuestion), writers, use: easy.saveQuestion)
+
+    let listen = ListenController()
+    site.get(.listen(.proposal(.key)), use: listen.handler(.proposal) { .proposal($0) })
+    site.get(.listen(.meeting(.key)), use: listen.handler(.meeting) { .meeting($0) })
+    site.get(.listen(.poll(.key)), use: listen.handler(.poll) { .poll($0) })
+    site.get(.listen(.name(.key)), use: listen.handler(.proposedName) { .name($0) })
+    site.get(.listen(.debate), use: { try await listen.listen(.debate, request: $0) })
+    for slug in SiteURL.ContentSlug.allCases {
+        site.get(.listen(.content(slug)), use: { try await listen.listen(.content(slug.rawValue), request: $0) })
+    }
 }

@@ -363,3 +363,38 @@ struct ModerationDecisionsTests {
         }
     }
 }
+
+/// A redaction destroys what was read aloud of the old text, everywhere: the
+/// recording's row, and its bytes in the database files.
+@Suite("Redaction and recordings")
+struct RedactionRecordingTests {
+    @Test func aRedactedTextsRecordingIsDestroyedToTheLastByte() async throws {
+        try await withTestApp { app in
+            let author = try await makeMember(app, "Camille")
+            _ = try await makeMember(app, "Sam modère", roles: [.moderator])
+            let proposal = try await makeProposal(app, title: "Bus : appelez Paul", body: "Mon voisin Paul au 06 12 34 56 78 connaît les horaires.",
+                                                  author: author)
+            var visitor = Browser(app)
+            let before = try await visitor.get("/ecouter/propositions/\(proposal.id!)")
+            #expect(before.status == .ok)
+            let oldAudio = Data(buffer: before.body)
+            let oldKey = try #require(try await SpeechRecording.query(on: app.db).first()?.id)
+
+            var moderator = Browser(app)
+            try await moderator.signIn("Sam modère")
+            let redacted = try await moderator.submit(["titre": "Bus : des horaires plus clairs", "texte": "Mon voisin connaît les horaires.",
+                                                       "motif": "personal_data", "message": ""],
+                                                      on: "/moderation/propositions/\(proposal.id!)/modifier")
+            #expect(redacted.status == .seeOther)
+            #expect(try await SpeechRecording.find(oldKey, on: app.db) == nil, "the old recording is destroyed with the text")
+            try await FreeSpace.scrub(app, tables: Redaction.tables, what: "test")
+            // A stretch from the middle of the old recording is in no file.
+            let slice = oldAudio.subdata(in: (oldAudio.count / 2)..<(oldAudio.count / 2 + 64))
+            for (name, bytes) in try await databaseFileBytes(app) {
+                #expect(bytes.range(of: slice) == nil, "the old recording is still in the bytes of \(name)")
+            }
+            let after = try await visitor.get("/ecouter/propositions/\(proposal.id!)")
+            #expect(after.status == .ok && Data(buffer: after.body) != oldAudio, "the new text gets a new recording")
+        }
+    }
+}

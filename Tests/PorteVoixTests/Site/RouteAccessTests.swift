@@ -20,7 +20,14 @@ struct RouteAccessTests {
         "GET /seances", "GET /seances.ics", "GET /seances/:meetingID", "GET /seances/:meetingID/projection",
         "GET /seances/:meetingID/compte-rendu", "GET /seances/:meetingID/rapport",
         "GET /scrutins", "GET /scrutins/:pollID", "GET /scrutins/:pollID/bulletins", "POST /scrutins/:pollID/bulletins",
-        "GET /api/openapi.json", "GET /css/portevoix.css",
+        "GET /api/openapi.json", "GET /css/portevoix.css", "GET /css/borne.css",
+        // Recordings of what the public pages show (each refuses what is not public).
+        "GET /ecouter/propositions/:proposalID", "GET /ecouter/seances/:meetingID", "GET /ecouter/scrutins/:pollID",
+        "GET /ecouter/debat-denomination", "GET /ecouter/debat-denomination/noms/:nameID",
+        "GET /ecouter/charte", "GET /ecouter/confidentialite", "GET /ecouter/accessibilite", "GET /ecouter/mentions-legales",
+        "GET /ecouter/aide",
+        // The kiosk's own pages: on any other device they say so and do nothing.
+        "GET /borne", "POST /borne/encore", "POST /borne/fin",
     ]
 
     /// The read API: a live personal token of active staff, never a session (`ReadAPITests`).
@@ -32,6 +39,13 @@ struct RouteAccessTests {
     /// Roles that may use each other route; `nil`: any signed-in member.
     static let restricted: [String: Set<Role>?] = [
         "GET /activation/charte": nil,
+        "POST /seances/:meetingID/borne": [.admin, .facilitator],
+        "POST /seances/:meetingID/borne/fin": [.admin, .facilitator],
+        "GET /propositions/:proposalID/reponse-facile": [.staff],
+        "POST /propositions/:proposalID/reponse-facile": [.staff],
+        "POST /propositions/:proposalID/comprehension": nil,
+        "GET /scrutins/:pollID/question-facile": [.admin, .facilitator, .staff],
+        "POST /scrutins/:pollID/question-facile": [.admin, .facilitator, .staff],
         "POST /activation/charte": nil,
         "GET /mon-compte": nil,
         "POST /mon-compte/pseudonyme": nil,

@@ -30,6 +30,8 @@ enum SignInPage {
         /// The account's card was replaced: its old password no longer works.
         var replacedAt: Date?
         var replacedBy: String?
+        /// At a kiosk: the previous member was signed out for lack of action.
+        var kioskTimedOut = false
     }
 
     static func view(_ model: Model, context: PageContext) -> HTML {
@@ -63,6 +65,10 @@ enum SignInPage {
 
     static func message(_ model: Model) -> Node<HTML.BodyContext> {
         if model.busy { return BusyNotice.node }
+        if model.kioskTimedOut {
+            return .div(.class("message-succes"), .attribute(named: "role", value: "status"),
+                        .p(.text("Le temps était écoulé : la borne a déconnecté la personne précédente. Son vote, s'il était confirmé, est bien compté.")))
+        }
         if let pause = model.blocked {
             return .div(
                 .class("resume-erreurs"), .attribute(named: "role", value: "alert"),

@@ -36,7 +36,9 @@ struct SignInController {
                 .with(\.$roleRows)
                 .first() : nil
 
-            let keys = AttemptKey.password(pseudonymKey: Pseudonym.key(for: typed), member: member, request: request)
+            // At a kiosk, per account and per kiosk: the room shares one address.
+            let keys = request.kiosk.map { Kiosks.attemptKeys(pseudonymKey: Pseudonym.key(for: typed), kiosk: $0) }
+                ?? AttemptKey.password(pseudonymKey: Pseudonym.key(for: typed), member: member, request: request)
             if let until = try await AttemptThrottle.blockedUntil(keys, on: request.db, now: request.now) {
                 model.blocked = Pause(until: until, now: request.now)
                 return SignInPage.view(model, context: request.pageContext).response(status: .tooManyRequests)
@@ -76,10 +78,11 @@ struct SignInController {
                 return SignInPage.view(model, context: request.pageContext).response(status: .forbidden)
             }
             try await request.signIn(member)
-            var next = member.status == .pending ? SiteURL.activationCharter.path : back ?? SiteURL.home.path
+            let home = request.kiosk == nil ? SiteURL.home.path : SiteURL.kiosk(.welcome).path
+            var next = member.status == .pending ? SiteURL.activationCharter.path : back ?? home
             // A paper proposal names this member: they say whether they wrote it.
             // Signed in now (a new session and form token): a fault here only skips the question.
-            if member.status == .active, (try? await PaperAttribution.hasWaiting(for: member.requireID(), on: request.db)) == true {
+            if request.kiosk == nil, member.status == .active, (try? await PaperAttribution.hasWaiting(for: member.requireID(), on: request.db)) == true {
                 next = SignInPage.path(returningTo: back, from: .paperToConfirm)
             }
             let response = request.redirect(to: next)

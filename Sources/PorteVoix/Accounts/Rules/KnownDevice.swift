@@ -88,6 +88,8 @@ extension Request {
 
     /// Remembers this browser for the member who just signed in.
     func rememberDevice(for member: Member, on response: Response) {
+        // A kiosk serves the whole room: it remembers nobody.
+        guard kiosk == nil else { return }
         let secure = application.settings.secureCookies
         let name = KnownDevice.cookieName(secure: secure)
         guard let holder = KnownDevice.Holder(member),

@@ -46,7 +46,7 @@ extension Request {
     public var pageContext: PageContext {
         let settings = application.settings
         let session = try? webSession
-        return PageContext(
+        var context = PageContext(
             siteName: settings.siteName,
             departementName: settings.departementName,
             path: url.path,
@@ -60,5 +60,10 @@ extension Request {
             flash: session?.flash,
             faultNotice: faultNotice
         )
+        context.canListen = application.voice != nil
+        if let kiosk {
+            context.kiosk = KioskChrome(meetingTitle: kiosk.meetingTitle, signedIn: member != nil && session?.record != nil, path: url.path)
+        }
+        return context
     }
 }

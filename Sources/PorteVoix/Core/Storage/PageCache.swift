@@ -298,12 +298,15 @@ final class ReadGate<Value: Sendable>: Sendable {
 struct PageCacheMiddleware: Middleware {
     let sessionCookie: String
     let visitorCookie: String
+    /// A kiosk sees its own pages only (`KioskMiddleware`), never kept ones.
+    var kioskCookie = Kiosks.cookieName(secure: true)
 
     // Futures, not async: a page served from memory creates no task of its own.
     func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
         let cache = request.application.pageCache
         guard request.method == .GET, let key = cache.key(for: request.url),
-              request.cookies[sessionCookie] == nil, request.cookies[visitorCookie] == nil
+              request.cookies[sessionCookie] == nil, request.cookies[visitorCookie] == nil,
+              request.cookies[kioskCookie] == nil
         else { return next.respond(to: request) }
         let promise = request.eventLoop.makePromise(of: UInt64.self)
         cache.refresh(on: request.db.sql, content: request.application.contentStore, now: request.now) { promise.completeWith($0) }

@@ -15,7 +15,7 @@ enum SiteVersion {
     /// wrong password; they must not empty the cache of the whole site.
     static let unwatched: Set<String> = [
         table, "_fluent_migrations", "web_sessions", "attempt_counters", "installation_links", "api_tokens",
-        "notifications", "site_keys",
+        "notifications", "site_keys", "speech_recordings", "answer_understandings", "kiosks",
     ]
 
     /// Its row is gone: nothing can be kept, since nothing would move it.

@@ -153,6 +153,15 @@ extension AuditAction {
             return "Séance \(what) : \(details["status"].flatMap(MeetingStatus.init(rawValue:))?.label ?? "état changé")."
         case .meetingMinutes:
             return "Compte rendu de \(what) publié."
+        case .meetingKioskStart:
+            return "Borne de vote ouverte pour \(what)."
+        case .meetingKioskEnd:
+            let why = details["why"] == "session" ? " (fin de la séance)" : ""
+            return "Borne de vote fermée pour \(what)\(why)."
+        case .proposalAnswerEasy:
+            return details["removed"] == nil ? "Version facile à lire de la réponse à \(what) écrite." : "Version facile à lire de la réponse à \(what) retirée."
+        case .pollQuestionEasy:
+            return details["removed"] == nil ? "Version facile à lire de la question \(what) écrite." : "Version facile à lire de la question \(what) retirée."
         case .meetingAttendance, .meetingAttendanceCorrection:
             var changes: [String] = []
             let added = AuditDetails.ids(in: details["added"]).map(names.member).sorted()

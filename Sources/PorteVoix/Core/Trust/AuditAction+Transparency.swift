@@ -58,7 +58,7 @@ extension AuditAction {
              .proposalWithdraw, .proposalSchedule, .proposalAdopt, .proposalNotAdopt, .proposalForward,
              .proposalAnswer, .proposalProgress, .proposalComplete, .proposalDecline,
              .meetingCreate, .meetingUpdate, .meetingStatus, .meetingMinutes, .meetingAttendance,
-             .meetingAttendanceCorrection,
+             .meetingAttendanceCorrection, .meetingKioskStart, .meetingKioskEnd, .proposalAnswerEasy, .pollQuestionEasy,
              .pollCreate, .pollDraft, .pollOpen, .pollClosed, .pollShareFetched, .pollCountShare,
              .pollCountShareOtherHolder, .pollCountShareNotHolder, .pollCountShareRefused, .pollCount,
              .pollCountRefused, .pollPaperVoters, .pollPaperBallot:

@@ -111,6 +111,15 @@ enum AuditAction: String, CaseIterable, Sendable {
     case meetingMinutes = "meeting.minutes"
     case meetingAttendance = "meeting.attendance"
     case meetingAttendanceCorrection = "meeting.attendance.correction"
+    /// A device became the session's voting kiosk, or stopped being it
+    /// (never who used it).
+    case meetingKioskStart = "meeting.kiosk.start"
+    case meetingKioskEnd = "meeting.kiosk.end"
+
+    // MARK: Easy-to-read versions
+
+    case proposalAnswerEasy = "proposal.answer.easy"
+    case pollQuestionEasy = "poll.question.easy"
 
     // MARK: Polls (`poll(_:)` for the statuses)
 
@@ -297,6 +306,10 @@ extension AuditAction {
         case .meetingMinutes: "Compte rendu publié"
         case .meetingAttendance: "Présences modifiées"
         case .meetingAttendanceCorrection: "Émargement d'une séance terminée corrigé"
+        case .meetingKioskStart: "Borne de vote ouverte"
+        case .meetingKioskEnd: "Borne de vote fermée"
+        case .proposalAnswerEasy: "Réponse facile à lire"
+        case .pollQuestionEasy: "Question facile à lire"
         case .pollCreate: "Scrutin préparé"
         case .pollDraft: "Scrutin en préparation"
         case .pollOpen: "Scrutin ouvert"

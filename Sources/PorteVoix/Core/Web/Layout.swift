@@ -34,6 +34,12 @@ public struct PageContext: Sendable {
     public var flash: String?
     /// The database could not save a form shown again: what to tell on top (`FaultPages`).
     public var faultNotice: [String]?
+    /// The server has a voice: pages show « Écouter » (`ListenControl`).
+    public var canListen = false
+    /// A voting kiosk's page: its own header and time limit (`KioskPages`).
+    public var kiosk: KioskChrome?
+    /// The page holds « Encore du temps » in its ballot form.
+    public var kioskButtonInPage = false
 
     public init(
         siteName: String, departementName: String, path: String, accessibilityStatus: String,
@@ -68,6 +74,7 @@ public enum Layout {
     static let stylesheetVersion = "7"
     /// Served by `Stylesheet` from `Styles/portevoix.css`.
     static let stylesheet = "/css/portevoix.css?v=\(stylesheetVersion)"
+    static let kioskStylesheet = "/css/borne.css?v=1"
 
     /// The main menu, for who is looking.
     static func mainNavigation(for member: SignedInMember?) -> [NavigationLink] {
@@ -129,8 +136,9 @@ public enum Layout {
             .lang(.french),
             head(context, title: title, description: description),
             .body(
+                .unwrap(context.kiosk) { _ in .class("borne") },
                 .a(.class("lien-evitement"), .href("#contenu"), .text("Aller au contenu")),
-                header(context),
+                context.kiosk.map { KioskPages.header(context, $0) } ?? header(context),
                 .main(
                     .id("contenu"), .attribute(named: "tabindex", value: "-1"),
                     .unwrap(context.flash) { .div(.class("message-succes"), .attribute(named: "role", value: "status"), .p(.plain($0))) },
@@ -141,7 +149,9 @@ public enum Layout {
                     },
                     content
                 ),
-                footer(context)
+                .unwrap(context.kiosk) { KioskPages.timeLimit(context, $0, buttonInPage: context.kioskButtonInPage) },
+                context.kiosk == nil ? footer(context) : .footer(.class("pied"), .div(.class("pied-contenu"),
+                    .p(.plain("\(context.siteName) · \(context.departementName) · borne de vote"))))
             )
         )
     }
@@ -154,6 +164,7 @@ public enum Layout {
             .element(named: "title", nodes: [.plain(fullTitle)]),
             .unwrap(description) { .meta(.name("description"), .content(escapeAttribute($0))) },
             .link(.rel(.stylesheet), .href(stylesheet)),
+            .if(context.kiosk != nil, .link(.rel(.stylesheet), .href(kioskStylesheet))),
             .link(.rel(.icon), .href("/favicon.svg"), .type("image/svg+xml"))
         )
     }

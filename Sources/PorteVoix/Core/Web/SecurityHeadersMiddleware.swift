@@ -39,7 +39,8 @@ struct SecurityHeadersMiddleware: Middleware {
             response.headers.replaceOrAdd(name: "Strict-Transport-Security", value: "max-age=31536000")
         }
         // Pages of a member's own data and choices: not even the browser keeps a copy.
-        if Self.privatePrefixes.contains(where: { request.url.path.hasPrefix($0) }) {
+        // And nothing a kiosk shows is kept: the next member uses the same browser.
+        if request.kiosk != nil || Self.privatePrefixes.contains(where: { request.url.path.hasPrefix($0) }) {
             response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
         }
         return response

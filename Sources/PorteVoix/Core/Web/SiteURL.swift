@@ -94,6 +94,11 @@ enum SiteURL: Sendable, Hashable {
     case polls, newPoll
     case poll(Param, PollPage)
 
+    /// A page's text read aloud (`ListenController`).
+    case listen(ListenPage)
+    /// The voting kiosk of a session (`KioskController`).
+    case kiosk(KioskPage)
+
     enum ContentSlug: String, Sendable, CaseIterable {
         case charter = "charte", privacy = "confidentialite", accessibility = "accessibilite"
         case legal = "mentions-legales", help = "aide"
@@ -113,17 +118,31 @@ enum SiteURL: Sendable, Hashable {
 
     enum ProposalPage: Sendable, Hashable {
         case show, edit, status, support, comments, paperAnswer, report
+        /// Staff's easy-to-read version of the answer; a member's « J'ai compris ».
+        case easyAnswer, understanding
     }
 
     enum MeetingPage: Sendable, Hashable {
         case show, calendarFile, projection, printableMinutes, reply, edit, status, agenda
         case attendance, attendanceSheet, minutes, linkProposal, report
+        /// A facilitator makes this device the session's voting kiosk, or ends the kiosks.
+        case kiosk, kioskEnd
     }
 
     enum AgendaItemPage: Sendable, Hashable { case edit, move, current, delete }
 
+    enum ListenPage: Sendable, Hashable {
+        case proposal(Param), meeting(Param), poll(Param), name(Param), debate, content(ContentSlug)
+    }
+
+    enum KioskPage: Sendable, Hashable {
+        /// The sign-in (`/connexion` receives it), then the member's polls.
+        case welcome, moreTime, done
+    }
+
     enum PollPage: Sendable, Hashable {
         case show, trackers, confirm, change, vote, status, paper, paperVoters, paperBallots, count, myShare
+        case easyQuestion
     }
 
     // Links take ids; registering takes `.key`.

@@ -56,9 +56,16 @@ enum Stylesheet {
     /// another folder), it is said in the log and its address answers 404,
     /// as for the pages of `Content/`.
     static func load(_ app: Application) {
-        let source = app.settings.resourcesDirectory + "Styles/portevoix.css"
+        serve("portevoix.css", at: path, app)
+        // The voting kiosk's own (`KioskPages`): only its pages carry it, so
+        // that every other page keeps within the budget.
+        serve("borne.css", at: ["css", "borne.css"], app)
+    }
+
+    private static func serve(_ name: String, at path: [PathComponent], _ app: Application) {
+        let source = app.settings.resourcesDirectory + "Styles/" + name
         guard let css = FileManager.default.contents(atPath: source) else {
-            app.logger.warning("La feuille de style Styles/portevoix.css est introuvable : son adresse répondra « page introuvable ».")
+            app.logger.warning("La feuille de style Styles/\(name) est introuvable : son adresse répondra « page introuvable ».")
             return
         }
         let served = ByteBuffer(string: minified(String(decoding: css, as: UTF8.self)))

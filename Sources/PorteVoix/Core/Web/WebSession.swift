@@ -23,6 +23,8 @@ final class WebSessionRecord: Model, @unchecked Sendable {
     @OptionalField(key: "member_id") var memberID: UUID?
     /// The access card whose code was typed, between the activation steps.
     @OptionalField(key: "activation_card_id") var activationCardID: UUID?
+    /// Set on a session opened at a voting kiosk: shorter, and confined to the kiosk's pages.
+    @OptionalField(key: "kiosk_id") var kioskID: UUID?
     /// A message for the next page ("Votre mot de passe est changé.").
     @OptionalField(key: "flash") var flash: String?
 
@@ -182,8 +184,9 @@ struct WebSessionMiddleware: AsyncMiddleware {
         if let token = state.newToken {
             response.cookies[cookieName] = cookie(token)
         } else if let record = state.record {
-            if now.timeIntervalSince(record.lastSeenAt) > 60 {
-                // Keeps the session alive; once a minute at most, to spare writes.
+            if now.timeIntervalSince(record.lastSeenAt) > 60 || record.kioskID != nil {
+                // Keeps the session alive; once a minute at most, to spare
+                // writes (at a kiosk, every action counts: its limit is short).
                 record.lastSeenAt = now
             }
             if record.hasChanges {
@@ -317,6 +320,7 @@ extension Request {
             now: now, lifetime: settings.sessionLifetime
         )
         record.memberID = memberID
+        record.kioskID = kiosk?.id
         try await record.create(on: db)
         state.replace(with: record, token: token)
         return record

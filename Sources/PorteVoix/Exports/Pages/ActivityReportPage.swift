@@ -75,6 +75,7 @@ enum ActivityReportPage {
                 countsSection("Par territoire", report.byTerritory),
                 countsSection("Par état aujourd'hui", report.byStatus)
             )),
+            understanding(report),
             .section(
                 .h2("La participation aux séances"),
                 report.sessions.isEmpty ? .p(.text("Aucune séance sur cette période.")) : .div(
@@ -122,6 +123,26 @@ enum ActivityReportPage {
                 .p(.plain("La réponse du Département (\(FrenchDates.shortDay(answer.publishedAt))) : \(answer.text)"))
             },
             .if(debate.answer == nil, .p(.text("Le Département n'a pas encore répondu.")))
+        )
+    }
+
+    /// What members said of the answers: counts only, never who.
+    static func understanding(_ report: ActivityReport) -> Node<HTML.BodyContext> {
+        guard report.answered > 0 else { return .empty }
+        let counts = report.understanding
+        let yes = "\(counts.understood) personne\(counts.understood > 1 ? "s ont" : " a") compris"
+        let no = "\(counts.notUnderstood) personne\(counts.notUnderstood > 1 ? "s n'ont" : " n'a") pas bien compris"
+        return .section(
+            .class("rapport-vote"),
+            .h2("Compréhension des réponses"),
+            .p(.plain(counts.total == 0 ? "Personne n'a encore dit s'il avait compris les réponses du Département."
+                : "Sous les réponses du Département : \(yes), \(no).")),
+            .if(!report.leastUnderstood.isEmpty, .group(
+                .h3("Les réponses les moins comprises"),
+                .ul(.forEach(report.leastUnderstood) { entry in
+                    .li(.plain("« \(entry.title) » : \(entry.counts.notUnderstood) pas bien compris, \(entry.counts.understood) compris."))
+                })
+            ))
         )
     }
 }

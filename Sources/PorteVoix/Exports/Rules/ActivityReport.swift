@@ -35,6 +35,10 @@ struct ActivityReport: Sendable {
     var medianDaysToAnswer: Double?
     var sessions: [Session] = []
     var debate = Debate()
+    /// « J'ai compris / Je n'ai pas bien compris » under the answers of the
+    /// period's proposals: the totals, and the answers least understood.
+    var understanding = Understanding.Counts()
+    var leastUnderstood: [(title: String, counts: Understanding.Counts)] = []
 
     var shareAnswered: Double? { proposals == 0 ? nil : Double(answered) / Double(proposals) }
 
@@ -45,6 +49,7 @@ struct ActivityReport: Sendable {
         let territories = Dictionary(uniqueKeysWithValues: try await Territory.query(on: database).all().map { ($0.id!, $0.name) })
         var theme: [String: Int] = [:], territory: [String: Int] = [:], status: [String: Int] = [:]
         var delays: [Double] = []
+        var answeredTitles: [UUID: String] = [:]
         let filters = ExportFilters(from: from, to: to)
         try await ExportDataset.forEachPage(size: ExportDataset.batch,
                                             fetch: { try await ExportDataset.proposalsPage(filters, after: $0, limit: $1, on: database) },
@@ -56,6 +61,7 @@ struct ActivityReport: Sendable {
                 status[proposal.status.label, default: 0] += 1
                 if let answeredAt = proposal.answeredAt, let publishedAt = proposal.publishedAt {
                     report.answered += 1
+                    answeredTitles[try proposal.requireID()] = proposal.title
                     delays.append(max(0, answeredAt.timeIntervalSince(publishedAt)) / 86_400)
                 }
             }
@@ -67,6 +73,14 @@ struct ActivityReport: Sendable {
         report.byTerritory = sorted(territory)
         report.byStatus = sorted(status)
         report.medianDaysToAnswer = median(delays)
+        let understanding = try await Understanding.counts(of: Array(answeredTitles.keys), on: database)
+        for counts in understanding.values {
+            report.understanding.understood += counts.understood
+            report.understanding.notUnderstood += counts.notUnderstood
+        }
+        report.leastUnderstood = understanding.filter { $0.value.notUnderstood > 0 }
+            .map { (title: answeredTitles[$0.key] ?? "", counts: $0.value) }
+            .sorted { ($1.counts.notUnderstood, $0.title) < ($0.counts.notUnderstood, $1.title) }.prefix(5).map { $0 }
         report.sessions = try await sessions(filters, territories: territories, on: database)
         report.debate = try await debate(now: now, on: database)
         return report

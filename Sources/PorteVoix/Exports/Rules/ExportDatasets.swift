@@ -45,7 +45,7 @@ enum ExportDataset: String, CaseIterable, Sendable {
         switch self {
         case .proposals:
             ["id", "titre", "texte", "theme", "territoire", "statut", "deposee_le", "publiee_le", "soutiens",
-             "decision_du_conseil", "reponse", "repondue_le", "dernier_point_d_etape"]
+             "decision_du_conseil", "reponse", "repondue_le", "dernier_point_d_etape", "reponse_comprise", "reponse_pas_comprise"]
         case .meetings:
             ["id", "titre", "debut", "fin", "lieu", "territoire", "statut", "ordre_du_jour", "membres_presents", "autres_presents",
              "decisions", "compte_rendu_publie_le"]
@@ -264,6 +264,8 @@ enum ExportDataset: String, CaseIterable, Sendable {
             .filter(\.$status ~~ [.inProgress, .done, .declined]).sort(\.$createdAt).all() {
             if let note = event.note { followUps[event.$proposal.id] = note }
         }
+        // « J'ai compris / Je n'ai pas bien compris »: counts only.
+        let understanding = try await Understanding.counts(of: ids, on: database)
         return page.map { proposal in
             let decision: String = switch proposal.status {
             case .adopted, .forwarded, .answered, .inProgress, .done, .declined: "adoptée"
@@ -279,6 +281,8 @@ enum ExportDataset: String, CaseIterable, Sendable {
                 ("decision_du_conseil", .text(decision)), ("reponse", .text(proposal.answer ?? "")),
                 ("repondue_le", .date(proposal.answeredAt)),
                 ("dernier_point_d_etape", .text(followUps[proposal.id] ?? "")),
+                ("reponse_comprise", .number(understanding[proposal.id]?.understood ?? 0)),
+                ("reponse_pas_comprise", .number(understanding[proposal.id]?.notUnderstood ?? 0)),
             ]
         }
     }

@@ -78,6 +78,7 @@ enum MeetingPages {
             content: .group(
                 .p(.a(.href(.meetings), .text("Toutes les séances"))),
                 .h1(.plain(meeting.title)),
+                ListenControl.node(.listen(.meeting(.value(meeting.id))), context: context, what: "la séance et son ordre du jour"),
                 .p(badge(meeting.status)),
                 .unwrap(meeting.cancelReason) { reason in
                     .div(.class("resume-erreurs"), .h2("Cette séance est annulée"), .p(.plain(reason)))
@@ -280,7 +281,8 @@ enum MeetingPages {
             )),
             .if(meeting.status == .inProgress || meeting.status == .closed,
                 .p(.a(.href(url(meeting, .minutes)),
-                      .plain(meeting.minutesPublishedAt == nil ? "Écrire le compte rendu" : "Modifier le compte rendu"))))
+                      .plain(meeting.minutesPublishedAt == nil ? "Écrire le compte rendu" : "Modifier le compte rendu")))),
+            kioskPanel(model, csrf: csrf)
         )
     }
 

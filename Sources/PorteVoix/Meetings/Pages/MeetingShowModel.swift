@@ -29,6 +29,8 @@ struct MeetingShowModel: Sendable {
     /// The link form sent back: the item and the proposal chosen.
     var typedLink: (item: String, proposal: String) = ("", "")
     var cancelError: String?
+    /// For facilitators: the session's open voting kiosks, and since when.
+    var kiosks: (count: Int, since: Date?) = (0, nil)
 
     static func make(_ meeting: Meeting, request: Request) async throws -> MeetingShowModel {
         let now = request.now
@@ -60,7 +62,7 @@ struct MeetingShowModel: Sendable {
             coming = responses.filter(\.coming).map(\.member.publicName).sorted()
             notComing = responses.filter { !$0.coming }.map(\.member.publicName).sorted()
         }
-        return MeetingShowModel(
+        var model = MeetingShowModel(
             meeting: MeetingSummary(meeting),
             items: items.map { Item(item: AgendaItemSummary($0)) },
             counts: try await MeetingCounts.make(meeting, on: request.db),
@@ -74,5 +76,7 @@ struct MeetingShowModel: Sendable {
             comingNames: coming,
             notComingNames: notComing
         )
+        if canManage { model.kiosks = try await Kiosks.open(meetingID: id, on: request.db) }
+        return model
     }
 }

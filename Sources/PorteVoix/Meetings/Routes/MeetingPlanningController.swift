@@ -128,6 +128,10 @@ struct MeetingPlanningController {
                             message: "La séance est « \(current.label) ». Rechargez la page pour voir son état.")
         }
         try await request.audit(.meetingStatus, about: .meeting(id), ["status": meeting.status.rawValue])
+        // Its kiosks end with it (they already refuse everything: the session is over).
+        if [.closed, .cancelled].contains(meeting.status) {
+            try await Kiosks.endAll(meetingID: id, by: nil, because: "session", on: request.db, now: request.now)
+        }
         try await request.setFlash("La séance est maintenant « \(meeting.status.label) ».")
         return request.redirect(to: .meeting(id))
     }

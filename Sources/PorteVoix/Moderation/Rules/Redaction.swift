@@ -85,6 +85,8 @@ enum Redaction {
                 proposal.personalData = Screening.stored(Screening.kinds(in: title, newBody))
                 proposal.redactedAt = now
                 try await proposal.save(on: database)
+                // Its recording read the old text: destroyed with it.
+                try await Recordings.forget(.proposal(id), on: database)
                 (proposalID, contentID, kind) = (id, id, .proposal)
             case .comment(let id):
                 guard let comment = try await ProposalComment.find(id, on: database) else { throw Abort(.notFound) }
@@ -165,5 +167,6 @@ enum Redaction {
 
     /// The tables a redaction rewrites, scrubbed afterwards.
     static let tables = [Proposal.schema, ProposalComment.schema, MemberNotification.schema, ProposalEvent.schema,
-                         ContentReport.schema, WebSessionRecord.schema]
+                         ContentReport.schema, WebSessionRecord.schema,
+                         SpeechRecording.schema]
 }

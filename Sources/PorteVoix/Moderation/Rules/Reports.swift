@@ -91,6 +91,7 @@ enum Reports {
                 UPDATE \(ident: table) SET hidden_at = \(bind: now), hidden_reason = \(bind: HiddenReason.reports.rawValue)
                 WHERE id = \(bind: id) AND hidden_at IS NULL
                 """).run()
+            if kind == .proposal { try await Recordings.forget(.proposal(id), on: database) }
             // Written by "the server": the log never names who reported.
             try await AuditLog.append(actorID: nil, action: .hiddenByReports(kind),
                                       subject: kind.subject(id),
@@ -115,6 +116,7 @@ enum Reports {
                     UPDATE \(ident: table) SET hidden_at = \(bind: now), hidden_reason = \(bind: HiddenReason(reason).rawValue)
                     WHERE id = \(bind: id)
                     """).run()
+                if kind == .proposal { try await Recordings.forget(.proposal(id), on: database) }
             } else {
                 try await database.sql.raw("""
                     UPDATE \(ident: table) SET hidden_at = NULL, hidden_reason = NULL WHERE id = \(bind: id)

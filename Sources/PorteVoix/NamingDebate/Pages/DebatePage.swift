@@ -71,6 +71,7 @@ enum DebatePage {
             description: "Comment voulez-vous être appelés ? Le débat du conseil sur le nom « bénéficiaire du RSA ».",
             content: .group(
                 .h1("Le débat sur le nom « bénéficiaire du RSA »"),
+                ListenControl.node(.listen(.debate), context: context, what: "la présentation du débat et les noms proposés"),
                 .div(.class("contenu-redige"), .raw(model.introHTML)),
                 Forms.errorSummary(model.errors),
                 answers(model),

@@ -43,6 +43,7 @@ enum NamePage {
             content: .group(
                 .p(.a(.href(.namingDebate, fragment: "noms"), .text("Tous les noms proposés"))),
                 .h1(.plain(title)),
+                ListenControl.node(.listen(.name(.value(model.id))), context: context, what: "le nom, son explication et les avis"),
                 .p(.class("meta"), .plain("Proposé par \(model.authorName)")),
                 .div(richText(model.explanation)),
                 .p(.strong(.plain(OpinionStance.allCases.map { "\(model.counts[$0] ?? 0) \($0.label)" }.joined(separator: " · ")))),

@@ -22,6 +22,8 @@ enum NamingModeration {
         if status == .published { name.publishedAt = now }
         if status == .rejected { name.nameKey = "refuse:" + id.uuidString }
         try await name.save(on: database)
+        try await Recordings.forget(.name(id), on: database)
+        try await Recordings.forget(.debate, on: database)
     }
 
     /// Publishes or refuses an opinion, claimed from the status and text the
@@ -35,6 +37,7 @@ enum NamingModeration {
             WHERE id = \(bind: opinion.requireID()) AND status = \(bind: previous.rawValue) AND text = \(bind: opinion.text) RETURNING id
             """).all()
         guard !claimed.isEmpty else { return false }
+        try await Recordings.forget(.name(opinion.$proposedName.id), on: database)
         opinion.status = status
         opinion.moderationReason = reason
         return true

@@ -94,6 +94,8 @@ public final class Poll: Model, @unchecked Sendable {
     @ID(key: .id) public var id: UUID?
     @Field(key: "question") public var question: String
     @Field(key: "description") public var details: String
+    /// The question in easy-to-read French (« facile à lire »), optional.
+    @OptionalField(key: "question_easy") public var questionEasy: String?
     @Enum(key: "kind") public var kind: PollKind
     @Field(key: "max_choices") public var maxChoices: Int
     /// Below this many ballots, results are not published (identification risk).

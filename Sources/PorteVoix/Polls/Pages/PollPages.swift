@@ -96,16 +96,24 @@ enum PollPages {
         var custody: [CustodyModel.Holder]?
         /// The signed-in member holds one of this sealed box's keys.
         var holdsAKey = false
+        /// At a voting kiosk: « Encore du temps » in the ballot form.
+        var atKiosk = false
     }
 
     static func show(_ model: Model, context: PageContext) -> HTML {
         let poll = model.poll
+        var context = context
+        context.kioskButtonInPage = context.kiosk != nil && showsBallot(model)
         return Layout.page(
             context,
             title: (model.error == nil ? "" : "Erreur — ") + poll.question,
             content: .group(
                 .p(.a(.href(.polls), .text("Tous les votes"))),
                 .h1(.plain(poll.question)),
+                .unwrap(poll.questionEasy) {
+                    .div(.class("facile-a-lire point-courant"), .p(.strong("Facile à lire")), richText($0))
+                },
+                ListenControl.node(.listen(.poll(.value(poll.id))), context: context, what: "la question et les choix"),
                 .p(badge(poll)),
                 .if(poll.status == .open, .p(.class("aide-champ"), .plain(secrecy(poll.custody)))),
                 .if(poll.status != .closed, .unwrap(secrecy(poll.channel)) { .p(.class("aide-champ"), .plain($0)) }),
@@ -166,7 +174,8 @@ enum PollPages {
             .h2("Votre vote"),
             Forms.post(action: url(poll, .confirm), csrf: csrf, class: "formulaire bulletin",
                        ballotFields(poll, options: poll.options, typed: model.typed),
-                       Forms.submit("Vérifier mon vote"))
+                       Forms.submit("Vérifier mon vote"),
+                       .if(model.atKiosk, KioskPages.moreTimeButton(poll: poll.id)))
         )
     }
 
@@ -227,6 +236,8 @@ enum PollPages {
 
     static func confirmation(_ poll: PollSummary, content: BallotContent, options: [String], csrf: String, context: PageContext) -> HTML {
         let hidden = hiddenFields(content, optionCount: options.count)
+        var context = context
+        context.kioskButtonInPage = context.kiosk != nil
         return Layout.page(
             context,
             title: "Vérifiez votre vote — \(poll.question)",
@@ -240,7 +251,8 @@ enum PollPages {
                     .class("boutons"),
                     Forms.post(action: url(poll, .vote), csrf: csrf, hidden, Forms.submit("Confirmer mon vote")),
                     Forms.post(action: url(poll, .change), csrf: csrf, hidden,
-                               Forms.submit("Modifier mon choix", class: "bouton bouton-secondaire"))
+                               Forms.submit("Modifier mon choix", class: "bouton bouton-secondaire"),
+                               .if(context.kiosk != nil, KioskPages.moreTimeButton(poll: poll.id)))
                 )
             )
         )

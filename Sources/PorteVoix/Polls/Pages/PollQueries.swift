@@ -16,6 +16,7 @@ enum PollQueries {
             canManage: member?.roles.isDisjoint(with: Role.organisers) == false
         )
         model.minimumBallots = try await PollResults.minimumBallots(poll, on: request.db)
+        model.atKiosk = request.kiosk != nil
         if let member {
             let memberID = try member.requireID()
             model.hasVoted = try await BallotBox.hasVoted(pollID: id, memberID: memberID, on: request.db)

@@ -7,6 +7,8 @@ struct PollSummary: Sendable {
     var id: UUID
     var question: String
     var details = ""
+    /// The question in easy-to-read French, shown first when there is one.
+    var questionEasy: String?
     var kind: PollKind
     var status: PollStatus
     var custody: BallotCustody = .standard
@@ -40,7 +42,7 @@ extension PollSummary {
     /// The poll as shown at `now`. Relations are read only if they were loaded.
     init(_ poll: Poll, asOf now: Date) {
         self.init(
-            id: poll.id ?? UUID(), question: poll.question, details: poll.details, kind: poll.kind,
+            id: poll.id ?? UUID(), question: poll.question, details: poll.details, questionEasy: poll.questionEasy, kind: poll.kind,
             status: PollLifecycle.status(poll.status, opensAt: poll.scheduledOpening, closesAt: poll.closesAt, now: now),
             custody: poll.custody, eligibility: poll.eligibility,
             territoryName: poll.$territory.value??.name,

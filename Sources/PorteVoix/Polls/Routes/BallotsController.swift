@@ -94,6 +94,15 @@ struct BallotsController {
                 model.secondAttempt = true
                 return PollPages.show(model, context: request.pageContext).response(status: .ok)
             case .cast(let tracker):
+                // At a kiosk, a member with nothing left to vote is signed out
+                // now: the tracker is shown, and the next member starts afresh.
+                if let kiosk = request.kiosk, let memberID = request.member?.id {
+                    var left = false
+                    for other in try await Kiosks.openPolls(meetingID: kiosk.meetingID, on: request.db) where other.id != poll.id {
+                        if try await !BallotBox.hasVoted(pollID: other.requireID(), memberID: memberID, on: request.db) { left = true }
+                    }
+                    if !left { try await request.signOut() }
+                }
                 // Shown once: never stored, never cached; the same size for every choice.
                 let context = request.pageContext
                 let summary = PollSummary(poll, asOf: request.now)

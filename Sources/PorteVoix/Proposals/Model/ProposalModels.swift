@@ -101,6 +101,8 @@ public final class Proposal: Model, @unchecked Sendable {
     /// The département's written answer, plain text.
     @OptionalField(key: "answer") public var answer: String?
     @OptionalField(key: "answered_at") public var answeredAt: Date?
+    /// The same answer in easy-to-read French (« facile à lire »), optional.
+    @OptionalField(key: "answer_easy") public var answerEasy: String?
     /// The kinds of personal data the detectors found when it was sent (`Screening`).
     @OptionalField(key: "personal_data") var personalData: String?
     /// Hidden after reports or by a moderator (`Reports`): the public no longer reads it.

@@ -99,6 +99,12 @@ struct ProposalShowModel: Sendable {
     }
 
     var reportError: ReportError?
+    /// Under the answer: what this member said they understood, if they did.
+    var ownUnderstanding: Bool?
+    /// For staff: how many understood the answer (never who).
+    var understanding: Understanding.Counts?
+    /// Staff write the easy-to-read version of the answer.
+    var writesEasyAnswer = false
 
     static func make(_ proposal: Proposal, request: Request) async throws -> ProposalShowModel {
         let id = try proposal.requireID()
@@ -114,11 +120,15 @@ struct ProposalShowModel: Sendable {
         let allComments = try await ProposalComment.query(on: request.db).filter(\.$proposal.$id == id)
             .with(\.$author).sort(\.$createdAt).all()
         var supportsIt = false
+        var ownUnderstanding: Bool?
         if let viewerID = viewer?.id {
             supportsIt = try await ProposalSupport.query(on: request.db)
                 .filter(\.$proposal.$id == id).filter(\.$member.$id == viewerID).count() > 0
+            if proposal.answer != nil {
+                ownUnderstanding = try await Understanding.answer(proposal: id, member: viewerID, on: request.db)
+            }
         }
-        return ProposalShowModel(
+        var model = ProposalShowModel(
             proposal: summary,
             events: events.map {
                 Event(status: $0.status, createdAt: $0.createdAt, note: $0.note,
@@ -138,6 +148,12 @@ struct ProposalShowModel: Sendable {
             csrf: viewer == nil ? nil : try await request.csrfToken(),
             showsActors: !roles.isDisjoint(with: [.staff, .moderator, .admin])
         )
+        model.ownUnderstanding = ownUnderstanding
+        if proposal.answer != nil, roles.contains(.staff) {
+            model.writesEasyAnswer = true
+            model.understanding = try await Understanding.counts(of: [id], on: request.db)[id] ?? Understanding.Counts()
+        }
+        return model
     }
 
     /// Who made a change, for staff. Steps taken by the author are shown

@@ -15,6 +15,8 @@ extension ProposalPages {
                     .class("proposition"),
                     .p(.a(.href(.proposals), .text("Toutes les propositions"))),
                     .h1(.plain(proposal.title)),
+                    .if(proposal.hidden == nil && proposal.status.isPublic, ListenControl.node(.listen(.proposal(.value(proposal.id))), context: context,
+                                                                        what: proposal.answer == nil ? "la proposition" : "la proposition et la réponse")),
                     .p(badge(proposal.status)),
                     .ul(
                         .class("meta"),
@@ -76,11 +78,13 @@ extension ProposalPages {
         guard let answer = model.proposal.answer else { return .empty }
         let followUps = model.events.filter { [.inProgress, .done, .declined].contains($0.status) }
         return .section(
-            .class("reponse"),
+            .class("reponse"), .id("reponse"),
             .ariaLabel("Réponse du Département"),
             .h2("La réponse du Département"),
             .unwrap(model.proposal.answeredAt) { .p(.class("date"), .text("Le "), time($0, long: true)) },
-            .div(.class("texte-reponse"), richText(answer)),
+            EasyReadingPage.easyFirst(model.proposal.answerEasy, full: answer, fullID: "reponse-complete",
+                                      fullHeading: "La réponse complète"),
+            understanding(model),
             .if(!followUps.isEmpty, .group(
                 .h3("Ce qui a été fait depuis"),
                 .ul(.class("suivi"), .forEach(followUps) { event in

@@ -19,6 +19,8 @@ struct ProposalSummary: Sendable {
     var publishedAt: Date?
     var answer: String?
     var answeredAt: Date?
+    /// The answer in easy-to-read French, shown first when there is one.
+    var answerEasy: String?
     /// What the detectors found when it was sent, for moderators.
     var personalData: [PersonalDataKind] = []
     /// Hidden after reports or by a moderator: why.
@@ -47,7 +49,7 @@ extension ProposalSummary {
                 ? proposal.publicAuthorName : "Un membre du conseil",
             anonymous: proposal.anonymous, fromPaper: proposal.fromPaper, supportsCount: proposal.supportsCount,
             createdAt: proposal.createdAt, publishedAt: proposal.publishedAt,
-            answer: proposal.answer, answeredAt: proposal.answeredAt,
+            answer: proposal.answer, answeredAt: proposal.answeredAt, answerEasy: proposal.answerEasy,
             personalData: Screening.kinds(stored: proposal.personalData), hidden: proposal.hiddenAt == nil ? nil : proposal.hiddenReason,
             moderationReason: proposal.moderationReason, duplicateOf: proposal.duplicateOfID,
             redacted: proposal.redactedAt != nil, reviewPending: proposal.reviewPending == true

@@ -33,6 +33,9 @@ extension ProposalWorkflow {
             proposal.answeredAt = now
         }
         try await proposal.save(on: database)
+        // A refused or withdrawn text is no longer read aloud; an answered one
+        // is read with its new answer.
+        try await Recordings.forget(.proposal(id), on: database)
         try await ProposalEvent(proposalID: id, status: action.target, actorID: member.id,
                                 note: note.isEmpty ? nil : note, at: now).create(on: database)
         // Withdrawing is the author's own act: nobody to tell, nothing to audit.

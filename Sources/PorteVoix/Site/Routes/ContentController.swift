@@ -10,6 +10,6 @@ struct ContentController {
             request.logger.error("Content/\(slug).md is missing")
             throw Abort(.notFound)
         }
-        return ContentPageView.render(page, context: request.pageContext)
+        return ContentPageView.render(page, easy: try? store.easyPage(slug), context: request.pageContext)
     }
 }

@@ -12,6 +12,8 @@ struct ContentPage: Sendable, Equatable {
     let metadata: [String: String]
     /// Ink's HTML: Content/ is trusted text written by staff, never members.
     let html: String
+    /// The Markdown it was made from, for the voice.
+    var markdown: String = ""
 }
 
 /// Reads the Markdown pages and keeps them until their file changes, so an
@@ -30,17 +32,28 @@ final class ContentStore: Sendable {
 
     func path(of slug: String) -> String { directory + slug + ".md" }
 
+    /// Where a page's easy-to-read version lives: a second Markdown file.
+    static let easyFolder = "facile/"
+
     /// The page, or nil when its file does not exist.
     func page(_ slug: String) throws -> ContentPage? {
-        let path = path(of: slug)
+        try read(slug, file: path(of: slug))
+    }
+
+    /// The page's « facile à lire » version, `Content/facile/<slug>.md`, if staff wrote one.
+    func easyPage(_ slug: String) throws -> ContentPage? {
+        try read(Self.easyFolder + slug, file: directory + Self.easyFolder + slug + ".md")
+    }
+
+    private func read(_ key: String, file path: String) throws -> ContentPage? {
         guard let attributes = try? FileManager.default.attributesOfItem(atPath: path) else { return nil }
         let modified = attributes[.modificationDate] as? Date ?? .distantPast
-        if let cached = cache.withLockedValue({ $0[slug] }), cached.modified == modified {
+        if let cached = cache.withLockedValue({ $0[key] }), cached.modified == modified {
             return cached.page
         }
         let markdown = try String(contentsOfFile: path, encoding: .utf8)
-        let page = Self.parse(markdown, slug: slug)
-        cache.withLockedValue { $0[slug] = (modified, page) }
+        let page = Self.parse(markdown, slug: key)
+        cache.withLockedValue { $0[key] = (modified, page) }
         return page
     }
 
@@ -49,14 +62,16 @@ final class ContentStore: Sendable {
         var metadata = parsed.metadata
         let title = metadata.removeValue(forKey: "title") ?? parsed.title ?? slug
         let description = metadata.removeValue(forKey: "description")
-        return ContentPage(slug: slug, title: title, description: description, metadata: metadata, html: parsed.html)
+        return ContentPage(slug: slug, title: title, description: description, metadata: metadata, html: parsed.html,
+                           markdown: markdown)
     }
 
     /// The modification dates of every Markdown file, as one number: the
     /// page cache empties when a file is edited, added or removed.
     func fingerprint() -> Int {
         var hasher = Hasher()
-        let names = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).filter { $0.hasSuffix(".md") }.sorted()
+        let easy = ((try? FileManager.default.contentsOfDirectory(atPath: directory + Self.easyFolder)) ?? []).map { Self.easyFolder + $0 }
+        let names = (((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []) + easy).filter { $0.hasSuffix(".md") }.sorted()
         for name in names {
             hasher.combine(name)
             let attributes = try? FileManager.default.attributesOfItem(atPath: directory + name)
