@@ -23,6 +23,7 @@ import tempfile
 import time
 import traceback
 import urllib.error
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -174,6 +175,36 @@ def axe_violations(driver: webdriver.Chrome) -> list[dict]:
     return results["violations"]
 
 
+def _tsv(name: str) -> list[dict[str, str]]:
+    lines = (ROOT / "docs" / "rgaa" / name).read_text(encoding="utf-8").splitlines()
+    header = lines[0].split("\t")
+    return [dict(zip(header, line.split("\t"))) for line in lines[1:] if line.strip()]
+
+
+def _load_rgaa() -> tuple[list[tuple[str, re.Pattern]], dict[tuple[str, str], str], dict[str, list[str]]]:
+    pages = [(row["page"], re.compile("^" + re.sub(r":[A-Za-z]+", "[^/]+", row["adresse"]) + "$")) for row in _tsv("pages.tsv")]
+    results = {(row["critere"], row["page"]): row["resultat"] for row in _tsv("audit.tsv")}
+    axe = {row["regle_axe"]: [c.strip() for c in row["criteres"].split(",") if c.strip()] for row in _tsv("axe.tsv")}
+    return pages, results, axe
+
+
+RGAA_PAGES, RGAA_RESULTS, RGAA_AXE = _load_rgaa()
+
+
+def rgaa_contradictions(path: str, violations: list[dict]) -> list[str]:
+    """The criteria docs/rgaa marks C on this sample page that an axe rule
+    violated here contradicts: the audit must not claim what axe disproves."""
+    found = []
+    for page, pattern in RGAA_PAGES:
+        if not pattern.match(path):
+            continue
+        for violation in violations:
+            for criterion in RGAA_AXE.get(violation["id"], []):
+                if RGAA_RESULTS.get((criterion, page)) == "C":
+                    found.append(f"{criterion} on {page} is marked C, axe says {violation['id']}")
+    return found
+
+
 def describe(violations: list[dict]) -> str:
     lines = []
     for violation in violations:
@@ -208,6 +239,9 @@ def audit_current(
     Pages behind sign-in are weighed from the browser's copy of the HTML."""
     violations = axe_violations(driver)
     report.check(f"{name}: axe WCAG 2.1 A/AA", not violations, describe(violations))
+    path = urllib.parse.urlparse(driver.current_url).path
+    contradictions = rgaa_contradictions(path, violations)
+    report.check(f"{name}: docs/rgaa claims nothing axe contradicts", not contradictions, "; ".join(contradictions))
 
     widths = driver.execute_script("return [document.documentElement.scrollWidth, window.innerWidth]")
     report.check(

@@ -67,6 +67,11 @@ public func configure(_ app: Application, settings: Settings) async throws {
     app.findVoice()
     let contentStore = ContentStore(directory: settings.resourcesDirectory + "Content")
     app.contentStore = contentStore
+    do {
+        contentStore.audit = try ConformityAudit.load(directory: settings.resourcesDirectory + "docs/rgaa")
+    } catch {
+        app.logger.warning("L'audit d'accessibilité (docs/rgaa) est illisible : la déclaration garde son texte seul. \(error)")
+    }
     for slug in ContentStore.slugs where (try? contentStore.page(slug)) == nil {
         app.logger.warning("La page Content/\(slug).md est introuvable : son adresse répondra « page introuvable ».")
     }

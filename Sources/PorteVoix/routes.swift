@@ -7,6 +7,7 @@ extension SiteURL {
     var segments: [PathSegment] {
         switch self {
         case .home: []
+        case .siteMap: ["plan-du-site"]
         case .health: ["healthz"]
         case .content(let slug): [.constant(slug.rawValue)]
 
@@ -98,6 +99,7 @@ func routes(_ app: Application) throws {
 
     site.get(.home, use: HomeController().show)
     site.get(.health, use: HealthController().check)
+    site.get(.siteMap, use: { SiteMapPage.view(context: $0.pageContext) })
     let content = ContentController(store: app.contentStore)
     for slug in SiteURL.ContentSlug.allCases {
         site.get(.content(slug), use: { try content.show(slug.rawValue, request: $0) })

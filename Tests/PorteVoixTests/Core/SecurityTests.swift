@@ -185,7 +185,7 @@ struct SessionTests {
             let visitor = try await browser.get("/essai-formulaire")
             let visitorHeader = try #require(visitor.headers.first(name: .setCookie))
             #expect(visitorHeader.hasPrefix("portevoix-visiteur="))
-            #expect(visitorHeader.contains("HttpOnly") && visitorHeader.contains("SameSite=Lax") && visitorHeader.contains("Max-Age=7200"))
+            #expect(visitorHeader.contains("HttpOnly") && visitorHeader.contains("SameSite=Lax") && visitorHeader.contains("Max-Age=75600"))
             let token = try #require(visitor.csrfToken)
             let response = try await browser.post("/essai-connexion", form: ["_csrf": token])
             let header = try #require(response.headers.first(name: .setCookie))

@@ -20,7 +20,7 @@ struct RouteAccessTests {
         "GET /seances", "GET /seances.ics", "GET /seances/:meetingID", "GET /seances/:meetingID/projection",
         "GET /seances/:meetingID/compte-rendu", "GET /seances/:meetingID/rapport",
         "GET /scrutins", "GET /scrutins/:pollID", "GET /scrutins/:pollID/bulletins", "POST /scrutins/:pollID/bulletins",
-        "GET /api/openapi.json", "GET /css/portevoix.css", "GET /css/borne.css",
+        "GET /api/openapi.json", "GET /css/portevoix.css", "GET /css/borne.css", "GET /css/projection.css", "GET /plan-du-site",
         // Recordings of what the public pages show (each refuses what is not public).
         "GET /ecouter/propositions/:proposalID", "GET /ecouter/seances/:meetingID", "GET /ecouter/scrutins/:pollID",
         "GET /ecouter/debat-denomination", "GET /ecouter/debat-denomination/noms/:nameID",

@@ -104,7 +104,11 @@ public enum Forms {
         scope: String? = nil
     ) -> Node<HTML.BodyContext> {
         let id = fieldID(name, scope: scope)
-        var attributes: [(String, String)] = [("type", kind.rawValue), ("id", id), ("name", name)]
+        // A date or time that does not exist cannot be the value of a date
+        // field (invalid HTML, RGAA 8.2; browsers blank it): the field comes
+        // back as text, holding what was typed, and the error says why.
+        let impossible = !value.isEmpty && (kind == .date && !isRealDate(value) || kind == .time && !isRealTime(value))
+        var attributes: [(String, String)] = [("type", impossible ? "text" : kind.rawValue), ("id", id), ("name", name)]
         if kind != .password { attributes.append(("value", value)) }
         if required { attributes.append(("required", "required")) }
         if let autocomplete { attributes.append(("autocomplete", autocomplete)) }
@@ -118,6 +122,23 @@ public enum Forms {
             errorNode(id: id, error: error),
             input(attributes)
         )
+    }
+
+    /// `yyyy-mm-dd` naming a day of the calendar.
+    static func isRealDate(_ value: String) -> Bool {
+        let parts = value.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+              let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]), (1...12).contains(month), day >= 1
+        else { return false }
+        let days = [31, year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+        return day <= days[month - 1]
+    }
+
+    /// `hh:mm` on a 24-hour clock.
+    static func isRealTime(_ value: String) -> Bool {
+        let parts = value.split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count == 2, parts[0].count == 2, parts[1].count == 2, let hour = Int(parts[0]), let minute = Int(parts[1]) else { return false }
+        return (0...23).contains(hour) && (0...59).contains(minute)
     }
 
     /// `<input>` with every attribute value escaped.

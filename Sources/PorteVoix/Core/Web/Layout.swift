@@ -71,10 +71,11 @@ struct NavigationLink: Sendable {
 /// The page skeleton: the head is built here and only here.
 public enum Layout {
     /// Bumped when the stylesheet changes, so browsers fetch the new one.
-    static let stylesheetVersion = "7"
+    static let stylesheetVersion = "8"
     /// Served by `Stylesheet` from `Styles/portevoix.css`.
     static let stylesheet = "/css/portevoix.css?v=\(stylesheetVersion)"
     static let kioskStylesheet = "/css/borne.css?v=1"
+    static let projectionStylesheet = "/css/projection.css?v=1"
 
     /// The main menu, for who is looking.
     static func mainNavigation(for member: SignedInMember?) -> [NavigationLink] {
@@ -118,6 +119,7 @@ public enum Layout {
         NavigationLink(label: "Confidentialité", path: .content(.privacy)),
         NavigationLink(label: "Charte", path: .content(.charter)),
         NavigationLink(label: "Aide", path: .content(.help)),
+        NavigationLink(label: "Plan du site", path: .siteMap),
     ]
 
     /// A whole page.

@@ -38,6 +38,7 @@ enum PathSegment: Sendable, Hashable {
 /// handlers.
 enum SiteURL: Sendable, Hashable {
     case home
+    case siteMap
     case health
     case content(ContentSlug)
 

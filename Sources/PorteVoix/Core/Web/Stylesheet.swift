@@ -60,6 +60,8 @@ enum Stylesheet {
         // The voting kiosk's own (`KioskPages`): only its pages carry it, so
         // that every other page keeps within the budget.
         serve("borne.css", at: ["css", "borne.css"], app)
+        // The room's projector's, on that page only.
+        serve("projection.css", at: ["css", "projection.css"], app)
     }
 
     private static func serve(_ name: String, at path: [PathComponent], _ app: Application) {

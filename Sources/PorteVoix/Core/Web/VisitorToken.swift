@@ -8,7 +8,9 @@ import Vapor
 /// site's signing key, of that expiry and of a random value kept in a
 /// short-lived cookie: a token taken from one browser is worthless in another.
 enum VisitorToken {
-    static let lifetime: TimeInterval = 2 * 3600
+    /// Longer than the 20 hours under which a time limit must be
+    /// adjustable (RGAA 13.1): a sign-in page left open overnight still works.
+    static let lifetime: TimeInterval = 21 * 3600
 
     static func cookieName(secure: Bool) -> String {
         secure ? "__Host-portevoix-visiteur" : "portevoix-visiteur"

@@ -62,7 +62,7 @@ struct ExportsController {
     /// The spreadsheet is built on disk a batch at a time, zipped, then sent in chunks and removed.
     static func odsBody(_ dataset: ExportDataset, _ filters: ExportFilters, on database: any Database,
                         threadPool: NIOThreadPool) async throws -> Response.Body {
-        let file = try ODSFile(sheet: dataset.rawValue, headers: dataset.headers)
+        let file = try ODSFile(sheet: dataset.rawValue, headers: dataset.headers, title: dataset.label)
         do {
             try await dataset.stream(filters, on: database) { records in
                 try file.append(records.map { $0.map(\.1) })

@@ -13,8 +13,11 @@ final class ODSFile: @unchecked Sendable {
     let folder: URL
     private let content: FileHandle
     private let contentURL: URL
+    /// The document's title, in `meta.xml` with its language (RGAA 13.3).
+    private let title: String
 
-    init(sheet: String, headers: [String]) throws {
+    init(sheet: String, headers: [String], title: String? = nil) throws {
+        self.title = title ?? sheet
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("portevoix-ods-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         contentURL = folder.appendingPathComponent("content.xml")
@@ -27,7 +30,10 @@ final class ODSFile: @unchecked Sendable {
             xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">\
             <office:body><office:spreadsheet><table:table table:name="\(Self.escaped(sheet))">
             """)
+        // The first row is declared a header row: readers and screen readers name the columns by it.
+        try write("<table:table-header-rows>")
         try append([headers.map(ExportCell.text)])
+        try write("</table:table-header-rows>")
     }
 
     /// Rows of cells: text as text (one paragraph per line), numbers as numbers, dates as dates.
@@ -71,6 +77,7 @@ final class ODSFile: @unchecked Sendable {
             <manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">
              <manifest:file-entry manifest:full-path="/" manifest:version="1.2" manifest:media-type="\(Self.mimeType)"/>
              <manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>
+             <manifest:file-entry manifest:full-path="meta.xml" manifest:media-type="text/xml"/>
             </manifest:manifest>
 
             """.utf8)
@@ -79,6 +86,16 @@ final class ODSFile: @unchecked Sendable {
             manifest.subdata(in: Int(position)..<min(manifest.count, Int(position) + size))
         }
         try archive.addEntry(with: "content.xml", fileURL: contentURL, compressionMethod: .deflate)
+        let meta = Data("""
+            <?xml version="1.0" encoding="UTF-8"?>
+            <office:document-meta xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" \
+            xmlns:dc="http://purl.org/dc/elements/1.1/" office:version="1.2">\
+            <office:meta><dc:title>\(Self.escaped(title))</dc:title><dc:language>fr-FR</dc:language></office:meta></office:document-meta>
+
+            """.utf8)
+        try archive.addEntry(with: "meta.xml", type: .file, uncompressedSize: Int64(meta.count), compressionMethod: .deflate) { position, size in
+            meta.subdata(in: Int(position)..<min(meta.count, Int(position) + size))
+        }
         return zipURL
     }
 

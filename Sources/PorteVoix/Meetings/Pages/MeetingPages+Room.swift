@@ -161,7 +161,8 @@ extension MeetingPages {
                 .meta(.charset(.utf8)),
                 .meta(.name("viewport"), .content("width=device-width, initial-scale=1")),
                 .element(named: "title", nodes: [.plain("Projection — \(meeting.title) — \(siteName)")]),
-                .link(.rel(.stylesheet), .href(Layout.stylesheet))
+                .link(.rel(.stylesheet), .href(Layout.stylesheet)),
+                .link(.rel(.stylesheet), .href(Layout.projectionStylesheet))
             ),
             .body(
                 .class("projection"),

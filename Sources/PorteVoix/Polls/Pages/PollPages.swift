@@ -226,7 +226,9 @@ enum PollPages {
                 let id = Forms.fieldID("\(name)-\(value)")
                 return .div(
                     .class("case-a-cocher"),
-                    Forms.input([("type", "radio"), ("id", id), ("name", name), ("value", value)]
+                    // Required, said by the browser to assistive technologies (the form is
+                    // `novalidate`: the server explains what is missing).
+                    Forms.input([("type", "radio"), ("id", id), ("name", name), ("value", value), ("required", "required")]
                         + (selected == value ? [("checked", "checked")] : [])),
                     .element(named: "label", nodes: [.attribute(named: "for", value: escapeAttribute(id)), .plain(label)])
                 )

@@ -22,7 +22,8 @@ struct BallotsController {
         }
         let answers = BallotForm.answers(request, poll: poll)
         guard let content = BallotForm.read(answers, kind: poll.kind, optionCount: poll.options.count) else {
-            return .failure(PollPageError(status: .unprocessableEntity, message: BallotForm.missingAnswer(poll.kind), typed: answers))
+            return .failure(PollPageError(status: .unprocessableEntity, message: BallotForm.missingAnswer(poll.kind, options: poll.options.map(\.label), answers: answers),
+                                          typed: answers))
         }
         do throws(BallotProblem) {
             try BallotValidator.validate(content, rules: poll.rules)

@@ -114,6 +114,15 @@ enum BallotForm {
     }
 
     /// What to say when the ballot is not complete.
+    /// The same, naming the choices still without an answer (RGAA 11.10:
+    /// the message says which field).
+    static func missingAnswer(_ kind: PollKind, options: [String], answers: [String: String]) -> String {
+        let prefix = kind == .majorityJudgment ? "note-" : "choix-"
+        let missing = options.enumerated().filter { answers[prefix + String($0.offset)] == nil }.map { "« \($0.element) »" }
+        guard [.approval, .majorityJudgment].contains(kind), !missing.isEmpty else { return missingAnswer(kind) }
+        return missingAnswer(kind) + " Sans réponse : " + missing.joined(separator: ", ") + "."
+    }
+
     static func missingAnswer(_ kind: PollKind) -> String {
         switch kind {
         case .yesNo, .single: BallotProblem.noChoice.message

@@ -84,6 +84,14 @@ final class ContentStore: Sendable {
     /// The compliance status of the accessibility statement, for the footer
     /// of every page ("non conforme" until an audit says otherwise).
     var accessibilityStatus: String {
-        (try? page("accessibilite"))?.metadata["statut"] ?? "non conforme"
+        audit?.status ?? (try? page("accessibilite"))?.metadata["statut"] ?? "non conforme"
     }
+
+    /// The RGAA audit (`docs/rgaa/`), read at start-up; nil when missing.
+    var audit: ConformityAudit? {
+        get { auditBox.withLockedValue { $0 } }
+        set { auditBox.withLockedValue { $0 = newValue } }
+    }
+
+    private let auditBox = NIOLockedValueBox<ConformityAudit?>(nil)
 }
