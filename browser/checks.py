@@ -41,6 +41,8 @@ PAGES = [
     "/scrutins",
     "/moderation/transparence",
     "/debat-denomination",
+    "/plan-du-site",
+    "/borne",
 ]
 
 ADMIN = ("Hélène admin", "la clé du département est rouge")
@@ -1504,6 +1506,10 @@ JOURNEYS = [
     oversized_post_shows_413,
     pages_work_without_javascript,
 ]
+
+from checks_room import ROOM_JOURNEYS  # noqa: E402 (they use the helpers above)
+
+JOURNEYS += ROOM_JOURNEYS
 
 
 def selected(pages, journeys):

@@ -301,9 +301,9 @@ func routes(_ app: Application) throws {
     site.get(.proposal(.key, .easyAnswer), .role(.staff), use: easy.answerForm)
     site.post(.proposal(.key, .easyAnswer), .role(.staff), use: easy.saveAnswer)
     site.post(.proposal(.key, .understanding), .member, use: easy.understanding)
-    let writers = AccessRule.anyRole(Role.organisers.union([.staff]))
-    site.get(.poll(.key, .easyQuestion), writers, use: easy.questionForm)
-    site.post(.poll(.key, .easyQuestion), writers, use: easy.saveQuestion)
+    // Written while the poll is a draft, which only its organisers see.
+    site.get(.poll(.key, .easyQuestion), organisers, use: easy.questionForm)
+    site.post(.poll(.key, .easyQuestion), organisers, use: easy.saveQuestion)
 
     let listen = ListenController()
     site.get(.listen(.proposal(.key)), use: listen.handler(.proposal) { .proposal($0) })

@@ -74,6 +74,23 @@ struct EasyReadingTests {
         }
     }
 
+    @Test func aPollsEasyQuestionIsWrittenBeforeItOpensOnly() async throws {
+        try await withTestApp { app in
+            _ = try await makeMember(app, "Fanny anime", roles: [.participant, .facilitator])
+            let draft = try await makePoll(app, status: .draft)
+            let open = try await makePoll(app, status: .open)
+            var staff = Browser(app)
+            try await staff.signIn("Fanny anime")
+            let saved = try await staff.submit(["texte": "Quel transport voulez-vous ?", "action": "enregistrer"],
+                                               on: draft.path + "/question-facile")
+            #expect(saved.status == .seeOther)
+            #expect(try await Poll.find(draft.id, on: app.db)?.questionEasy == "Quel transport voulez-vous ?")
+            let refused = try await staff.submit(["texte": "Autre chose", "action": "enregistrer"], on: open.path + "/question-facile")
+            #expect(refused.status == .conflict)
+            #expect(try await Poll.find(open.id, on: app.db)?.questionEasy == nil)
+        }
+    }
+
     @Test func membersSayWhetherTheyUnderstoodAndStaffSeeOnlyCounts() async throws {
         try await withTestApp { app in
             let proposal = try await Self.answered(app)

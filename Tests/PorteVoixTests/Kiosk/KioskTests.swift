@@ -20,10 +20,12 @@ struct KioskTests {
         _ = try await makeMember(app, "Fanny anime", roles: [.participant, .facilitator], activatedAt: aMonthAgo)
         var device = Browser(app)
         try await device.signIn("Fanny anime")
+        #expect(device.cookies["portevoix-appareil"] != nil, "the facilitator's sign-in remembered the device")
         let started = try await device.submit([:], on: "/seances/\(meeting.id!)", to: "/seances/\(meeting.id!)/borne")
         #expect(started.status == .seeOther && started.headers.first(name: .location) == "/borne")
         #expect(device.cookies["portevoix-borne"] != nil, "the device holds the kiosk's cookie")
         #expect(device.cookies["portevoix"] == nil, "the facilitator is signed out of it")
+        #expect(device.cookies["portevoix-appareil"] == nil, "and the device forgets them")
         return (device, meeting, poll)
     }
 
@@ -41,6 +43,10 @@ struct KioskTests {
                 #expect(answer.status == .seeOther && answer.headers.first(name: .location) == "/borne", "\(path) leads back to the kiosk")
             }
             #expect(try await device.get("/scrutins/\(poll.id!)").status == .ok)
+            for sheet in [Layout.stylesheet, Layout.kioskStylesheet] {
+                let css = try await device.get(sheet)
+                #expect(css.status == .ok && css.headers.contentType == .css, "the kiosk loads \(sheet)")
+            }
             #expect(try await device.get("/activation").status == .ok, "a card can be activated there")
             let started = try await auditEntries(app, action: "meeting.kiosk.start")
             #expect(started.count == 1)
@@ -158,6 +164,19 @@ struct KioskTests {
             try await office.signIn("Fanny anime")
             #expect(try await office.submit([:], on: "/seances/\(second.id!)", to: "/seances/\(second.id!)/borne/fin").status == .seeOther)
             #expect(try await other.get("/scrutins").text.contains("La borne de vote est fermée"))
+        }
+    }
+
+    @Test func cardActivationsAtTheKioskAreCountedPerKioskNotPerAddress() async throws {
+        try await withTestApp { app in
+            var (device, _, _) = try await Self.kiosk(app)
+            for _ in 0...AttemptLimit.perAddress.freeFailures {
+                _ = try await device.submit(["code": "AAAA-BBBB-CCCC-DDDD"], on: "/activation")
+            }
+            #expect(try await device.submit(["code": "AAAA-BBBB-CCCC-DDDD"], on: "/activation").status == .tooManyRequests)
+            var elsewhere = Browser(app)
+            let other = try await elsewhere.submit(["code": "EEEE-FFFF-GGGG-HHHH"], on: "/activation")
+            #expect(other.status != .tooManyRequests, "the kiosk's mistakes do not block the address")
         }
     }
 

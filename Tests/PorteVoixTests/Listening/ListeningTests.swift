@@ -136,6 +136,26 @@ struct ListeningTests {
         }
     }
 
+    /// Hidden while the voice was speaking: the recording made from the
+    /// old text is not kept, and the listener gets nothing.
+    @Test func aTextHiddenWhileItIsSpokenLeavesNoRecording() async throws {
+        try await withTestApp { app in
+            let author = try await makeMember(app, "Camille")
+            let proposal = try await makeProposal(app, author: author)
+            let queue = app.speechQueue
+            await queue.closeGate()
+            async let listened: HTTPStatus = {
+                var visitor = Browser(app)
+                return try await visitor.get("/ecouter/propositions/\(proposal.id!)").status
+            }()
+            while await queue.waitingAtGate < 1 { try await Task.sleep(for: .milliseconds(20)) }
+            try await Reports.decide(.proposal, id: proposal.id!, hide: .personalData, on: app.db, now: app.clock.now())
+            await queue.openGate()
+            _ = try await listened
+            #expect(try await SpeechRecording.query(on: app.db).count() == 0, "the old text's recording is not kept")
+        }
+    }
+
     @Test func withoutAVoiceThePagesShowNoPlayer() async throws {
         try await withTestApp { app in
             app.voice = nil

@@ -20,7 +20,9 @@ struct ActivationController {
     func checkCode(request: Request) async throws -> Response {
         let typed = (try? request.content.decode(CodeForm.self))?.code ?? ""
         var model = ActivationPages.CodeModel(csrf: try await request.csrfToken(), code: typed)
-        let addressKey = AttemptKey("activation-adresse", request.clientAddress, limit: .perAddress)
+        // At a kiosk the whole room shares one address: the kiosk counts instead.
+        let addressKey = request.kiosk.map(Kiosks.activationKey)
+            ?? AttemptKey("activation-adresse", request.clientAddress, limit: .perAddress)
 
         guard let code = ActivationCode.normalize(typed) else {
             model.errors.add("code", typed.isEmpty

@@ -55,6 +55,11 @@ struct EasyReadingController {
 
     func saveQuestion(request: Request) async throws -> Response {
         let poll = try await PollLookup.find(request)
+        // Voters read it before the question: it cannot change under them.
+        guard poll.status == .draft else {
+            throw PageError(.conflict, title: "Ce vote est ouvert",
+                            message: "La version facile à lire d'une question s'écrit avant l'ouverture du vote : ceux qui votent doivent tous lire la même.")
+        }
         let form = try request.content.decode(Form.self)
         var model = try await questionModel(poll, typed: TextInput.clean(form.texte ?? "", multiline: true), request: request)
         return try await save(&model, target: .question(try poll.requireID()), action: form.action, request: request) {

@@ -91,7 +91,14 @@ enum KioskPages {
     /// any script, a notice 30 seconds before the end and a cover at the end
     /// (timings in the stylesheet: `.borne-alerte`, `.borne-voile`).
     static func timeLimit(_ context: PageContext, _ kiosk: KioskChrome, buttonInPage: Bool) -> Node<HTML.BodyContext> {
-        guard kiosk.signedIn else { return .empty }
+        guard kiosk.signedIn else {
+            // Signed out already (the tracker shown after the last vote):
+            // covered after one minute, so the code is not left for the next person.
+            guard context.path != SiteURL.kiosk(.welcome).path else { return .empty }
+            return .div(.class("borne-voile borne-court"),
+                        .p(.strong("Cette page est fermée.")),
+                        .p(.a(.class("bouton"), .href(.kiosk(.welcome)), .text("Commencer"))))
+        }
         let minutes = Int(Kiosks.idleLimit / 60)
         return .group(
             .div(

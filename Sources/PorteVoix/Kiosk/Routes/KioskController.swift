@@ -27,6 +27,11 @@ struct KioskController {
         response.cookies[Kiosks.cookieName(secure: secure)] = HTTPCookies.Value(
             string: token, expires: nil, maxAge: nil, domain: nil, path: "/",
             isSecure: secure, isHTTPOnly: true, sameSite: .strict)
+        // The facilitator's own sign-in remembered this device: forgotten, so
+        // that nothing of theirs stays on a machine the whole room uses.
+        response.cookies[KnownDevice.cookieName(secure: secure)] = HTTPCookies.Value(
+            string: "", expires: Date(timeIntervalSince1970: 0), maxAge: 0, domain: nil, path: "/",
+            isSecure: secure, isHTTPOnly: true, sameSite: .lax)
         return response
     }
 
@@ -52,7 +57,7 @@ struct KioskController {
             model.kioskTimedOut = request.storage[KioskTimedOutKey.self] == true
             return SignInPage.view(model, context: request.pageContext).response(status: .ok)
         }
-        let polls = try await Kiosks.openPolls(meetingID: kiosk.meetingID, on: request.db)
+        let polls = try await Kiosks.openPolls(meetingID: kiosk.meetingID, for: member, on: request.db)
         var entries: [KioskPages.PollEntry] = []
         for poll in polls {
             let id = try poll.requireID()

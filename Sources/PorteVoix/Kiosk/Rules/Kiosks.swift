@@ -19,7 +19,7 @@ enum Kiosks {
     /// kiosk waits (a guesser at the kiosk cannot go on for ever), while each
     /// account keeps its own count so that one member's mistakes never block
     /// the next member.
-    static let kioskLimit = AttemptLimit(freeFailures: 30, firstDelay: 60, longestDelay: 900, forgetAfter: 3600)
+    static let kioskLimit = AttemptLimit(freeFailures: 30, firstDelay: 60, longestDelay: 600, forgetAfter: 900)
 
     static func cookieName(secure: Bool) -> String { secure ? "__Host-portevoix-borne" : "portevoix-borne" }
 
@@ -86,13 +86,28 @@ enum Kiosks {
          AttemptKey("borne", kiosk.id.uuidString, limit: kioskLimit)]
     }
 
+    /// The kiosk counters of a member at every open kiosk, and the kiosks'
+    /// own: what a facilitator's « lever la pause » clears with the rest.
+    static func openKioskKeys(pseudonymKey: String, on database: any Database) async throws -> [AttemptKey] {
+        let open = try await Kiosk.query(on: database).filter(\.$endedAt == nil).all()
+        var keys = [AttemptKey("borne-compte", pseudonymKey, limit: .perAccount)]
+        for kiosk in open { keys.append(AttemptKey("borne", try kiosk.requireID().uuidString, limit: kioskLimit)) }
+        return keys
+    }
+
+    /// The counter of card activations at this kiosk (the room shares one address).
+    static func activationKey(_ kiosk: Device) -> AttemptKey {
+        AttemptKey("borne-activation", kiosk.id.uuidString, limit: .perAddress)
+    }
+
     // MARK: Where a kiosk may go
 
     /// Paths any kiosk reaches whatever the poll: its own pages, the
     /// activation of a card.
     static func isKioskPath(_ path: String) -> Bool {
         let kiosk = SiteURL.kiosk(.welcome).path
-        return path == kiosk || path.hasPrefix(kiosk + "/")
+        // The stylesheets are routes too (`Stylesheet`): the kiosk needs them.
+        return path == kiosk || path.hasPrefix(kiosk + "/") || path.hasPrefix("/css/")
             || [SiteURL.activation, .activationAccount, .activationCharter].map(\.path).contains(path)
     }
 
@@ -116,9 +131,13 @@ enum Kiosks {
         return poll.$meeting.id == kiosk.meetingID && poll.channel.takesWebBallots && poll.status != .draft
     }
 
-    /// The session's polls a member can vote in at the kiosk now.
-    static func openPolls(meetingID: UUID, on database: any Database) async throws -> [Poll] {
-        try await Poll.query(on: database).filter(\.$meeting.$id == meetingID).filter(\.$status == .open)
-            .sort(\.$createdAt).all().filter { $0.channel.takesWebBallots }
+    /// The session's polls open on the web now that `member` may vote in.
+    static func openPolls(meetingID: UUID, for member: Member, on database: any Database) async throws -> [Poll] {
+        var result: [Poll] = []
+        for poll in try await Poll.query(on: database).filter(\.$meeting.$id == meetingID).filter(\.$status == .open)
+            .sort(\.$createdAt).all() where poll.channel.takesWebBallots {
+            if try await PollAccess.refusal(poll, member: member, on: database) == nil { result.append(poll) }
+        }
+        return result
     }
 }

@@ -42,7 +42,15 @@ enum Recordings {
         let key = key(of: text)
         if let kept = try await SpeechRecording.find(key, on: database) { return (key, kept.audio) }
         let audio = try await queue.recording(key: key, pool: app.threadPool) { try voice.speak(text) }
-        try await database.transaction { database in
+        try await database.retryingTransaction { database in
+            // The text may have been hidden, refused or redacted while the
+            // voice spoke (its `forget` found nothing to delete yet): read it
+            // again, the source's row locked on PostgreSQL so that such a
+            // change waits for this transaction, and keep the recording only
+            // if it still reads what is public now.
+            try await lock(source, on: database)
+            guard let current = try await ListenableTexts.text(of: source, app: app, on: database), Self.key(of: current) == key
+            else { return }
             try await SpeechRecording.query(on: database).filter(\.$source == source.key).filter(\.$id != key).delete()
             // Another instance may have made it meanwhile: the same bytes.
             try await database.sql.raw("""
@@ -51,6 +59,21 @@ enum Recordings {
                 """).run()
         }
         return (key, audio)
+    }
+
+    /// On PostgreSQL, holds the source's row until the transaction ends
+    /// (SQLite's writer lock already serialises the writes).
+    static func lock(_ source: SpeechSource, on database: any Database) async throws {
+        guard database.sql.dialect.name != "sqlite" else { return }
+        let table: String, id: UUID
+        switch source {
+        case .proposal(let value): (table, id) = (Proposal.schema, value)
+        case .meeting(let value): (table, id) = (Meeting.schema, value)
+        case .poll(let value): (table, id) = (Poll.schema, value)
+        case .name(let value): (table, id) = (ProposedName.schema, value)
+        case .debate, .content: return
+        }
+        _ = try await database.sql.raw("SELECT id FROM \(ident: table) WHERE id = \(bind: id) FOR SHARE").all()
     }
 
     /// Destroys every recording of `source`: its text was redacted,

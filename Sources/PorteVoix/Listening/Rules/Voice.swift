@@ -13,6 +13,8 @@ struct Voice: Sendable, Equatable {
     /// old ones are made again (the version is part of each recording's key).
     static let settings = "espeak-ng fr s145 | lame mono 16kHz 24kbps"
     static let contentType = "audio/mpeg"
+    /// The longest a program may run for one recording.
+    static let longestRun: TimeInterval = 30
 
     /// The voice, if both programs are installed; otherwise why not.
     static func find(environment: [String: String] = ProcessInfo.processInfo.environment) -> Result<Voice, Unavailable> {
@@ -68,6 +70,10 @@ struct Voice: Sendable, Equatable {
         process.standardOutput = stdout
         process.standardError = FileHandle.nullDevice
         try process.run()
+        // A text that makes a program hang (or crash in a loop) is stopped.
+        let watchdog = DispatchWorkItem { if process.isRunning { process.terminate() } }
+        DispatchQueue.global().asyncAfter(deadline: .now() + Self.longestRun, execute: watchdog)
+        defer { watchdog.cancel() }
         let writer = Thread {
             stdin.fileHandleForWriting.write(input)
             try? stdin.fileHandleForWriting.close()

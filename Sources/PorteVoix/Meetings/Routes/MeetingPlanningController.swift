@@ -93,6 +93,8 @@ struct MeetingPlanningController {
             details["to"] = FrenchDates.iso(meeting.startsAt) + "/" + FrenchDates.iso(meeting.endsAt)
         }
         try await request.audit(.meetingUpdate, about: .meeting(try meeting.requireID()), details)
+        // Its recording read the old details: made again on the next listening.
+        try await Recordings.forget(.meeting(try meeting.requireID()), on: request.db)
         try await request.setFlash("La séance est modifiée.")
         return request.redirect(to: .meeting(try meeting.requireID()))
     }

@@ -146,6 +146,8 @@ enum NamingContributions {
             opinion.personalData = personalData
             opinion.updatedAt = now
             try await opinion.save(on: database)
+            // The name's recording read the old opinion: made again on the next listening.
+            try await Recordings.forget(.name(nameID), on: database)
             return status
         }
     }

@@ -151,8 +151,8 @@ extension PollPages {
             .class("panneau-actions"),
             .h2("Animer le vote"),
             .p(.plain(poll.channel.label + ".")),
-            .p(.a(.href(url(poll, .easyQuestion)),
-                  .text(poll.questionEasy == nil ? "Écrire la question en version facile à lire" : "Modifier la version facile à lire"))),
+            .if(poll.status == .draft, .p(.a(.href(url(poll, .easyQuestion)),
+                  .text(poll.questionEasy == nil ? "Écrire la question en version facile à lire" : "Modifier la version facile à lire")))),
             .forEach(whatTheNumbersMean(model)) { .p(.class("aide-champ"), .attribute(named: "role", value: "status"), .plain($0)) },
             .unwrap(model.custody) { holders in
                 .if(poll.status == .draft, .group(

@@ -97,9 +97,9 @@ struct BallotsController {
             case .cast(let tracker):
                 // At a kiosk, a member with nothing left to vote is signed out
                 // now: the tracker is shown, and the next member starts afresh.
-                if let kiosk = request.kiosk, let memberID = request.member?.id {
+                if let kiosk = request.kiosk, let member = request.member, let memberID = member.id {
                     var left = false
-                    for other in try await Kiosks.openPolls(meetingID: kiosk.meetingID, on: request.db) where other.id != poll.id {
+                    for other in try await Kiosks.openPolls(meetingID: kiosk.meetingID, for: member, on: request.db) where other.id != poll.id {
                         if try await !BallotBox.hasVoted(pollID: other.requireID(), memberID: memberID, on: request.db) { left = true }
                     }
                     if !left { try await request.signOut() }
