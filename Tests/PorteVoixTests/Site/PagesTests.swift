@@ -56,7 +56,33 @@ struct PagesTests {
         try await withTestApp { app in
             var browser = Browser(app)
             let page = try await browser.get("/charte").text
-            #expect(page.contains(#"<a href="/accessibilite">Accessibilité : non conforme</a>"#))
+            let audit = try #require(app.contentStore.audit, "docs/rgaa is read at start-up")
+            #expect(page.contains(#"<a href="/accessibilite">Accessibilité : \#(audit.status)</a>"#))
+        }
+    }
+
+    /// The statement's figures are the audit's, computed as the RGAA says.
+    @Test func theStatementIsWrittenFromTheAudit() async throws {
+        try await withTestApp { app in
+            let audit = try #require(app.contentStore.audit)
+            #expect(audit.criteria.count == 106)
+            let counts = audit.counts
+            #expect(counts.conform + counts.nonConform + counts.notApplicable == 106)
+            let rate = try #require(audit.rate)
+            #expect(abs(rate - 100 * Double(counts.conform) / Double(counts.conform + counts.nonConform)) < 0.001)
+            #expect(audit.status == (rate >= 100 ? "totalement conforme" : rate >= 50 ? "partiellement conforme" : "non conforme"))
+            // A criterion failing on one page fails for the site.
+            for (criterion, _) in audit.nonConformities {
+                #expect(audit.findings.contains { $0.criterion == criterion.id && $0.result == .nonConform })
+            }
+            var visitor = Browser(app)
+            let page = try await visitor.get("/accessibilite").text
+            let shown = String(format: "%.2f", rate).replacingOccurrences(of: ".", with: ",") + " %"
+            #expect(page.contains(shown), "the rate \(shown) is on the statement")
+            #expect(page.contains("Défenseur des droits") && !page.contains("{{audit}}"))
+            for (criterion, _) in audit.nonConformities {
+                #expect(page.contains("Critère \(criterion.id) "), "the non-conformity \(criterion.id) is listed")
+            }
         }
     }
 

@@ -74,7 +74,7 @@ public enum Layout {
     static let stylesheetVersion = "8"
     /// Served by `Stylesheet` from `Styles/portevoix.css`.
     static let stylesheet = "/css/portevoix.css?v=\(stylesheetVersion)"
-    static let kioskStylesheet = "/css/borne.css?v=1"
+    static let kioskStylesheet = "/css/borne.css?v=2"
     static let projectionStylesheet = "/css/projection.css?v=1"
 
     /// The main menu, for who is looking.

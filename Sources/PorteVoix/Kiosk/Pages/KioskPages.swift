@@ -119,6 +119,15 @@ enum KioskPages {
         )
     }
 
+    /// « Encore du temps » on the tracker page: the code comes back with it
+    /// (it is shown once, and the member may need the time to note it).
+    static func moreTimeForm(back: SiteURL, code: String, csrf: String) -> Node<HTML.BodyContext> {
+        Forms.post(action: .kiosk(.moreTime), csrf: csrf,
+                   Forms.input([("type", "hidden"), ("name", "retour"), ("value", back.path)]),
+                   Forms.input([("type", "hidden"), ("name", "code"), ("value", code)]),
+                   Forms.submit("Encore du temps", class: "bouton bouton-secondaire borne-encore"))
+    }
+
     /// « Encore du temps » inside a ballot form: it sends the choices made
     /// so far, and the ballot comes back with them.
     static func moreTimeButton(poll: UUID) -> Node<HTML.BodyContext> {

@@ -29,6 +29,12 @@ extension MeetingPages {
 }
 
 extension PollPages {
+    /// The link back from a poll's pages; at a kiosk, back to the member's
+    /// votes (the rest of the site is out of reach there: RGAA 6.1).
+    static func kioskAwareBack(_ context: PageContext, to url: SiteURL, _ label: String) -> Node<HTML.BodyContext> {
+        context.kiosk == nil ? .p(.a(.href(url), .plain(label))) : .p(.a(.href(.kiosk(.welcome)), .text("Retour à vos votes")))
+    }
+
     /// The ballot form is on the page: nothing decided yet, nothing refused
     /// (at a kiosk, « Encore du temps » is then inside it).
     static func showsBallot(_ model: Model) -> Bool {

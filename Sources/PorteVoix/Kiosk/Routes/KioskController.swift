@@ -72,6 +72,15 @@ struct KioskController {
     func moreTime(request: Request) async throws -> Response {
         guard request.kiosk != nil, request.member != nil else { return request.redirect(to: .kiosk(.welcome)) }
         let back = (try? request.content.get(String.self, at: "retour")) ?? ""
+        // The tracker page: shown again with the code the member still has on screen.
+        if let code = try? request.content.get(String.self, at: "code"), code.range(of: #"^[A-Z0-9]{4}-[A-Z0-9]{4}$"#, options: .regularExpression) != nil,
+           let kiosk = request.kiosk, let pollID = UUID(uuidString: back.split(separator: "/").dropFirst().first.map(String.init) ?? ""),
+           back == SiteURL.poll(pollID, .vote).path, try await Kiosks.allows(pollID: pollID, kiosk: kiosk, on: request.db),
+           let poll = try await Poll.find(pollID, on: request.db) {
+            let context = request.pageContext
+            let summary = PollSummary(poll, asOf: request.now)
+            return PollPages.tracker(summary, tracker: code, context: context).paddedResponse(size: PollPages.trackerSize(summary, context: context))
+        }
         guard let pollID = Kiosks.pollID(in: back), back == SiteURL.poll(pollID).path,
               let kiosk = request.kiosk, try await Kiosks.allows(pollID: pollID, kiosk: kiosk, on: request.db),
               let poll = try await Poll.query(on: request.db).filter(\.$id == pollID)

@@ -176,3 +176,29 @@ extension PollPages {
         )
     }
 }
+
+extension HTML {
+    /// A size above `size` that pages of similar content share: the next
+    /// kibibyte past `size` plus 2 KiB (for a flash message or a longer pseudonym).
+    static func paddedSize(above size: Int) -> Int {
+        (size + 2048 + 1023) / 1024 * 1024
+    }
+
+    /// The page padded with a comment to exactly `size` bytes (or more if it
+    /// is already larger), never cached nor transformed by a proxy.
+    func paddedResponse(size: Int) -> Response {
+        HTML.paddedResponse(render(), size: size)
+    }
+
+    static func paddedResponse(_ page: String, size: Int) -> Response {
+        var body = page
+        let missing = size - body.utf8.count - 7
+        if missing > 0, let end = body.range(of: "</body>", options: .backwards) {
+            body.insert(contentsOf: "<!--" + String(repeating: " ", count: missing) + "-->", at: end.lowerBound)
+        }
+        var headers = HTTPHeaders()
+        headers.contentType = .html
+        headers.replaceOrAdd(name: .cacheControl, value: "no-store, no-transform")
+        return Response(status: .ok, headers: headers, body: .init(string: body))
+    }
+}

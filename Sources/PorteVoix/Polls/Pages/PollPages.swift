@@ -108,7 +108,7 @@ enum PollPages {
             context,
             title: (model.error == nil ? "" : "Erreur — ") + poll.question,
             content: .group(
-                .p(.a(.href(.polls), .text("Tous les votes"))),
+                kioskAwareBack(context, to: .polls, "Tous les votes"),
                 .h1(.plain(poll.question)),
                 .unwrap(poll.questionEasy) {
                     .div(.class("facile-a-lire point-courant"), .p(.strong("Facile à lire")), richText($0))
@@ -122,7 +122,7 @@ enum PollPages {
                     .li(.plain(poll.kind.label)),
                     .li(.plain(poll.eligibility == .territory ? "Membres du territoire « \(poll.territoryName ?? "") »"
                                 : poll.eligibility.label)),
-                    .unwrap(poll.meeting) { .li(.text("Séance : "), .a(.href($0.url), .plain($0.title))) },
+                    .unwrap(poll.meeting) { context.kiosk == nil ? .li(.text("Séance : "), .a(.href($0.url), .plain($0.title))) : .li(.plain("Séance : " + $0.title)) },
                     .unwrap(poll.proposal) { .li(.text("Proposition : "), .a(.href($0.url), .plain($0.title))) },
                     .unwrap(poll.closesAt) { .li(.plain("Clôture prévue le \(FrenchDates.dayAndTime($0))")) },
                     // Public, so that the council recognises its key holders.
@@ -228,8 +228,8 @@ enum PollPages {
                     .class("case-a-cocher"),
                     // Required, said by the browser to assistive technologies (the form is
                     // `novalidate`: the server explains what is missing).
-                    Forms.input([("type", "radio"), ("id", id), ("name", name), ("value", value), ("required", "required")]
-                        + (selected == value ? [("checked", "checked")] : [])),
+                    Forms.input([("type", "radio"), ("id", id), ("name", name), ("value", value)]
+                        + (selected == value ? [("checked", "checked")] : []) + [("required", "required")]),
                     .element(named: "label", nodes: [.attribute(named: "for", value: escapeAttribute(id)), .plain(label)])
                 )
             },
@@ -276,7 +276,9 @@ enum PollPages {
     }
 
     static func tracker(_ poll: PollSummary, tracker: String, context: PageContext) -> HTML {
-        Layout.page(
+        var context = context
+        context.kioskButtonInPage = context.kiosk?.signedIn == true
+        return Layout.page(
             context,
             title: "Votre vote est enregistré",
             content: .group(
@@ -286,7 +288,8 @@ enum PollPages {
                 .p(.class("code-verification"), .plain(tracker)),
                 .p(.text("À la clôture du scrutin, vous pourrez taper ce code sur la liste des bulletins pour vérifier "),
                    .text("que votre bulletin a bien été compté. Ne le donnez à personne.")),
-                .p(.a(.href(url(poll)), .text("Retour au vote")))
+                kioskAwareBack(context, to: url(poll), "Retour au vote"),
+                .if(context.kioskButtonInPage, KioskPages.moreTimeForm(back: url(poll, .vote), code: tracker, csrf: context.csrfToken ?? ""))
             )
         )
     }
@@ -369,31 +372,5 @@ enum PollPages {
                 )
             )
         )
-    }
-}
-
-extension HTML {
-    /// A size above `size` that pages of similar content share: the next
-    /// kibibyte past `size` plus 2 KiB (for a flash message or a longer pseudonym).
-    static func paddedSize(above size: Int) -> Int {
-        (size + 2048 + 1023) / 1024 * 1024
-    }
-
-    /// The page padded with a comment to exactly `size` bytes (or more if it
-    /// is already larger), never cached nor transformed by a proxy.
-    func paddedResponse(size: Int) -> Response {
-        HTML.paddedResponse(render(), size: size)
-    }
-
-    static func paddedResponse(_ page: String, size: Int) -> Response {
-        var body = page
-        let missing = size - body.utf8.count - 7
-        if missing > 0, let end = body.range(of: "</body>", options: .backwards) {
-            body.insert(contentsOf: "<!--" + String(repeating: " ", count: missing) + "-->", at: end.lowerBound)
-        }
-        var headers = HTTPHeaders()
-        headers.contentType = .html
-        headers.replaceOrAdd(name: .cacheControl, value: "no-store, no-transform")
-        return Response(status: .ok, headers: headers, body: .init(string: body))
     }
 }
