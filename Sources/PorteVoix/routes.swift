@@ -267,6 +267,8 @@ func routes(_ app: Application) throws {
     site.get(.kiosk(.welcome), use: kiosk.welcome)
     site.post(.kiosk(.moreTime), use: kiosk.moreTime)
     site.post(.kiosk(.done), use: kiosk.done)
+    // The cover shown when the time is up links here: a kiosk's sign-out needs no form.
+    site.get(.kiosk(.done), use: kiosk.done)
     let minutes = MinutesController()
     site.get(.meeting(.key, .printableMinutes), use: minutes.printableMinutes)
     site.get(.meeting(.key, .report), use: MeetingReportController().report)

@@ -146,6 +146,41 @@ struct KioskTests {
             #expect(again.status == .ok && again.trackerCode == code)
             #expect(try await device.get("/borne").text.contains("Voter : "), "the second vote is still there")
             _ = second
+            // Someone who did not vote cannot make the kiosk say they did.
+            _ = try await device.post("/borne/fin", form: ["_csrf": try #require(again.csrfToken)])
+            try await makeMember(app, "Pierre", activatedAt: aMonthAgo)
+            try await device.signIn("Pierre")
+            let menu = try await device.get("/borne")
+            let forged = try await device.post("/borne/encore", form: ["_csrf": try #require(menu.csrfToken),
+                                                                       "retour": poll.path + "/vote", "code": code])
+            #expect(forged.trackerCode == nil && !forged.text.contains("Votre vote est enregistré"))
+        }
+    }
+
+    /// The cover counts from the page's loading: a recording listened to
+    /// (or a stylesheet) must not keep the session alive behind it, and its
+    /// « Commencer » signs out whatever happens.
+    @Test func onlyTheMembersActionsKeepTheirTime() async throws {
+        try await withTestApp { app in
+            app.voice = nil
+            var (device, _, poll) = try await Self.kiosk(app)
+            try await makeMember(app, "Quentin", activatedAt: aMonthAgo)
+            try await device.signIn("Quentin")
+            let ballot = try await device.get(poll.path)
+            #expect(ballot.text.contains("href=\"/borne/fin\""), "the cover's « Commencer » signs out")
+            app.testClock.advance(by: 150)
+            _ = try await device.get("/ecouter/scrutins/\(poll.id!)")
+            _ = try await device.get(Layout.kioskStylesheet)
+            app.testClock.advance(by: 45)
+            let after = try await device.get("/borne")
+            #expect(after.text.contains("motDePasse") && !after.text.contains("Quentin"), "signed out on time")
+            // The link of the cover signs out at once.
+            try await device.signIn("Quentin")
+            #expect(try await device.get("/borne/fin").status == .seeOther)
+            #expect(try await device.get("/borne").text.contains("motDePasse"))
+            // The one-minute cover is for the tracker page only, never where someone types.
+            #expect(!(try await device.get("/connexion").text.contains("borne-court")))
+            #expect(!(try await device.get("/activation").text.contains("borne-court")))
         }
     }
 

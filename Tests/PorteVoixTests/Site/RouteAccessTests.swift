@@ -27,7 +27,7 @@ struct RouteAccessTests {
         "GET /ecouter/charte", "GET /ecouter/confidentialite", "GET /ecouter/accessibilite", "GET /ecouter/mentions-legales",
         "GET /ecouter/aide",
         // The kiosk's own pages: on any other device they say so and do nothing.
-        "GET /borne", "POST /borne/encore", "POST /borne/fin",
+        "GET /borne", "POST /borne/encore", "POST /borne/fin", "GET /borne/fin",
     ]
 
     /// The read API: a live personal token of active staff, never a session (`ReadAPITests`).

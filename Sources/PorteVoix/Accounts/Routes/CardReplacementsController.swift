@@ -167,7 +167,7 @@ struct CardReplacementsController {
         }
         // The counters a browser the member never used goes under: this one's.
         let keys = AttemptKey.password(pseudonymKey: Pseudonym.key(for: typed), member: nil, request: request)
-            + (try await Kiosks.openKioskKeys(pseudonymKey: Pseudonym.key(for: typed), on: request.db))
+            + [Kiosks.accountKey(pseudonymKey: Pseudonym.key(for: typed))]
         guard try await AttemptThrottle.blockedUntil(keys, on: request.db, now: request.now) != nil else {
             try await request.setFlash("La connexion de « \(member.publicName) » n'est pas bloquée. Si elle ou il n'arrive pas "
                 + "à se connecter, vérifiez le pseudonyme ; un mot de passe oublié demande une carte de remplacement.")

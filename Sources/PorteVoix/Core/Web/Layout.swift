@@ -40,6 +40,8 @@ public struct PageContext: Sendable {
     public var kiosk: KioskChrome?
     /// The page holds « Encore du temps » in its ballot form.
     public var kioskButtonInPage = false
+    /// A kiosk's tracker page after the member was signed out: covered after a minute.
+    public var kioskShortCover = false
 
     public init(
         siteName: String, departementName: String, path: String, accessibilityStatus: String,

@@ -184,7 +184,8 @@ struct WebSessionMiddleware: AsyncMiddleware {
         if let token = state.newToken {
             response.cookies[cookieName] = cookie(token)
         } else if let record = state.record {
-            if now.timeIntervalSince(record.lastSeenAt) > 60 || record.kioskID != nil {
+            let kioskAction = record.kioskID != nil && request.storage[KioskPassiveKey.self] != true
+            if (record.kioskID == nil && now.timeIntervalSince(record.lastSeenAt) > 60) || kioskAction {
                 // Keeps the session alive; once a minute at most, to spare
                 // writes (at a kiosk, every action counts: its limit is short).
                 record.lastSeenAt = now

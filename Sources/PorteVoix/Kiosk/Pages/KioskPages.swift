@@ -93,11 +93,12 @@ enum KioskPages {
     static func timeLimit(_ context: PageContext, _ kiosk: KioskChrome, buttonInPage: Bool) -> Node<HTML.BodyContext> {
         guard kiosk.signedIn else {
             // Signed out already (the tracker shown after the last vote):
-            // covered after one minute, so the code is not left for the next person.
-            guard context.path != SiteURL.kiosk(.welcome).path else { return .empty }
+            // covered after one minute, so the code is not left for the next
+            // person. Never on a page where someone is typing (sign-in, card).
+            guard context.kioskShortCover else { return .empty }
             return .div(.class("borne-voile borne-court"),
                         .p(.strong("Cette page est fermée.")),
-                        .p(.a(.class("bouton"), .href(.kiosk(.welcome)), .text("Commencer"))))
+                        .p(.a(.class("bouton"), .href(.kiosk(.done)), .text("Commencer"))))
         }
         let minutes = Int(Kiosks.idleLimit / 60)
         return .group(
@@ -115,7 +116,8 @@ enum KioskPages {
             .div(.class("borne-voile"),
                  .p(.strong("Temps écoulé.")),
                  .p(.text("La borne a déconnecté la personne qui votait, pour protéger son vote.")),
-                 .p(.a(.class("bouton"), .href(.kiosk(.welcome)), .text("Commencer"))))
+                 // Signs out whatever the server's clock says (a recording listened to kept the session).
+                 .p(.a(.class("bouton"), .href(.kiosk(.done)), .text("Commencer"))))
         )
     }
 

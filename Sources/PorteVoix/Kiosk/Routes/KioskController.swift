@@ -76,6 +76,7 @@ struct KioskController {
         if let code = try? request.content.get(String.self, at: "code"), code.range(of: #"^[A-Z0-9]{4}-[A-Z0-9]{4}$"#, options: .regularExpression) != nil,
            let kiosk = request.kiosk, let pollID = UUID(uuidString: back.split(separator: "/").dropFirst().first.map(String.init) ?? ""),
            back == SiteURL.poll(pollID, .vote).path, try await Kiosks.allows(pollID: pollID, kiosk: kiosk, on: request.db),
+           let memberID = request.member?.id, try await BallotBox.hasVoted(pollID: pollID, memberID: memberID, on: request.db),
            let poll = try await Poll.find(pollID, on: request.db) {
             let context = request.pageContext
             let summary = PollSummary(poll, asOf: request.now)
@@ -96,6 +97,8 @@ struct KioskController {
 
     /// « J'ai fini »: signed out, back to the sign-in for the next member.
     func done(request: Request) async throws -> Response {
+        // By a link (the cover) only at a kiosk: elsewhere signing out is a form.
+        if request.method == .GET, request.kiosk == nil { return request.redirect(to: .kiosk(.welcome)) }
         try await request.signOut()
         let response = request.redirect(to: .kiosk(.welcome))
         response.headers.replaceOrAdd(name: "Clear-Site-Data", value: "\"cache\"")

@@ -3,6 +3,9 @@ import Vapor
 
 struct KioskKey: StorageKey { typealias Value = Kiosks.Device }
 struct KioskTimedOutKey: StorageKey { typealias Value = Bool }
+/// A request that is not the member's action (a recording, a stylesheet):
+/// it does not restart the kiosk's time limit, which the page's cover counts from.
+struct KioskPassiveKey: StorageKey { typealias Value = Bool }
 
 extension Request {
     /// The kiosk this device is, if a facilitator made it one.
@@ -36,6 +39,9 @@ struct KioskMiddleware: AsyncMiddleware {
             return response
         }
         request.storage[KioskKey.self] = device
+        if request.url.path.hasPrefix("/css/") || request.url.path.hasPrefix("/ecouter/") {
+            request.storage[KioskPassiveKey.self] = true
+        }
         if let record = session.record {
             let foreign = record.kioskID != device.id
             let idle = request.now.timeIntervalSince(record.lastSeenAt) > Kiosks.idleLimit + Kiosks.grace

@@ -82,17 +82,14 @@ enum Kiosks {
     /// The counters a sign-in at the kiosk goes under: the account's own,
     /// and the kiosk's (never the address, which the whole room shares).
     static func attemptKeys(pseudonymKey: String, kiosk: Device) -> [AttemptKey] {
-        [AttemptKey("borne-compte", pseudonymKey, limit: .perAccount),
-         AttemptKey("borne", kiosk.id.uuidString, limit: kioskLimit)]
+        [accountKey(pseudonymKey: pseudonymKey), AttemptKey("borne", kiosk.id.uuidString, limit: kioskLimit)]
     }
 
-    /// The kiosk counters of a member at every open kiosk, and the kiosks'
-    /// own: what a facilitator's « lever la pause » clears with the rest.
-    static func openKioskKeys(pseudonymKey: String, on database: any Database) async throws -> [AttemptKey] {
-        let open = try await Kiosk.query(on: database).filter(\.$endedAt == nil).all()
-        var keys = [AttemptKey("borne-compte", pseudonymKey, limit: .perAccount)]
-        for kiosk in open { keys.append(AttemptKey("borne", try kiosk.requireID().uuidString, limit: kioskLimit)) }
-        return keys
+    /// A member's counter at the kiosks: what a facilitator's « lever la
+    /// pause » clears with their others. (A kiosk blocked as a whole is
+    /// closed and opened again: a new kiosk starts with no count.)
+    static func accountKey(pseudonymKey: String) -> AttemptKey {
+        AttemptKey("borne-compte", pseudonymKey, limit: .perAccount)
     }
 
     /// The counter of card activations at this kiosk (the room shares one address).

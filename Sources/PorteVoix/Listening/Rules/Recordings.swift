@@ -45,7 +45,7 @@ enum Recordings {
         try await database.retryingTransaction { database in
             // The text may have been hidden, refused or redacted while the
             // voice spoke (its `forget` found nothing to delete yet): read it
-            // again, the source's row locked on PostgreSQL so that such a
+            // again, the source locked on PostgreSQL (`lock`) so that such a
             // change waits for this transaction, and keep the recording only
             // if it still reads what is public now.
             try await lock(source, on: database)
@@ -61,24 +61,20 @@ enum Recordings {
         return (key, audio)
     }
 
-    /// On PostgreSQL, holds the source's row until the transaction ends
-    /// (SQLite's writer lock already serialises the writes).
+    /// On PostgreSQL, one lock per source until the transaction ends, taken
+    /// both here and by `forget`: a recording is never kept after the change
+    /// that destroyed its source's (a name's text includes its opinions, which
+    /// live in another table: a row lock would not do). SQLite's single
+    /// writer already serialises them.
     static func lock(_ source: SpeechSource, on database: any Database) async throws {
         guard database.sql.dialect.name != "sqlite" else { return }
-        let table: String, id: UUID
-        switch source {
-        case .proposal(let value): (table, id) = (Proposal.schema, value)
-        case .meeting(let value): (table, id) = (Meeting.schema, value)
-        case .poll(let value): (table, id) = (Poll.schema, value)
-        case .name(let value): (table, id) = (ProposedName.schema, value)
-        case .debate, .content: return
-        }
-        _ = try await database.sql.raw("SELECT id FROM \(ident: table) WHERE id = \(bind: id) FOR SHARE").all()
+        _ = try await database.sql.raw("SELECT pg_advisory_xact_lock(hashtext(\(bind: "speech:" + source.key)))").all()
     }
 
     /// Destroys every recording of `source`: its text was redacted,
     /// refused or hidden. Call it in the transaction that changes the text.
     static func forget(_ source: SpeechSource, on database: any Database) async throws {
+        try await lock(source, on: database)
         try await SpeechRecording.query(on: database).filter(\.$source == source.key).delete()
     }
 }

@@ -278,6 +278,7 @@ enum PollPages {
     static func tracker(_ poll: PollSummary, tracker: String, context: PageContext) -> HTML {
         var context = context
         context.kioskButtonInPage = context.kiosk?.signedIn == true
+        context.kioskShortCover = context.kiosk != nil && !context.kioskButtonInPage
         return Layout.page(
             context,
             title: "Votre vote est enregistré",
