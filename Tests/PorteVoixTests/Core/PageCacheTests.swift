@@ -18,11 +18,12 @@ import VaporTesting
         return try await browser.get(path)
     }
 
-    /// The same page rendered from the database, never from memory: a
-    /// visitor cookie sends the request past the cache.
+    /// The same page rendered from the database, never from memory.
     static func rendered(_ app: Application, _ path: String) async throws -> TestingHTTPResponse {
+        // A session cookie (unknown, so nobody is signed in) bypasses the
+        // cache; the visitor cookie no longer does.
         var browser = Browser(app)
-        browser.cookies["portevoix-visiteur"] = String(repeating: "a", count: 43)
+        browser.cookies["portevoix"] = String(repeating: "a", count: 43)
         return try await browser.get(path)
     }
 
@@ -185,6 +186,36 @@ import VaporTesting
             }
             // And the other way: a visitor's kept page never replaces the member's own.
             #expect(try await browser.get("/propositions").text.contains("Se déconnecter"))
+        }
+    }
+
+    /// A returning visitor carries the visitor cookie for a year (they once
+    /// opened a form): they get the kept pages too, and never another
+    /// visitor's form token, nor is their own ever kept.
+    @Test func aVisitorWithTheVisitorCookieGetsKeptPagesAndNoOnesToken() async throws {
+        try await withTestApp { app in
+            var returning = Browser(app)
+            let signIn = try await returning.get("/connexion")
+            let ownToken = try #require(signIn.csrfToken)
+            let cookieName = VisitorToken.cookieName(secure: app.settings.secureCookies)
+            #expect(returning.cookies[cookieName] != nil, "opening a form gave the visitor cookie")
+            _ = try await Self.visitor(app, "/propositions")
+            let hitsBefore = app.pageCache.figures.hits
+            let list = try await returning.get("/propositions")
+            #expect(list.status == .ok && app.pageCache.figures.hits == hitsBefore + 1, "served from memory")
+            let truth = try await Self.rendered(app, "/propositions")
+            #expect(list.body == truth.body)
+            #expect(list.headers.setCookie == nil)
+            // Their own form page is rendered for them and never kept.
+            let entries = app.pageCache.figures.entries
+            let again = try await returning.get("/connexion")
+            #expect(again.csrfToken != nil && app.pageCache.figures.entries == entries)
+            let stranger = try await Self.visitor(app, "/connexion")
+            let secondToken = try #require(again.csrfToken)
+            #expect(!stranger.text.contains(ownToken) && !stranger.text.contains(secondToken))
+            // A page first asked for by the returning visitor is not kept from their render.
+            _ = try await returning.get("/suivi")
+            #expect(app.pageCache.figures.entries == entries)
         }
     }
 

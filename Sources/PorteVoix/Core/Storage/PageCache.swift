@@ -14,8 +14,12 @@ import Vapor
 ///   as usual and never kept, so made-up query strings cannot fill memory.
 /// - Bounded: at most `maxEntries` pages and `maxBytes` bytes; the least
 ///   recently served go first.
-/// - Only for visitors without a session or visitor cookie, and only a 200
-///   that sets no cookie: nothing personal, no form token, is ever kept.
+/// - Only for visitors without a session, and only a 200 that sets no
+///   cookie: nothing personal, no form token, is ever kept. A visitor who
+///   carries the visitor cookie (they once opened a form) is served kept
+///   pages too, but what is rendered for them is never kept: a page with a
+///   form token is rendered for a visitor without the cookie only with a new
+///   one (`Set-Cookie`), so such a page is never in the cache for anyone.
 final class PageCache: Sendable {
     struct Entry {
         let body: ByteBuffer
@@ -305,9 +309,10 @@ struct PageCacheMiddleware: Middleware {
     func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
         let cache = request.application.pageCache
         guard request.method == .GET, let key = cache.key(for: request.url),
-              request.cookies[sessionCookie] == nil, request.cookies[visitorCookie] == nil,
-              request.cookies[kioskCookie] == nil
+              request.cookies[sessionCookie] == nil, request.cookies[kioskCookie] == nil
         else { return next.respond(to: request) }
+        // Served to a visitor with the visitor cookie; kept only from a visitor without one.
+        let keeps = request.cookies[visitorCookie] == nil
         let promise = request.eventLoop.makePromise(of: UInt64.self)
         cache.refresh(on: request.db.sql, content: request.application.contentStore, now: request.now) { promise.completeWith($0) }
         return promise.futureResult.flatMap { generation -> EventLoopFuture<Response> in
@@ -318,7 +323,7 @@ struct PageCacheMiddleware: Middleware {
                 return request.eventLoop.makeSucceededFuture(Response(status: .ok, headers: headers, body: .init(buffer: entry.body)))
             }
             return next.respond(to: request).map { response in
-                if response.status == .ok, !response.headers.contains(name: .setCookie),
+                if keeps, response.status == .ok, !response.headers.contains(name: .setCookie),
                    let contentType = response.headers.first(name: .contentType), contentType.hasPrefix("text/html"),
                    let body = response.body.buffer {
                     cache.store(key, body: body, contentType: contentType,
