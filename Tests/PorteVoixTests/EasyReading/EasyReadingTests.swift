@@ -122,6 +122,10 @@ struct EasyReadingTests {
             #expect(report.contains("1 personne a compris") || report.contains(">1<"))
             let csv = try await staff.get("/exports/fichier?jeu=propositions&format=csv").text
             #expect(csv.contains("reponse_comprise") || csv.contains("Réponse comprise"))
+            // Staff with the exports and the report: counts, never who.
+            for name in ["Zoé", "Yann"] {
+                #expect(!csv.contains(name) && !report.contains(name), "\(name) is named to staff")
+            }
         }
     }
 }

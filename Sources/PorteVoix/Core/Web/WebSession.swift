@@ -202,10 +202,7 @@ struct WebSessionMiddleware: AsyncMiddleware {
         } else if state.ended || state.hadUnknownCookie {
             // Expired with the attributes it was set with (Secure included),
             // so that every browser drops it.
-            response.cookies[cookieName] = HTTPCookies.Value(
-                string: "", expires: Date(timeIntervalSince1970: 0), maxAge: 0, domain: nil, path: "/",
-                isSecure: settings.secureCookies, isHTTPOnly: true, sameSite: .lax
-            )
+            response.cookies[cookieName] = .expired(secure: settings.secureCookies)
         }
         return response
     }
@@ -336,5 +333,14 @@ extension Application {
         let cleanup = SessionCleanup()
         storage[SessionCleanupKey.self] = cleanup
         return cleanup
+    }
+}
+
+extension HTTPCookies.Value {
+    /// A cookie that ends now, with the attributes it was set with (Secure
+    /// included), so that every browser drops it.
+    static func expired(secure: Bool, sameSite: HTTPCookies.SameSitePolicy = .lax) -> HTTPCookies.Value {
+        HTTPCookies.Value(string: "", expires: Date(timeIntervalSince1970: 0), maxAge: 0, domain: nil, path: "/",
+                          isSecure: secure, isHTTPOnly: true, sameSite: sameSite)
     }
 }

@@ -29,9 +29,7 @@ struct KioskController {
             isSecure: secure, isHTTPOnly: true, sameSite: .strict)
         // The facilitator's own sign-in remembered this device: forgotten, so
         // that nothing of theirs stays on a machine the whole room uses.
-        response.cookies[KnownDevice.cookieName(secure: secure)] = HTTPCookies.Value(
-            string: "", expires: Date(timeIntervalSince1970: 0), maxAge: 0, domain: nil, path: "/",
-            isSecure: secure, isHTTPOnly: true, sameSite: .lax)
+        response.cookies[KnownDevice.cookieName(secure: secure)] = .expired(secure: secure)
         return response
     }
 

@@ -33,9 +33,7 @@ struct KioskMiddleware: AsyncMiddleware {
             // ordinary browser again, with nobody signed in.
             if session.record != nil { try await request.endSession() }
             let response = KioskPages.closed(context: request.pageContext).response(status: .ok).noStore()
-            response.cookies[cookieName] = HTTPCookies.Value(
-                string: "", expires: Date(timeIntervalSince1970: 0), maxAge: 0, domain: nil, path: "/",
-                isSecure: secure, isHTTPOnly: true, sameSite: .strict)
+            response.cookies[cookieName] = .expired(secure: secure, sameSite: .strict)
             return response
         }
         request.storage[KioskKey.self] = device
