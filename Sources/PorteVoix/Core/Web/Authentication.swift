@@ -1,26 +1,46 @@
 import Fluent
 import Vapor
 
-/// Loads the member signed in with this session, with their roles. A member
-/// suspended or deleted since is signed out on their next request.
-struct CurrentMemberMiddleware: AsyncMiddleware {
-    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        if let memberID = try request.webSession.record?.memberID {
-            let member = try await Member.query(on: request.db)
-                .filter(\.$id == memberID)
-                .with(\.$roleRows)
-                .first()
-            if let member, member.status == .active || member.status == .pending {
-                request.storage[CurrentMemberKey.self] = member
-                request.storage[UnreadNotificationsKey.self] = try await Notifier.unreadCount(memberID, on: request.db)
-                if member.roles.contains(.moderator) {
-                    request.storage[WaitingForReviewKey.self] = try await Reports.waitingForReview(on: request.db)
-                }
-            } else {
-                try await request.endSession()
-            }
+/// Takes the member signed in with this session, with their roles, as the
+/// session's query read them (`SignedInRow`). A member suspended or deleted
+/// since is signed out on their next request. Futures: no task of its own,
+/// except for a moderator's badge.
+struct CurrentMemberMiddleware: Middleware {
+    func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
+        guard let state = try? request.webSession, let record = state.record, let memberID = record.memberID else {
+            return next.respond(to: request)
         }
-        return try await next.respond(to: request)
+        guard let loaded = state.loaded, loaded.session === record, let member = loaded.member, member.id == memberID else {
+            // The session changed after it was read (it cannot today): read again.
+            return request.eventLoop.makeFutureWithTask {
+                try await Self.loadAgain(memberID, request: request)
+            }.flatMap { next.respond(to: request) }
+        }
+        guard member.status == .active || member.status == .pending else {
+            return request.eventLoop.makeFutureWithTask { try await request.endSession() }
+                .flatMap { next.respond(to: request) }
+        }
+        request.storage[CurrentMemberKey.self] = member
+        request.storage[UnreadNotificationsKey.self] = loaded.unreadNotifications
+        guard member.roles.contains(.moderator) else { return next.respond(to: request) }
+        return request.eventLoop.makeFutureWithTask {
+            // Kept under the page cache's rules: any write empties it.
+            request.storage[WaitingForReviewKey.self] = try await request.cachedData("waiting-for-review", cost: { _ in 16 }) {
+                try await Reports.waitingForReview(on: request.db)
+            }
+        }.flatMap { next.respond(to: request) }
+    }
+
+    private static func loadAgain(_ memberID: UUID, request: Request) async throws {
+        let member = try await Member.query(on: request.db).filter(\.$id == memberID).with(\.$roleRows).first()
+        guard let member, member.status == .active || member.status == .pending else {
+            return try await request.endSession()
+        }
+        request.storage[CurrentMemberKey.self] = member
+        request.storage[UnreadNotificationsKey.self] = try await Notifier.unreadCount(memberID, on: request.db)
+        if member.roles.contains(.moderator) {
+            request.storage[WaitingForReviewKey.self] = try await Reports.waitingForReview(on: request.db)
+        }
     }
 }
 
@@ -70,23 +90,24 @@ public enum AccessRule: Sendable, Equatable {
 /// Checks the rule on the server for every route of its group. Anonymous
 /// visitors are sent to the sign-in page (401 under `/api/`); members without
 /// the role get the 403 page.
-struct AccessGuard: AsyncMiddleware {
+struct AccessGuard: Middleware {
     let rule: AccessRule
 
-    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+    func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
         guard let member = request.member else {
             if request.url.path.hasPrefix("/api/") {
-                throw Abort(.unauthorized)
+                return request.eventLoop.makeFailedFuture(Abort(.unauthorized))
             }
-            return request.redirect(to: SignInPage.path(returningTo: request.method == .GET ? request.url.string : nil))
+            let back = request.method == .GET ? request.url.string : nil
+            return request.eventLoop.makeSucceededFuture(request.redirect(to: SignInPage.path(returningTo: back)))
         }
         if member.status == .pending && rule != .memberBeforeCharter {
-            return request.redirect(to: .activationCharter)
+            return request.eventLoop.makeSucceededFuture(request.redirect(to: .activationCharter))
         }
         if case .anyRole(let roles) = rule, member.roles.isDisjoint(with: roles) {
-            throw Abort(.forbidden)
+            return request.eventLoop.makeFailedFuture(Abort(.forbidden))
         }
-        return try await next.respond(to: request)
+        return next.respond(to: request)
     }
 }
 

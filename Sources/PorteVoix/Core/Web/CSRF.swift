@@ -11,21 +11,28 @@ struct CSRFError: AbortError {
 /// `X-CSRF-Token` header. Vapor has no such protection built in.
 ///
 /// It also enforces the body size limit before anything reads the body.
-struct CSRFMiddleware: AsyncMiddleware {
+struct CSRFMiddleware: Middleware {
     static let fieldName = "_csrf"
     static let headerName = "X-CSRF-Token"
 
     let maxBodyBytes: Int
 
-    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+    // Futures, not async: a page read (GET) passes through with no task.
+    func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
         switch request.method {
         case .GET, .HEAD, .OPTIONS:
-            return try await next.respond(to: request)
+            return next.respond(to: request)
         default:
             break
         }
-        try await collectBody(of: request)
+        return collectBody(of: request).flatMapThrowing {
+            try check(request)
+        }.flatMap {
+            next.respond(to: request)
+        }
+    }
 
+    private func check(_ request: Request) throws {
         let sent = request.headers.first(name: Self.headerName)
             ?? (try? request.content.get(String.self, at: Self.fieldName))
         guard let sent else {
@@ -40,20 +47,19 @@ struct CSRFMiddleware: AsyncMiddleware {
                   VisitorToken.verify(sent, nonce: nonce, key: request.application.siteKeys.signing, now: request.now)
             else { throw CSRFError(reason: "wrong visitor token") }
         }
-        return try await next.respond(to: request)
     }
 
     /// Reads the whole body now (the token is in it), refusing it with 413
     /// as soon as it is known to be too large.
-    private func collectBody(of request: Request) async throws {
+    private func collectBody(of request: Request) -> EventLoopFuture<Void> {
         if let length = request.headers.first(name: .contentLength).flatMap(Int.init), length > maxBodyBytes {
-            throw Abort(.payloadTooLarge)
+            return request.eventLoop.makeFailedFuture(Abort(.payloadTooLarge))
         }
         if let collected = request.body.data {
-            guard collected.readableBytes <= maxBodyBytes else { throw Abort(.payloadTooLarge) }
-            return
+            guard collected.readableBytes <= maxBodyBytes else { return request.eventLoop.makeFailedFuture(Abort(.payloadTooLarge)) }
+            return request.eventLoop.makeSucceededVoidFuture()
         }
-        _ = try await request.body.collect(max: maxBodyBytes).get()
+        return request.body.collect(max: maxBodyBytes).map { _ in }
     }
 }
 

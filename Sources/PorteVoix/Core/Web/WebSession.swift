@@ -112,6 +112,9 @@ final class WebSessionState: @unchecked Sendable {
     var hadUnknownCookie = false
     /// The message left for this page by the previous one, already taken.
     var flash: String?
+    /// What the session's query read besides the session: its member,
+    /// their roles and unread count (`CurrentMemberMiddleware` takes them).
+    var loaded: SignedInRow?
     /// A visitor without a session: the random value of their visitor
     /// cookie, and whether this response sets it.
     var visitorNonce: String?
@@ -134,11 +137,15 @@ final class WebSessionState: @unchecked Sendable {
     }
 }
 
-/// Reads the session cookie, loads the session, and sets or clears the cookie
-/// on the way out. Sessions end after `sessionIdleTimeout` without activity
-/// and `sessionLifetime` after they began; the cookie has no expiry, so it
-/// also ends when the browser closes (shared computers are common here).
-struct WebSessionMiddleware: AsyncMiddleware {
+/// Reads the session cookie, loads the session (with its member, their
+/// roles and unread count, in one query: `SignedInRow`), and sets or clears
+/// the cookie on the way out. Sessions end after `sessionIdleTimeout` without
+/// activity and `sessionLifetime` after they began; the cookie has no expiry,
+/// so it also ends when the browser closes (shared computers are common here).
+///
+/// Futures, not async, like the outer middlewares: a signed-in request
+/// creates no task of its own here.
+struct WebSessionMiddleware: Middleware {
     let settings: Settings
 
     var cookieName: String { Self.cookieName(secure: settings.secureCookies) }
@@ -149,38 +156,52 @@ struct WebSessionMiddleware: AsyncMiddleware {
         secure ? "__Host-portevoix" : "portevoix"
     }
 
-    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+    func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
         let now = request.now
         let state = WebSessionState(record: nil)
-        if let token = request.cookies[cookieName]?.string {
-            if SecureToken.isWellFormed(token),
-               let record = try await WebSessionRecord.find(SecureToken.hash(token), on: request.db) {
-                if isAlive(record, now: now) {
-                    state.replace(with: record, token: nil)
-                    if let flash = record.flash {
-                        state.flash = flash
-                        record.flash = nil
-                    }
-                } else {
-                    try await record.delete(on: request.db)
-                    state.hadUnknownCookie = true
-                }
-            } else {
-                state.hadUnknownCookie = true
-            }
-        }
         if let nonce = request.cookies[VisitorToken.cookieName(secure: settings.secureCookies)]?.string,
            SecureToken.isWellFormed(nonce) {
             state.visitorNonce = nonce
         }
         request.storage[WebSessionStorageKey.self] = state
+        let loaded: EventLoopFuture<Void>
+        if let token = request.cookies[cookieName]?.string {
+            if SecureToken.isWellFormed(token) {
+                loaded = SignedInRow.load(tokenHash: SecureToken.hash(token), on: request.db).flatMap { found in
+                    guard let found else {
+                        state.hadUnknownCookie = true
+                        return request.eventLoop.makeSucceededVoidFuture()
+                    }
+                    guard isAlive(found.session, now: now) else {
+                        state.hadUnknownCookie = true
+                        return found.session.delete(on: request.db)
+                    }
+                    state.replace(with: found.session, token: nil)
+                    state.loaded = found
+                    if let flash = found.session.flash {
+                        state.flash = flash
+                        found.session.flash = nil
+                    }
+                    return request.eventLoop.makeSucceededVoidFuture()
+                }
+            } else {
+                state.hadUnknownCookie = true
+                loaded = request.eventLoop.makeSucceededVoidFuture()
+            }
+        } else {
+            loaded = request.eventLoop.makeSucceededVoidFuture()
+        }
+        return loaded.flatMap { next.respond(to: request) }.flatMap { response in
+            finish(response, state: state, request: request, now: now)
+        }
+    }
 
-        let response = try await next.respond(to: request)
+    /// The cookies, and the session's new time (or message taken) saved.
+    private func finish(_ response: Response, state: WebSessionState, request: Request, now: Date) -> EventLoopFuture<Response> {
         if state.setsVisitorCookie, let nonce = state.visitorNonce {
             response.cookies[VisitorToken.cookieName(secure: settings.secureCookies)] =
                 VisitorToken.cookie(nonce, secure: settings.secureCookies)
         }
-
         if let token = state.newToken {
             response.cookies[cookieName] = cookie(token)
         } else if let record = state.record {
@@ -191,12 +212,12 @@ struct WebSessionMiddleware: AsyncMiddleware {
                 record.lastSeenAt = now
             }
             if record.hasChanges {
-                do {
-                    try await record.update(on: request.db)
-                } catch let error where DatabaseFault(error) != nil {
+                return record.update(on: request.db).map { response }.flatMapError { error in
                     // The answer is already decided (a vote's tracker may be in
                     // it): a session that could not be touched keeps its old time.
-                    request.noteFault(DatabaseFault(error)!, error)
+                    guard let fault = DatabaseFault(error) else { return request.eventLoop.makeFailedFuture(error) }
+                    request.noteFault(fault, error)
+                    return request.eventLoop.makeSucceededFuture(response)
                 }
             }
         } else if state.ended || state.hadUnknownCookie {
@@ -204,7 +225,7 @@ struct WebSessionMiddleware: AsyncMiddleware {
             // so that every browser drops it.
             response.cookies[cookieName] = .expired(secure: settings.secureCookies)
         }
-        return response
+        return request.eventLoop.makeSucceededFuture(response)
     }
 
     func isAlive(_ record: WebSessionRecord, now: Date) -> Bool {

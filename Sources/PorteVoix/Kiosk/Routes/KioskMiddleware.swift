@@ -17,16 +17,26 @@ extension Request {
 /// to `/borne`), ends a member's session there after `Kiosks.idleLimit`
 /// without action, and ends any session that is not the kiosk's own. After
 /// the sessions, before the current member is loaded.
-struct KioskMiddleware: AsyncMiddleware {
+struct KioskMiddleware: Middleware {
     let secure: Bool
 
-    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+    func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
+        // Most devices are not kiosks: no task for them.
+        if request.cookies[Kiosks.cookieName(secure: secure)] == nil, (try? request.webSession)?.record?.kioskID == nil {
+            return next.respond(to: request)
+        }
+        return request.eventLoop.makeFutureWithTask {
+            try await respondAtKiosk(to: request, chainingTo: next)
+        }
+    }
+
+    private func respondAtKiosk(to request: Request, chainingTo next: any Responder) async throws -> Response {
         let session = try request.webSession
         let cookieName = Kiosks.cookieName(secure: secure)
         guard let token = request.cookies[cookieName]?.string else {
             // A kiosk's session outside the kiosk (its cookie deleted): over.
             if session.record?.kioskID != nil { try await request.endSession() }
-            return try await next.respond(to: request)
+            return try await next.respond(to: request).get()
         }
         guard case .active(let device)? = try await Kiosks.find(token: token, on: request.db) else {
             // Ended (by a facilitator, or with its session): the device is an
@@ -54,6 +64,6 @@ struct KioskMiddleware: AsyncMiddleware {
             allowed = try await Kiosks.allows(pollID: pollID, kiosk: device, on: request.db)
         }
         guard allowed else { return request.redirect(to: .kiosk(.welcome)) }
-        return try await next.respond(to: request)
+        return try await next.respond(to: request).get()
     }
 }
