@@ -325,6 +325,47 @@ import VaporTesting
 }
 
 /// The lists members see come from memory too (`Request.cachedData`), under the same rules.
+/// The signed-in request reads its member in one query (`SignedInRow`):
+/// each member sees their own state, as it is now, and never another's.
+@Suite struct MembersOwnStateTests {
+    @Test func eachMemberSeesTheirOwnStateAndNeverAnOldOne() async throws {
+        try await withTestApp { app in
+            let marie = try await makeMember(app, "Marie")
+            try await makeMember(app, "Ahmed")
+            try await makeMember(app, "Lina", roles: [.participant, .moderator])
+            let proposal = try await makeProposal(app, author: nil)
+            var marieBrowser = Browser(app), ahmedBrowser = Browser(app), linaBrowser = Browser(app)
+            try await marieBrowser.signIn("Marie")
+            try await ahmedBrowser.signIn("Ahmed")
+            try await linaBrowser.signIn("Lina")
+            // Marie supports it; Ahmed, who reads the page right after, does not.
+            _ = try await marieBrowser.submit([:], on: proposal.path, to: proposal.path + "/soutien")
+            #expect(try await marieBrowser.get(proposal.path).text.contains("Vous soutenez cette proposition."))
+            let ahmedPage = try await ahmedBrowser.get(proposal.path).text
+            #expect(!ahmedPage.contains("Vous soutenez cette proposition."))
+            #expect(ahmedPage.contains("Se déconnecter") && ahmedPage.contains("Soutenir cette proposition"))
+            // A notification for Marie shows at once for her only.
+            try await Notifier.notify(marie.id, "Votre proposition a une réponse.", link: .home, at: app.clock.now(), on: app.db)
+            #expect(try await marieBrowser.get("/propositions").text.contains("Notifications (1 non lue)"))
+            #expect(!(try await ahmedBrowser.get("/propositions").text.contains("non lue")))
+            // The moderator's badge follows what waits, and only moderators have it.
+            let before = try await linaBrowser.get("/propositions").text
+            #expect(before.contains("À relire") && !before.contains("en attente"))
+            try await makeProposal(app, title: "Un lavoir au village", author: marie, status: .submitted)
+            #expect(try await linaBrowser.get("/propositions").text.contains("À relire (1 en attente)"))
+            #expect(!(try await marieBrowser.get("/propositions").text.contains("À relire")))
+            // A role taken away, or an account suspended, counts from the next request.
+            try await MemberRole.query(on: app.db).filter(\.$role == .moderator).delete()
+            #expect(!(try await linaBrowser.get("/propositions").text.contains("À relire")))
+            marie.status = .suspended
+            try await marie.update(on: app.db)
+            let suspended = try await marieBrowser.get("/propositions").text
+            #expect(!suspended.contains("Se déconnecter") && !suspended.contains("Marie"))
+            #expect(try await marieBrowser.get("/mon-compte").status == .seeOther)
+        }
+    }
+}
+
 @Suite struct ListingCacheTests {
     @Test func aMembersListShowsEveryChangeOnTheNextVisit() async throws {
         try await withTestApp { app in
