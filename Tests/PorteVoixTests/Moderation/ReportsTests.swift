@@ -189,10 +189,14 @@ struct ReportsTests {
             var moderator = Browser(app)
             try await moderator.signIn("Modo")
 
+            // The overview shows the oldest report of all and leads to the others.
             let everything = try await moderator.get("/moderation").text
-            for title in ["Avec un numéro", "Sans rien de personnel", "Signalée pour injures", "Signalée hors sujet"] {
+            for title in ["Avec un numéro", "Sans rien de personnel", "Signalée pour injures", "Signalements et contenus masqués (2)",
+                          "/moderation?quoi=signalements"] {
                 #expect(everything.contains(title), "\(title)")
             }
+            let reports = try await moderator.get("/moderation?quoi=signalements").text
+            #expect(reports.contains("Signalée pour injures") && reports.contains("Signalée hors sujet"))
             let detected = try await moderator.get("/moderation?quoi=propositions&donnees=oui").text
             #expect(detected.contains("Avec un numéro") && !detected.contains("Sans rien de personnel"))
             #expect(!detected.contains("Signalée pour injures"), "only the proposals")

@@ -196,7 +196,8 @@ struct PageViewTests {
             ProposalPages.followUp([Mock.proposal], page: 1, pageCount: 1, context: .mock)
         },
         RenderedPage("moderation queue", shows: [h, w, "1 proposition", "1 commentaire"]) {
-            ProposalPages.moderationQueue(proposals: [Mock.proposal], comments: [Mock.comment], context: context)
+            ModerationQueue(proposals: QueueSection(all: [Mock.proposal], page: 1, perPage: 10),
+                            comments: QueueSection(all: [Mock.comment], page: 1, perPage: 10)).page(context: context)
         },
         RenderedPage("proposal form", shows: [h, w]) {
             ProposalPages.form(.init(mode: .new, csrf: c, themes: Mock.territories, territories: Mock.territories, title: h,

@@ -66,9 +66,9 @@ enum ReportedItems {
     /// oldest first; never the viewer's own.
     static func afterPublication(for viewer: UUID?, on database: any Database) async throws -> [ReportedItem] {
         let proposals = try await Proposal.query(on: database).filter(\.$reviewPending == true)
-            .sort(\.$createdAt).limit(ProposalLimits.moderationBatch).all()
+            .sort(\.$createdAt).limit(ProposalLimits.moderationQueueLimit).all()
         let comments = try await ProposalComment.query(on: database).filter(\.$reviewPending == true).with(\.$proposal)
-            .sort(\.$createdAt).limit(ProposalLimits.moderationBatch).all()
+            .sort(\.$createdAt).limit(ProposalLimits.moderationQueueLimit).all()
         let ownProposals = proposals.filter { viewer == nil || $0.$author.id != viewer }
         let ownComments = comments.filter { viewer == nil || $0.$author.id != viewer }
         return try ownProposals.map { proposal in
@@ -84,10 +84,11 @@ enum ReportedItems {
         }
     }
 
-    static func afterPublicationSection(_ items: [ReportedItem], csrf: String) -> Node<HTML.BodyContext> {
+    static func afterPublicationSection(_ items: [ReportedItem], total: Int, csrf: String,
+                                        more: Node<HTML.BodyContext>) -> Node<HTML.BodyContext> {
         .section(
             .id("apres-publication"),
-            .h2(.plain(items.isEmpty ? "Publiés, à relire" : "Publiés, à relire (\(items.count))")),
+            .h2(.plain(total == 0 ? "Publiés, à relire" : "Publiés, à relire (\(total))")),
             .p(.text("Ces textes sont déjà en ligne (relecture après publication, voir les réglages).")),
             items.isEmpty ? .p(.text("Rien à relire après publication.")) : .ul(.class("signalements"), .forEach(items) { item in
                 .li(
@@ -103,7 +104,8 @@ enum ReportedItems {
                         hideForm(item, csrf: csrf)
                     )
                 )
-            })
+            }),
+            more
         )
     }
 
@@ -117,10 +119,10 @@ enum ReportedItems {
                            .span(.class("visuellement-cache"), .plain(" : \(item.title)"))))
     }
 
-    static func section(_ items: [ReportedItem], csrf: String) -> Node<HTML.BodyContext> {
+    static func section(_ items: [ReportedItem], total: Int, csrf: String, more: Node<HTML.BodyContext>) -> Node<HTML.BodyContext> {
         .section(
             .id("signalements"),
-            .h2(.plain(items.isEmpty ? "Signalements et contenus masqués" : "Signalements et contenus masqués (\(items.count))")),
+            .h2(.plain(total == 0 ? "Signalements et contenus masqués" : "Signalements et contenus masqués (\(total))")),
             items.isEmpty ? .p(.text("Aucun signalement en attente, aucun contenu masqué.")) : .ul(.class("signalements"), .forEach(items) { item in
                 .li(
                     .h3(.a(.href(item.link, fragment: item.fragment), .plain(item.title))),
@@ -130,7 +132,11 @@ enum ReportedItems {
                         : .p(.plain("\(item.reports) signalement\(item.reports > 1 ? "s" : "") : "
                             + item.reasons.map(\.label).joined(separator: " ; ") + "."),
                              .if(item.hidden != nil, .span(.class("badge badge-donnees"), .text(" Masqué en attendant votre décision")))),
-                    .if(!item.comments.isEmpty, .ul(.forEach(item.comments) { .li(.plain("« \($0) »")) })),
+                    // The first three remarks, cut: the page stays light however many came.
+                    .if(!item.comments.isEmpty, .ul(
+                        .forEach(item.comments.prefix(3)) { .li(.plain("« \(ProposalPages.excerpt($0, length: 200)) »")) },
+                        .if(item.comments.count > 3, .li(.plain("et \(item.comments.count - 3) autre\(item.comments.count > 4 ? "s" : "") remarque\(item.comments.count > 4 ? "s" : "")")))
+                    )),
                     .div(
                         .class("boutons"),
                         Forms.post(action: item.decision, csrf: csrf,
@@ -143,7 +149,8 @@ enum ReportedItems {
                         hideForm(item, csrf: csrf)
                     )
                 )
-            })
+            }),
+            more
         )
     }
 }

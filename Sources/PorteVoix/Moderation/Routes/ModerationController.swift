@@ -6,28 +6,41 @@ import Vapor
 struct ModerationController {
     func moderationQueue(request: Request) async throws -> HTML {
         let filters = ModerationFilters(request.query)
-        // The oldest first, a batch of each at a time, with how many wait in all.
+        let viewer = request.member?.id
+        var queue = ModerationQueue(filters: filters, csrf: try await request.csrfToken())
+        // The oldest first, a page of each at a time, with how many wait in all.
         var waitingProposals = Proposal.query(on: request.db).filter(\.$status == .submitted)
         var waitingComments = ProposalComment.query(on: request.db).filter(\.$status == .submitted)
         if filters.flaggedOnly {
             waitingProposals = waitingProposals.filter(\.$personalData != nil)
             waitingComments = waitingComments.filter(\.$personalData != nil)
         }
-        let proposals = filters.shows(.proposals)
-            ? try await waitingProposals.copy().with(\.$theme).sort(\.$createdAt).limit(ProposalLimits.moderationBatch).all() : []
-        let comments = filters.shows(.comments)
-            ? try await waitingComments.copy().with(\.$proposal).sort(\.$createdAt).limit(ProposalLimits.moderationBatch).all() : []
-        let reported = filters.shows(.reports)
-            ? try await ReportedItems.waiting(for: request.member?.id, on: request.db)
-                .filter { item in filters.reason.map { item.reasons.contains($0) } ?? true } : []
-        return ProposalPages.moderationQueue(
-            proposals: proposals.map(ProposalSummary.init), comments: comments.map(CommentSummary.init),
-            totalProposals: filters.shows(.proposals) ? try await waitingProposals.count() : 0,
-            totalComments: filters.shows(.comments) ? try await waitingComments.count() : 0,
-            reported: reported,
-            afterPublication: filters.kind == .all ? try await ReportedItems.afterPublication(for: request.member?.id, on: request.db) : [],
-            debate: filters.kind == .all ? try await DebateQueue.waiting(for: request.member?.id, on: request.db) : [],
-            filters: filters, csrf: try await request.csrfToken(), context: request.pageContext)
+        if filters.shows(.proposals) {
+            let page = try await waitingProposals.copy().with(\.$theme).sort(\.$createdAt).sort(\.$id)
+                .paginateWithinRange(page: filters.page, per: filters.perPage(.proposals))
+            queue.proposals = QueueSection(items: page.items.map(ProposalSummary.init), total: page.metadata.total,
+                                           page: page.metadata.page, perPage: filters.perPage(.proposals))
+        }
+        if filters.shows(.comments) {
+            let page = try await waitingComments.copy().with(\.$proposal).sort(\.$createdAt).sort(\.$id)
+                .paginateWithinRange(page: filters.page, per: filters.perPage(.comments))
+            queue.comments = QueueSection(items: page.items.map(CommentSummary.init), total: page.metadata.total,
+                                          page: page.metadata.page, perPage: filters.perPage(.comments))
+        }
+        if filters.shows(.reports) {
+            let reported = try await ReportedItems.waiting(for: viewer, on: request.db)
+                .filter { item in filters.reason.map { item.reasons.contains($0) } ?? true }
+            queue.reported = QueueSection(all: reported, page: filters.page, perPage: filters.perPage(.reports))
+        }
+        if filters.shows(.published) {
+            queue.afterPublication = QueueSection(all: try await ReportedItems.afterPublication(for: viewer, on: request.db),
+                                                  page: filters.page, perPage: filters.perPage(.published))
+        }
+        if filters.shows(.debate) {
+            queue.debate = QueueSection(all: try await DebateQueue.waiting(for: viewer, on: request.db),
+                                        page: filters.page, perPage: filters.perPage(.debate))
+        }
+        return queue.page(context: request.pageContext)
     }
 
     struct DecisionForm: Content {

@@ -21,9 +21,9 @@ enum DebateQueue {
     /// Oldest first; never the viewer's own.
     static func waiting(for viewer: UUID?, on database: any Database) async throws -> [Item] {
         let names = try await ProposedName.query(on: database).filter(\.$status == .submitted).sort(\.$createdAt)
-            .limit(ProposalLimits.moderationBatch).all()
+            .limit(ProposalLimits.moderationQueueLimit).all()
         let opinions = try await NameOpinion.query(on: database).filter(\.$status == .submitted).with(\.$proposedName)
-            .sort(\.$updatedAt).limit(ProposalLimits.moderationBatch).all()
+            .sort(\.$updatedAt).limit(ProposalLimits.moderationQueueLimit).all()
         return try names.filter { viewer == nil || $0.$author.id != viewer }.map { name in
             Item(id: try name.requireID(), name: name.name, text: name.explanation, stance: nil,
                  // (A proposed name is never the current one.)
@@ -37,10 +37,10 @@ enum DebateQueue {
         }
     }
 
-    static func section(_ items: [Item], csrf: String) -> Node<HTML.BodyContext> {
+    static func section(_ items: [Item], total: Int, csrf: String, more: Node<HTML.BodyContext>) -> Node<HTML.BodyContext> {
         .section(
             .id("debat"),
-            .h2(.plain(items.isEmpty ? "Débat sur le nom" : "Débat sur le nom (\(items.count))")),
+            .h2(.plain(total == 0 ? "Débat sur le nom" : "Débat sur le nom (\(total))")),
             items.isEmpty ? .p(.text("Aucun nom ni avis à relire.")) : .ul(.class("signalements"), .forEach(items) { item in
                 let what = item.stance == nil ? "Nom proposé : \(item.name)"
                     : "Avis « \(item.stance!.label) » sur " + (item.name == "le nom actuel" ? item.name : "« \(item.name) »")
@@ -66,7 +66,8 @@ enum DebateQueue {
                                            .span(.class("visuellement-cache"), .plain(" : \(what)"))))
                     )
                 )
-            })
+            }),
+            more
         )
     }
 }

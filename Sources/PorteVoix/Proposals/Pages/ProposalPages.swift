@@ -164,45 +164,6 @@ enum ProposalPages {
         return String(flat.prefix(length)).trimmingCharacters(in: .whitespaces) + "…"
     }
 
-    static func moderationQueue(proposals: [ProposalSummary], comments: [CommentSummary], totalProposals: Int? = nil,
-                                totalComments: Int? = nil, reported: [ReportedItem] = [], afterPublication: [ReportedItem] = [],
-                                debate: [DebateQueue.Item] = [],
-                                filters: ModerationFilters = ModerationFilters(), csrf: String = "",
-                                context: PageContext) -> HTML {
-        let totalProposals = totalProposals ?? proposals.count, totalComments = totalComments ?? comments.count
-        return Layout.page(
-            context,
-            title: "À relire",
-            content: .group(
-                .h1("À relire"),
-                .p(.text("Les propositions et les commentaires qui attendent une décision avant publication, "),
-                   .text("et ce que les membres ont signalé.")),
-                moderationFilters(filters),
-                .if(filters.shows(.proposals), .h2(.plain(totalProposals == 1 ? "1 proposition" : "\(totalProposals) propositions"))),
-                .if(filters.shows(.proposals) && totalProposals > proposals.count,
-                    .p(.plain("Voici les \(proposals.count) plus anciennes ; les suivantes apparaîtront une fois celles-ci relues."))),
-                !filters.shows(.proposals) ? .empty : proposals.isEmpty ? .p(.text("Aucune proposition à relire.")) : .ul(.forEach(proposals) { proposal in
-                    .li(.a(.href(url(proposal)), .plain(proposal.title)),
-                        .plain(" — envoyée le \(FrenchDates.shortDay(proposal.createdAt))"),
-                        .if(proposal.fromPaper, .text(" (sur papier)")), .text(" "), Screening.badge(proposal.personalData))
-                }),
-                .if(filters.shows(.comments), .h2(.plain(totalComments == 1 ? "1 commentaire" : "\(totalComments) commentaires"))),
-                .if(filters.shows(.comments) && totalComments > comments.count,
-                    .p(.plain("Voici les \(comments.count) plus anciens ; les suivants apparaîtront une fois ceux-ci relus."))),
-                !filters.shows(.comments) ? .empty : comments.isEmpty ? .p(.text("Aucun commentaire à relire.")) : .ul(.forEach(comments) { comment in
-                    .li(.a(.href(comment.proposal?.url ?? .proposals, fragment: "commentaire-\(comment.id)"),
-                           .plain("Sur « \(comment.proposal?.title ?? "") »")),
-                        .plain(" — \(excerpt(comment.body, length: 100))"), .text(" "), Screening.badge(comment.personalData))
-                }),
-                .if(filters.kind == .all, ReportedItems.afterPublicationSection(afterPublication, csrf: csrf)),
-                .if(filters.kind == .all, DebateQueue.section(debate, csrf: csrf)),
-                .if(filters.shows(.reports), ReportedItems.section(reported, csrf: csrf)),
-                .p(.a(.href(.moderationJournal), .text("Le journal de la modération")), .text(" · "),
-                   .a(.href(.transparency), .text("La page de transparence")))
-            )
-        )
-    }
-
     static func moderationFilters(_ filters: ModerationFilters) -> Node<HTML.BodyContext> {
         Forms.get(
             action: .moderation, class: "filtres",

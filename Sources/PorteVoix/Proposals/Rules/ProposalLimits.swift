@@ -6,8 +6,10 @@ enum ProposalLimits {
     static let note = TextInput.Limit.reason
     /// The département's written answer.
     static let answer = 10_000
-    /// Proposals and comments shown at once in the moderation queue, the oldest first.
-    static let moderationBatch = 50
+    /// The texts published to read again, and the debate's names and opinions,
+    /// that the moderation queue reads at most (then pages through), oldest
+    /// first: the next appear once these are read. Reports are all read.
+    static let moderationQueueLimit = 500
     /// Paper proposals a member is asked about at once.
     static let paperToConfirm = 50
     /// The search words of the list.
