@@ -18,6 +18,7 @@ public func configure(_ app: Application) async throws {
 
 /// Configures the application with the given settings: tests call this one.
 public func configure(_ app: Application, settings: Settings) async throws {
+    let began = ContinuousClock.now
     app.logger = app.logger.madeSafe
     app.settings = settings
     app.routes.defaultMaxBodySize = ByteCount(value: settings.maxBodyBytes)
@@ -79,6 +80,7 @@ public func configure(_ app: Application, settings: Settings) async throws {
     // First added, outermost. Files skip sessions; errors are rendered inside
     // the sessions middleware so that error pages keep the session cookie.
     app.middleware = Middlewares()
+    app.middleware.use(MetricsMiddleware(metrics: app.siteMetrics))
     app.middleware.use(SecurityHeadersMiddleware(strictTransportSecurity: settings.publicURL?.scheme == "https"))
     app.middleware.use(RequestLogMiddleware())
     app.middleware.use(ProxyWatchMiddleware())
@@ -105,6 +107,8 @@ public func configure(_ app: Application, settings: Settings) async throws {
     if isServing(app) {
         try await Administrators.announceInstallationLink(app)
     }
+    let took = ContinuousClock.now - began
+    app.siteMetrics.started(after: Double(took.components.seconds) + Double(took.components.attoseconds) / 1e18)
 }
 
 /// Whether this run serves the site (no command, or `serve`), as opposed to

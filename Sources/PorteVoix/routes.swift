@@ -9,6 +9,7 @@ extension SiteURL {
         case .home: []
         case .siteMap: ["plan-du-site"]
         case .health: ["healthz"]
+        case .metrics: ["metrics"]
         case .content(let slug): [.constant(slug.rawValue)]
 
         case .signIn: ["connexion"]
@@ -99,6 +100,7 @@ func routes(_ app: Application) throws {
 
     site.get(.home, use: HomeController().show)
     site.get(.health, use: HealthController().check)
+    site.get(.metrics, use: MetricsController().metrics)
     site.get(.siteMap, use: { SiteMapPage.view(context: $0.pageContext) })
     let content = ContentController(store: app.contentStore)
     for slug in SiteURL.ContentSlug.allCases {

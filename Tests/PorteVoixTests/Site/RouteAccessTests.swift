@@ -12,6 +12,8 @@ struct RouteAccessTests {
     static let publicRoutes: Set<String> = [
         "GET /", "GET /charte", "GET /confidentialite", "GET /accessibilite", "GET /mentions-legales", "GET /aide",
         "GET /healthz",
+        // Answers only with the operators' token (PORTEVOIX_METRICS_TOKEN), « introuvable » otherwise.
+        "GET /metrics",
         "GET /connexion", "POST /connexion", "POST /deconnexion",
         "GET /activation", "POST /activation", "GET /activation/compte", "POST /activation/compte",
         "GET /installation", "POST /installation",

@@ -50,6 +50,9 @@ public struct Settings: Sendable {
     /// SQLite only: the database file never grows past this (`max_page_count`),
     /// for a data folder on a disk shared with other services.
     public var maximumDatabaseBytes: Int64?
+    /// `/metrics` answers only a request carrying `Authorization: Bearer`
+    /// with this token (at least 32 characters); without one it does not exist.
+    public var metricsToken: String?
 
     public init(
         database: Database,
@@ -117,6 +120,7 @@ public struct Settings: Sendable {
         case migrationDatabaseURL = "PORTEVOIX_MIGRATION_DATABASE_URL"
         case minimumFreeMegabytes = "PORTEVOIX_MIN_FREE_MB"
         case maximumDatabaseMegabytes = "PORTEVOIX_MAX_DATABASE_MB"
+        case metricsToken = "PORTEVOIX_METRICS_TOKEN"
         case port = "PORT"
     }
 
@@ -257,7 +261,12 @@ public struct Settings: Sendable {
             maximumDatabaseBytes = megabytes * 1024 * 1024
         }
 
-        return Settings(
+        let metricsToken = value(.metricsToken)
+        if let token = metricsToken, token.count < 32 {
+            throw SettingsError(variable: .metricsToken, value: "",
+                                accepts: "un jeton d'au moins 32 caractères (par exemple : openssl rand -hex 32), ou rien pour ne pas ouvrir /metrics")
+        }
+        var settings = Settings(
             database: database,
             dataDirectory: dataDirectory,
             resourcesDirectory: root,
@@ -273,6 +282,8 @@ public struct Settings: Sendable {
             minimumFreeBytes: minimumFreeBytes,
             maximumDatabaseBytes: maximumDatabaseBytes
         )
+        settings.metricsToken = metricsToken
+        return settings
     }
 
     /// The port from `PORT`, if set; `--port` on the command line wins over it.
@@ -318,7 +329,7 @@ public struct SettingsError: Error, Sendable, CustomStringConvertible {
 
     public var description: String {
         // Database addresses may hold a password, keys are secrets: never echo them.
-        let shown = [.databaseURL, .migrationDatabaseURL, .ballotKey, .signingKey].contains(variable) ? "" : " vaut « \(value) », mais elle"
+        let shown = [.databaseURL, .migrationDatabaseURL, .ballotKey, .signingKey, .metricsToken].contains(variable) ? "" : " vaut « \(value) », mais elle"
         return "PorteVoix ne peut pas démarrer : la variable \(variable.rawValue)\(shown.isEmpty ? " n'est pas valable. Elle" : shown) "
             + "accepte \(accepts)."
     }

@@ -317,6 +317,7 @@ struct PageCacheMiddleware: Middleware {
         cache.refresh(on: request.db.sql, content: request.application.contentStore, now: request.now) { promise.completeWith($0) }
         return promise.futureResult.flatMap { generation -> EventLoopFuture<Response> in
             if let entry = cache.lookup(key, generation: generation) {
+                request.storage[PageCacheServedKey.self] = true
                 var headers = HTTPHeaders()
                 headers.replaceOrAdd(name: .contentType, value: entry.contentType)
                 headers.replaceOrAdd(name: .cacheControl, value: entry.cacheControl)

@@ -15,6 +15,8 @@ final class StorageWatch: Sendable {
         var busySince: Date?
         var chain = AuditChain.Progress()
         var chainBroken: String?
+        /// Every fault met since start-up (for `/metrics`).
+        var faultCount = 0
     }
 
     private let state = NIOLockedValueBox(State())
@@ -23,6 +25,7 @@ final class StorageWatch: Sendable {
     func saw(_ fault: DatabaseFault, at now: Date) {
         state.withLockedValue { state in
             state.lastFault = (fault, now)
+            state.faultCount += 1
             if fault == .busy, state.busySince == nil { state.busySince = now }
         }
     }
@@ -48,6 +51,7 @@ final class StorageWatch: Sendable {
     }
 
     var lastFault: (fault: DatabaseFault, at: Date)? { state.withLockedValue { $0.lastFault } }
+    var faultCount: Int { state.withLockedValue { $0.faultCount } }
     var busySince: Date? { state.withLockedValue { $0.busySince } }
 
     /// Checks the journal's entries written since the last call (all of them the first time, in steps).

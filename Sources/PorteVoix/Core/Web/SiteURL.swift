@@ -40,6 +40,8 @@ enum SiteURL: Sendable, Hashable {
     case home
     case siteMap
     case health
+    /// Operators' figures (Prometheus), with their token only.
+    case metrics
     case content(ContentSlug)
 
     // Accounts

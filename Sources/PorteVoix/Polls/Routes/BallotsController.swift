@@ -80,7 +80,10 @@ struct BallotsController {
             let result = try await BallotBox.cast(content, poll: poll, memberID: request.requireMember().requireID(),
                                                   clock: request.application.clock, on: request.db)
             // From here on, a fault page must say the vote is counted.
-            if case .cast = result { request.saved = .vote }
+            if case .cast = result {
+                request.saved = .vote
+                request.application.siteMetrics.ballotCast()
+            }
             if result == .alreadyVoted { request.saved = .alreadyVoted }
             switch result {
             case .closed:

@@ -88,6 +88,7 @@ struct PaperBallotsController {
             throw PageError(.conflict, title: "Ce vote se fait en ligne", message: "Ce scrutin ne prend pas de bulletins papier.")
         case .typed:
             request.saved = .paperBallot
+            request.application.siteMetrics.ballotCast(paper: true)
             try await request.setFlash("Le bulletin papier est enregistré.")
             return request.redirect(to: .poll(try poll.requireID(), .paper))
         }

@@ -1,0 +1,83 @@
+"""Counts the instructions of N requests to a server running under callgrind
+(bench/instructions). Prints: label, measure, requests, instructions per request."""
+import glob
+import json
+import os
+import subprocess
+import sys
+import urllib.parse
+import urllib.request
+
+label, port, pid, dataset_file, out_prefix = sys.argv[1:6]
+dataset = json.load(open(dataset_file))
+base = f"http://127.0.0.1:{port}"
+member = "portevoix=" + dataset["memberCookie"]
+N = 10
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args):
+        return None
+
+
+opener = urllib.request.build_opener(NoRedirect)
+
+
+def get(path, cookie=None):
+    request = urllib.request.Request(base + path, headers={"Cookie": cookie} if cookie else {})
+    with opener.open(request, timeout=300) as reply:
+        body = reply.read()
+        assert reply.status == 200, (path, reply.status)
+        return body
+
+
+def vote(poll, voter):
+    data = urllib.parse.urlencode({"_csrf": voter[1], "choix": "P"}).encode()
+    request = urllib.request.Request(f"{base}/scrutins/{poll}/vote", data=data,
+                                     headers={"Cookie": "portevoix=" + voter[0]})
+    with opener.open(request, timeout=300) as reply:
+        body = reply.read().decode()
+        assert reply.status == 200 and "suivi" in body.lower(), (reply.status, body[:300])
+
+
+def control(*args):
+    subprocess.run(["callgrind_control", *args, pid], check=True, stdout=subprocess.DEVNULL)
+
+
+def measured(name, count, action):
+    control("-z")
+    control("-i", "on")
+    for index in range(count):
+        action(index)
+    control("-i", "off")
+    before = set(glob.glob(out_prefix + ".*"))
+    control("-d")
+    dumps = sorted(set(glob.glob(out_prefix + ".*")) - before, key=os.path.getmtime)
+    total = 0
+    for line in open(dumps[-1]):
+        if line.startswith("summary:") or line.startswith("totals:"):
+            total = int(line.split()[1])
+            break
+    print(f"{label}\t{name}\t{count}\t{total // count}", flush=True)
+
+
+proposal, meeting, poll, theme = (dataset[key].lower() for key in ("proposal", "meeting", "majorityPoll", "theme"))
+pages = [
+    ("/propositions (anonyme)", "/propositions", None),
+    ("/propositions (membre)", "/propositions", member),
+    ("/ (membre)", "/", member),
+    ("a proposal (anonyme)", f"/propositions/{proposal}", None),
+    ("a proposal (membre)", f"/propositions/{proposal}", member),
+    ("a session (membre)", f"/seances/{meeting}", member),
+    ("a closed poll (membre)", f"/scrutins/{poll}", member),
+]
+for name, path, cookie in pages:
+    for _ in range(3):
+        get(path, cookie)
+    measured(name, N, lambda _: get(path, cookie))
+
+open_poll = dataset["openPolls"][0]
+voters = dataset["voters"]
+for index in range(2):
+    vote(open_poll, voters[index])
+measured("one ballot (membre)", 20, lambda index: vote(open_poll, voters[2 + index]))
