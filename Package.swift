@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "portevoix", targets: ["PorteVoixServer"]),
         .executable(name: "portevoix-bench", targets: ["PorteVoixBench"]),
+        .executable(name: "portevoix-measured", targets: ["PorteVoixMeasured"]),
     ],
     dependencies: [
         .package(url: "https://github.com/vapor/vapor.git", from: "4.122.0"),
@@ -56,6 +57,14 @@ let package = Package(
         ),
         .executableTarget(
             name: "PorteVoixServer",
+            dependencies: [
+                .target(name: "PorteVoix"),
+                .product(name: "Vapor", package: "vapor"),
+            ]
+        ),
+        // The site from a synchronous main, for valgrind (bench/instructions).
+        .executableTarget(
+            name: "PorteVoixMeasured",
             dependencies: [
                 .target(name: "PorteVoix"),
                 .product(name: "Vapor", package: "vapor"),

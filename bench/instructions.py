@@ -59,6 +59,12 @@ def measured(name, count, action):
             total = int(line.split()[1])
             break
     print(f"{label}\t{name}\t{count}\t{total // count}", flush=True)
+    # Where they go: the functions that spend the most (self cost), for bench/PROFILES.md.
+    top = subprocess.run(["callgrind_annotate", "--threshold=80", dumps[-1]], capture_output=True, text=True).stdout
+    lines = [line for line in top.splitlines() if line.strip()][:60]
+    with open(os.environ.get("INSTRUCTIONS_PROFILE", "/dev/null"), "a") as profile:
+        profile.write(f"\n## {label}: {name} ({count} requests, {total // count:,} instructions each)\n\n```\n")
+        profile.write("\n".join(lines[-30:]) + "\n```\n")
 
 
 proposal, meeting, poll, theme = (dataset[key].lower() for key in ("proposal", "meeting", "majorityPoll", "theme"))

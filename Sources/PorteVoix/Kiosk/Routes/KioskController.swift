@@ -78,7 +78,7 @@ struct KioskController {
            let poll = try await Poll.find(pollID, on: request.db) {
             let context = request.pageContext
             let summary = PollSummary(poll, asOf: request.now)
-            return PollPages.tracker(summary, tracker: code, context: context).paddedResponse(size: PollPages.trackerSize(summary, context: context))
+            return PollPages.trackerResponse(summary, tracker: code, context: context)
         }
         guard let pollID = Kiosks.pollID(in: back), back == SiteURL.poll(pollID).path,
               let kiosk = request.kiosk, try await Kiosks.allows(pollID: pollID, kiosk: kiosk, on: request.db),

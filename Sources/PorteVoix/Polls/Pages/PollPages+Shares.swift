@@ -23,8 +23,14 @@ extension PollPages {
         return HTML.paddedSize(above: page.utf8.count - choiceBytes(content, options: options) + largest)
     }
 
-    static func trackerSize(_ poll: PollSummary, context: PageContext) -> Int {
-        HTML.paddedSize(above: tracker(poll, tracker: "XXXX-XXXX", context: context).render().utf8.count)
+    /// The tracker page, rendered once, padded to a size its code cannot
+    /// change: every code has the same length in the same letters, so the
+    /// size depends on the poll and the page's frame only, never on the
+    /// choice nor the code (design/voting.md, "Traffic").
+    static func trackerResponse(_ poll: PollSummary, tracker code: String, context: PageContext) -> Response {
+        assert(code.utf8.count == TrackerCode.displayLength, "a tracker code always has the same length")
+        let page = tracker(poll, tracker: code, context: context).render()
+        return HTML.paddedResponse(page, size: HTML.paddedSize(above: page.utf8.count))
     }
 
     /// A key holder's own share: a button first, then the share once.

@@ -110,8 +110,7 @@ struct BallotsController {
                 // Shown once: never stored, never cached; the same size for every choice.
                 let context = request.pageContext
                 let summary = PollSummary(poll, asOf: request.now)
-                return PollPages.tracker(summary, tracker: tracker, context: context)
-                    .paddedResponse(size: PollPages.trackerSize(summary, context: context))
+                return PollPages.trackerResponse(summary, tracker: tracker, context: context)
             }
         }
     }

@@ -236,6 +236,8 @@ enum BallotBox {
 /// The code a voter notes to find their ballot among the counted ones.
 enum TrackerCode {
     static let length = 8
+    /// "K7QF-2M9X": the letters and the dash, in bytes (the alphabet is ASCII).
+    static let displayLength = length + 1
 
     static func make() -> String {
         var generator = SystemRandomNumberGenerator()
