@@ -16,10 +16,8 @@ struct SignedInRow: Sendable {
     /// The statement, built once from the models' own columns: a column
     /// added to either model is read without touching this.
     private static let statement: String = {
-        let session = WebSessionRecord.keys.map { "s.\($0.description) AS s_\($0.description)" }
-        let member = Member.keys.map { "m.\($0.description) AS m_\($0.description)" }
         return """
-            SELECT \((session + member).joined(separator: ", ")), r.role AS r_role,
+            SELECT \(PlainRows.columns(of: WebSessionRecord.self, in: "s")), \(PlainRows.columns(of: Member.self, in: "m")), r.role AS r_role,
                    (SELECT COUNT(*) FROM \(MemberNotification.schema) n
                      WHERE n.member_id = s.member_id AND n.read_at IS NULL) AS unread
             FROM \(WebSessionRecord.schema) s
@@ -37,39 +35,17 @@ struct SignedInRow: Sendable {
     }
 
     private init(rows: [any SQLRow], first: any SQLRow) throws {
-        let session = WebSessionRecord()
-        try session.output(from: PrefixedRow(row: first, prefix: "s_"))
-        self.session = session
+        session = try PlainRows.model(WebSessionRecord.self, in: first, prefix: "s")!
         unreadNotifications = try first.decode(column: "unread", as: Int?.self) ?? 0
-        guard try !first.decodeNil(column: "m_id") else {
-            member = nil
+        guard let member = try PlainRows.model(Member.self, in: first, prefix: "m") else {
+            self.member = nil
             return
         }
-        let member = Member()
-        try member.output(from: PrefixedRow(row: first, prefix: "m_"))
         let memberID = try member.requireID()
         member.$roleRows.value = try rows.compactMap { row -> MemberRole? in
             guard let role = try row.decode(column: "r_role", as: String?.self).flatMap(Role.init(rawValue:)) else { return nil }
             return MemberRole(memberID: memberID, role: role)
         }
         self.member = member
-    }
-}
-
-/// A row read as a model's output, its columns named with a prefix.
-private struct PrefixedRow: DatabaseOutput {
-    let row: any SQLRow
-    let prefix: String
-
-    var description: String { "\(prefix)… of \(row)" }
-
-    func schema(_ schema: String) -> any DatabaseOutput { self }
-
-    func contains(_ key: FieldKey) -> Bool { row.contains(column: prefix + key.description) }
-
-    func decodeNil(_ key: FieldKey) throws -> Bool { try row.decodeNil(column: prefix + key.description) }
-
-    func decode<T: Decodable>(_ key: FieldKey, as type: T.Type) throws -> T {
-        try row.decode(column: prefix + key.description, as: T.self)
     }
 }

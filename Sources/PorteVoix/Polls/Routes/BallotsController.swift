@@ -8,7 +8,7 @@ struct BallotsController {
     // MARK: Voting
 
     /// The ballot read from the form and checked, or the page again with the reason.
-    func checkedBallot(_ request: Request, poll: Poll) async throws -> Result<BallotContent, PollPageError> {
+    func checkedBallot(_ request: Request, poll: Poll, present: Bool? = nil) async throws -> Result<BallotContent, PollPageError> {
         let member = try request.requireMember()
         guard poll.status == .open, poll.closesAt.map({ $0 > request.now }) ?? true else {
             return .failure(PollPageError(status: .conflict, message: poll.status == .closed
@@ -17,7 +17,7 @@ struct BallotsController {
         if let refusal = PollAccess.channelRefusal(poll) {
             return .failure(PollPageError(status: .forbidden, message: refusal))
         }
-        if let refusal = try await PollAccess.refusal(poll, member: member, on: request.db) {
+        if let refusal = try await PollAccess.refusal(poll, member: member, present: present, on: request.db) {
             return .failure(PollPageError(status: .forbidden, message: refusal))
         }
         let answers = BallotForm.answers(request, poll: poll)
@@ -47,8 +47,8 @@ struct BallotsController {
     }
 
     func confirm(request: Request) async throws -> Response {
-        let poll = try await PollLookup.find(request)
-        switch try await checkedBallot(request, poll: poll) {
+        let (poll, present) = try await PollLookup.findForBallot(request, memberID: try request.requireMember().requireID())
+        switch try await checkedBallot(request, poll: poll, present: present) {
         case .failure(let error): return try await errorPage(error, poll: poll, request: request)
         case .success(let content):
             if try await BallotBox.hasVoted(pollID: poll.requireID(), memberID: request.requireMember().requireID(), on: request.db) {
@@ -73,8 +73,9 @@ struct BallotsController {
     }
 
     func vote(request: Request) async throws -> Response {
-        let poll = try await PollLookup.find(request)
-        switch try await checkedBallot(request, poll: poll) {
+        // The poll, its options and rules, and the member's presence: one read.
+        let (poll, present) = try await PollLookup.findForBallot(request, memberID: try request.requireMember().requireID())
+        switch try await checkedBallot(request, poll: poll, present: present) {
         case .failure(let error): return try await errorPage(error, poll: poll, request: request)
         case .success(let content):
             let result = try await BallotBox.cast(content, poll: poll, memberID: request.requireMember().requireID(),

@@ -6,7 +6,9 @@ import Voting
 
 enum PollAccess {
     /// Why a member may not vote, in plain French; nil if they may.
-    static func refusal(_ poll: Poll, member: Member, on database: any Database) async throws -> String? {
+    /// `present`: whether they are marked present at the poll's session, when
+    /// already read with the poll (`PollLookup.findForBallot`).
+    static func refusal(_ poll: Poll, member: Member, present: Bool? = nil, on database: any Database) async throws -> String? {
         guard member.status == .active, member.roles.contains(.participant) else {
             return "Ce scrutin est réservé aux membres du conseil."
         }
@@ -20,10 +22,16 @@ enum PollAccess {
             }
             return nil
         case .present:
-            guard let meetingID = poll.$meeting.id,
-                  try await MeetingAttendance.query(on: database).filter(\.$meeting.$id == meetingID)
-                    .filter(\.$member.$id == member.requireID()).count() > 0
-            else {
+            var isPresent = false
+            if let meetingID = poll.$meeting.id {
+                if let present {
+                    isPresent = present
+                } else {
+                    isPresent = try await MeetingAttendance.query(on: database).filter(\.$meeting.$id == meetingID)
+                        .filter(\.$member.$id == member.requireID()).count() > 0
+                }
+            }
+            guard isPresent else {
                 return "Ce scrutin est réservé aux membres présents à la séance. Si vous êtes dans la salle, "
                     + "demandez à l'animatrice ou l'animateur de noter votre présence."
             }
