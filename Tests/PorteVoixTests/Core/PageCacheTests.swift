@@ -344,6 +344,25 @@ import VaporTesting
             let ahmedPage = try await ahmedBrowser.get(proposal.path).text
             #expect(!ahmedPage.contains("Vous soutenez cette proposition."))
             #expect(ahmedPage.contains("Se déconnecter") && ahmedPage.contains("Soutenir cette proposition"))
+            // The page's shared part is kept, the reader's own is not: Ahmed's
+            // comment waiting for review shows to him only, and a published one
+            // and the département's answer show to both at once.
+            let comment = ProposalComment(proposalID: try proposal.requireID(), authorID: try #require(try await Member.query(on: app.db)
+                .filter(\.$pseudonym == "Ahmed").first()).requireID(), body: "Et le samedi aussi ?", at: app.clock.now())
+            try await comment.create(on: app.db)
+            #expect(try await ahmedBrowser.get(proposal.path).text.contains("Votre commentaire attend sa relecture."))
+            let marieView = try await marieBrowser.get(proposal.path).text
+            #expect(!marieView.contains("Votre commentaire attend sa relecture.") && !marieView.contains("Et le samedi aussi"))
+            comment.status = .published
+            try await comment.update(on: app.db)
+            proposal.answer = "Le Département étudie une ligne le dimanche."
+            try await proposal.update(on: app.db)
+            for browser in [marieBrowser, ahmedBrowser] {
+                var reader = browser
+                let page = try await reader.get(proposal.path).text
+                #expect(page.contains("Et le samedi aussi") && page.contains("Le Département étudie une ligne le dimanche."))
+                #expect(!page.contains("Votre commentaire attend sa relecture."))
+            }
             // A notification for Marie shows at once for her only.
             try await Notifier.notify(marie.id, "Votre proposition a une réponse.", link: .home, at: app.clock.now(), on: app.db)
             #expect(try await marieBrowser.get("/propositions").text.contains("Notifications (1 non lue)"))

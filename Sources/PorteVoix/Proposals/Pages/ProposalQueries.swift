@@ -106,26 +106,62 @@ struct ProposalShowModel: Sendable {
     /// Staff write the easy-to-read version of the answer.
     var writesEasyAnswer = false
 
+    /// What every reader of a proposal's page sees the same: the proposal
+    /// with its theme, territory and author, its steps and all its comments
+    /// (filtered for each reader when the page is built). Kept under the
+    /// page cache's rules for the page itself (`ProposalsController.show`):
+    /// nothing in it depends on who reads, and it is never changed after.
+    struct SharedPart: Sendable {
+        let proposal: Proposal
+        let events: [ProposalEvent]
+        let comments: [ProposalComment]
+
+        static func load(_ proposal: Proposal, on database: any Database) async throws -> SharedPart {
+            let id = try proposal.requireID()
+            if proposal.$author.id != nil && !proposal.anonymous && proposal.$author.value == nil {
+                try await proposal.$author.load(on: database)
+            }
+            return SharedPart(
+                proposal: proposal,
+                events: try await ProposalEvent.query(on: database).filter(\.$proposal.$id == id)
+                    .with(\.$actor).sort(\.$createdAt).all(),
+                comments: try await ProposalComment.query(on: database).filter(\.$proposal.$id == id)
+                    .with(\.$author).sort(\.$createdAt).all())
+        }
+
+        /// About how many bytes it holds, for the cache's bound.
+        var cost: Int {
+            proposal.body.utf8.count + (proposal.answer?.utf8.count ?? 0) + 2_000
+                + events.reduce(0) { $0 + 200 + ($1.note?.utf8.count ?? 0) } + comments.reduce(0) { $0 + 300 + $1.body.utf8.count }
+        }
+    }
+
     static func make(_ proposal: Proposal, request: Request) async throws -> ProposalShowModel {
+        try await make(SharedPart.load(proposal, on: request.db), request: request)
+    }
+
+    /// The page of `shared.proposal` for this reader: their own part (do
+    /// they support it, have they said whether they understood the answer)
+    /// read in one query, the rest from `shared`.
+    static func make(_ shared: SharedPart, request: Request) async throws -> ProposalShowModel {
+        let proposal = shared.proposal
         let id = try proposal.requireID()
         let viewer = request.member
         let isAuthor = viewer != nil && proposal.$author.id == viewer?.id
         let roles = viewer?.roles ?? []
-        if proposal.$author.id != nil && !proposal.anonymous && proposal.$author.value == nil {
-            try await proposal.$author.load(on: request.db)
-        }
         let summary = ProposalSummary(proposal)
-        let events = try await ProposalEvent.query(on: request.db).filter(\.$proposal.$id == id)
-            .with(\.$actor).sort(\.$createdAt).all()
-        let allComments = try await ProposalComment.query(on: request.db).filter(\.$proposal.$id == id)
-            .with(\.$author).sort(\.$createdAt).all()
+        let events = shared.events
+        let allComments = shared.comments
         var supportsIt = false
         var ownUnderstanding: Bool?
         if let viewerID = viewer?.id {
-            supportsIt = try await ProposalSupport.query(on: request.db)
-                .filter(\.$proposal.$id == id).filter(\.$member.$id == viewerID).count() > 0
+            let row = try await request.db.sql.raw("""
+                SELECT (SELECT COUNT(*) FROM \(unsafeRaw: ProposalSupport.schema) WHERE proposal_id = \(bind: id) AND member_id = \(bind: viewerID)) AS supports,
+                       (SELECT understood FROM \(unsafeRaw: AnswerUnderstanding.schema) WHERE proposal_id = \(bind: id) AND member_id = \(bind: viewerID)) AS understood
+                """).first()
+            supportsIt = try (row?.decode(column: "supports", as: Int.self) ?? 0) > 0
             if proposal.answer != nil {
-                ownUnderstanding = try await Understanding.answer(proposal: id, member: viewerID, on: request.db)
+                ownUnderstanding = try row?.decode(column: "understood", as: Bool?.self)
             }
         }
         var model = ProposalShowModel(

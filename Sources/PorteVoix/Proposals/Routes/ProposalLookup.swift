@@ -7,15 +7,24 @@ enum ProposalLookup {
     /// that an unpublished proposal exists). A hidden proposal says why it is
     /// hidden; its author and the moderators still see it.
     static func findVisible(_ request: Request) async throws -> Proposal {
-        guard let id = request.id(.proposal),
-              let proposal = try await Proposal.query(on: request.db).filter(\.$id == id)
-                .with(\.$theme).with(\.$territory).with(\.$author).first()
-        else { throw Abort(.notFound) }
-        if proposal.isShownToThePublic { return proposal }
-        if let member = request.member {
+        guard let id = request.id(.proposal), let proposal = try await find(id, on: request.db) else { throw Abort(.notFound) }
+        try checkVisible(proposal, to: request.member)
+        return proposal
+    }
+
+    /// The proposal with its theme, territory and author.
+    static func find(_ id: UUID, on database: any Database) async throws -> Proposal? {
+        try await Proposal.query(on: database).filter(\.$id == id)
+            .with(\.$theme).with(\.$territory).with(\.$author).first()
+    }
+
+    /// Throws the page a reader gets for a proposal they may not see.
+    static func checkVisible(_ proposal: Proposal, to member: Member?) throws {
+        if proposal.isShownToThePublic { return }
+        if let member {
             let isAuthor = proposal.$author.id != nil && proposal.$author.id == member.id
             let enteredIt = proposal.$enteredBy.id == member.id
-            if isAuthor || enteredIt || member.roles.contains(.moderator) { return proposal }
+            if isAuthor || enteredIt || member.roles.contains(.moderator) { return }
         }
         if proposal.status.isPublic, let reason = proposal.hiddenReason {
             throw PageError(.notFound, title: "Cette proposition est masquée", message: reason.publicText)

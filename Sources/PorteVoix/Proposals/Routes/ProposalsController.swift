@@ -109,9 +109,18 @@ struct ProposalsController {
 
     // MARK: One proposal
 
+    /// The page's shared part comes from memory while nothing the site
+    /// shows changed (the page cache's rules); the visibility check and the
+    /// reader's own part are made for each request.
     func show(request: Request) async throws -> Response {
-        let proposal = try await ProposalLookup.findVisible(request)
-        let model = try await ProposalShowModel.make(proposal, request: request)
+        guard let id = request.id(.proposal) else { throw Abort(.notFound) }
+        let shared: ProposalShowModel.SharedPart? = try await request.cachedData("proposal-page:\(id.uuidString)", cost: { $0?.cost ?? 64 }) {
+            guard let proposal = try await ProposalLookup.find(id, on: request.db) else { return nil }
+            return try await ProposalShowModel.SharedPart.load(proposal, on: request.db)
+        }
+        guard let shared else { throw Abort(.notFound) }
+        try ProposalLookup.checkVisible(shared.proposal, to: request.member)
+        let model = try await ProposalShowModel.make(shared, request: request)
         return ProposalPages.show(model, context: request.pageContext).response(status: .ok)
     }
 
