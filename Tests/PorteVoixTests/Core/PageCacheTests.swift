@@ -363,6 +363,17 @@ import VaporTesting
                 #expect(page.contains("Et le samedi aussi") && page.contains("Le Département étudie une ligne le dimanche."))
                 #expect(!page.contains("Votre commentaire attend sa relecture."))
             }
+            // A session's page: Marie's answer is hers, and the count moves for all at once.
+            let meeting = try await makeMeeting(app, status: .planned)
+            meeting.startsAt = app.clock.now().addingTimeInterval(86_400)
+            meeting.endsAt = app.clock.now().addingTimeInterval(90_000)
+            try await meeting.update(on: app.db)
+            let meetingPath = "/seances/\(try meeting.requireID().uuidString)"
+            _ = try await ahmedBrowser.get(meetingPath)
+            _ = try await marieBrowser.submit(["reponse": "oui"], on: meetingPath, to: meetingPath + "/reponse")
+            #expect(try await marieBrowser.get(meetingPath).text.contains("Vous avez dit que vous viendrez."))
+            let ahmedMeeting = try await ahmedBrowser.get(meetingPath).text
+            #expect(!ahmedMeeting.contains("Vous avez dit que vous viendrez."))
             // A notification for Marie shows at once for her only.
             try await Notifier.notify(marie.id, "Votre proposition a une réponse.", link: .home, at: app.clock.now(), on: app.db)
             #expect(try await marieBrowser.get("/propositions").text.contains("Notifications (1 non lue)"))

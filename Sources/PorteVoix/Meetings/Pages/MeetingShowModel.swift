@@ -32,20 +32,50 @@ struct MeetingShowModel: Sendable {
     /// For facilitators: the session's open voting kiosks, and since when.
     var kiosks: (count: Int, since: Date?) = (0, nil)
 
+    /// What every reader of the session's page sees the same: the session,
+    /// its agenda and the counts of answers. Kept under the page cache's
+    /// rules by `MeetingsController.show`; never changed after it is read.
+    struct SharedPart: Sendable {
+        let meeting: Meeting
+        let items: [AgendaItem]
+        let counts: MeetingCounts
+
+        static func load(_ meeting: Meeting, on database: any Database) async throws -> SharedPart {
+            let id = try meeting.requireID()
+            return SharedPart(
+                meeting: meeting,
+                items: try await AgendaItem.query(on: database).filter(\.$meeting.$id == id)
+                    .with(\.$proposals).sort(\.$position).all(),
+                counts: try await MeetingCounts.make(meeting, on: database))
+        }
+
+        var cost: Int {
+            meeting.title.utf8.count + 2_000 + items.reduce(0) { $0 + 300 + $1.title.utf8.count + $1.proposals.count * 300 }
+        }
+    }
+
     static func make(_ meeting: Meeting, request: Request) async throws -> MeetingShowModel {
+        try await make(SharedPart.load(meeting, on: request.db), request: request)
+    }
+
+    /// The page for this reader: whether they said they come and whether they
+    /// were marked present, in one query; the rest from `shared`.
+    static func make(_ shared: SharedPart, request: Request) async throws -> MeetingShowModel {
         let now = request.now
+        let meeting = shared.meeting
         let id = try meeting.requireID()
         let viewer = request.member
         let canManage = viewer?.roles.isDisjoint(with: Role.organisers) == false
-        let items = try await AgendaItem.query(on: request.db).filter(\.$meeting.$id == id)
-            .with(\.$proposals).sort(\.$position).all()
+        let items = shared.items
         var viewerComing: Bool?
         var wasPresent = false
         if let viewerID = viewer?.id {
-            viewerComing = try await MeetingResponse.query(on: request.db)
-                .filter(\.$meeting.$id == id).filter(\.$member.$id == viewerID).first()?.coming
-            wasPresent = try await MeetingAttendance.query(on: request.db)
-                .filter(\.$meeting.$id == id).filter(\.$member.$id == viewerID).count() > 0
+            let row = try await request.db.sql.raw("""
+                SELECT (SELECT coming FROM \(unsafeRaw: MeetingResponse.schema) WHERE meeting_id = \(bind: id) AND member_id = \(bind: viewerID)) AS coming,
+                       (SELECT COUNT(*) FROM \(unsafeRaw: MeetingAttendance.schema) WHERE meeting_id = \(bind: id) AND member_id = \(bind: viewerID)) AS present
+                """).first()
+            viewerComing = try row?.decode(column: "coming", as: Bool?.self)
+            wasPresent = try (row?.decode(column: "present", as: Int.self) ?? 0) > 0
         }
         var linkable: [NamedID] = []
         if canManage && meeting.isOpenForChanges {
@@ -65,7 +95,7 @@ struct MeetingShowModel: Sendable {
         var model = MeetingShowModel(
             meeting: MeetingSummary(meeting),
             items: items.map { Item(item: AgendaItemSummary($0)) },
-            counts: try await MeetingCounts.make(meeting, on: request.db),
+            counts: shared.counts,
             now: now,
             isSignedIn: viewer != nil,
             viewerComing: viewerComing,

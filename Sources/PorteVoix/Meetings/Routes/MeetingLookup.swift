@@ -4,10 +4,13 @@ import Vapor
 /// The session a route names, with its territory.
 enum MeetingLookup {
     static func find(_ request: Request) async throws -> Meeting {
-        guard let id = request.id(.meeting),
-              let meeting = try await Meeting.query(on: request.db).filter(\.$id == id).with(\.$territory).first()
-        else { throw Abort(.notFound) }
+        guard let id = request.id(.meeting), let meeting = try await find(id, on: request.db) else { throw Abort(.notFound) }
         return meeting
+    }
+
+    /// The session with its territory.
+    static func find(_ id: UUID, on database: any Database) async throws -> Meeting? {
+        try await Meeting.query(on: database).filter(\.$id == id).with(\.$territory).first()
     }
 
     /// Only a planned or running session changes its details and agenda.

@@ -30,9 +30,17 @@ struct MeetingsController {
         )
     }
 
+    /// The page's shared part comes from memory while nothing the site
+    /// shows changed (the page cache's rules); the reader's own part is read
+    /// for each request.
     func show(request: Request) async throws -> Response {
-        let meeting = try await MeetingLookup.find(request)
-        return MeetingPages.show(try await MeetingShowModel.make(meeting, request: request), context: request.pageContext)
+        guard let id = request.id(.meeting) else { throw Abort(.notFound) }
+        let shared: MeetingShowModel.SharedPart? = try await request.cachedData("meeting-page:\(id.uuidString)", cost: { $0?.cost ?? 64 }) {
+            guard let meeting = try await MeetingLookup.find(id, on: request.db) else { return nil }
+            return try await MeetingShowModel.SharedPart.load(meeting, on: request.db)
+        }
+        guard let shared else { throw Abort(.notFound) }
+        return MeetingPages.show(try await MeetingShowModel.make(shared, request: request), context: request.pageContext)
             .response(status: .ok)
     }
 

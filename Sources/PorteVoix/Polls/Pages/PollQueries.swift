@@ -6,12 +6,17 @@ import Voting
 enum PollQueries {
     // MARK: The page of a poll
 
-    static func showModel(_ poll: Poll, request: Request) async throws -> PollPages.Model {
+    /// `reader`: what was read with the poll (`PollLookup.findWithReader`),
+    /// for the request's member; the counts are read here when it is nil.
+    static func showModel(_ poll: Poll, request: Request, reader: PollLookup.ReaderState? = nil) async throws -> PollPages.Model {
         let id = try poll.requireID()
         let member = request.member
+        let ballots: Int
+        if let counted = poll.aggregate?.ballots ?? reader?.ballots { ballots = counted }
+        else { ballots = try await BallotBox.ballotCount(poll, on: request.db) }
         var model = PollPages.Model(
             poll: PollSummary(poll, asOf: request.now),
-            ballots: try await BallotBox.ballotCount(poll, on: request.db),
+            ballots: ballots,
             csrf: member == nil ? nil : try await request.csrfToken(),
             canManage: member?.roles.isDisjoint(with: Role.organisers) == false
         )
@@ -19,9 +24,10 @@ enum PollQueries {
         model.atKiosk = request.kiosk != nil
         if let member {
             let memberID = try member.requireID()
-            model.hasVoted = try await BallotBox.hasVoted(pollID: id, memberID: memberID, on: request.db)
+            if let voted = reader?.voted { model.hasVoted = voted }
+            else { model.hasVoted = try await BallotBox.hasVoted(pollID: id, memberID: memberID, on: request.db) }
             if let refusal = PollAccess.channelRefusal(poll) { model.refusal = refusal }
-            else { model.refusal = try await PollAccess.refusal(poll, member: member, on: request.db) }
+            else { model.refusal = try await PollAccess.refusal(poll, member: member, present: reader?.present, on: request.db) }
             if model.hasVoted {
                 model.paperRegistration = try await BallotBox.paperRegistration(pollID: id, memberID: memberID, on: request.db)
             }

@@ -14,8 +14,9 @@ struct PollsController {
     }
 
     func show(request: Request) async throws -> Response {
-        let poll = try await PollLookup.find(request)
-        return PollPages.show(try await PollQueries.showModel(poll, request: request), context: request.pageContext).response(status: .ok)
+        let (poll, reader) = try await PollLookup.findWithReader(request, memberID: request.member?.id)
+        return PollPages.show(try await PollQueries.showModel(poll, request: request, reader: reader), context: request.pageContext)
+            .response(status: .ok)
     }
 
     // MARK: Managing
