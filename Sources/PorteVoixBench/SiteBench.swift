@@ -33,13 +33,15 @@ enum SiteBench {
               let ballot = environment["PORTEVOIX_BALLOT_KEY"].flatMap({ Data(base64Encoded: $0) }),
               let signing = environment["PORTEVOIX_SIGNING_KEY"].flatMap({ Data(base64Encoded: $0) })
         else { throw DrillFailure("PORTEVOIX_DATA_DIR, PORTEVOIX_BALLOT_KEY and PORTEVOIX_SIGNING_KEY are needed") }
-        return Settings(database: .sqlite(path: data + "/portevoix.sqlite"), dataDirectory: data,
+        // The server measured reads the same database: PostgreSQL when DATABASE_URL names one.
+        let database: Settings.Database = environment["DATABASE_URL"].map { .postgres(url: $0) } ?? .sqlite(path: data + "/portevoix.sqlite")
+        return Settings(database: database, dataDirectory: data,
                         resourcesDirectory: FileManager.default.currentDirectoryPath + "/",
                         passwordHashCost: 4, keys: .given(ballotMaster: Array(ballot), signing: Array(signing)))
     }
 
     static func dataset(file: String) async throws {
-        let site = Drills.Site(settings: try settings(), environment: [:], label: "SQLite", folder: "")
+        let site = Drills.Site(settings: try settings(), environment: [:], label: "dataset", folder: "")
         try await Drills.withDrillApp(site) { app in
             let start = ContinuousClock.now
             let sql = app.db.sql
