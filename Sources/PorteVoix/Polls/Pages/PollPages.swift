@@ -46,7 +46,7 @@ enum PollPages {
 
     // MARK: List
 
-    static func list(_ polls: [PollSummary], canManage: Bool, context: PageContext) -> HTML {
+    static func list(_ polls: [PollSummary], canManage: Bool, page: Int = 1, pageCount: Int = 1, context: PageContext) -> HTML {
         let open = polls.filter { $0.status == .open }
         let closed = polls.filter { $0.status == .closed }
         let drafts = polls.filter { $0.status == .draft }
@@ -68,7 +68,8 @@ enum PollPages {
                 open.isEmpty ? .p(.text("Aucun vote n'est ouvert en ce moment.")) : entries(open),
                 .if(canManage && !drafts.isEmpty, .group(.h2("En préparation"), entries(drafts))),
                 .h2("Votes clos"),
-                closed.isEmpty ? .p(.text("Aucun vote clos pour l'instant.")) : entries(closed)
+                closed.isEmpty ? .p(.text("Aucun vote clos pour l'instant.")) : entries(closed),
+                Pagination.links(path: .polls, query: [], page: page, pageCount: pageCount)
             )
         )
     }

@@ -5,12 +5,21 @@ import Voting
 
 /// `/scrutins`: secret ballots (design/voting.md).
 struct PollsController {
+    /// The open polls (and, for organisers, those in preparation), then the
+    /// closed ones page by page, the newest first: the page stays light
+    /// however many votes the council held.
     func list(request: Request) async throws -> HTML {
-        let polls = try await Poll.query(on: request.db).sort(\.$createdAt, .descending).limit(PollLimits.listed).all()
         let now = request.now
         let canManage = request.member?.roles.isDisjoint(with: Role.organisers) == false
-        return PollPages.list(polls.map { PollSummary($0, asOf: now) }.filter { canManage || $0.status != .draft },
-                              canManage: canManage, context: request.pageContext)
+        var current = Poll.query(on: request.db).filter(\.$status != .closed)
+        if !canManage { current = current.filter(\.$status != .draft) }
+        let currentPolls = try await current.sort(\.$createdAt, .descending).limit(PollLimits.listed).all()
+        let closed = try await Poll.query(on: request.db).filter(\.$status == .closed)
+            .sort(\.$createdAt, .descending).sort(\.$id)
+            .paginateWithinRange(page: Pagination.number(request.query[String.self, at: "page"]), per: PollLimits.closedPerPage)
+        return PollPages.list((currentPolls + closed.items).map { PollSummary($0, asOf: now) }.filter { canManage || $0.status != .draft },
+                              canManage: canManage, page: closed.metadata.page, pageCount: closed.metadata.pageCount,
+                              context: request.pageContext)
     }
 
     func show(request: Request) async throws -> Response {

@@ -17,6 +17,8 @@ enum PollLimits {
     static let typedShare = 300
     /// Members registered at once as having voted on paper.
     static let paperVotersAtOnce = 1000
-    /// Polls on `/scrutins`, and proposals offered when creating one.
+    /// Open polls and polls in preparation on `/scrutins`, and proposals offered when creating one.
     static let listed = 200
+    /// Closed polls on one page of `/scrutins`.
+    static let closedPerPage = 20
 }
