@@ -87,8 +87,10 @@ counts = os.path.join(os.path.dirname(os.path.abspath(__file__)), "results", "in
 if os.path.exists(counts):
     table = {}
     for line in open(counts, encoding="utf-8").read().splitlines()[1:]:
-        binary, measure, requests, each = line.split("\t")
+        binary, measure, requests, each, *rest = line.split("\t")
         table.setdefault(measure, {})[binary] = int(each)
+        if binary == "after" and rest:
+            table[measure]["metrics"] = rest[0]
     print()
     print("## Instructions per request (callgrind, `bench/instructions`)")
     print()
@@ -96,13 +98,13 @@ if os.path.exists(counts):
           "`before` is the release build of the commit before issue 27 (2fc0c78). Target: signed-in `/propositions` "
           "and one ballot each at least 4 times fewer than before.")
     print()
-    print("| measure | before | after | before ÷ after |")
-    print("|---|---|---|---|")
+    print("| measure | before | after | before ÷ after | of which /metrics's recording |")
+    print("|---|---|---|---|---|")
     for measure, figures in table.items():
         before, after = figures.get("before"), figures.get("after")
         ratio = f"{before / after:.2f} ×" if before and after else "—"
-        print(f"| {measure} | {before:,} | {after:,} | {ratio} |" if before and after
-              else f"| {measure} | {before or '—'} | {after or '—'} | {ratio} |")
+        shown = lambda value: f"{value:,}" if value else "—"
+        print(f"| {measure} | {shown(before)} | {shown(after)} | {ratio} | {figures.get('metrics', '—')} |")
 
 # The targets this machine misses, with the profiles that explain them,
 # written by hand after `perf record` on the release binary (bench/PROFILES.md).
