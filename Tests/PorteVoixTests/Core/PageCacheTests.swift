@@ -396,6 +396,25 @@ import VaporTesting
     }
 }
 
+extension MembersOwnStateTests {
+    /// Made-up ids reach the handler (they look like pages): what they find
+    /// (nothing) is never kept, so they cannot push real entries out.
+    @Test func madeUpIdsKeepNothing() async throws {
+        try await withTestApp { app in
+            try await makeMember(app, "Marie")
+            var marie = Browser(app)
+            try await marie.signIn("Marie")
+            _ = try await marie.get("/propositions")
+            let before = app.pageCache.dataFigures.entries
+            for _ in 0..<30 {
+                #expect(try await marie.get("/propositions/\(UUID().uuidString)").status == .notFound)
+                #expect(try await marie.get("/seances/\(UUID().uuidString)").status == .notFound)
+            }
+            #expect(app.pageCache.dataFigures.entries == before)
+        }
+    }
+}
+
 @Suite struct ListingCacheTests {
     @Test func aMembersListShowsEveryChangeOnTheNextVisit() async throws {
         try await withTestApp { app in

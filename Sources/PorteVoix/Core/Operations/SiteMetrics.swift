@@ -11,8 +11,11 @@ import Vapor
 ///
 /// Never per poll: a live count of one open poll's ballots, read every few
 /// seconds, would tell an observer in the room when each voter's ballot
-/// arrived (design/voting.md, "Insiders"). Never a member, a path with an id,
-/// or anything typed: routes are their patterns (`/propositions/:proposition`).
+/// arrived (design/voting.md, "Insiders"). When a single poll is open, the
+/// total is that poll's count, which its public page already shows
+/// (design/voting.md, "Results"): the figures add nothing an observer could
+/// not read there. Never a member, a path with an id, or anything typed:
+/// routes are their patterns (`/propositions/:proposalID`).
 final class SiteMetrics: Sendable {
     let registry = PrometheusCollectorRegistry()
     private let ballots: Counter

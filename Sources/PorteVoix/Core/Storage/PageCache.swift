@@ -345,7 +345,10 @@ extension Request {
     /// pages show, whose layout is their own. `key` must be built from
     /// checked values only; `make` must read nothing personal.
     /// `cost` estimates the bytes the value holds, for the cache's bound.
-    func cachedData<T: Sendable>(_ key: String, cost: (T) -> Int, _ make: () async throws -> T) async throws -> T {
+    /// `keeps`: whether a value is worth keeping (not a page that does not
+    /// exist: made-up ids must not push real entries out).
+    func cachedData<T: Sendable>(_ key: String, cost: (T) -> Int, keeps: (T) -> Bool = { _ in true },
+                                 _ make: () async throws -> T) async throws -> T {
         let cache = application.pageCache
         let generation: UInt64
         do {
@@ -355,7 +358,7 @@ extension Request {
         }
         if let value: T = cache.data(key, generation: generation) { return value }
         let value = try await make()
-        cache.storeData(key, value, cost: cost(value), generation: generation)
+        if keeps(value) { cache.storeData(key, value, cost: cost(value), generation: generation) }
         return value
     }
 }

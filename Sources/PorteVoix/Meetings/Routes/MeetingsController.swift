@@ -35,7 +35,7 @@ struct MeetingsController {
     /// for each request.
     func show(request: Request) async throws -> Response {
         guard let id = request.id(.meeting) else { throw Abort(.notFound) }
-        let shared: MeetingShowModel.SharedPart? = try await request.cachedData("meeting-page:\(id.uuidString)", cost: { $0?.cost ?? 64 }) {
+        let shared: MeetingShowModel.SharedPart? = try await request.cachedData("meeting-page:\(id.uuidString)", cost: { $0?.cost ?? 64 }, keeps: { $0 != nil }) {
             guard let meeting = try await MeetingLookup.find(id, on: request.db) else { return nil }
             return try await MeetingShowModel.SharedPart.load(meeting, on: request.db)
         }

@@ -63,25 +63,29 @@ enum ReportedItems {
     }
 
     /// Published at once (post-moderation) and not yet read by a moderator,
-    /// oldest first; never the viewer's own.
+    /// oldest first (proposals and comments together); never the viewer's own
+    /// (left out by the query, so that another's texts fill the list).
     static func afterPublication(for viewer: UUID?, on database: any Database) async throws -> [ReportedItem] {
-        let proposals = try await Proposal.query(on: database).filter(\.$reviewPending == true)
-            .sort(\.$createdAt).limit(ProposalLimits.moderationQueueLimit).all()
-        let comments = try await ProposalComment.query(on: database).filter(\.$reviewPending == true).with(\.$proposal)
-            .sort(\.$createdAt).limit(ProposalLimits.moderationQueueLimit).all()
-        let ownProposals = proposals.filter { viewer == nil || $0.$author.id != viewer }
-        let ownComments = comments.filter { viewer == nil || $0.$author.id != viewer }
-        return try ownProposals.map { proposal in
-            ReportedItem(kind: .proposal, id: try proposal.requireID(), title: proposal.title,
+        var proposalQuery = Proposal.query(on: database).filter(\.$reviewPending == true)
+        var commentQuery = ProposalComment.query(on: database).filter(\.$reviewPending == true)
+        if let viewer {
+            proposalQuery = proposalQuery.group(.or) { $0.filter(\.$author.$id == nil).filter(\.$author.$id != viewer) }
+            commentQuery = commentQuery.group(.or) { $0.filter(\.$author.$id == nil).filter(\.$author.$id != viewer) }
+        }
+        let proposals = try await proposalQuery.sort(\.$createdAt).limit(ProposalLimits.moderationQueueLimit).all()
+        let comments = try await commentQuery.with(\.$proposal).sort(\.$createdAt).limit(ProposalLimits.moderationQueueLimit).all()
+        let items = try proposals.map { proposal in
+            (proposal.createdAt, ReportedItem(kind: .proposal, id: try proposal.requireID(), title: proposal.title,
                          excerpt: ProposalPages.excerpt(proposal.body, length: 200), link: .proposal(try proposal.requireID()),
-                         reports: 0, reasons: [], comments: [], hidden: proposal.hiddenAt == nil ? nil : proposal.hiddenReason)
-        } + ownComments.map { comment in
+                         reports: 0, reasons: [], comments: [], hidden: proposal.hiddenAt == nil ? nil : proposal.hiddenReason))
+        } + comments.map { comment in
             let id = try comment.requireID()
-            return ReportedItem(kind: .comment, id: id, title: "Commentaire sur « \(comment.proposal.title) »",
+            return (comment.createdAt, ReportedItem(kind: .comment, id: id, title: "Commentaire sur « \(comment.proposal.title) »",
                                 excerpt: ProposalPages.excerpt(comment.body, length: 200), link: .proposal(comment.$proposal.id),
                                 fragment: "commentaire-\(id)", reports: 0, reasons: [], comments: [],
-                                hidden: comment.hiddenAt == nil ? nil : comment.hiddenReason)
+                                hidden: comment.hiddenAt == nil ? nil : comment.hiddenReason))
         }
+        return items.sorted { $0.0 < $1.0 }.map(\.1)
     }
 
     static func afterPublicationSection(_ items: [ReportedItem], total: Int, csrf: String,

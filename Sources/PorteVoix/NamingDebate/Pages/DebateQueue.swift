@@ -20,16 +20,21 @@ enum DebateQueue {
 
     /// Oldest first; never the viewer's own.
     static func waiting(for viewer: UUID?, on database: any Database) async throws -> [Item] {
-        let names = try await ProposedName.query(on: database).filter(\.$status == .submitted).sort(\.$createdAt)
-            .limit(ProposalLimits.moderationQueueLimit).all()
-        let opinions = try await NameOpinion.query(on: database).filter(\.$status == .submitted).with(\.$proposedName)
-            .sort(\.$updatedAt).limit(ProposalLimits.moderationQueueLimit).all()
-        return try names.filter { viewer == nil || $0.$author.id != viewer }.map { name in
+        // The viewer's own are left out by the queries, so that others' texts fill the list.
+        var nameQuery = ProposedName.query(on: database).filter(\.$status == .submitted)
+        var opinionQuery = NameOpinion.query(on: database).filter(\.$status == .submitted)
+        if let viewer {
+            nameQuery = nameQuery.group(.or) { $0.filter(\.$author.$id == nil).filter(\.$author.$id != viewer) }
+            opinionQuery = opinionQuery.filter(\.$member.$id != viewer)
+        }
+        let names = try await nameQuery.sort(\.$createdAt).limit(ProposalLimits.moderationQueueLimit).all()
+        let opinions = try await opinionQuery.with(\.$proposedName).sort(\.$updatedAt).limit(ProposalLimits.moderationQueueLimit).all()
+        return try names.map { name in
             Item(id: try name.requireID(), name: name.name, text: name.explanation, stance: nil,
                  // (A proposed name is never the current one.)
                  personalData: Screening.kinds(stored: name.personalData).map(\.label),
                  decision: .namingNameModeration(try name.requireID()))
-        } + opinions.filter { viewer == nil || $0.$member.id != viewer }.map { opinion in
+        } + opinions.map { opinion in
             Item(id: try opinion.requireID(), name: opinion.proposedName.isCurrent ? "le nom actuel" : opinion.proposedName.name,
                  text: opinion.text, stance: opinion.stance,
                  personalData: Screening.kinds(stored: opinion.personalData).map(\.label),

@@ -114,7 +114,7 @@ struct ProposalsController {
     /// reader's own part are made for each request.
     func show(request: Request) async throws -> Response {
         guard let id = request.id(.proposal) else { throw Abort(.notFound) }
-        let shared: ProposalShowModel.SharedPart? = try await request.cachedData("proposal-page:\(id.uuidString)", cost: { $0?.cost ?? 64 }) {
+        let shared: ProposalShowModel.SharedPart? = try await request.cachedData("proposal-page:\(id.uuidString)", cost: { $0?.cost ?? 64 }, keeps: { $0 != nil }) {
             guard let proposal = try await ProposalLookup.find(id, on: request.db) else { return nil }
             return try await ProposalShowModel.SharedPart.load(proposal, on: request.db)
         }
