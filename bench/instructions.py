@@ -53,11 +53,14 @@ def measured(name, count, action):
     before = set(glob.glob(out_prefix + ".*"))
     control("-d")
     dumps = sorted(set(glob.glob(out_prefix + ".*")) - before, key=os.path.getmtime)
+    # "totals:" is the cost of everything since the counters were zeroed
+    # (callgrind's "summary:" line can read 0 when counting was switched on late).
     total = 0
     for line in open(dumps[-1]):
-        if line.startswith("summary:") or line.startswith("totals:"):
+        if line.startswith("totals:"):
             total = int(line.split()[1])
-            break
+        elif line.startswith("summary:") and not total:
+            total = int(line.split()[1])
     # What the operators' metrics cost (issue 27: under 3 %): the inclusive
     # instructions of the metrics middleware's recording, beside the total.
     inclusive = subprocess.run(["callgrind_annotate", "--inclusive=yes", "--threshold=100", dumps[-1]],
