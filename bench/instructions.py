@@ -78,9 +78,15 @@ def measured(name, count, action):
     top = subprocess.run(["callgrind_annotate", "--threshold=90", dumps[-1]], capture_output=True, text=True).stdout
     # The function lines only ("   1,234 ( 0.56%)  file:function [object]"), the costliest first.
     lines = [line for line in top.splitlines() if "%)" in line and ":" in line and "PROGRAM TOTALS" not in line][:30]
+    # And the site's own functions with everything they call (inclusive), demangled.
+    own = [line for line in inclusive.splitlines() if "%)" in line and ("PorteVoix" in line or "Vapor" in line
+                                                                       or "Fluent" in line or "SQLite" in line or "Plot" in line)][:40]
+    demangled = subprocess.run(["swift", "demangle", "--simplified"], input="\n".join(own), capture_output=True, text=True).stdout
     with open(os.environ.get("INSTRUCTIONS_PROFILE", "/dev/null"), "a") as profile:
         profile.write(f"\n## {label}: {name} ({count} requests, {total // count:,} instructions each)\n\n```\n")
         profile.write("\n".join(line[:200] for line in lines) + "\n```\n")
+        profile.write("\nInclusive (the site's and its libraries' functions with what they call):\n\n```\n")
+        profile.write("\n".join(line[:220] for line in demangled.splitlines()) + "\n```\n")
 
 
 proposal, meeting, poll, theme = (dataset[key].lower() for key in ("proposal", "meeting", "majorityPoll", "theme"))
