@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import Ink
 import NIOConcurrencyHelpers
 
@@ -69,16 +72,41 @@ final class ContentStore: Sendable {
     /// The modification dates of every Markdown file, as one number: the
     /// page cache empties when a file is edited, added or removed.
     func fingerprint() -> Int {
+        // stat(2) of each file, not FileManager's attribute dictionaries: this
+        // runs before every page served from memory, and FileManager cost
+        // more instructions than the page. The names are listed again only
+        // when a folder changed (a file added, removed or renamed).
+        let folders = [directory, directory + Self.easyFolder]
+        let folderStamps = folders.map { Self.stamp(of: $0) }
+        let names = listing.withLockedValue { listing -> [String] in
+            if listing.stamps != folderStamps {
+                let easy = ((try? FileManager.default.contentsOfDirectory(atPath: folders[1])) ?? []).map { Self.easyFolder + $0 }
+                listing = (folderStamps, (((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []) + easy)
+                    .filter { $0.hasSuffix(".md") }.sorted())
+            }
+            return listing.names
+        }
         var hasher = Hasher()
-        let easy = ((try? FileManager.default.contentsOfDirectory(atPath: directory + Self.easyFolder)) ?? []).map { Self.easyFolder + $0 }
-        let names = (((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []) + easy).filter { $0.hasSuffix(".md") }.sorted()
         for name in names {
             hasher.combine(name)
-            let attributes = try? FileManager.default.attributesOfItem(atPath: directory + name)
-            hasher.combine((attributes?[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0)
-            hasher.combine(attributes?[.size] as? Int ?? 0)
+            hasher.combine(Self.stamp(of: directory + name))
         }
         return hasher.finalize()
+    }
+
+    private let listing = NIOLockedValueBox<(stamps: [FileStamp], names: [String])>(([], []))
+
+    struct FileStamp: Hashable {
+        var seconds: Int
+        var nanoseconds: Int
+        var size: Int
+    }
+
+    /// Modification time and size, or zeros when the file is missing.
+    static func stamp(of path: String) -> FileStamp {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return FileStamp(seconds: 0, nanoseconds: 0, size: 0) }
+        return FileStamp(seconds: Int(info.st_mtim.tv_sec), nanoseconds: Int(info.st_mtim.tv_nsec), size: Int(info.st_size))
     }
 
     /// The compliance status of the accessibility statement, for the footer
