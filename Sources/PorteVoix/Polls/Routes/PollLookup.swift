@@ -34,10 +34,37 @@ enum PollLookup {
             (SELECT COUNT(*) FROM poll_voters v WHERE v.poll_id = p.id AND v.member_id = \(bind: memberID)) AS voted\(unsafeRaw: ballotTables)\(bind: id)
             """).all()
         guard let first = rows.first, let poll = try PlainRows.model(Poll.self, in: first, prefix: "p") else { throw Abort(.notFound) }
-        poll.$options.value = try rows.compactMap { try PlainRows.model(PollOption.self, in: $0, prefix: "o") }
-        poll.$territory.value = .some(try PlainRows.model(Territory.self, in: first, prefix: "t"))
-        poll.$meeting.value = .some(try PlainRows.model(Meeting.self, in: first, prefix: "mt"))
-        poll.$proposal.value = .some(try PlainRows.model(Proposal.self, in: first, prefix: "pr"))
+        // The poll itself as Fluent builds it (it may be saved: its schedule
+        // applied); its relations only as the pages read them (names, titles),
+        // built without reflecting each model's properties.
+        let pollID = try poll.requireID()
+        poll.$options.value = try rows.compactMap { row -> PollOption? in
+            guard let id = try row.decode(column: "o_id", as: UUID?.self) else { return nil }
+            let option = PollOption(pollID: pollID, position: try row.decode(column: "o_position", as: Int.self),
+                                    label: try row.decode(column: "o_label", as: String.self))
+            option.id = id
+            return option
+        }
+        poll.$territory.value = .some(try first.decode(column: "t_id", as: UUID?.self).map { id in
+            let territory = Territory()
+            territory.id = id
+            territory.name = try first.decode(column: "t_name", as: String.self)
+            return territory
+        })
+        poll.$meeting.value = .some(try first.decode(column: "mt_id", as: UUID?.self).map { id in
+            let meeting = Meeting()
+            meeting.id = id
+            meeting.title = try first.decode(column: "mt_title", as: String.self)
+            meeting.startsAt = try first.decode(column: "mt_starts_at", as: Date.self)
+            return meeting
+        })
+        poll.$proposal.value = .some(try first.decode(column: "pr_id", as: UUID?.self).map { id in
+            let proposal = Proposal()
+            proposal.id = id
+            proposal.title = try first.decode(column: "pr_title", as: String.self)
+            proposal.hiddenAt = try first.decode(column: "pr_hidden_at", as: Date?.self)
+            return proposal
+        })
         let reader = ReaderState(present: try first.decode(column: "present", as: Int.self) > 0,
                                  voted: try first.decode(column: "voted", as: Int.self) > 0,
                                  ballots: try first.decode(column: "ballots", as: Int.self))
@@ -50,9 +77,9 @@ enum PollLookup {
     }
 
     private static let ballotColumns: String = """
-        SELECT \(PlainRows.columns(of: Poll.self, in: "p")), \(PlainRows.columns(of: PollOption.self, in: "o")),
-               \(PlainRows.columns(of: Territory.self, in: "t")), \(PlainRows.columns(of: Meeting.self, in: "mt")),
-               \(PlainRows.columns(of: Proposal.self, in: "pr")),
+        SELECT \(PlainRows.columns(of: Poll.self, in: "p")), o.id AS o_id, o.position AS o_position, o.label AS o_label,
+               t.id AS t_id, t.name AS t_name, mt.id AS mt_id, mt.title AS mt_title, mt.starts_at AS mt_starts_at,
+               pr.id AS pr_id, pr.title AS pr_title, pr.hidden_at AS pr_hidden_at,
                (SELECT COUNT(*) FROM ballots b WHERE b.poll_id = p.id) AS ballots,
                (SELECT COUNT(*) FROM \(MeetingAttendance.schema) a WHERE a.meeting_id = p.meeting_id AND a.member_id = 
         """
