@@ -308,11 +308,12 @@ struct PageCacheMiddleware: Middleware {
     // Futures, not async: a page served from memory creates no task of its own.
     func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
         let cache = request.application.pageCache
-        guard request.method == .GET, let key = cache.key(for: request.url),
-              request.cookies[sessionCookie] == nil, request.cookies[kioskCookie] == nil
-        else { return next.respond(to: request) }
+        guard request.method == .GET, let key = cache.key(for: request.url) else { return next.respond(to: request) }
+        // `request.cookies` parses the header each time it is read: once here.
+        let cookies = request.headers.contains(name: .cookie) ? request.cookies : HTTPCookies()
+        guard cookies[sessionCookie] == nil, cookies[kioskCookie] == nil else { return next.respond(to: request) }
         // Served to a visitor with the visitor cookie; kept only from a visitor without one.
-        let keeps = request.cookies[visitorCookie] == nil
+        let keeps = cookies[visitorCookie] == nil
         let promise = request.eventLoop.makePromise(of: UInt64.self)
         cache.refresh(on: request.db.sql, content: request.application.contentStore, now: request.now) { promise.completeWith($0) }
         return promise.futureResult.flatMap { generation -> EventLoopFuture<Response> in
