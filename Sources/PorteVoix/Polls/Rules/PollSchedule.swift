@@ -67,11 +67,13 @@ enum PollSchedule {
     static func applyDue(_ app: Application, now: Date) async throws {
         // Which ones, in plain SQL first: most rounds find none, and building
         // Fluent's query of a poll (its model reflected) cost more than the query.
+        // Openings and closings first: counts that keep failing never hold them back.
         let ids = try await app.db.sql.raw("""
             SELECT id FROM polls
             WHERE (status = \(bind: PollStatus.draft.rawValue) AND opens_at <= \(bind: now) AND key_shares_pending = 0)
                OR (status = \(bind: PollStatus.open.rawValue) AND closes_at <= \(bind: now))
                OR (status = \(bind: PollStatus.closed.rawValue) AND counted_at IS NULL AND custody = \(bind: BallotCustody.standard.rawValue))
+            ORDER BY CASE WHEN status = \(bind: PollStatus.closed.rawValue) THEN 1 ELSE 0 END, closes_at
             LIMIT 100
             """).all().map { try $0.decode(column: "id", as: UUID.self) }
         guard !ids.isEmpty else { return }

@@ -81,8 +81,14 @@ final class ContentStore: Sendable {
         let names = listing.withLockedValue { listing -> [String] in
             if listing.stamps != folderStamps {
                 let easy = ((try? FileManager.default.contentsOfDirectory(atPath: folders[1])) ?? []).map { Self.easyFolder + $0 }
-                listing = (folderStamps, (((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []) + easy)
-                    .filter { $0.hasSuffix(".md") }.sorted())
+                let names = (((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []) + easy)
+                    .filter { $0.hasSuffix(".md") }.sorted()
+                // A folder changed within the last two seconds may change again
+                // within its clock's tick: list it again next time. (The file
+                // system's clock, not the site's: mtimes are written with it.)
+                let now = Int(time(nil))
+                let settled = folderStamps.allSatisfy { now - $0.seconds > 2 }
+                listing = (settled ? folderStamps : [], names)
             }
             return listing.names
         }
@@ -106,7 +112,12 @@ final class ContentStore: Sendable {
     static func stamp(of path: String) -> FileStamp {
         var info = stat()
         guard stat(path, &info) == 0 else { return FileStamp(seconds: 0, nanoseconds: 0, size: 0) }
-        return FileStamp(seconds: Int(info.st_mtim.tv_sec), nanoseconds: Int(info.st_mtim.tv_nsec), size: Int(info.st_size))
+        #if os(Linux)
+        let time = info.st_mtim
+        #else
+        let time = info.st_mtimespec
+        #endif
+        return FileStamp(seconds: Int(time.tv_sec), nanoseconds: Int(time.tv_nsec), size: Int(info.st_size))
     }
 
     /// The compliance status of the accessibility statement, for the footer
