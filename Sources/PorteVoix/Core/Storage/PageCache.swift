@@ -309,8 +309,7 @@ struct PageCacheMiddleware: Middleware {
     func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
         let cache = request.application.pageCache
         guard request.method == .GET, let key = cache.key(for: request.url) else { return next.respond(to: request) }
-        // `request.cookies` parses the header each time it is read: once here.
-        let cookies = request.headers.contains(name: .cookie) ? request.cookies : HTTPCookies()
+        let cookies = request.sentCookies
         guard cookies[sessionCookie] == nil, cookies[kioskCookie] == nil else { return next.respond(to: request) }
         // Served to a visitor with the visitor cookie; kept only from a visitor without one.
         let keeps = cookies[visitorCookie] == nil

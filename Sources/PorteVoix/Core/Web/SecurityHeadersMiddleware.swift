@@ -40,8 +40,8 @@ struct SecurityHeadersMiddleware: Middleware {
         }
         // Pages of a member's own data and choices: not even the browser keeps a copy.
         // And nothing a kiosk shows is kept: the next member uses the same browser.
-        if request.kiosk != nil || request.cookies[Kiosks.cookieName(secure: true)] != nil
-            || request.cookies[Kiosks.cookieName(secure: false)] != nil || Self.privatePrefixes.contains(where: { request.url.path.hasPrefix($0) }) {
+        if request.kiosk != nil || request.sentCookies[Kiosks.cookieName(secure: true)] != nil
+            || request.sentCookies[Kiosks.cookieName(secure: false)] != nil || Self.privatePrefixes.contains(where: { request.url.path.hasPrefix($0) }) {
             response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
         }
         return response

@@ -159,13 +159,13 @@ struct WebSessionMiddleware: Middleware {
     func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
         let now = request.now
         let state = WebSessionState(record: nil)
-        if let nonce = request.cookies[VisitorToken.cookieName(secure: settings.secureCookies)]?.string,
+        if let nonce = request.sentCookies[VisitorToken.cookieName(secure: settings.secureCookies)]?.string,
            SecureToken.isWellFormed(nonce) {
             state.visitorNonce = nonce
         }
         request.storage[WebSessionStorageKey.self] = state
         let loaded: EventLoopFuture<Void>
-        if let token = request.cookies[cookieName]?.string {
+        if let token = request.sentCookies[cookieName]?.string {
             if SecureToken.isWellFormed(token) {
                 loaded = SignedInRow.load(tokenHash: SecureToken.hash(token), on: request.db).flatMap { found in
                     guard let found else {
@@ -354,6 +354,20 @@ extension Application {
         let cleanup = SessionCleanup()
         storage[SessionCleanupKey.self] = cleanup
         return cleanup
+    }
+}
+
+private struct SentCookiesKey: StorageKey { typealias Value = HTTPCookies }
+
+extension Request {
+    /// The cookies the browser sent, parsed once per request: Vapor's
+    /// `cookies` parses the header again at every read, and the page cache,
+    /// the sessions and the kiosk each read it.
+    var sentCookies: HTTPCookies {
+        if let parsed = storage[SentCookiesKey.self] { return parsed }
+        let parsed = headers.contains(name: .cookie) ? cookies : HTTPCookies()
+        storage[SentCookiesKey.self] = parsed
+        return parsed
     }
 }
 

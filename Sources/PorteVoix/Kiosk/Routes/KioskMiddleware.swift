@@ -22,7 +22,7 @@ struct KioskMiddleware: Middleware {
 
     func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
         // Most devices are not kiosks: no task for them.
-        if request.cookies[Kiosks.cookieName(secure: secure)] == nil, (try? request.webSession)?.record?.kioskID == nil {
+        if request.sentCookies[Kiosks.cookieName(secure: secure)] == nil, (try? request.webSession)?.record?.kioskID == nil {
             return next.respond(to: request)
         }
         return request.eventLoop.makeFutureWithTask {
@@ -33,7 +33,7 @@ struct KioskMiddleware: Middleware {
     private func respondAtKiosk(to request: Request, chainingTo next: any Responder) async throws -> Response {
         let session = try request.webSession
         let cookieName = Kiosks.cookieName(secure: secure)
-        guard let token = request.cookies[cookieName]?.string else {
+        guard let token = request.sentCookies[cookieName]?.string else {
             // A kiosk's session outside the kiosk (its cookie deleted): over.
             if session.record?.kioskID != nil { try await request.endSession() }
             return try await next.respond(to: request).get()
