@@ -87,6 +87,7 @@ public func configure(_ app: Application, settings: Settings) async throws {
     app.middleware.use(ErrorPageMiddleware())
     // Before files and sessions: a page served from memory needs neither.
     app.pageCache = PageCache()
+    app.ballotCommitter = BallotCommitter(metrics: app.siteMetrics)
     app.middleware.use(PageCacheMiddleware(sessionCookie: WebSessionMiddleware.cookieName(secure: settings.secureCookies),
                                            visitorCookie: VisitorToken.cookieName(secure: settings.secureCookies),
                                            kioskCookie: Kiosks.cookieName(secure: settings.secureCookies)))

@@ -21,6 +21,7 @@ final class SiteMetrics: Sendable {
     private let ballots: Counter
     private let paperBallots: Counter
     private let startup: Gauge
+    private let batchSizes: ValueHistogram
     private let cacheHits: Gauge
     private let cacheMisses: Gauge
     private let cacheBytes: Gauge
@@ -45,6 +46,9 @@ final class SiteMetrics: Sendable {
         paperBallots = registry.makeCounter(descriptor: Self.named("portevoix_ballots_cast_total",
             "Bulletins déposés depuis le démarrage, tous scrutins confondus (jamais par scrutin)."),
             labels: [("channel", "paper")])
+        batchSizes = registry.makeValueHistogram(descriptor: Self.named("portevoix_ballot_batch_size",
+            "Bulletins écrits ensemble, en une transaction (tous scrutins confondus)."),
+            buckets: [1, 2, 4, 8, 16, 32, 64, 128])
         startup = registry.makeGauge(descriptor: Self.named("portevoix_startup_seconds",
                                                        "Durée de la mise en route (configuration, migrations)."))
         cacheHits = registry.makeGauge(descriptor: Self.named("portevoix_page_cache_hits",
@@ -66,6 +70,10 @@ final class SiteMetrics: Sendable {
 
     func ballotCast(paper: Bool = false) {
         (paper ? paperBallots : ballots).increment()
+    }
+
+    func ballotBatch(size: Int) {
+        batchSizes.record(Double(size))
     }
 
     func started(after seconds: Double) {

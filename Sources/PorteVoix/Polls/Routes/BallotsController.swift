@@ -78,8 +78,9 @@ struct BallotsController {
         switch try await checkedBallot(request, poll: poll, present: present) {
         case .failure(let error): return try await errorPage(error, poll: poll, request: request)
         case .success(let content):
-            let result = try await BallotBox.cast(content, poll: poll, memberID: request.requireMember().requireID(),
-                                                  clock: request.application.clock, on: request.db)
+            // Sealed here, in parallel; written with the ballots that arrive meanwhile (group commit).
+            let ballot = try await BallotBox.pending(content, poll: poll, memberID: request.requireMember().requireID(), on: request.db)
+            let result = try await request.application.ballotCommitter.cast(ballot, clock: request.application.clock, on: request.db)
             // From here on, a fault page must say the vote is counted.
             if case .cast = result {
                 request.saved = .vote

@@ -35,31 +35,19 @@ enum BallotBox {
     /// in one transaction that also checks that the poll is open at that
     /// instant: a second attempt (even at the same instant) finds the
     /// register row and leaves no ballot; a close that commits first leaves none either.
-    static func cast(_ content: BallotContent, poll: Poll, memberID: UUID, channel: Channel = .online, clock: any SiteClock,
+    /// A batch of one (`write`); the site's own votes go through `BallotCommitter`.
+    static func cast(_ content: BallotContent, poll: Poll, memberID: UUID, clock: any SiteClock,
                      on database: any Database) async throws -> CastResult {
-        let pollID = try poll.requireID()
-        let sealed = try seal(content, poll: poll, rules: try await PollKeys.rules(of: poll, on: database))
-        let tracker = TrackerCode.make()
-        do {
-            try await database.retryingTransaction { database in
-                let sql = database.sql
-                // The register row first: on SQLite it takes the write lock, so
-                // the status read next is the latest one and no close can slip in.
-                try await sql.raw("""
-                    INSERT INTO poll_voters (poll_id, member_id, channel) VALUES (\(bind: pollID), \(bind: memberID), \(bind: channel.rawValue))
-                    """).run()
-                // The clock is read once the lock is held: waiting for it never lets a late ballot in.
-                guard try await isOpen(pollID, at: clock.now(), for: channel, on: sql) else { throw PollNotOpen() }
-                try await insert(sealed, tracker: tracker, pollID: pollID, on: sql)
-            }
-        } catch let error as any DatabaseError where error.isConstraintFailure {
-            return .alreadyVoted
-        } catch is PollNotOpen {
-            return .closed
-        } catch is OtherChannel {
-            return .otherChannel
-        }
-        return .cast(tracker: tracker)
+        let ballot = try await pending(content, poll: poll, memberID: memberID, on: database)
+        return try await write([ballot], clock: clock, on: database)[0].get()
+    }
+
+    /// The ballot sealed for the poll's key, with a fresh tracker code: all
+    /// the work that needs no lock.
+    static func pending(_ content: BallotContent, poll: Poll, memberID: UUID, on database: any Database) async throws -> PendingBallot {
+        PendingBallot(pollID: try poll.requireID(), memberID: memberID,
+                      sealed: try seal(content, poll: poll, rules: try await PollKeys.rules(of: poll, on: database)),
+                      tracker: TrackerCode.make())
     }
 
     /// Whether the poll is open as its status and its schedule make it now.
@@ -112,7 +100,7 @@ enum BallotBox {
 
     struct PaperFull: Error {}
 
-    private static func insert(_ sealed: String, tracker: String, pollID: UUID, on sql: any SQLDatabase) async throws {
+    static func insert(_ sealed: String, tracker: String, pollID: UUID, on sql: any SQLDatabase) async throws {
         try await sql.raw("""
             INSERT INTO ballots (poll_id, id, sealed_content, tracker_hash)
             VALUES (\(bind: pollID), \(bind: randomID()), \(bind: sealed), \(bind: TrackerCode.hash(tracker)))
