@@ -29,7 +29,9 @@ enum DatabaseFault: String, Sendable, CaseIterable {
     /// The fault behind `error`, if it is one; nil for every other error
     /// (a constraint, a bug), which keeps the generic 500.
     init?(_ error: any Error) {
-        if let server = error as? ServerError {
+        if error is BallotBox.OutcomeUnknown {
+            self = .connectionLost
+        } else if let server = error as? ServerError {
             // The read API's generated server wraps what its handlers throw.
             guard let fault = DatabaseFault(server.underlyingError) else { return nil }
             self = fault

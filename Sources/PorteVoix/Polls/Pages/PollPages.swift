@@ -144,7 +144,16 @@ enum PollPages {
 
     static func ballotSection(_ model: Model) -> Node<HTML.BodyContext> {
         let poll = model.poll
-        guard poll.status == .open else { return .empty }
+        guard poll.status == .open else {
+            // Once closed too, a member reads here that their vote is in (the
+            // page a voter is sent to when a vote's outcome could not be known).
+            guard model.hasVoted else { return .empty }
+            return .div(
+                .class("message-succes"), .attribute(named: "role", value: "status"),
+                .h2(.plain(model.secondAttempt ? "Vous avez déjà voté" : "Vous avez voté à ce scrutin")),
+                .p(.text("Votre vote est enregistré, une seule fois."))
+            )
+        }
         guard let csrf = model.csrf else {
             return .p(.a(.href(.signIn, query: [("retour", url(poll).path)]), .text("Connectez-vous pour voter")))
         }

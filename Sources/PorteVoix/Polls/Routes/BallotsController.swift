@@ -80,7 +80,7 @@ struct BallotsController {
         case .success(let content):
             // Sealed here, in parallel; written with the ballots that arrive meanwhile (group commit).
             let ballot = try await BallotBox.pending(content, poll: poll, memberID: request.requireMember().requireID(), on: request.db)
-            let result = try await request.application.ballotCommitter.cast(ballot, clock: request.application.clock, on: request.db)
+            let result = try await request.application.ballotCommitter.cast(ballot)
             // From here on, a fault page must say the vote is counted.
             if case .cast = result {
                 request.saved = .vote
