@@ -145,4 +145,5 @@ func registerMigrations(_ app: Application) {
     app.migrations.add(CreateSiteVersion())
     app.migrations.add(GuardAgainstInsiders())
     app.migrations.add(AddListeningAndKiosk())
+    app.migrations.add(AddPollReadIndexes())
 }

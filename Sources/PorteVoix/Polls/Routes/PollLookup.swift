@@ -27,10 +27,14 @@ enum PollLookup {
     /// `memberID` is marked present at its session and has voted, and the
     /// ballots in its box, in one plain query: what a ballot and the poll's
     /// page need (five Fluent queries and three counts before).
-    static func findWithReader(_ request: Request, memberID: UUID?) async throws -> (poll: Poll, reader: ReaderState) {
+    /// `countingBallots`: false where the box's count is not shown (a ballot
+    /// being cast): it walks every ballot of the poll.
+    static func findWithReader(_ request: Request, memberID: UUID?,
+                               countingBallots: Bool = true) async throws -> (poll: Poll, reader: ReaderState) {
         guard let id = request.id(.poll) else { throw Abort(.notFound) }
         let rows = try await request.db.sql.raw("""
-            \(unsafeRaw: ballotColumns)\(bind: memberID)) AS present,
+            \(unsafeRaw: ballotColumns)\(unsafeRaw: countingBallots ? countedBallots : "0 AS ballots,")
+            \(unsafeRaw: presence)\(bind: memberID)) AS present,
             (SELECT COUNT(*) FROM poll_voters v WHERE v.poll_id = p.id AND v.member_id = \(bind: memberID)) AS voted\(unsafeRaw: ballotTables)\(bind: id)
             """).all()
         guard let first = rows.first, let poll = try PlainRows.model(Poll.self, in: first, prefix: "p") else { throw Abort(.notFound) }
@@ -72,7 +76,7 @@ enum PollLookup {
     }
 
     static func findForBallot(_ request: Request, memberID: UUID) async throws -> (poll: Poll, present: Bool) {
-        let (poll, reader) = try await findWithReader(request, memberID: memberID)
+        let (poll, reader) = try await findWithReader(request, memberID: memberID, countingBallots: false)
         return (poll, reader.present)
     }
 
@@ -80,7 +84,9 @@ enum PollLookup {
         SELECT \(PlainRows.columns(of: Poll.self, in: "p")), o.id AS o_id, o.position AS o_position, o.label AS o_label,
                t.id AS t_id, t.name AS t_name, mt.id AS mt_id, mt.title AS mt_title, mt.starts_at AS mt_starts_at,
                pr.id AS pr_id, pr.title AS pr_title, pr.hidden_at AS pr_hidden_at,
-               (SELECT COUNT(*) FROM ballots b WHERE b.poll_id = p.id) AS ballots,
+        """
+    private static let countedBallots = "(SELECT COUNT(*) FROM ballots b WHERE b.poll_id = p.id) AS ballots,"
+    private static let presence = """
                (SELECT COUNT(*) FROM \(MeetingAttendance.schema) a WHERE a.meeting_id = p.meeting_id AND a.member_id = 
         """
     private static let ballotTables: String = """
