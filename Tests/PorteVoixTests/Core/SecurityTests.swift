@@ -279,6 +279,26 @@ struct SessionTests {
         }
     }
 
+    @Test func anActiveSessionStaysAliveAcrossTheIdleLimit() async throws {
+        try await withTestApp { app in
+            try await makeMember(app, "Camille")
+            var browser = Browser(app)
+            try await browser.signIn("Camille")
+            let record = try #require(try await WebSessionRecord.query(on: app.db).first())
+            record.lastSeenAt = app.clock.now().addingTimeInterval(-110 * 60)
+            try await record.update(on: app.db)
+            // Seen now: its time is written with the others' a few seconds later.
+            #expect(try await browser.get("/mon-compte").status == .ok)
+            await app.sessionTouches.flush()
+            let seen = try #require(try await WebSessionRecord.find(record.id, on: app.db)).lastSeenAt
+            #expect(app.clock.now().timeIntervalSince(seen) < 60)
+            // Half an hour later, past two hours since the old time: still signed in.
+            app.testClock.advance(by: 30 * 60)
+            let page = try await browser.get("/mon-compte")
+            #expect(page.status == .ok && page.text.contains("Se déconnecter"))
+        }
+    }
+
     @Test func anUnknownCookieIsClearedWithoutStartingASession() async throws {
         try await withTestApp { app in
             var browser = Browser(app)

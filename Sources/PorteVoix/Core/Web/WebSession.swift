@@ -112,6 +112,10 @@ final class WebSessionState: @unchecked Sendable {
     var hadUnknownCookie = false
     /// The message left for this page by the previous one, already taken.
     var flash: String?
+    /// The record changed beyond its time (a message taken or left): written
+    /// at the end of the request. Tracked here, not with Fluent's
+    /// `hasChanges`, which reflects every property of the model.
+    var changed = false
     /// What the session's query read besides the session: its member,
     /// their roles and unread count (`CurrentMemberMiddleware` takes them).
     var loaded: SignedInRow?
@@ -181,6 +185,7 @@ struct WebSessionMiddleware: Middleware {
                     if let flash = found.session.flash {
                         state.flash = flash
                         found.session.flash = nil
+                        state.changed = true
                     }
                     return request.eventLoop.makeSucceededVoidFuture()
                 }
@@ -206,12 +211,16 @@ struct WebSessionMiddleware: Middleware {
             response.cookies[cookieName] = cookie(token)
         } else if let record = state.record {
             let kioskAction = record.kioskID != nil && request.storage[KioskPassiveKey.self] != true
-            if (record.kioskID == nil && now.timeIntervalSince(record.lastSeenAt) > 60) || kioskAction {
+            let stale = record.kioskID == nil && now.timeIntervalSince(record.lastSeenAt) > 60
+            if stale || kioskAction {
                 // Keeps the session alive; once a minute at most, to spare
                 // writes (at a kiosk, every action counts: its limit is short).
                 record.lastSeenAt = now
             }
-            if record.hasChanges {
+            if stale && !state.changed, let id = record.id {
+                // Its time alone: written with the others' in a few seconds.
+                request.application.sessionTouches.note(id, at: now)
+            } else if state.changed || kioskAction {
                 return record.update(on: request.db).map { response }.flatMapError { error in
                     // The answer is already decided (a vote's tracker may be in
                     // it): a session that could not be touched keeps its old time.
@@ -307,6 +316,7 @@ extension Request {
         let record: WebSessionRecord
         if let existing = state.record { record = existing } else { record = try await startSession(state) }
         record.flash = message
+        state.changed = true
         if state.newToken != nil {
             try await record.update(on: db)
         }
