@@ -87,8 +87,8 @@ public func configure(_ app: Application, settings: Settings) async throws {
     app.middleware.use(ErrorPageMiddleware())
     // Before files and sessions: a page served from memory needs neither.
     app.pageCache = PageCache()
-    app.sessionTouches = SessionTouches(database: { [unowned app] in app.db }, logger: app.logger)
-    app.ballotCommitter = BallotCommitter(database: { [unowned app] in app.db }, clock: app.clock, logger: app.logger,
+    app.sessionTouches = SessionTouches(database: { [weak app] in app?.db }, logger: app.logger)
+    app.ballotCommitter = BallotCommitter(database: { [weak app] in app?.db }, clock: app.clock, logger: app.logger,
                                           metrics: app.siteMetrics)
     app.middleware.use(PageCacheMiddleware(sessionCookie: WebSessionMiddleware.cookieName(secure: settings.secureCookies),
                                            visitorCookie: VisitorToken.cookieName(secure: settings.secureCookies),

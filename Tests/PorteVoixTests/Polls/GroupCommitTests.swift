@@ -81,6 +81,20 @@ struct GroupCommitTests {
         return voters
     }
 
+    /// Each voter votes « pour » at once, each in a task; `answers` counts those answered.
+    func voteAtOnce(_ people: [(browser: Browser, token: String)], on poll: Poll) -> (answers: Answers, tasks: [Task<TestingHTTPResponse, any Error>]) {
+        let answers = Answers()
+        let tasks = people.map { person in
+            Task {
+                var browser = person.browser
+                let response = try await browser.post(poll.path + "/vote", form: ["_csrf": person.token, "choix": "P"])
+                await answers.arrived()
+                return response
+            }
+        }
+        return (answers, tasks)
+    }
+
     /// Sends every ballot at once while the lock is held, checks that none is
     /// answered before it is released, then gives the answers in order.
     func castTogether(_ app: Application, holding polls: [Poll], _ ballots: [(browser: Browser, path: String, form: [String: String])],
@@ -214,6 +228,42 @@ struct GroupCommitTests {
         }
     }
 
+    /// A batch the database does not answer in time (here: a lock held long)
+    /// is given up: its voters read that the outcome is not known, and the
+    /// register, which the poll's page reads, tells them the truth once the
+    /// write ends. Register = box throughout.
+    @Test func aBatchPastItsDeadlineSendsItsVotersToTheRegisterWhichTellsTheTruth() async throws {
+        try await withTestApp { app in
+            app.ballotCommitter = BallotCommitter(database: { [weak app] in app?.db }, clock: app.clock, logger: app.logger,
+                                                  metrics: nil, deadline: .milliseconds(300))
+            let poll = try await makePoll(app, kind: .yesNo, options: [])
+            let people = try await voters(app, (0..<4).map { "Votant \($0)" }, on: poll)
+            let lock = try await HeldBallotLock(app, pollIDs: [try poll.requireID()])
+            let (answers, tasks) = voteAtOnce(people, on: poll)
+            for _ in 0..<250 where await answers.count < people.count {
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            #expect(await answers.count == people.count, "every voter is answered while the lock is still held")
+            try await lock.releaseLock()
+            for task in tasks {
+                let response = try await task.value
+                #expect(response.status == .serviceUnavailable && response.trackerCode == nil)
+                #expect(response.text.contains("Nous ne savons pas si votre vote a été compté"))
+            }
+            // The writes given up go on, and end.
+            let pollID = try poll.requireID()
+            for _ in 0..<500 where try await BallotBox.voterCount(pollID: pollID, on: app.db.sql) < people.count {
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            #expect(try await BallotBox.voterCount(pollID: pollID, on: app.db.sql) == people.count)
+            #expect(try await BallotBox.ballotCount(pollID: pollID, on: app.db) == people.count, "register = box")
+            for person in people {
+                var browser = person.browser
+                #expect(try await browser.get(poll.path).text.contains("Vous avez voté"), "the poll's page tells each voter")
+            }
+        }
+    }
+
     /// The batch's connection is cut before its commit is known: every voter
     /// of the batch is sent to the register, which tells the truth.
     @Test(.enabled(if: TestDatabase.isPostgres, "a connection PostgreSQL can cut"))
@@ -223,15 +273,7 @@ struct GroupCommitTests {
             let people = try await voters(app, (0..<6).map { "Votant \($0)" }, on: poll)
             let sql = app.db.sql
             let lock = try await HeldBallotLock(app, pollIDs: [try poll.requireID()])
-            let answers = Answers()
-            let tasks = people.map { person in
-                Task {
-                    var browser = person.browser
-                    let response = try await browser.post(poll.path + "/vote", form: ["_csrf": person.token, "choix": "P"])
-                    await answers.arrived()
-                    return response
-                }
-            }
+            let (answers, tasks) = voteAtOnce(people, on: poll)
             // Each batch that waits for the poll's row loses its connection.
             var cut = 0
             for _ in 0..<750 where await answers.count < people.count {

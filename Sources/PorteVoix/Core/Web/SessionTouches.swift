@@ -13,42 +13,56 @@ import Vapor
 final class SessionTouches: LifecycleHandler, Sendable {
     static let interval: Duration = .seconds(5)
 
-    private let pending = NIOLockedValueBox<[String: Date]>([:])
-    private let scheduled = NIOLockedValueBox(false)
-    private let stopped = NIOLockedValueBox(false)
-    private let database: @Sendable () -> any Database
+    private struct State {
+        var pending: [String: Date] = [:]
+        /// The round that will write them (one at a time: two would race for the same rows).
+        var round: Task<Void, Never>?
+        var stopped = false
+    }
+
+    private let state = NIOLockedValueBox(State())
+    private let database: @Sendable () -> (any Database)?
     private let logger: Logger
 
-    init(database: @escaping @Sendable () -> any Database, logger: Logger) {
+    init(database: @escaping @Sendable () -> (any Database)?, logger: Logger) {
         self.database = database
         self.logger = logger
     }
 
     /// Notes that session `id` was seen at `date`; written within `interval`.
     func note(_ id: String, at date: Date) {
-        pending.withLockedValue { $0[id] = max($0[id] ?? date, date) }
-        let start = scheduled.withLockedValue { scheduled -> Bool in
-            defer { scheduled = true }
-            return !scheduled
-        }
-        guard start, !stopped.withLockedValue({ $0 }) else { return }
-        Task.detached { [self] in
-            try? await Task.sleep(for: Self.interval)
-            scheduled.withLockedValue { $0 = false }
-            await flush()
+        state.withLockedValue { state in
+            state.pending[id] = max(state.pending[id] ?? date, date)
+            startRound(&state)
         }
     }
 
-    /// Writes what is pending now. A fault keeps the times for the next round.
-    func flush() async {
-        let due = pending.withLockedValue { pending -> [String: Date] in
-            defer { pending = [:] }
-            return pending
+    private func startRound(_ state: inout State) {
+        guard state.round == nil, !state.stopped, !state.pending.isEmpty else { return }
+        state.round = Task.detached { [weak self] in
+            try? await Task.sleep(for: Self.interval)
+            guard let self, !Task.isCancelled else { return }
+            await self.flush()
+            // What was noted meanwhile, or kept after a fault, gets a round of its own.
+            self.state.withLockedValue { state in
+                state.round = nil
+                self.startRound(&state)
+            }
         }
-        guard !due.isEmpty else { return }
+    }
+
+    /// Writes what is pending now, in one transaction, in the sessions'
+    /// order (two instances writing the same sessions never wait on each
+    /// other in a circle). A fault keeps the times for the next round.
+    func flush() async {
+        let due = state.withLockedValue { state -> [String: Date] in
+            defer { state.pending = [:] }
+            return state.pending
+        }
+        guard !due.isEmpty, let database = database() else { return }
         do {
-            try await database().transaction { database in
-                for (id, date) in due {
+            try await database.transaction { database in
+                for (id, date) in due.sorted(by: { $0.key < $1.key }) {
                     try await database.sql.raw("""
                         UPDATE \(unsafeRaw: WebSessionRecord.schema) SET last_seen_at = \(bind: date)
                         WHERE id = \(bind: id) AND last_seen_at < \(bind: date)
@@ -57,15 +71,20 @@ final class SessionTouches: LifecycleHandler, Sendable {
             }
         } catch {
             logger.notice("Les heures de \(due.count) sessions n'ont pas pu être écrites : \(DatabaseFault.logName(error))")
-            pending.withLockedValue { pending in
-                for (id, date) in due { pending[id] = max(pending[id] ?? date, date) }
+            state.withLockedValue { state in
+                for (id, date) in due { state.pending[id] = max(state.pending[id] ?? date, date) }
             }
         }
     }
 
-    /// Before the databases close: what is pending is written.
+    /// Before the databases close: the round under way ends, then what is pending is written.
     func shutdownAsync(_ application: Application) async {
-        stopped.withLockedValue { $0 = true }
+        let round = state.withLockedValue { state -> Task<Void, Never>? in
+            state.stopped = true
+            return state.round
+        }
+        round?.cancel()
+        await round?.value
         await flush()
     }
 }

@@ -212,15 +212,18 @@ struct WebSessionMiddleware: Middleware {
         } else if let record = state.record {
             let kioskAction = record.kioskID != nil && request.storage[KioskPassiveKey.self] != true
             let stale = record.kioskID == nil && now.timeIntervalSince(record.lastSeenAt) > 60
+            let nearTheLimit = now.timeIntervalSince(record.lastSeenAt) > settings.sessionIdleTimeout - 600
             if stale || kioskAction {
                 // Keeps the session alive; once a minute at most, to spare
                 // writes (at a kiosk, every action counts: its limit is short).
                 record.lastSeenAt = now
             }
-            if stale && !state.changed, let id = record.id {
+            // Near the idle limit it is written at once: another request a
+            // second later must not find it idle and end it.
+            if stale && !state.changed && !nearTheLimit, let id = record.id {
                 // Its time alone: written with the others' in a few seconds.
                 request.application.sessionTouches.note(id, at: now)
-            } else if state.changed || kioskAction {
+            } else if state.changed || kioskAction || stale {
                 return record.update(on: request.db).map { response }.flatMapError { error in
                     // The answer is already decided (a vote's tracker may be in
                     // it): a session that could not be touched keeps its old time.

@@ -209,6 +209,7 @@ extension HTML {
             body.writeStaticString("-->")
             body.writeString(end)
         } else {
+            assert(missing <= 0, "a padded page ends with </body></html>")
             body.writeString(page)
         }
         var headers = HTTPHeaders()

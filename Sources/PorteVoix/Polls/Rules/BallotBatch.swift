@@ -120,8 +120,18 @@ extension BallotBox {
                 accepted.append(ballot)
                 results.append(.success(.cast(tracker: ballot.tracker)))
             } catch {
+                let fault = DatabaseFault(error)
+                if fault == .busy && sql.dialect.name != "sqlite" {
+                    // Waiting on another transaction's register row for this member
+                    // (a batch given up at its deadline, still running): this vote's
+                    // outcome is that one's, which the register will tell.
+                    try await sql.raw("ROLLBACK TO SAVEPOINT voter").run()
+                    try await sql.raw("RELEASE SAVEPOINT voter").run()
+                    results.append(.failure(OutcomeUnknown()))
+                    continue
+                }
                 // The site's condition (a full disk, a lost connection) fails the batch.
-                if DatabaseFault(error) != nil { throw error }
+                if fault != nil { throw error }
                 try await sql.raw("ROLLBACK TO SAVEPOINT voter").run()
                 try await sql.raw("RELEASE SAVEPOINT voter").run()
                 if let error = error as? any DatabaseError, error.isConstraintFailure {
@@ -209,22 +219,25 @@ actor BallotCommitter {
     /// Beyond this, the next ballots wait for the next batch (binds and
     /// savepoints stay few: PostgreSQL keeps 64 subtransactions in memory).
     static let largestBatch = 64
-    /// A batch not answered by then is given up: its voters are sent to the
-    /// register (`OutcomeUnknown`) and the poll's lane goes on.
-    static let deadline: Duration = .seconds(30)
 
     private var waiting: [UUID: [Waiting]] = [:]
     private var writing: Set<UUID> = []
-    private let database: @Sendable () -> any Database
+    private let database: @Sendable () -> (any Database)?
     private let clock: any SiteClock
+    /// A batch not answered by then is given up: its voters are sent to the
+    /// register (`OutcomeUnknown`) and the poll's lane goes on. The write goes
+    /// on alone; a vote sent again meanwhile waits for it, then is « unknown » too.
+    private let deadline: Duration
     private let logger: Logger
     private let metrics: SiteMetrics?
     /// For the tests: how many batches were written, and the largest.
     private(set) var batches = 0
     private(set) var largest = 0
 
-    init(database: @escaping @Sendable () -> any Database, clock: any SiteClock, logger: Logger, metrics: SiteMetrics?) {
+    init(database: @escaping @Sendable () -> (any Database)?, clock: any SiteClock, logger: Logger, metrics: SiteMetrics?,
+         deadline: Duration = .seconds(30)) {
         self.database = database
+        self.deadline = deadline
         self.clock = clock
         self.logger = logger
         self.metrics = metrics
@@ -271,15 +284,16 @@ actor BallotCommitter {
     /// The batch, or `OutcomeUnknown` once `deadline` has passed (the write
     /// then goes on alone: whatever it does, the register tells the voters).
     private func withDeadline(_ ballots: [PendingBallot]) async throws -> [Result<BallotBox.CastResult, any Error>] {
-        let database = self.database(), clock = self.clock, logger = self.logger
+        guard let database = self.database() else { throw Abort(.serviceUnavailable) }
+        let clock = self.clock, logger = self.logger, deadline = self.deadline
         return try await withCheckedThrowingContinuation { (answer: CheckedContinuation<[Result<BallotBox.CastResult, any Error>], any Error>) in
             let once = NIOLockedValueBox(false)
             let resume: @Sendable (Result<[Result<BallotBox.CastResult, any Error>], any Error>) -> Void = { result in
                 if once.withLockedValue({ done in defer { done = true }; return !done }) { answer.resume(with: result) }
             }
             let deadline = Task {
-                try await Task.sleep(for: Self.deadline)
-                logger.error("Lot de \(ballots.count) bulletins sans réponse de la base après \(Self.deadline) : issue inconnue")
+                try await Task.sleep(for: deadline)
+                logger.error("Lot de \(ballots.count) bulletins sans réponse de la base après \(deadline) : issue inconnue")
                 resume(.failure(BallotBox.OutcomeUnknown()))
             }
             Task {
