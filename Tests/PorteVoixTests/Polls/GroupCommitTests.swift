@@ -99,6 +99,8 @@ struct GroupCommitTests {
     /// answered before it is released, then gives the answers in order.
     func castTogether(_ app: Application, holding polls: [Poll], _ ballots: [(browser: Browser, path: String, form: [String: String])],
                       meanwhile: () async throws -> Void = {}) async throws -> [TestingHTTPResponse] {
+        // Waiting for the lock stays within SQLite's patience however slow the machine.
+        if !TestDatabase.isPostgres { try await onEverySQLiteConnection(app, "PRAGMA busy_timeout = 20000") }
         let poll = polls[0]
         let inTheBox = try await BallotBox.ballotCount(pollID: poll.requireID(), on: app.db)
         let lock = try await HeldBallotLock(app, pollIDs: try polls.map { try $0.requireID() })
@@ -149,6 +151,31 @@ struct GroupCommitTests {
             let metrics = String(decoding: app.siteMetrics.exposition(app), as: UTF8.self)
             #expect(metrics.contains("portevoix_ballot_batch_size_count"))
             #expect(!metrics.contains(pollID.uuidString) && !metrics.contains(pollID.uuidString.lowercased()))
+        }
+    }
+
+    /// An operator holding the PostgreSQL database reads each row's
+    /// transaction id (`xmin`). One transaction per ballot gave a ballot the
+    /// same id as its register row; in a batch, the ballots share the batch's
+    /// id and each register row has one of its own: the pair is not there.
+    @Test(.enabled(if: TestDatabase.isPostgres, "PostgreSQL's transaction ids"))
+    func theDatabaseFilesDoNotPairABallotWithItsVoterWithinABatch() async throws {
+        try await withTestApp { app in
+            let poll = try await makePoll(app, kind: .yesNo, options: [])
+            let people = try await voters(app, (0..<12).map { "Votant \($0)" }, on: poll)
+            let responses = try await castTogether(app, holding: [poll], people.map { person in
+                (person.browser, poll.path + "/vote", ["_csrf": person.token, "choix": "P"])
+            })
+            #expect(responses.compactMap(\.trackerCode).count == 12)
+            let sql = app.db.sql
+            func ids(_ table: String) async throws -> [String] {
+                try await sql.raw("SELECT xmin::text AS x FROM \(unsafeRaw: table) WHERE poll_id = \(bind: poll.requireID())")
+                    .all().map { try $0.decode(column: "x", as: String.self) }
+            }
+            let ballots = try await ids("ballots"), register = try await ids("poll_voters")
+            #expect(ballots.count == 12 && register.count == 12)
+            #expect(Set(ballots).isDisjoint(with: Set(register)), "no ballot shares its transaction id with a register row")
+            #expect(Set(ballots).count < 12, "ballots written together share their batch's id")
         }
     }
 

@@ -161,13 +161,25 @@ extension Database {
         // (On PostgreSQL a database from `withConnection` also says `inTransaction`:
         // never call this inside one, it would run without BEGIN.)
         guard !inTransaction else { return try await transaction(body) }
+        return try await DatabaseFault.retrying(attempts: attempts, what: "Transaction", logger: logger) {
+            try await self.transaction(body)
+        }
+    }
+}
+
+extension DatabaseFault {
+    /// Runs `work` again, a few times with a growing pause (100 ms, 400 ms…),
+    /// while the database refuses it whole (busy, a lost race). `work` must
+    /// be one transaction that such a refusal rolls back entirely.
+    static func retrying<T>(attempts: Int = 3, what: String, logger: Logger,
+                            _ work: () async throws -> T) async throws -> T {
         var attempt = 1
         while true {
             do {
-                return try await transaction(body)
+                return try await work()
             } catch {
                 guard attempt < attempts, let fault = DatabaseFault(error), fault.isRetryable else { throw error }
-                logger.notice("Transaction refusée (\(fault.rawValue)), nouvel essai \(attempt + 1) sur \(attempts)")
+                logger.notice("\(what) refusée (\(fault.rawValue)), nouvel essai \(attempt + 1) sur \(attempts)")
                 try await Task.sleep(for: .milliseconds(100 << (2 * (attempt - 1))))
                 attempt += 1
             }

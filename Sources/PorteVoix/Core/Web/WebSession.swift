@@ -223,7 +223,7 @@ struct WebSessionMiddleware: Middleware {
             if stale && !state.changed && !nearTheLimit, let id = record.id {
                 // Its time alone: written with the others' in a few seconds.
                 request.application.sessionTouches.note(id, at: now)
-            } else if state.changed || kioskAction || stale {
+            } else if stale || kioskAction || state.changed {
                 return record.update(on: request.db).map { response }.flatMapError { error in
                     // The answer is already decided (a vote's tracker may be in
                     // it): a session that could not be touched keeps its old time.

@@ -44,17 +44,9 @@ extension BallotBox {
     static func write(_ ballots: [PendingBallot], clock: any SiteClock,
                       on database: any Database) async throws -> [Result<CastResult, any Error>] {
         guard !ballots.isEmpty else { return [] }
-        var attempt = 1
-        while true {
-            do {
-                return try await database.withConnection { connection in
-                    try await writeOnce(ballots, clock: clock, on: connection.sql)
-                }
-            } catch {
-                guard attempt < 3, let fault = DatabaseFault(error), fault.isRetryable else { throw error }
-                database.logger.notice("Lot de bulletins refusé (\(fault.rawValue)), nouvel essai \(attempt + 1) sur 3")
-                try await Task.sleep(for: .milliseconds(100 << (2 * (attempt - 1))))
-                attempt += 1
+        return try await DatabaseFault.retrying(what: "Écriture d'un lot de bulletins", logger: database.logger) {
+            try await database.withConnection { connection in
+                try await writeOnce(ballots, clock: clock, on: connection.sql)
             }
         }
     }

@@ -100,7 +100,7 @@ enum BallotBox {
 
     struct PaperFull: Error {}
 
-    static func insert(_ sealed: String, tracker: String, pollID: UUID, on sql: any SQLDatabase) async throws {
+    private static func insert(_ sealed: String, tracker: String, pollID: UUID, on sql: any SQLDatabase) async throws {
         try await sql.raw("""
             INSERT INTO ballots (poll_id, id, sealed_content, tracker_hash)
             VALUES (\(bind: pollID), \(bind: randomID()), \(bind: sealed), \(bind: TrackerCode.hash(tracker)))
